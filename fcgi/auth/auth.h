@@ -1,0 +1,85 @@
+/*
+ * The auth service: accounts, passwords and sessions. It owns the
+ * ticketing_auth database and is the only service that signs session
+ * tokens. Declarations shared by its files: data access (store.c), input
+ * checks (input.c) and the handlers (signup.c, signin.c, account.c).
+ */
+#ifndef TK_AUTH_H
+#define TK_AUTH_H
+#include <stdint.h>
+
+#include "sess.h"
+
+struct request;
+
+/* ---- data access (store.c) ---- */
+
+extern const char *const auth_stmts[];
+extern const size_t auth_nstmts;
+
+struct user {
+	const char *id;
+	const char *email;
+	const char *name;
+	const char *password_hash;
+	enum role role;
+	const char *created_at; /* YYYY-MM-DD */
+	long lock_seconds_left; /* > 0 while the account is locked */
+};
+
+/* store_user_by_email / store_user_by_id: fill *u (strings in the request's
+ * arena). Return TK_OK, TK_ENOTFOUND or a database error. */
+int store_user_by_email(struct request *r, const char *email, struct user *u);
+int store_user_by_id(struct request *r, const char *id, struct user *u);
+
+/* store_create_user_session: in one transaction, insert the user (role
+ * member) and a session for it. Returns TK_OK, TK_EEXIST when the email is
+ * taken, or a database error. */
+int store_create_user_session(struct request *r, const struct user *u, const struct session *s);
+
+/* store_signin_ok: reset the failure count and insert session s. */
+int store_signin_ok(struct request *r, const struct session *s);
+
+/* store_signin_failed: count a failed sign-in for user id; at
+ * signin_max_failures the account locks for signin_lock_seconds. */
+int store_signin_failed(struct request *r, const char *user_id);
+
+/* store_session_valid: TK_OK when session sid of user_id exists, is not
+ * revoked and has not expired; TK_EAUTH otherwise; or a database error. */
+int store_session_valid(struct request *r, const char *sid, const char *user_id);
+
+/* store_revoke_session: mark session sid revoked (idempotent). */
+int store_revoke_session(struct request *r, const char *sid);
+
+/* store_change_password: in one transaction, set the hash of user_id and
+ * revoke every session of the user except keep_sid. */
+int store_change_password(struct request *r, const char *user_id, const char *hash,
+			  const char *keep_sid);
+
+/* ---- input checks (input.c) ---- */
+
+/* input_email: the normalised form of an email address (trimmed, ASCII
+ * lower case) into *out (arena), or an error message for the form. */
+const char *input_email(struct request *r, const char *raw, const char **out);
+/* input_name: the trimmed display name into *out, or an error message. */
+const char *input_name(struct request *r, const char *raw, const char **out);
+/* input_password: NULL when the password is acceptable, else a message. */
+const char *input_password(const char *pw);
+/* input_next: a safe local path to go to after sign-in, or the default. */
+const char *input_next(const char *next);
+
+/* auth_begin_session: fill s for user u with a fresh session id and the
+ * configured lifetime. */
+void auth_begin_session(const struct user *u, struct session *s);
+
+/* ---- handlers ---- */
+void h_home(struct request *r);
+void h_signup_form(struct request *r);
+void h_signup(struct request *r);
+void h_signin_form(struct request *r);
+void h_signin(struct request *r);
+void h_signout(struct request *r);
+void h_account(struct request *r);
+void h_password(struct request *r);
+
+#endif

@@ -1,0 +1,139 @@
+/*
+ * Signing in and out, and the home page until the events service takes
+ * it over.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "auth.h"
+#include "err.h"
+#include "page.h"
+#include "pw.h"
+#include "req.h"
+
+#define WRONG_CREDENTIALS "Email or password is incorrect."
+
+/* GET /: 303 to the account page when signed in, else to sign-in. */
+void
+h_home(struct request *r)
+{
+	resp_redirect(r, r->session ? "/auth/account" : "/auth/signin");
+}
+
+static void
+signin_page(struct request *r, const char *email, const char *next)
+{
+	tmpl_dict *d = page_begin(r, "pages/auth/signin.tpl", "Sign in");
+
+	tmpl_set(d, "EMAIL", email);
+	if (next != NULL && strcmp(input_next(next), next) == 0)
+		tmpl_set(tmpl_section(d, "NEXT_FIELD"), "NEXT", next);
+}
+
+/* GET /auth/signin[?next=/path]: the form; 303 onwards when signed in. */
+void
+h_signin_form(struct request *r)
+{
+	const char *next = params_get(&r->query, "next");
+
+	if (r->session != NULL) {
+		resp_redirect(r, input_next(next));
+		return;
+	}
+	signin_page(r, "", next);
+	page_end(r, 200);
+}
+
+static void
+wrong_credentials(struct request *r, const char *email, const char *next)
+{
+	signin_page(r, email, next);
+	tmpl_set(tmpl_section(r->page, "SIGNIN_ERROR"), "MESSAGE", WRONG_CREDENTIALS);
+	page_end(r, 422);
+}
+
+/*
+ * POST /auth/signin (CSRF checked): 303 to next (a local path) or the
+ * account page with a new session. 422 with one generic message for an
+ * unknown email or a wrong password (both take one Argon2id verification);
+ * 429 with Retry-After while the account is locked after too many failures.
+ */
+void
+h_signin(struct request *r)
+{
+	const char *email, *password = params_get(&r->form, "password");
+	const char *next = params_get(&r->form, "next");
+	const char *email_err;
+	struct user u;
+	struct session s;
+	char retry[32];
+	int rc;
+
+	email_err = input_email(r, params_get(&r->form, "email"), &email);
+	if (email_err != NULL || password == NULL || *password == '\0') {
+		signin_page(r, email, next);
+		if (email_err != NULL)
+			page_field_error(r, "EMAIL_ERROR", "email", email_err);
+		if (password == NULL || *password == '\0')
+			page_field_error(r, "PASSWORD_ERROR", "password", "Enter your password.");
+		page_end(r, 422);
+		return;
+	}
+	rc = store_user_by_email(r, email, &u);
+	if (rc == TK_ENOTFOUND) {
+		pw_burn(password);
+		wrong_credentials(r, email, next);
+		return;
+	}
+	if (rc != TK_OK) {
+		page_fail(r, rc);
+		return;
+	}
+	if (u.lock_seconds_left > 0) {
+		page_error(r, 429);
+		snprintf(retry, sizeof(retry), "%ld", u.lock_seconds_left);
+		resp_header(r, "Retry-After", retry);
+		return;
+	}
+	if (pw_verify(u.password_hash, password) != TK_OK) {
+		rc = store_signin_failed(r, u.id);
+		if (rc != TK_OK)
+			page_fail(r, rc);
+		else
+			wrong_credentials(r, email, next);
+		return;
+	}
+	auth_begin_session(&u, &s);
+	rc = store_signin_ok(r, &s);
+	if (rc == TK_OK)
+		rc = app_start_session(r, &s);
+	if (rc != TK_OK) {
+		page_fail(r, rc);
+		return;
+	}
+	page_flash(r, FLASH_SIGNED_IN);
+	resp_redirect(r, input_next(next));
+}
+
+/*
+ * POST /auth/signout (CSRF checked): revokes the session server-side so the
+ * cookie is refused from now on, deletes the cookie, 303 to the home page.
+ * Signed out already: just the redirect.
+ */
+void
+h_signout(struct request *r)
+{
+	int rc;
+
+	if (r->session != NULL) {
+		rc = store_revoke_session(r, r->session->sid);
+		if (rc != TK_OK) {
+			page_fail(r, rc);
+			return;
+		}
+		page_flash(r, FLASH_SIGNED_OUT);
+	}
+	app_end_session(r);
+	resp_redirect(r, "/");
+}

@@ -1,0 +1,494 @@
+/*
+ * The FastCGI application shell (app.h): start-up, the thread pool, the
+ * per-request pipeline and shutdown.
+ *
+ * Per request: parse (400/413/415) → session from the cookie (a bad, expired
+ * or revoked token means signed out) → CSRF binding and token → route
+ * (404/405) → flags (sign-in, CSRF, role) → handler → write the response →
+ * one log line. Any error page comes from page_error.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+#include <sodium.h>
+
+#include "app.h"
+#include "arena.h"
+#include "config.h"
+#include "cookie.h"
+#include "csrf.h"
+#include "db.h"
+#include "err.h"
+#include "log.h"
+#include "page.h"
+#include "pw.h"
+#include "req.h"
+#include "tmpl.h"
+#include "xalloc.h"
+
+#define SHUTDOWN_GRACE_SECONDS 10
+
+struct worker {
+	pthread_t thread;
+	int started;
+	int done;
+	struct db *db;
+	struct arena *arena;
+	FCGX_Request fcgx;
+};
+
+/* Process-wide state, written before the threads start, read-only after. */
+static const struct app_service *svc;
+static int listen_fd = -1;
+static int secure_cookies;
+static unsigned char session_pk[crypto_sign_PUBLICKEYBYTES];
+static unsigned char *session_sk; /* sodium_malloc'd; NULL unless signs_sessions */
+static unsigned char *csrf_key;   /* sodium_malloc'd */
+static volatile sig_atomic_t stopping;
+
+static int64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+struct db *
+app_db(struct request *r)
+{
+	return ((struct worker *)r->app)->db;
+}
+
+int
+app_secure_cookies(void)
+{
+	return secure_cookies;
+}
+
+static unsigned
+cookie_flags(void)
+{
+	return COOKIE_HTTPONLY | COOKIE_SAMESITE_LAX | (secure_cookies ? COOKIE_SECURE : 0);
+}
+
+int
+app_start_session(struct request *r, const struct session *s)
+{
+	char token[SESS_TOKEN_MAX];
+	int rc;
+
+	if (session_sk == NULL)
+		return TK_ECONFIG;
+	rc = sess_sign(s, session_sk, token, sizeof(token));
+	if (rc == TK_OK)
+		rc = resp_cookie(r, APP_SESSION_COOKIE, token, (long)(s->expires - time(NULL)),
+				 cookie_flags());
+	sodium_memzero(token, sizeof(token));
+	return rc;
+}
+
+void
+app_end_session(struct request *r)
+{
+	resp_cookie(r, APP_SESSION_COOKIE, "", 0, cookie_flags());
+}
+
+/* ---- per-request pipeline ---- */
+
+static const char *
+fcgx_getenv(const char *name, void *ctx)
+{
+	return FCGX_GetParam(name, ((FCGX_Request *)ctx)->envp);
+}
+
+static int
+fcgx_read(void *ctx, char *buf, int n)
+{
+	return FCGX_GetStr(buf, n, ((FCGX_Request *)ctx)->in);
+}
+
+static int
+is_hex32(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < SESS_SID_LEN; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return s[i] == '\0';
+}
+
+/* load_session: r->session from the session cookie, or NULL. Returns TK_OK,
+ * or a database error from the service's revocation check. */
+static int
+load_session(struct request *r)
+{
+	const char *token = params_get(&r->cookies, APP_SESSION_COOKIE);
+	struct session *s;
+	int rc;
+
+	if (token == NULL || *token == '\0')
+		return TK_OK;
+	s = arena_alloc(r->arena, sizeof(*s));
+	if (sess_verify(token, session_pk, (int64_t)time(NULL), s) != TK_OK)
+		return TK_OK;
+	if (svc->session_valid != NULL) {
+		rc = svc->session_valid(r, s);
+		if (rc == TK_EAUTH)
+			return TK_OK;
+		if (rc != TK_OK)
+			return rc;
+	}
+	r->session = s;
+	return TK_OK;
+}
+
+/* set_csrf: the binding is the session id, else the visitor cookie (set
+ * now when the browser has none). */
+static void
+set_csrf(struct request *r)
+{
+	char *token = arena_alloc(r->arena, CSRF_TOKEN_LEN + 1);
+	const char *visitor;
+
+	if (r->session != NULL) {
+		r->csrf_binding = r->session->sid;
+	} else {
+		visitor = params_get(&r->cookies, APP_VISITOR_COOKIE);
+		if (visitor == NULL || !is_hex32(visitor)) {
+			char *fresh = arena_alloc(r->arena, SESS_SID_LEN + 1);
+
+			sess_new_sid(fresh);
+			resp_cookie(r, APP_VISITOR_COOKIE, fresh, -1, cookie_flags());
+			visitor = fresh;
+		}
+		r->csrf_binding = visitor;
+	}
+	csrf_token(csrf_key, r->csrf_binding, token);
+	r->csrf_token = token;
+}
+
+static const char *
+url_encode(struct arena *a, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *out = arena_alloc(a, strlen(s) * 3 + 1), *p = out;
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_' || c == '.' || c == '~') {
+			*p++ = (char)c;
+		} else {
+			*p++ = '%';
+			*p++ = hex[c >> 4];
+			*p++ = hex[c & 15];
+		}
+	}
+	*p = '\0';
+	return out;
+}
+
+/* dispatch: route r and enforce the route's flags before its handler. */
+static void
+dispatch(struct request *r)
+{
+	enum route_match m;
+	const char *allow = NULL;
+	const struct route *rt;
+	int is_get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
+
+	rt = router_match(svc->routes, svc->nroutes, r->method, r->path, r->arena, &r->route, &m,
+			  &allow);
+	if (rt == NULL) {
+		page_error(r, m == ROUTE_METHOD_NOT_ALLOWED ? 405 : 404);
+		if (m == ROUTE_METHOD_NOT_ALLOWED && allow != NULL)
+			resp_header(r, "Allow", allow);
+		return;
+	}
+	if ((rt->flags & (RF_SIGNED_IN | RF_ORGANIZER | RF_ADMIN)) && r->session == NULL) {
+		if (is_get)
+			resp_redirect(r, arena_printf(r->arena, "/auth/signin?next=%s",
+						      url_encode(r->arena, r->path)));
+		else
+			page_error(r, 403);
+		return;
+	}
+	if ((rt->flags & RF_CSRF) &&
+	    csrf_check(csrf_key, r->csrf_binding, params_get(&r->form, "csrf_token")) != TK_OK) {
+		page_error(r, 403);
+		return;
+	}
+	if (((rt->flags & RF_ADMIN) && r->session->role != ROLE_ADMIN) ||
+	    ((rt->flags & RF_ORGANIZER) && r->session->role != ROLE_ORGANIZER &&
+	     r->session->role != ROLE_ADMIN)) {
+		page_error(r, 403);
+		return;
+	}
+	rt->handler(r);
+}
+
+static void
+handle(struct worker *w)
+{
+	struct request r;
+	struct buf out = {0};
+	int rc;
+
+	arena_reset(w->arena);
+	memset(&r, 0, sizeof(r));
+	r.arena = w->arena;
+	r.fcgx = &w->fcgx;
+	r.app = w;
+	r.started_us = now_us();
+	r.status = 200;
+
+	rc = req_parse(&r, fcgx_getenv, fcgx_read, &w->fcgx);
+	if (rc == TK_OK)
+		rc = load_session(&r);
+	if (r.method == NULL)
+		r.method = "-";
+	if (rc != TK_OK) {
+		page_fail(&r, rc);
+	} else {
+		set_csrf(&r);
+		resp_header(&r, "Cache-Control", "private, no-store");
+		dispatch(&r);
+	}
+	resp_serialize(&r, &out);
+	FCGX_PutStr(out.data, (int)out.len, w->fcgx.out);
+	log_request(&r, now_us() - r.started_us);
+	buf_free(&out);
+	req_free(&r);
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	while (!stopping) {
+		if (FCGX_Accept_r(&w->fcgx) < 0) {
+			if (stopping)
+				break;
+			/* A failed accept (a client gone before we got it) is not fatal. */
+			continue;
+		}
+		handle(w);
+		FCGX_Finish_r(&w->fcgx);
+	}
+	w->done = 1;
+	return NULL;
+}
+
+/* ---- start-up and shutdown ---- */
+
+static int
+open_socket(const char *path)
+{
+	struct sockaddr_un sa;
+	int fd = -1;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		log_error("listen path too long: %s", path);
+		return -1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	strcpy(sa.sun_path, path);
+	/* A previous instance's socket file: ours now. Never unlinked at exit,
+	 * since a restarted instance may own it by then. */
+	unlink(path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    chmod(path, 0666) < 0 || listen(fd, 1024) < 0) {
+		log_error("cannot listen on %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int
+load_keys(void)
+{
+	int rc;
+
+	csrf_key = sodium_malloc(CSRF_KEY_LEN);
+	if (csrf_key == NULL)
+		return TK_ECRYPTO;
+	rc = config_read_hex_file(config_str("csrf_key_file"), csrf_key, CSRF_KEY_LEN);
+	if (rc == TK_OK)
+		rc = config_read_hex_file(config_str("session_pub_file"), session_pk,
+					  sizeof(session_pk));
+	if (rc == TK_OK && svc->signs_sessions) {
+		session_sk = sodium_malloc(crypto_sign_SECRETKEYBYTES);
+		if (session_sk == NULL)
+			return TK_ECRYPTO;
+		rc = config_read_hex_file(config_str("session_key_file"), session_sk,
+					  crypto_sign_SECRETKEYBYTES);
+	}
+	if (rc == TK_OK)
+		sodium_mprotect_readonly(csrf_key);
+	if (rc == TK_OK && session_sk != NULL)
+		sodium_mprotect_readonly(session_sk);
+	return rc;
+}
+
+static int
+setup(const char *config_path)
+{
+	if (config_load(config_path) != TK_OK)
+		return TK_ECONFIG;
+	if (sodium_init() < 0)
+		return TK_ECRYPTO;
+	if (load_keys() != TK_OK)
+		return TK_ECONFIG;
+	if (tmpl_init(config_str("template_dir")) != TK_OK)
+		return TK_ETEMPLATE;
+	if (pw_init((int)config_int("pwhash_concurrency")) != TK_OK)
+		return TK_ECRYPTO;
+	secure_cookies = strncmp(config_str("base_url"), "https://", 8) == 0;
+	return TK_OK;
+}
+
+static struct db *
+open_db(void)
+{
+	struct db_conf dc = {
+	    .socket = *config_str("db_socket") ? config_str("db_socket") : NULL,
+	    .host = config_str("db_host"),
+	    .port = (unsigned)config_int("db_port"),
+	    .user = config_str("db_user"),
+	    .password = config_str("db_password"),
+	    .database = config_str("db_name"),
+	};
+
+	return db_new(&dc, svc->stmts, svc->nstmts);
+}
+
+static void
+usage(const char *prog)
+{
+	fprintf(stderr, "usage: %s [--config FILE] [--check-config]\n", prog);
+}
+
+int
+app_main(int argc, char **argv, const struct app_service *service)
+{
+	static const struct option longopts[] = {
+	    {"config", required_argument, NULL, 'c'},
+	    {"check-config", no_argument, NULL, 'C'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *config_path = NULL;
+	int check_only = 0, ch, sig, status = 1;
+	long i, nthreads;
+	struct worker *workers = NULL;
+	sigset_t sigs;
+	struct timespec deadline;
+
+	svc = service;
+	while ((ch = getopt_long(argc, argv, "c:Ch", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'C':
+			check_only = 1;
+			break;
+		case 'h':
+			usage(argv[0]);
+			return 0;
+		default:
+			usage(argv[0]);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(argv[0]);
+		return 2;
+	}
+	if (setup(config_path) != TK_OK) {
+		fprintf(stderr, "%s: configuration is not valid\n", svc->name);
+		return 1;
+	}
+	if (check_only) {
+		config_dump(stdout);
+		printf("# %s: configuration OK\n", svc->name);
+		return 0;
+	}
+
+	/* Block the stop signals in every thread; main waits for them. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (FCGX_Init() != 0) {
+		log_error("FCGX_Init failed");
+		goto out;
+	}
+	listen_fd = open_socket(config_str("listen"));
+	if (listen_fd < 0)
+		goto out;
+
+	nthreads = config_int("threads");
+	workers = xcalloc((size_t)nthreads, sizeof(*workers));
+	for (i = 0; i < nthreads; i++) {
+		workers[i].db = open_db();
+		workers[i].arena = arena_new();
+		FCGX_InitRequest(&workers[i].fcgx, listen_fd, 0);
+		if (pthread_create(&workers[i].thread, NULL, worker_main, &workers[i]) != 0) {
+			log_error("cannot start thread %ld", i);
+			break;
+		}
+		workers[i].started = 1;
+	}
+	log_info("%s: serving on %s with %ld threads", svc->name, config_str("listen"), i);
+
+	sigwait(&sigs, &sig);
+	log_info("%s: signal %d, stopping", svc->name, sig);
+	stopping = 1;
+	FCGX_ShutdownPending();
+	/* Wake the threads blocked in accept. */
+	shutdown(listen_fd, SHUT_RDWR);
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += SHUTDOWN_GRACE_SECONDS;
+	status = 0;
+	for (i = 0; i < nthreads; i++) {
+		if (!workers[i].started)
+			continue;
+		if (pthread_timedjoin_np(workers[i].thread, NULL, &deadline) != 0) {
+			log_warn("%s: a request thread did not stop in time", svc->name);
+			goto out; /* leave the rest to process exit */
+		}
+		db_free(workers[i].db);
+		arena_free(workers[i].arena);
+	}
+	free(workers);
+	workers = NULL;
+out:
+	if (listen_fd >= 0)
+		close(listen_fd);
+	log_info("%s: stopped", svc->name);
+	return status;
+}

@@ -1,0 +1,65 @@
+/*
+ * The FastCGI application shell every service runs: configuration, keys,
+ * templates, the listening socket, a pool of request threads (each with
+ * its own database connection and arena), session and CSRF handling,
+ * routing with flag enforcement, the response, the log line, and a clean
+ * shutdown on SIGTERM/SIGINT.
+ *
+ * Concurrency model: one process per service with `threads` threads, each
+ * blocking in FCGX_Accept_r on the shared socket (Linux accept is
+ * thread-safe: no accept mutex). A thread owns its MariaDB connection, so
+ * no pool or lock sits on the request path. Argon2id hashing is bounded per
+ * process (pw.h). See README "Concurrency" for the measurements.
+ */
+#ifndef TK_APP_H
+#define TK_APP_H
+#include <stddef.h>
+
+#include "router.h"
+#include "sess.h"
+
+struct request;
+struct db;
+
+struct app_service {
+	const char *name; /* "auth": used in logs and usage */
+	const struct route *routes;
+	size_t nroutes;
+	const char *const *stmts; /* the service's statement table */
+	size_t nstmts;
+	int signs_sessions; /* needs session_key_file (auth only) */
+	/*
+	 * session_valid: optional check of a session whose token verified,
+	 * against the service's own records (revocations). Returns TK_OK,
+	 * TK_EAUTH (treat as signed out) or TK_EDBDOWN/TK_EDB (503/500).
+	 */
+	int (*session_valid)(struct request *r, const struct session *s);
+};
+
+/*
+ * app_main: run the service until SIGTERM or SIGINT. Options: --config FILE,
+ * --check-config (load and validate everything, print the configuration,
+ * exit 0 or 1). Returns the process exit status.
+ */
+int app_main(int argc, char **argv, const struct app_service *svc);
+
+/* app_db: the calling thread's database handle. */
+struct db *app_db(struct request *r);
+
+/* app_secure_cookies: 1 when base_url is https (cookies get Secure). */
+int app_secure_cookies(void);
+
+/*
+ * app_start_session: sign a token for s and set the session cookie on the
+ * response (HttpOnly, SameSite=Lax, Secure over https, Max-Age to its
+ * expiry). Only for services with signs_sessions. Returns TK_OK or an error.
+ */
+int app_start_session(struct request *r, const struct session *s);
+
+/* app_end_session: delete the session cookie in the browser. */
+void app_end_session(struct request *r);
+
+#define APP_SESSION_COOKIE "tk_session"
+#define APP_VISITOR_COOKIE "tk_visitor"
+
+#endif

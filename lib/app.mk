@@ -1,0 +1,5 @@
+# lib/: the application shell and page rendering shared by every service.
+lib_libticketing_a_SOURCES += \
+	lib/app.c lib/app.h \
+	lib/page.c lib/page.h
+lib_libticketing_a_SOURCES += lib/text.c lib/text.h

@@ -1,0 +1,306 @@
+/*
+ * Configuration (config.h): one table of keys with defaults, validators and
+ * help; a key=value file; TICKETING_* environment overrides. Loaded once at
+ * start-up, read-only afterwards, so threads read it without locks.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "config.h"
+#include "err.h"
+#include "xalloc.h"
+
+enum kind {
+	K_STR,    /* any text */
+	K_INT,    /* decimal integer within [min, max] */
+	K_URL,    /* http:// or https:// URL without a trailing slash */
+	K_SECRET, /* text, masked by config_dump */
+};
+
+struct opt {
+	const char *key;
+	enum kind kind;
+	const char *def;
+	long min, max;
+	const char *help;
+	char *value; /* heap copy, set by config_load */
+};
+
+static struct opt opts[] = {
+	{"listen", K_STR, "run/auth.sock", 0, 0, "FastCGI unix socket path to bind", NULL},
+	{"threads", K_INT, "16", 1, 256, "request threads per process", NULL},
+	{"base_url", K_URL, "http://127.0.0.1:8080", 0, 0, "public URL of the site", NULL},
+	{"template_dir", K_STR, TK_PKGDATADIR "/templates", 0, 0, "folder of the .tpl files", NULL},
+	{"sql_dir", K_STR, TK_PKGDATADIR "/sql", 0, 0, "folder of numbered migrations", NULL},
+	{"db_socket", K_STR, "", 0, 0, "MariaDB unix socket (empty: TCP)", NULL},
+	{"db_host", K_STR, "127.0.0.1", 0, 0, "MariaDB host when db_socket is empty", NULL},
+	{"db_port", K_INT, "3306", 1, 65535, "MariaDB port when db_socket is empty", NULL},
+	{"db_user", K_STR, "", 0, 0, "the service's database user", NULL},
+	{"db_password", K_SECRET, "", 0, 0, "the service's database password", NULL},
+	{"db_name", K_STR, "", 0, 0, "the service's database", NULL},
+	{"session_key_file", K_STR, "", 0, 0, "Ed25519 secret key file, hex (auth only)", NULL},
+	{"session_pub_file", K_STR, "", 0, 0, "Ed25519 public key file, hex", NULL},
+	{"csrf_key_file", K_STR, "", 0, 0, "CSRF HMAC key file, hex", NULL},
+	{"session_ttl", K_INT, "604800", 300, 31536000, "session lifetime in seconds", NULL},
+	{"pwhash_concurrency", K_INT, "2", 1, 64, "Argon2id hashes at once per process", NULL},
+	{"signin_max_failures", K_INT, "10", 1, 1000, "failed sign-ins before a lock", NULL},
+	{"signin_lock_seconds", K_INT, "900", 1, 86400, "how long a locked account stays locked",
+	 NULL},
+};
+
+#define NOPTS (sizeof(opts) / sizeof(opts[0]))
+
+static struct opt *
+find(const char *key, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < NOPTS; i++)
+		if (strlen(opts[i].key) == len && memcmp(opts[i].key, key, len) == 0)
+			return &opts[i];
+	return NULL;
+}
+
+static void
+set(struct opt *o, const char *v, size_t len)
+{
+	free(o->value);
+	o->value = xstrndup(v, len);
+}
+
+static int
+parse_long(const char *s, long *out)
+{
+	char *end;
+	long v;
+
+	if (*s == '\0')
+		return TK_EINVAL;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return TK_EINVAL;
+	*out = v;
+	return TK_OK;
+}
+
+static int
+validate(const struct opt *o)
+{
+	long v;
+	size_t n;
+
+	switch (o->kind) {
+	case K_INT:
+		if (parse_long(o->value, &v) != TK_OK || v < o->min || v > o->max) {
+			fprintf(stderr, "config: %s must be an integer from %ld to %ld\n", o->key,
+				o->min, o->max);
+			return TK_ECONFIG;
+		}
+		break;
+	case K_URL:
+		n = strlen(o->value);
+		if ((strncmp(o->value, "http://", 7) != 0 && strncmp(o->value, "https://", 8) != 0) ||
+		    n < 9 || o->value[n - 1] == '/') {
+			fprintf(stderr, "config: %s must be an http(s) URL without a trailing slash\n",
+				o->key);
+			return TK_ECONFIG;
+		}
+		break;
+	case K_STR:
+	case K_SECRET:
+		break;
+	}
+	return TK_OK;
+}
+
+static const char *
+trim(const char *s, const char *end, size_t *len)
+{
+	while (s < end && isspace((unsigned char)*s))
+		s++;
+	while (end > s && isspace((unsigned char)end[-1]))
+		end--;
+	*len = (size_t)(end - s);
+	return s;
+}
+
+static int
+load_file(const char *path)
+{
+	FILE *f = NULL;
+	char line[4096];
+	int lineno = 0, rc = TK_OK;
+
+	f = fopen(path, "r");
+	if (f == NULL) {
+		fprintf(stderr, "config: cannot open %s: %s\n", path, strerror(errno));
+		rc = TK_ECONFIG;
+		goto out;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		const char *eq, *k, *v;
+		size_t klen, vlen, n = strlen(line);
+		struct opt *o;
+
+		lineno++;
+		if (n > 0 && line[n - 1] != '\n' && !feof(f)) {
+			fprintf(stderr, "config: %s:%d: line too long\n", path, lineno);
+			rc = TK_ECONFIG;
+			goto out;
+		}
+		k = trim(line, line + n, &klen);
+		if (klen == 0 || *k == '#')
+			continue;
+		eq = memchr(k, '=', klen);
+		if (eq == NULL) {
+			fprintf(stderr, "config: %s:%d: expected key = value\n", path, lineno);
+			rc = TK_ECONFIG;
+			continue;
+		}
+		v = trim(eq + 1, k + klen, &vlen);
+		k = trim(k, eq, &klen);
+		o = find(k, klen);
+		if (o == NULL) {
+			fprintf(stderr, "config: %s:%d: unknown key '%.*s'\n", path, lineno, (int)klen,
+				k);
+			rc = TK_ECONFIG;
+			continue;
+		}
+		set(o, v, vlen);
+	}
+out:
+	if (f != NULL)
+		fclose(f);
+	return rc;
+}
+
+int
+config_load(const char *path)
+{
+	size_t i, j;
+	int rc = TK_OK;
+
+	for (i = 0; i < NOPTS; i++)
+		set(&opts[i], opts[i].def, strlen(opts[i].def));
+	if (path != NULL && load_file(path) != TK_OK)
+		rc = TK_ECONFIG;
+	for (i = 0; i < NOPTS; i++) {
+		char env[64] = "TICKETING_";
+		const char *v;
+
+		for (j = 0; opts[i].key[j] != '\0' && 10 + j < sizeof(env) - 1; j++)
+			env[10 + j] = (char)toupper((unsigned char)opts[i].key[j]);
+		env[10 + j] = '\0';
+		v = getenv(env);
+		if (v != NULL)
+			set(&opts[i], v, strlen(v));
+	}
+	for (i = 0; i < NOPTS; i++)
+		if (validate(&opts[i]) != TK_OK)
+			rc = TK_ECONFIG;
+	return rc;
+}
+
+static const struct opt *
+must_find(const char *key)
+{
+	const struct opt *o = find(key, strlen(key));
+
+	if (o == NULL || o->value == NULL) {
+		fprintf(stderr, "fatal: unknown or unloaded configuration key '%s'\n", key);
+		abort();
+	}
+	return o;
+}
+
+const char *
+config_str(const char *key)
+{
+	return must_find(key)->value;
+}
+
+long
+config_int(const char *key)
+{
+	long v = 0;
+
+	parse_long(must_find(key)->value, &v);
+	return v;
+}
+
+void
+config_dump(FILE *out)
+{
+	size_t i;
+
+	for (i = 0; i < NOPTS; i++) {
+		const char *v = opts[i].value ? opts[i].value : opts[i].def;
+
+		if (opts[i].kind == K_SECRET && *v != '\0')
+			v = "********";
+		fprintf(out, "%s = %s\t# %s\n", opts[i].key, v, opts[i].help);
+	}
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+config_read_hex_file(const char *path, unsigned char *out, size_t n)
+{
+	FILE *f = NULL;
+	char text[1024];
+	const char *s;
+	size_t len, i;
+	int rc = TK_OK;
+
+	if (*path == '\0' || 2 * n > sizeof(text) - 2) {
+		fprintf(stderr, "config: no key file configured\n");
+		return TK_ECONFIG;
+	}
+	f = fopen(path, "r");
+	if (f == NULL) {
+		fprintf(stderr, "config: cannot open key file %s: %s\n", path, strerror(errno));
+		rc = TK_EIO;
+		goto out;
+	}
+	len = fread(text, 1, sizeof(text) - 1, f);
+	text[len] = '\0';
+	s = trim(text, text + len, &len);
+	if (len != 2 * n) {
+		fprintf(stderr, "config: key file %s must hold %lu hex bytes\n", path,
+			(unsigned long)n);
+		rc = TK_ECONFIG;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+
+		if (hi < 0 || lo < 0) {
+			fprintf(stderr, "config: key file %s is not hex\n", path);
+			rc = TK_ECONFIG;
+			goto out;
+		}
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+out:
+	if (f != NULL)
+		fclose(f);
+	sodium_memzero(text, sizeof(text));
+	return rc;
+}

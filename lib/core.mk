@@ -1,0 +1,14 @@
+# lib/ core: errors, allocation, arenas, buffers, configuration, logging.
+lib_libticketing_a_SOURCES += \
+	lib/err.c lib/err.h \
+	lib/xalloc.c lib/xalloc.h \
+	lib/arena.c lib/arena.h \
+	lib/buf.c lib/buf.h \
+	lib/config.c lib/config.h \
+	lib/log.c lib/log.h
+
+check_PROGRAMS += tests/unit/test_core
+TESTS += tests/unit/test_core
+tests_unit_test_core_SOURCES = tests/unit/test_core.c
+tests_unit_test_core_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_test_core_LDADD = $(TK_LIBS) $(CUNIT_LIBS)

@@ -1,0 +1,187 @@
+/*
+ * Layout, page and error rendering (page.h).
+ */
+#include <string.h>
+
+#include "app.h"
+#include "buf.h"
+#include "cookie.h"
+#include "err.h"
+#include "log.h"
+#include "page.h"
+#include "req.h"
+#include "tmpl.h"
+
+#define FLASH_COOKIE "tk_flash"
+
+static const struct {
+	const char *code;
+	const char *text;
+} flashes[FLASH__MAX] = {
+	[FLASH_NONE] = {"", ""},
+	[FLASH_SIGNED_UP] = {"signed_up", "Welcome! Your account is ready."},
+	[FLASH_SIGNED_IN] = {"signed_in", "You are signed in."},
+	[FLASH_SIGNED_OUT] = {"signed_out", "You are signed out."},
+	[FLASH_PASSWORD_CHANGED] = {"password_changed",
+				    "Your password has been changed. Other devices are signed out."},
+};
+
+static const struct {
+	int status;
+	const char *heading;
+	const char *message;
+} errors[] = {
+	{400, "Bad request", "The request could not be understood. Check the address or the form "
+			     "and try again."},
+	{403, "Forbidden", "You are not allowed to do that. If you submitted a form, reload the "
+			   "page and try again."},
+	{404, "Page not found", "There is nothing at this address."},
+	{405, "Method not allowed", "This address does not accept that kind of request."},
+	{409, "Conflict", "That cannot be done in the current state. Reload the page and try "
+			  "again."},
+	{413, "Too large", "What you sent is larger than this site accepts."},
+	{415, "Unsupported form", "The form was sent in a format this site does not accept."},
+	{422, "Check the form", "Some of what you entered is not valid."},
+	{429, "Too many attempts", "Too many attempts. Wait a while and try again."},
+	{500, "Something went wrong", "An error occurred on our side. Try again in a moment."},
+	{503, "Temporarily unavailable", "The service is briefly unavailable. Try again in a "
+					 "moment."},
+};
+
+static const char fallback_500[] =
+    "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+    "<title>Error · Ticketing</title></head><body><h1>Something went wrong</h1>"
+    "<p>An error occurred on our side. Try again in a moment.</p></body></html>\n";
+
+static void
+release(struct request *r)
+{
+	tmpl_dict_free(r->layout);
+	r->layout = r->page = r->form_errors = NULL;
+}
+
+static void
+show_flash(struct request *r, tmpl_dict *flash)
+{
+	const char *code = params_get(&r->cookies, FLASH_COOKIE);
+	int i;
+
+	if (code == NULL)
+		return;
+	for (i = FLASH_NONE + 1; i < FLASH__MAX; i++) {
+		if (strcmp(code, flashes[i].code) == 0) {
+			tmpl_set(tmpl_section(flash, "FLASH"), "FLASH_MESSAGE", flashes[i].text);
+			break;
+		}
+	}
+	resp_cookie(r, FLASH_COOKIE, "", 0, COOKIE_HTTPONLY | COOKIE_SAMESITE_LAX |
+						(app_secure_cookies() ? COOKIE_SECURE : 0));
+}
+
+tmpl_dict *
+page_begin(struct request *r, const char *file, const char *title)
+{
+	tmpl_dict *d;
+
+	release(r);
+	r->layout = tmpl_dict_new();
+	tmpl_set(r->layout, "TITLE", title);
+	if (r->session != NULL) {
+		d = tmpl_section(r->layout, "SIGNED_IN");
+		tmpl_set(d, "USER_NAME", r->session->name);
+		tmpl_set(tmpl_include(d, "CSRF", "partials/csrf.tpl"), "CSRF_TOKEN", r->csrf_token);
+	} else {
+		tmpl_show(r->layout, "SIGNED_OUT");
+	}
+	show_flash(r, tmpl_include(r->layout, "FLASH", "partials/flash.tpl"));
+	r->page = tmpl_include(r->layout, "BODY", file);
+	tmpl_set(tmpl_include(r->page, "CSRF", "partials/csrf.tpl"), "CSRF_TOKEN", r->csrf_token);
+	r->form_errors = tmpl_include(r->page, "FORM_ERRORS", "partials/form_errors.tpl");
+	return r->page;
+}
+
+void
+page_field_error(struct request *r, const char *section, const char *field, const char *message)
+{
+	tmpl_dict *e;
+
+	tmpl_set(tmpl_section(r->page, section), "MESSAGE", message);
+	e = tmpl_section(r->form_errors, "ERROR");
+	tmpl_set(e, "FIELD", field);
+	tmpl_set(e, "MESSAGE", message);
+	tmpl_show(r->form_errors, "ERRORS");
+}
+
+void
+page_end(struct request *r, int status)
+{
+	struct buf out = {0};
+
+	if (tmpl_render("layout.tpl", r->layout, &out) != TK_OK) {
+		log_error("%s: rendering a page failed", r->request_id);
+		release(r);
+		buf_free(&out);
+		page_error(r, 500);
+		return;
+	}
+	release(r);
+	resp_status(r, status);
+	resp_html(r, out.data, out.len);
+	buf_free(&out);
+}
+
+/* error_index: the entry for status, or the 500 entry for unknown ones. */
+static size_t
+error_index(int status)
+{
+	size_t i, fallback = 0;
+
+	for (i = 0; i < sizeof(errors) / sizeof(errors[0]); i++) {
+		if (errors[i].status == status)
+			return i;
+		if (errors[i].status == 500)
+			fallback = i;
+	}
+	return fallback;
+}
+
+void
+page_error(struct request *r, int status)
+{
+	size_t i = error_index(status);
+	tmpl_dict *d;
+	struct buf out = {0};
+
+	status = errors[i].status;
+	buf_reset(&r->headers);
+	buf_reset(&r->body);
+	d = page_begin(r, "pages/error.tpl", errors[i].heading);
+	tmpl_set(d, "HEADING", errors[i].heading);
+	tmpl_set(d, "MESSAGE", errors[i].message);
+	if (tmpl_render("layout.tpl", r->layout, &out) != TK_OK) {
+		log_error("%s: rendering the error page failed", r->request_id);
+		status = 500;
+		buf_reset(&out);
+		buf_puts(&out, fallback_500);
+	}
+	release(r);
+	resp_status(r, status);
+	resp_html(r, out.data, out.len);
+	buf_free(&out);
+}
+
+void
+page_fail(struct request *r, int code)
+{
+	page_error(r, err_http_status(code));
+}
+
+void
+page_flash(struct request *r, enum flash f)
+{
+	if (f <= FLASH_NONE || f >= FLASH__MAX)
+		return;
+	resp_cookie(r, FLASH_COOKIE, flashes[f].code, 60,
+		    COOKIE_HTTPONLY | COOKIE_SAMESITE_LAX |
+			(app_secure_cookies() ? COOKIE_SECURE : 0));
+}

@@ -1,0 +1,65 @@
+/*
+ * Pages: every HTML response is the layout (templates/layout.tpl) with one
+ * page template included as BODY. page_begin opens the page and returns the
+ * page's dictionary to fill; page_end renders layout and page into the
+ * response. Form errors, the CSRF field and flash messages are partials the
+ * layout and pages include. page_error renders every error page.
+ */
+#ifndef TK_PAGE_H
+#define TK_PAGE_H
+#include "tmpl.h"
+
+struct request;
+
+/*
+ * page_begin: start an HTML page with template file (e.g.
+ * "pages/auth/signin.tpl") and title (plain text, escaped). Fills the layout
+ * (signed-in name and sign-out form, or sign-in links; a pending flash
+ * message) and the page's CSRF and FORM_ERRORS includes. Returns the page's
+ * dictionary, owned by the request.
+ */
+tmpl_dict *page_begin(struct request *r, const char *file, const char *title);
+
+/*
+ * page_field_error: show section (e.g. "EMAIL_ERROR") with message next to
+ * the field whose element id is field, and list it in the form's error
+ * summary. message is a fixed server text, never request data.
+ */
+void page_field_error(struct request *r, const char *section, const char *field,
+		      const char *message);
+
+/*
+ * page_end: render the page begun by page_begin with status into the
+ * response (Content-Type text/html). A template failure turns into a plain
+ * 500 error page. Releases the dictionaries.
+ */
+void page_end(struct request *r, int status);
+
+/*
+ * page_error: the one error page renderer: a fixed heading and message per
+ * status (400, 403, 404, 405, 409, 413, 415, 422, 429, 500, 503), never
+ * anything taken from the request. Discards whatever the response held
+ * (headers included, except Allow and Retry-After set after this call).
+ */
+void page_error(struct request *r, int status);
+
+/* page_fail: page_error with the HTTP status of an error code (err.h). */
+void page_fail(struct request *r, int code);
+
+/*
+ * Flash messages survive one redirect in a cookie holding a code from a
+ * fixed table, never text from the request.
+ */
+enum flash {
+	FLASH_NONE,
+	FLASH_SIGNED_UP,
+	FLASH_SIGNED_IN,
+	FLASH_SIGNED_OUT,
+	FLASH_PASSWORD_CHANGED,
+	FLASH__MAX
+};
+
+/* page_flash: show flash f on the next page this browser renders. */
+void page_flash(struct request *r, enum flash f);
+
+#endif

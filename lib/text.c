@@ -1,0 +1,53 @@
+/*
+ * Checks on user-entered text (text.h).
+ */
+#include <string.h>
+
+#include "arena.h"
+#include "text.h"
+
+size_t
+text_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+int
+text_has_controls(const char *s, int allow_tab)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p != '\0'; p++) {
+		if (*p == '\t' && allow_tab)
+			continue;
+		if (*p < 0x20 || *p == 0x7f)
+			return 1;
+		/* C1 controls U+0080..U+009F are encoded C2 80..C2 9F. */
+		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+char *
+text_trim(struct arena *a, const char *s)
+{
+	const char *end = s + strlen(s);
+
+	while (is_space(*s))
+		s++;
+	while (end > s && is_space(end[-1]))
+		end--;
+	return arena_strndup(a, s, (size_t)(end - s));
+}

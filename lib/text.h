@@ -1,0 +1,22 @@
+/*
+ * Checks on user-entered text shared by every form: length in characters
+ * (code points, not bytes) and the absence of control characters. Input is
+ * already valid UTF-8 (form_parse refuses anything else).
+ */
+#ifndef TK_TEXT_H
+#define TK_TEXT_H
+#include <stddef.h>
+
+/* text_chars: the number of code points in the UTF-8 string s. */
+size_t text_chars(const char *s);
+
+/* text_has_controls: 1 when s holds a C0 control (other than tab when
+ * allow_tab), DEL, or a C1 control; else 0. */
+int text_has_controls(const char *s, int allow_tab);
+
+/* text_trim: s without leading and trailing ASCII white space, a copy in
+ * arena a. */
+struct arena;
+char *text_trim(struct arena *a, const char *s);
+
+#endif

@@ -1,0 +1,179 @@
+/*
+ * Unit tests for lib/ core: arena, buf, err and config.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "config.h"
+#include "err.h"
+
+static void
+test_arena(void)
+{
+	struct arena *a = arena_new();
+	char *s, *big;
+	int i;
+
+	s = arena_strdup(a, "hello");
+	CU_ASSERT_STRING_EQUAL(s, "hello");
+	CU_ASSERT_STRING_EQUAL(arena_printf(a, "%d-%s", 42, "x"), "42-x");
+	CU_ASSERT_EQUAL((uintptr_t)arena_alloc(a, 3) % 16, 0);
+	big = arena_alloc(a, 100000);
+	memset(big, 'x', 100000);
+	for (i = 0; i < 1000; i++)
+		CU_ASSERT_PTR_NOT_NULL(arena_alloc(a, 200));
+	CU_ASSERT_STRING_EQUAL(s, "hello");
+	arena_reset(a);
+	s = arena_alloc(a, 64);
+	CU_ASSERT_EQUAL(s[0], 0);
+	CU_ASSERT_EQUAL(s[63], 0);
+	arena_free(a);
+	arena_free(NULL);
+}
+
+static void
+test_buf(void)
+{
+	struct buf b = {0};
+	int i;
+
+	buf_puts(&b, "a");
+	buf_printf(&b, "%s%d", "b", 1);
+	CU_ASSERT_STRING_EQUAL(b.data, "ab1");
+	CU_ASSERT_EQUAL(b.len, 3);
+	for (i = 0; i < 1000; i++)
+		buf_append(&b, "0123456789", 10);
+	CU_ASSERT_EQUAL(b.len, 10003);
+	CU_ASSERT_EQUAL(b.data[b.len], '\0');
+	buf_reset(&b);
+	CU_ASSERT_EQUAL(b.len, 0);
+	CU_ASSERT_STRING_EQUAL(b.data, "");
+	buf_free(&b);
+	CU_ASSERT_PTR_NULL(b.data);
+}
+
+static void
+test_err(void)
+{
+	CU_ASSERT_EQUAL(err_http_status(TK_ENOTFOUND), 404);
+	CU_ASSERT_EQUAL(err_http_status(TK_EDBDOWN), 503);
+	CU_ASSERT_EQUAL(err_http_status(TK_ETOOBIG), 413);
+	CU_ASSERT_EQUAL(err_http_status(12345), 500);
+	CU_ASSERT_EQUAL(err_http_status(-999), 500);
+	CU_ASSERT_STRING_EQUAL(err_str(TK_OK), "success");
+	CU_ASSERT_STRING_EQUAL(err_str(-999), "unknown error");
+}
+
+static char *
+write_tmp(const char *text)
+{
+	char *path = strdup("/tmp/tk-config-XXXXXX");
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static void
+test_config_defaults_and_file(void)
+{
+	char *path = write_tmp("# comment\n\n  threads = 4  \nbase_url=https://tickets.example\n"
+			       "db_name = ticketing_auth\n");
+
+	unsetenv("TICKETING_THREADS");
+	CU_ASSERT_EQUAL(config_load(path), TK_OK);
+	CU_ASSERT_EQUAL(config_int("threads"), 4);
+	CU_ASSERT_STRING_EQUAL(config_str("base_url"), "https://tickets.example");
+	CU_ASSERT_STRING_EQUAL(config_str("db_name"), "ticketing_auth");
+	CU_ASSERT_EQUAL(config_int("session_ttl"), 604800);
+	CU_ASSERT_STRING_EQUAL(config_str("db_socket"), "");
+
+	setenv("TICKETING_THREADS", "7", 1);
+	CU_ASSERT_EQUAL(config_load(path), TK_OK);
+	CU_ASSERT_EQUAL(config_int("threads"), 7);
+	unsetenv("TICKETING_THREADS");
+	unlink(path);
+	free(path);
+}
+
+static void
+test_config_errors(void)
+{
+	const char *bad[] = {
+	    "nosuchkey = 1\n",
+	    "threads = 0\n",
+	    "threads = 12abc\n",
+	    "threads = 100000\n",
+	    "base_url = ftp://x\n",
+	    "base_url = http://x/\n",
+	    "just some words\n",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *path = write_tmp(bad[i]);
+
+		CU_ASSERT_EQUAL(config_load(path), TK_ECONFIG);
+		unlink(path);
+		free(path);
+	}
+	CU_ASSERT_EQUAL(config_load("/nonexistent/ticketing.conf"), TK_ECONFIG);
+	setenv("TICKETING_PWHASH_CONCURRENCY", "-1", 1);
+	CU_ASSERT_EQUAL(config_load(NULL), TK_ECONFIG);
+	unsetenv("TICKETING_PWHASH_CONCURRENCY");
+	CU_ASSERT_EQUAL(config_load(NULL), TK_OK);
+}
+
+static void
+test_config_hex_file(void)
+{
+	unsigned char key[4];
+	char *good = write_tmp("  0a1B2c3D\n");
+	char *shortk = write_tmp("0a1b\n");
+	char *nothex = write_tmp("0a1b2c3g\n");
+
+	CU_ASSERT_EQUAL(config_read_hex_file(good, key, sizeof(key)), TK_OK);
+	CU_ASSERT_EQUAL(key[0], 0x0a);
+	CU_ASSERT_EQUAL(key[3], 0x3d);
+	CU_ASSERT_EQUAL(config_read_hex_file(shortk, key, sizeof(key)), TK_ECONFIG);
+	CU_ASSERT_EQUAL(config_read_hex_file(nothex, key, sizeof(key)), TK_ECONFIG);
+	CU_ASSERT_EQUAL(config_read_hex_file("/nonexistent", key, sizeof(key)), TK_EIO);
+	CU_ASSERT_EQUAL(config_read_hex_file("", key, sizeof(key)), TK_ECONFIG);
+	unlink(good);
+	unlink(shortk);
+	unlink(nothex);
+	free(good);
+	free(shortk);
+	free(nothex);
+}
+
+int
+main(void)
+{
+	CU_pSuite s;
+	int failures;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 99;
+	s = CU_add_suite("core", NULL, NULL);
+	CU_add_test(s, "arena", test_arena);
+	CU_add_test(s, "buf", test_buf);
+	CU_add_test(s, "err", test_err);
+	CU_add_test(s, "config defaults, file, env", test_config_defaults_and_file);
+	CU_add_test(s, "config errors", test_config_errors);
+	CU_add_test(s, "config hex key files", test_config_hex_file);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failures = (int)CU_get_number_of_failures();
+	CU_cleanup_registry();
+	return failures != 0;
+}
