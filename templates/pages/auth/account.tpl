@@ -1,0 +1,39 @@
+{{%AUTOESCAPE context="HTML"}}
+{{! Fill: NAME, EMAIL, ROLE, CREATED_AT (display texts); include FORM_ERRORS }}
+{{! and CSRF; at most one CURRENT_PASSWORD_ERROR and PASSWORD_ERROR section, }}
+{{! each with MESSAGE. }}
+<h1>Your account</h1>
+<dl class="details">
+<dt>Name</dt>
+<dd>{{NAME}}</dd>
+<dt>Email</dt>
+<dd>{{EMAIL}}</dd>
+<dt>Role</dt>
+<dd>{{ROLE}}</dd>
+<dt>Member since</dt>
+<dd>{{CREATED_AT}}</dd>
+</dl>
+<h2>Change password</h2>
+<p>Changing your password signs you out on all your other devices.</p>
+{{>FORM_ERRORS}}
+<form class="form" method="post" action="/auth/account/password">
+{{>CSRF}}
+<div class="field{{#CURRENT_PASSWORD_ERROR}} field-invalid{{/CURRENT_PASSWORD_ERROR}}">
+<label for="current_password">Current password</label>
+{{#CURRENT_PASSWORD_ERROR}}
+<p class="field-error" id="current_password-error">{{MESSAGE}}</p>
+{{/CURRENT_PASSWORD_ERROR}}
+<input type="password" id="current_password" name="current_password" autocomplete="current-password" required maxlength="128"{{#CURRENT_PASSWORD_ERROR}} aria-invalid="true" aria-describedby="current_password-error"{{/CURRENT_PASSWORD_ERROR}}>
+</div>
+<div class="field{{#PASSWORD_ERROR}} field-invalid{{/PASSWORD_ERROR}}">
+<label for="password">New password</label>
+<p class="hint" id="password-hint">12 to 128 characters</p>
+{{#PASSWORD_ERROR}}
+<p class="field-error" id="password-error">{{MESSAGE}}</p>
+{{/PASSWORD_ERROR}}
+<input type="password" id="password" name="password" autocomplete="new-password" required minlength="12" maxlength="128" aria-describedby="password-hint{{#PASSWORD_ERROR}} password-error{{/PASSWORD_ERROR}}"{{#PASSWORD_ERROR}} aria-invalid="true"{{/PASSWORD_ERROR}}>
+</div>
+<div class="actions">
+<button type="submit">Change password</button>
+</div>
+</form>
