@@ -1,0 +1,668 @@
+/*
+ * MariaDB access (db.h) over MariaDB Connector/C. This is the one file of
+ * the services that calls mysql_*; lib/migrate.c, the schema tool, is the
+ * only other.
+ *
+ * A struct db is one connection plus the caller's statement table, prepared
+ * whole on every (re)connection. Every column comes back as text: results
+ * are bound as MYSQL_TYPE_STRING into per-column buffers of CELL_BUF bytes,
+ * and a longer value is fetched again with mysql_stmt_fetch_column into the
+ * arena. Results are buffered with mysql_stmt_store_result, so the link is
+ * free again before the caller looks at a row; lock wait timeouts and
+ * deadlocks can surface there or at fetch as well as at execute, so every
+ * call is checked.
+ *
+ * Losing the link closes the connection and answers TK_EDBDOWN; the next
+ * call connects again. Inside a transaction that next call does not:
+ * db_exec and db_commit keep answering TK_EDBDOWN until db_rollback (or a
+ * new db_begin) ends the lost transaction, so the rest of its statements
+ * never run in autocommit mode on a fresh connection. A connection idle for
+ * longer than IDLE_CHECK seconds is pinged before use outside transactions,
+ * so one that the server closed meanwhile (wait_timeout, a restart) is
+ * replaced without failing a request and without re-running anything.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <errmsg.h>
+#include <mysql.h>
+#include <mysqld_error.h>
+
+#include "arena.h"
+#include "db.h"
+#include "err.h"
+#include "log.h"
+#include "xalloc.h"
+
+#define CONNECT_TIMEOUT 3 /* seconds */
+#define RW_TIMEOUT 10     /* seconds; above LOCK_WAIT below */
+#define IDLE_CHECK 30     /* seconds idle before a ping */
+#define CELL_BUF 4096     /* bytes per column before the long-value path */
+
+/*
+ * Run once per connection. The lock wait stays below RW_TIMEOUT, so a
+ * blocked statement fails with a lock wait timeout (TK_ERETRY) rather than
+ * with a client read timeout that would drop the connection.
+ */
+static const char session_sql[] =
+    "SET SESSION sql_mode = "
+    "'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION,ERROR_FOR_DIVISION_BY_ZERO', "
+    "time_zone = '+00:00', innodb_lock_wait_timeout = 5";
+
+struct db {
+	char *socket, *host, *user, *password, *database;
+	unsigned port;
+	const char *const *stmts;
+	size_t nstmts;
+
+	MYSQL *my;        /* NULL while disconnected */
+	MYSQL_STMT **ps;  /* nstmts prepared statements while connected */
+	int in_txn;       /* between db_begin and db_commit / db_rollback */
+	int txn_lost;     /* the link dropped inside that transaction */
+	time_t last_used; /* monotonic seconds of the last round trip */
+
+	/* Parameter binds, grown to the most parameters seen. */
+	MYSQL_BIND *pbind;
+	long long *pint;
+	size_t pcap;
+
+	/* Result binds and buffers, grown to the widest result seen. */
+	MYSQL_BIND *rbind;
+	char *rbuf;
+	unsigned long *rlen;
+	my_bool *rnull;
+	my_bool *rerr;
+	size_t rcap;
+};
+
+static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
+
+static void
+lib_init(void)
+{
+	/* Connector/C initialises itself in mysql_init, but not thread-safely. */
+	if (mysql_library_init(0, NULL, NULL) != 0) {
+		log_error("db: mysql_library_init failed");
+		abort();
+	}
+}
+
+static time_t
+now_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/* A copy of s, or NULL when s is NULL or empty (the connector's "default"). */
+static char *
+dup_opt(const char *s)
+{
+	return s != NULL && *s != '\0' ? xstrdup(s) : NULL;
+}
+
+/* Whether a MariaDB or client error number means the link is gone. */
+static int
+link_lost(unsigned err)
+{
+	switch (err) {
+	case CR_SERVER_GONE_ERROR:
+	case CR_SERVER_LOST:
+	case CR_CONNECTION_ERROR:
+	case CR_CONN_HOST_ERROR:
+	case CR_COMMANDS_OUT_OF_SYNC: /* the protocol state is unusable: start over */
+	case ER_CONNECTION_KILLED:
+	case ER_SERVER_SHUTDOWN:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Close the connection and its statements; the next call reconnects. */
+static void
+disconnect(struct db *db)
+{
+	size_t i;
+
+	if (db->my == NULL)
+		return;
+	for (i = 0; db->ps != NULL && i < db->nstmts; i++)
+		if (db->ps[i] != NULL)
+			mysql_stmt_close(db->ps[i]);
+	free(db->ps);
+	db->ps = NULL;
+	mysql_close(db->my);
+	db->my = NULL;
+	if (db->in_txn)
+		db->txn_lost = 1;
+}
+
+/*
+ * Translate a failed call's error into the project's codes (see db.h).
+ * what names the step for the log line.
+ */
+static int
+fail(struct db *db, unsigned err, const char *msg, const char *what)
+{
+	int rc;
+
+	switch (err) {
+	case ER_DUP_ENTRY:
+	case ER_DUP_ENTRY_WITH_KEY_NAME:
+		rc = TK_EEXIST;
+		break;
+	case ER_LOCK_DEADLOCK:
+	case ER_LOCK_WAIT_TIMEOUT:
+		rc = TK_ERETRY;
+		break;
+	default:
+		if (link_lost(err)) {
+			if (err == CR_COMMANDS_OUT_OF_SYNC)
+				log_error("db: %s: %u %s", what, err, msg);
+			else
+				log_warn("db: connection lost at %s: %u %s", what, err, msg);
+			disconnect(db);
+			rc = TK_EDBDOWN;
+		} else {
+			log_error("db: %s: %u %s", what, err, msg);
+			rc = TK_EDB;
+		}
+		break;
+	}
+	return rc;
+}
+
+static int
+fail_conn(struct db *db, const char *what)
+{
+	return fail(db, mysql_errno(db->my), mysql_error(db->my), what);
+}
+
+static int
+fail_stmt(struct db *db, MYSQL_STMT *st, const char *what)
+{
+	return fail(db, mysql_stmt_errno(st), mysql_stmt_error(st), what);
+}
+
+static int
+set_options(MYSQL *my)
+{
+	unsigned connect_timeout = CONNECT_TIMEOUT, rw_timeout = RW_TIMEOUT;
+	my_bool no = 0, yes = 1;
+	int bad = 0;
+
+	bad |= mysql_options(my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	bad |= mysql_options(my, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
+	bad |= mysql_options(my, MYSQL_OPT_READ_TIMEOUT, &rw_timeout);
+	bad |= mysql_options(my, MYSQL_OPT_WRITE_TIMEOUT, &rw_timeout);
+	bad |= mysql_options(my, MYSQL_OPT_RECONNECT, &no);
+	bad |= mysql_options(my, MYSQL_REPORT_DATA_TRUNCATION, &yes);
+	return bad ? TK_EDB : TK_OK;
+}
+
+/*
+ * Open the connection, set the session up and prepare every statement.
+ * Called only outside transactions (ensure stops a lost one first).
+ */
+static int
+db_connect(struct db *db)
+{
+	size_t i;
+	int rc = TK_OK;
+
+	db->my = mysql_init(NULL);
+	if (db->my == NULL) {
+		log_error("db: mysql_init failed");
+		rc = TK_EDB;
+		goto out;
+	}
+	if (set_options(db->my) != TK_OK) {
+		log_error("db: mysql_options failed: %s", mysql_error(db->my));
+		rc = TK_EDB;
+		goto out;
+	}
+	/* The connector takes the socket only when the host is local. */
+	if (mysql_real_connect(db->my, db->socket ? NULL : db->host, db->user, db->password,
+			       db->database, db->port, db->socket, 0) == NULL) {
+		log_error("db: cannot connect to %s: %u %s", db->socket ? db->socket : db->host,
+			  mysql_errno(db->my), mysql_error(db->my));
+		rc = TK_EDBDOWN;
+		goto out;
+	}
+	if (mysql_real_query(db->my, session_sql, sizeof(session_sql) - 1) != 0) {
+		rc = fail_conn(db, "session setup");
+		goto out;
+	}
+	db->ps = xcalloc(db->nstmts, sizeof(*db->ps));
+	for (i = 0; i < db->nstmts; i++) {
+		db->ps[i] = mysql_stmt_init(db->my);
+		if (db->ps[i] == NULL) {
+			rc = fail_conn(db, "mysql_stmt_init");
+			goto out;
+		}
+		if (mysql_stmt_prepare(db->ps[i], db->stmts[i], strlen(db->stmts[i])) != 0) {
+			unsigned err = mysql_stmt_errno(db->ps[i]);
+
+			if (link_lost(err)) {
+				rc = fail_stmt(db, db->ps[i], "prepare");
+			} else {
+				log_error("db: statement %zu does not prepare: %u %s", i, err,
+					  mysql_stmt_error(db->ps[i]));
+				rc = TK_EDB;
+			}
+			goto out;
+		}
+	}
+	db->last_used = now_mono();
+out:
+	if (rc != TK_OK)
+		disconnect(db);
+	return rc;
+}
+
+/*
+ * Make sure there is a usable connection: connect when there is none, and
+ * ping one that sat idle (outside a transaction) so a link the server has
+ * closed meanwhile is replaced rather than failing the caller's statement.
+ */
+static int
+ensure(struct db *db)
+{
+	int rc = TK_OK;
+
+	if (db->in_txn && db->txn_lost) {
+		rc = TK_EDBDOWN;
+		goto out;
+	}
+	if (db->my != NULL && !db->in_txn && now_mono() - db->last_used > IDLE_CHECK &&
+	    mysql_ping(db->my) != 0) {
+		log_info("db: idle connection gone (%s); reconnecting", mysql_error(db->my));
+		disconnect(db);
+	}
+	if (db->my == NULL)
+		rc = db_connect(db);
+out:
+	return rc;
+}
+
+struct db *
+db_new(const struct db_conf *conf, const char *const *stmts, size_t nstmts)
+{
+	struct db *db;
+
+	pthread_once(&lib_once, lib_init);
+	db = xcalloc(1, sizeof(*db));
+	db->socket = dup_opt(conf->socket);
+	db->host = dup_opt(conf->host);
+	db->port = conf->port;
+	db->user = dup_opt(conf->user);
+	db->password = dup_opt(conf->password);
+	db->database = dup_opt(conf->database);
+	db->stmts = stmts;
+	db->nstmts = nstmts;
+	return db;
+}
+
+void
+db_free(struct db *db)
+{
+	if (db == NULL)
+		return;
+	disconnect(db);
+	free(db->socket);
+	free(db->host);
+	free(db->user);
+	if (db->password != NULL)
+		explicit_bzero(db->password, strlen(db->password));
+	free(db->password);
+	free(db->database);
+	free(db->pbind);
+	free(db->pint);
+	free(db->rbind);
+	free(db->rbuf);
+	free(db->rlen);
+	free(db->rnull);
+	free(db->rerr);
+	free(db);
+}
+
+static void
+grow_params(struct db *db, size_t n)
+{
+	if (n <= db->pcap)
+		return;
+	free(db->pbind);
+	free(db->pint);
+	db->pbind = xcalloc(n, sizeof(*db->pbind));
+	db->pint = xcalloc(n, sizeof(*db->pint));
+	db->pcap = n;
+}
+
+static void
+grow_results(struct db *db, size_t n)
+{
+	if (n <= db->rcap)
+		return;
+	free(db->rbind);
+	free(db->rbuf);
+	free(db->rlen);
+	free(db->rnull);
+	free(db->rerr);
+	db->rbind = xcalloc(n, sizeof(*db->rbind));
+	db->rbuf = xmalloc(n * CELL_BUF);
+	db->rlen = xcalloc(n, sizeof(*db->rlen));
+	db->rnull = xcalloc(n, sizeof(*db->rnull));
+	db->rerr = xcalloc(n, sizeof(*db->rerr));
+	db->rcap = n;
+}
+
+/* Bind params[0..n) to st. */
+static int
+bind_params(struct db *db, MYSQL_STMT *st, const struct db_val *params, size_t n)
+{
+	size_t i;
+	int rc = TK_OK;
+
+	if (n == 0)
+		goto out;
+	grow_params(db, n);
+	memset(db->pbind, 0, n * sizeof(*db->pbind));
+	for (i = 0; i < n; i++) {
+		MYSQL_BIND *b = &db->pbind[i];
+
+		switch (params[i].type) {
+		case DB_INT:
+			db->pint[i] = params[i].i;
+			b->buffer_type = MYSQL_TYPE_LONGLONG;
+			b->buffer = &db->pint[i];
+			break;
+		case DB_TEXT:
+			/* The connector only reads a parameter buffer; a NULL
+			 * buffer would be sent as SQL NULL, hence "". */
+			b->buffer_type = MYSQL_TYPE_STRING;
+			b->buffer = (void *)(uintptr_t)(params[i].s != NULL ? params[i].s : "");
+			b->buffer_length = (unsigned long)params[i].len;
+			break;
+		case DB_NULL:
+		default:
+			b->buffer_type = MYSQL_TYPE_NULL;
+			break;
+		}
+	}
+	if (mysql_stmt_bind_param(st, db->pbind) != 0)
+		rc = fail_stmt(db, st, "bind parameters");
+out:
+	return rc;
+}
+
+/* Fetch the stored result of st whole into out, strings in a. */
+static int
+fetch_rows(struct db *db, MYSQL_STMT *st, size_t ncols, struct arena *a, struct db_rows *out)
+{
+	uint64_t total = mysql_stmt_num_rows(st);
+	size_t c, row = 0;
+	int r, rc = TK_OK;
+
+	grow_results(db, ncols);
+	memset(db->rbind, 0, ncols * sizeof(*db->rbind));
+	for (c = 0; c < ncols; c++) {
+		MYSQL_BIND *b = &db->rbind[c];
+
+		b->buffer_type = MYSQL_TYPE_STRING;
+		b->buffer = db->rbuf + c * CELL_BUF;
+		b->buffer_length = CELL_BUF;
+		b->length = &db->rlen[c];
+		b->is_null = &db->rnull[c];
+		b->error = &db->rerr[c];
+	}
+	if (mysql_stmt_bind_result(st, db->rbind) != 0) {
+		rc = fail_stmt(db, st, "bind result");
+		goto out;
+	}
+	if (total > SIZE_MAX / ncols / sizeof(struct db_val)) {
+		log_error("db: result of %" PRIu64 " rows is too large", total);
+		rc = TK_EDB;
+		goto out;
+	}
+	out->ncols = ncols;
+	if (total > 0)
+		out->cells = arena_alloc(a, (size_t)total * ncols * sizeof(struct db_val));
+	while ((r = mysql_stmt_fetch(st)) != MYSQL_NO_DATA) {
+		if (r != 0 && r != MYSQL_DATA_TRUNCATED) {
+			rc = fail_stmt(db, st, "fetch");
+			goto out;
+		}
+		if (row >= total) {
+			log_error("db: more rows fetched than stored");
+			rc = TK_EDB;
+			goto out;
+		}
+		for (c = 0; c < ncols; c++) {
+			struct db_val *v = &out->cells[row * ncols + c];
+			size_t len = db->rlen[c];
+			char *s;
+
+			if (db->rnull[c]) {
+				v->type = DB_NULL;
+				continue;
+			}
+			s = arena_alloc(a, len + 1);
+			if (len <= CELL_BUF) {
+				memcpy(s, db->rbuf + c * CELL_BUF, len);
+			} else {
+				MYSQL_BIND whole;
+				unsigned long got = 0;
+				my_bool isnull = 0, err = 0;
+
+				memset(&whole, 0, sizeof(whole));
+				whole.buffer_type = MYSQL_TYPE_STRING;
+				whole.buffer = s;
+				whole.buffer_length = (unsigned long)len + 1;
+				whole.length = &got;
+				whole.is_null = &isnull;
+				whole.error = &err;
+				if (mysql_stmt_fetch_column(st, &whole, (unsigned)c, 0) != 0) {
+					rc = fail_stmt(db, st, "fetch column");
+					goto out;
+				}
+				if (got != len || err) {
+					log_error("db: long column %zu: %lu of %zu bytes", c, got,
+						  len);
+					rc = TK_EDB;
+					goto out;
+				}
+			}
+			s[len] = '\0';
+			v->type = DB_TEXT;
+			v->s = s;
+			v->len = len;
+		}
+		row++;
+	}
+	out->nrows = row;
+out:
+	return rc;
+}
+
+int
+db_exec(struct db *db, int stmt, const struct db_val *params, size_t nparams, struct arena *a,
+	struct db_rows *out)
+{
+	MYSQL_STMT *st = NULL;
+	size_t ncols;
+	int rc;
+
+	if (out != NULL)
+		memset(out, 0, sizeof(*out));
+	if (stmt < 0 || (size_t)stmt >= db->nstmts) {
+		log_error("db: no statement %d (of %zu)", stmt, db->nstmts);
+		rc = TK_EDB;
+		goto out;
+	}
+	rc = ensure(db);
+	if (rc != TK_OK)
+		goto out;
+	st = db->ps[stmt];
+	if (mysql_stmt_param_count(st) != nparams) {
+		log_error("db: statement %d takes %lu parameters, given %zu", stmt,
+			  mysql_stmt_param_count(st), nparams);
+		rc = TK_EDB;
+		goto out;
+	}
+	rc = bind_params(db, st, params, nparams);
+	if (rc != TK_OK)
+		goto out;
+	db->last_used = now_mono();
+	if (mysql_stmt_execute(st) != 0) {
+		rc = fail_stmt(db, st, "execute");
+		goto out;
+	}
+	ncols = mysql_stmt_field_count(st);
+	if (ncols == 0) {
+		if (out != NULL) {
+			out->affected = mysql_stmt_affected_rows(st);
+			out->insert_id = mysql_stmt_insert_id(st);
+		}
+		goto out;
+	}
+	/* Read the whole result now even when the caller does not want it:
+	 * errors such as a lock wait timeout may only show up here. */
+	if (mysql_stmt_store_result(st) != 0) {
+		rc = fail_stmt(db, st, "store result");
+		goto out;
+	}
+	if (out != NULL && a == NULL) {
+		log_error("db: statement %d returns rows but no arena was given", stmt);
+		rc = TK_EDB;
+	} else if (out != NULL) {
+		rc = fetch_rows(db, st, ncols, a, out);
+	}
+out:
+	if (rc != TK_OK && out != NULL)
+		memset(out, 0, sizeof(*out)); /* no half-fetched result */
+	/* A lost link has closed st already (db->my is NULL then). */
+	if (st != NULL && db->my != NULL) {
+		mysql_stmt_free_result(st);
+		/* After a failure, also reset the statement on the server, so
+		 * its next execution starts clean. */
+		if (rc != TK_OK && mysql_stmt_reset(st) != 0 && link_lost(mysql_stmt_errno(st)))
+			disconnect(db);
+	}
+	return rc;
+}
+
+int
+db_begin(struct db *db)
+{
+	static const char sql[] = "START TRANSACTION";
+	int rc;
+
+	/* Whatever came before is over: a lost transaction ends here too. */
+	db->in_txn = 0;
+	db->txn_lost = 0;
+	rc = ensure(db);
+	if (rc != TK_OK)
+		goto out;
+	db->last_used = now_mono();
+	if (mysql_real_query(db->my, sql, sizeof(sql) - 1) != 0) {
+		rc = fail_conn(db, "begin");
+		goto out;
+	}
+	db->in_txn = 1;
+out:
+	return rc;
+}
+
+int
+db_commit(struct db *db)
+{
+	int rc = TK_OK;
+
+	if (db->in_txn && db->txn_lost) {
+		rc = TK_EDBDOWN;
+		goto out;
+	}
+	if (db->my == NULL)
+		goto out; /* no transaction open, so nothing to commit */
+	db->last_used = now_mono();
+	if (mysql_commit(db->my) != 0)
+		rc = fail_conn(db, "commit");
+out:
+	db->in_txn = 0;
+	db->txn_lost = 0;
+	return rc;
+}
+
+int
+db_rollback(struct db *db)
+{
+	int rc = TK_OK;
+
+	if (db->my == NULL || db->txn_lost)
+		goto out;
+	db->last_used = now_mono();
+	if (mysql_rollback(db->my) != 0) {
+		if (link_lost(mysql_errno(db->my)))
+			disconnect(db); /* the server rolls back by itself */
+		else
+			rc = fail_conn(db, "rollback");
+	}
+out:
+	db->in_txn = 0;
+	db->txn_lost = 0;
+	return rc;
+}
+
+int
+db_ping(struct db *db)
+{
+	int rc;
+
+	rc = ensure(db);
+	if (rc != TK_OK)
+		goto out;
+	db->last_used = now_mono();
+	if (mysql_ping(db->my) != 0)
+		rc = fail_conn(db, "ping");
+out:
+	return rc == TK_OK ? TK_OK : TK_EDBDOWN;
+}
+
+const struct db_val *
+db_cell(const struct db_rows *rows, size_t row, size_t col)
+{
+	return &rows->cells[row * rows->ncols + col];
+}
+
+const char *
+db_str(const struct db_rows *rows, size_t row, size_t col)
+{
+	const struct db_val *v = db_cell(rows, row, col);
+
+	return v->type == DB_TEXT ? v->s : "";
+}
+
+int64_t
+db_int(const struct db_rows *rows, size_t row, size_t col)
+{
+	const struct db_val *v = db_cell(rows, row, col);
+	char *end;
+	long long n;
+
+	/* strtoll alone would also take spaces and a '+' sign. */
+	if (v->type != DB_TEXT || !(v->s[0] == '-' || (v->s[0] >= '0' && v->s[0] <= '9')))
+		return 0;
+	errno = 0;
+	n = strtoll(v->s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return 0;
+	return (int64_t)n;
+}

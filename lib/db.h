@@ -1,0 +1,96 @@
+/*
+ * MariaDB access. Each thread owns one struct db: one connection and the
+ * service's statements, prepared once per connection from a table indexed
+ * by the service's statement enum. Only data-access code calls db_exec;
+ * only db.c calls mysql_*. No SQL is ever built from strings.
+ *
+ * Outages: when the server goes away, the call fails with TK_EDBDOWN (the
+ * request answers 503) and the connection is dropped; the next call
+ * reconnects and prepares the statements again. A statement is never
+ * retried silently, since it may already have run.
+ */
+#ifndef TK_DB_H
+#define TK_DB_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+
+struct db_conf {
+	const char *socket; /* unix socket path, or NULL for TCP */
+	const char *host;   /* when socket is NULL */
+	unsigned port;
+	const char *user;
+	const char *password;
+	const char *database;
+};
+
+enum db_type {
+	DB_NULL,
+	DB_INT,  /* int64 */
+	DB_TEXT, /* bytes with a length (UTF-8 text or binary) */
+};
+
+struct db_val {
+	enum db_type type;
+	int64_t i;
+	const char *s; /* DB_TEXT: not necessarily NUL-terminated on input */
+	size_t len;
+};
+
+/* Parameter constructors for a compound literal list. */
+#define DB_I(v) ((struct db_val){.type = DB_INT, .i = (v)})
+#define DB_S(v) ((struct db_val){.type = DB_TEXT, .s = (v), .len = strlen(v)})
+#define DB_SN(v, n) ((struct db_val){.type = DB_TEXT, .s = (v), .len = (n)})
+#define DB_NUL ((struct db_val){.type = DB_NULL})
+
+/*
+ * A result set, fetched whole into the arena. Every column comes back as
+ * text (NUL-terminated, cell->s/len) or DB_NULL; use db_int to read numbers.
+ */
+struct db_rows {
+	size_t nrows;
+	size_t ncols;
+	struct db_val *cells; /* row-major: cells[row * ncols + col] */
+	uint64_t affected;    /* rows changed by INSERT/UPDATE/DELETE */
+	uint64_t insert_id;
+};
+
+/* db_cell: the cell at row, col (both in range). */
+const struct db_val *db_cell(const struct db_rows *rows, size_t row, size_t col);
+/* db_str: the cell as a NUL-terminated string ("" for NULL). */
+const char *db_str(const struct db_rows *rows, size_t row, size_t col);
+/* db_int: the cell parsed as a decimal int64 (0 for NULL or non-numbers). */
+int64_t db_int(const struct db_rows *rows, size_t row, size_t col);
+
+/*
+ * db_new: a handle that will connect with conf (strings are copied) and
+ * prepare stmts[0..nstmts) on each connection. It connects lazily, on the
+ * first call that needs the server. Owned by the caller; db_free.
+ */
+struct db *db_new(const struct db_conf *conf, const char *const *stmts, size_t nstmts);
+/* db_free: close and release. Accepts NULL. */
+void db_free(struct db *db);
+
+/*
+ * db_exec: run statement stmt with params[0..nparams); when out is not NULL,
+ * fetch its whole result set into out (strings in arena a). Returns TK_OK;
+ * TK_EEXIST for a duplicate key; TK_ERETRY for a deadlock or lock wait
+ * timeout (roll back and run the transaction again); TK_EDBDOWN when the
+ * server cannot be reached or went away (connection dropped); TK_EDB for
+ * anything else (logged with the MariaDB message).
+ */
+int db_exec(struct db *db, int stmt, const struct db_val *params, size_t nparams,
+	    struct arena *a, struct db_rows *out);
+
+/* Transactions: db_begin starts one (autocommit otherwise). db_rollback
+ * accepts a dropped connection silently. Same returns as db_exec. */
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+int db_rollback(struct db *db);
+
+/* db_ping: TK_OK when the server answers (reconnecting if needed), else
+ * TK_EDBDOWN. */
+int db_ping(struct db *db);
+
+#endif

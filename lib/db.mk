@@ -1,0 +1,18 @@
+# lib/ database: MariaDB access (db.c), schema migrations (migrate.c), the
+# numbered SQL migrations of each service database (installed under
+# $(pkgdatadir)/sql/SERVICE) and the test of db.c against a live server.
+lib_libticketing_a_SOURCES += \
+	lib/db.c lib/db.h \
+	lib/migrate.c lib/migrate.h
+
+nobase_dist_pkgdata_DATA += \
+	sql/auth/001_users.sql \
+	sql/auth/002_sessions.sql
+
+# Skips (77) unless TK_TEST_MARIADB_SOCKET names a server socket where
+# root connects by unix_socket authentication.
+check_PROGRAMS += tests/integration/test_db
+TESTS += tests/integration/test_db
+tests_integration_test_db_SOURCES = tests/integration/test_db.c
+tests_integration_test_db_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_integration_test_db_LDADD = $(TK_LIBS) $(CUNIT_LIBS)

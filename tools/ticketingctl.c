@@ -1,0 +1,502 @@
+/*
+ * ticketingctl: the administration tool of an installation. Subcommands,
+ * one function each, listed in one table:
+ *
+ *   migrate SERVICE      apply sql_dir/SERVICE to the configured database
+ *   keygen DIR           write the session signing key pair and CSRF key
+ *   create-user ...      add an account (password on standard input)
+ *
+ * Configuration (db_*, sql_dir) comes from --config FILE and TICKETING_*
+ * variables (config.h). Exit status: 0 done, 1 failed (reason on stderr),
+ * 2 usage error.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "buf.h"
+#include "config.h"
+#include "db.h"
+#include "err.h"
+#include "migrate.h"
+#include "pw.h"
+#include "text.h"
+#include "uuid.h"
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+#define EMAIL_MAX 254
+#define NAME_MAX_CHARS 100
+
+/* The statements of create-user, prepared by db.c. */
+enum stmt {
+	ST_INSERT_USER,
+	ST__MAX
+};
+
+static const char *const stmts[ST__MAX] = {
+    [ST_INSERT_USER] = "INSERT INTO users (id, email, name, password_hash, role)"
+		       " VALUES (?, ?, ?, ?, ?)",
+};
+
+static const char *const roles[] = {"member", "organizer", "admin"};
+
+/* usage: the synopsis; with full, what each command does too. */
+static void
+usage(FILE *f, int full)
+{
+	fputs("usage: ticketingctl [--config FILE] migrate SERVICE\n"
+	      "       ticketingctl keygen [--force] DIR\n"
+	      "       ticketingctl [--config FILE] create-user --email E --name N\n"
+	      "                    --role member|organizer|admin [--if-missing]\n"
+	      "       ticketingctl --help\n",
+	      f);
+	if (!full)
+		return;
+	fputs("\n"
+	      "migrate      apply the numbered migrations in SQL_DIR/SERVICE that the\n"
+	      "             configured database (db_*) has not seen yet\n"
+	      "keygen       write DIR/session.key (Ed25519 secret key, 0600),\n"
+	      "             DIR/session.pub (0644) and DIR/csrf.key (0600) as hex;\n"
+	      "             existing files are kept unless --force\n"
+	      "create-user  add an account; the password is the first line of\n"
+	      "             standard input (12 to 128 bytes); --if-missing succeeds\n"
+	      "             quietly when the email is taken already\n"
+	      "\n"
+	      "Settings come from --config FILE and TICKETING_* environment variables\n"
+	      "(db_socket, db_host, db_port, db_user, db_password, db_name, sql_dir).\n"
+	      "Exit status: 0 done, 1 failed, 2 usage error.\n",
+	      f);
+}
+
+/* The database settings of the loaded configuration. */
+static struct db_conf
+conf_db(void)
+{
+	struct db_conf dc = {
+	    .socket = *config_str("db_socket") ? config_str("db_socket") : NULL,
+	    .host = config_str("db_host"),
+	    .port = (unsigned)config_int("db_port"),
+	    .user = config_str("db_user"),
+	    .password = config_str("db_password"),
+	    .database = config_str("db_name"),
+	};
+	return dc;
+}
+
+static int
+cmd_migrate(int argc, char **argv)
+{
+	static const struct option longopts[] = {{NULL, 0, NULL, 0}};
+	struct buf dir = {0};
+	struct db_conf dc;
+	const char *service, *p;
+	int applied = 0, rc, status = EXIT_FAIL;
+
+	if (getopt_long(argc, argv, "", longopts, NULL) != -1 || optind != argc - 1) {
+		usage(stderr, 0);
+		status = EXIT_USAGE;
+		goto out;
+	}
+	service = argv[optind];
+	for (p = service; *p != '\0'; p++)
+		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '_')
+			break;
+	if (*service == '\0' || *p != '\0') {
+		fprintf(stderr, "ticketingctl: service names are [a-z0-9_]+: %s\n", service);
+		status = EXIT_USAGE;
+		goto out;
+	}
+	dc = conf_db();
+	if (*dc.database == '\0') {
+		fprintf(stderr, "ticketingctl: db_name is not set\n");
+		goto out;
+	}
+	buf_printf(&dir, "%s/%s", config_str("sql_dir"), service);
+	rc = migrate_run(&dc, dir.data, &applied);
+	if (rc != TK_OK) {
+		fprintf(stderr, "ticketingctl: migrate %s: %s (%d applied before)\n", service,
+			err_str(rc), applied);
+		goto out;
+	}
+	printf("%s: %d migration%s applied to %s\n", service, applied, applied == 1 ? "" : "s",
+	       dc.database);
+	status = EXIT_OK;
+out:
+	buf_free(&dir);
+	return status;
+}
+
+/* mkdir -p: parents 0755, dir itself 0700. An existing dir is fine. */
+static int
+make_dirs(const char *dir)
+{
+	struct buf p = {0};
+	struct stat st;
+	size_t i;
+	int rc = TK_OK;
+
+	buf_puts(&p, dir);
+	for (i = 1; i < p.len; i++) {
+		if (p.data[i] != '/')
+			continue;
+		p.data[i] = '\0';
+		if (mkdir(p.data, 0755) != 0 && errno != EEXIST) {
+			fprintf(stderr, "ticketingctl: mkdir %s: %s\n", p.data, strerror(errno));
+			rc = TK_EIO;
+			goto out;
+		}
+		p.data[i] = '/';
+	}
+	if (mkdir(dir, 0700) != 0 && (errno != EEXIST || stat(dir, &st) != 0 ||
+				      !S_ISDIR(st.st_mode))) {
+		fprintf(stderr, "ticketingctl: mkdir %s: %s\n", dir,
+			errno == EEXIST ? "not a directory" : strerror(errno));
+		rc = TK_EIO;
+	}
+out:
+	buf_free(&p);
+	return rc;
+}
+
+/*
+ * Write hex and a newline to dir/name with mode, through a temporary file
+ * so the key appears whole or not at all. Without force an existing file
+ * is kept and the call fails.
+ */
+static int
+write_key(const char *dir, const char *name, const char *hex, mode_t mode, int force)
+{
+	struct buf path = {0}, tmp = {0};
+	size_t len = strlen(hex), off = 0;
+	ssize_t k;
+	int fd = -1, rc = TK_EIO;
+
+	buf_printf(&path, "%s/%s", dir, name);
+	buf_printf(&tmp, "%s/.%s.%ld.tmp", dir, name, (long)getpid());
+	fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd < 0 || fchmod(fd, mode) != 0)
+		goto fail;
+	while (off < len + 1) {
+		k = off < len ? write(fd, hex + off, len - off) : write(fd, "\n", 1);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			goto fail;
+		off += (size_t)k;
+	}
+	k = fsync(fd);
+	if (close(fd) != 0)
+		k = -1;
+	fd = -1;
+	if (k != 0)
+		goto fail;
+	if (force ? rename(tmp.data, path.data) != 0 : link(tmp.data, path.data) != 0)
+		goto fail;
+	rc = TK_OK;
+	goto out;
+fail:
+	fprintf(stderr, "ticketingctl: %s: %s\n", path.data, strerror(errno));
+out:
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp.data); /* gone already after a rename */
+	buf_free(&path);
+	buf_free(&tmp);
+	return rc;
+}
+
+static int
+cmd_keygen(int argc, char **argv)
+{
+	static const struct option longopts[] = {{"force", no_argument, NULL, 'f'},
+						 {NULL, 0, NULL, 0}};
+	static const char *const names[] = {"session.key", "session.pub", "csrf.key"};
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+	unsigned char *sk = NULL, *csrf = NULL;
+	char *hex = NULL;
+	const size_t hexlen = 2 * crypto_sign_SECRETKEYBYTES + 1;
+	const char *dir;
+	struct buf path = {0};
+	struct stat st;
+	int ch, force = 0, status = EXIT_FAIL;
+	size_t i;
+
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch != 'f') {
+			usage(stderr, 0);
+			status = EXIT_USAGE;
+			goto out;
+		}
+		force = 1;
+	}
+	if (optind != argc - 1) {
+		usage(stderr, 0);
+		status = EXIT_USAGE;
+		goto out;
+	}
+	dir = argv[optind];
+	if (sodium_init() < 0) {
+		fprintf(stderr, "ticketingctl: sodium_init failed\n");
+		goto out;
+	}
+	if (make_dirs(dir) != TK_OK)
+		goto out;
+	for (i = 0; !force && i < sizeof(names) / sizeof(names[0]); i++) {
+		buf_reset(&path);
+		buf_printf(&path, "%s/%s", dir, names[i]);
+		if (lstat(path.data, &st) == 0) {
+			fprintf(stderr, "ticketingctl: %s exists; kept (--force replaces it)\n",
+				path.data);
+			goto out;
+		}
+	}
+	sk = sodium_malloc(crypto_sign_SECRETKEYBYTES);
+	csrf = sodium_malloc(32);
+	hex = sodium_malloc(hexlen);
+	if (sk == NULL || csrf == NULL || hex == NULL) {
+		fprintf(stderr, "ticketingctl: out of secure memory\n");
+		goto out;
+	}
+	crypto_sign_keypair(pk, sk);
+	randombytes_buf(csrf, 32);
+	sodium_bin2hex(hex, hexlen, sk, crypto_sign_SECRETKEYBYTES);
+	if (write_key(dir, "session.key", hex, 0600, force) != TK_OK)
+		goto out;
+	sodium_bin2hex(hex, hexlen, pk, sizeof(pk));
+	if (write_key(dir, "session.pub", hex, 0644, force) != TK_OK)
+		goto out;
+	sodium_bin2hex(hex, hexlen, csrf, 32);
+	if (write_key(dir, "csrf.key", hex, 0600, force) != TK_OK)
+		goto out;
+	printf("keys written to %s\n", dir);
+	status = EXIT_OK;
+out:
+	sodium_free(sk);
+	sodium_free(csrf);
+	sodium_free(hex);
+	buf_free(&path);
+	return status;
+}
+
+/*
+ * Normalise an email address in place: trim ASCII white space, lower-case
+ * ASCII letters. Returns the start of the result, or NULL when it is not
+ * one '@' with text on both sides, at most EMAIL_MAX bytes, without spaces
+ * or control characters.
+ */
+static char *
+email_normalise(char *s)
+{
+	char *end, *at, *p;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	for (p = s; *p != '\0'; p++) {
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			return NULL;
+		*p = (char)tolower((unsigned char)*p);
+	}
+	at = strchr(s, '@');
+	if (at == NULL || at == s || at[1] == '\0' || strchr(at + 1, '@') != NULL ||
+	    (size_t)(end - s) > EMAIL_MAX)
+		return NULL;
+	return s;
+}
+
+/* Read the first line of standard input into pw (PW_MAX_LEN + 3 bytes);
+ * TK_EINVAL when it is shorter than PW_MIN_LEN or longer than PW_MAX_LEN. */
+static int
+read_password(char *pw, size_t size)
+{
+	size_t n;
+	int rc = TK_EINVAL;
+
+	if (fgets(pw, (int)size, stdin) == NULL) {
+		fprintf(stderr, "ticketingctl: no password on standard input\n");
+		goto out;
+	}
+	n = strlen(pw);
+	if (n > 0 && pw[n - 1] == '\n')
+		pw[--n] = '\0';
+	else if (!feof(stdin))
+		n = PW_MAX_LEN + 1; /* the line goes on */
+	if (n > 0 && pw[n - 1] == '\r')
+		pw[--n] = '\0';
+	if (n < PW_MIN_LEN || n > PW_MAX_LEN) {
+		fprintf(stderr, "ticketingctl: the password must be %d to %d bytes\n", PW_MIN_LEN,
+			PW_MAX_LEN);
+		goto out;
+	}
+	if (strlen(pw) != n) {
+		fprintf(stderr, "ticketingctl: the password holds a NUL byte\n");
+		goto out;
+	}
+	rc = TK_OK;
+out:
+	return rc;
+}
+
+static int
+cmd_create_user(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"email", required_argument, NULL, 'e'},
+	    {"name", required_argument, NULL, 'n'},
+	    {"role", required_argument, NULL, 'r'},
+	    {"if-missing", no_argument, NULL, 'm'},
+	    {NULL, 0, NULL, 0},
+	};
+	char pw[PW_MAX_LEN + 3], hash[PW_HASH_LEN], id[UUID_STR_LEN + 1];
+	char *email = NULL, *name = NULL, *end;
+	const char *role = NULL;
+	struct db_conf dc;
+	struct db *db = NULL;
+	int ch, if_missing = 0, rc, status = EXIT_USAGE;
+	size_t i;
+
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'e':
+			email = optarg;
+			break;
+		case 'n':
+			name = optarg;
+			break;
+		case 'r':
+			role = optarg;
+			break;
+		case 'm':
+			if_missing = 1;
+			break;
+		default:
+			usage(stderr, 0);
+			goto out;
+		}
+	}
+	if (optind != argc || email == NULL || name == NULL || role == NULL) {
+		usage(stderr, 0);
+		goto out;
+	}
+	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (strcmp(role, roles[i]) == 0)
+			break;
+	if (i == sizeof(roles) / sizeof(roles[0])) {
+		fprintf(stderr, "ticketingctl: --role is member, organizer or admin\n");
+		goto out;
+	}
+	email = email_normalise(email);
+	if (email == NULL) {
+		fprintf(stderr, "ticketingctl: --email is not an email address\n");
+		goto out;
+	}
+	while (isspace((unsigned char)*name))
+		name++;
+	end = name + strlen(name);
+	while (end > name && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	if (*name == '\0' || text_chars(name) > NAME_MAX_CHARS || text_has_controls(name, 0)) {
+		fprintf(stderr, "ticketingctl: --name must be 1 to %d characters\n",
+			NAME_MAX_CHARS);
+		goto out;
+	}
+	status = EXIT_FAIL;
+	if (read_password(pw, sizeof(pw)) != TK_OK)
+		goto out;
+	if (pw_init(1) != TK_OK || pw_hash(pw, hash) != TK_OK) {
+		fprintf(stderr, "ticketingctl: hashing the password failed\n");
+		goto out;
+	}
+	uuid_v7(id);
+	dc = conf_db();
+	db = db_new(&dc, stmts, ST__MAX);
+	rc = db_exec(db, ST_INSERT_USER,
+		     (struct db_val[]){DB_S(id), DB_S(email), DB_S(name), DB_S(hash), DB_S(role)},
+		     5, NULL, NULL);
+	if (rc == TK_EEXIST && if_missing) {
+		status = EXIT_OK;
+		goto out;
+	}
+	if (rc == TK_EEXIST) {
+		fprintf(stderr, "ticketingctl: %s has an account already\n", email);
+		goto out;
+	}
+	if (rc != TK_OK) {
+		fprintf(stderr, "ticketingctl: create-user: %s\n", err_str(rc));
+		goto out;
+	}
+	printf("created %s %s (%s)\n", id, email, role);
+	status = EXIT_OK;
+out:
+	sodium_memzero(pw, sizeof(pw));
+	db_free(db);
+	return status;
+}
+
+static const struct command {
+	const char *name;
+	int uses_config;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+    {"migrate", 1, cmd_migrate},
+    {"keygen", 0, cmd_keygen},
+    {"create-user", 1, cmd_create_user},
+};
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"config", required_argument, NULL, 'c'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	const struct command *cmd = NULL;
+	const char *config_path = NULL;
+	int ch, status = EXIT_USAGE;
+	size_t i;
+
+	/* '+': options up to the subcommand are the tool's own. */
+	while ((ch = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+		if (ch == 'h') {
+			usage(stdout, 1);
+			status = EXIT_OK;
+			goto out;
+		}
+		if (ch != 'c') {
+			usage(stderr, 0);
+			goto out;
+		}
+		config_path = optarg;
+	}
+	for (i = 0; optind < argc && i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[optind], commands[i].name) == 0)
+			cmd = &commands[i];
+	if (cmd == NULL) {
+		if (optind < argc)
+			fprintf(stderr, "ticketingctl: unknown command %s\n", argv[optind]);
+		usage(stderr, 0);
+		goto out;
+	}
+	if (cmd->uses_config && config_load(config_path) != TK_OK) {
+		status = EXIT_FAIL;
+		goto out;
+	}
+	argc -= optind;
+	argv += optind;
+	optind = 0; /* glibc: start a fresh scan of the subcommand's arguments */
+	status = cmd->run(argc, argv);
+out:
+	return status;
+}
