@@ -1,0 +1,14 @@
+# lib/ cryptography: base64url, session tokens, CSRF tokens, password
+# hashing, UUIDs.
+lib_libticketing_a_SOURCES += \
+	lib/b64.c lib/b64.h \
+	lib/sess.c lib/sess.h \
+	lib/csrf.c lib/csrf.h \
+	lib/pw.c lib/pw.h \
+	lib/uuid.c lib/uuid.h
+
+check_PROGRAMS += tests/unit/test_crypto
+TESTS += tests/unit/test_crypto
+tests_unit_test_crypto_SOURCES = tests/unit/test_crypto.c
+tests_unit_test_crypto_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_test_crypto_LDADD = $(TK_LIBS) $(CUNIT_LIBS)
