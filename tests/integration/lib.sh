@@ -1,0 +1,250 @@
+# tests/integration/lib.sh: a small harness for integration tests that talk
+# to the real stack (nginx, the FastCGI services, MariaDB) with curl.
+# Source it first thing in a test script:
+#
+#   . "$(dirname "$0")/lib.sh"
+#   browser alice                      # a cookie jar and a source address
+#   req alice GET /auth/signup         # sets STATUS, HEADERS, BODY
+#   check "sign-up form answers 200" [ "$STATUS" = 200 ]
+#   finish                             # "N passed, M failed"; exit status
+#
+# Environment (scripts/dev test sets it): TK_TEST_BASE_URL (without it the
+# test is skipped: exit 77), TK_TEST_MARIADB_SOCKET (for sql), and
+# TK_TEST_RUN_DIR. A stack that does not answer is a hard error (exit 99).
+#
+# Each simulated browser sends from its own loopback address (127.x.y.z,
+# chosen at random per run), so the per-address rate limit of nginx counts
+# each browser on its own, as it would count different people.
+
+set -u
+
+TK_PASSED=0
+TK_FAILED=0
+
+if [ -z "${TK_TEST_BASE_URL:-}" ]; then
+	echo "TK_TEST_BASE_URL is not set: no stack to test against (skipped)"
+	exit 77
+fi
+BASE=${TK_TEST_BASE_URL%/}
+
+TK_TMP=$(mktemp -d "${TMPDIR:-/tmp}/tk-itest.XXXXXX")
+trap 'rm -rf "$TK_TMP"' EXIT
+
+# A fresh /16 of the loopback range per run: 127.A.B.n for browser n.
+TK_NET="127.$((RANDOM % 200 + 20)).$((RANDOM % 250 + 1))"
+TK_NEXT_HOST=1
+declare -A TK_ADDR=()
+
+# Results of the last request.
+STATUS=
+HEADERS=
+BODY=
+
+# --- assertions -----------------------------------------------------------
+
+# check NAME CMD...: pass when CMD succeeds.
+check() {
+	local name=$1
+	shift
+	if "$@"; then
+		TK_PASSED=$((TK_PASSED + 1))
+		echo "ok - $name"
+	else
+		TK_FAILED=$((TK_FAILED + 1))
+		echo "FAIL - $name"
+		echo "   (last response: status ${STATUS:-none}, location '$(header Location)')"
+	fi
+}
+
+# check_status NAME EXPECTED: the last response had status EXPECTED.
+check_status() {
+	if [ "$STATUS" = "$2" ]; then
+		TK_PASSED=$((TK_PASSED + 1))
+		echo "ok - $1"
+	else
+		TK_FAILED=$((TK_FAILED + 1))
+		echo "FAIL - $1: status $STATUS, expected $2"
+		printf '%s\n' "$HEADERS" | sed 's/^/   < /'
+		printf '%s\n' "$BODY" | head -c 1500 | sed 's/^/   | /'
+		echo
+	fi
+}
+
+# check_eq NAME EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		TK_PASSED=$((TK_PASSED + 1))
+		echo "ok - $1"
+	else
+		TK_FAILED=$((TK_FAILED + 1))
+		echo "FAIL - $1: got '$3', expected '$2'"
+	fi
+}
+
+# has TEXT NEEDLE / lacks TEXT NEEDLE: fixed-string search, for check.
+has() { printf '%s' "$1" | grep -qF -- "$2"; }
+lacks() { ! has "$1" "$2"; }
+# has_i / lacks_i: the same, ignoring case.
+has_i() { printf '%s' "$1" | grep -qiF -- "$2"; }
+lacks_i() { ! has_i "$1" "$2"; }
+# matches TEXT REGEX: TEXT matches the extended regular expression REGEX.
+matches() { [[ $1 =~ $2 ]]; }
+# starts_with TEXT PREFIX
+starts_with() { [[ $1 == "$2"* ]]; }
+# differs A B: A is not empty and not B. same A B: A is not empty and is B.
+differs() { [ -n "$1" ] && [ "$1" != "$2" ]; }
+same() { [ -n "$1" ] && [ "$1" = "$2" ]; }
+# upper TEXT / lower TEXT: ASCII letters in upper / lower case.
+upper() { printf '%s' "$1" | tr '[:lower:]' '[:upper:]'; }
+lower() { printf '%s' "$1" | tr '[:upper:]' '[:lower:]'; }
+
+# finish: the closing line and the exit status of the test.
+finish() {
+	echo "$TK_PASSED passed, $TK_FAILED failed"
+	if [ "$TK_FAILED" -gt 0 ]; then exit 1; fi
+	exit 0
+}
+
+# --- browsers and requests ------------------------------------------------
+
+# browser NAME: a new simulated browser with an empty cookie jar and its
+# own source address. Calling it again for NAME starts it afresh.
+browser() {
+	: >"$TK_TMP/$1.jar"
+	TK_ADDR[$1]=${TK_NET:+$TK_NET.$TK_NEXT_HOST}
+	TK_NEXT_HOST=$((TK_NEXT_HOST + 1))
+}
+
+# req NAME METHOD PATH [CURL ARGS...]: one request from browser NAME (its
+# cookies are sent and updated); no redirect is followed. Sets STATUS,
+# HEADERS (CRs removed) and BODY. NAME "-" sends no cookies at all.
+req() {
+	local name=$1 method=$2 path=$3
+	shift 3
+	local args=(-s --noproxy '*' -o "$TK_TMP/body" -D "$TK_TMP/headers"
+		-w '%{http_code}' -H 'Expect:')
+	if [ "$name" != - ]; then
+		args+=(-b "$TK_TMP/$name.jar" -c "$TK_TMP/$name.jar")
+		[ -n "${TK_ADDR[$name]:-}" ] && args+=(--interface "${TK_ADDR[$name]}")
+	fi
+	case $method in
+	HEAD) args+=(-I) ;;
+	GET) ;;
+	*) args+=(-X "$method") ;;
+	esac
+	: >"$TK_TMP/body"
+	: >"$TK_TMP/headers"
+	STATUS=$(curl "${args[@]}" "$@" "$BASE$path") || true
+	HEADERS=$(tr -d '\r' <"$TK_TMP/headers")
+	if [ "$method" = HEAD ]; then
+		# curl -I writes the headers to the output too: keep what follows.
+		BODY=$(tail -c +$(($(wc -c <"$TK_TMP/headers") + 1)) "$TK_TMP/body")
+	else
+		BODY=$(cat "$TK_TMP/body")
+	fi
+}
+
+# post NAME PATH FIELD=VALUE...: a form POST; each value is URL-encoded.
+post() {
+	local name=$1 path=$2
+	shift 2
+	local f data=()
+	for f in "$@"; do data+=(--data-urlencode "$f"); done
+	[ ${#data[@]} -gt 0 ] || data=(--data '')
+	req "$name" POST "$path" "${data[@]}"
+}
+
+# header NAME: the value of the first response header NAME of the last
+# response ("" when absent).
+header() {
+	printf '%s\n' "$HEADERS" | awk -v n="$1" '
+		{ i = index($0, ":"); if (i && tolower(substr($0, 1, i - 1)) == tolower(n)) {
+			v = substr($0, i + 1); sub(/^[ \t]+/, "", v); print v; exit } }'
+}
+
+# set_cookie NAME: the Set-Cookie line of the last response for cookie NAME.
+set_cookie() {
+	printf '%s\n' "$HEADERS" | grep -i "^set-cookie: *$1=" | head -n 1 |
+		sed 's/^[^:]*: *//'
+}
+
+# location: the Location of the last response as a path: the base URL is
+# taken off an absolute URL of this site.
+location() {
+	local l
+	l=$(header Location)
+	case $l in
+	"$BASE"/*) l=${l#"$BASE"} ;;
+	esac
+	printf '%s' "$l"
+}
+
+# cookie NAME COOKIE: the value of COOKIE in browser NAME's jar.
+cookie() {
+	awk -v c="$2" -F '\t' 'NF >= 7 && $6 == c { v = $7 } END { print v }' \
+		"$TK_TMP/$1.jar"
+}
+
+# csrf: the csrf_token value of the first form in the last body.
+csrf() {
+	printf '%s' "$BODY" | grep -o '<input[^>]*name="csrf_token"[^>]*>' | head -n 1 |
+		sed -n 's/.*value="\([^"]*\)".*/\1/p'
+}
+
+# input_tag FIELD: the <input> tag of the field named FIELD in the last body.
+input_tag() {
+	printf '%s' "$BODY" | grep -o "<input[^>]*name=\"$1\"[^>]*>" | head -n 1
+}
+
+# text: the last body as text: tags removed, runs of white space collapsed.
+text() {
+	printf '%s' "$BODY" | tr '\n' ' ' | sed -e 's/<[^>]*>/ /g' -e 's/[[:space:]]\{1,\}/ /g'
+}
+
+# --- database -------------------------------------------------------------
+
+# sql QUERY: run QUERY as the database administrator (the OS user over the
+# unix socket) and print the rows, tab-separated, without column names.
+sql() {
+	mariadb --no-defaults -u"$(id -un)" --socket="$TK_TEST_MARIADB_SOCKET" -N -B -e "$1"
+}
+
+# sql_quote TEXT: TEXT as an SQL string literal.
+sql_quote() {
+	local s=${1//\\/\\\\}
+	s=${s//\'/\'\'}
+	printf "'%s'" "$s"
+}
+
+# --- values ---------------------------------------------------------------
+
+# fresh_email [PREFIX]: an address no earlier run used.
+fresh_email() {
+	printf '%s-%s-%s%s@example.com' "${1:-test}" "$$" "$RANDOM" "$RANDOM"
+}
+
+# token_sid TOKEN: the session id inside a session token (payload fields
+# "1|sid|user_id|role|expires|name", base64url before the first dot).
+token_sid() {
+	local p=${1%%.*}
+	p=$(printf '%s' "$p" | tr '_-' '/+')
+	case $((${#p} % 4)) in
+	2) p="$p==" ;;
+	3) p="$p=" ;;
+	esac
+	printf '%s' "$p" | base64 -d 2>/dev/null | cut -d '|' -f 2
+}
+
+# --- the stack must answer --------------------------------------------------
+
+if ! curl -s --noproxy '*' -o /dev/null --max-time 10 "$BASE/static/style.css"; then
+	echo "the stack does not answer at $BASE"
+	exit 99
+fi
+# Where a loopback address other than 127.0.0.1 cannot be bound, every
+# browser shares one address (and the rate limit may then stop a long run).
+if ! curl -s --noproxy '*' -o /dev/null --max-time 10 --interface "$TK_NET.254" \
+	"$BASE/static/style.css"; then
+	echo "note: cannot send from $TK_NET.254; all browsers use one address"
+	TK_NET=
+fi
