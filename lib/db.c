@@ -19,7 +19,10 @@
  * never run in autocommit mode on a fresh connection. A connection idle for
  * longer than IDLE_CHECK seconds is pinged before use outside transactions,
  * so one that the server closed meanwhile (wait_timeout, a restart) is
- * replaced without failing a request and without re-running anything.
+ * replaced without failing a request and without re-running anything. A
+ * statement that could not even be sent (the server closed an idle link
+ * sooner, e.g. it restarted a moment ago) is sent once more on a new
+ * connection when no transaction is open: it cannot have run.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -124,6 +127,19 @@ link_lost(unsigned err)
 	default:
 		return 0;
 	}
+}
+
+/*
+ * Whether a failed call may be sent again on a new connection: the client
+ * could not send it at all (CR_SERVER_GONE_ERROR: the server closed the link
+ * while it sat idle, e.g. after a restart), so it did not run, and no
+ * transaction was open, so nothing earlier is lost. "Lost connection during
+ * query" (CR_SERVER_LOST) may have run and is never sent again.
+ */
+static int
+unsent_outside_txn(const struct db *db, unsigned err)
+{
+	return err == CR_SERVER_GONE_ERROR && !db->in_txn;
 }
 
 /* Close the connection and its statements; the next call reconnects. */
@@ -498,7 +514,7 @@ db_exec(struct db *db, int stmt, const struct db_val *params, size_t nparams, st
 {
 	MYSQL_STMT *st = NULL;
 	size_t ncols;
-	int rc;
+	int rc, retried = 0;
 
 	if (out != NULL)
 		memset(out, 0, sizeof(*out));
@@ -507,6 +523,7 @@ db_exec(struct db *db, int stmt, const struct db_val *params, size_t nparams, st
 		rc = TK_EDB;
 		goto out;
 	}
+again:
 	rc = ensure(db);
 	if (rc != TK_OK)
 		goto out;
@@ -522,7 +539,14 @@ db_exec(struct db *db, int stmt, const struct db_val *params, size_t nparams, st
 		goto out;
 	db->last_used = now_mono();
 	if (mysql_stmt_execute(st) != 0) {
+		int resend = unsent_outside_txn(db, mysql_stmt_errno(st)) && !retried;
+
 		rc = fail_stmt(db, st, "execute");
+		if (resend) {
+			retried = 1;
+			st = NULL;
+			goto again;
+		}
 		goto out;
 	}
 	ncols = mysql_stmt_field_count(st);
@@ -563,17 +587,24 @@ int
 db_begin(struct db *db)
 {
 	static const char sql[] = "START TRANSACTION";
-	int rc;
+	int rc, retried = 0;
 
 	/* Whatever came before is over: a lost transaction ends here too. */
 	db->in_txn = 0;
 	db->txn_lost = 0;
+again:
 	rc = ensure(db);
 	if (rc != TK_OK)
 		goto out;
 	db->last_used = now_mono();
 	if (mysql_real_query(db->my, sql, sizeof(sql) - 1) != 0) {
+		int resend = unsent_outside_txn(db, mysql_errno(db->my)) && !retried;
+
 		rc = fail_conn(db, "begin");
+		if (resend) {
+			retried = 1;
+			goto again;
+		}
 		goto out;
 	}
 	db->in_txn = 1;

@@ -6,8 +6,9 @@
  *
  * Outages: when the server goes away, the call fails with TK_EDBDOWN (the
  * request answers 503) and the connection is dropped; the next call
- * reconnects and prepares the statements again. A statement is never
- * retried silently, since it may already have run.
+ * reconnects and prepares the statements again. A statement that may
+ * already have run is never retried; one the client could not send at all,
+ * outside a transaction, is sent once more on a new connection.
  */
 #ifndef TK_DB_H
 #define TK_DB_H

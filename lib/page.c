@@ -166,6 +166,8 @@ page_error(struct request *r, int status)
 	}
 	release(r);
 	resp_status(r, status);
+	if (status == 503)
+		resp_header(r, "Retry-After", "5");
 	resp_html(r, out.data, out.len);
 	buf_free(&out);
 }

@@ -39,7 +39,8 @@ void page_end(struct request *r, int status);
  * page_error: the one error page renderer: a fixed heading and message per
  * status (400, 403, 404, 405, 409, 413, 415, 422, 429, 500, 503), never
  * anything taken from the request. Discards whatever the response held
- * (headers included, except Allow and Retry-After set after this call).
+ * (headers included: the caller adds Allow or Retry-After after this call;
+ * a 503 gets Retry-After: 5 here).
  */
 void page_error(struct request *r, int status);
 

@@ -3,8 +3,10 @@
 # TK_TEST_BASE_URL, TK_TEST_MARIADB_SOCKET and TK_TEST_RUN_DIR. Without
 # them (a plain make check, make distcheck) these tests are skipped (77).
 # The scripts are executable and run directly.
-TESTS += tests/integration/test_auth.sh
-EXTRA_DIST += tests/integration/lib.sh tests/integration/test_auth.sh
+TESTS += tests/integration/test_auth.sh tests/integration/test_pages.sh \
+	tests/integration/test_outage.sh
+EXTRA_DIST += tests/integration/lib.sh tests/integration/test_auth.sh \
+	tests/integration/test_pages.sh tests/integration/test_outage.sh
 
 # The files of the local stack that Makefile.am does not list already.
 EXTRA_DIST += nginx/security-headers.conf

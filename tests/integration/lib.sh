@@ -248,3 +248,23 @@ if ! curl -s --noproxy '*' -o /dev/null --max-time 10 --interface "$TK_NET.254" 
 	echo "note: cannot send from $TK_NET.254; all browsers use one address"
 	TK_NET=
 fi
+
+# --- pages ----------------------------------------------------------------
+
+# valid_html: the last body is an HTML document tidy finds no error in
+# (warnings are allowed: Debian's tidy 5.6 does not know every HTML5
+# attribute, e.g. minlength). The errors are printed when there are any.
+valid_html() {
+	local out rc=0
+	out=$(printf '%s' "$BODY" | tidy -q -e 2>&1) || rc=$?
+	if [ "$rc" -ge 2 ]; then
+		printf '%s\n' "$out" | grep -i error >&2
+		return 1
+	fi
+}
+
+# readable_text NEEDLE: lynx, reading the last body, shows NEEDLE.
+readable_text() {
+	printf '%s' "$BODY" | lynx -dump -nolist -stdin -assume_charset=utf-8 \
+		-display_charset=utf-8 2>/dev/null | grep -qF -- "$1"
+}

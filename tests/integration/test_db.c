@@ -394,11 +394,12 @@ test_reconnect(void)
 	int64_t id, id2;
 	int before;
 
-	/* Killed between statements: one TK_EDBDOWN, then a new link. */
+	/* Killed between statements, outside a transaction: the next
+	 * statement cannot be sent on the dead link, so it cannot have run;
+	 * it is sent again on a new link and succeeds. */
 	id = conn_id(db);
 	CU_ASSERT(id > 0);
 	kill_conn(id);
-	CU_ASSERT_EQUAL(count_rows(db), -1);
 	before = count_rows(db);
 	CU_ASSERT(before >= 0);
 	id2 = conn_id(db);

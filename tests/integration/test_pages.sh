@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Every page the auth service renders, in each of its states, is valid
+# HTML5 (tidy), readable in a text browser (lynx), has a lang attribute, a
+# distinct title, labelled fields, and carries no script.
+# shellcheck disable=SC2317 # predicates below run through check
+. "$(dirname "$0")/lib.sh"
+
+PW=correct-horse-battery-1
+
+# page_checks WHAT TITLE: the common checks on the last body.
+page_checks() {
+	check "$1 is valid HTML" valid_html
+	check "$1 has lang=en" has "$BODY" '<html lang="en">'
+	check "$1 has its own title" has "$BODY" "<title>$2 · Ticketing</title>"
+	check "$1 has no script" lacks_i "$BODY" "<script"
+	check "$1 reads in lynx" readable_text "$2"
+}
+
+# labelled FIELD: the last body has a <label for=FIELD> and an input id=FIELD.
+labelled() {
+	has "$BODY" "<label for=\"$1\"" && has "$(input_tag "$1")" "id=\"$1\""
+}
+
+browser pat
+req pat GET /auth/signup
+page_checks "the sign-up page" "Create your account"
+for f in name email password; do
+	check "sign-up field $f is labelled" labelled "$f"
+done
+
+post pat /auth/signup "name=" "email=not-an-email" "password=short" "csrf_token=$(csrf)"
+check_status "an invalid sign-up answers 422" 422
+page_checks "the sign-up page with errors" "Create your account"
+check "the errors are tied to the email field" \
+	has "$(input_tag email)" 'aria-describedby="email-error"'
+
+req pat GET /auth/signin
+page_checks "the sign-in page" "Sign in"
+for f in email password; do
+	check "sign-in field $f is labelled" labelled "$f"
+done
+
+EMAIL=$(fresh_email pages)
+req pat GET /auth/signup
+post pat /auth/signup "name=Pat Pages" "email=$EMAIL" "password=$PW" "csrf_token=$(csrf)"
+check_status "sign-up answers 303" 303
+req pat GET /auth/account
+check_status "the account page answers 200" 200
+page_checks "the account page" "Your account"
+check "the account page shows the welcome message" has "$BODY" "Welcome! Your account is ready."
+for f in current_password password; do
+	check "password field $f is labelled" labelled "$f"
+done
+req pat GET /auth/account
+check "the welcome message shows once" lacks "$BODY" "Welcome! Your account is ready."
+
+req pat GET /auth/no-such-page
+check_status "an unknown page answers 404" 404
+page_checks "the 404 page" "Page not found"
+req pat GET /auth/signout
+check_status "GET on a POST-only page answers 405" 405
+page_checks "the 405 page" "Method not allowed"
+post pat /auth/signout "csrf_token=wrong"
+check_status "a wrong CSRF token answers 403" 403
+page_checks "the 403 page" "Forbidden"
+
+req - GET /static/style.css
+check_status "the stylesheet is served" 200
+check "the stylesheet is CSS" has_i "$(header Content-Type)" "text/css"
+
+finish
