@@ -355,6 +355,8 @@ setup(const char *config_path)
 {
 	if (config_load(config_path) != TK_OK)
 		return TK_ECONFIG;
+	if (log_open(config_str("log_file")) != TK_OK)
+		return TK_ECONFIG;
 	if (sodium_init() < 0)
 		return TK_ECRYPTO;
 	if (load_keys() != TK_OK)

@@ -33,6 +33,7 @@ struct opt {
 
 static struct opt opts[] = {
 	{"listen", K_STR, "run/auth.sock", 0, 0, "FastCGI unix socket path to bind", NULL},
+	{"log_file", K_STR, "", 0, 0, "append log lines to this file (empty: stderr)", NULL},
 	{"threads", K_INT, "16", 1, 256, "request threads per process", NULL},
 	{"base_url", K_URL, "http://127.0.0.1:8080", 0, 0, "public URL of the site", NULL},
 	{"template_dir", K_STR, TK_PKGDATADIR "/templates", 0, 0, "folder of the .tpl files", NULL},
@@ -51,6 +52,10 @@ static struct opt opts[] = {
 	{"signin_max_failures", K_INT, "10", 1, 1000, "failed sign-ins before a lock", NULL},
 	{"signin_lock_seconds", K_INT, "900", 1, 86400, "how long a locked account stays locked",
 	 NULL},
+	{"nats_url", K_STR, "", 0, 0, "NATS server URL, e.g. nats://127.0.0.1:4222 (empty: none)",
+	 NULL},
+	{"outbox_retention_seconds", K_INT, "604800", 60, 31536000,
+	 "how long the relay keeps sent outbox rows", NULL},
 };
 
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))

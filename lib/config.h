@@ -8,6 +8,7 @@
  *
  * Keys (defaults in brackets):
  *   listen            FastCGI unix socket path the service binds [run/auth.sock]
+ *   log_file          file the log lines go to; empty means stderr [""]
  *   threads           request threads per process, 1..256 [16]
  *   base_url          public URL of the site; https:// makes cookies Secure
  *                     [http://127.0.0.1:8080]
@@ -23,6 +24,9 @@
  *   signin_max_failures failed sign-ins before an account is locked [10]
  *   signin_lock_seconds how long a locked account stays locked [900]
  *   sql_dir           folder of numbered migrations (ticketingctl) [PKGDATADIR/sql]
+ *   nats_url          NATS server, e.g. nats://127.0.0.1:4222; empty: services
+ *                     send no outbox nudges [""]
+ *   outbox_retention_seconds  how long the relay keeps sent outbox rows [604800]
  */
 #ifndef TK_CONFIG_H
 #define TK_CONFIG_H

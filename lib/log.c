@@ -2,14 +2,35 @@
  * Logging to stderr (log.h). Each message is formatted into one buffer and
  * written with one call, so lines from different threads do not interleave.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "log.h"
 #include "req.h"
+
+static int log_fd = STDERR_FILENO;
+
+int
+log_open(const char *path)
+{
+	int fd;
+
+	if (path == NULL || *path == '\0')
+		return TK_OK;
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (fd < 0) {
+		log_error("cannot open log file %s: %s", path, strerror(errno));
+		return TK_EIO;
+	}
+	log_fd = fd;
+	return TK_OK;
+}
 
 static void
 emit(const char *level, const char *fmt, va_list ap)
@@ -36,7 +57,7 @@ emit(const char *level, const char *fmt, va_list ap)
 		if (line[i] == '\n' || line[i] == '\r')
 			line[i] = ' ';
 	line[n++] = '\n';
-	if (write(STDERR_FILENO, line, n) < 0) {
+	if (write(log_fd, line, n) < 0) {
 		/* Nowhere left to report it. */
 	}
 }
