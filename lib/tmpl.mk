@@ -15,7 +15,6 @@ nobase_dist_pkgdata_DATA += \
 	static/style.css \
 	static/favicon.svg \
 	static/errors/429.html \
-	static/errors/502.html \
 	static/errors/503.html
 
 check_PROGRAMS += tests/unit/test_templates
