@@ -34,6 +34,7 @@
 #include "page.h"
 #include "pw.h"
 #include "req.h"
+#include "text.h"
 #include "tmpl.h"
 #include "xalloc.h"
 
@@ -181,28 +182,6 @@ set_csrf(struct request *r)
 	r->csrf_token = token;
 }
 
-static const char *
-url_encode(struct arena *a, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char *out = arena_alloc(a, strlen(s) * 3 + 1), *p = out;
-
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '_' || c == '.' || c == '~') {
-			*p++ = (char)c;
-		} else {
-			*p++ = '%';
-			*p++ = hex[c >> 4];
-			*p++ = hex[c & 15];
-		}
-	}
-	*p = '\0';
-	return out;
-}
-
 /* dispatch: route r and enforce the route's flags before its handler. */
 static void
 dispatch(struct request *r)
@@ -223,7 +202,7 @@ dispatch(struct request *r)
 	if ((rt->flags & (RF_SIGNED_IN | RF_ORGANIZER | RF_ADMIN)) && r->session == NULL) {
 		if (is_get)
 			resp_redirect(r, arena_printf(r->arena, "/auth/signin?next=%s",
-						      url_encode(r->arena, r->path)));
+						      text_url_encode(r->arena, r->path)));
 		else
 			page_error(r, 403);
 		return;

@@ -24,6 +24,7 @@ static const struct {
 	[FLASH_SIGNED_OUT] = {"signed_out", "You are signed out."},
 	[FLASH_PASSWORD_CHANGED] = {"password_changed",
 				    "Your password has been changed. Other devices are signed out."},
+	[FLASH_ROLE_CHANGED] = {"role_changed", "The role has been changed."},
 };
 
 static const struct {

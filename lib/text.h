@@ -14,9 +14,13 @@ size_t text_chars(const char *s);
  * allow_tab), DEL, or a C1 control; else 0. */
 int text_has_controls(const char *s, int allow_tab);
 
+/* text_url_encode: s with every byte but ALPHA, DIGIT and "-._~"
+ * percent-encoded, for a query value or path segment; a copy in arena a. */
+struct arena;
+char *text_url_encode(struct arena *a, const char *s);
+
 /* text_trim: s without leading and trailing ASCII white space, a copy in
  * arena a. */
-struct arena;
 char *text_trim(struct arena *a, const char *s);
 
 #endif

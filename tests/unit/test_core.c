@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "config.h"
 #include "err.h"
+#include "text.h"
 
 static void
 test_arena(void)
@@ -69,6 +70,30 @@ test_err(void)
 	CU_ASSERT_EQUAL(err_http_status(-999), 500);
 	CU_ASSERT_STRING_EQUAL(err_str(TK_OK), "success");
 	CU_ASSERT_STRING_EQUAL(err_str(-999), "unknown error");
+}
+
+static void
+test_text(void)
+{
+	struct arena *a = arena_new();
+
+	CU_ASSERT_EQUAL(text_chars(""), 0);
+	CU_ASSERT_EQUAL(text_chars("abc"), 3);
+	CU_ASSERT_EQUAL(text_chars("h\xc3\xa9llo \xe2\x82\xac \xf0\x9f\x8e\x9f"), 9);
+	CU_ASSERT_FALSE(text_has_controls("plain text \xc3\xa9", 0));
+	CU_ASSERT_TRUE(text_has_controls("a\tb", 0));
+	CU_ASSERT_FALSE(text_has_controls("a\tb", 1));
+	CU_ASSERT_TRUE(text_has_controls("a\nb", 1));
+	CU_ASSERT_TRUE(text_has_controls("a\x7f", 1));
+	CU_ASSERT_TRUE(text_has_controls("a\xc2\x85" "b", 1)); /* U+0085, a C1 control */
+	CU_ASSERT_FALSE(text_has_controls("\xc2\xa0", 1)); /* U+00A0 is not */
+	CU_ASSERT_STRING_EQUAL(text_trim(a, "  \t x y \r\n"), "x y");
+	CU_ASSERT_STRING_EQUAL(text_trim(a, "   "), "");
+	CU_ASSERT_STRING_EQUAL(text_trim(a, ""), "");
+	CU_ASSERT_STRING_EQUAL(text_url_encode(a, "a-b_c.d~e"), "a-b_c.d~e");
+	CU_ASSERT_STRING_EQUAL(text_url_encode(a, "/a b?c=d&e"), "%2Fa%20b%3Fc%3Dd%26e");
+	CU_ASSERT_STRING_EQUAL(text_url_encode(a, "\xc3\xa9"), "%C3%A9");
+	arena_free(a);
 }
 
 static char *
@@ -168,6 +193,7 @@ main(void)
 	CU_add_test(s, "arena", test_arena);
 	CU_add_test(s, "buf", test_buf);
 	CU_add_test(s, "err", test_err);
+	CU_add_test(s, "text", test_text);
 	CU_add_test(s, "config defaults, file, env", test_config_defaults_and_file);
 	CU_add_test(s, "config errors", test_config_errors);
 	CU_add_test(s, "config hex key files", test_config_hex_file);
