@@ -7,6 +7,7 @@ lib_libticketing_a_SOURCES += \
 	lib/config.c lib/config.h \
 	lib/log.c lib/log.h
 
+EXTRA_DIST += tests/unit/cu.h
 check_PROGRAMS += tests/unit/test_core
 TESTS += tests/unit/test_core
 tests_unit_test_core_SOURCES = tests/unit/test_core.c

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <CUnit/Basic.h>
+#include "cu.h"
 
 #include "arena.h"
 #include "buf.h"
@@ -180,25 +180,24 @@ test_format_refuses(void)
 	buf_free(&b);
 }
 
+static const struct cu_test cookie_tests[] = {
+	{"simple", test_simple},
+	{"spaces", test_spaces},
+	{"quotes", test_quotes},
+	{"invalid entries skipped", test_invalid_skipped},
+	{"oversized header", test_oversized},
+	{"format", test_format},
+	{"format refuses", test_format_refuses},
+	{NULL, NULL},
+};
+
+static const struct cu_suite suites[] = {
+	{"cookie", setup, teardown, cookie_tests},
+	{NULL, NULL, NULL, NULL},
+};
+
 int
 main(void)
 {
-	CU_pSuite s;
-	int failed;
-
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 99;
-	s = CU_add_suite("cookie", setup, teardown);
-	CU_add_test(s, "simple", test_simple);
-	CU_add_test(s, "spaces", test_spaces);
-	CU_add_test(s, "quotes", test_quotes);
-	CU_add_test(s, "invalid entries skipped", test_invalid_skipped);
-	CU_add_test(s, "oversized header", test_oversized);
-	CU_add_test(s, "format", test_format);
-	CU_add_test(s, "format refuses", test_format_refuses);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() != 0;
-	CU_cleanup_registry();
-	return failed;
+	return cu_run(suites);
 }

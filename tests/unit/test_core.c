@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <CUnit/Basic.h>
+#include "cu.h"
 
 #include "arena.h"
 #include "buf.h"
@@ -181,25 +181,24 @@ test_config_hex_file(void)
 	free(nothex);
 }
 
+static const struct cu_test core_tests[] = {
+	{"arena", test_arena},
+	{"buf", test_buf},
+	{"err", test_err},
+	{"text", test_text},
+	{"config defaults, file, env", test_config_defaults_and_file},
+	{"config errors", test_config_errors},
+	{"config hex key files", test_config_hex_file},
+	{NULL, NULL},
+};
+
+static const struct cu_suite suites[] = {
+	{"core", NULL, NULL, core_tests},
+	{NULL, NULL, NULL, NULL},
+};
+
 int
 main(void)
 {
-	CU_pSuite s;
-	int failures;
-
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 99;
-	s = CU_add_suite("core", NULL, NULL);
-	CU_add_test(s, "arena", test_arena);
-	CU_add_test(s, "buf", test_buf);
-	CU_add_test(s, "err", test_err);
-	CU_add_test(s, "text", test_text);
-	CU_add_test(s, "config defaults, file, env", test_config_defaults_and_file);
-	CU_add_test(s, "config errors", test_config_errors);
-	CU_add_test(s, "config hex key files", test_config_hex_file);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = (int)CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failures != 0;
+	return cu_run(suites);
 }

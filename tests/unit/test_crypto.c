@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <CUnit/Basic.h>
+#include "cu.h"
 #include <sodium.h>
 
 #include "b64.h"
@@ -804,44 +804,59 @@ test_uuid_valid(void)
 	CU_ASSERT_EQUAL(uuid_valid(NULL), 0);
 }
 
+static const struct cu_test b64_tests[] = {
+	{"known vectors", test_b64_vectors},
+	{"round trips 0..70", test_b64_round_trip},
+	{"strict rejection", test_b64_reject},
+	{NULL, NULL},
+};
+
+static const struct cu_test sess_tests[] = {
+	{"role names", test_role_names},
+	{"new sid", test_sess_new_sid},
+	{"sign then verify", test_sess_round_trip},
+	{"names with | and UTF-8", test_sess_names},
+	{"every single-byte tamper refused", test_sess_tamper},
+	{"expiry", test_sess_expired},
+	{"wrong key", test_sess_wrong_key},
+	{"bad fields under a good signature", test_sess_bad_fields},
+	{"malformed tokens", test_sess_malformed},
+	{"sign refuses bad sessions", test_sess_sign_refuses},
+	{NULL, NULL},
+};
+
+static const struct cu_test csrf_tests[] = {
+	{"tokens and checks", test_csrf},
+	{NULL, NULL},
+};
+
+static const struct cu_test pw_tests[] = {
+	{"default bound without pw_init", test_pw_default},
+	{"hash and verify", test_pw_hash_verify},
+	{"burn", test_pw_burn},
+	{"concurrency bound", test_pw_concurrency},
+	{NULL, NULL},
+};
+
+static const struct cu_test uuid_tests[] = {
+	{"v7 shape", test_uuid_shape},
+	{"unique over 10000", test_uuid_unique},
+	{"time prefix grows", test_uuid_monotonic},
+	{"uuid_valid edge cases", test_uuid_valid},
+	{NULL, NULL},
+};
+
+static const struct cu_suite suites[] = {
+	{"b64", NULL, NULL, b64_tests},
+	{"sess", suite_init, NULL, sess_tests},
+	{"csrf", suite_init, NULL, csrf_tests},
+	{"pw", suite_init, NULL, pw_tests},
+	{"uuid", NULL, NULL, uuid_tests},
+	{NULL, NULL, NULL, NULL},
+};
+
 int
 main(void)
 {
-	CU_pSuite s;
-	int failed = 1;
-
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 99;
-	s = CU_add_suite("b64", NULL, NULL);
-	CU_add_test(s, "known vectors", test_b64_vectors);
-	CU_add_test(s, "round trips 0..70", test_b64_round_trip);
-	CU_add_test(s, "strict rejection", test_b64_reject);
-	s = CU_add_suite("sess", suite_init, NULL);
-	CU_add_test(s, "role names", test_role_names);
-	CU_add_test(s, "new sid", test_sess_new_sid);
-	CU_add_test(s, "sign then verify", test_sess_round_trip);
-	CU_add_test(s, "names with | and UTF-8", test_sess_names);
-	CU_add_test(s, "every single-byte tamper refused", test_sess_tamper);
-	CU_add_test(s, "expiry", test_sess_expired);
-	CU_add_test(s, "wrong key", test_sess_wrong_key);
-	CU_add_test(s, "bad fields under a good signature", test_sess_bad_fields);
-	CU_add_test(s, "malformed tokens", test_sess_malformed);
-	CU_add_test(s, "sign refuses bad sessions", test_sess_sign_refuses);
-	s = CU_add_suite("csrf", suite_init, NULL);
-	CU_add_test(s, "tokens and checks", test_csrf);
-	s = CU_add_suite("pw", suite_init, NULL);
-	CU_add_test(s, "default bound without pw_init", test_pw_default);
-	CU_add_test(s, "hash and verify", test_pw_hash_verify);
-	CU_add_test(s, "burn", test_pw_burn);
-	CU_add_test(s, "concurrency bound", test_pw_concurrency);
-	s = CU_add_suite("uuid", NULL, NULL);
-	CU_add_test(s, "v7 shape", test_uuid_shape);
-	CU_add_test(s, "unique over 10000", test_uuid_unique);
-	CU_add_test(s, "time prefix grows", test_uuid_monotonic);
-	CU_add_test(s, "uuid_valid edge cases", test_uuid_valid);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() != 0 || CU_get_number_of_suites_failed() != 0;
-	CU_cleanup_registry();
-	return failed;
+	return cu_run(suites);
 }

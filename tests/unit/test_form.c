@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <CUnit/Basic.h>
+#include "cu.h"
 
 #include "arena.h"
 #include "err.h"
@@ -257,30 +257,29 @@ test_too_many_params(void)
 	CU_ASSERT_EQUAL(parse(s, &p), TK_EINVAL);
 }
 
+static const struct cu_test form_tests[] = {
+	{"params list", test_params_list},
+	{"simple pairs", test_simple_pairs},
+	{"percent decoding", test_percent_decoding},
+	{"plus is space", test_plus_is_space},
+	{"repeated keys", test_repeated_keys},
+	{"empty pairs", test_empty_pairs},
+	{"length bounds", test_length_bounds},
+	{"bad escapes", test_bad_escapes},
+	{"NUL refused", test_nul_refused},
+	{"invalid UTF-8 refused", test_invalid_utf8_refused},
+	{"utf8_valid", test_utf8_valid_direct},
+	{"too many params", test_too_many_params},
+	{NULL, NULL},
+};
+
+static const struct cu_suite suites[] = {
+	{"form", setup, teardown, form_tests},
+	{NULL, NULL, NULL, NULL},
+};
+
 int
 main(void)
 {
-	CU_pSuite s;
-	int failed;
-
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 99;
-	s = CU_add_suite("form", setup, teardown);
-	CU_add_test(s, "params list", test_params_list);
-	CU_add_test(s, "simple pairs", test_simple_pairs);
-	CU_add_test(s, "percent decoding", test_percent_decoding);
-	CU_add_test(s, "plus is space", test_plus_is_space);
-	CU_add_test(s, "repeated keys", test_repeated_keys);
-	CU_add_test(s, "empty pairs", test_empty_pairs);
-	CU_add_test(s, "length bounds", test_length_bounds);
-	CU_add_test(s, "bad escapes", test_bad_escapes);
-	CU_add_test(s, "NUL refused", test_nul_refused);
-	CU_add_test(s, "invalid UTF-8 refused", test_invalid_utf8_refused);
-	CU_add_test(s, "utf8_valid", test_utf8_valid_direct);
-	CU_add_test(s, "too many params", test_too_many_params);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() != 0;
-	CU_cleanup_registry();
-	return failed;
+	return cu_run(suites);
 }

@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include <CUnit/Basic.h>
+#include "cu.h"
 
 #include "arena.h"
 #include "buf.h"
@@ -483,33 +483,32 @@ test_resp_serialize(void)
 	}
 }
 
+static const struct cu_test req_tests[] = {
+	{"GET with query and cookies", test_get},
+	{"defaults", test_defaults},
+	{"bad request line", test_bad_request_line},
+	{"POST form", test_post_form},
+	{"POST charset", test_post_charset},
+	{"POST empty", test_post_empty},
+	{"POST too big (413, unread)", test_post_too_big},
+	{"POST at the size limit", test_post_exact_limit},
+	{"POST unsupported type (415)", test_post_unsupported},
+	{"POST short or bad body", test_post_short_or_bad},
+	{"POST extra bytes ignored", test_post_extra_ignored},
+	{"resp_header", test_resp_header},
+	{"resp_redirect", test_resp_redirect},
+	{"resp_cookie", test_resp_cookie},
+	{"resp_serialize", test_resp_serialize},
+	{NULL, NULL},
+};
+
+static const struct cu_suite suites[] = {
+	{"req", setup, teardown, req_tests},
+	{NULL, NULL, NULL, NULL},
+};
+
 int
 main(void)
 {
-	CU_pSuite s;
-	int failed;
-
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 99;
-	s = CU_add_suite("req", setup, teardown);
-	CU_add_test(s, "GET with query and cookies", test_get);
-	CU_add_test(s, "defaults", test_defaults);
-	CU_add_test(s, "bad request line", test_bad_request_line);
-	CU_add_test(s, "POST form", test_post_form);
-	CU_add_test(s, "POST charset", test_post_charset);
-	CU_add_test(s, "POST empty", test_post_empty);
-	CU_add_test(s, "POST too big (413, unread)", test_post_too_big);
-	CU_add_test(s, "POST at the size limit", test_post_exact_limit);
-	CU_add_test(s, "POST unsupported type (415)", test_post_unsupported);
-	CU_add_test(s, "POST short or bad body", test_post_short_or_bad);
-	CU_add_test(s, "POST extra bytes ignored", test_post_extra_ignored);
-	CU_add_test(s, "resp_header", test_resp_header);
-	CU_add_test(s, "resp_redirect", test_resp_redirect);
-	CU_add_test(s, "resp_cookie", test_resp_cookie);
-	CU_add_test(s, "resp_serialize", test_resp_serialize);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() != 0;
-	CU_cleanup_registry();
-	return failed;
+	return cu_run(suites);
 }

@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include <CUnit/Basic.h>
+#include "cu.h"
 
 #include "arena.h"
 #include "params.h"
@@ -207,24 +207,23 @@ test_trailing_slash(void)
 	CU_ASSERT_EQUAL(res, ROUTE_NOT_FOUND);
 }
 
+static const struct cu_test router_tests[] = {
+	{"static paths", test_static},
+	{"params", test_params},
+	{"404", test_not_found},
+	{"405 and Allow", test_method_not_allowed},
+	{"HEAD", test_head},
+	{"trailing slash", test_trailing_slash},
+	{NULL, NULL},
+};
+
+static const struct cu_suite suites[] = {
+	{"router", setup, teardown, router_tests},
+	{NULL, NULL, NULL, NULL},
+};
+
 int
 main(void)
 {
-	CU_pSuite s;
-	int failed;
-
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 99;
-	s = CU_add_suite("router", setup, teardown);
-	CU_add_test(s, "static paths", test_static);
-	CU_add_test(s, "params", test_params);
-	CU_add_test(s, "404", test_not_found);
-	CU_add_test(s, "405 and Allow", test_method_not_allowed);
-	CU_add_test(s, "HEAD", test_head);
-	CU_add_test(s, "trailing slash", test_trailing_slash);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() != 0;
-	CU_cleanup_registry();
-	return failed;
+	return cu_run(suites);
 }

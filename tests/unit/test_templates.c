@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <CUnit/Basic.h>
+#include "cu.h"
 
 #include "buf.h"
 #include "err.h"
@@ -382,12 +382,27 @@ test_include_does_not_inherit(void)
 	tmpl_dict_free(d);
 }
 
+static const struct cu_test template_tests[] = {
+	{"every .tpl starts with the AUTOESCAPE pragma", test_pragma_everywhere},
+	{"every page renders in the layout", test_every_page_renders},
+	{"values are escaped everywhere", test_escaping},
+	{"unsafe URLs are neutralised", test_urls_are_checked},
+	{"missing template fails without output", test_missing_template},
+	{"sections show and hide", test_sections},
+	{"tmpl_set_int and NULL values", test_set_int_and_null},
+	{"include dictionaries do not inherit", test_include_does_not_inherit},
+	{NULL, NULL},
+};
+
+static const struct cu_suite suites[] = {
+	{"templates", NULL, NULL, template_tests},
+	{NULL, NULL, NULL, NULL},
+};
+
 int
 main(void)
 {
 	const char *srcdir = getenv("TK_SRCDIR");
-	CU_pSuite s;
-	int failed;
 
 	snprintf(template_root, sizeof(template_root), "%s/templates",
 		 srcdir != NULL ? srcdir : ".");
@@ -395,27 +410,5 @@ main(void)
 		fprintf(stderr, "cannot load templates from %s\n", template_root);
 		return 99;
 	}
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 99;
-	s = CU_add_suite("templates", NULL, NULL);
-	if (s == NULL ||
-	    CU_add_test(s, "every .tpl starts with the AUTOESCAPE pragma", test_pragma_everywhere) ==
-		    NULL ||
-	    CU_add_test(s, "every page renders in the layout", test_every_page_renders) == NULL ||
-	    CU_add_test(s, "values are escaped everywhere", test_escaping) == NULL ||
-	    CU_add_test(s, "unsafe URLs are neutralised", test_urls_are_checked) == NULL ||
-	    CU_add_test(s, "missing template fails without output", test_missing_template) ==
-		    NULL ||
-	    CU_add_test(s, "sections show and hide", test_sections) == NULL ||
-	    CU_add_test(s, "tmpl_set_int and NULL values", test_set_int_and_null) == NULL ||
-	    CU_add_test(s, "include dictionaries do not inherit", test_include_does_not_inherit) ==
-		    NULL) {
-		CU_cleanup_registry();
-		return 99;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() != 0;
-	CU_cleanup_registry();
-	return failed;
+	return cu_run(suites);
 }
