@@ -1,0 +1,191 @@
+/*
+ * The events service: venues, events, the home page and search. It owns
+ * the ticketing_events database and emits venue.* and event.* through its
+ * outbox. Declarations shared by its files: data access (store.c), input
+ * checks (input.c) and the handlers (home.c: home and search; show.c: the
+ * event page; event_forms.c: create, edit and cancel events; venue_forms.c:
+ * the venue list and forms).
+ *
+ * Times: the database holds UTC; forms and pages use the venue's time zone
+ * (an IANA name), converted by MariaDB's CONVERT_TZ, which needs the time
+ * zone tables loaded (README "Time zones").
+ */
+#ifndef TK_EVENTS_H
+#define TK_EVENTS_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct request;
+
+#define EVENTS_PER_PAGE 20
+#define EVENTS_PAGE_MAX 100000 /* page numbers above this are malformed */
+#define EVENT_NAME_MAX 200
+#define EVENT_DESCRIPTION_MAX 5000
+#define VENUE_NAME_MAX 200
+#define VENUE_CITY_MAX 100
+#define VENUE_ADDRESS_MAX 300
+#define VENUE_CAPACITY_MAX 10000000
+
+/* ---- data access (store.c) ---- */
+
+extern const char *const events_stmts[];
+extern const size_t events_nstmts;
+
+struct venue {
+	const char *id;
+	const char *name;
+	const char *city;
+	const char *address;
+	const char *timezone;
+	long capacity;
+	int64_t version;
+};
+
+/* An event with what pages show of its venue. Local times are in the
+ * venue's time zone. */
+struct event {
+	const char *id;
+	const char *name;
+	const char *description;
+	const char *status; /* "scheduled" or "cancelled" */
+	int64_t version;
+	const char *venue_id;
+	const char *venue_name;
+	const char *venue_city;
+	const char *venue_address;
+	const char *venue_timezone;
+	long venue_capacity;
+	const char *starts_display; /* "Sat 12 Dec 2026, 19:30" */
+	const char *ends_display;
+	const char *starts_input; /* "2026-12-12T19:30" (datetime-local) */
+	const char *ends_input;
+	const char *starts_iso; /* "2026-12-12T19:30" for <time datetime>, local */
+	int past;               /* ended before now */
+};
+
+/* What the search form asks for; empty strings mean "any". text_bool is
+ * the boolean-mode full-text query made by input_fulltext. */
+struct search {
+	const char *text;
+	const char *text_bool;
+	const char *city;
+	const char *from; /* YYYY-MM-DD, venue-local date, inclusive */
+	const char *to;   /* YYYY-MM-DD, inclusive */
+	long page;        /* 1-based */
+};
+
+/* store_event_search: page s->page (EVENTS_PER_PAGE a page) of the
+ * scheduled events that have not ended and match s, soonest first (ties by
+ * id), in one query; *total (OUT) is the number of matches, 0 when the page
+ * is past the end (see store_event_count). Strings in the arena. */
+int store_event_search(struct request *r, const struct search *s, struct event **out, size_t *n,
+                       long *total);
+/* store_generation: a number that changes whenever this process commits
+ * a change to venues or events (for caches of rendered pages). */
+unsigned long store_generation(void);
+/* store_now_ms: a monotonic clock in milliseconds. */
+int64_t store_now_ms(void);
+/* store_event_count: the number of events matching s. */
+int store_event_count(struct request *r, const struct search *s, long *total);
+/* store_cities: the distinct cities of all venues, sorted. */
+int store_cities(struct request *r, const char ***out, size_t *n);
+/* store_event_by_id: the event and its venue. TK_ENOTFOUND when absent. */
+int store_event_by_id(struct request *r, const char *id, struct event *e);
+
+/* Converted event times (store_event_times). */
+struct event_times {
+	const char *starts_utc; /* "YYYY-MM-DD HH:MM:SS" */
+	const char *ends_utc;
+	int starts_in_future;
+};
+
+/* store_event_times: starts/ends ("YYYY-MM-DD HH:MM:SS", local to venue
+ * venue_id) converted to UTC. TK_ENOTFOUND when the venue does not exist. */
+int store_event_times(struct request *r, const char *venue_id, const char *starts, const char *ends,
+                      struct event_times *t);
+
+/* What the event forms write. Times in UTC. */
+struct event_input {
+	const char *venue_id;
+	const char *name;
+	const char *description;
+	const char *starts_utc;
+	const char *ends_utc;
+};
+
+/* store_event_create: insert the event (created by the session's user)
+ * and its event.created outbox row in one transaction; the new id into
+ * id (UUID_STR_LEN + 1 bytes). */
+int store_event_create(struct request *r, const struct event_input *in, char *id);
+/* store_event_update: change event id if it is still at version and
+ * scheduled, with event.updated, in one transaction. TK_ENOTFOUND,
+ * TK_ECONFLICT (changed since, or cancelled). */
+int store_event_update(struct request *r, const char *id, int64_t version,
+                       const struct event_input *in);
+/* store_event_cancel: cancel event id with event.cancelled in one
+ * transaction. TK_OK also when it was cancelled already (nothing
+ * emitted then); TK_ENOTFOUND. */
+int store_event_cancel(struct request *r, const char *id);
+
+/* store_venues: every venue, by city then name. */
+int store_venues(struct request *r, struct venue **out, size_t *n);
+/* store_venue_by_id: TK_ENOTFOUND when absent. */
+int store_venue_by_id(struct request *r, const char *id, struct venue *v);
+/* store_timezone_known: TK_OK when MariaDB knows time zone tz, TK_EINVAL
+ * when not. */
+int store_timezone_known(struct request *r, const char *tz);
+/* store_venue_create: insert v (id ignored) with venue.created; new id
+ * into id. */
+int store_venue_create(struct request *r, const struct venue *v, char *id);
+/* store_venue_update: change venue v->id if still at v->version, with
+ * venue.updated. TK_ENOTFOUND, TK_ECONFLICT. */
+int store_venue_update(struct request *r, const struct venue *v);
+
+/* ---- input checks (input.c) ---- */
+
+/* input_text: raw trimmed into *out (arena); NULL when fine, else the
+ * message for the field: missing when required and empty, too_long over
+ * max_chars characters. Newlines (and tabs) allowed when multiline. */
+const char *input_text(struct request *r, const char *raw, size_t max_chars, int required,
+                       int multiline, const char **out, const char *missing, const char *too_long);
+/* input_local_time: a datetime-local value "YYYY-MM-DDTHH:MM" (or with
+ * ":SS") that names a real calendar time into out as "YYYY-MM-DD HH:MM:SS".
+ * Returns 0, or -1 when malformed. */
+int input_local_time(const char *raw, char out[20]);
+/* input_date: 0 when raw is a real "YYYY-MM-DD" date, else -1. */
+int input_date(const char *raw);
+/* input_page: the page number of raw (NULL or "" means 1) into *page;
+ * 0, or -1 when not a whole number from 1 to EVENTS_PAGE_MAX. */
+int input_page(const char *raw, long *page);
+/* input_capacity: a whole number from 1 to VENUE_CAPACITY_MAX; 0 or -1. */
+int input_capacity(const char *raw, long *out);
+/* input_timezone_name: 0 when raw looks like an IANA zone name
+ * ("Area/Location", or "UTC"), else -1. Whether it exists is
+ * store_timezone_known's question. */
+int input_timezone_name(const char *raw);
+/* input_fulltext: the boolean-mode MATCH query for the words of q: each
+ * word of 3 or more letters or digits that is not a stop word becomes
+ * "+word*" (every word must appear, as a prefix). Everything else in q is
+ * dropped, so no operator of the boolean syntax reaches MariaDB. "" when
+ * nothing is left. In the arena. */
+const char *input_fulltext(struct request *r, const char *q);
+/* input_url_encode: s percent-encoded for a query string, in the arena. */
+const char *input_url_encode(struct request *r, const char *s);
+
+/* ---- handlers ---- */
+void h_home(struct request *r);
+void h_search(struct request *r);
+void h_event(struct request *r);
+void h_event_new(struct request *r);
+void h_event_create(struct request *r);
+void h_event_edit(struct request *r);
+void h_event_update(struct request *r);
+void h_event_cancel_form(struct request *r);
+void h_event_cancel(struct request *r);
+void h_venues(struct request *r);
+void h_venue_new(struct request *r);
+void h_venue_create(struct request *r);
+void h_venue_edit(struct request *r);
+void h_venue_update(struct request *r);
+
+#endif

@@ -1,0 +1,286 @@
+/*
+ * The home page (upcoming events) and search (words, city, dates), both
+ * paged 20 at a time, soonest first with ties broken by id so pages never
+ * overlap or skip. One prepared query renders a page of the home page:
+ * the total comes with the rows (COUNT(*) OVER ()); the search page adds
+ * the list of cities for its filter.
+ *
+ * For visitors who are signed out (and carry no cookie but the visitor
+ * cookie, so no flash message either), each thread also keeps the last
+ * home page it rendered, whole, for at most PAGE_CACHE_MS, dropped as soon
+ * as this process commits a change (store_generation). The page holds
+ * nothing personal for them: no CSRF field, no name.
+ *
+ * Malformed parameters (page not a whole number from 1 to 100000, a date
+ * not YYYY-MM-DD, "to" before "from") answer 400 with the search form
+ * showing what is wrong and no results. A page past the end answers 404
+ * with a link back to the first page (no such page exists).
+ */
+#include <string.h>
+
+#include "app.h"
+#include "arena.h"
+#include "buf.h"
+#include "err.h"
+#include "events.h"
+#include "page.h"
+#include "req.h"
+#include "text.h"
+
+#define PAGE_CACHE_MS 1000
+
+/* The last anonymous home page this thread rendered. */
+struct page_cache {
+	int valid;
+	long page;
+	unsigned long generation;
+	int64_t rendered_ms;
+	struct buf html;
+};
+
+static __thread struct page_cache page_cache;
+
+/* anonymous: r is signed out and carries no cookie but the visitor's. */
+static int
+anonymous(const struct request *r)
+{
+	size_t i;
+
+	if (r->session != NULL)
+		return 0;
+	for (i = 0; i < r->cookies.n; i++)
+		if (strcmp(r->cookies.v[i].name, APP_VISITOR_COOKIE) != 0)
+			return 0;
+	return 1;
+}
+
+/* trimmed: raw without surrounding white space ("" for NULL), in the arena. */
+static const char *
+trimmed(struct request *r, const char *raw)
+{
+	return text_trim(r->arena, raw ? raw : "");
+}
+
+/* list_events: fill the LIST include of d with events v[0..n). */
+static void
+list_events(tmpl_dict *d, const struct event *v, size_t n)
+{
+	tmpl_dict *list = tmpl_include(d, "LIST", "pages/events/list.tpl"), *e;
+	size_t i;
+
+	if (n > 0)
+		tmpl_show(list, "EVENTS");
+	for (i = 0; i < n; i++) {
+		e = tmpl_section(list, "EVENT");
+		tmpl_set(e, "ID", v[i].id);
+		tmpl_set(e, "NAME", v[i].name);
+		tmpl_set(e, "VENUE", v[i].venue_name);
+		tmpl_set(e, "CITY", v[i].venue_city);
+		tmpl_set(e, "WHEN", v[i].starts_display);
+		tmpl_set(e, "WHEN_ISO", v[i].starts_iso);
+	}
+}
+
+/* paginate: the PAGINATION include of d for page of pages; base is the
+ * link up to the page number ("/?page=" or "/events?q=x&page="). */
+static void
+paginate(struct request *r, tmpl_dict *d, const char *base, long page, long pages)
+{
+	tmpl_dict *p;
+
+	if (pages <= 1)
+		return;
+	p = tmpl_include(d, "PAGINATION", "partials/pagination.tpl");
+	tmpl_set_int(p, "PAGE", page);
+	tmpl_set_int(p, "PAGES", pages);
+	if (page > 1)
+		tmpl_set(tmpl_section(p, "PREV"), "PREV_URL",
+		         arena_printf(r->arena, "%s%ld", base, page - 1));
+	if (page < pages)
+		tmpl_set(tmpl_section(p, "NEXT"), "NEXT_URL",
+		         arena_printf(r->arena, "%s%ld", base, page + 1));
+}
+
+/* results: run search s and fill d: LIST, PAGINATION, the counts, the
+ * EMPTY state or PAST_END. Returns TK_OK, TK_ENOTFOUND (past the end:
+ * d filled for the 404 page) or a database error. */
+static int
+results(struct request *r, tmpl_dict *d, const struct search *s, const char *base)
+{
+	struct event *v;
+	tmpl_dict *c;
+	size_t n;
+	long total, pages;
+	int rc;
+
+	rc = store_event_search(r, s, &v, &n, &total);
+	if (rc != TK_OK)
+		return rc;
+	if (n == 0 && s->page > 1) {
+		rc = store_event_count(r, s, &total);
+		if (rc != TK_OK)
+			return rc;
+		pages = (total + EVENTS_PER_PAGE - 1) / EVENTS_PER_PAGE;
+		c = tmpl_section(d, "PAST_END");
+		tmpl_set_int(c, "PAGES", pages > 0 ? pages : 1);
+		tmpl_set(c, "FIRST_URL", arena_printf(r->arena, "%s1", base));
+		return TK_ENOTFOUND;
+	}
+	pages = (total + EVENTS_PER_PAGE - 1) / EVENTS_PER_PAGE;
+	if (n == 0) {
+		tmpl_show(d, "EMPTY");
+		return TK_OK;
+	}
+	c = tmpl_section(d, "COUNT");
+	tmpl_set_int(c, "TOTAL", total);
+	tmpl_set(c, "NOUN", total == 1 ? "event" : "events");
+	tmpl_set_int(c, "FIRST", (s->page - 1) * EVENTS_PER_PAGE + 1);
+	tmpl_set_int(c, "LAST", (s->page - 1) * EVENTS_PER_PAGE + (long)n);
+	list_events(d, v, n);
+	paginate(r, d, base, s->page, pages);
+	return TK_OK;
+}
+
+static void
+organizer_links(struct request *r, tmpl_dict *d)
+{
+	if (r->session != NULL &&
+	    (r->session->role == ROLE_ORGANIZER || r->session->role == ROLE_ADMIN))
+		tmpl_show(d, "ORGANIZER");
+}
+
+/*
+ * GET /[?page=N]: upcoming scheduled events, soonest first, 20 a page.
+ * 400 for a malformed page number, 404 past the last page.
+ */
+void
+h_home(struct request *r)
+{
+	struct search s = {.text = "", .text_bool = "", .city = "", .from = "", .to = ""};
+	unsigned long generation = store_generation();
+	int cacheable = anonymous(r);
+	tmpl_dict *d;
+	int rc, status = 200;
+
+	if (input_page(params_get(&r->query, "page"), &s.page) != 0) {
+		page_error(r, 400);
+		return;
+	}
+	if (cacheable && page_cache.valid && page_cache.page == s.page &&
+	    page_cache.generation == generation &&
+	    store_now_ms() - page_cache.rendered_ms < PAGE_CACHE_MS) {
+		resp_html(r, page_cache.html.data, page_cache.html.len);
+		return;
+	}
+	d = page_begin(r, "pages/events/home.tpl",
+	               s.page > 1 ? arena_printf(r->arena, "Upcoming events, page %ld", s.page)
+	                          : "Upcoming events");
+	organizer_links(r, d);
+	rc = results(r, d, &s, "/?page=");
+	if (rc == TK_ENOTFOUND) {
+		status = 404;
+	} else if (rc != TK_OK) {
+		page_fail(r, rc);
+		return;
+	}
+	page_end(r, status);
+	if (cacheable && r->status == 200) {
+		buf_reset(&page_cache.html);
+		buf_append(&page_cache.html, r->body.data, r->body.len);
+		page_cache.page = s.page;
+		page_cache.generation = generation;
+		page_cache.rendered_ms = store_now_ms();
+		page_cache.valid = 1;
+	}
+}
+
+/* search_link: "/events?" with the non-empty filters of s, then "page=". */
+static const char *
+search_link(struct request *r, const struct search *s)
+{
+	const char *names[] = {"q", "city", "from", "to"};
+	const char *values[] = {s->text, s->city, s->from, s->to};
+	char *link = arena_strdup(r->arena, "/events?");
+	size_t i;
+
+	for (i = 0; i < 4; i++)
+		if (*values[i] != '\0')
+			link = arena_printf(r->arena, "%s%s=%s&", link, names[i],
+			                    input_url_encode(r, values[i]));
+	return arena_printf(r->arena, "%spage=", link);
+}
+
+/*
+ * GET /events?q=&city=&from=&to=&page=: the search form and the matching
+ * upcoming events. q matches words of the name and description (full-text
+ * index, every word as a prefix) or a part of the venue's name or city;
+ * city matches exactly; from/to are venue-local dates, inclusive. 400 with
+ * the form and messages for malformed parameters; 404 past the last page;
+ * 200 otherwise, with a helpful empty state when nothing matches.
+ */
+void
+h_search(struct request *r)
+{
+	struct search s = {.page = 1};
+	const char **cities;
+	size_t ncities, i;
+	tmpl_dict *d, *o;
+	int rc, status = 200, bad_page;
+
+	s.text = trimmed(r, params_get(&r->query, "q"));
+	s.city = trimmed(r, params_get(&r->query, "city"));
+	s.from = trimmed(r, params_get(&r->query, "from"));
+	s.to = trimmed(r, params_get(&r->query, "to"));
+	s.text_bool = input_fulltext(r, s.text);
+	bad_page = input_page(params_get(&r->query, "page"), &s.page) != 0;
+
+	rc = store_cities(r, &cities, &ncities);
+	if (rc != TK_OK) {
+		page_fail(r, rc);
+		return;
+	}
+	d = page_begin(r, "pages/events/search.tpl",
+	               *s.text ? arena_printf(r->arena, "Events matching “%s”", s.text)
+	                       : "Search events");
+	organizer_links(r, d);
+	tmpl_set(d, "Q", s.text);
+	tmpl_set(d, "FROM", s.from);
+	tmpl_set(d, "TO", s.to);
+	for (i = 0; i < ncities; i++) {
+		o = tmpl_section(d, "CITY_OPTION");
+		tmpl_set(o, "CITY", cities[i]);
+		if (strcmp(cities[i], s.city) == 0)
+			tmpl_show(o, "SELECTED");
+	}
+	if (*s.from != '\0' && input_date(s.from) != 0) {
+		page_field_error(r, "FROM_ERROR", "from", "Enter a date like 2026-12-31.");
+		status = 400;
+	}
+	if (*s.to != '\0' && input_date(s.to) != 0) {
+		page_field_error(r, "TO_ERROR", "to", "Enter a date like 2026-12-31.");
+		status = 400;
+	}
+	if (status == 200 && *s.from != '\0' && *s.to != '\0' && strcmp(s.to, s.from) < 0) {
+		page_field_error(r, "TO_ERROR", "to", "The end date is before the start date.");
+		status = 400;
+	}
+	if (text_chars(s.text) > 200) {
+		page_field_error(r, "Q_ERROR", "q", "Search words have at most 200 characters.");
+		status = 400;
+	}
+	if (bad_page) {
+		tmpl_show(d, "BAD_PAGE");
+		status = 400;
+	}
+	if (status == 200) {
+		tmpl_show(d, "SEARCHED");
+		rc = results(r, d, &s, search_link(r, &s));
+		if (rc == TK_ENOTFOUND) {
+			status = 404;
+		} else if (rc != TK_OK) {
+			page_fail(r, rc);
+			return;
+		}
+	}
+	page_end(r, status);
+}

@@ -1,0 +1,138 @@
+/*
+ * The event page: the event, its venue, and the tickets on offer. The
+ * events service learns about tickets only through its replica of ticket
+ * data, which the tickets service will feed; until then the page says
+ * honestly that none are listed. A cancelled event says so and offers
+ * nothing.
+ */
+#include <string.h>
+
+#include "arena.h"
+#include "err.h"
+#include "events.h"
+#include "page.h"
+#include "req.h"
+#include "uuid.h"
+
+/* paragraphs: one PARAGRAPH section with TEXT per non-empty line of text. */
+static void
+paragraphs(struct request *r, tmpl_dict *d, const char *text)
+{
+	const char *p = text, *nl;
+
+	while (*p != '\0') {
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			nl = p + strlen(p);
+		if (nl > p)
+			tmpl_set(tmpl_section(d, "PARAGRAPH"), "TEXT",
+			         arena_strndup(r->arena, p, (size_t)(nl - p)));
+		p = *nl ? nl + 1 : nl;
+	}
+}
+
+/* event_fill: the fields of the event page (and the cancel page) in d. */
+static void
+event_fill(struct request *r, tmpl_dict *d, const struct event *e)
+{
+	tmpl_set(d, "ID", e->id);
+	tmpl_set(d, "NAME", e->name);
+	tmpl_set(d, "DESCRIPTION", e->description);
+	tmpl_set(d, "VENUE", e->venue_name);
+	tmpl_set(d, "CITY", e->venue_city);
+	tmpl_set(d, "ADDRESS", e->venue_address);
+	tmpl_set_int(d, "CAPACITY", e->venue_capacity);
+	tmpl_set(d, "TIMEZONE", e->venue_timezone);
+	tmpl_set(d, "STARTS", e->starts_display);
+	tmpl_set(d, "STARTS_ISO", e->starts_input);
+	tmpl_set(d, "ENDS", e->ends_display);
+	tmpl_set(d, "ENDS_ISO", e->ends_input);
+	if (*e->description != '\0')
+		paragraphs(r, tmpl_section(d, "HAS_DESCRIPTION"), e->description);
+	if (strcmp(e->status, "cancelled") == 0)
+		tmpl_show(d, "CANCELLED");
+	else if (e->past)
+		tmpl_show(d, "PAST");
+	else
+		tmpl_show(d, "SCHEDULED");
+	if (r->session != NULL &&
+	    (r->session->role == ROLE_ORGANIZER || r->session->role == ROLE_ADMIN) &&
+	    strcmp(e->status, "scheduled") == 0)
+		tmpl_show(d, "ORGANIZER");
+}
+
+/*
+ * GET /events/:id: the event page. 404 for an id that is not a UUID or
+ * not an event.
+ */
+void
+h_event(struct request *r)
+{
+	const char *id = params_get(&r->route, "id");
+	struct event e;
+	tmpl_dict *d;
+	int rc;
+
+	if (id == NULL || !uuid_valid(id)) {
+		page_error(r, 404);
+		return;
+	}
+	rc = store_event_by_id(r, id, &e);
+	if (rc != TK_OK) {
+		page_fail(r, rc);
+		return;
+	}
+	d = page_begin(r, "pages/events/show.tpl", e.name);
+	event_fill(r, d, &e);
+	page_end(r, 200);
+}
+
+/*
+ * GET /events/:id/cancel (organizer): the confirmation page; for an event
+ * already cancelled it says so. 404 for an unknown id.
+ */
+void
+h_event_cancel_form(struct request *r)
+{
+	const char *id = params_get(&r->route, "id");
+	struct event e;
+	tmpl_dict *d;
+	int rc;
+
+	if (id == NULL || !uuid_valid(id)) {
+		page_error(r, 404);
+		return;
+	}
+	rc = store_event_by_id(r, id, &e);
+	if (rc != TK_OK) {
+		page_fail(r, rc);
+		return;
+	}
+	d = page_begin(r, "pages/events/cancel.tpl", "Cancel event");
+	event_fill(r, d, &e);
+	page_end(r, 200);
+}
+
+/*
+ * POST /events/:id/cancel (organizer, CSRF checked): cancels the event
+ * (event.cancelled in the same transaction) and answers 303 to its page.
+ * Idempotent: an event already cancelled stays so, 303 again, nothing
+ * emitted. 404 for an unknown id.
+ */
+void
+h_event_cancel(struct request *r)
+{
+	const char *id = params_get(&r->route, "id");
+	int rc;
+
+	if (id == NULL || !uuid_valid(id)) {
+		page_error(r, 404);
+		return;
+	}
+	rc = store_event_cancel(r, id);
+	if (rc != TK_OK) {
+		page_fail(r, rc);
+		return;
+	}
+	resp_redirect(r, arena_printf(r->arena, "/events/%s", id));
+}

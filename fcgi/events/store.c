@@ -1,0 +1,650 @@
+/*
+ * Data access of the events service: its statement table and the only
+ * code that runs them. Every change writes its outbox event in the same
+ * transaction (lib/outbox.h), with the aggregate's full new state read
+ * back inside that transaction. Conditional updates (WHERE version = ?,
+ * WHERE status = 'scheduled') decide conflicts, never a read before a
+ * write.
+ *
+ * The unfiltered listing (the home page, and /events without filters) is
+ * kept per thread for at most HOME_CACHE_MS: the database then runs its
+ * query about once a second per thread instead of once per request (see
+ * README "Performance"). Every change this process commits bumps
+ * catalogue_generation, which drops every thread's copy at once, so an
+ * organizer sees their own change immediately; a change made by another
+ * process shows within HOME_CACHE_MS.
+ */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "app.h"
+#include "arena.h"
+#include "db.h"
+#include "err.h"
+#include "events.h"
+#include "mq.h"
+#include "outbox.h"
+#include "req.h"
+#include "uuid.h"
+#include "xalloc.h"
+
+enum stmt {
+	ST_EVENT_SEARCH,
+	ST_EVENT_COUNT,
+	ST_EVENT_BY_ID,
+	ST_EVENT_STATE,
+	ST_EVENT_TIMES,
+	ST_EVENT_INSERT,
+	ST_EVENT_UPDATE,
+	ST_EVENT_CANCEL,
+	ST_EVENT_STATUS,
+	ST_CITIES,
+	ST_VENUES,
+	ST_VENUE_BY_ID,
+	ST_VENUE_STATE,
+	ST_VENUE_INSERT,
+	ST_VENUE_UPDATE,
+	ST_TIMEZONE_KNOWN,
+	ST_OUTBOX_INSERT,
+	ST__MAX
+};
+
+#define LOCAL(col) "CONVERT_TZ(" col ", '+00:00', v.timezone)"
+
+/*
+ * The search conditions, shared by the page and the count. Parameters:
+ * text, boolean query, text, text (venue name and city), city, city, from,
+ * from, to, to. Dates compare with the event's start in its venue's time
+ * zone. Cancelled and ended events are not listed.
+ */
+#define SEARCH_WHERE                                                                               \
+	" FROM events e JOIN venues v ON v.id = e.venue_id"                                        \
+	" WHERE e.status = 'scheduled' AND e.ends_at > UTC_TIMESTAMP()"                            \
+	" AND (? = '' OR MATCH (e.name, e.description) AGAINST (? IN BOOLEAN MODE)"                \
+	" OR LOCATE(?, v.name) > 0 OR LOCATE(?, v.city) > 0)"                                      \
+	" AND (? = '' OR v.city = ?)"                                                              \
+	" AND (? = '' OR " LOCAL("e.starts_at") " >= ?)"                                           \
+	                                        " AND (? = '' OR " LOCAL(                          \
+	                                            "e.starts_at") " < ? + INTERVAL 1 DAY)"
+
+#define VENUE_COLUMNS "id, name, city, address, capacity, timezone, version"
+
+const char *const events_stmts[ST__MAX] = {
+    [ST_EVENT_SEARCH] =
+        "SELECT e.id, e.name, v.name, v.city,"
+        " DATE_FORMAT(" LOCAL(
+            "e.starts_at") ", '%a %e %b %Y, %H:%i'),"
+                           " DATE_FORMAT(" LOCAL(
+                               "e.starts_at") ", '%Y-%m-%dT%H:%i'),"
+                                              " COUNT(*) OVER ()" SEARCH_WHERE
+                                              " ORDER BY e.starts_at, e.id LIMIT ? OFFSET ?",
+    [ST_EVENT_COUNT] = "SELECT COUNT(*)" SEARCH_WHERE,
+    [ST_EVENT_BY_ID] =
+        "SELECT e.id, e.name, e.description, e.status, e.version, e.venue_id,"
+        " v.name, v.city, v.address, v.capacity, v.timezone,"
+        " DATE_FORMAT(" LOCAL(
+            "e.starts_at") ", '%W %e %M %Y, %H:%i'),"
+                           " DATE_FORMAT(" LOCAL(
+                               "e.ends_at") ", '%W %e %M %Y, %H:%i'),"
+                                            " DATE_FORMAT(" LOCAL(
+                                                "e.starts_at") ", '%Y-%m-%dT%H:%i'),"
+                                                               " DATE_FORMAT(" LOCAL(
+                                                                   "e.ends_at") ", "
+                                                                                "'%Y-%m-%dT%H:%i'),"
+                                                                                " e.ends_at <= "
+                                                                                "UTC_TIMESTAMP()"
+                                                                                " FROM events e "
+                                                                                "JOIN venues v ON "
+                                                                                "v.id = e.venue_id "
+                                                                                "WHERE e.id = ?",
+    [ST_EVENT_STATE] = "SELECT id, venue_id, name, description,"
+                       " DATE_FORMAT(starts_at, '%Y-%m-%dT%H:%i:%sZ'),"
+                       " DATE_FORMAT(ends_at, '%Y-%m-%dT%H:%i:%sZ'),"
+                       " status, created_by, version FROM events WHERE id = ?",
+    [ST_EVENT_TIMES] = "SELECT DATE_FORMAT(CONVERT_TZ(?, timezone, '+00:00'), '%Y-%m-%d %H:%i:%s'),"
+                       " DATE_FORMAT(CONVERT_TZ(?, timezone, '+00:00'), '%Y-%m-%d %H:%i:%s'),"
+                       " CONVERT_TZ(?, timezone, '+00:00') > UTC_TIMESTAMP()"
+                       " FROM venues WHERE id = ?",
+    [ST_EVENT_INSERT] = "INSERT INTO events"
+                        " (id, venue_id, name, description, starts_at, ends_at, created_by)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+    [ST_EVENT_UPDATE] = "UPDATE events SET venue_id = ?, name = ?, description = ?,"
+                        " starts_at = ?, ends_at = ?, version = version + 1"
+                        " WHERE id = ? AND version = ? AND status = 'scheduled'",
+    [ST_EVENT_CANCEL] = "UPDATE events SET status = 'cancelled', version = version + 1"
+                        " WHERE id = ? AND status = 'scheduled'",
+    [ST_EVENT_STATUS] = "SELECT status FROM events WHERE id = ?",
+    [ST_CITIES] = "SELECT DISTINCT city FROM venues ORDER BY city",
+    [ST_VENUES] = "SELECT " VENUE_COLUMNS " FROM venues ORDER BY city, name, id",
+    [ST_VENUE_BY_ID] = "SELECT " VENUE_COLUMNS " FROM venues WHERE id = ?",
+    [ST_VENUE_STATE] = "SELECT " VENUE_COLUMNS ", created_by FROM venues WHERE id = ?",
+    [ST_VENUE_INSERT] = "INSERT INTO venues"
+                        " (id, name, city, address, capacity, timezone, created_by)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+    [ST_VENUE_UPDATE] = "UPDATE venues SET name = ?, city = ?, address = ?, capacity = ?,"
+                        " timezone = ?, version = version + 1 WHERE id = ? AND version = ?",
+    [ST_TIMEZONE_KNOWN] = "SELECT CONVERT_TZ('2000-01-01 00:00:00', ?, '+00:00') IS NOT NULL",
+    [ST_OUTBOX_INSERT] = OUTBOX_INSERT_SQL,
+};
+
+const size_t events_nstmts = ST__MAX;
+
+#define HOME_CACHE_MS 1000
+
+static atomic_ulong catalogue_generation;
+
+/* One page of the unfiltered listing, owned by one thread. The events'
+ * strings live in blob. */
+struct home_cache {
+	int valid;
+	long page;
+	unsigned long generation;
+	int64_t fetched_ms;
+	long total;
+	size_t n;
+	struct event *v;
+	char *blob;
+};
+
+static __thread struct home_cache home_cache;
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+unsigned long
+store_generation(void)
+{
+	return atomic_load(&catalogue_generation);
+}
+
+int64_t
+store_now_ms(void)
+{
+	return now_ms();
+}
+
+static int
+unfiltered(const struct search *s)
+{
+	return *s->text == '\0' && *s->city == '\0' && *s->from == '\0' && *s->to == '\0';
+}
+
+/* cache_copy: copy src into dst's blob, advancing *p. */
+static const char *
+cache_copy(char **p, const char *src)
+{
+	char *dst = *p;
+	size_t n = strlen(src) + 1;
+
+	memcpy(dst, src, n);
+	*p += n;
+	return dst;
+}
+
+/* cache_store: keep page of the unfiltered listing, v[0..n), in the
+ * thread's cache, stamped with generation gen. */
+static void
+cache_store(long page, unsigned long gen, const struct event *v, size_t n, long total)
+{
+	struct home_cache *c = &home_cache;
+	size_t size = 0, i;
+	char *p;
+
+	free(c->v);
+	free(c->blob);
+	for (i = 0; i < n; i++)
+		size += strlen(v[i].id) + strlen(v[i].name) + strlen(v[i].venue_name) +
+		        strlen(v[i].venue_city) + strlen(v[i].starts_display) +
+		        strlen(v[i].starts_iso) + 6;
+	c->v = xcalloc(n + 1, sizeof(*c->v));
+	c->blob = p = xmalloc(size + 1);
+	for (i = 0; i < n; i++) {
+		c->v[i].id = cache_copy(&p, v[i].id);
+		c->v[i].name = cache_copy(&p, v[i].name);
+		c->v[i].venue_name = cache_copy(&p, v[i].venue_name);
+		c->v[i].venue_city = cache_copy(&p, v[i].venue_city);
+		c->v[i].starts_display = cache_copy(&p, v[i].starts_display);
+		c->v[i].starts_iso = cache_copy(&p, v[i].starts_iso);
+		c->v[i].status = "scheduled";
+	}
+	c->n = n;
+	c->total = total;
+	c->page = page;
+	c->generation = gen;
+	c->fetched_ms = now_ms();
+	c->valid = 1;
+}
+
+/* search_params: the ten parameters of SEARCH_WHERE into p. */
+static void
+search_params(const struct search *s, struct db_val p[10])
+{
+	p[0] = DB_S(s->text);
+	p[1] = DB_S(s->text_bool);
+	p[2] = DB_S(s->text);
+	p[3] = DB_S(s->text);
+	p[4] = DB_S(s->city);
+	p[5] = DB_S(s->city);
+	p[6] = DB_S(s->from);
+	p[7] = DB_S(s->from);
+	p[8] = DB_S(s->to);
+	p[9] = DB_S(s->to);
+}
+
+int
+store_event_search(struct request *r, const struct search *s, struct event **out, size_t *n,
+                   long *total)
+{
+	struct db_val p[12];
+	struct db_rows rows;
+	struct event *v;
+	unsigned long gen;
+	int cacheable;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	*total = 0;
+	gen = atomic_load(&catalogue_generation);
+	cacheable = unfiltered(s);
+	if (cacheable && home_cache.valid && home_cache.page == s->page &&
+	    home_cache.generation == gen && now_ms() - home_cache.fetched_ms < HOME_CACHE_MS) {
+		/* The thread serves one request at a time: the cache stays
+		 * put until this request is done. */
+		*out = home_cache.v;
+		*n = home_cache.n;
+		*total = home_cache.total;
+		return TK_OK;
+	}
+	search_params(s, p);
+	p[10] = DB_I(EVENTS_PER_PAGE);
+	p[11] = DB_I((s->page - 1) * EVENTS_PER_PAGE);
+	rc = db_exec(app_db(r), ST_EVENT_SEARCH, p, 12, r->arena, &rows);
+	if (rc != TK_OK)
+		return rc;
+	v = arena_alloc(r->arena, (rows.nrows + 1) * sizeof(*v));
+	for (i = 0; i < rows.nrows; i++) {
+		v[i].id = db_str(&rows, i, 0);
+		v[i].name = db_str(&rows, i, 1);
+		v[i].venue_name = db_str(&rows, i, 2);
+		v[i].venue_city = db_str(&rows, i, 3);
+		v[i].starts_display = db_str(&rows, i, 4);
+		v[i].starts_iso = db_str(&rows, i, 5);
+		v[i].status = "scheduled";
+	}
+	if (rows.nrows > 0)
+		*total = (long)db_int(&rows, 0, 6);
+	*out = v;
+	*n = rows.nrows;
+	if (cacheable)
+		cache_store(s->page, gen, v, rows.nrows, *total);
+	return TK_OK;
+}
+
+int
+store_event_count(struct request *r, const struct search *s, long *total)
+{
+	struct db_val p[10];
+	struct db_rows rows;
+	int rc;
+
+	*total = 0;
+	search_params(s, p);
+	rc = db_exec(app_db(r), ST_EVENT_COUNT, p, 10, r->arena, &rows);
+	if (rc == TK_OK && rows.nrows == 1)
+		*total = (long)db_int(&rows, 0, 0);
+	return rc;
+}
+
+int
+store_cities(struct request *r, const char ***out, size_t *n)
+{
+	struct db_rows rows;
+	const char **v;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = db_exec(app_db(r), ST_CITIES, NULL, 0, r->arena, &rows);
+	if (rc != TK_OK)
+		return rc;
+	v = arena_alloc(r->arena, (rows.nrows + 1) * sizeof(*v));
+	for (i = 0; i < rows.nrows; i++)
+		v[i] = db_str(&rows, i, 0);
+	*out = v;
+	*n = rows.nrows;
+	return TK_OK;
+}
+
+int
+store_event_by_id(struct request *r, const char *id, struct event *e)
+{
+	struct db_rows rows;
+	int rc;
+
+	memset(e, 0, sizeof(*e));
+	rc = db_exec(app_db(r), ST_EVENT_BY_ID, (struct db_val[]){DB_S(id)}, 1, r->arena, &rows);
+	if (rc != TK_OK)
+		return rc;
+	if (rows.nrows == 0)
+		return TK_ENOTFOUND;
+	e->id = db_str(&rows, 0, 0);
+	e->name = db_str(&rows, 0, 1);
+	e->description = db_str(&rows, 0, 2);
+	e->status = db_str(&rows, 0, 3);
+	e->version = db_int(&rows, 0, 4);
+	e->venue_id = db_str(&rows, 0, 5);
+	e->venue_name = db_str(&rows, 0, 6);
+	e->venue_city = db_str(&rows, 0, 7);
+	e->venue_address = db_str(&rows, 0, 8);
+	e->venue_capacity = (long)db_int(&rows, 0, 9);
+	e->venue_timezone = db_str(&rows, 0, 10);
+	e->starts_display = db_str(&rows, 0, 11);
+	e->ends_display = db_str(&rows, 0, 12);
+	e->starts_input = db_str(&rows, 0, 13);
+	e->ends_input = db_str(&rows, 0, 14);
+	e->starts_iso = e->starts_input;
+	e->past = db_int(&rows, 0, 15) != 0;
+	return TK_OK;
+}
+
+int
+store_event_times(struct request *r, const char *venue_id, const char *starts, const char *ends,
+                  struct event_times *t)
+{
+	struct db_val p[] = {DB_S(starts), DB_S(ends), DB_S(starts), DB_S(venue_id)};
+	struct db_rows rows;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	rc = db_exec(app_db(r), ST_EVENT_TIMES, p, 4, r->arena, &rows);
+	if (rc != TK_OK)
+		return rc;
+	if (rows.nrows == 0)
+		return TK_ENOTFOUND;
+	/* NULL when the zone is unknown to the server: refuse the times. */
+	if (db_cell(&rows, 0, 0)->type == DB_NULL || db_cell(&rows, 0, 1)->type == DB_NULL)
+		return TK_EINVAL;
+	t->starts_utc = db_str(&rows, 0, 0);
+	t->ends_utc = db_str(&rows, 0, 1);
+	t->starts_in_future = db_int(&rows, 0, 2) != 0;
+	return TK_OK;
+}
+
+/* finish: commit when rc is TK_OK (then wake the outbox relay), else roll
+ * back; returns rc or the commit's failure. */
+static int
+finish(struct request *r, int rc)
+{
+	if (rc == TK_OK) {
+		rc = db_commit(app_db(r));
+		/* Even a failed commit may have committed: drop the caches. */
+		atomic_fetch_add(&catalogue_generation, 1);
+		if (rc == TK_OK)
+			mq_nudge_outbox();
+		return rc;
+	}
+	db_rollback(app_db(r));
+	return rc;
+}
+
+/* emit_event: read event id back inside the open transaction and append
+ * the outbox row of type with its full state. */
+static int
+emit_event(struct request *r, const char *type, const char *id)
+{
+	struct db_rows rows;
+	json_t *state = NULL;
+	int rc;
+
+	rc = db_exec(app_db(r), ST_EVENT_STATE, (struct db_val[]){DB_S(id)}, 1, r->arena, &rows);
+	if (rc != TK_OK)
+		goto out;
+	if (rows.nrows != 1) {
+		rc = TK_EINTERNAL;
+		goto out;
+	}
+	state =
+	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "id", db_str(&rows, 0, 0),
+	              "venue_id", db_str(&rows, 0, 1), "name", db_str(&rows, 0, 2), "description",
+	              db_str(&rows, 0, 3), "starts_at", db_str(&rows, 0, 4), "ends_at",
+	              db_str(&rows, 0, 5), "status", db_str(&rows, 0, 6), "created_by",
+	              db_str(&rows, 0, 7), "version", (json_int_t)db_int(&rows, 0, 8));
+	if (state == NULL) {
+		rc = TK_EINTERNAL;
+		goto out;
+	}
+	rc = outbox_append(app_db(r), ST_OUTBOX_INSERT, type, "event", id, db_int(&rows, 0, 8),
+	                   state);
+out:
+	json_decref(state);
+	return rc;
+}
+
+/* emit_venue: the same for venue id. */
+static int
+emit_venue(struct request *r, const char *type, const char *id)
+{
+	struct db_rows rows;
+	json_t *state = NULL;
+	int rc;
+
+	rc = db_exec(app_db(r), ST_VENUE_STATE, (struct db_val[]){DB_S(id)}, 1, r->arena, &rows);
+	if (rc != TK_OK)
+		goto out;
+	if (rows.nrows != 1) {
+		rc = TK_EINTERNAL;
+		goto out;
+	}
+	state = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:I, s:s}", "id", db_str(&rows, 0, 0),
+	                  "name", db_str(&rows, 0, 1), "city", db_str(&rows, 0, 2), "address",
+	                  db_str(&rows, 0, 3), "capacity", (json_int_t)db_int(&rows, 0, 4),
+	                  "timezone", db_str(&rows, 0, 5), "version",
+	                  (json_int_t)db_int(&rows, 0, 6), "created_by", db_str(&rows, 0, 7));
+	if (state == NULL) {
+		rc = TK_EINTERNAL;
+		goto out;
+	}
+	rc = outbox_append(app_db(r), ST_OUTBOX_INSERT, type, "venue", id, db_int(&rows, 0, 6),
+	                   state);
+out:
+	json_decref(state);
+	return rc;
+}
+
+int
+store_event_create(struct request *r, const struct event_input *in, char *id)
+{
+	struct db_val p[7];
+	int rc;
+
+	uuid_v7(id);
+	p[0] = DB_S(id);
+	p[1] = DB_S(in->venue_id);
+	p[2] = DB_S(in->name);
+	p[3] = DB_S(in->description);
+	p[4] = DB_S(in->starts_utc);
+	p[5] = DB_S(in->ends_utc);
+	p[6] = DB_S(r->session->user_id);
+	rc = db_begin(app_db(r));
+	if (rc != TK_OK)
+		return rc;
+	rc = db_exec(app_db(r), ST_EVENT_INSERT, p, 7, NULL, NULL);
+	if (rc == TK_OK)
+		rc = emit_event(r, "event.created", id);
+	return finish(r, rc);
+}
+
+/* missing_or_conflict: after a conditional update of event id changed
+ * nothing: TK_ENOTFOUND when it does not exist, else TK_ECONFLICT. */
+static int
+missing_or_conflict(struct request *r, const char *id)
+{
+	struct db_rows rows;
+	int rc;
+
+	rc = db_exec(app_db(r), ST_EVENT_STATUS, (struct db_val[]){DB_S(id)}, 1, r->arena, &rows);
+	if (rc == TK_OK)
+		rc = rows.nrows == 0 ? TK_ENOTFOUND : TK_ECONFLICT;
+	return rc;
+}
+
+int
+store_event_update(struct request *r, const char *id, int64_t version, const struct event_input *in)
+{
+	struct db_val p[] = {DB_S(in->venue_id),   DB_S(in->name),     DB_S(in->description),
+	                     DB_S(in->starts_utc), DB_S(in->ends_utc), DB_S(id),
+	                     DB_I(version)};
+	struct db_rows rows;
+	int rc;
+
+	rc = db_begin(app_db(r));
+	if (rc != TK_OK)
+		return rc;
+	rc = db_exec(app_db(r), ST_EVENT_UPDATE, p, 7, r->arena, &rows);
+	if (rc == TK_OK && rows.affected == 0)
+		rc = missing_or_conflict(r, id);
+	if (rc == TK_OK)
+		rc = emit_event(r, "event.updated", id);
+	return finish(r, rc);
+}
+
+int
+store_event_cancel(struct request *r, const char *id)
+{
+	struct db_rows rows;
+	int rc;
+
+	rc = db_begin(app_db(r));
+	if (rc != TK_OK)
+		return rc;
+	rc = db_exec(app_db(r), ST_EVENT_CANCEL, (struct db_val[]){DB_S(id)}, 1, r->arena, &rows);
+	if (rc == TK_OK && rows.affected == 0) {
+		/* Already cancelled: nothing changes, nothing is emitted. */
+		rc = missing_or_conflict(r, id);
+		return finish(r, rc == TK_ECONFLICT ? TK_OK : rc);
+	}
+	if (rc == TK_OK)
+		rc = emit_event(r, "event.cancelled", id);
+	return finish(r, rc);
+}
+
+/* venue_row: row i of a VENUE_COLUMNS result into *v. */
+static void
+venue_row(const struct db_rows *rows, size_t i, struct venue *v)
+{
+	v->id = db_str(rows, i, 0);
+	v->name = db_str(rows, i, 1);
+	v->city = db_str(rows, i, 2);
+	v->address = db_str(rows, i, 3);
+	v->capacity = (long)db_int(rows, i, 4);
+	v->timezone = db_str(rows, i, 5);
+	v->version = db_int(rows, i, 6);
+}
+
+int
+store_venues(struct request *r, struct venue **out, size_t *n)
+{
+	struct db_rows rows;
+	struct venue *v;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = db_exec(app_db(r), ST_VENUES, NULL, 0, r->arena, &rows);
+	if (rc != TK_OK)
+		return rc;
+	v = arena_alloc(r->arena, (rows.nrows + 1) * sizeof(*v));
+	for (i = 0; i < rows.nrows; i++)
+		venue_row(&rows, i, &v[i]);
+	*out = v;
+	*n = rows.nrows;
+	return TK_OK;
+}
+
+int
+store_venue_by_id(struct request *r, const char *id, struct venue *v)
+{
+	struct db_rows rows;
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	rc = db_exec(app_db(r), ST_VENUE_BY_ID, (struct db_val[]){DB_S(id)}, 1, r->arena, &rows);
+	if (rc != TK_OK)
+		return rc;
+	if (rows.nrows == 0)
+		return TK_ENOTFOUND;
+	venue_row(&rows, 0, v);
+	return TK_OK;
+}
+
+int
+store_timezone_known(struct request *r, const char *tz)
+{
+	struct db_rows rows;
+	int rc;
+
+	rc = db_exec(app_db(r), ST_TIMEZONE_KNOWN, (struct db_val[]){DB_S(tz)}, 1, r->arena, &rows);
+	if (rc == TK_OK)
+		rc = rows.nrows == 1 && db_int(&rows, 0, 0) == 1 ? TK_OK : TK_EINVAL;
+	return rc;
+}
+
+int
+store_venue_create(struct request *r, const struct venue *v, char *id)
+{
+	struct db_val p[7];
+	int rc;
+
+	uuid_v7(id);
+	p[0] = DB_S(id);
+	p[1] = DB_S(v->name);
+	p[2] = DB_S(v->city);
+	p[3] = DB_S(v->address);
+	p[4] = DB_I(v->capacity);
+	p[5] = DB_S(v->timezone);
+	p[6] = DB_S(r->session->user_id);
+	rc = db_begin(app_db(r));
+	if (rc != TK_OK)
+		return rc;
+	rc = db_exec(app_db(r), ST_VENUE_INSERT, p, 7, NULL, NULL);
+	if (rc == TK_OK)
+		rc = emit_venue(r, "venue.created", id);
+	return finish(r, rc);
+}
+
+int
+store_venue_update(struct request *r, const struct venue *v)
+{
+	struct db_val p[] = {DB_S(v->name),     DB_S(v->city), DB_S(v->address), DB_I(v->capacity),
+	                     DB_S(v->timezone), DB_S(v->id),   DB_I(v->version)};
+	struct db_rows rows;
+	int rc;
+
+	rc = db_begin(app_db(r));
+	if (rc != TK_OK)
+		return rc;
+	rc = db_exec(app_db(r), ST_VENUE_UPDATE, p, 7, r->arena, &rows);
+	if (rc == TK_OK && rows.affected == 0) {
+		rc = db_exec(app_db(r), ST_VENUE_BY_ID, (struct db_val[]){DB_S(v->id)}, 1, r->arena,
+		             &rows);
+		if (rc == TK_OK)
+			rc = rows.nrows == 0 ? TK_ENOTFOUND : TK_ECONFLICT;
+	}
+	if (rc == TK_OK)
+		rc = emit_venue(r, "venue.updated", v->id);
+	return finish(r, rc);
+}

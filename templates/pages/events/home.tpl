@@ -1,0 +1,24 @@
+{{%AUTOESCAPE context="HTML"}}
+{{! The home page. Include LIST (pages/events/list.tpl) and PAGINATION; }}
+{{! show COUNT (TOTAL, NOUN, FIRST, LAST), EMPTY, PAST_END (PAGES, }}
+{{! FIRST_URL) and ORGANIZER as they apply. }}
+<h1>Upcoming events</h1>
+<form class="inline-form" method="get" action="/events" role="search">
+<label for="q">Search events</label>
+<input type="search" id="q" name="q" maxlength="200">
+<button type="submit">Search</button>
+</form>
+{{#ORGANIZER}}
+<p><a href="/events/new">Create an event</a> · <a href="/venues">Manage venues</a></p>
+{{/ORGANIZER}}
+{{#COUNT}}
+<p>{{TOTAL}} upcoming {{NOUN}}, soonest first. Showing {{FIRST}} to {{LAST}}. Times are local to each venue.</p>
+{{/COUNT}}
+{{>LIST}}
+{{#EMPTY}}
+<p>No upcoming events yet. Please check back soon.</p>
+{{/EMPTY}}
+{{#PAST_END}}
+<p>There is no such page: the list has {{PAGES}} page(s). <a href="{{FIRST_URL}}">Go to the first page</a>.</p>
+{{/PAST_END}}
+{{>PAGINATION}}

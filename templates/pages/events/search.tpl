@@ -1,0 +1,69 @@
+{{%AUTOESCAPE context="HTML"}}
+{{! The search page. Fill Q, FROM, TO (kept values); add a CITY_OPTION with }}
+{{! CITY (and SELECTED) per city; include FORM_ERRORS, LIST, PAGINATION; }}
+{{! at most one Q_ERROR, FROM_ERROR, TO_ERROR with MESSAGE; show BAD_PAGE, }}
+{{! SEARCHED, COUNT (TOTAL, NOUN, FIRST, LAST), EMPTY, PAST_END (PAGES, }}
+{{! FIRST_URL) and ORGANIZER as they apply. }}
+<h1>Search events</h1>
+{{>FORM_ERRORS}}
+{{#BAD_PAGE}}
+<div class="alert" role="alert">
+<p>The page number in the address is not valid: it must be a whole number from 1. The search below starts again from the first page.</p>
+</div>
+{{/BAD_PAGE}}
+<form class="form" method="get" action="/events" role="search">
+<div class="field{{#Q_ERROR}} field-invalid{{/Q_ERROR}}">
+<label for="q">Words</label>
+<p class="hint" id="q-hint">In the event's name or description, or the venue's name or city</p>
+{{#Q_ERROR}}
+<p class="field-error" id="q-error">{{MESSAGE}}</p>
+{{/Q_ERROR}}
+<input type="search" id="q" name="q" value="{{Q}}" maxlength="200" aria-describedby="q-hint{{#Q_ERROR}} q-error{{/Q_ERROR}}"{{#Q_ERROR}} aria-invalid="true"{{/Q_ERROR}}>
+</div>
+<div class="field">
+<label for="city">City</label>
+<select id="city" name="city">
+<option value="">Any city</option>
+{{#CITY_OPTION}}
+<option value="{{CITY}}"{{#SELECTED}} selected{{/SELECTED}}>{{CITY}}</option>
+{{/CITY_OPTION}}
+</select>
+</div>
+<div class="field{{#FROM_ERROR}} field-invalid{{/FROM_ERROR}}">
+<label for="from">From date</label>
+<p class="hint" id="from-hint">YYYY-MM-DD, local to the venue</p>
+{{#FROM_ERROR}}
+<p class="field-error" id="from-error">{{MESSAGE}}</p>
+{{/FROM_ERROR}}
+<input type="date" id="from" name="from" value="{{FROM}}" aria-describedby="from-hint{{#FROM_ERROR}} from-error{{/FROM_ERROR}}"{{#FROM_ERROR}} aria-invalid="true"{{/FROM_ERROR}}>
+</div>
+<div class="field{{#TO_ERROR}} field-invalid{{/TO_ERROR}}">
+<label for="to">To date</label>
+<p class="hint" id="to-hint">YYYY-MM-DD, inclusive</p>
+{{#TO_ERROR}}
+<p class="field-error" id="to-error">{{MESSAGE}}</p>
+{{/TO_ERROR}}
+<input type="date" id="to" name="to" value="{{TO}}" aria-describedby="to-hint{{#TO_ERROR}} to-error{{/TO_ERROR}}"{{#TO_ERROR}} aria-invalid="true"{{/TO_ERROR}}>
+</div>
+<div class="actions">
+<button type="submit">Search</button>
+<a href="/events">Clear the filters</a>
+</div>
+</form>
+{{#ORGANIZER}}
+<p><a href="/events/new">Create an event</a> · <a href="/venues">Manage venues</a></p>
+{{/ORGANIZER}}
+{{#SEARCHED}}
+<h2>Results</h2>
+{{#COUNT}}
+<p>{{TOTAL}} upcoming {{NOUN}} found, soonest first. Showing {{FIRST}} to {{LAST}}. Times are local to each venue.</p>
+{{/COUNT}}
+{{>LIST}}
+{{#EMPTY}}
+<p>No upcoming events match your search. Try fewer or different words, another city, a wider range of dates, or <a href="/events">clear the filters</a> to see every upcoming event.</p>
+{{/EMPTY}}
+{{#PAST_END}}
+<p>There is no such page of results: they fill {{PAGES}} page(s). <a href="{{FIRST_URL}}">Go to the first page</a>.</p>
+{{/PAST_END}}
+{{>PAGINATION}}
+{{/SEARCHED}}

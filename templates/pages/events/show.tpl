@@ -1,0 +1,52 @@
+{{%AUTOESCAPE context="HTML"}}
+{{! The event page. Fill ID, NAME, DESCRIPTION, VENUE, CITY, ADDRESS, }}
+{{! CAPACITY, TIMEZONE, STARTS, STARTS_ISO, ENDS, ENDS_ISO; show }}
+{{! HAS_DESCRIPTION (a PARAGRAPH with TEXT per line), one of SCHEDULED, PAST, CANCELLED, and ORGANIZER. }}
+<article>
+<h1>{{NAME}}</h1>
+{{#CANCELLED}}
+<div class="alert" role="status">
+<p><strong>This event is cancelled.</strong> It will not take place and no tickets are on offer.</p>
+</div>
+{{/CANCELLED}}
+{{#PAST}}
+<div class="alert" role="status">
+<p>This event is over.</p>
+</div>
+{{/PAST}}
+<dl class="details">
+<dt>Starts</dt>
+<dd><time datetime="{{STARTS_ISO}}">{{STARTS}}</time></dd>
+<dt>Ends</dt>
+<dd><time datetime="{{ENDS_ISO}}">{{ENDS}}</time></dd>
+<dt>Time zone</dt>
+<dd>{{TIMEZONE}} (times are local to the venue)</dd>
+<dt>Venue</dt>
+<dd>{{VENUE}}</dd>
+<dt>Address</dt>
+<dd>{{ADDRESS}}, {{CITY}}</dd>
+<dt>Capacity</dt>
+<dd>{{CAPACITY}} people</dd>
+</dl>
+{{#HAS_DESCRIPTION}}
+<h2>About this event</h2>
+{{#PARAGRAPH}}
+<p>{{TEXT}}</p>
+{{/PARAGRAPH}}
+{{/HAS_DESCRIPTION}}
+<h2>Tickets on offer</h2>
+{{#SCHEDULED}}
+<p>No tickets listed yet. Tickets appear here as soon as members offer them.</p>
+{{/SCHEDULED}}
+{{#PAST}}
+<p>No tickets are on offer for a past event.</p>
+{{/PAST}}
+{{#CANCELLED}}
+<p>None: the event is cancelled.</p>
+{{/CANCELLED}}
+{{#ORGANIZER}}
+<h2>Organizer</h2>
+<p><a href="/events/{{ID}}/edit">Edit this event</a> · <a href="/events/{{ID}}/cancel">Cancel this event</a></p>
+{{/ORGANIZER}}
+</article>
+<p><a href="/">Back to upcoming events</a></p>
