@@ -5,6 +5,7 @@
  *   migrate SERVICE      apply sql_dir/SERVICE to the configured database
  *   keygen DIR           write the session signing key pair and CSRF key
  *   create-user ...      add an account (password on standard input)
+ *   check --config-dir D the consistency checker over every service (check.c)
  *
  * Configuration (db_*, sql_dir) comes from --config FILE and TICKETING_*
  * variables (config.h). Exit status: 0 done, 1 failed (reason on stderr),
@@ -20,13 +21,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <sodium.h>
 
 #include "buf.h"
+#include "check.h"
 #include "config.h"
 #include "db.h"
 #include "err.h"
 #include "migrate.h"
+#include "outbox.h"
 #include "pw.h"
 #include "text.h"
 #include "uuid.h"
@@ -39,12 +43,14 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 /* The statements of create-user, prepared by db.c. */
 enum stmt {
 	ST_INSERT_USER,
+	ST_OUTBOX_INSERT,
 	ST__MAX
 };
 
 static const char *const stmts[ST__MAX] = {
     [ST_INSERT_USER] = "INSERT INTO users (id, email, name, password_hash, role)"
 		       " VALUES (?, ?, ?, ?, ?)",
+    [ST_OUTBOX_INSERT] = OUTBOX_INSERT_SQL,
 };
 
 static const char *const roles[] = {"member", "organizer", "admin"};
@@ -57,6 +63,7 @@ usage(FILE *f, int full)
 	      "       ticketingctl keygen [--force] DIR\n"
 	      "       ticketingctl [--config FILE] create-user --email E --name N\n"
 	      "                    --role member|organizer|admin [--if-missing]\n"
+	      "       ticketingctl check --config-dir DIR\n"
 	      "       ticketingctl --help\n",
 	      f);
 	if (!full)
@@ -70,6 +77,9 @@ usage(FILE *f, int full)
 	      "create-user  add an account; the password is the first line of\n"
 	      "             standard input (12 to 128 bytes); --if-missing succeeds\n"
 	      "             quietly when the email is taken already\n"
+	      "check        the consistency checker: reads every service database\n"
+	      "             configured in DIR/*.conf and the JetStream state, prints\n"
+	      "             each violated invariant, exits 1 when there is any\n"
 	      "\n"
 	      "Settings come from --config FILE and TICKETING_* environment variables\n"
 	      "(db_socket, db_host, db_port, db_user, db_password, db_name, sql_dir).\n"
@@ -363,6 +373,7 @@ cmd_create_user(int argc, char **argv)
 	const char *role = NULL;
 	struct db_conf dc;
 	struct db *db = NULL;
+	json_t *state = NULL;
 	int ch, if_missing = 0, rc, status = EXIT_USAGE;
 	size_t i;
 
@@ -421,9 +432,21 @@ cmd_create_user(int argc, char **argv)
 	uuid_v7(id);
 	dc = conf_db();
 	db = db_new(&dc, stmts, ST__MAX);
-	rc = db_exec(db, ST_INSERT_USER,
-		     (struct db_val[]){DB_S(id), DB_S(email), DB_S(name), DB_S(hash), DB_S(role)},
-		     5, NULL, NULL);
+	/* The account and its user.created event commit together. */
+	state = json_pack("{s:s, s:s, s:s, s:i}", "id", id, "name", name, "role", role, "version",
+			  1);
+	rc = db_begin(db);
+	if (rc == TK_OK)
+		rc = db_exec(
+		    db, ST_INSERT_USER,
+		    (struct db_val[]){DB_S(id), DB_S(email), DB_S(name), DB_S(hash), DB_S(role)},
+		    5, NULL, NULL);
+	if (rc == TK_OK)
+		rc = outbox_append(db, ST_OUTBOX_INSERT, "user.created", "user", id, 1, state);
+	if (rc == TK_OK)
+		rc = db_commit(db);
+	else
+		db_rollback(db);
 	if (rc == TK_EEXIST && if_missing) {
 		status = EXIT_OK;
 		goto out;
@@ -440,6 +463,7 @@ cmd_create_user(int argc, char **argv)
 	status = EXIT_OK;
 out:
 	sodium_memzero(pw, sizeof(pw));
+	json_decref(state);
 	db_free(db);
 	return status;
 }
@@ -452,6 +476,7 @@ static const struct command {
     {"migrate", 1, cmd_migrate},
     {"keygen", 0, cmd_keygen},
     {"create-user", 1, cmd_create_user},
+    {"check", 0, check_main},
 };
 
 int

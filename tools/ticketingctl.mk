@@ -1,5 +1,5 @@
 # tools/: ticketingctl, the administration tool of an installation
-# (schema migrations, key generation, accounts).
+# (schema migrations, key generation, accounts, the consistency checker).
 sbin_PROGRAMS += tools/ticketingctl
-tools_ticketingctl_SOURCES = tools/ticketingctl.c
+tools_ticketingctl_SOURCES = tools/ticketingctl.c tools/check.c tools/check.h
 tools_ticketingctl_LDADD = $(TK_LIBS)

@@ -23,6 +23,8 @@ account_page(struct request *r)
 	tmpl_set(d, "EMAIL", u.email);
 	tmpl_set(d, "ROLE", role_name(u.role));
 	tmpl_set(d, "CREATED_AT", u.created_at);
+	if (u.role == ROLE_ADMIN)
+		tmpl_show(d, "ADMIN");
 	return TK_OK;
 }
 

@@ -48,13 +48,26 @@ int store_signin_failed(struct request *r, const char *user_id);
  * revoked and has not expired; TK_EAUTH otherwise; or a database error. */
 int store_session_valid(struct request *r, const char *sid, const char *user_id);
 
-/* store_revoke_session: mark session sid revoked (idempotent). */
-int store_revoke_session(struct request *r, const char *sid);
+/* store_revoke_session: mark session sid of user_id revoked and emit
+ * session.revoked (idempotent: nothing when revoked already). */
+int store_revoke_session(struct request *r, const char *sid, const char *user_id);
 
 /* store_change_password: in one transaction, set the hash of user_id and
  * revoke every session of the user except keep_sid. */
 int store_change_password(struct request *r, const char *user_id, const char *hash,
 			  const char *keep_sid);
+
+/* store_find_users: the members whose email or name contains q, newest
+ * first, at most limit into *out (n of them, in the arena); *more tells
+ * whether more matched. */
+int store_find_users(struct request *r, const char *q, size_t limit, struct user **out, size_t *n,
+		     int *more);
+
+/* store_set_role: in one transaction, give member or organizer u the role
+ * (never to or from admin), emit user.updated and revoke every session of
+ * u. Returns TK_OK (also when u had that role already: then nothing
+ * changes) or a database error. */
+int store_set_role(struct request *r, const struct user *u, enum role role);
 
 /* ---- input checks (input.c) ---- */
 
@@ -73,7 +86,6 @@ const char *input_next(const char *next);
 void auth_begin_session(const struct user *u, struct session *s);
 
 /* ---- handlers ---- */
-void h_home(struct request *r);
 void h_signup_form(struct request *r);
 void h_signup(struct request *r);
 void h_signin_form(struct request *r);
@@ -81,5 +93,7 @@ void h_signin(struct request *r);
 void h_signout(struct request *r);
 void h_account(struct request *r);
 void h_password(struct request *r);
+void h_admin_users(struct request *r);
+void h_admin_set_role(struct request *r);
 
 #endif

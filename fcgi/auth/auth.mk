@@ -7,5 +7,6 @@ fcgi_auth_ticketing_auth_SOURCES = \
 	fcgi/auth/input.c \
 	fcgi/auth/signup.c \
 	fcgi/auth/signin.c \
-	fcgi/auth/account.c
+	fcgi/auth/account.c \
+	fcgi/auth/admin.c
 fcgi_auth_ticketing_auth_LDADD = $(TK_LIBS)

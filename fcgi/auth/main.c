@@ -9,7 +9,6 @@
 #include "req.h"
 
 static const struct route routes[] = {
-	{"GET", "/", h_home, 0},
 	{"GET", "/auth/signup", h_signup_form, 0},
 	{"POST", "/auth/signup", h_signup, RF_CSRF},
 	{"GET", "/auth/signin", h_signin_form, 0},
@@ -17,6 +16,8 @@ static const struct route routes[] = {
 	{"POST", "/auth/signout", h_signout, RF_CSRF},
 	{"GET", "/auth/account", h_account, RF_SIGNED_IN},
 	{"POST", "/auth/account/password", h_password, RF_SIGNED_IN | RF_CSRF},
+	{"GET", "/auth/admin/users", h_admin_users, RF_ADMIN},
+	{"POST", "/auth/admin/users/:id/role", h_admin_set_role, RF_ADMIN | RF_CSRF},
 };
 
 static int

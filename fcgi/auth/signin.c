@@ -1,6 +1,5 @@
 /*
- * Signing in and out, and the home page until the events service takes
- * it over.
+ * Signing in and out.
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,13 +12,6 @@
 #include "req.h"
 
 #define WRONG_CREDENTIALS "Email or password is incorrect."
-
-/* GET /: 303 to the account page when signed in, else to sign-in. */
-void
-h_home(struct request *r)
-{
-	resp_redirect(r, r->session ? "/auth/account" : "/auth/signin");
-}
 
 static void
 signin_page(struct request *r, const char *email, const char *next)
@@ -127,7 +119,7 @@ h_signout(struct request *r)
 	int rc;
 
 	if (r->session != NULL) {
-		rc = store_revoke_session(r, r->session->sid);
+		rc = store_revoke_session(r, r->session->sid, r->session->user_id);
 		if (rc != TK_OK) {
 			page_fail(r, rc);
 			return;

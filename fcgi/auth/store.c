@@ -1,14 +1,26 @@
 /*
  * Data access of the auth service: its statement table and the only code
  * that runs them. Owner checks sit in the WHERE clauses.
+ *
+ * Events (lib/outbox.h), written in the transaction of the change:
+ *   user.created, user.updated  state {id, name, role, version} (the email
+ *                               stays private to auth)
+ *   session.revoked             state {id, user_id, revoked_at}, version 1
+ * After a commit that wrote events, the relay is nudged (mq_nudge_outbox).
  */
 #include <string.h>
 
+#include <jansson.h>
+
 #include "app.h"
+#include "arena.h"
 #include "auth.h"
 #include "config.h"
 #include "db.h"
 #include "err.h"
+#include "event.h"
+#include "mq.h"
+#include "outbox.h"
 #include "req.h"
 
 enum stmt {
@@ -21,7 +33,11 @@ enum stmt {
 	ST_SESSION_INSERT,
 	ST_SESSION_VALID,
 	ST_SESSION_REVOKE,
-	ST_SESSION_REVOKE_OTHERS,
+	ST_SESSION_OTHERS,
+	ST_USER_STATE,
+	ST_OUTBOX_INSERT,
+	ST_USER_FIND,
+	ST_USER_SET_ROLE,
 	ST__MAX
 };
 
@@ -51,11 +67,36 @@ const char *const auth_stmts[ST__MAX] = {
 			     "AND revoked_at IS NULL AND expires_at > NOW(6)",
 	[ST_SESSION_REVOKE] = "UPDATE sessions SET revoked_at = NOW(6) "
 			      "WHERE id = ? AND revoked_at IS NULL",
-	[ST_SESSION_REVOKE_OTHERS] = "UPDATE sessions SET revoked_at = NOW(6) "
-				     "WHERE user_id = ? AND id <> ? AND revoked_at IS NULL",
+	[ST_SESSION_OTHERS] = "SELECT id FROM sessions WHERE user_id = ? AND id <> ? "
+			      "AND revoked_at IS NULL FOR UPDATE",
+	[ST_USER_STATE] = "SELECT id, name, role, version FROM users WHERE id = ?",
+	[ST_OUTBOX_INSERT] = OUTBOX_INSERT_SQL,
+	/* LIKE patterns come escaped (like_pattern); one row past the limit
+	 * tells whether there are more. */
+	[ST_USER_FIND] = "SELECT " USER_COLUMNS " FROM users WHERE email LIKE ? OR name LIKE ? "
+			 "ORDER BY created_at DESC, id DESC LIMIT ?",
+	/* Administrators are never changed through the web. */
+	[ST_USER_SET_ROLE] = "UPDATE users SET role = ?, version = version + 1 "
+			     "WHERE id = ? AND role IN ('member', 'organizer') AND role <> ?",
 };
 
 const size_t auth_nstmts = ST__MAX;
+
+/* user_from_row: row i of a USER_COLUMNS result into *u. */
+static int
+user_from_row(const struct db_rows *rows, size_t i, struct user *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->id = db_str(rows, i, 0);
+	u->email = db_str(rows, i, 1);
+	u->name = db_str(rows, i, 2);
+	u->password_hash = db_str(rows, i, 3);
+	if (role_parse(db_str(rows, i, 4), &u->role) != TK_OK)
+		return TK_EINTERNAL;
+	u->created_at = db_str(rows, i, 5);
+	u->lock_seconds_left = (long)db_int(rows, i, 6);
+	return TK_OK;
+}
 
 static int
 user_query(struct request *r, enum stmt st, const char *key, struct user *u)
@@ -68,16 +109,7 @@ user_query(struct request *r, enum stmt st, const char *key, struct user *u)
 		return rc;
 	if (rows.nrows == 0)
 		return TK_ENOTFOUND;
-	memset(u, 0, sizeof(*u));
-	u->id = db_str(&rows, 0, 0);
-	u->email = db_str(&rows, 0, 1);
-	u->name = db_str(&rows, 0, 2);
-	u->password_hash = db_str(&rows, 0, 3);
-	if (role_parse(db_str(&rows, 0, 4), &u->role) != TK_OK)
-		return TK_EINTERNAL;
-	u->created_at = db_str(&rows, 0, 5);
-	u->lock_seconds_left = (long)db_int(&rows, 0, 6);
-	return TK_OK;
+	return user_from_row(&rows, 0, u);
 }
 
 int
@@ -92,6 +124,64 @@ store_user_by_id(struct request *r, const char *id, struct user *u)
 	return user_query(r, ST_USER_BY_ID, id, u);
 }
 
+/* emit_user: append event type (user.created or user.updated) carrying
+ * the user's current row, inside the open transaction. */
+static int
+emit_user(struct request *r, const char *type, const char *user_id)
+{
+	struct db_rows rows;
+	json_t *state = NULL;
+	int rc;
+
+	rc = db_exec(app_db(r), ST_USER_STATE, (struct db_val[]){DB_S(user_id)}, 1, r->arena,
+		     &rows);
+	if (rc != TK_OK)
+		goto out;
+	if (rows.nrows != 1) {
+		rc = TK_EINTERNAL;
+		goto out;
+	}
+	state = json_pack("{s:s, s:s, s:s, s:I}", "id", db_str(&rows, 0, 0), "name",
+			  db_str(&rows, 0, 1), "role", db_str(&rows, 0, 2), "version",
+			  (json_int_t)db_int(&rows, 0, 3));
+	if (state == NULL) {
+		rc = TK_EINTERNAL;
+		goto out;
+	}
+	rc = outbox_append(app_db(r), ST_OUTBOX_INSERT, type, "user", user_id,
+			   db_int(&rows, 0, 3), state);
+out:
+	json_decref(state);
+	return rc;
+}
+
+/* revoke: revoke session sid of user_id and append session.revoked, inside
+ * the open transaction; nothing when it was revoked already. */
+static int
+revoke(struct request *r, const char *sid, const char *user_id)
+{
+	char when[EVENT_TIME_LEN + 1];
+	struct db_rows rows;
+	json_t *state = NULL;
+	int rc;
+
+	rc = db_exec(app_db(r), ST_SESSION_REVOKE, (struct db_val[]){DB_S(sid)}, 1, r->arena,
+		     &rows);
+	if (rc != TK_OK || rows.affected == 0)
+		goto out;
+	event_now(when);
+	state = json_pack("{s:s, s:s, s:s}", "id", sid, "user_id", user_id, "revoked_at", when);
+	if (state == NULL) {
+		rc = TK_EINTERNAL;
+		goto out;
+	}
+	rc = outbox_append(app_db(r), ST_OUTBOX_INSERT, "session.revoked", "session", sid, 1,
+			   state);
+out:
+	json_decref(state);
+	return rc;
+}
+
 static int
 insert_session(struct request *r, const struct session *s)
 {
@@ -101,13 +191,17 @@ insert_session(struct request *r, const struct session *s)
 	return db_exec(app_db(r), ST_SESSION_INSERT, p, 4, NULL, NULL);
 }
 
-/* finish: commit when rc is TK_OK, else roll back; returns rc or the
- * commit's failure. */
+/* finish: commit when rc is TK_OK (then wake the outbox relay), else roll
+ * back; returns rc or the commit's failure. */
 static int
 finish(struct request *r, int rc)
 {
-	if (rc == TK_OK)
-		return db_commit(app_db(r));
+	if (rc == TK_OK) {
+		rc = db_commit(app_db(r));
+		if (rc == TK_OK)
+			mq_nudge_outbox();
+		return rc;
+	}
 	db_rollback(app_db(r));
 	return rc;
 }
@@ -125,6 +219,8 @@ store_create_user_session(struct request *r, const struct user *u, const struct 
 	rc = db_exec(app_db(r), ST_USER_INSERT, p, 4, NULL, NULL);
 	if (rc == TK_OK)
 		rc = insert_session(r, s);
+	if (rc == TK_OK)
+		rc = emit_user(r, "user.created", u->id);
 	return finish(r, rc);
 }
 
@@ -167,15 +263,22 @@ store_session_valid(struct request *r, const char *sid, const char *user_id)
 }
 
 int
-store_revoke_session(struct request *r, const char *sid)
+store_revoke_session(struct request *r, const char *sid, const char *user_id)
 {
-	return db_exec(app_db(r), ST_SESSION_REVOKE, (struct db_val[]){DB_S(sid)}, 1, NULL, NULL);
+	int rc;
+
+	rc = db_begin(app_db(r));
+	if (rc != TK_OK)
+		return rc;
+	return finish(r, revoke(r, sid, user_id));
 }
 
 int
 store_change_password(struct request *r, const char *user_id, const char *hash,
 		      const char *keep_sid)
 {
+	struct db_rows others = {0};
+	size_t i;
 	int rc;
 
 	rc = db_begin(app_db(r));
@@ -184,7 +287,89 @@ store_change_password(struct request *r, const char *user_id, const char *hash,
 	rc = db_exec(app_db(r), ST_USER_SET_PASSWORD,
 		     (struct db_val[]){DB_S(hash), DB_S(user_id)}, 2, NULL, NULL);
 	if (rc == TK_OK)
-		rc = db_exec(app_db(r), ST_SESSION_REVOKE_OTHERS,
-			     (struct db_val[]){DB_S(user_id), DB_S(keep_sid)}, 2, NULL, NULL);
+		rc = db_exec(app_db(r), ST_SESSION_OTHERS,
+			     (struct db_val[]){DB_S(user_id), DB_S(keep_sid)}, 2, r->arena, &others);
+	for (i = 0; rc == TK_OK && i < others.nrows; i++)
+		rc = revoke(r, db_str(&others, i, 0), user_id);
+	/* The version moved: replicas of the user follow it. */
+	if (rc == TK_OK)
+		rc = emit_user(r, "user.updated", user_id);
+	return finish(r, rc);
+}
+
+/* like_pattern: "%q%" with LIKE's own characters in q escaped. */
+static const char *
+like_pattern(struct request *r, const char *q)
+{
+	char *p = arena_alloc(r->arena, 2 * strlen(q) + 3), *o = p;
+
+	*o++ = '%';
+	for (; *q != '\0'; q++) {
+		if (*q == '%' || *q == '_' || *q == '\\')
+			*o++ = '\\';
+		*o++ = *q;
+	}
+	*o++ = '%';
+	*o = '\0';
+	return p;
+}
+
+int
+store_find_users(struct request *r, const char *q, size_t limit, struct user **out, size_t *n,
+		 int *more)
+{
+	const char *pattern = like_pattern(r, q);
+	struct db_rows rows;
+	struct user *u;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	*more = 0;
+	rc = db_exec(app_db(r), ST_USER_FIND,
+		     (struct db_val[]){DB_S(pattern), DB_S(pattern), DB_I((int64_t)limit + 1)}, 3,
+		     r->arena, &rows);
+	if (rc != TK_OK)
+		return rc;
+	*more = rows.nrows > limit;
+	*n = *more ? limit : rows.nrows;
+	u = arena_alloc(r->arena, (*n + 1) * sizeof(*u));
+	for (i = 0; i < *n; i++) {
+		rc = user_from_row(&rows, i, &u[i]);
+		if (rc != TK_OK)
+			return rc;
+	}
+	*out = u;
+	return TK_OK;
+}
+
+int
+store_set_role(struct request *r, const struct user *u, enum role role)
+{
+	struct db_rows rows, sessions = {0};
+	size_t i;
+	int rc;
+
+	rc = db_begin(app_db(r));
+	if (rc != TK_OK)
+		return rc;
+	rc = db_exec(app_db(r), ST_USER_SET_ROLE,
+		     (struct db_val[]){DB_S(role_name(role)), DB_S(u->id), DB_S(role_name(role))}, 3,
+		     r->arena, &rows);
+	if (rc == TK_OK && rows.affected == 0) {
+		/* The role was that already: nothing to change or announce. */
+		db_rollback(app_db(r));
+		return TK_OK;
+	}
+	if (rc == TK_OK)
+		rc = emit_user(r, "user.updated", u->id);
+	/* The role travels in session tokens: sign the member out everywhere
+	 * so the new role applies at the next sign-in. */
+	if (rc == TK_OK)
+		rc = db_exec(app_db(r), ST_SESSION_OTHERS,
+			     (struct db_val[]){DB_S(u->id), DB_S("")}, 2, r->arena, &sessions);
+	for (i = 0; rc == TK_OK && i < sessions.nrows; i++)
+		rc = revoke(r, db_str(&sessions, i, 0), u->id);
 	return finish(r, rc);
 }

@@ -4,9 +4,15 @@
 # them (a plain make check, make distcheck) these tests are skipped (77).
 # The scripts are executable and run directly.
 TESTS += tests/integration/test_auth.sh tests/integration/test_pages.sh \
+	tests/integration/test_admin.sh tests/integration/test_events.sh \
 	tests/integration/test_outage.sh
 EXTRA_DIST += tests/integration/lib.sh tests/integration/test_auth.sh \
-	tests/integration/test_pages.sh tests/integration/test_outage.sh
+	tests/integration/test_pages.sh tests/integration/test_admin.sh \
+	tests/integration/test_events.sh tests/integration/test_outage.sh
+
+# The event backbone and its fault tests (relay, NATS, replicator, MariaDB).
+TESTS += tests/integration/test_backbone.sh
+EXTRA_DIST += tests/integration/test_backbone.sh
 
 # The files of the local stack that Makefile.am does not list already.
 EXTRA_DIST += nginx/security-headers.conf

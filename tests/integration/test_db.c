@@ -513,17 +513,19 @@ test_migrate_auth(void)
 	CU_ASSERT_EQUAL(db_exec(adm, ADM_DROP_MIG, NULL, 0, NULL, NULL), TK_OK);
 	CU_ASSERT_EQUAL(db_exec(adm, ADM_CREATE_MIG, NULL, 0, NULL, NULL), TK_OK);
 	CU_ASSERT_EQUAL(migrate_run(&c, dir.data, &applied), TK_OK);
-	CU_ASSERT_EQUAL(applied, 2);
+	CU_ASSERT_EQUAL(applied, 3);
 	CU_ASSERT_EQUAL(migrate_run(&c, dir.data, &applied), TK_OK);
 	CU_ASSERT_EQUAL(applied, 0);
 
 	db = db_new(&c, mig_sql, M__MAX);
 	CU_ASSERT_EQUAL(db_exec(db, M_VERSIONS, NULL, 0, arena, &r), TK_OK);
-	CU_ASSERT_EQUAL_FATAL(r.nrows, 2);
+	CU_ASSERT_EQUAL_FATAL(r.nrows, 3);
 	CU_ASSERT_EQUAL(db_int(&r, 0, 0), 1);
 	CU_ASSERT_STRING_EQUAL(db_str(&r, 0, 1), "001_users.sql");
 	CU_ASSERT_EQUAL(db_int(&r, 1, 0), 2);
 	CU_ASSERT_STRING_EQUAL(db_str(&r, 1, 1), "002_sessions.sql");
+	CU_ASSERT_EQUAL(db_int(&r, 2, 0), 3);
+	CU_ASSERT_STRING_EQUAL(db_str(&r, 2, 1), "003_outbox.sql");
 	CU_ASSERT_EQUAL(db_exec(db, M_USERS, NULL, 0, arena, &r), TK_OK);
 	CU_ASSERT_STRING_EQUAL(db_str(&r, 0, 0), "0");
 	db_free(db);
@@ -608,7 +610,7 @@ test_migrate_concurrent(void)
 		CU_ASSERT_EQUAL(m[i].rc, TK_OK);
 		total += m[i].applied;
 	}
-	CU_ASSERT_EQUAL(total, 2);
+	CU_ASSERT_EQUAL(total, 3);
 	buf_free(&dir);
 }
 

@@ -1,5 +1,6 @@
 {{%AUTOESCAPE context="HTML"}}
-{{! Fill: NAME, EMAIL, ROLE, CREATED_AT (display texts); include FORM_ERRORS }}
+{{! Fill: NAME, EMAIL, ROLE, CREATED_AT (display texts); show ADMIN for an }}
+{{! administrator; include FORM_ERRORS }}
 {{! and CSRF; at most one CURRENT_PASSWORD_ERROR and PASSWORD_ERROR section, }}
 {{! each with MESSAGE. }}
 <h1>Your account</h1>
@@ -13,6 +14,10 @@
 <dt>Member since</dt>
 <dd>{{CREATED_AT}}</dd>
 </dl>
+{{#ADMIN}}
+<h2>Administration</h2>
+<p><a href="/auth/admin/users">Members and roles</a>: grant or revoke the organizer role.</p>
+{{/ADMIN}}
 <h2>Change password</h2>
 <p>Changing your password signs you out on all your other devices.</p>
 {{>FORM_ERRORS}}

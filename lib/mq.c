@@ -1,0 +1,531 @@
+/*
+ * JetStream access (mq.h) over cnats. Every natsStatus and JetStream error
+ * code stops here and becomes a code of err.h.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <nats/nats.h>
+
+#include "config.h"
+#include "err.h"
+#include "log.h"
+#include "mq.h"
+#include "xalloc.h"
+
+#define NS_PER_MS INT64_C(1000000)
+#define NS_PER_S INT64_C(1000000000)
+#define API_WAIT_MS 5000
+
+struct mq {
+	natsConnection *nc;
+	jsCtx *js;
+	char *name;
+};
+
+struct mq_pull {
+	natsSubscription *sub;
+};
+
+const struct mq_stream_conf mq_stream_default = {
+    .name = MQ_STREAM,
+    .subjects = MQ_STREAM_SUBJECTS,
+    .max_age_s = 30 * 24 * 3600,
+    /* JetStream reserves MaxBytes out of the server's max_file_store, and
+     * counts it twice while checking an add or update: keep it well under
+     * half of that store (the local stack has 2 GB). */
+    .max_bytes = INT64_C(512) << 20,
+    .duplicates_s = 2 * 3600,
+};
+
+/* err_of: the err.h code of a natsStatus. */
+static int
+err_of(natsStatus s)
+{
+	switch (s) {
+	case NATS_OK:
+		return TK_OK;
+	case NATS_TIMEOUT:
+		return TK_ENOTFOUND;
+	case NATS_INVALID_ARG:
+	case NATS_ADDRESS_MISSING:
+	case NATS_INVALID_SUBJECT:
+		return TK_ECONFIG;
+	case NATS_NO_MEMORY:
+		return TK_EINTERNAL;
+	default:
+		return TK_EIO;
+	}
+}
+
+static void
+on_disconnected(natsConnection *nc, void *closure)
+{
+	if (natsConnection_IsClosed(nc))
+		return; /* our own mq_close */
+	log_warn("nats %s: disconnected; reconnecting", (const char *)closure);
+}
+
+static void
+on_reconnected(natsConnection *nc, void *closure)
+{
+	(void)nc;
+	log_info("nats %s: connected", (const char *)closure);
+}
+
+static int
+connect_to(const char *url, const char *name, natsConnection **nc, void *closure)
+{
+	natsOptions *opts = NULL;
+	natsStatus s;
+
+	s = natsOptions_Create(&opts);
+	if (s == NATS_OK)
+		s = natsOptions_SetURL(opts, url);
+	if (s == NATS_OK)
+		s = natsOptions_SetName(opts, name);
+	if (s == NATS_OK)
+		s = natsOptions_SetMaxReconnect(opts, -1);
+	if (s == NATS_OK)
+		s = natsOptions_SetReconnectWait(opts, 250);
+	if (s == NATS_OK)
+		s = natsOptions_SetTimeout(opts, 2000);
+	if (s == NATS_OK)
+		s = natsOptions_SetDisconnectedCB(opts, on_disconnected, closure);
+	if (s == NATS_OK)
+		s = natsOptions_SetReconnectedCB(opts, on_reconnected, closure);
+	/* With a callback, a first failed connect is retried in the
+	 * background and Connect returns NATS_NOT_YET_CONNECTED. */
+	if (s == NATS_OK)
+		s = natsOptions_SetRetryOnFailedConnect(opts, true, on_reconnected, closure);
+	if (s == NATS_OK)
+		s = natsConnection_Connect(nc, opts);
+	if (s == NATS_NOT_YET_CONNECTED)
+		s = NATS_OK;
+	if (s != NATS_OK)
+		log_error("nats %s: connect to %s: %s", name, url, natsStatus_GetText(s));
+	natsOptions_Destroy(opts);
+	return s == NATS_OK ? TK_OK : TK_ECONFIG;
+}
+
+int
+mq_connect(const char *url, const char *name, struct mq **out)
+{
+	struct mq *mq = xcalloc(1, sizeof(*mq));
+	jsOptions jo;
+	int rc;
+
+	*out = NULL;
+	mq->name = xstrdup(name);
+	rc = connect_to(url, name, &mq->nc, mq->name);
+	if (rc != TK_OK)
+		goto out;
+	jsOptions_Init(&jo);
+	jo.Wait = API_WAIT_MS;
+	if (natsConnection_JetStream(&mq->js, mq->nc, &jo) != NATS_OK) {
+		rc = TK_EINTERNAL;
+		goto out;
+	}
+	*out = mq;
+	mq = NULL;
+out:
+	mq_close(mq);
+	return rc;
+}
+
+void
+mq_close(struct mq *mq)
+{
+	if (mq == NULL)
+		return;
+	jsCtx_Destroy(mq->js);
+	if (mq->nc != NULL) {
+		natsConnection_Close(mq->nc);
+		natsConnection_Destroy(mq->nc);
+	}
+	free(mq->name);
+	free(mq);
+}
+
+int
+mq_connected(struct mq *mq)
+{
+	return natsConnection_Status(mq->nc) == NATS_CONN_STATUS_CONNECTED;
+}
+
+int
+mq_ensure_stream(struct mq *mq, const struct mq_stream_conf *conf)
+{
+	jsStreamConfig cfg;
+	jsStreamInfo *si = NULL;
+	jsErrCode jerr = 0;
+	const char *subjects[1] = {conf->subjects};
+	natsStatus s;
+	int rc;
+
+	jsStreamConfig_Init(&cfg);
+	cfg.Name = conf->name;
+	cfg.Subjects = subjects;
+	cfg.SubjectsLen = 1;
+	cfg.Storage = js_FileStorage;
+	cfg.Retention = js_LimitsPolicy;
+	cfg.Discard = js_DiscardOld;
+	cfg.MaxAge = conf->max_age_s * NS_PER_S;
+	cfg.MaxBytes = conf->max_bytes;
+	cfg.Duplicates = conf->duplicates_s * NS_PER_S;
+	s = js_AddStream(&si, mq->js, &cfg, NULL, &jerr);
+	if (s != NATS_OK && jerr == JSStreamNameExistErr) {
+		jerr = 0;
+		s = js_UpdateStream(&si, mq->js, &cfg, NULL, &jerr);
+	}
+	rc = err_of(s);
+	if (rc != TK_OK) {
+		if (jerr != 0)
+			rc = TK_ECONFIG;
+		log_error("nats: stream %s: %s (JetStream error %d)", conf->name,
+			  natsStatus_GetText(s), (int)jerr);
+	}
+	jsStreamInfo_Destroy(si);
+	return rc == TK_ENOTFOUND ? TK_EIO : rc;
+}
+
+int
+mq_ensure_consumer(struct mq *mq, const struct mq_consumer_conf *conf)
+{
+	jsConsumerConfig cfg;
+	jsConsumerInfo *ci = NULL;
+	jsErrCode jerr = 0;
+	natsStatus s;
+	int rc;
+
+	jsConsumerConfig_Init(&cfg);
+	cfg.Durable = conf->durable;
+	cfg.FilterSubject = conf->filter;
+	cfg.DeliverPolicy = js_DeliverAll;
+	cfg.AckPolicy = js_AckExplicit;
+	cfg.AckWait = conf->ack_wait_ms * NS_PER_MS;
+	cfg.MaxDeliver = conf->max_deliver;
+	cfg.MaxAckPending = conf->max_ack_pending;
+	s = js_AddConsumer(&ci, mq->js, conf->stream, &cfg, NULL, &jerr);
+	if (s != NATS_OK && jerr != 0) {
+		/* It exists with other settings: change the ones that may
+		 * change. */
+		jsConsumerInfo_Destroy(ci);
+		ci = NULL;
+		jerr = 0;
+		s = js_UpdateConsumer(&ci, mq->js, conf->stream, &cfg, NULL, &jerr);
+	}
+	rc = err_of(s);
+	if (rc != TK_OK) {
+		if (jerr != 0)
+			rc = TK_ECONFIG;
+		log_error("nats: consumer %s on %s: %s (JetStream error %d)", conf->durable,
+			  conf->stream, natsStatus_GetText(s), (int)jerr);
+	}
+	jsConsumerInfo_Destroy(ci);
+	return rc == TK_ENOTFOUND ? TK_EIO : rc;
+}
+
+int
+mq_publish(struct mq *mq, const char *subject, const char *msg_id, const void *data, size_t len,
+	   int64_t timeout_ms, int *duplicate)
+{
+	natsMsg *msg = NULL;
+	jsPubAck *pa = NULL;
+	jsPubOptions po;
+	jsErrCode jerr = 0;
+	natsStatus s;
+	int rc;
+
+	if (duplicate != NULL)
+		*duplicate = 0;
+	s = natsMsg_Create(&msg, subject, NULL, data, (int)len);
+	if (s == NATS_OK) {
+		jsPubOptions_Init(&po);
+		po.MsgId = msg_id;
+		po.MaxWait = timeout_ms;
+		s = js_PublishMsg(&pa, mq->js, msg, &po, &jerr);
+	}
+	rc = err_of(s);
+	if (rc == TK_OK && duplicate != NULL)
+		*duplicate = pa->Duplicate;
+	if (rc == TK_ENOTFOUND)
+		rc = TK_EIO;
+	jsPubAck_Destroy(pa);
+	natsMsg_Destroy(msg);
+	return rc;
+}
+
+int
+mq_notify(struct mq *mq, const char *subject)
+{
+	int rc = err_of(natsConnection_Publish(mq->nc, subject, NULL, 0));
+
+	return rc == TK_ENOTFOUND ? TK_EIO : rc;
+}
+
+struct listener {
+	void (*cb)(void *arg);
+	void *arg;
+};
+
+static void
+on_core_msg(natsConnection *nc, natsSubscription *sub, natsMsg *msg, void *closure)
+{
+	struct listener *l = closure;
+
+	(void)nc;
+	(void)sub;
+	natsMsg_Destroy(msg);
+	l->cb(l->arg);
+}
+
+int
+mq_listen(struct mq *mq, const char *subject, void (*cb)(void *arg), void *arg)
+{
+	/* Lives as long as the connection: one per process and subject. */
+	struct listener *l = xcalloc(1, sizeof(*l));
+	natsSubscription *sub = NULL;
+	int rc;
+
+	l->cb = cb;
+	l->arg = arg;
+	rc = err_of(natsConnection_Subscribe(&sub, mq->nc, subject, on_core_msg, l));
+	if (rc != TK_OK)
+		free(l);
+	return rc == TK_ENOTFOUND ? TK_EIO : rc;
+}
+
+int
+mq_pull_open(struct mq *mq, const char *stream, const char *durable, const char *filter,
+	     struct mq_pull **out)
+{
+	struct mq_pull *p = xcalloc(1, sizeof(*p));
+	jsSubOptions so;
+	jsErrCode jerr = 0;
+	natsStatus s;
+	int rc;
+
+	*out = NULL;
+	jsSubOptions_Init(&so);
+	so.Stream = stream;
+	so.Consumer = durable;
+	s = js_PullSubscribe(&p->sub, mq->js, filter, durable, NULL, &so, &jerr);
+	rc = err_of(s);
+	if (rc != TK_OK) {
+		log_error("nats: bind to consumer %s: %s (JetStream error %d)", durable,
+			  natsStatus_GetText(s), (int)jerr);
+		free(p);
+		rc = rc == TK_ENOTFOUND ? TK_EIO : rc;
+		goto out;
+	}
+	*out = p;
+out:
+	return rc;
+}
+
+void
+mq_pull_close(struct mq_pull *p)
+{
+	if (p == NULL)
+		return;
+	/* Destroy, not Unsubscribe: the durable consumer stays. */
+	natsSubscription_Destroy(p->sub);
+	free(p);
+}
+
+int
+mq_fetch(struct mq_pull *p, int max, int64_t timeout_ms, struct mq_batch *out)
+{
+	natsMsgList list = {0};
+	jsErrCode jerr = 0;
+	natsStatus s;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	s = natsSubscription_Fetch(&list, p->sub, max, timeout_ms, &jerr);
+	rc = err_of(s);
+	if (rc == TK_OK && list.Count == 0)
+		rc = TK_ENOTFOUND;
+	if (rc == TK_OK) {
+		out->count = list.Count;
+		out->msgs = (struct mq_msg **)list.Msgs;
+	} else {
+		natsMsgList_Destroy(&list);
+		if (rc != TK_ENOTFOUND)
+			rc = TK_EIO;
+	}
+	return rc;
+}
+
+void
+mq_batch_free(struct mq_batch *b)
+{
+	natsMsgList list;
+
+	if (b == NULL || b->msgs == NULL)
+		return;
+	list.Msgs = (natsMsg **)b->msgs;
+	list.Count = b->count;
+	natsMsgList_Destroy(&list);
+	memset(b, 0, sizeof(*b));
+}
+
+const char *
+mq_msg_data(struct mq_msg *m, size_t *len)
+{
+	natsMsg *msg = (natsMsg *)m;
+
+	*len = (size_t)natsMsg_GetDataLength(msg);
+	return natsMsg_GetData(msg);
+}
+
+const char *
+mq_msg_subject(struct mq_msg *m)
+{
+	return natsMsg_GetSubject((natsMsg *)m);
+}
+
+static int
+meta(struct mq_msg *m, uint64_t *delivered, uint64_t *seq)
+{
+	jsMsgMetaData *md = NULL;
+
+	*delivered = 0;
+	*seq = 0;
+	if (natsMsg_GetMetaData(&md, (natsMsg *)m) != NATS_OK)
+		return TK_EINVAL;
+	*delivered = md->NumDelivered;
+	*seq = md->Sequence.Stream;
+	jsMsgMetaData_Destroy(md);
+	return TK_OK;
+}
+
+uint64_t
+mq_msg_delivered(struct mq_msg *m)
+{
+	uint64_t d, s;
+
+	meta(m, &d, &s);
+	return d;
+}
+
+uint64_t
+mq_msg_seq(struct mq_msg *m)
+{
+	uint64_t d, s;
+
+	meta(m, &d, &s);
+	return s;
+}
+
+static int
+ack_err(natsStatus s)
+{
+	return s == NATS_OK ? TK_OK : TK_EIO;
+}
+
+int
+mq_ack(struct mq_msg *m)
+{
+	return ack_err(natsMsg_Ack((natsMsg *)m, NULL));
+}
+
+int
+mq_nak(struct mq_msg *m, int64_t delay_ms)
+{
+	if (delay_ms <= 0)
+		return ack_err(natsMsg_Nak((natsMsg *)m, NULL));
+	return ack_err(natsMsg_NakWithDelay((natsMsg *)m, delay_ms, NULL));
+}
+
+int
+mq_term(struct mq_msg *m)
+{
+	return ack_err(natsMsg_Term((natsMsg *)m, NULL));
+}
+
+/* info_err: the code of a failed info request (not found is its own). */
+static int
+info_err(natsStatus s, jsErrCode jerr)
+{
+	if (s == NATS_OK)
+		return TK_OK;
+	if (s == NATS_NOT_FOUND || jerr == JSStreamNotFoundErr || jerr == JSConsumerNotFoundErr)
+		return TK_ENOTFOUND;
+	return TK_EIO;
+}
+
+int
+mq_delete_consumer(struct mq *mq, const char *stream, const char *durable)
+{
+	jsErrCode jerr = 0;
+
+	return info_err(js_DeleteConsumer(mq->js, stream, durable, NULL, &jerr), jerr);
+}
+
+int
+mq_stream_msgs(struct mq *mq, const char *stream, uint64_t *msgs)
+{
+	jsStreamInfo *si = NULL;
+	jsErrCode jerr = 0;
+	int rc;
+
+	*msgs = 0;
+	rc = info_err(js_GetStreamInfo(&si, mq->js, stream, NULL, &jerr), jerr);
+	if (rc == TK_OK)
+		*msgs = si->State.Msgs;
+	jsStreamInfo_Destroy(si);
+	return rc;
+}
+
+int
+mq_consumer_state(struct mq *mq, const char *stream, const char *durable, uint64_t *pending,
+		  uint64_t *ack_pending)
+{
+	jsConsumerInfo *ci = NULL;
+	jsErrCode jerr = 0;
+	int rc;
+
+	*pending = 0;
+	*ack_pending = 0;
+	rc = info_err(js_GetConsumerInfo(&ci, mq->js, stream, durable, NULL, &jerr), jerr);
+	if (rc == TK_OK) {
+		*pending = ci->NumPending;
+		*ack_pending = (uint64_t)ci->NumAckPending;
+	}
+	jsConsumerInfo_Destroy(ci);
+	return rc;
+}
+
+/* The process-wide connection of mq_nudge_outbox. */
+static pthread_once_t nudge_once = PTHREAD_ONCE_INIT;
+static natsConnection *nudge_nc;
+static char nudge_subject[256];
+static char nudge_name[] = "nudge";
+
+static void
+nudge_init(void)
+{
+	const char *url = config_str("nats_url");
+	int n;
+
+	if (*url == '\0')
+		return;
+	n = snprintf(nudge_subject, sizeof(nudge_subject), MQ_NUDGE_PREFIX "%s",
+		     config_str("db_name"));
+	if (n < 0 || (size_t)n >= sizeof(nudge_subject))
+		return;
+	if (connect_to(url, nudge_name, &nudge_nc, nudge_name) != TK_OK)
+		nudge_nc = NULL;
+}
+
+void
+mq_nudge_outbox(void)
+{
+	pthread_once(&nudge_once, nudge_init);
+	if (nudge_nc != NULL)
+		natsConnection_Publish(nudge_nc, nudge_subject, NULL, 0);
+}

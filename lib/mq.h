@@ -1,0 +1,147 @@
+/*
+ * NATS JetStream through cnats: the only code that calls the cnats API;
+ * services and workers use these functions. natsStatus is
+ * translated here: TK_EIO means NATS is unreachable, timed out or refused
+ * the request for the moment (retry later); TK_ECONFIG a bad setting.
+ *
+ * A struct mq is one connection that reconnects forever (a process keeps
+ * it for its whole life; it is thread-safe) plus its JetStream context.
+ * Streams and durable pull consumers are declared by configuration tables
+ * and created or updated idempotently at start-up (mq_ensure_*).
+ *
+ * Units: every time below is in milliseconds or seconds as named; the
+ * nanoseconds JetStream wants are computed here.
+ */
+#ifndef TK_MQ_H
+#define TK_MQ_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct mq;
+struct mq_pull;
+struct mq_msg; /* a fetched JetStream message */
+
+/* The event stream every service publishes to, and its subjects. */
+#define MQ_STREAM "TICKETING"
+#define MQ_STREAM_SUBJECTS "ticketing.>"
+/* Core-NATS subject a service nudges after committing outbox rows of its
+ * database db_name: MQ_NUDGE_PREFIX db_name. Outside the stream. */
+#define MQ_NUDGE_PREFIX "tk_nudge.outbox."
+
+struct mq_stream_conf {
+	const char *name;
+	const char *subjects; /* one subject filter, e.g. "ticketing.>" */
+	int64_t max_age_s;    /* limits retention: 0 = keep forever */
+	int64_t max_bytes;    /* -1 = no limit */
+	int64_t duplicates_s; /* de-duplication window for Nats-Msg-Id */
+};
+
+struct mq_consumer_conf {
+	const char *stream;
+	const char *durable;	/* the consumer's name */
+	const char *filter;	/* subject filter, e.g. "ticketing.user.*" */
+	int64_t ack_wait_ms;	/* redelivered when not acked within this */
+	int64_t max_deliver;	/* deliveries before the server gives up */
+	int64_t max_ack_pending;
+};
+
+/* mq_stream_default: the TICKETING stream's settings (file storage,
+ * 30 days, 512 MiB, 2 h duplicate window). */
+extern const struct mq_stream_conf mq_stream_default;
+
+/*
+ * mq_connect: a connection to url (e.g. nats://127.0.0.1:4222) named name
+ * (shown by the server). It reconnects forever; when the server is down
+ * at start the connection is made in the background and TK_OK is still
+ * returned. Owned by the caller; mq_close. TK_ECONFIG for a bad url.
+ */
+int mq_connect(const char *url, const char *name, struct mq **out /* OUT */);
+/* mq_close: close and free. Accepts NULL. */
+void mq_close(struct mq *mq);
+/* mq_connected: 1 while the connection is up, else 0. */
+int mq_connected(struct mq *mq);
+
+/* mq_ensure_stream / mq_ensure_consumer: create, or update to conf when
+ * it exists with other settings. TK_OK, TK_EIO (server down), TK_ECONFIG
+ * (the server refused the settings; logged). Consumers are durable, pull,
+ * explicit ack, deliver all. */
+int mq_ensure_stream(struct mq *mq, const struct mq_stream_conf *conf);
+int mq_ensure_consumer(struct mq *mq, const struct mq_consumer_conf *conf);
+
+/*
+ * mq_publish: publish len bytes of data on subject into JetStream with
+ * Nats-Msg-Id msg_id and wait up to timeout_ms for the PubAck. TK_OK once
+ * the stream has it (a duplicate of an earlier msg_id counts as stored;
+ * *duplicate, when not NULL, says so); TK_EIO otherwise (retry with the
+ * same msg_id).
+ */
+int mq_publish(struct mq *mq, const char *subject, const char *msg_id, const void *data,
+	       size_t len, int64_t timeout_ms, int *duplicate /* OUT, may be NULL */);
+
+/* mq_notify: a fire-and-forget core-NATS message (not stored) on subject.
+ * Never blocks; while disconnected it is buffered or dropped. */
+int mq_notify(struct mq *mq, const char *subject);
+
+/* mq_listen: call cb(arg) on a library thread for every core-NATS message
+ * on subject (a wake-up: the message content is ignored). */
+int mq_listen(struct mq *mq, const char *subject, void (*cb)(void *arg), void *arg);
+
+/* mq_pull_open: bind to the existing durable consumer of stream (see
+ * mq_ensure_consumer) whose filter is filter. Owned by the caller. */
+int mq_pull_open(struct mq *mq, const char *stream, const char *durable, const char *filter,
+		 struct mq_pull **out /* OUT */);
+void mq_pull_close(struct mq_pull *p);
+
+/* A fetched batch; msgs[0..count) in stream order. */
+struct mq_batch {
+	int count;
+	struct mq_msg **msgs;
+};
+
+/*
+ * mq_fetch: up to max messages, waiting up to timeout_ms for the first.
+ * TK_OK with count >= 1 (free with mq_batch_free), TK_ENOTFOUND when none
+ * came, TK_EIO while the server is unreachable (sleep and retry).
+ */
+int mq_fetch(struct mq_pull *p, int max, int64_t timeout_ms, struct mq_batch *out /* OUT */);
+/* mq_batch_free: release the messages (acked or not). Accepts an empty one. */
+void mq_batch_free(struct mq_batch *b);
+
+/* Message accessors. */
+const char *mq_msg_data(struct mq_msg *m, size_t *len /* OUT */);
+const char *mq_msg_subject(struct mq_msg *m);
+/* mq_msg_delivered: how many times the server delivered it (1 = first);
+ * mq_msg_seq its stream sequence. 0 when unknown. */
+uint64_t mq_msg_delivered(struct mq_msg *m);
+uint64_t mq_msg_seq(struct mq_msg *m);
+
+/* mq_ack: done with it. mq_nak: redeliver after delay_ms (0: at once).
+ * mq_term: never redeliver (a poison message). TK_OK or TK_EIO. */
+int mq_ack(struct mq_msg *m);
+int mq_nak(struct mq_msg *m, int64_t delay_ms);
+int mq_term(struct mq_msg *m);
+
+/* mq_delete_consumer: remove durable consumer of stream (its position is
+ * lost). TK_OK, TK_ENOTFOUND (there was none) or TK_EIO. */
+int mq_delete_consumer(struct mq *mq, const char *stream, const char *durable);
+
+/* mq_stream_msgs: how many messages stream holds now. TK_OK, TK_ENOTFOUND
+ * (no such stream) or TK_EIO. */
+int mq_stream_msgs(struct mq *mq, const char *stream, uint64_t *msgs /* OUT */);
+
+/* mq_consumer_state: of durable consumer on stream, the messages not yet
+ * delivered (*pending) and delivered but not acknowledged (*ack_pending).
+ * TK_OK, TK_ENOTFOUND (no such consumer) or TK_EIO. */
+int mq_consumer_state(struct mq *mq, const char *stream, const char *durable,
+		      uint64_t *pending /* OUT */, uint64_t *ack_pending /* OUT */);
+
+/*
+ * mq_nudge_outbox: after committing outbox rows, wake the relay of this
+ * process's database (config db_name) with a core-NATS message on a
+ * process-wide connection opened on first use from config nats_url.
+ * Never blocks and never fails the caller; does nothing when nats_url is
+ * empty. Thread-safe.
+ */
+void mq_nudge_outbox(void);
+
+#endif

@@ -1,0 +1,56 @@
+{{%AUTOESCAPE context="HTML"}}
+{{! Fill: Q (the search text); show NONE when nothing matched, MORE when more }}
+{{! than LIMIT matched; one USER section per account with ID, NAME, EMAIL, }}
+{{! ROLE and CREATED_AT, and in it either ADMIN (no change possible) or }}
+{{! PROMOTE or DEMOTE, each with a CSRF include and ACTION_URL. }}
+<h1>Members and roles</h1>
+<p>Organizers may create venues and events. A role change signs the member out everywhere, so it applies at their next sign-in.</p>
+<form class="form" method="get" action="/auth/admin/users" role="search">
+<div class="field">
+<label for="q">Email or name</label>
+<input type="search" id="q" name="q" value="{{Q}}" maxlength="254">
+</div>
+<div class="actions">
+<button type="submit">Search</button>
+</div>
+</form>
+{{#NONE}}
+<p>No member matches that search.</p>
+{{/NONE}}
+{{#RESULTS}}
+<div class="table-wrap">
+<table>
+<caption>Members{{#MORE}} (the first {{LIMIT}} matches; narrow the search to see others){{/MORE}}</caption>
+<thead>
+<tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Since</th><th scope="col">Change</th></tr>
+</thead>
+<tbody>
+{{#USER}}
+<tr>
+<td>{{NAME}}</td>
+<td>{{EMAIL}}</td>
+<td>{{ROLE}}</td>
+<td>{{CREATED_AT}}</td>
+<td>
+{{#ADMIN}}Administrator{{/ADMIN}}
+{{#PROMOTE}}
+<form method="post" action="{{ACTION_URL}}">
+{{>CSRF}}
+<input type="hidden" name="role" value="organizer">
+<button type="submit">Make organizer<span class="visually-hidden"> ({{EMAIL}})</span></button>
+</form>
+{{/PROMOTE}}
+{{#DEMOTE}}
+<form method="post" action="{{ACTION_URL}}">
+{{>CSRF}}
+<input type="hidden" name="role" value="member">
+<button type="submit">Revoke organizer<span class="visually-hidden"> ({{EMAIL}})</span></button>
+</form>
+{{/DEMOTE}}
+</td>
+</tr>
+{{/USER}}
+</tbody>
+</table>
+</div>
+{{/RESULTS}}

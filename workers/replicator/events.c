@@ -1,0 +1,98 @@
+/*
+ * Replication into the events service's database (ticketing_events):
+ *   ticketing.user.*          -> users_replica (display name and role)
+ *   ticketing.session.revoked -> session_revocations (lib/revoke.h)
+ * Every apply checks the event's data against its envelope and upserts
+ * with a version guard: the replica row only ever moves to a newer version.
+ */
+#include <string.h>
+
+#include <jansson.h>
+
+#include "db.h"
+#include "err.h"
+#include "event.h"
+#include "replicator.h"
+
+enum stmt {
+	ST_USER_UPSERT = REPL_ST__FIRST,
+	ST_REVOCATION_UPSERT,
+	ST__MAX
+};
+
+static const char *const stmts[ST__MAX] = {
+    REPL_ENGINE_STMTS,
+    /* MariaDB evaluates the assignments left to right: version last, so
+     * the guards compare with the old version. */
+    [ST_USER_UPSERT] = "INSERT INTO users_replica (id, name, role, version) VALUES (?, ?, ?, ?) "
+		       "ON DUPLICATE KEY UPDATE "
+		       "name = IF(VALUES(version) > version, VALUES(name), name), "
+		       "role = IF(VALUES(version) > version, VALUES(role), role), "
+		       "version = GREATEST(version, VALUES(version))",
+    [ST_REVOCATION_UPSERT] = "INSERT INTO session_revocations "
+			     "(session_id, user_id, revoked_at, version) VALUES (?, ?, ?, ?) "
+			     "ON DUPLICATE KEY UPDATE version = GREATEST(version, VALUES(version))",
+};
+
+/* str: data.key when it is a non-empty string of at most max bytes. */
+static const char *
+str(const struct event *ev, const char *key, size_t max)
+{
+	const char *s = json_string_value(json_object_get(ev->data, key));
+
+	return s != NULL && *s != '\0' && strlen(s) <= max ? s : NULL;
+}
+
+static int
+apply_user(struct db *db, const struct event *ev, struct arena *a)
+{
+	const char *id = str(ev, "id", 36), *name = str(ev, "name", 400),
+		   *role = str(ev, "role", 16);
+	json_t *version = json_object_get(ev->data, "version");
+
+	(void)a;
+	if (id == NULL || name == NULL || role == NULL || strcmp(id, ev->aggregate_id) != 0 ||
+	    !json_is_integer(version) || json_integer_value(version) != ev->version)
+		return TK_EINVAL;
+	if (strcmp(role, "member") != 0 && strcmp(role, "organizer") != 0 &&
+	    strcmp(role, "admin") != 0)
+		return TK_EINVAL;
+	return db_exec(db, ST_USER_UPSERT,
+		       (struct db_val[]){DB_S(id), DB_S(name), DB_S(role), DB_I(ev->version)}, 4,
+		       NULL, NULL);
+}
+
+static int
+apply_session(struct db *db, const struct event *ev, struct arena *a)
+{
+	const char *id = str(ev, "id", 32), *user_id = str(ev, "user_id", 36),
+		   *at = str(ev, "revoked_at", EVENT_TIME_LEN);
+	char when[EVENT_TIME_LEN + 1];
+
+	(void)a;
+	if (strcmp(ev->type, "session.revoked") != 0)
+		return TK_OK; /* other session events: nothing to keep */
+	if (id == NULL || user_id == NULL || at == NULL || strcmp(id, ev->aggregate_id) != 0 ||
+	    strlen(at) != EVENT_TIME_LEN)
+		return TK_EINVAL;
+	/* "YYYY-MM-DDTHH:MM:SS.mmmZ" -> "YYYY-MM-DD HH:MM:SS.mmm" */
+	memcpy(when, at, EVENT_TIME_LEN);
+	when[10] = ' ';
+	when[EVENT_TIME_LEN - 1] = '\0';
+	return db_exec(db, ST_REVOCATION_UPSERT,
+		       (struct db_val[]){DB_S(id), DB_S(user_id), DB_S(when), DB_I(ev->version)},
+		       4, NULL, NULL);
+}
+
+static const struct repl_apply applies[] = {
+    {"events-users", "ticketing.user.*", apply_user},
+    {"events-sessions", "ticketing.session.*", apply_session},
+};
+
+const struct repl_target repl_target_events = {
+    .service = "events",
+    .stmts = stmts,
+    .nstmts = ST__MAX,
+    .applies = applies,
+    .napplies = sizeof(applies) / sizeof(applies[0]),
+};
