@@ -98,8 +98,11 @@ same() { [ -n "$1" ] && [ "$1" = "$2" ]; }
 upper() { printf '%s' "$1" | tr '[:lower:]' '[:upper:]'; }
 lower() { printf '%s' "$1" | tr '[:upper:]' '[:lower:]'; }
 
-# finish: the closing line and the exit status of the test.
+# finish: every scenario ends with the consistency checker over the whole
+# stack (outbox sent, replicas equal to their sources, nothing applied
+# twice); then the closing line and the exit status of the test.
 finish() {
+	check "the consistency checker finds no violation" checker
 	echo "$TK_PASSED passed, $TK_FAILED failed"
 	if [ "$TK_FAILED" -gt 0 ]; then exit 1; fi
 	exit 0
@@ -267,4 +270,24 @@ valid_html() {
 readable_text() {
 	printf '%s' "$BODY" | lynx -dump -nolist -stdin -assume_charset=utf-8 \
 		-display_charset=utf-8 2>/dev/null | grep -qF -- "$1"
+}
+
+# --- the whole stack --------------------------------------------------------
+
+# CTL: the admin tool of this build.
+CTL=${TK_BUILDDIR:-$(dirname "$0")/../..}/tools/ticketingctl
+
+# checker: ticketingctl check over the stack's services, waiting up to 20 s
+# for the system to become quiet; its report goes to the test log.
+checker() {
+	local i
+	for i in $(seq 1 100); do
+		if "$CTL" check --config-dir "$TK_TEST_RUN_DIR/conf" >"$TK_TMP/check.out" 2>&1; then
+			cat "$TK_TMP/check.out"
+			return 0
+		fi
+		sleep 0.2
+	done
+	cat "$TK_TMP/check.out"
+	return 1
 }

@@ -6,7 +6,6 @@
 # shellcheck disable=SC2317 # predicates below run through check
 . "$(dirname "$0")/lib.sh"
 
-CTL=${TK_BUILDDIR:-$(dirname "$0")/../..}/tools/ticketingctl
 AUTH_CONF=$TK_TEST_RUN_DIR/conf/auth.conf
 PW=correct-horse-battery-1
 DB=ticketing_auth

@@ -16,7 +16,6 @@ PW=correct-horse-battery-1
 RUN=$TK_TEST_RUN_DIR
 SUPERVISOR_CONF=$RUN/supervisord.conf
 BUILD=${TK_BUILDDIR:-$(dirname "$0")/../..}
-CTL=$BUILD/tools/ticketingctl
 RELAY=$BUILD/workers/relay/ticketing-relay
 REPLICATOR=$BUILD/workers/replicator/ticketing-replicator
 AUTH=ticketing_auth
@@ -63,21 +62,6 @@ wait_for() {
 		[ "$n" -gt 0 ] || return 1
 		sleep 0.1
 	done
-}
-
-# checker: the consistency checker over the whole stack, waiting up to 20 s
-# for the system to become quiet; its report goes to the test log.
-checker() {
-	local i
-	for i in $(seq 1 100); do
-		if "$CTL" check --config-dir "$RUN/conf" >"$TK_TMP/check.out" 2>&1; then
-			cat "$TK_TMP/check.out"
-			return 0
-		fi
-		sleep 0.2
-	done
-	cat "$TK_TMP/check.out"
-	return 1
 }
 
 # signup_quick NAME: a sign-up by a new browser (its own address, so the

@@ -12,8 +12,6 @@
 DB=ticketing_events
 PW=correct-horse-battery-1
 TAG=run$$x$RANDOM
-CTL=$(dirname "$0")/../../tools/ticketingctl
-[ -x "$CTL" ] || CTL=${TK_BUILDDIR:-.}/tools/ticketingctl
 AUTH_CONF=$TK_TEST_RUN_DIR/conf/auth.conf
 EVIL='<script>alert(1)</script>'
 EVIL_ESC='&lt;script&gt;alert(1)&lt;/script&gt;'
