@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <CUnit/Basic.h>
+#include "cu.h"
 
 #include "err.h"
 #include "event.h"
@@ -215,22 +215,21 @@ test_too_big(void)
 	free(big);
 }
 
+static const struct cu_test event_tests[] = {
+	{"decode a good envelope", test_decode_good},
+	{"reject each bad field", test_decode_bad},
+	{"encode and round trip", test_encode_roundtrip},
+	{"reject oversized input", test_too_big},
+	{NULL, NULL},
+};
+
+static const struct cu_suite suites[] = {
+	{"event", NULL, NULL, event_tests},
+	{NULL, NULL, NULL, NULL},
+};
+
 int
 main(void)
 {
-	CU_pSuite s;
-	int failures;
-
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 99;
-	s = CU_add_suite("event", NULL, NULL);
-	CU_add_test(s, "decode a good envelope", test_decode_good);
-	CU_add_test(s, "reject each bad field", test_decode_bad);
-	CU_add_test(s, "encode and round trip", test_encode_roundtrip);
-	CU_add_test(s, "reject oversized input", test_too_big);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = (int)CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failures != 0;
+	return cu_run(suites);
 }

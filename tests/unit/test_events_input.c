@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include <CUnit/Basic.h>
+#include "cu.h"
 
 #include "arena.h"
 #include "events.h"
@@ -154,28 +154,31 @@ test_url_encode(void)
 	CU_ASSERT_STRING_EQUAL(input_url_encode(&req, "Az09-_.~"), "Az09-_.~");
 }
 
+static const struct cu_test events_input_tests[] = {
+	{"datetime-local", test_local_time},
+	{"dates", test_date},
+	{"page numbers", test_page},
+	{"capacity", test_capacity},
+	{"time zone names", test_timezone_name},
+	{"form texts", test_text},
+	{"full-text query", test_fulltext},
+	{"url encoding", test_url_encode},
+	{NULL, NULL},
+};
+
+static const struct cu_suite suites[] = {
+	{"events input", NULL, NULL, events_input_tests},
+	{NULL, NULL, NULL, NULL},
+};
+
 int
 main(void)
 {
-	CU_pSuite s;
-	int failures;
+	int rc;
 
 	req.arena = arena_new();
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 99;
-	s = CU_add_suite("events input", NULL, NULL);
-	CU_add_test(s, "datetime-local", test_local_time);
-	CU_add_test(s, "dates", test_date);
-	CU_add_test(s, "page numbers", test_page);
-	CU_add_test(s, "capacity", test_capacity);
-	CU_add_test(s, "time zone names", test_timezone_name);
-	CU_add_test(s, "form texts", test_text);
-	CU_add_test(s, "full-text query", test_fulltext);
-	CU_add_test(s, "url encoding", test_url_encode);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = (int)CU_get_number_of_failures();
-	CU_cleanup_registry();
+	rc = cu_run(suites);
+
 	arena_free(req.arena);
-	return failures != 0;
+	return rc;
 }
