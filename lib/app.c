@@ -351,14 +351,7 @@ setup(const char *config_path)
 static struct db *
 open_db(void)
 {
-	struct db_conf dc = {
-	    .socket = *config_str("db_socket") ? config_str("db_socket") : NULL,
-	    .host = config_str("db_host"),
-	    .port = (unsigned)config_int("db_port"),
-	    .user = config_str("db_user"),
-	    .password = config_str("db_password"),
-	    .database = config_str("db_name"),
-	};
+	struct db_conf dc = db_conf_configured();
 
 	return db_new(&dc, svc->stmts, svc->nstmts);
 }

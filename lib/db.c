@@ -37,6 +37,7 @@
 #include <mysqld_error.h>
 
 #include "arena.h"
+#include "config.h"
 #include "db.h"
 #include "err.h"
 #include "log.h"
@@ -307,6 +308,21 @@ ensure(struct db *db)
 		rc = db_connect(db);
 out:
 	return rc;
+}
+
+struct db_conf
+db_conf_configured(void)
+{
+	struct db_conf dc = {
+	    .socket = *config_str("db_socket") ? config_str("db_socket") : NULL,
+	    .host = config_str("db_host"),
+	    .port = (unsigned)config_int("db_port"),
+	    .user = config_str("db_user"),
+	    .password = config_str("db_password"),
+	    .database = config_str("db_name"),
+	};
+
+	return dc;
 }
 
 struct db *

@@ -64,6 +64,10 @@ const char *db_str(const struct db_rows *rows, size_t row, size_t col);
 /* db_int: the cell parsed as a decimal int64 (0 for NULL or non-numbers). */
 int64_t db_int(const struct db_rows *rows, size_t row, size_t col);
 
+/* db_conf_configured: the db_* settings of the loaded configuration
+ * (config.h); the strings belong to the configuration. */
+struct db_conf db_conf_configured(void);
+
 /*
  * db_new: a handle that will connect with conf (strings are copied) and
  * prepare stmts[0..nstmts) on each connection. It connects lazily, on the

@@ -6,7 +6,6 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "config.h"
 #include "db.h"
 #include "err.h"
 #include "req.h"
@@ -40,13 +39,7 @@ thread_db(void)
 	pthread_once(&key_once, make_key);
 	db = pthread_getspecific(key);
 	if (db == NULL) {
-		memset(&dc, 0, sizeof(dc));
-		dc.socket = *config_str("db_socket") ? config_str("db_socket") : NULL;
-		dc.host = config_str("db_host");
-		dc.port = (unsigned)config_int("db_port");
-		dc.user = config_str("db_user");
-		dc.password = config_str("db_password");
-		dc.database = config_str("db_name");
+		dc = db_conf_configured();
 		db = db_new(&dc, stmts, 1);
 		pthread_setspecific(key, db);
 	}

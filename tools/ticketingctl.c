@@ -87,21 +87,6 @@ usage(FILE *f, int full)
 	      f);
 }
 
-/* The database settings of the loaded configuration. */
-static struct db_conf
-conf_db(void)
-{
-	struct db_conf dc = {
-	    .socket = *config_str("db_socket") ? config_str("db_socket") : NULL,
-	    .host = config_str("db_host"),
-	    .port = (unsigned)config_int("db_port"),
-	    .user = config_str("db_user"),
-	    .password = config_str("db_password"),
-	    .database = config_str("db_name"),
-	};
-	return dc;
-}
-
 static int
 cmd_migrate(int argc, char **argv)
 {
@@ -125,7 +110,7 @@ cmd_migrate(int argc, char **argv)
 		status = EXIT_USAGE;
 		goto out;
 	}
-	dc = conf_db();
+	dc = db_conf_configured();
 	if (*dc.database == '\0') {
 		fprintf(stderr, "ticketingctl: db_name is not set\n");
 		goto out;
@@ -430,7 +415,7 @@ cmd_create_user(int argc, char **argv)
 		goto out;
 	}
 	uuid_v7(id);
-	dc = conf_db();
+	dc = db_conf_configured();
 	db = db_new(&dc, stmts, ST__MAX);
 	/* The account and its user.created event commit together. */
 	state = json_pack("{s:s, s:s, s:s, s:i}", "id", id, "name", name, "role", role, "version",

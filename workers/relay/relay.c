@@ -187,25 +187,11 @@ prune(struct db *db)
 		       NULL);
 }
 
-static struct db_conf
-conf_db(void)
-{
-	struct db_conf dc = {
-	    .socket = *config_str("db_socket") ? config_str("db_socket") : NULL,
-	    .host = config_str("db_host"),
-	    .port = (unsigned)config_int("db_port"),
-	    .user = config_str("db_user"),
-	    .password = config_str("db_password"),
-	    .database = config_str("db_name"),
-	};
-	return dc;
-}
-
 /* run: set up, then relay until a signal. Returns the exit status. */
 static int
 run(void)
 {
-	struct db_conf dc = conf_db();
+	struct db_conf dc = db_conf_configured();
 	struct db *db = NULL;
 	struct mq *mq = NULL;
 	struct arena *a = arena_new();

@@ -179,25 +179,11 @@ handle(struct worker *w, struct db *db, struct arena *a, struct mq_msg *m)
 	event_free(&ev);
 }
 
-static struct db_conf
-conf_db(void)
-{
-	struct db_conf dc = {
-	    .socket = *config_str("db_socket") ? config_str("db_socket") : NULL,
-	    .host = config_str("db_host"),
-	    .port = (unsigned)config_int("db_port"),
-	    .user = config_str("db_user"),
-	    .password = config_str("db_password"),
-	    .database = config_str("db_name"),
-	};
-	return dc;
-}
-
 static void *
 worker_main(void *arg)
 {
 	struct worker *w = arg;
-	struct db_conf dc = conf_db();
+	struct db_conf dc = db_conf_configured();
 	struct db *db = db_new(&dc, w->target->stmts, w->target->nstmts);
 	struct arena *a = arena_new();
 	struct mq_pull *pull = NULL;
@@ -253,7 +239,7 @@ worker_main(void *arg)
 static int
 forget(const struct repl_target *t, struct mq *mq)
 {
-	struct db_conf dc = conf_db();
+	struct db_conf dc = db_conf_configured();
 	struct db *db = db_new(&dc, t->stmts, t->nstmts);
 	size_t i;
 	int rc = TK_OK;
