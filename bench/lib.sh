@@ -1,0 +1,82 @@
+# bench/lib.sh: what the page benchmarks share. A page rendered by a service
+# is measured against the very same bytes served by nginx from a file, in
+# one run on one machine, with wrk through the local stack's nginx.
+#
+# Knobs: PORT (default: the port of the stack in RUN_DIR, else 8080),
+# RUN_DIR (default run/), THREADS (2), CONNECTIONS (32), DURATION (10s).
+set -euo pipefail
+
+ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
+RUN_DIR=${RUN_DIR:-$ROOT/run}
+if [ -z "${PORT:-}" ] && [ -f "$RUN_DIR/stack.env" ]; then
+	PORT=$(sed -n 's/^PORT=//p' "$RUN_DIR/stack.env")
+fi
+PORT=${PORT:-8080}
+THREADS=${THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-32}
+DURATION=${DURATION:-10s}
+BASE=http://127.0.0.1:$PORT
+
+die() {
+	printf 'bench: %s\n' "$*" >&2
+	exit 1
+}
+
+command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk)"
+[ -d "$RUN_DIR/bench" ] || die "no local stack in $RUN_DIR (start it with scripts/dev up)"
+
+# snapshot URL_PATH FILE: the page as the service renders it for a
+# first-time visitor, saved where the local stack's nginx serves /bench/
+# from, and checked to come back from nginx byte for byte.
+snapshot() {
+	curl -fsS --noproxy '*' -o "$RUN_DIR/bench/$2" "$BASE$1" ||
+		die "GET $BASE$1 failed: is the stack up on port $PORT?"
+	curl -fsS --noproxy '*' -o "$RUN_DIR/bench/$2.check" "$BASE/bench/$2" ||
+		die "nginx does not serve $BASE/bench/$2"
+	cmp -s "$RUN_DIR/bench/$2" "$RUN_DIR/bench/$2.check" ||
+		die "the static copy of $1 differs from the page"
+	rm -f "$RUN_DIR/bench/$2.check"
+}
+
+# measure URL: "requests_per_second p99_in_ms" from one wrk run.
+measure() {
+	wrk --latency -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "$1" | awk '
+		function ms(v) {
+			if (v ~ /us$/) return v / 1000
+			if (v ~ /ms$/) return v + 0
+			if (v ~ /m$/) return v * 60000
+			if (v ~ /s$/) return v * 1000
+			return v
+		}
+		/^Requests\/sec:/ { rps = $2 }
+		$1 == "99%" { p99 = ms($2) }
+		/Non-2xx or 3xx responses:/ { bad = $NF }
+		/Socket errors:/ { errs = $0 }
+		END {
+			if (bad) printf "warning: %s non-2xx answers\n", bad > "/dev/stderr"
+			if (errs) printf "warning: %s\n", errs > "/dev/stderr"
+			printf "%s %s\n", rps, p99
+		}'
+}
+
+# compare LABEL URL_PATH FILE [TARGET]: measure the page at URL_PATH and its
+# static copy FILE (made by snapshot), print both and the ratios; with
+# TARGET, the ratio of requests/s the page should reach at least.
+compare() {
+	local dyn_rps dyn_p99 sta_rps sta_p99
+	read -r dyn_rps dyn_p99 < <(measure "$BASE$2")
+	read -r sta_rps sta_p99 < <(measure "$BASE/bench/$3")
+	awk -v l="$1" -v u="$2" -v f="$3" -v t="${4:-}" -v dr="$dyn_rps" -v dp="$dyn_p99" \
+		-v sr="$sta_rps" -v sp="$sta_p99" 'BEGIN {
+		printf "%-46s %10.0f req/s   p99 %8.2f ms\n", "GET " u " (" l ")", dr, dp
+		printf "%-46s %10.0f req/s   p99 %8.2f ms\n", "GET /bench/" f " (nginx, same bytes)", sr, sp
+		if (sr > 0 && sp > 0)
+			printf "%s/static: %.2f of the requests/s, %.2fx the p99 latency%s\n", l, dr / sr,
+				dp / sp, t != "" ? " (target: at least " t ")" : ""
+	}'
+}
+
+# header: the run's settings.
+header() {
+	echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION against $BASE"
+}
