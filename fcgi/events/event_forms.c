@@ -216,7 +216,8 @@ h_event_create(struct request *r)
 }
 
 /* load_editable: event :id into *e for editing. Answers (and returns
- * non-zero) 404 for an unknown id, 409 for a cancelled event. */
+ * non-zero) 404 for an unknown id or another organizer's event, 409 for a
+ * cancelled event. */
 static int
 load_editable(struct request *r, struct event *e)
 {
@@ -228,6 +229,8 @@ load_editable(struct request *r, struct event *e)
 		return -1;
 	}
 	rc = store_event_by_id(r, id, e);
+	if (rc == TK_OK && !event_manageable(r, e))
+		rc = TK_ENOTFOUND;
 	if (rc != TK_OK) {
 		page_fail(r, rc);
 		return -1;

@@ -14,6 +14,9 @@
 #define TK_EVENTS_H
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+
+#include "req.h"
 
 struct request;
 
@@ -61,7 +64,18 @@ struct event {
 	const char *ends_input;
 	const char *starts_iso; /* "2026-12-12T19:30" for <time datetime>, local */
 	int past;               /* ended before now */
+	const char *created_by; /* the organizer's user id */
 };
+
+/* event_manageable: 1 when the signed-in user may edit or cancel e: the
+ * organizer who created it, or an admin. */
+static inline int
+event_manageable(const struct request *r, const struct event *e)
+{
+	return r->session != NULL &&
+	       (r->session->role == ROLE_ADMIN ||
+		(r->session->role == ROLE_ORGANIZER && strcmp(r->session->user_id, e->created_by) == 0));
+}
 
 /* What the search form asks for; empty strings mean "any". text_bool is
  * the boolean-mode full-text query made by input_fulltext. */

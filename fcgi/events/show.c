@@ -55,9 +55,7 @@ event_fill(struct request *r, tmpl_dict *d, const struct event *e)
 		tmpl_show(d, "PAST");
 	else
 		tmpl_show(d, "SCHEDULED");
-	if (r->session != NULL &&
-	    (r->session->role == ROLE_ORGANIZER || r->session->role == ROLE_ADMIN) &&
-	    strcmp(e->status, "scheduled") == 0)
+	if (event_manageable(r, e) && strcmp(e->status, "scheduled") == 0)
 		tmpl_show(d, "ORGANIZER");
 }
 
@@ -89,7 +87,8 @@ h_event(struct request *r)
 
 /*
  * GET /events/:id/cancel (organizer): the confirmation page; for an event
- * already cancelled it says so. 404 for an unknown id.
+ * already cancelled it says so. 404 for an unknown id or an event of
+ * another organizer (admins may cancel any).
  */
 void
 h_event_cancel_form(struct request *r)
@@ -104,6 +103,8 @@ h_event_cancel_form(struct request *r)
 		return;
 	}
 	rc = store_event_by_id(r, id, &e);
+	if (rc == TK_OK && !event_manageable(r, &e))
+		rc = TK_ENOTFOUND;
 	if (rc != TK_OK) {
 		page_fail(r, rc);
 		return;
@@ -117,7 +118,7 @@ h_event_cancel_form(struct request *r)
  * POST /events/:id/cancel (organizer, CSRF checked): cancels the event
  * (event.cancelled in the same transaction) and answers 303 to its page.
  * Idempotent: an event already cancelled stays so, 303 again, nothing
- * emitted. 404 for an unknown id.
+ * emitted. 404 for an unknown id or an event of another organizer.
  */
 void
 h_event_cancel(struct request *r)

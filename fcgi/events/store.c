@@ -73,6 +73,11 @@ enum stmt {
 
 #define VENUE_COLUMNS "id, name, city, address, capacity, timezone, version"
 
+/* The owner check of every statement that changes an event, or tells
+ * whether it exists to someone about to change it: the organizer who
+ * created it, or an admin. Parameters: the user id, then 1 for an admin. */
+#define OWNED " AND (created_by = ? OR ? = 1)"
+
 const char *const events_stmts[ST__MAX] = {
     [ST_EVENT_SEARCH] =
         "SELECT e.id, e.name, v.name, v.city,"
@@ -96,7 +101,8 @@ const char *const events_stmts[ST__MAX] = {
                                                                    "e.ends_at") ", "
                                                                                 "'%Y-%m-%dT%H:%i'),"
                                                                                 " e.ends_at <= "
-                                                                                "UTC_TIMESTAMP()"
+                                                                                "UTC_TIMESTAMP(),"
+                                                                                " e.created_by"
                                                                                 " FROM events e "
                                                                                 "JOIN venues v ON "
                                                                                 "v.id = e.venue_id "
@@ -114,10 +120,10 @@ const char *const events_stmts[ST__MAX] = {
                         " VALUES (?, ?, ?, ?, ?, ?, ?)",
     [ST_EVENT_UPDATE] = "UPDATE events SET venue_id = ?, name = ?, description = ?,"
                         " starts_at = ?, ends_at = ?, version = version + 1"
-                        " WHERE id = ? AND version = ? AND status = 'scheduled'",
+                        " WHERE id = ? AND version = ? AND status = 'scheduled'" OWNED,
     [ST_EVENT_CANCEL] = "UPDATE events SET status = 'cancelled', version = version + 1"
-                        " WHERE id = ? AND status = 'scheduled'",
-    [ST_EVENT_STATUS] = "SELECT status FROM events WHERE id = ?",
+                        " WHERE id = ? AND status = 'scheduled'" OWNED,
+    [ST_EVENT_STATUS] = "SELECT status FROM events WHERE id = ?" OWNED,
     [ST_CITIES] = "SELECT DISTINCT city FROM venues ORDER BY city",
     [ST_VENUES] = "SELECT " VENUE_COLUMNS " FROM venues ORDER BY city, name, id",
     [ST_VENUE_BY_ID] = "SELECT " VENUE_COLUMNS " FROM venues WHERE id = ?",
@@ -357,6 +363,7 @@ store_event_by_id(struct request *r, const char *id, struct event *e)
 	e->ends_input = db_str(&rows, 0, 14);
 	e->starts_iso = e->starts_input;
 	e->past = db_int(&rows, 0, 15) != 0;
+	e->created_by = db_str(&rows, 0, 16);
 	return TK_OK;
 }
 
@@ -487,15 +494,20 @@ store_event_create(struct request *r, const struct event_input *in, char *id)
 	return finish(r, rc);
 }
 
+/* owner_params: the values of OWNED for the signed-in organizer or admin. */
+#define OWNER_PARAMS(r) DB_S((r)->session->user_id), DB_I((r)->session->role == ROLE_ADMIN)
+
 /* missing_or_conflict: after a conditional update of event id changed
- * nothing: TK_ENOTFOUND when it does not exist, else TK_ECONFLICT. */
+ * nothing: TK_ENOTFOUND when it does not exist or is not the caller's,
+ * else TK_ECONFLICT. */
 static int
 missing_or_conflict(struct request *r, const char *id)
 {
 	struct db_rows rows;
 	int rc;
 
-	rc = db_exec(app_db(r), ST_EVENT_STATUS, (struct db_val[]){DB_S(id)}, 1, r->arena, &rows);
+	rc = db_exec(app_db(r), ST_EVENT_STATUS, (struct db_val[]){DB_S(id), OWNER_PARAMS(r)}, 3,
+		     r->arena, &rows);
 	if (rc == TK_OK)
 		rc = rows.nrows == 0 ? TK_ENOTFOUND : TK_ECONFLICT;
 	return rc;
@@ -506,14 +518,14 @@ store_event_update(struct request *r, const char *id, int64_t version, const str
 {
 	struct db_val p[] = {DB_S(in->venue_id),   DB_S(in->name),     DB_S(in->description),
 	                     DB_S(in->starts_utc), DB_S(in->ends_utc), DB_S(id),
-	                     DB_I(version)};
+	                     DB_I(version),        OWNER_PARAMS(r)};
 	struct db_rows rows;
 	int rc;
 
 	rc = db_begin(app_db(r));
 	if (rc != TK_OK)
 		return rc;
-	rc = db_exec(app_db(r), ST_EVENT_UPDATE, p, 7, r->arena, &rows);
+	rc = db_exec(app_db(r), ST_EVENT_UPDATE, p, 9, r->arena, &rows);
 	if (rc == TK_OK && rows.affected == 0)
 		rc = missing_or_conflict(r, id);
 	if (rc == TK_OK)
@@ -530,7 +542,8 @@ store_event_cancel(struct request *r, const char *id)
 	rc = db_begin(app_db(r));
 	if (rc != TK_OK)
 		return rc;
-	rc = db_exec(app_db(r), ST_EVENT_CANCEL, (struct db_val[]){DB_S(id)}, 1, r->arena, &rows);
+	rc = db_exec(app_db(r), ST_EVENT_CANCEL, (struct db_val[]){DB_S(id), OWNER_PARAMS(r)}, 3,
+		     r->arena, &rows);
 	if (rc == TK_OK && rows.affected == 0) {
 		/* Already cancelled: nothing changes, nothing is emitted. */
 		rc = missing_or_conflict(r, id);

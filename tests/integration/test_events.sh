@@ -329,6 +329,32 @@ check_status "an event edit without version answers 400" 400
 req org GET /events/01234567-89ab-7def-8123-456789abcdef/edit
 check_status "editing an unknown event answers 404" 404
 
+# --- ownership: an event is its organizer's (and any admin's) to change -----
+
+ORG2=$(fresh_email org2)
+make_user "$ORG2" organizer "Other Org $TAG"
+browser org2
+signin org2 "$ORG2"
+req org2 GET /events/new
+ORG2_TOKEN=$(csrf)
+req org2 GET "/events/$E_EDIT"
+check "another organizer sees no edit link" lacks "$BODY" "/events/$E_EDIT/edit"
+req org2 GET "/events/$E_EDIT/edit"
+check_status "another organizer's event: the edit form answers 404" 404
+post org2 "/events/$E_EDIT/edit" "csrf_token=$ORG2_TOKEN" "version=2" \
+	"name=Hijacked $TAG" "venue_id=$VC" "starts_at=$(day 46)T20:00" \
+	"ends_at=$(day 46)T23:00"
+check_status "another organizer's event: the edit answers 404" 404
+check_eq "... and nothing is written" 0 "$(count_events "name = 'Hijacked $TAG'")"
+req org2 GET "/events/$E_EDIT/cancel"
+check_status "another organizer's event: the cancel page answers 404" 404
+post org2 "/events/$E_EDIT/cancel" "csrf_token=$ORG2_TOKEN"
+check_status "another organizer's event: the cancellation answers 404" 404
+check_eq "... and the event is still scheduled" scheduled \
+	"$(sql "SELECT status FROM $DB.events WHERE id = '$E_EDIT'")"
+req admin GET "/events/$E_EDIT/edit"
+check_status "an admin may edit any organizer's event" 200
+
 # --- cancel ------------------------------------------------------------------
 
 req member GET "/events/$E_CANCEL/cancel"
