@@ -68,8 +68,7 @@ enum stmt {
 	" OR LOCATE(?, v.name) > 0 OR LOCATE(?, v.city) > 0)"                                      \
 	" AND (? = '' OR v.city = ?)"                                                              \
 	" AND (? = '' OR " LOCAL("e.starts_at") " >= ?)"                                           \
-	                                        " AND (? = '' OR " LOCAL(                          \
-	                                            "e.starts_at") " < ? + INTERVAL 1 DAY)"
+	" AND (? = '' OR " LOCAL("e.starts_at") " < ? + INTERVAL 1 DAY)"
 
 #define VENUE_COLUMNS "id, name, city, address, capacity, timezone, version"
 
@@ -79,34 +78,20 @@ enum stmt {
 #define OWNED " AND (created_by = ? OR ? = 1)"
 
 const char *const events_stmts[ST__MAX] = {
-    [ST_EVENT_SEARCH] =
-        "SELECT e.id, e.name, v.name, v.city,"
-        " DATE_FORMAT(" LOCAL(
-            "e.starts_at") ", '%a %e %b %Y, %H:%i'),"
-                           " DATE_FORMAT(" LOCAL(
-                               "e.starts_at") ", '%Y-%m-%dT%H:%i'),"
-                                              " COUNT(*) OVER ()" SEARCH_WHERE
-                                              " ORDER BY e.starts_at, e.id LIMIT ? OFFSET ?",
+    [ST_EVENT_SEARCH] = "SELECT e.id, e.name, v.name, v.city,"
+                        " DATE_FORMAT(" LOCAL("e.starts_at") ", '%a %e %b %Y, %H:%i'),"
+                        " DATE_FORMAT(" LOCAL("e.starts_at") ", '%Y-%m-%dT%H:%i'),"
+                        " COUNT(*) OVER ()" SEARCH_WHERE
+                        " ORDER BY e.starts_at, e.id LIMIT ? OFFSET ?",
     [ST_EVENT_COUNT] = "SELECT COUNT(*)" SEARCH_WHERE,
-    [ST_EVENT_BY_ID] =
-        "SELECT e.id, e.name, e.description, e.status, e.version, e.venue_id,"
-        " v.name, v.city, v.address, v.capacity, v.timezone,"
-        " DATE_FORMAT(" LOCAL(
-            "e.starts_at") ", '%W %e %M %Y, %H:%i'),"
-                           " DATE_FORMAT(" LOCAL(
-                               "e.ends_at") ", '%W %e %M %Y, %H:%i'),"
-                                            " DATE_FORMAT(" LOCAL(
-                                                "e.starts_at") ", '%Y-%m-%dT%H:%i'),"
-                                                               " DATE_FORMAT(" LOCAL(
-                                                                   "e.ends_at") ", "
-                                                                                "'%Y-%m-%dT%H:%i'),"
-                                                                                " e.ends_at <= "
-                                                                                "UTC_TIMESTAMP(),"
-                                                                                " e.created_by"
-                                                                                " FROM events e "
-                                                                                "JOIN venues v ON "
-                                                                                "v.id = e.venue_id "
-                                                                                "WHERE e.id = ?",
+    [ST_EVENT_BY_ID] = "SELECT e.id, e.name, e.description, e.status, e.version, e.venue_id,"
+                       " v.name, v.city, v.address, v.capacity, v.timezone,"
+                       " DATE_FORMAT(" LOCAL("e.starts_at") ", '%W %e %M %Y, %H:%i'),"
+                       " DATE_FORMAT(" LOCAL("e.ends_at") ", '%W %e %M %Y, %H:%i'),"
+                       " DATE_FORMAT(" LOCAL("e.starts_at") ", '%Y-%m-%dT%H:%i'),"
+                       " DATE_FORMAT(" LOCAL("e.ends_at") ", '%Y-%m-%dT%H:%i'),"
+                       " e.ends_at <= UTC_TIMESTAMP(), e.created_by"
+                       " FROM events e JOIN venues v ON v.id = e.venue_id WHERE e.id = ?",
     [ST_EVENT_STATE] = "SELECT id, venue_id, name, description,"
                        " DATE_FORMAT(starts_at, '%Y-%m-%dT%H:%i:%sZ'),"
                        " DATE_FORMAT(ends_at, '%Y-%m-%dT%H:%i:%sZ'),"
