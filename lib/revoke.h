@@ -1,10 +1,14 @@
 /*
  * Session revocation checks for every service other than auth. Sign-out
  * and password changes at auth emit session.revoked; workers/replicator
- * copies them into the service's session_revocations table; a service
- * plugs revoke_session_valid into its struct app_service:
+ * copies them into the service's session_revocations table. A service puts
+ * REVOKE_LOOKUP_SQL in its statement table and plugs a session_valid
+ * function into its struct app_service that calls revoke_check with that
+ * statement's index:
  *
- *     .session_valid = revoke_session_valid,
+ *     [ST_REVOKED] = REVOKE_LOOKUP_SQL,
+ *     ...
+ *     return revoke_check(r, ST_REVOKED, s);
  *
  * so a revoked session's cookie is refused by every service as soon as the
  * event arrived (milliseconds after the sign-out committed).
@@ -15,15 +19,15 @@
 struct request;
 struct session;
 
-/* The statement revoke_session_valid runs (on its own connection). */
+/* The statement revoke_check runs: the session id is its one parameter. */
 #define REVOKE_LOOKUP_SQL "SELECT 1 FROM session_revocations WHERE session_id = ?"
 
 /*
- * revoke_session_valid (app.h session_valid): TK_OK when session s is not
- * in the service's session_revocations, TK_EAUTH when it is, TK_EDBDOWN or
- * TK_EDB when the lookup failed. Uses one database connection per request
- * thread, opened on first use with the configuration's db_* settings.
+ * revoke_check: TK_OK when session s is not in the service's
+ * session_revocations, TK_EAUTH when it is, TK_EDBDOWN or TK_EDB when the
+ * lookup failed. stmt is the index of REVOKE_LOOKUP_SQL in the service's
+ * statement table; the lookup runs on the request thread's connection.
  */
-int revoke_session_valid(struct request *r, const struct session *s);
+int revoke_check(struct request *r, int stmt, const struct session *s);
 
 #endif

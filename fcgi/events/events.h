@@ -88,6 +88,11 @@ struct search {
 	long page;        /* 1-based */
 };
 
+/* store_session_valid: the app_service session check: TK_EAUTH when
+ * session s was revoked (the replicated revocations), else TK_OK, or a
+ * database error. */
+int store_session_valid(struct request *r, const struct session *s);
+
 /* store_event_search: page s->page (EVENTS_PER_PAGE a page) of the
  * scheduled events that have not ended and match s, soonest first (ties by
  * id), in one query; *total (OUT) is the number of matches, 0 when the page

@@ -9,7 +9,6 @@
 #include "app.h"
 #include "events.h"
 #include "req.h"
-#include "revoke.h"
 
 #define ORG (RF_ORGANIZER)
 #define ORG_POST (RF_ORGANIZER | RF_CSRF)
@@ -36,7 +35,7 @@ static const struct app_service events = {
     .routes = routes,
     .nroutes = sizeof(routes) / sizeof(routes[0]),
     .stmts = events_stmts,
-    .session_valid = revoke_session_valid,
+    .session_valid = store_session_valid,
 };
 
 int

@@ -29,6 +29,7 @@
 #include "mq.h"
 #include "outbox.h"
 #include "req.h"
+#include "revoke.h"
 #include "uuid.h"
 #include "xalloc.h"
 
@@ -50,6 +51,7 @@ enum stmt {
 	ST_VENUE_UPDATE,
 	ST_TIMEZONE_KNOWN,
 	ST_OUTBOX_INSERT,
+	ST_REVOKED,
 	ST__MAX
 };
 
@@ -120,9 +122,16 @@ const char *const events_stmts[ST__MAX] = {
                         " timezone = ?, version = version + 1 WHERE id = ? AND version = ?",
     [ST_TIMEZONE_KNOWN] = "SELECT CONVERT_TZ('2000-01-01 00:00:00', ?, '+00:00') IS NOT NULL",
     [ST_OUTBOX_INSERT] = OUTBOX_INSERT_SQL,
+    [ST_REVOKED] = REVOKE_LOOKUP_SQL,
 };
 
 const size_t events_nstmts = ST__MAX;
+
+int
+store_session_valid(struct request *r, const struct session *s)
+{
+	return revoke_check(r, ST_REVOKED, s);
+}
 
 #define HOME_CACHE_MS 1000
 
