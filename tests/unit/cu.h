@@ -10,6 +10,8 @@
 
 #include <CUnit/Basic.h>
 
+#include "arena.h"
+
 struct cu_test {
 	const char *name;
 	CU_TestFunc fn;
@@ -21,6 +23,24 @@ struct cu_suite {
 	CU_CleanupFunc cleanup;   /* may be NULL */
 	const struct cu_test *tests; /* ends with {NULL, NULL} */
 };
+
+/* cu_arena: an arena for a suite's tests, made by cu_arena_setup and freed
+ * by cu_arena_teardown (the suite's init and cleanup). */
+static struct arena *cu_arena;
+
+static inline int
+cu_arena_setup(void)
+{
+	cu_arena = arena_new();
+	return 0;
+}
+
+static inline int
+cu_arena_teardown(void)
+{
+	arena_free(cu_arena);
+	return 0;
+}
 
 /* cu_run: run suites (the table ends with an entry whose name is NULL). */
 static inline int

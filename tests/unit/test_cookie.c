@@ -13,27 +13,12 @@
 #include "err.h"
 #include "params.h"
 
-static struct arena *arena;
-
-static int
-setup(void)
-{
-	arena = arena_new();
-	return 0;
-}
-
-static int
-teardown(void)
-{
-	arena_free(arena);
-	return 0;
-}
 
 static int
 parse(const char *header, struct params *p)
 {
 	memset(p, 0, sizeof(*p));
-	return cookie_parse(arena, header, p);
+	return cookie_parse(cu_arena, header, p);
 }
 
 static void
@@ -192,7 +177,7 @@ static const struct cu_test cookie_tests[] = {
 };
 
 static const struct cu_suite suites[] = {
-	{"cookie", setup, teardown, cookie_tests},
+	{"cookie", cu_arena_setup, cu_arena_teardown, cookie_tests},
 	{NULL, NULL, NULL, NULL},
 };
 

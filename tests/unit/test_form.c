@@ -13,28 +13,13 @@
 #include "form.h"
 #include "params.h"
 
-static struct arena *arena;
-
-static int
-setup(void)
-{
-	arena = arena_new();
-	return 0;
-}
-
-static int
-teardown(void)
-{
-	arena_free(arena);
-	return 0;
-}
 
 /* parse: form_parse on a C string into a fresh list. */
 static int
 parse(const char *s, struct params *p)
 {
 	memset(p, 0, sizeof(*p));
-	return form_parse(arena, s, strlen(s), p);
+	return form_parse(cu_arena, s, strlen(s), p);
 }
 
 static void
@@ -44,9 +29,9 @@ test_params_list(void)
 	char name[16];
 	int i;
 
-	params_add(arena, &p, "a", "1", 1);
-	params_add(arena, &p, "b", "2", 1);
-	params_add(arena, &p, "a", "3", 1);
+	params_add(cu_arena, &p, "a", "1", 1);
+	params_add(cu_arena, &p, "b", "2", 1);
+	params_add(cu_arena, &p, "a", "3", 1);
 	CU_ASSERT_STRING_EQUAL(params_get(&p, "a"), "1");
 	CU_ASSERT_STRING_EQUAL(params_get(&p, "b"), "2");
 	CU_ASSERT_PTR_NULL(params_get(&p, "c"));
@@ -55,7 +40,7 @@ test_params_list(void)
 	/* Growing past the first array keeps every entry in order. */
 	for (i = 0; i < 100; i++) {
 		snprintf(name, sizeof(name), "k%d", i);
-		params_add(arena, &p, arena_strdup(arena, name), "", 0);
+		params_add(cu_arena, &p, arena_strdup(cu_arena, name), "", 0);
 	}
 	CU_ASSERT_EQUAL(p.n, 103);
 	CU_ASSERT_STRING_EQUAL(p.v[0].name, "a");
@@ -127,7 +112,7 @@ test_empty_pairs(void)
 
 	CU_ASSERT_EQUAL(parse("", &p), TK_OK);
 	CU_ASSERT_EQUAL(p.n, 0);
-	CU_ASSERT_EQUAL(form_parse(arena, NULL, 0, &p), TK_OK);
+	CU_ASSERT_EQUAL(form_parse(cu_arena, NULL, 0, &p), TK_OK);
 	CU_ASSERT_EQUAL(p.n, 0);
 	CU_ASSERT_EQUAL(parse("&&&", &p), TK_OK);
 	CU_ASSERT_EQUAL(p.n, 0);
@@ -151,13 +136,13 @@ test_length_bounds(void)
 	const char s[] = "a=1&b=2";
 
 	/* Only s[0..len) is read: no NUL terminator needed. */
-	CU_ASSERT_EQUAL(form_parse(arena, s, 5, &p), TK_OK);
+	CU_ASSERT_EQUAL(form_parse(cu_arena, s, 5, &p), TK_OK);
 	CU_ASSERT_EQUAL_FATAL(p.n, 2);
 	CU_ASSERT_STRING_EQUAL(p.v[1].name, "b");
 	CU_ASSERT_STRING_EQUAL(p.v[1].value, "");
 	/* A trailing escape cut by len is malformed, whatever follows. */
 	memset(&p, 0, sizeof(p));
-	CU_ASSERT_EQUAL(form_parse(arena, "a=%41", 4, &p), TK_EINVAL);
+	CU_ASSERT_EQUAL(form_parse(cu_arena, "a=%41", 4, &p), TK_EINVAL);
 }
 
 static void
@@ -188,7 +173,7 @@ test_nul_refused(void)
 	CU_ASSERT_EQUAL(parse("a=x%00", &p), TK_EINVAL);
 	/* A raw NUL byte inside the input is refused too. */
 	memset(&p, 0, sizeof(p));
-	CU_ASSERT_EQUAL(form_parse(arena, "a=x\0y", 5, &p), TK_EINVAL);
+	CU_ASSERT_EQUAL(form_parse(cu_arena, "a=x\0y", 5, &p), TK_EINVAL);
 }
 
 static void
@@ -274,7 +259,7 @@ static const struct cu_test form_tests[] = {
 };
 
 static const struct cu_suite suites[] = {
-	{"form", setup, teardown, form_tests},
+	{"form", cu_arena_setup, cu_arena_teardown, form_tests},
 	{NULL, NULL, NULL, NULL},
 };
 

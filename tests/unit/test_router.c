@@ -45,24 +45,9 @@ static const struct route routes[R__MAX] = {
 };
 #define NROUTES ((size_t)R__MAX)
 
-static struct arena *arena;
 static struct params params;
 static enum route_match res;
 static const char *allow;
-
-static int
-setup(void)
-{
-	arena = arena_new();
-	return 0;
-}
-
-static int
-teardown(void)
-{
-	arena_free(arena);
-	return 0;
-}
 
 static const struct route *
 find(const char *method, const char *path)
@@ -70,7 +55,7 @@ find(const char *method, const char *path)
 	memset(&params, 0, sizeof(params));
 	allow = NULL;
 	res = (enum route_match)-1;
-	return router_match(routes, NROUTES, method, path, arena, &params, &res, &allow);
+	return router_match(routes, NROUTES, method, path, cu_arena, &params, &res, &allow);
 }
 
 static void
@@ -142,7 +127,7 @@ test_not_found(void)
 	CU_ASSERT_EQUAL(res, ROUTE_NOT_FOUND);
 	CU_ASSERT_PTR_NULL(find("GET", ""));
 	CU_ASSERT_EQUAL(res, ROUTE_NOT_FOUND);
-	CU_ASSERT_PTR_NULL(router_match(routes, 0, "GET", "/", arena, &params, &res, &allow));
+	CU_ASSERT_PTR_NULL(router_match(routes, 0, "GET", "/", cu_arena, &params, &res, &allow));
 	CU_ASSERT_EQUAL(res, ROUTE_NOT_FOUND);
 }
 
@@ -218,7 +203,7 @@ static const struct cu_test router_tests[] = {
 };
 
 static const struct cu_suite suites[] = {
-	{"router", setup, teardown, router_tests},
+	{"router", cu_arena_setup, cu_arena_teardown, router_tests},
 	{NULL, NULL, NULL, NULL},
 };
 
