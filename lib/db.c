@@ -131,6 +131,39 @@ link_lost(unsigned err)
 }
 
 /*
+ * Whether an error number means the server refuses work for the moment
+ * while the link stays up: read-only (1290 is the read_only option's
+ * refusal, 1792 a read-only transaction, 1836 read-only mode), disk or
+ * table full (1021, 1114, 1206), out of memory or connections (1037, 1040,
+ * 1041, 1203, 1637), a statement or lock killed or timed out (1317, 1689,
+ * 1969). Such a call did not change anything: the same work succeeds once
+ * an operator or the server cleared the condition.
+ */
+static int
+refused_for_now(unsigned err)
+{
+	switch (err) {
+	case ER_OPTION_PREVENTS_STATEMENT:
+	case ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION:
+	case ER_READ_ONLY_MODE:
+	case ER_DISK_FULL:
+	case ER_RECORD_FILE_FULL:
+	case ER_LOCK_TABLE_FULL:
+	case ER_OUTOFMEMORY:
+	case ER_CON_COUNT_ERROR:
+	case ER_OUT_OF_RESOURCES:
+	case ER_TOO_MANY_USER_CONNECTIONS:
+	case ER_TOO_MANY_CONCURRENT_TRXS:
+	case ER_QUERY_INTERRUPTED:
+	case ER_LOCK_ABORTED:
+	case ER_STATEMENT_TIMEOUT:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/*
  * Whether a failed call may be sent again on a new connection: the client
  * could not send it at all (CR_SERVER_GONE_ERROR: the server closed the link
  * while it sat idle, e.g. after a restart), so it did not run, and no
@@ -181,7 +214,10 @@ fail(struct db *db, unsigned err, const char *msg, const char *what)
 		rc = TK_ERETRY;
 		break;
 	default:
-		if (link_lost(err)) {
+		if (refused_for_now(err)) {
+			log_warn("db: %s refused for now: %u %s", what, err, msg);
+			rc = TK_EDBDOWN;
+		} else if (link_lost(err)) {
 			if (err == CR_COMMANDS_OUT_OF_SYNC)
 				log_error("db: %s: %u %s", what, err, msg);
 			else
@@ -666,6 +702,12 @@ out:
 	db->in_txn = 0;
 	db->txn_lost = 0;
 	return rc;
+}
+
+int
+db_transient(int rc)
+{
+	return rc == TK_EDBDOWN || rc == TK_ERETRY;
 }
 
 int

@@ -82,8 +82,10 @@ void db_free(struct db *db);
  * fetch its whole result set into out (strings in arena a). Returns TK_OK;
  * TK_EEXIST for a duplicate key; TK_ERETRY for a deadlock or lock wait
  * timeout (roll back and run the transaction again); TK_EDBDOWN when the
- * server cannot be reached or went away (connection dropped); TK_EDB for
- * anything else (logged with the MariaDB message).
+ * server cannot be reached or went away (connection dropped), or refuses
+ * work for the moment while the link stays up (read-only, disk full, out
+ * of connections or memory); TK_EDB for anything else (logged with the
+ * MariaDB message).
  */
 int db_exec(struct db *db, int stmt, const struct db_val *params, size_t nparams,
 	    struct arena *a, struct db_rows *out);
@@ -93,6 +95,11 @@ int db_exec(struct db *db, int stmt, const struct db_val *params, size_t nparams
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 int db_rollback(struct db *db);
+
+/* db_transient: 1 when a db_exec/db_begin/db_commit result rc means "the
+ * same work can succeed later" (TK_EDBDOWN, TK_ERETRY), else 0. The one
+ * transient/permanent split of database failures. */
+int db_transient(int rc);
 
 /* db_ping: TK_OK when the server answers (reconnecting if needed), else
  * TK_EDBDOWN. */
