@@ -1,9 +1,13 @@
 # lib/: the event backbone shared by services and workers: event envelopes
-# (event.c), JetStream access (mq.c), session revocation checks against a
-# replica (revoke.c); the auth outbox migration; the envelope unit tests.
+# (event.c), JetStream access (mq.c), the registry of emitters and
+# consumers (backbone.c), the worker shell (worker.c), session revocation
+# checks against a replica (revoke.c); the auth outbox migration; the
+# envelope and worker shell unit tests.
 lib_libticketing_a_SOURCES += \
 	lib/event.c lib/event.h \
 	lib/mq.c lib/mq.h \
+	lib/backbone.c lib/backbone.h \
+	lib/worker.c lib/worker.h \
 	lib/revoke.c lib/revoke.h
 
 nobase_dist_pkgdata_DATA += sql/auth/003_outbox.sql
@@ -13,6 +17,12 @@ TESTS += tests/unit/test_event
 tests_unit_test_event_SOURCES = tests/unit/test_event.c
 tests_unit_test_event_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_test_event_LDADD = $(TK_LIBS) $(CUNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_worker
+TESTS += tests/unit/test_worker
+tests_unit_test_worker_SOURCES = tests/unit/test_worker.c
+tests_unit_test_worker_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_test_worker_LDADD = $(TK_LIBS) $(CUNIT_LIBS)
 
 # Skips (77) unless TK_TEST_RUN_DIR names a running stack (scripts/dev test).
 check_PROGRAMS += tests/integration/test_mq

@@ -97,7 +97,7 @@ time_valid(const char *t)
 
 /* check: every rule of event.h on root; NULL when it holds, else why. */
 static const char *
-check(json_t *root, struct event *ev)
+check(json_t *root, struct envelope *ev)
 {
 	json_t *v;
 	const char *key;
@@ -157,7 +157,7 @@ check(json_t *root, struct event *ev)
 }
 
 int
-event_decode(const char *buf, size_t len, struct event *ev, const char **why)
+event_decode(const char *buf, size_t len, struct envelope *ev, const char **why)
 {
 	json_error_t jerr;
 	json_t *root = NULL;
@@ -189,7 +189,7 @@ out:
 }
 
 void
-event_free(struct event *ev)
+event_free(struct envelope *ev)
 {
 	if (ev == NULL)
 		return;

@@ -12,7 +12,8 @@
  *   aggregate_version integer >= 1, increasing with every change
  *   occurred_at       UTC time, exactly "YYYY-MM-DDTHH:MM:SS.mmmZ"
  *   data              the aggregate's full new state (an object)
- * Subjects are "ticketing.<type>".
+ * Subjects are "ticketing.<type>". A decoded envelope is a struct
+ * envelope (the events service's struct event is a concert, not this).
  */
 #ifndef TK_EVENT_H
 #define TK_EVENT_H
@@ -29,7 +30,7 @@
 
 /* A decoded envelope. The strings and data point into root and live until
  * event_free. */
-struct event {
+struct envelope {
 	json_t *root;
 	const char *event_id;
 	const char *type;
@@ -45,11 +46,11 @@ struct event {
  * TK_OK (release with event_free) or TK_EINVAL with *why set to a short
  * static reason (and *ev empty), or TK_ETOOBIG over EVENT_MAX_BYTES.
  */
-int event_decode(const char *buf, size_t len, struct event *ev /* OUT */,
+int event_decode(const char *buf, size_t len, struct envelope *ev /* OUT */,
 		 const char **why /* OUT */);
 
 /* event_free: release a decoded event. Accepts an emptied or zeroed one. */
-void event_free(struct event *ev);
+void event_free(struct envelope *ev);
 
 /*
  * event_encode: the canonical envelope text (malloc'd, caller frees) for

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <nats/nats.h>
 
@@ -47,8 +48,6 @@ err_of(natsStatus s)
 	switch (s) {
 	case NATS_OK:
 		return TK_OK;
-	case NATS_TIMEOUT:
-		return TK_ENOTFOUND;
 	case NATS_INVALID_ARG:
 	case NATS_ADDRESS_MISSING:
 	case NATS_INVALID_SUBJECT:
@@ -156,6 +155,19 @@ mq_connected(struct mq *mq)
 }
 
 int
+mq_wait_connected(struct mq *mq, int64_t timeout_ms)
+{
+	struct timespec ts = {0, 50 * 1000000L};
+	int64_t waited = 0;
+
+	while (!mq_connected(mq) && waited < timeout_ms) {
+		nanosleep(&ts, NULL);
+		waited += 50;
+	}
+	return mq_connected(mq) ? TK_OK : TK_EIO;
+}
+
+int
 mq_ensure_stream(struct mq *mq, const struct mq_stream_conf *conf)
 {
 	jsStreamConfig cfg;
@@ -188,7 +200,7 @@ mq_ensure_stream(struct mq *mq, const struct mq_stream_conf *conf)
 			  natsStatus_GetText(s), (int)jerr);
 	}
 	jsStreamInfo_Destroy(si);
-	return rc == TK_ENOTFOUND ? TK_EIO : rc;
+	return rc;
 }
 
 int
@@ -225,7 +237,7 @@ mq_ensure_consumer(struct mq *mq, const struct mq_consumer_conf *conf)
 			  conf->stream, natsStatus_GetText(s), (int)jerr);
 	}
 	jsConsumerInfo_Destroy(ci);
-	return rc == TK_ENOTFOUND ? TK_EIO : rc;
+	return rc;
 }
 
 int
@@ -251,8 +263,6 @@ mq_publish(struct mq *mq, const char *subject, const char *msg_id, const void *d
 	rc = err_of(s);
 	if (rc == TK_OK && duplicate != NULL)
 		*duplicate = pa->Duplicate;
-	if (rc == TK_ENOTFOUND)
-		rc = TK_EIO;
 	jsPubAck_Destroy(pa);
 	natsMsg_Destroy(msg);
 	return rc;
@@ -263,7 +273,7 @@ mq_notify(struct mq *mq, const char *subject)
 {
 	int rc = err_of(natsConnection_Publish(mq->nc, subject, NULL, 0));
 
-	return rc == TK_ENOTFOUND ? TK_EIO : rc;
+	return rc;
 }
 
 struct listener {
@@ -295,7 +305,7 @@ mq_listen(struct mq *mq, const char *subject, void (*cb)(void *arg), void *arg)
 	rc = err_of(natsConnection_Subscribe(&sub, mq->nc, subject, on_core_msg, l));
 	if (rc != TK_OK)
 		free(l);
-	return rc == TK_ENOTFOUND ? TK_EIO : rc;
+	return rc;
 }
 
 int
@@ -318,7 +328,6 @@ mq_pull_open(struct mq *mq, const char *stream, const char *durable, const char 
 		log_error("nats: bind to consumer %s: %s (JetStream error %d)", durable,
 			  natsStatus_GetText(s), (int)jerr);
 		free(p);
-		rc = rc == TK_ENOTFOUND ? TK_EIO : rc;
 		goto out;
 	}
 	*out = p;
@@ -346,16 +355,13 @@ mq_fetch(struct mq_pull *p, int max, int64_t timeout_ms, struct mq_batch *out)
 
 	memset(out, 0, sizeof(*out));
 	s = natsSubscription_Fetch(&list, p->sub, max, timeout_ms, &jerr);
-	rc = err_of(s);
-	if (rc == TK_OK && list.Count == 0)
-		rc = TK_ENOTFOUND;
-	if (rc == TK_OK) {
+	/* An empty fetch ends in NATS_TIMEOUT: not a failure. */
+	rc = s == NATS_OK || s == NATS_TIMEOUT ? TK_OK : TK_EIO;
+	if (rc == TK_OK && list.Count > 0) {
 		out->count = list.Count;
 		out->msgs = (struct mq_msg **)list.Msgs;
 	} else {
 		natsMsgList_Destroy(&list);
-		if (rc != TK_ENOTFOUND)
-			rc = TK_EIO;
 	}
 	return rc;
 }

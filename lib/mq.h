@@ -60,6 +60,9 @@ int mq_connect(const char *url, const char *name, struct mq **out /* OUT */);
 void mq_close(struct mq *mq);
 /* mq_connected: 1 while the connection is up, else 0. */
 int mq_connected(struct mq *mq);
+/* mq_wait_connected: wait up to timeout_ms for the connection to be up
+ * (for short-lived tools). TK_OK or TK_EIO. */
+int mq_wait_connected(struct mq *mq, int64_t timeout_ms);
 
 /* mq_ensure_stream / mq_ensure_consumer: create, or update to conf when
  * it exists with other settings. TK_OK, TK_EIO (server down), TK_ECONFIG
@@ -100,8 +103,8 @@ struct mq_batch {
 
 /*
  * mq_fetch: up to max messages, waiting up to timeout_ms for the first.
- * TK_OK with count >= 1 (free with mq_batch_free), TK_ENOTFOUND when none
- * came, TK_EIO while the server is unreachable (sleep and retry).
+ * TK_OK with count >= 0 (0 when none came in time; free with
+ * mq_batch_free), TK_EIO while the server is unreachable (sleep and retry).
  */
 int mq_fetch(struct mq_pull *p, int max, int64_t timeout_ms, struct mq_batch *out /* OUT */);
 /* mq_batch_free: release the messages (acked or not). Accepts an empty one. */

@@ -16,8 +16,8 @@
  *               nothing pending and nothing unacknowledged
  *
  * Each violation is printed on its own line; the exit status is 1 when
- * there is any. The replica and consumer definitions are the tables below:
- * add a line when a replica or consumer is added.
+ * there is any. The consumers and replicas come from the backbone
+ * registry (lib/backbone.h).
  */
 #include <dirent.h>
 #include <getopt.h>
@@ -25,9 +25,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "arena.h"
+#include "backbone.h"
 #include "buf.h"
 #include "check.h"
 #include "config.h"
@@ -38,29 +38,6 @@
 
 #define MAX_SERVICES 16
 #define MAX_SHOWN 20 /* violations printed per check; the rest counted */
-
-/* A replica and its source: each query gives (key, version, content). */
-static const struct replica_def {
-	const char *name;
-	const char *src_service, *src_sql;
-	const char *dst_service, *dst_table, *dst_sql;
-} replicas[] = {
-    {"users_replica", "auth", "SELECT id, version, CONCAT(name, '|', role) FROM users", "events",
-     "users_replica", "SELECT id, version, CONCAT(name, '|', role) FROM users_replica"},
-    {"session_revocations", "auth",
-     "SELECT id, 1, user_id FROM sessions WHERE revoked_at IS NOT NULL", "events",
-     "session_revocations", "SELECT session_id, version, user_id FROM session_revocations"},
-};
-
-/* A durable consumer, the database it applies to and its subjects. */
-static const struct consumer_def {
-	const char *durable;
-	const char *service;
-	const char *subjects; /* SQL LIKE pattern over outbox.subject */
-} consumers[] = {
-    {"events-users", "events", "ticketing.user.%"},
-    {"events-sessions", "events", "ticketing.session.%"},
-};
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -267,20 +244,20 @@ krows(struct checker *c, const struct db_rows *rows)
 }
 
 static void
-check_replica(struct checker *c, const struct replica_def *r)
+check_replica(struct checker *c, const struct backbone_consumer *r)
 {
 	const struct service *src = find_service(c, r->src_service),
-			     *dst = find_service(c, r->dst_service);
+			     *dst = find_service(c, r->service);
 	struct db_rows srows, drows;
 	struct krow *sk, *dk;
 	size_t i = 0, j = 0;
 	long bad = 0;
 	int cmp;
 
-	if (src == NULL || dst == NULL || !has_table(c, dst, r->dst_table))
+	if (src == NULL || dst == NULL || !has_table(c, dst, r->replica_table))
 		return;
 	if (query(c, src, r->src_sql, NULL, 0, &srows) != TK_OK ||
-	    query(c, dst, r->dst_sql, NULL, 0, &drows) != TK_OK)
+	    query(c, dst, r->replica_sql, NULL, 0, &drows) != TK_OK)
 		return;
 	sk = krows(c, &srows);
 	dk = krows(c, &drows);
@@ -297,16 +274,16 @@ check_replica(struct checker *c, const struct replica_def *r)
 		if (++bad > MAX_SHOWN)
 			c->violations++;
 		else if (cmp < 0)
-			violation(c, "%s: %s (version %lld) missing in %s", r->name, sk[i].key,
+			violation(c, "%s: %s (version %lld) missing in %s", r->replica_table, sk[i].key,
 				  (long long)sk[i].version, dst->name);
 		else if (cmp > 0)
-			violation(c, "%s: %s is in %s but not in %s", r->name, dk[j].key, dst->name,
+			violation(c, "%s: %s is in %s but not in %s", r->replica_table, dk[j].key, dst->name,
 				  src->name);
 		else if (sk[i].version != dk[j].version)
-			violation(c, "%s: %s at version %lld, source at %lld", r->name, dk[j].key,
+			violation(c, "%s: %s at version %lld, source at %lld", r->replica_table, dk[j].key,
 				  (long long)dk[j].version, (long long)sk[i].version);
 		else
-			violation(c, "%s: %s differs from its source at version %lld", r->name,
+			violation(c, "%s: %s differs from its source at version %lld", r->replica_table,
 				  dk[j].key, (long long)dk[j].version);
 		if (cmp <= 0)
 			i++;
@@ -317,17 +294,23 @@ check_replica(struct checker *c, const struct replica_def *r)
 
 /* check_consumer: every event on its subjects applied once; none twice. */
 static void
-check_consumer(struct checker *c, const struct consumer_def *k)
+check_consumer(struct checker *c, const struct backbone_consumer *k)
 {
 	const struct service *dst = find_service(c, k->service);
 	struct db_rows rows, prows;
 	struct krow *pk;
 	struct krow key;
+	char like[256];
 	long missing = 0;
 	size_t i, r;
 
 	if (dst == NULL || !has_table(c, dst, "processed_events"))
 		return;
+	if (backbone_filter_like(k->filter, like, sizeof(like)) != TK_OK) {
+		fprintf(stderr, "check: %s: filter %s has no LIKE form\n", k->durable, k->filter);
+		c->broken = 1;
+		return;
+	}
 	if (query(c, dst,
 		  "SELECT aggregate_id, aggregate_version, COUNT(*) FROM processed_events "
 		  "WHERE consumer = ? GROUP BY aggregate_id, aggregate_version HAVING COUNT(*) > 1",
@@ -342,7 +325,7 @@ check_consumer(struct checker *c, const struct consumer_def *k)
 	for (i = 0; i < c->nsvcs; i++) {
 		if (!has_table(c, &c->svcs[i], "outbox") ||
 		    query(c, &c->svcs[i], "SELECT event_id, subject FROM outbox WHERE subject LIKE ?",
-			  (struct db_val[]){DB_S(k->subjects)}, 1, &rows) != TK_OK)
+			  (struct db_val[]){DB_S(like)}, 1, &rows) != TK_OK)
 			continue;
 		for (r = 0; r < rows.nrows; r++) {
 			key.key = db_str(&rows, r, 0);
@@ -376,10 +359,9 @@ static void
 check_jetstream(struct checker *c, uint64_t outbox_rows)
 {
 	struct mq *mq = NULL;
-	struct timespec ts = {0, 50 * 1000000L};
 	uint64_t msgs, pending, unacked;
 	size_t i;
-	int rc, tries;
+	int rc;
 
 	if (c->nats_url == NULL) {
 		fprintf(stderr, "check: no nats_url configured: JetStream not checked\n");
@@ -390,8 +372,7 @@ check_jetstream(struct checker *c, uint64_t outbox_rows)
 		c->broken = 1;
 		return;
 	}
-	for (tries = 0; tries < 100 && !mq_connected(mq); tries++)
-		nanosleep(&ts, NULL);
+	mq_wait_connected(mq, 5000);
 	rc = mq_stream_msgs(mq, MQ_STREAM, &msgs);
 	if (rc == TK_ENOTFOUND && outbox_rows > 0)
 		violation(c, "stream %s does not exist", MQ_STREAM);
@@ -401,19 +382,20 @@ check_jetstream(struct checker *c, uint64_t outbox_rows)
 	} else if (rc == TK_OK && msgs != outbox_rows)
 		violation(c, "stream %s holds %llu messages, the outboxes %llu rows", MQ_STREAM,
 			  (unsigned long long)msgs, (unsigned long long)outbox_rows);
-	for (i = 0; rc == TK_OK && i < NELEM(consumers); i++) {
-		if (find_service(c, consumers[i].service) == NULL)
+	for (i = 0; rc == TK_OK && i < backbone_nconsumers; i++) {
+		const struct backbone_consumer *k = &backbone_consumers[i];
+
+		if (find_service(c, k->service) == NULL)
 			continue;
-		rc = mq_consumer_state(mq, MQ_STREAM, consumers[i].durable, &pending, &unacked);
+		rc = mq_consumer_state(mq, MQ_STREAM, k->durable, &pending, &unacked);
 		if (rc == TK_ENOTFOUND) {
-			violation(c, "consumer %s does not exist", consumers[i].durable);
+			violation(c, "consumer %s does not exist", k->durable);
 			rc = TK_OK;
 		} else if (rc != TK_OK) {
 			fprintf(stderr, "check: JetStream: %s\n", err_str(rc));
 			c->broken = 1;
 		} else if (pending > 0 || unacked > 0) {
-			violation(c, "consumer %s: %llu pending, %llu unacknowledged",
-				  consumers[i].durable, (unsigned long long)pending,
+			violation(c, "consumer %s: %llu pending, %llu unacknowledged", k->durable, (unsigned long long)pending,
 				  (unsigned long long)unacked);
 		}
 	}
@@ -450,10 +432,11 @@ check_main(int argc, char **argv)
 		goto out;
 	}
 	check_outboxes(&c, &outbox_rows);
-	for (i = 0; i < NELEM(replicas); i++)
-		check_replica(&c, &replicas[i]);
-	for (i = 0; i < NELEM(consumers); i++)
-		check_consumer(&c, &consumers[i]);
+	for (i = 0; i < backbone_nconsumers; i++) {
+		if (backbone_consumers[i].replica_table != NULL)
+			check_replica(&c, &backbone_consumers[i]);
+		check_consumer(&c, &backbone_consumers[i]);
+	}
 	check_dead_letters(&c);
 	check_jetstream(&c, outbox_rows);
 	if (c.broken)

@@ -6,6 +6,8 @@
  *   keygen DIR           write the session signing key pair and CSRF key
  *   create-user ...      add an account (password on standard input)
  *   check --config-dir D the consistency checker over every service (check.c)
+ *   setup-backbone ...   create or update the stream and consumers (streams.c)
+ *   replay SERVICE       replay the whole stream into SERVICE's replicas
  *
  * Configuration (db_*, sql_dir) comes from --config FILE and TICKETING_*
  * variables (config.h). Exit status: 0 done, 1 failed (reason on stderr),
@@ -32,6 +34,7 @@
 #include "migrate.h"
 #include "outbox.h"
 #include "pw.h"
+#include "streams.h"
 #include "text.h"
 #include "uuid.h"
 
@@ -64,6 +67,9 @@ usage(FILE *f, int full)
 	      "       ticketingctl [--config FILE] create-user --email E --name N\n"
 	      "                    --role member|organizer|admin [--if-missing]\n"
 	      "       ticketingctl check --config-dir DIR\n"
+	      "       ticketingctl [--config FILE] setup-backbone [--max-bytes N]\n"
+	      "                    [--max-age SECONDS]\n"
+	      "       ticketingctl [--config FILE] replay SERVICE\n"
 	      "       ticketingctl --help\n",
 	      f);
 	if (!full)
@@ -80,6 +86,10 @@ usage(FILE *f, int full)
 	      "check        the consistency checker: reads every service database\n"
 	      "             configured in DIR/*.conf and the JetStream state, prints\n"
 	      "             each violated invariant, exits 1 when there is any\n"
+	      "setup-backbone  create or update the event stream (limits in bytes and\n"
+	      "             seconds) and every durable consumer of the backbone registry\n"
+	      "replay       with SERVICE's replicator stopped: reset its consumers and\n"
+	      "             records so its next start applies the whole stream again\n"
 	      "\n"
 	      "Settings come from --config FILE and TICKETING_* environment variables\n"
 	      "(db_socket, db_host, db_port, db_user, db_password, db_name, sql_dir).\n"
@@ -462,6 +472,8 @@ static const struct command {
     {"keygen", 0, cmd_keygen},
     {"create-user", 1, cmd_create_user},
     {"check", 0, check_main},
+    {"setup-backbone", 1, streams_setup_main},
+    {"replay", 1, streams_replay_main},
 };
 
 int

@@ -15,7 +15,7 @@
 #include "fuzz.h"
 
 static int
-same_event(const struct event *a, const struct event *b)
+same_event(const struct envelope *a, const struct envelope *b)
 {
 	return strcmp(a->event_id, b->event_id) == 0 && strcmp(a->type, b->type) == 0 &&
 	       strcmp(a->aggregate_type, b->aggregate_type) == 0 &&
@@ -24,7 +24,7 @@ same_event(const struct event *a, const struct event *b)
 }
 
 static char *
-encode(const struct event *ev)
+encode(const struct envelope *ev)
 {
 	return event_encode(ev->event_id, ev->type, ev->aggregate_id, ev->version,
 			    ev->occurred_at, ev->data);
@@ -35,7 +35,7 @@ encode(const struct event *ev)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct event ev, again;
+	struct envelope ev, again;
 	const char *why = NULL;
 	char *text = NULL, *text2 = NULL;
 	int rc;

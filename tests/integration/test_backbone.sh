@@ -202,7 +202,9 @@ check_eq "(d) no dead letters" 0 "$(sql "SELECT COUNT(*) FROM $EV.dead_letters")
 ctl stop replicator-events >/dev/null
 sql "DELETE FROM $EV.users_replica; DELETE FROM $EV.session_revocations"
 check "the replicas are empty" [ "$(sql "SELECT COUNT(*) FROM $EV.users_replica")" = 0 ]
-"$REPLICATOR" --config "$RUN/conf/events.conf" --replay >"$TK_TMP/replay.log" 2>&1 &
+check "ticketingctl replay resets the events consumers" \
+	"$CTL" --config "$RUN/conf/events.conf" replay events
+"$REPLICATOR" --config "$RUN/conf/events.conf" >"$TK_TMP/replay.log" 2>&1 &
 REPLAY_PID=$!
 check "checker: the replay rebuilt the replicas exactly" checker
 kill -TERM "$REPLAY_PID"

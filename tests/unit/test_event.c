@@ -34,7 +34,7 @@ env(const char *event_id, const char *type, const char *agg, const char *agg_id,
 static int
 decode(const char *text, const char **why)
 {
-	struct event ev;
+	struct envelope ev;
 	int rc;
 
 	rc = event_decode(text, strlen(text), &ev, why);
@@ -47,7 +47,7 @@ test_decode_good(void)
 {
 	char *t = env("\"" ID "\"", "\"user.created\"", "\"user\"", "\"u-1\"", "7",
 		      "\"" WHEN "\"", "{\"name\":\"Alice\",\"version\":7}");
-	struct event ev;
+	struct envelope ev;
 	const char *why = "x";
 
 	CU_ASSERT_EQUAL_FATAL(event_decode(t, strlen(t), &ev, &why), TK_OK);
@@ -162,7 +162,7 @@ test_encode_roundtrip(void)
 {
 	json_t *data = json_pack("{s:s, s:I}", "name", "Zoë", "version", (json_int_t)3);
 	char id[UUID_STR_LEN + 1], when[EVENT_TIME_LEN + 1], subject[64];
-	struct event ev;
+	struct envelope ev;
 	const char *why;
 	char *t, *t2;
 
@@ -206,7 +206,7 @@ test_too_big(void)
 {
 	size_t n = EVENT_MAX_BYTES + 1;
 	char *big = malloc(n);
-	struct event ev;
+	struct envelope ev;
 	const char *why;
 
 	memset(big, ' ', n);

@@ -16,9 +16,11 @@
  * MQ_NUDGE_PREFIX<db_name> after each commit that wrote events; the relay
  * also polls every POLL_MS in case a nudge was lost (NATS down, or a
  * writer without a connection such as ticketingctl). While NATS or MariaDB
- * is down it backs off (up to BACKOFF_MAX_MS) and catches up afterwards.
- * Sent rows older than outbox_retention_seconds are deleted.
+ * is down it backs off (the shell's policy, lib/worker.h) and catches up
+ * afterwards. Sent rows older than outbox_retention_seconds are deleted.
  *
+ * A loop worker of the shell (lib/worker.h): options, configuration,
+ * signals and the wait for NATS and the stream are the shell's.
  * Usage: ticketing-relay --config FILE [--kill-after-publish N]
  * FILE is the service's own configuration (db_*, nats_url,
  * outbox_retention_seconds). Stops cleanly on SIGTERM or SIGINT after the
@@ -26,13 +28,9 @@
  * SIGKILLs itself right after the Nth PubAck, before marking that row sent
  * (the worst moment to die).
  */
-#include <errno.h>
-#include <getopt.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
 #include "arena.h"
@@ -41,12 +39,11 @@
 #include "err.h"
 #include "log.h"
 #include "mq.h"
+#include "worker.h"
 
 #define BATCH 100
 #define POLL_MS 500
 #define PUBLISH_TIMEOUT_MS 2000
-#define BACKOFF_MIN_MS 100
-#define BACKOFF_MAX_MS 2000
 #define PRUNE_EVERY_S 60
 
 enum stmt {
@@ -67,56 +64,14 @@ static const char *const stmts[ST__MAX] = {
 		 "ORDER BY sent_at LIMIT 1000",
 };
 
-static volatile sig_atomic_t stopping;
 static long kill_after; /* --kill-after-publish; 0: never */
 static long acked;	/* PubAcks received by this process */
-
-/* The wake-up state the nudge listener sets. */
-static pthread_mutex_t wake_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t wake_cv;
-static int woken;
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	stopping = 1;
-}
 
 static void
 on_nudge(void *arg)
 {
 	(void)arg;
-	pthread_mutex_lock(&wake_mu);
-	woken = 1;
-	pthread_cond_signal(&wake_cv);
-	pthread_mutex_unlock(&wake_mu);
-}
-
-/* wait_ms: sleep up to ms, ending early on a nudge when wakeable; at most
- * 100 ms at a time so a signal is noticed promptly. */
-static void
-wait_ms(long ms, int wakeable)
-{
-	struct timespec until;
-	long step;
-
-	while (ms > 0 && !stopping) {
-		step = ms < 100 ? ms : 100;
-		ms -= step;
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_nsec += step * 1000000L;
-		until.tv_sec += until.tv_nsec / 1000000000L;
-		until.tv_nsec %= 1000000000L;
-		pthread_mutex_lock(&wake_mu);
-		while (!(wakeable && woken) && !stopping &&
-		       pthread_cond_timedwait(&wake_cv, &wake_mu, &until) != ETIMEDOUT)
-			;
-		if (wakeable && woken) {
-			ms = 0;
-		}
-		pthread_mutex_unlock(&wake_mu);
-	}
+	worker_wake();
 }
 
 /*
@@ -137,9 +92,6 @@ relay_batch(struct db *db, struct mq *mq, struct arena *a, int *published, int *
 	*published = 0;
 	*claimed = 0;
 	arena_reset(a);
-	pthread_mutex_lock(&wake_mu);
-	woken = 0;
-	pthread_mutex_unlock(&wake_mu);
 	rc = db_exec(db, ST_READ_COMMITTED, NULL, 0, NULL, NULL);
 	if (rc == TK_OK)
 		rc = db_begin(db);
@@ -187,112 +139,68 @@ prune(struct db *db)
 		       NULL);
 }
 
-/* run: set up, then relay until a signal. Returns the exit status. */
+/* relay: publish until the shell says stop. */
 static int
-run(void)
+relay(struct worker_ctx *w)
 {
-	struct db_conf dc = db_conf_configured();
-	struct db *db = NULL;
-	struct mq *mq = NULL;
 	struct arena *a = arena_new();
-	char name[160], nudge[200];
-	long backoff = BACKOFF_MIN_MS;
+	struct worker_backoff b = {0};
+	char nudge[200];
 	time_t last_prune = 0;
-	int rc, published, claimed, failing = 0, status = 1;
+	int rc, published, claimed, failing = 0;
 	long total = 0;
 
-	if (*dc.database == '\0' || *config_str("nats_url") == '\0') {
-		log_error("relay: db_name and nats_url must be set");
-		goto out;
-	}
-	snprintf(name, sizeof(name), "relay-%s", dc.database);
-	snprintf(nudge, sizeof(nudge), MQ_NUDGE_PREFIX "%s", dc.database);
-	db = db_new(&dc, stmts, ST__MAX);
-	if (mq_connect(config_str("nats_url"), name, &mq) != TK_OK)
-		goto out;
-	while (!stopping && (rc = mq_ensure_stream(mq, &mq_stream_default)) != TK_OK) {
-		if (rc == TK_ECONFIG)
-			goto out;
-		wait_ms(backoff, 0);
-		backoff = backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff * 2;
-	}
-	if (!stopping && mq_listen(mq, nudge, on_nudge, NULL) != TK_OK)
+	snprintf(nudge, sizeof(nudge), MQ_NUDGE_PREFIX "%s", config_str("db_name"));
+	if (mq_listen(w->mq, nudge, on_nudge, NULL) != TK_OK)
 		log_warn("relay: cannot listen on %s; polling only", nudge);
-	log_info("relay: %s -> stream %s", dc.database, MQ_STREAM);
-	backoff = BACKOFF_MIN_MS;
-	while (!stopping) {
-		rc = relay_batch(db, mq, a, &published, &claimed);
+	log_info("relay: %s -> stream %s", config_str("db_name"), MQ_STREAM);
+	while (!worker_stopping()) {
+		rc = relay_batch(w->db, w->mq, a, &published, &claimed);
 		total += published;
 		if (rc != TK_OK) {
 			if (!failing)
 				log_warn("relay: %s: %s; backing off", rc == TK_EIO ? "NATS" : "MariaDB",
 					 err_str(rc));
 			failing = 1;
-			wait_ms(backoff, 0);
-			backoff = backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff * 2;
+			worker_wait(worker_backoff_next(&b), 0);
 			continue;
 		}
 		if (failing)
 			log_info("relay: recovered; %ld events published so far", total);
 		failing = 0;
-		backoff = BACKOFF_MIN_MS;
-		if (time(NULL) - last_prune >= PRUNE_EVERY_S && prune(db) == TK_OK)
+		worker_backoff_reset(&b);
+		if (time(NULL) - last_prune >= PRUNE_EVERY_S && prune(w->db) == TK_OK)
 			last_prune = time(NULL);
 		if (claimed < BATCH)
-			wait_ms(POLL_MS, 1);
+			worker_wait(POLL_MS, 1);
 	}
 	log_info("relay: stopping; %ld events published", total);
-	status = 0;
-out:
-	mq_close(mq);
-	db_free(db);
 	arena_free(a);
-	return status;
+	return TK_OK;
 }
 
-static void
-usage(void)
+static int
+set_kill_after(const char *arg)
 {
-	fprintf(stderr, "usage: ticketing-relay --config FILE [--kill-after-publish N]\n");
+	kill_after = atol(arg);
+	return kill_after > 0 ? TK_OK : TK_EINVAL;
 }
+
+static const struct worker_option options[] = {
+    {"kill-after-publish", 1, "[--kill-after-publish N]", set_kill_after},
+};
+
+static const struct worker_def relay_def = {
+    .name = "relay",
+    .stmts = stmts,
+    .nstmts = ST__MAX,
+    .run = relay,
+    .options = options,
+    .noptions = sizeof(options) / sizeof(options[0]),
+};
 
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    {"config", required_argument, NULL, 'c'},
-	    {"kill-after-publish", required_argument, NULL, 'k'},
-	    {NULL, 0, NULL, 0},
-	};
-	pthread_condattr_t ca;
-	struct sigaction sa;
-	const char *config_path = NULL;
-	int ch;
-
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (ch == 'c') {
-			config_path = optarg;
-		} else if (ch == 'k' && atol(optarg) > 0) {
-			kill_after = atol(optarg);
-		} else {
-			usage();
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		usage();
-		return 2;
-	}
-	if (config_load(config_path) != TK_OK)
-		return 1;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&wake_cv, &ca);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	return run();
+	return worker_main(argc, argv, &relay_def);
 }

@@ -13,15 +13,16 @@
 #include "err.h"
 #include "event.h"
 #include "replicator.h"
+#include "worker.h"
 
 enum stmt {
-	ST_USER_UPSERT = REPL_ST__FIRST,
+	ST_USER_UPSERT = WORKER_ST__FIRST,
 	ST_REVOCATION_UPSERT,
 	ST__MAX
 };
 
 static const char *const stmts[ST__MAX] = {
-    REPL_ENGINE_STMTS,
+    WORKER_STMTS,
     /* MariaDB evaluates the assignments left to right: version last, so
      * the guards compare with the old version. */
     [ST_USER_UPSERT] = "INSERT INTO users_replica (id, name, role, version) VALUES (?, ?, ?, ?) "
@@ -36,7 +37,7 @@ static const char *const stmts[ST__MAX] = {
 
 /* str: data.key when it is a non-empty string of at most max bytes. */
 static const char *
-str(const struct event *ev, const char *key, size_t max)
+str(const struct envelope *ev, const char *key, size_t max)
 {
 	const char *s = json_string_value(json_object_get(ev->data, key));
 
@@ -44,13 +45,12 @@ str(const struct event *ev, const char *key, size_t max)
 }
 
 static int
-apply_user(struct db *db, const struct event *ev, struct arena *a)
+apply_user(struct db *db, const struct envelope *ev)
 {
 	const char *id = str(ev, "id", 36), *name = str(ev, "name", 400),
 		   *role = str(ev, "role", 16);
 	json_t *version = json_object_get(ev->data, "version");
 
-	(void)a;
 	if (id == NULL || name == NULL || role == NULL || strcmp(id, ev->aggregate_id) != 0 ||
 	    !json_is_integer(version) || json_integer_value(version) != ev->version)
 		return TK_EINVAL;
@@ -63,13 +63,12 @@ apply_user(struct db *db, const struct event *ev, struct arena *a)
 }
 
 static int
-apply_session(struct db *db, const struct event *ev, struct arena *a)
+apply_session(struct db *db, const struct envelope *ev)
 {
 	const char *id = str(ev, "id", 32), *user_id = str(ev, "user_id", 36),
 		   *at = str(ev, "revoked_at", EVENT_TIME_LEN);
 	char when[EVENT_TIME_LEN + 1];
 
-	(void)a;
 	if (strcmp(ev->type, "session.revoked") != 0)
 		return TK_OK; /* other session events: nothing to keep */
 	if (id == NULL || user_id == NULL || at == NULL || strcmp(id, ev->aggregate_id) != 0 ||
@@ -84,15 +83,28 @@ apply_session(struct db *db, const struct event *ev, struct arena *a)
 		       4, NULL, NULL);
 }
 
-static const struct repl_apply applies[] = {
-    {"events-users", "ticketing.user.*", apply_user},
-    {"events-sessions", "ticketing.session.*", apply_session},
+static struct worker_verdict
+h_users(struct worker_job *job)
+{
+	return worker_verdict_of(apply_user(job->db, job->ev), job->delivered);
+}
+
+static struct worker_verdict
+h_sessions(struct worker_job *job)
+{
+	return worker_verdict_of(apply_session(job->db, job->ev), job->delivered);
+}
+
+/* The consumers, by their names in the backbone registry. */
+static const struct worker_consumer consumers[] = {
+    {"events-users", h_users, WORKER_TX},
+    {"events-sessions", h_sessions, WORKER_TX},
 };
 
-const struct repl_target repl_target_events = {
-    .service = "events",
+const struct worker_def repl_events = {
+    .name = "replicator",
     .stmts = stmts,
     .nstmts = ST__MAX,
-    .applies = applies,
-    .napplies = sizeof(applies) / sizeof(applies[0]),
+    .consumers = consumers,
+    .nconsumers = sizeof(consumers) / sizeof(consumers[0]),
 };

@@ -1,11 +1,10 @@
-# workers/replicator: the replication engine and its targets (one per
-# consuming service database), and the replication tables of the events
+# workers/replicator: replicas of other services' data, one source file per
+# consuming service database, and the replication tables of the events
 # service's database.
 sbin_PROGRAMS += workers/replicator/ticketing-replicator
 workers_replicator_ticketing_replicator_SOURCES = \
 	workers/replicator/replicator.h \
-	workers/replicator/engine.c \
-	workers/replicator/targets.c \
+	workers/replicator/replicator.c \
 	workers/replicator/events.c
 workers_replicator_ticketing_replicator_LDADD = $(TK_LIBS)
 

@@ -1,0 +1,171 @@
+/*
+ * The backbone registry (backbone.h): the emitters and consumers of the
+ * event stream, and the set-up step that makes JetStream match them.
+ */
+#include <string.h>
+
+#include "backbone.h"
+#include "err.h"
+#include "log.h"
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Redelivered when not acked within this; a handler's transaction takes
+ * far less. */
+#define ACK_WAIT_MS 30000
+#define MAX_ACK_PENDING 1000
+
+const struct backbone_emitter backbone_emitters[] = {
+    {"auth", "ticketing.user.*"},
+    {"auth", "ticketing.session.*"},
+    {"events", "ticketing.event.*"},
+    {"events", "ticketing.venue.*"},
+};
+const size_t backbone_nemitters = NELEM(backbone_emitters);
+
+const struct backbone_consumer backbone_consumers[] = {
+    {
+        .durable = "events-users",
+        .service = "events",
+        .filter = "ticketing.user.*",
+        .replica_table = "users_replica",
+        .src_service = "auth",
+        .src_sql = "SELECT id, version, CONCAT(name, '|', role) FROM users",
+        .replica_sql = "SELECT id, version, CONCAT(name, '|', role) FROM users_replica",
+    },
+    {
+        .durable = "events-sessions",
+        .service = "events",
+        .filter = "ticketing.session.*",
+        .keeps = "session_revocations",
+        .replica_table = "session_revocations",
+        .src_service = "auth",
+        .src_sql = "SELECT id, 1, user_id FROM sessions WHERE revoked_at IS NOT NULL",
+        .replica_sql = "SELECT session_id, version, user_id FROM session_revocations",
+    },
+};
+const size_t backbone_nconsumers = NELEM(backbone_consumers);
+
+const struct backbone_consumer *
+backbone_consumer_find(const char *durable)
+{
+	size_t i;
+
+	for (i = 0; i < backbone_nconsumers; i++)
+		if (strcmp(backbone_consumers[i].durable, durable) == 0)
+			return &backbone_consumers[i];
+	return NULL;
+}
+
+int
+backbone_emits(const char *service)
+{
+	size_t i;
+
+	for (i = 0; i < backbone_nemitters; i++)
+		if (strcmp(backbone_emitters[i].service, service) == 0)
+			return 1;
+	return 0;
+}
+
+int
+backbone_consumes(const char *service)
+{
+	size_t i;
+
+	for (i = 0; i < backbone_nconsumers; i++)
+		if (strcmp(backbone_consumers[i].service, service) == 0)
+			return 1;
+	return 0;
+}
+
+/* add_name: append name to names unless it is there already. */
+static void
+add_name(const char **names, size_t max, size_t *n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp(names[i], name) == 0)
+			return;
+	if (*n < max)
+		names[(*n)++] = name;
+}
+
+size_t
+backbone_common_tables(const char *service, const char **names, size_t max)
+{
+	size_t i, n = 0;
+
+	if (backbone_emits(service))
+		add_name(names, max, &n, "outbox");
+	if (backbone_consumes(service)) {
+		add_name(names, max, &n, "processed_events");
+		add_name(names, max, &n, "dead_letters");
+	}
+	for (i = 0; i < backbone_nconsumers; i++)
+		if (backbone_consumers[i].keeps != NULL &&
+		    strcmp(backbone_consumers[i].service, service) == 0)
+			add_name(names, max, &n, backbone_consumers[i].keeps);
+	return n;
+}
+
+int
+backbone_filter_like(const char *filter, char *out, size_t size)
+{
+	size_t len = strlen(filter), i;
+	int rc = TK_EINVAL;
+
+	if (len + 1 > size)
+		goto out;
+	for (i = 0; i < len; i++) {
+		if (filter[i] != '*' && filter[i] != '>') {
+			/* LIKE's own wildcards cannot occur in a subject token
+			 * we emit, but keep them from matching anything else. */
+			if (filter[i] == '%' || filter[i] == '_' || filter[i] == '\\')
+				goto out;
+			out[i] = filter[i];
+			continue;
+		}
+		if (i + 1 != len || (i > 0 && filter[i - 1] != '.'))
+			goto out;
+		out[i] = '%';
+	}
+	out[len] = '\0';
+	rc = TK_OK;
+out:
+	return rc;
+}
+
+struct mq_consumer_conf
+backbone_consumer_conf(const struct backbone_consumer *c)
+{
+	struct mq_consumer_conf cc = {
+	    .stream = MQ_STREAM,
+	    .durable = c->durable,
+	    .filter = c->filter,
+	    .ack_wait_ms = ACK_WAIT_MS,
+	    .max_deliver = -1,
+	    .max_ack_pending = MAX_ACK_PENDING,
+	};
+
+	return cc;
+}
+
+int
+backbone_setup(struct mq *mq, const struct mq_stream_conf *sc)
+{
+	struct mq_consumer_conf cc;
+	size_t i;
+	int rc;
+
+	rc = mq_ensure_stream(mq, sc);
+	for (i = 0; rc == TK_OK && i < backbone_nconsumers; i++) {
+		cc = backbone_consumer_conf(&backbone_consumers[i]);
+		rc = mq_ensure_consumer(mq, &cc);
+	}
+	if (rc == TK_OK)
+		log_info("backbone: stream %s and %zu consumers are set up", sc->name,
+		         backbone_nconsumers);
+	return rc;
+}

@@ -1,0 +1,88 @@
+/*
+ * The backbone registry: one table of which service emits which subjects
+ * and one of which service keeps which data through which durable
+ * consumer. Everything that needs to know the shape of the event backbone
+ * reads these tables: the stream and consumer set-up (backbone_setup, run
+ * by `ticketingctl setup-backbone`), the worker shell (lib/worker.c) that
+ * finds a consumer's filter and service here, the consistency checker
+ * (tools/check.c), and the migration tool, which applies the shared
+ * tables of sql/common/ to the services that need them
+ * (backbone_common_tables).
+ *
+ * Adding a consumer: one line in backbone_consumers (lib/backbone.c), its
+ * handler in the worker's consumer table, and `ticketingctl
+ * setup-backbone` creates it.
+ */
+#ifndef TK_BACKBONE_H
+#define TK_BACKBONE_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mq.h"
+
+/* A service whose outbox the relay publishes: subjects is the filter of
+ * what it emits (every event type of its aggregates). */
+struct backbone_emitter {
+	const char *service;
+	const char *subjects;
+};
+
+/*
+ * A durable consumer: it applies the events on filter to the database of
+ * service. keeps names the shared table of sql/common/ it fills, if any
+ * (NULL when its tables are the service's own). A replica checked by
+ * `ticketingctl check` is described by the queries below: each gives
+ * (key, version, content) rows of the source (in src_service) and of the
+ * copy (in service's replica_table); NULL when it keeps no replica.
+ */
+struct backbone_consumer {
+	const char *durable;
+	const char *service;
+	const char *filter;
+	const char *keeps;
+	const char *replica_table;
+	const char *src_service, *src_sql, *replica_sql;
+};
+
+extern const struct backbone_emitter backbone_emitters[];
+extern const size_t backbone_nemitters;
+extern const struct backbone_consumer backbone_consumers[];
+extern const size_t backbone_nconsumers;
+
+/* backbone_consumer_find: the registry entry of durable, or NULL. */
+const struct backbone_consumer *backbone_consumer_find(const char *durable);
+
+/* backbone_emits / backbone_consumes: 1 when service has an entry in the
+ * emitters / is the service of some consumer, else 0. */
+int backbone_emits(const char *service);
+int backbone_consumes(const char *service);
+
+/*
+ * backbone_common_tables: the names of the shared tables (sql/common/NAME.sql)
+ * service needs, in the order they are applied, into names[0..max); returns
+ * how many. An emitter needs "outbox"; a consumer's service needs
+ * "processed_events" and "dead_letters" and each table its consumers keep.
+ */
+size_t backbone_common_tables(const char *service, const char **names /* OUT */, size_t max);
+
+/*
+ * backbone_filter_like: the SQL LIKE pattern that matches the subjects of
+ * the NATS subject filter filter ("ticketing.user.*" -> "ticketing.user.%";
+ * '*' and '>' are accepted only as the last token) into out (size bytes).
+ * TK_OK, or TK_EINVAL when the filter has a wildcard elsewhere or out is
+ * too small.
+ */
+int backbone_filter_like(const char *filter, char *out, size_t size);
+
+/* backbone_consumer_conf: the JetStream settings of consumer c (stream
+ * MQ_STREAM, explicit ack, unlimited redelivery). */
+struct mq_consumer_conf backbone_consumer_conf(const struct backbone_consumer *c);
+
+/*
+ * backbone_setup: create the stream sc, or update it to sc, and every
+ * consumer of the registry. TK_OK, TK_EIO (NATS unreachable) or TK_ECONFIG
+ * (JetStream refused a setting; logged).
+ */
+int backbone_setup(struct mq *mq, const struct mq_stream_conf *sc);
+
+#endif

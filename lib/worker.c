@@ -1,0 +1,517 @@
+/*
+ * The worker shell (worker.h): options, configuration, signals, the one
+ * backoff policy, the wait for NATS and the stream, and the consumer
+ * threads that turn a handler's verdict into ack, nak or dead letter.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "arena.h"
+#include "backbone.h"
+#include "buf.h"
+#include "config.h"
+#include "db.h"
+#include "err.h"
+#include "event.h"
+#include "log.h"
+#include "mq.h"
+#include "worker.h"
+#include "xalloc.h"
+
+#define BATCH 64
+#define FETCH_WAIT_MS 500
+#define MAX_OPTIONS 16
+
+static volatile sig_atomic_t stopping;
+
+/* The wake-up state of worker_wake / worker_wait. */
+static pthread_mutex_t wake_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wake_cv;
+static int woken;
+
+/* One consumer thread. */
+struct consumer {
+	const struct worker_def *def;
+	const struct worker_consumer *wc;
+	const struct backbone_consumer *reg;
+	struct mq *mq;
+	pthread_t thread;
+	long acked, duplicates, retried, dead;
+};
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+int
+worker_stopping(void)
+{
+	return stopping;
+}
+
+void
+worker_wake(void)
+{
+	pthread_mutex_lock(&wake_mu);
+	woken = 1;
+	pthread_cond_broadcast(&wake_cv);
+	pthread_mutex_unlock(&wake_mu);
+}
+
+void
+worker_wait(long ms, int wakeable)
+{
+	struct timespec until;
+	long step;
+
+	/* At most 100 ms at a time, so a signal is noticed promptly. */
+	while (ms > 0 && !stopping) {
+		step = ms < 100 ? ms : 100;
+		ms -= step;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_nsec += step * 1000000L;
+		until.tv_sec += until.tv_nsec / 1000000000L;
+		until.tv_nsec %= 1000000000L;
+		pthread_mutex_lock(&wake_mu);
+		while (!(wakeable && woken) && !stopping &&
+		       pthread_cond_timedwait(&wake_cv, &wake_mu, &until) != ETIMEDOUT)
+			;
+		if (wakeable && woken) {
+			woken = 0;
+			ms = 0;
+		}
+		pthread_mutex_unlock(&wake_mu);
+	}
+}
+
+long
+worker_backoff_delay(long min_ms, long max_ms, unsigned attempt)
+{
+	long d = min_ms;
+
+	while (attempt-- > 0 && d < max_ms)
+		d *= 2;
+	return d < max_ms ? d : max_ms;
+}
+
+long
+worker_backoff_next(struct worker_backoff *b)
+{
+	long d = worker_backoff_delay(WORKER_BACKOFF_MIN_MS, WORKER_BACKOFF_MAX_MS, b->attempt);
+
+	if (d < WORKER_BACKOFF_MAX_MS)
+		b->attempt++;
+	return d;
+}
+
+void
+worker_backoff_reset(struct worker_backoff *b)
+{
+	b->attempt = 0;
+}
+
+struct worker_verdict
+worker_ack(void)
+{
+	return (struct worker_verdict){.answer = WORKER_ACK};
+}
+
+struct worker_verdict
+worker_retry(int64_t delay_ms)
+{
+	return (struct worker_verdict){.answer = WORKER_RETRY, .delay_ms = delay_ms};
+}
+
+struct worker_verdict
+worker_dead(const char *reason)
+{
+	return (struct worker_verdict){.answer = WORKER_DEAD, .reason = reason};
+}
+
+struct worker_verdict
+worker_verdict_of(int rc, uint64_t delivered)
+{
+	if (rc == TK_OK)
+		return worker_ack();
+	if (db_transient(rc))
+		return worker_retry(
+		    worker_backoff_delay(WORKER_RETRY_MIN_MS, WORKER_RETRY_MAX_MS,
+		                         delivered > 1 ? (unsigned)(delivered - 1) : 0));
+	if (rc == TK_EINVAL)
+		return worker_dead("apply refused the event data");
+	return worker_dead(err_str(rc));
+}
+
+/*
+ * dead_letter: keep message m in dead_letters with reason, then terminate
+ * it. When MariaDB cannot take it, nak with a delay instead (nothing is
+ * dropped unrecorded).
+ */
+static void
+dead_letter(struct consumer *c, struct db *db, struct mq_msg *m, const char *reason)
+{
+	size_t len;
+	const char *data = mq_msg_data(m, &len);
+	uint64_t seq = mq_msg_seq(m), delivered = mq_msg_delivered(m);
+	int rc;
+
+	rc = db_exec(db, WORKER_ST_DEAD_LETTER,
+	             (struct db_val[]){DB_S(c->reg->durable), DB_S(mq_msg_subject(m)),
+	                               DB_I((int64_t)seq), DB_I((int64_t)delivered), DB_S(reason),
+	                               DB_SN(data, len)},
+	             6, NULL, NULL);
+	if (rc != TK_OK) {
+		log_warn("%s %s: seq %llu: cannot keep the dead letter (%s); retrying",
+		         c->def->name, c->reg->durable, (unsigned long long)seq, err_str(rc));
+		mq_nak(m, WORKER_RETRY_MAX_MS);
+		return;
+	}
+	log_error("%s %s: seq %llu on %s: dead letter: %s", c->def->name, c->reg->durable,
+	          (unsigned long long)seq, mq_msg_subject(m), reason);
+	c->dead++;
+	mq_term(m);
+}
+
+/*
+ * in_transaction: the handler inside one transaction with the
+ * processed_events record of the event. *duplicate is set when the record
+ * existed (the event was handled before: the handler did not run).
+ */
+static struct worker_verdict
+in_transaction(struct consumer *c, struct worker_job *job, int *duplicate)
+{
+	struct worker_verdict v;
+	int rc;
+
+	*duplicate = 0;
+	rc = db_begin(job->db);
+	if (rc == TK_OK)
+		rc = db_exec(job->db, WORKER_ST_PROCESSED,
+		             (struct db_val[]){DB_S(job->durable), DB_S(job->ev->event_id),
+		                               DB_S(job->subject), DB_S(job->ev->aggregate_id),
+		                               DB_I(job->ev->version), DB_I((int64_t)job->seq)},
+		             6, NULL, NULL);
+	if (rc == TK_EEXIST) {
+		/* Only this record's key means "processed already". */
+		*duplicate = 1;
+		v = worker_ack();
+		goto out;
+	}
+	if (rc != TK_OK) {
+		v = worker_verdict_of(rc, job->delivered);
+		goto out;
+	}
+	v = c->wc->handler(job);
+	if (v.answer != WORKER_ACK)
+		goto out;
+	rc = db_commit(job->db);
+	if (rc != TK_OK)
+		v = worker_verdict_of(rc, job->delivered);
+	else if (c->wc->flags & WORKER_EMITS)
+		mq_nudge_outbox();
+out:
+	if (rc != TK_OK || v.answer != WORKER_ACK || *duplicate)
+		db_rollback(job->db);
+	return v;
+}
+
+static void
+handle(struct consumer *c, struct db *db, struct arena *a, struct mq_msg *m)
+{
+	struct envelope ev;
+	struct worker_job job;
+	struct worker_verdict v;
+	const char *why = NULL;
+	size_t len;
+	const char *data = mq_msg_data(m, &len);
+	int duplicate = 0;
+
+	arena_reset(a);
+	if (event_decode(data, len, &ev, &why) != TK_OK) {
+		dead_letter(c, db, m, why);
+		return;
+	}
+	job = (struct worker_job){
+	    .durable = c->reg->durable,
+	    .db = db,
+	    .a = a,
+	    .ev = &ev,
+	    .subject = mq_msg_subject(m),
+	    .seq = mq_msg_seq(m),
+	    .delivered = mq_msg_delivered(m),
+	};
+	if (c->wc->flags & WORKER_TX)
+		v = in_transaction(c, &job, &duplicate);
+	else
+		v = c->wc->handler(&job);
+	switch (v.answer) {
+	case WORKER_ACK:
+		if (duplicate)
+			c->duplicates++;
+		else
+			c->acked++;
+		mq_ack(m);
+		break;
+	case WORKER_RETRY:
+		if (job.delivered == 1)
+			log_warn("%s %s: seq %llu: retrying later", c->def->name, c->reg->durable,
+			         (unsigned long long)job.seq);
+		c->retried++;
+		mq_nak(m, v.delay_ms);
+		break;
+	case WORKER_DEAD:
+		dead_letter(c, db, m, v.reason != NULL ? v.reason : "refused by the handler");
+		break;
+	}
+	event_free(&ev);
+}
+
+/* bind_consumer: wait until the durable consumer exists, then bind to it. */
+static struct mq_pull *
+bind_consumer(struct consumer *c)
+{
+	struct worker_backoff b = {0};
+	struct mq_pull *pull = NULL;
+	uint64_t pending, unacked;
+	int rc, said = 0;
+
+	while (!stopping) {
+		rc = mq_consumer_state(c->mq, MQ_STREAM, c->reg->durable, &pending, &unacked);
+		if (rc == TK_OK &&
+		    mq_pull_open(c->mq, MQ_STREAM, c->reg->durable, c->reg->filter, &pull) == TK_OK)
+			break;
+		if (rc == TK_ENOTFOUND && !said) {
+			log_warn("%s %s: waiting for the consumer (ticketingctl setup-backbone)",
+			         c->def->name, c->reg->durable);
+			said = 1;
+		}
+		worker_wait(worker_backoff_next(&b), 0);
+	}
+	return pull;
+}
+
+static void *
+consume(void *arg)
+{
+	struct consumer *c = arg;
+	struct db_conf dc = db_conf_configured();
+	struct db *db = db_new(&dc, c->def->stmts, c->def->nstmts);
+	struct arena *a = arena_new();
+	struct mq_pull *pull = bind_consumer(c);
+	struct worker_backoff b = {0};
+	struct mq_batch batch;
+	int rc, i, down = 0;
+
+	if (pull != NULL)
+		log_info("%s %s: consuming %s", c->def->name, c->reg->durable, c->reg->filter);
+	while (!stopping && pull != NULL) {
+		rc = mq_fetch(pull, BATCH, FETCH_WAIT_MS, &batch);
+		if (rc != TK_OK) {
+			if (!down)
+				log_warn("%s %s: NATS: %s; retrying", c->def->name, c->reg->durable,
+				         err_str(rc));
+			down = 1;
+			worker_wait(worker_backoff_next(&b), 0);
+			continue;
+		}
+		if (down)
+			log_info("%s %s: NATS is back", c->def->name, c->reg->durable);
+		down = 0;
+		worker_backoff_reset(&b);
+		for (i = 0; i < batch.count; i++)
+			handle(c, db, a, batch.msgs[i]);
+		mq_batch_free(&batch);
+	}
+	log_info("%s %s: stopping; %ld handled, %ld redeliveries skipped, %ld retries, "
+	         "%ld dead letters",
+	         c->def->name, c->reg->durable, c->acked, c->duplicates, c->retried, c->dead);
+	mq_pull_close(pull);
+	arena_free(a);
+	db_free(db);
+	return NULL;
+}
+
+/* consume_all: one thread per consumer of def that serves service. */
+static int
+consume_all(const struct worker_def *def, const char *service, struct mq *mq)
+{
+	struct consumer *cs = xcalloc(def->nconsumers, sizeof(*cs));
+	size_t i, n = 0, started = 0;
+	int rc = TK_OK;
+
+	for (i = 0; i < def->nconsumers; i++) {
+		const struct backbone_consumer *reg =
+		    backbone_consumer_find(def->consumers[i].durable);
+
+		if (reg == NULL) {
+			log_error("%s: consumer %s is not in the backbone registry", def->name,
+			          def->consumers[i].durable);
+			rc = TK_ECONFIG;
+			goto out;
+		}
+		if (strcmp(reg->service, service) != 0)
+			continue;
+		cs[n] =
+		    (struct consumer){.def = def, .wc = &def->consumers[i], .reg = reg, .mq = mq};
+		n++;
+	}
+	if (n == 0) {
+		log_error("%s: no consumer of this worker serves the %s service", def->name,
+		          service);
+		rc = TK_ECONFIG;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (pthread_create(&cs[i].thread, NULL, consume, &cs[i]) != 0) {
+			log_error("%s: cannot start a thread", def->name);
+			stopping = 1;
+			rc = TK_EINTERNAL;
+			break;
+		}
+		started++;
+	}
+	for (i = 0; i < started; i++)
+		pthread_join(cs[i].thread, NULL);
+out:
+	free(cs);
+	return rc;
+}
+
+/* wait_for_stream: until NATS answers and the stream exists. */
+static int
+wait_for_stream(const struct worker_def *def, struct mq *mq)
+{
+	struct worker_backoff b = {0};
+	uint64_t msgs;
+	int rc, said = 0;
+
+	while (!stopping && (rc = mq_stream_msgs(mq, MQ_STREAM, &msgs)) != TK_OK) {
+		if (!said)
+			log_warn("%s: waiting for %s", def->name,
+			         rc == TK_ENOTFOUND ? "the stream (ticketingctl setup-backbone)"
+			                            : "NATS");
+		said = 1;
+		worker_wait(worker_backoff_next(&b), 0);
+	}
+	return stopping ? TK_ECONFLICT : TK_OK;
+}
+
+/* run: everything after the configuration is loaded. */
+static int
+run(const struct worker_def *def, const char *service)
+{
+	struct worker_ctx ctx = {.service = service};
+	struct db_conf dc = db_conf_configured();
+	struct buf name = {0};
+	int rc;
+
+	buf_printf(&name, "%s-%s", def->name, service);
+	rc = mq_connect(config_str("nats_url"), name.data, &ctx.mq);
+	if (rc != TK_OK)
+		goto out;
+	if (wait_for_stream(def, ctx.mq) != TK_OK)
+		goto out; /* stopped while waiting: a clean stop */
+	if (def->run != NULL) {
+		ctx.db = db_new(&dc, def->stmts, def->nstmts);
+		rc = def->run(&ctx);
+	} else {
+		rc = consume_all(def, service, ctx.mq);
+	}
+out:
+	db_free(ctx.db);
+	mq_close(ctx.mq);
+	buf_free(&name);
+	return rc;
+}
+
+static void
+usage(const struct worker_def *def)
+{
+	size_t i;
+
+	fprintf(stderr, "usage: ticketing-%s --config FILE [--service NAME]", def->name);
+	for (i = 0; i < def->noptions; i++)
+		fprintf(stderr, " %s", def->options[i].usage);
+	fputc('\n', stderr);
+}
+
+/* parse: the command line into *config_path, *service and def's options. */
+static int
+parse(int argc, char **argv, const struct worker_def *def, const char **config_path,
+      const char **service)
+{
+	struct option longopts[MAX_OPTIONS + 3] = {
+	    {"config", required_argument, NULL, 'c'},
+	    {"service", required_argument, NULL, 's'},
+	};
+	size_t i;
+	int ch, idx, rc = TK_EINVAL;
+
+	if (def->noptions > MAX_OPTIONS)
+		goto out;
+	for (i = 0; i < def->noptions; i++)
+		longopts[i + 2] = (struct option){
+		    def->options[i].name, def->options[i].has_arg ? required_argument : no_argument,
+		    NULL, 'o'};
+	while ((ch = getopt_long(argc, argv, "", longopts, &idx)) != -1) {
+		if (ch == 'c')
+			*config_path = optarg;
+		else if (ch == 's')
+			*service = optarg;
+		else if (ch != 'o' || def->options[idx - 2].set(optarg) != TK_OK)
+			goto out;
+	}
+	if (optind == argc && *config_path != NULL)
+		rc = TK_OK;
+out:
+	return rc;
+}
+
+int
+worker_main(int argc, char **argv, const struct worker_def *def)
+{
+	pthread_condattr_t ca;
+	struct sigaction sa;
+	const char *config_path = NULL, *service = NULL;
+	int status = 2;
+
+	if (parse(argc, argv, def, &config_path, &service) != TK_OK) {
+		usage(def);
+		goto out;
+	}
+	status = 1;
+	if (config_load(config_path) != TK_OK)
+		goto out;
+	if (*config_str("nats_url") == '\0' || *config_str("db_name") == '\0') {
+		log_error("%s: db_name and nats_url must be set", def->name);
+		goto out;
+	}
+	if (service == NULL) {
+		service = config_str("db_name");
+		if (strncmp(service, "ticketing_", 10) == 0)
+			service += 10;
+	}
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&wake_cv, &ca);
+	pthread_condattr_destroy(&ca);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (run(def, service) == TK_OK)
+		status = 0;
+out:
+	return status;
+}

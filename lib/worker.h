@@ -1,0 +1,173 @@
+/*
+ * The worker shell: what every background program of the backbone shares,
+ * so a worker is its business code plus a struct worker_def. The
+ * counterpart of app_main for daemons.
+ *
+ * worker_main parses the options (--config FILE, --service NAME and the
+ * worker's own), loads the configuration, handles SIGTERM/SIGINT,
+ * connects to NATS and waits until the stream exists, then either
+ *   - runs def->run (a worker whose body is a loop, like the relay), or
+ *   - runs one thread per consumer of def->consumers that belongs to the
+ *     service (backbone registry, lib/backbone.h): each waits for its
+ *     durable consumer to exist, pulls batches and hands each decoded
+ *     envelope to its handler, which answers ACK, RETRY (with a delay) or
+ *     DEAD (with a reason).
+ * Streams and consumers are never created here: `ticketingctl
+ * setup-backbone` does that from the registry, so a worker needs no
+ * stream-administration rights.
+ *
+ * With WORKER_TX the shell runs the handler inside one MariaDB transaction
+ * together with the processed_events record of the event, so a
+ * redelivered event is acked without running the handler again, and
+ * whatever the handler writes, its outbox rows included (outbox_append on
+ * job->db), commits exactly once with it.
+ *
+ * Failures: RETRY naks with a delay that grows with the delivery count up
+ * to WORKER_RETRY_MAX_MS, forever (consumers have no delivery limit); DEAD
+ * keeps the message in dead_letters with its reason and terminates it;
+ * when dead_letters cannot be written the message is retried instead, so
+ * no event is dropped unrecorded.
+ */
+#ifndef TK_WORKER_H
+#define TK_WORKER_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+struct db;
+struct envelope;
+struct mq;
+
+/* Delays of the one backoff policy: waits for NATS, MariaDB and retried
+ * events double from the minimum to the cap. */
+#define WORKER_BACKOFF_MIN_MS 100
+#define WORKER_BACKOFF_MAX_MS 2000
+#define WORKER_RETRY_MIN_MS 250
+#define WORKER_RETRY_MAX_MS 5000
+
+/* The shell's statements occupy the first indices of a consuming worker's
+ * statement table: put WORKER_STMTS first and number the worker's own
+ * statements from WORKER_ST__FIRST. */
+enum { WORKER_ST_PROCESSED, WORKER_ST_DEAD_LETTER, WORKER_ST__FIRST };
+
+#define WORKER_STMTS                                                                               \
+	[WORKER_ST_PROCESSED] = "INSERT INTO processed_events (consumer, event_id, subject, "      \
+	                        "aggregate_id, aggregate_version, stream_seq) "                    \
+	                        "VALUES (?, ?, ?, ?, ?, ?)",                                       \
+	[WORKER_ST_DEAD_LETTER] = "INSERT INTO dead_letters (consumer, subject, stream_seq, "      \
+	                          "deliveries, reason, payload) VALUES (?, ?, ?, ?, ?, ?) "        \
+	                          "ON DUPLICATE KEY UPDATE deliveries = VALUES(deliveries)"
+
+enum worker_answer {
+	WORKER_ACK,   /* done (or nothing to do): never delivered again */
+	WORKER_RETRY, /* deliver again after delay_ms */
+	WORKER_DEAD,  /* cannot ever be handled: dead_letters, with reason */
+};
+
+struct worker_verdict {
+	enum worker_answer answer;
+	int64_t delay_ms;   /* RETRY */
+	const char *reason; /* DEAD: static or living as long as the job */
+};
+
+/* One message handed to a handler. */
+struct worker_job {
+	const char *durable;
+	struct db *db;   /* the thread's connection; in the transaction with WORKER_TX */
+	struct arena *a; /* scratch memory, reset before each message */
+	const struct envelope *ev;
+	const char *subject;
+	uint64_t seq;       /* stream sequence */
+	uint64_t delivered; /* 1 on the first delivery */
+};
+
+typedef struct worker_verdict (*worker_handler_fn)(struct worker_job *job);
+
+/* Consumer flags. */
+#define WORKER_TX 0x1    /* one transaction with the processed_events record */
+#define WORKER_EMITS 0x2 /* the handler appends to the outbox: nudge the relay after commit */
+
+/* A consumer of the worker: durable names its registry entry (filter and
+ * service come from there). */
+struct worker_consumer {
+	const char *durable;
+	worker_handler_fn handler;
+	unsigned flags;
+};
+
+/* A worker's own command-line option: set(arg) returns TK_OK, or TK_EINVAL
+ * for a bad argument (usage error). arg is NULL when !has_arg. */
+struct worker_option {
+	const char *name;
+	int has_arg;
+	const char *usage; /* e.g. "[--kill-after-publish N]" */
+	int (*set)(const char *arg);
+};
+
+/* What a run function gets. */
+struct worker_ctx {
+	const char *service; /* whose configuration: "auth" */
+	struct mq *mq;       /* connected; the stream exists */
+	struct db *db;       /* def->stmts prepared on it; connects lazily */
+};
+
+struct worker_def {
+	const char *name; /* "relay": the program is ticketing-NAME */
+	const char *const *stmts;
+	size_t nstmts;
+	const struct worker_consumer *consumers;
+	size_t nconsumers;
+	/* Instead of consumers: the body of a loop worker. Returns TK_OK when
+	 * it stopped because worker_stopping(), else an error. */
+	int (*run)(struct worker_ctx *ctx);
+	const struct worker_option *options;
+	size_t noptions;
+};
+
+/*
+ * worker_main: run the worker def with the command line argc/argv (see
+ * the top of this file). Returns the exit status: 0 after a clean stop on
+ * a signal, 1 on a failure (logged), 2 on a usage error.
+ */
+int worker_main(int argc, char **argv, const struct worker_def *def);
+
+/* worker_stopping: 1 once SIGTERM or SIGINT arrived. */
+int worker_stopping(void);
+
+/* worker_wait: sleep up to ms, ending early when stopping and, when
+ * wakeable, on a worker_wake since the last wakeable wait (which it
+ * consumes). */
+void worker_wait(long ms, int wakeable);
+
+/* worker_wake: end the current or next wakeable worker_wait. Callable from
+ * any thread (e.g. a NATS callback). */
+void worker_wake(void);
+
+/* The backoff policy: min_ms doubled attempt times, at most max_ms. */
+long worker_backoff_delay(long min_ms, long max_ms, unsigned attempt);
+
+/* A backoff in progress: next gives the delay to wait now and moves on;
+ * reset after a success. */
+struct worker_backoff {
+	unsigned attempt;
+};
+long worker_backoff_next(struct worker_backoff *b);
+void worker_backoff_reset(struct worker_backoff *b);
+
+/* Verdict constructors. */
+struct worker_verdict worker_ack(void);
+struct worker_verdict worker_retry(int64_t delay_ms);
+struct worker_verdict worker_dead(const char *reason);
+
+/*
+ * worker_verdict_of: the verdict for a handler's err.h code rc at the
+ * delivered-th delivery: TK_OK acks; a transient failure (db_transient:
+ * MariaDB down, read-only, full, deadlocked) retries after the backoff of
+ * that delivery (WORKER_RETRY_MIN_MS .. WORKER_RETRY_MAX_MS); TK_EINVAL is
+ * DEAD "apply refused the event data"; anything else (TK_EEXIST included:
+ * an apply's own unique key is not "processed already") is DEAD with
+ * err_str(rc).
+ */
+struct worker_verdict worker_verdict_of(int rc, uint64_t delivered);
+
+#endif

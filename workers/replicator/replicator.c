@@ -1,0 +1,17 @@
+/*
+ * The replicator's entry point: the shell runs the replication of the
+ * service whose configuration it is given.
+ *
+ * Usage: ticketing-replicator --config FILE [--service NAME]
+ * FILE is the consuming service's configuration (db_*, nats_url). A
+ * replay (the whole stream applied again into empty replicas) is
+ * `ticketingctl replay SERVICE` with the replicator stopped, then a start.
+ */
+#include "replicator.h"
+#include "worker.h"
+
+int
+main(int argc, char **argv)
+{
+	return worker_main(argc, argv, &repl_events);
+}
