@@ -1,8 +1,9 @@
 # lib/: the event backbone shared by services and workers: event envelopes
 # (event.c), JetStream access (mq.c), the registry of emitters and
 # consumers (backbone.c), the worker shell (worker.c), session revocation
-# checks against a replica (revoke.c); the auth outbox migration; the
-# envelope and worker shell unit tests.
+# checks against a replica (revoke.c); the shared tables of sql/common/
+# (which service gets which: backbone_common_tables); the envelope and
+# worker shell unit tests.
 lib_libticketing_a_SOURCES += \
 	lib/event.c lib/event.h \
 	lib/mq.c lib/mq.h \
@@ -10,7 +11,11 @@ lib_libticketing_a_SOURCES += \
 	lib/worker.c lib/worker.h \
 	lib/revoke.c lib/revoke.h
 
-nobase_dist_pkgdata_DATA += sql/auth/003_outbox.sql
+nobase_dist_pkgdata_DATA += \
+	sql/common/outbox/001_outbox.sql \
+	sql/common/processed_events/001_processed_events.sql \
+	sql/common/dead_letters/001_dead_letters.sql \
+	sql/common/session_revocations/001_session_revocations.sql
 
 check_PROGRAMS += tests/unit/test_event
 TESTS += tests/unit/test_event

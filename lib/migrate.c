@@ -44,16 +44,19 @@ static const char lock_sql[] =
 
 static const char table_sql[] =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("
-    " version INT NOT NULL PRIMARY KEY COMMENT 'NNN of the file NNN_name.sql',"
+    " module VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL"
+    "  COMMENT 'folder of the migration: the service, or a shared table of sql/common',"
+    " version INT NOT NULL COMMENT 'NNN of the file NNN_name.sql',"
     " name VARCHAR(200) NOT NULL COMMENT 'file name of the migration',"
-    " applied_at DATETIME(6) NOT NULL COMMENT 'when the file was applied (UTC)'"
+    " applied_at DATETIME(6) NOT NULL COMMENT 'when the file was applied (UTC)',"
+    " PRIMARY KEY (module, version)"
     ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"
     " COMMENT='schema migrations applied to this database'";
 
-static const char recorded_sql[] = "SELECT version FROM schema_migrations";
+static const char recorded_sql[] = "SELECT module, version FROM schema_migrations";
 
-static const char record_sql[] =
-    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, UTC_TIMESTAMP(6))";
+static const char record_sql[] = "INSERT INTO schema_migrations (module, version, name, applied_at) "
+				 "VALUES (?, ?, ?, UTC_TIMESTAMP(6))";
 
 struct mig {
 	long version;
@@ -259,8 +262,9 @@ recorded(const long *done, size_t ndone, long v)
 	return 0;
 }
 
+/* read_recorded: the versions recorded for module. */
 static int
-read_recorded(MYSQL *my, long **out, size_t *nout)
+read_recorded(MYSQL *my, const char *module, long **out, size_t *nout)
 {
 	MYSQL_RES *res = NULL;
 	MYSQL_ROW row;
@@ -275,7 +279,8 @@ read_recorded(MYSQL *my, long **out, size_t *nout)
 	}
 	done = xcalloc((size_t)mysql_num_rows(res) + 1, sizeof(*done));
 	while ((row = mysql_fetch_row(res)) != NULL)
-		done[n++] = row[0] ? strtol(row[0], NULL, 10) : -1;
+		if (row[0] != NULL && strcmp(row[0], module) == 0)
+			done[n++] = row[1] ? strtol(row[1], NULL, 10) : -1;
 out:
 	if (res != NULL)
 		mysql_free_result(res);
@@ -284,12 +289,12 @@ out:
 	return rc;
 }
 
-/* Insert the row recording m, with a prepared statement. */
+/* Insert the row recording m of module, with a prepared statement. */
 static int
-record(MYSQL *my, const struct mig *m)
+record(MYSQL *my, char *module, const struct mig *m)
 {
 	MYSQL_STMT *st = NULL;
-	MYSQL_BIND b[2];
+	MYSQL_BIND b[3];
 	long long v = m->version;
 	int rc = TK_OK;
 
@@ -299,11 +304,14 @@ record(MYSQL *my, const struct mig *m)
 		goto out;
 	}
 	memset(b, 0, sizeof(b));
-	b[0].buffer_type = MYSQL_TYPE_LONGLONG;
-	b[0].buffer = &v;
-	b[1].buffer_type = MYSQL_TYPE_STRING;
-	b[1].buffer = m->name;
-	b[1].buffer_length = (unsigned long)strlen(m->name);
+	b[0].buffer_type = MYSQL_TYPE_STRING;
+	b[0].buffer = module;
+	b[0].buffer_length = (unsigned long)strlen(module);
+	b[1].buffer_type = MYSQL_TYPE_LONGLONG;
+	b[1].buffer = &v;
+	b[2].buffer_type = MYSQL_TYPE_STRING;
+	b[2].buffer = m->name;
+	b[2].buffer_length = (unsigned long)strlen(m->name);
 	if (mysql_stmt_prepare(st, record_sql, sizeof(record_sql) - 1) != 0 ||
 	    mysql_stmt_bind_param(st, b) != 0 || mysql_stmt_execute(st) != 0) {
 		log_error("migrate: recording %s: %u %s", m->name, mysql_stmt_errno(st),
@@ -349,6 +357,19 @@ connect_db(const struct db_conf *conf, int *rc)
 	return my;
 }
 
+/* module_of: the last component of dir ("sql/common/outbox" -> "outbox"). */
+static const char *
+module_of(const char *dir)
+{
+	const char *end = dir + strlen(dir), *start;
+
+	while (end > dir && end[-1] == '/')
+		end--;
+	for (start = end; start > dir && start[-1] != '/'; start--)
+		;
+	return start;
+}
+
 int
 migrate_run(const struct db_conf *conf, const char *dir, int *applied)
 {
@@ -356,11 +377,19 @@ migrate_run(const struct db_conf *conf, const char *dir, int *applied)
 	struct mig *m = NULL;
 	long *done = NULL;
 	size_t n = 0, ndone = 0, i;
-	struct buf text = {0}, path = {0};
+	struct buf text = {0}, path = {0}, module = {0};
 	int rc, count = 0;
 
 	if (conf->database == NULL || *conf->database == '\0') {
 		log_error("migrate: no database named");
+		rc = TK_EINVAL;
+		goto out;
+	}
+	buf_puts(&module, module_of(dir));
+	while (module.len > 0 && module.data[module.len - 1] == '/')
+		module.data[--module.len] = '\0';
+	if (module.len == 0 || module.len > 64) {
+		log_error("migrate: %s: no usable folder name", dir);
 		rc = TK_EINVAL;
 		goto out;
 	}
@@ -384,7 +413,7 @@ migrate_run(const struct db_conf *conf, const char *dir, int *applied)
 	}
 	rc = run_text(my, table_sql, sizeof(table_sql) - 1, "creating schema_migrations", NULL);
 	if (rc == TK_OK)
-		rc = read_recorded(my, &done, &ndone);
+		rc = read_recorded(my, module.data, &done, &ndone);
 	if (rc != TK_OK)
 		goto out;
 	for (i = 0; i < n; i++) {
@@ -404,7 +433,7 @@ migrate_run(const struct db_conf *conf, const char *dir, int *applied)
 		rc = run_text(my, text.data, text.len, path.data, NULL);
 		if (rc != TK_OK)
 			goto out;
-		rc = record(my, &m[i]);
+		rc = record(my, module.data, &m[i]);
 		if (rc != TK_OK)
 			goto out;
 		log_info("migrate: %s: applied %s", conf->database, m[i].name);
@@ -417,6 +446,7 @@ out:
 	free(done);
 	buf_free(&text);
 	buf_free(&path);
+	buf_free(&module);
 	if (applied != NULL)
 		*applied = count;
 	return rc;

@@ -1,7 +1,9 @@
 /*
- * Schema migrations: numbered, forward-only SQL files NNN_name.sql in one
- * folder per service database, applied in numeric order and recorded in
- * that database's schema_migrations table.
+ * Schema migrations: numbered, forward-only SQL files NNN_name.sql in
+ * folders (sql/SERVICE for a service's own tables, sql/common/TABLE for a
+ * table every service of some kind shares, see backbone_common_tables),
+ * applied in numeric order and recorded in the database's
+ * schema_migrations table under the folder's name.
  */
 #ifndef TK_MIGRATE_H
 #define TK_MIGRATE_H
@@ -10,8 +12,8 @@ struct db_conf;
 
 /*
  * migrate_run: apply every file of dir not yet recorded in the database of
- * conf (conf->database must be set), each as one multi-statement text, and
- * record it once it succeeded. A named lock keeps two migrators of the same
+ * conf (conf->database must be set) for dir's last path component, each as
+ * one multi-statement text, and record it once it succeeded. A named lock keeps two migrators of the same
  * database apart. Stops at the first failure, logging the file name and
  * MariaDB's message; files before it stay applied and recorded (DDL
  * commits implicitly, so a failed file may have been applied in part).

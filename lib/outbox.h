@@ -7,7 +7,8 @@
  *
  * Each emitting service puts OUTBOX_INSERT_SQL in its statement table and
  * passes that statement's index to outbox_append. The outbox table itself
- * comes from the service's migrations (sql/<service>/NNN_outbox.sql).
+ * is the shared sql/common/outbox, which `ticketingctl migrate` applies to
+ * every service the backbone registry lists as an emitter (lib/backbone.h).
  */
 #ifndef TK_OUTBOX_H
 #define TK_OUTBOX_H

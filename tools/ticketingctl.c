@@ -2,7 +2,8 @@
  * ticketingctl: the administration tool of an installation. Subcommands,
  * one function each, listed in one table:
  *
- *   migrate SERVICE      apply sql_dir/SERVICE to the configured database
+ *   migrate SERVICE      apply sql_dir/common/TABLE (as the backbone registry
+ *                        says) and sql_dir/SERVICE to the configured database
  *   keygen DIR           write the session signing key pair and CSRF key
  *   create-user ...      add an account (password on standard input)
  *   check --config-dir D the consistency checker over every service (check.c)
@@ -26,6 +27,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "backbone.h"
 #include "buf.h"
 #include "check.h"
 #include "config.h"
@@ -75,8 +77,10 @@ usage(FILE *f, int full)
 	if (!full)
 		return;
 	fputs("\n"
-	      "migrate      apply the numbered migrations in SQL_DIR/SERVICE that the\n"
-	      "             configured database (db_*) has not seen yet\n"
+	      "migrate      apply the numbered migrations in SQL_DIR/common/TABLE (the\n"
+	      "             shared tables the backbone registry gives SERVICE) and\n"
+	      "             SQL_DIR/SERVICE that the configured database (db_*) has\n"
+	      "             not seen yet\n"
 	      "keygen       write DIR/session.key (Ed25519 secret key, 0600),\n"
 	      "             DIR/session.pub (0644) and DIR/csrf.key (0600) as hex;\n"
 	      "             existing files are kept unless --force\n"
@@ -103,8 +107,9 @@ cmd_migrate(int argc, char **argv)
 	static const struct option longopts[] = {{NULL, 0, NULL, 0}};
 	struct buf dir = {0};
 	struct db_conf dc;
-	const char *service, *p;
-	int applied = 0, rc, status = EXIT_FAIL;
+	const char *service, *p, *common[8];
+	size_t ncommon, i;
+	int applied = 0, total = 0, rc, status = EXIT_FAIL;
 
 	if (getopt_long(argc, argv, "", longopts, NULL) != -1 || optind != argc - 1) {
 		usage(stderr, 0);
@@ -125,14 +130,24 @@ cmd_migrate(int argc, char **argv)
 		fprintf(stderr, "ticketingctl: db_name is not set\n");
 		goto out;
 	}
-	buf_printf(&dir, "%s/%s", config_str("sql_dir"), service);
-	rc = migrate_run(&dc, dir.data, &applied);
-	if (rc != TK_OK) {
-		fprintf(stderr, "ticketingctl: migrate %s: %s (%d applied before)\n", service,
-			err_str(rc), applied);
-		goto out;
+	/* The shared tables the backbone registry gives the service, then
+	 * its own. */
+	ncommon = backbone_common_tables(service, common, sizeof(common) / sizeof(common[0]));
+	for (i = 0; i <= ncommon; i++) {
+		buf_reset(&dir);
+		if (i < ncommon)
+			buf_printf(&dir, "%s/common/%s", config_str("sql_dir"), common[i]);
+		else
+			buf_printf(&dir, "%s/%s", config_str("sql_dir"), service);
+		rc = migrate_run(&dc, dir.data, &applied);
+		if (rc != TK_OK) {
+			fprintf(stderr, "ticketingctl: migrate %s: %s (%d applied before)\n",
+				dir.data, err_str(rc), total + applied);
+			goto out;
+		}
+		total += applied;
 	}
-	printf("%s: %d migration%s applied to %s\n", service, applied, applied == 1 ? "" : "s",
+	printf("%s: %d migration%s applied to %s\n", service, total, total == 1 ? "" : "s",
 	       dc.database);
 	status = EXIT_OK;
 out:

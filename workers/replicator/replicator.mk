@@ -1,6 +1,5 @@
 # workers/replicator: replicas of other services' data, one source file per
-# consuming service database, and the replication tables of the events
-# service's database.
+# consuming service database, and the events service's own replica table.
 sbin_PROGRAMS += workers/replicator/ticketing-replicator
 workers_replicator_ticketing_replicator_SOURCES = \
 	workers/replicator/replicator.h \
@@ -8,8 +7,4 @@ workers_replicator_ticketing_replicator_SOURCES = \
 	workers/replicator/events.c
 workers_replicator_ticketing_replicator_LDADD = $(TK_LIBS)
 
-nobase_dist_pkgdata_DATA += \
-	sql/events/021_processed_events.sql \
-	sql/events/022_dead_letters.sql \
-	sql/events/023_users_replica.sql \
-	sql/events/024_session_revocations.sql
+nobase_dist_pkgdata_DATA += sql/events/023_users_replica.sql

@@ -1,6 +1,7 @@
--- Events a replication worker could not apply (undecodable, or refused by
--- its apply function): kept here, logged, and terminated in JetStream so
--- they no longer block the consumer. An operator inspects and replays them.
+-- Events a worker's consumer could not handle (undecodable, or refused by
+-- its handler): kept here, logged, and terminated in JetStream so they no
+-- longer block the consumer. An operator inspects and replays them. Shared
+-- by every service some consumer serves.
 CREATE TABLE dead_letters (
 	id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT
 		COMMENT 'arrival order',
@@ -21,4 +22,4 @@ CREATE TABLE dead_letters (
 	PRIMARY KEY (id),
 	UNIQUE KEY dead_letters_delivery (consumer, stream_seq)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
-	COMMENT='replication: poison messages, kept for inspection';
+	COMMENT='consumers: poison messages, kept for inspection';

@@ -1,6 +1,7 @@
--- Events the replication workers applied to this database: one row per
--- (consumer, event), written in the transaction that applied the event, so
--- a redelivered event finds its row and is acknowledged without effect.
+-- Events the workers' consumers handled in this database (shared by every
+-- service some consumer serves): one row per (consumer, event), written in
+-- the transaction that handled the event (lib/worker.h, WORKER_TX), so a
+-- redelivered event finds its row and is acknowledged without effect.
 CREATE TABLE processed_events (
 	consumer VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL
 		COMMENT 'durable JetStream consumer that applied it',
@@ -19,4 +20,4 @@ CREATE TABLE processed_events (
 	PRIMARY KEY (consumer, event_id),
 	KEY processed_events_event (event_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
-	COMMENT='replication: events applied here, for idempotent redelivery';
+	COMMENT='consumers: events handled here, for idempotent redelivery';

@@ -1,6 +1,8 @@
--- Transactional outbox: events written in the same transaction as the
--- change they describe; workers/relay publishes them to JetStream in id
--- order and marks them sent after the PubAck, and prunes sent rows later.
+-- Transactional outbox, shared by every service that emits events (the
+-- backbone registry, lib/backbone.c): events written in the same
+-- transaction as the change they describe; workers/relay publishes them to
+-- JetStream in id order and marks them sent after the PubAck, and prunes
+-- sent rows later.
 CREATE TABLE outbox (
 	id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT
 		COMMENT 'publication order',
