@@ -156,9 +156,23 @@ int
 backbone_setup(struct mq *mq, const struct mq_stream_conf *sc)
 {
 	struct mq_consumer_conf cc;
+	struct mq_stream_state st;
 	size_t i;
 	int rc;
 
+	/* JetStream drops the oldest messages, read or not, to fit a lowered
+	 * limit (discard-new notwithstanding): refuse to go below what the
+	 * stream holds. */
+	rc = mq_stream_state(mq, sc->name, &st);
+	if (rc == TK_OK && sc->max_bytes > 0 && st.bytes > (uint64_t)sc->max_bytes) {
+		log_error("backbone: stream %s holds %llu bytes, more than the limit %lld asked "
+			  "for: prune it first (docs/BACKBONE.md)",
+			  sc->name, (unsigned long long)st.bytes, (long long)sc->max_bytes);
+		rc = TK_ECONFIG;
+		goto out;
+	}
+	if (rc != TK_OK && rc != TK_ENOTFOUND)
+		goto out;
 	rc = mq_ensure_stream(mq, sc);
 	for (i = 0; rc == TK_OK && i < backbone_nconsumers; i++) {
 		cc = backbone_consumer_conf(&backbone_consumers[i]);
@@ -167,5 +181,6 @@ backbone_setup(struct mq *mq, const struct mq_stream_conf *sc)
 	if (rc == TK_OK)
 		log_info("backbone: stream %s and %zu consumers are set up", sc->name,
 		         backbone_nconsumers);
+out:
 	return rc;
 }

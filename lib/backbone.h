@@ -81,7 +81,8 @@ struct mq_consumer_conf backbone_consumer_conf(const struct backbone_consumer *c
 /*
  * backbone_setup: create the stream sc, or update it to sc, and every
  * consumer of the registry. TK_OK, TK_EIO (NATS unreachable) or TK_ECONFIG
- * (JetStream refused a setting; logged).
+ * (JetStream refused a setting, or sc's byte limit is below what the
+ * stream holds, which JetStream would meet by dropping messages; logged).
  */
 int backbone_setup(struct mq *mq, const struct mq_stream_conf *sc);
 

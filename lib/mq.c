@@ -33,13 +33,18 @@ struct mq_pull {
 const struct mq_stream_conf mq_stream_default = {
     .name = MQ_STREAM,
     .subjects = MQ_STREAM_SUBJECTS,
-    .max_age_s = 30 * 24 * 3600,
+    .max_age_s = 0,
     /* JetStream reserves MaxBytes out of the server's max_file_store, and
      * counts it twice while checking an add or update: keep it well under
      * half of that store (the local stack has 2 GB). */
     .max_bytes = INT64_C(512) << 20,
     .duplicates_s = 2 * 3600,
+    .discard_new = 1,
 };
+
+/* The JetStream error of a publish the stream refused to store (with
+ * discard-new: "maximum bytes exceeded"); cnats has no name for it. */
+#define JS_STORE_FAILED 10077
 
 /* err_of: the err.h code of a natsStatus. */
 static int
@@ -183,7 +188,7 @@ mq_ensure_stream(struct mq *mq, const struct mq_stream_conf *conf)
 	cfg.SubjectsLen = 1;
 	cfg.Storage = js_FileStorage;
 	cfg.Retention = js_LimitsPolicy;
-	cfg.Discard = js_DiscardOld;
+	cfg.Discard = conf->discard_new ? js_DiscardNew : js_DiscardOld;
 	cfg.MaxAge = conf->max_age_s * NS_PER_S;
 	cfg.MaxBytes = conf->max_bytes;
 	cfg.Duplicates = conf->duplicates_s * NS_PER_S;
@@ -261,6 +266,8 @@ mq_publish(struct mq *mq, const char *subject, const char *msg_id, const void *d
 		s = js_PublishMsg(&pa, mq->js, msg, &po, &jerr);
 	}
 	rc = err_of(s);
+	if (rc != TK_OK && jerr == JS_STORE_FAILED)
+		rc = TK_ELIMIT;
 	if (rc == TK_OK && duplicate != NULL)
 		*duplicate = pa->Duplicate;
 	jsPubAck_Destroy(pa);
@@ -473,37 +480,57 @@ mq_delete_consumer(struct mq *mq, const char *stream, const char *durable)
 }
 
 int
-mq_stream_msgs(struct mq *mq, const char *stream, uint64_t *msgs)
+mq_stream_state(struct mq *mq, const char *stream, struct mq_stream_state *out)
 {
 	jsStreamInfo *si = NULL;
 	jsErrCode jerr = 0;
 	int rc;
 
-	*msgs = 0;
+	memset(out, 0, sizeof(*out));
 	rc = info_err(js_GetStreamInfo(&si, mq->js, stream, NULL, &jerr), jerr);
-	if (rc == TK_OK)
-		*msgs = si->State.Msgs;
+	if (rc == TK_OK) {
+		out->msgs = si->State.Msgs;
+		out->bytes = si->State.Bytes;
+		out->first_seq = si->State.FirstSeq;
+		out->last_seq = si->State.LastSeq;
+		out->max_bytes = si->Config->MaxBytes;
+		out->max_age_s = si->Config->MaxAge / NS_PER_S;
+		out->discard_new = si->Config->Discard == js_DiscardNew;
+	}
 	jsStreamInfo_Destroy(si);
 	return rc;
 }
 
 int
-mq_consumer_state(struct mq *mq, const char *stream, const char *durable, uint64_t *pending,
-		  uint64_t *ack_pending)
+mq_consumer_state(struct mq *mq, const char *stream, const char *durable,
+		  struct mq_consumer_state *out)
 {
 	jsConsumerInfo *ci = NULL;
 	jsErrCode jerr = 0;
 	int rc;
 
-	*pending = 0;
-	*ack_pending = 0;
+	memset(out, 0, sizeof(*out));
 	rc = info_err(js_GetConsumerInfo(&ci, mq->js, stream, durable, NULL, &jerr), jerr);
 	if (rc == TK_OK) {
-		*pending = ci->NumPending;
-		*ack_pending = (uint64_t)ci->NumAckPending;
+		out->pending = ci->NumPending;
+		out->ack_pending = (uint64_t)ci->NumAckPending;
+		out->ack_floor = ci->AckFloor.Stream;
+		out->max_deliver = ci->Config->MaxDeliver;
 	}
 	jsConsumerInfo_Destroy(ci);
 	return rc;
+}
+
+int
+mq_purge_before(struct mq *mq, const char *stream, uint64_t seq)
+{
+	jsOptions o;
+	jsErrCode jerr = 0;
+
+	jsOptions_Init(&o);
+	o.Wait = API_WAIT_MS;
+	o.Stream.Purge.Sequence = seq; /* up to, not including, seq */
+	return info_err(js_PurgeStream(mq->js, stream, &o, &jerr), jerr);
 }
 
 /* The process-wide connection of mq_nudge_outbox. */

@@ -34,6 +34,7 @@ struct mq_stream_conf {
 	int64_t max_age_s;    /* limits retention: 0 = keep forever */
 	int64_t max_bytes;    /* -1 = no limit */
 	int64_t duplicates_s; /* de-duplication window for Nats-Msg-Id */
+	int discard_new;      /* at a limit refuse new messages (else drop the oldest) */
 };
 
 struct mq_consumer_conf {
@@ -45,8 +46,10 @@ struct mq_consumer_conf {
 	int64_t max_ack_pending;
 };
 
-/* mq_stream_default: the TICKETING stream's settings (file storage,
- * 30 days, 512 MiB, 2 h duplicate window). */
+/* mq_stream_default: the TICKETING stream's settings (file storage, no
+ * age limit, 512 MiB with discard-new: a full stream refuses publishes
+ * rather than dropping a message a consumer may not have read; 2 h
+ * duplicate window). */
 extern const struct mq_stream_conf mq_stream_default;
 
 /*
@@ -75,8 +78,9 @@ int mq_ensure_consumer(struct mq *mq, const struct mq_consumer_conf *conf);
  * mq_publish: publish len bytes of data on subject into JetStream with
  * Nats-Msg-Id msg_id and wait up to timeout_ms for the PubAck. TK_OK once
  * the stream has it (a duplicate of an earlier msg_id counts as stored;
- * *duplicate, when not NULL, says so); TK_EIO otherwise (retry with the
- * same msg_id).
+ * *duplicate, when not NULL, says so); TK_ELIMIT when the stream refused
+ * it because it is full (discard-new); TK_EIO otherwise. Retry either with
+ * the same msg_id.
  */
 int mq_publish(struct mq *mq, const char *subject, const char *msg_id, const void *data,
 	       size_t len, int64_t timeout_ms, int *duplicate /* OUT, may be NULL */);
@@ -128,15 +132,35 @@ int mq_term(struct mq_msg *m);
  * lost). TK_OK, TK_ENOTFOUND (there was none) or TK_EIO. */
 int mq_delete_consumer(struct mq *mq, const char *stream, const char *durable);
 
-/* mq_stream_msgs: how many messages stream holds now. TK_OK, TK_ENOTFOUND
- * (no such stream) or TK_EIO. */
-int mq_stream_msgs(struct mq *mq, const char *stream, uint64_t *msgs /* OUT */);
+/* What a stream holds now. */
+struct mq_stream_state {
+	uint64_t msgs, bytes;
+	uint64_t first_seq, last_seq; /* last_seq counts every message ever stored */
+	int64_t max_bytes;	      /* its limit; -1 none */
+	int64_t max_age_s;	      /* 0 none */
+	int discard_new;
+};
 
-/* mq_consumer_state: of durable consumer on stream, the messages not yet
- * delivered (*pending) and delivered but not acknowledged (*ack_pending).
- * TK_OK, TK_ENOTFOUND (no such consumer) or TK_EIO. */
+/* mq_stream_state: the state of stream. TK_OK, TK_ENOTFOUND (no such
+ * stream) or TK_EIO. */
+int mq_stream_state(struct mq *mq, const char *stream, struct mq_stream_state *out /* OUT */);
+
+/* What a durable consumer has done. */
+struct mq_consumer_state {
+	uint64_t pending;     /* not yet delivered */
+	uint64_t ack_pending; /* delivered, not acknowledged */
+	uint64_t ack_floor;   /* stream sequence up to which everything is acknowledged */
+	int64_t max_deliver;  /* its delivery limit; -1 none */
+};
+
+/* mq_consumer_state: the state of durable consumer on stream. TK_OK,
+ * TK_ENOTFOUND (no such consumer) or TK_EIO. */
 int mq_consumer_state(struct mq *mq, const char *stream, const char *durable,
-		      uint64_t *pending /* OUT */, uint64_t *ack_pending /* OUT */);
+		      struct mq_consumer_state *out /* OUT */);
+
+/* mq_purge_before: remove every message of stream whose sequence is below
+ * seq. TK_OK, TK_ENOTFOUND or TK_EIO. */
+int mq_purge_before(struct mq *mq, const char *stream, uint64_t seq);
 
 /*
  * mq_nudge_outbox: after committing outbox rows, wake the relay of this

@@ -281,11 +281,11 @@ bind_consumer(struct consumer *c)
 {
 	struct worker_backoff b = {0};
 	struct mq_pull *pull = NULL;
-	uint64_t pending, unacked;
+	struct mq_consumer_state cs;
 	int rc, said = 0;
 
 	while (!stopping) {
-		rc = mq_consumer_state(c->mq, MQ_STREAM, c->reg->durable, &pending, &unacked);
+		rc = mq_consumer_state(c->mq, MQ_STREAM, c->reg->durable, &cs);
 		if (rc == TK_OK &&
 		    mq_pull_open(c->mq, MQ_STREAM, c->reg->durable, c->reg->filter, &pull) == TK_OK)
 			break;
@@ -391,10 +391,10 @@ static int
 wait_for_stream(const struct worker_def *def, struct mq *mq)
 {
 	struct worker_backoff b = {0};
-	uint64_t msgs;
+	struct mq_stream_state st;
 	int rc, said = 0;
 
-	while (!stopping && (rc = mq_stream_msgs(mq, MQ_STREAM, &msgs)) != TK_OK) {
+	while (!stopping && (rc = mq_stream_state(mq, MQ_STREAM, &st)) != TK_OK) {
 		if (!said)
 			log_warn("%s: waiting for %s", def->name,
 			         rc == TK_ENOTFOUND ? "the stream (ticketingctl setup-backbone)"

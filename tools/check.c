@@ -10,10 +10,11 @@
  *   applied     every event a consumer subscribes to was applied exactly
  *               once (processed_events), none was applied twice (two
  *               records of one aggregate version), no dead letters wait
- *   jetstream   the stream holds exactly one message per outbox row (no
+ *   jetstream   the stream stored exactly one message per outbox row (no
  *               duplicate publication; assumes no sent row was pruned yet,
- *               see outbox_retention_seconds), every durable consumer has
- *               nothing pending and nothing unacknowledged
+ *               see outbox_retention_seconds), it is less than 80 % full,
+ *               every durable consumer has nothing pending and nothing
+ *               unacknowledged
  *
  * Each violation is printed on its own line; the exit status is 1 when
  * there is any. The consumers and replicas come from the backbone
@@ -37,7 +38,8 @@
 #include "xalloc.h"
 
 #define MAX_SERVICES 16
-#define MAX_SHOWN 20 /* violations printed per check; the rest counted */
+#define MAX_SHOWN 20    /* violations printed per check; the rest counted */
+#define FULL_PERCENT 80 /* the stream's alarm: this full of its byte limit */
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -359,7 +361,8 @@ static void
 check_jetstream(struct checker *c, uint64_t outbox_rows)
 {
 	struct mq *mq = NULL;
-	uint64_t msgs, pending, unacked;
+	struct mq_stream_state st;
+	struct mq_consumer_state cs;
 	size_t i;
 	int rc;
 
@@ -373,30 +376,37 @@ check_jetstream(struct checker *c, uint64_t outbox_rows)
 		return;
 	}
 	mq_wait_connected(mq, 5000);
-	rc = mq_stream_msgs(mq, MQ_STREAM, &msgs);
+	/* last_seq, not msgs: prune-stream removes messages every consumer
+	 * acknowledged, and the sequence still counts them. */
+	rc = mq_stream_state(mq, MQ_STREAM, &st);
 	if (rc == TK_ENOTFOUND && outbox_rows > 0)
 		violation(c, "stream %s does not exist", MQ_STREAM);
 	else if (rc != TK_OK && rc != TK_ENOTFOUND) {
 		fprintf(stderr, "check: JetStream: %s\n", err_str(rc));
 		c->broken = 1;
-	} else if (rc == TK_OK && msgs != outbox_rows)
-		violation(c, "stream %s holds %llu messages, the outboxes %llu rows", MQ_STREAM,
-			  (unsigned long long)msgs, (unsigned long long)outbox_rows);
+	} else if (rc == TK_OK && st.last_seq != outbox_rows)
+		violation(c, "stream %s stored %llu messages, the outboxes hold %llu rows", MQ_STREAM,
+			  (unsigned long long)st.last_seq, (unsigned long long)outbox_rows);
+	if (rc == TK_OK && st.max_bytes > 0 && st.bytes * 100 >= (uint64_t)st.max_bytes * FULL_PERCENT)
+		violation(c,
+			  "stream %s holds %llu of its %lld bytes: run ticketingctl prune-stream "
+			  "(docs/BACKBONE.md)",
+			  MQ_STREAM, (unsigned long long)st.bytes, (long long)st.max_bytes);
 	for (i = 0; rc == TK_OK && i < backbone_nconsumers; i++) {
 		const struct backbone_consumer *k = &backbone_consumers[i];
 
 		if (find_service(c, k->service) == NULL)
 			continue;
-		rc = mq_consumer_state(mq, MQ_STREAM, k->durable, &pending, &unacked);
+		rc = mq_consumer_state(mq, MQ_STREAM, k->durable, &cs);
 		if (rc == TK_ENOTFOUND) {
 			violation(c, "consumer %s does not exist", k->durable);
 			rc = TK_OK;
 		} else if (rc != TK_OK) {
 			fprintf(stderr, "check: JetStream: %s\n", err_str(rc));
 			c->broken = 1;
-		} else if (pending > 0 || unacked > 0) {
-			violation(c, "consumer %s: %llu pending, %llu unacknowledged", k->durable, (unsigned long long)pending,
-				  (unsigned long long)unacked);
+		} else if (cs.pending > 0 || cs.ack_pending > 0) {
+			violation(c, "consumer %s: %llu pending, %llu unacknowledged", k->durable,
+				  (unsigned long long)cs.pending, (unsigned long long)cs.ack_pending);
 		}
 	}
 	mq_close(mq);

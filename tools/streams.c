@@ -4,10 +4,11 @@
  * backbone registry (lib/backbone.h). Workers only bind to what this made,
  * so they need no stream-administration rights.
  *
- *   setup-backbone [--max-bytes N] [--max-age SECONDS]
- *       create or update the stream (limits default to mq_stream_default)
- *       and every consumer of the registry; run after NATS is up, by
- *       scripts/dev and at every deployment
+ *   setup-backbone [--max-bytes N]
+ *       create or update the stream (limits default to mq_stream_default;
+ *       no age limit, which would drop unread messages) and every consumer
+ *       of the registry; run after NATS is up, by scripts/dev and at every
+ *       deployment. A byte limit below what the stream holds is refused.
  *   replay SERVICE
  *       with SERVICE's replicator stopped: delete SERVICE's consumers and
  *       their processed_events records (except those an operator wrote
@@ -16,10 +17,20 @@
  *       stream from its first message. Replicas only move forward, so the
  *       result equals the sources.
  *
- * Both read nats_url (and replay the db_* settings of SERVICE) from the
+ *   stream-status
+ *       the stream's messages, bytes, limits and sequences, and each
+ *       consumer's acknowledged floor, backlog and delivery limit
+ *   prune-stream
+ *       remove the messages every durable consumer of the registry has
+ *       acknowledged, and nothing else (the stream has no age limit and
+ *       refuses publishes when full: this is how space is made; runbook in
+ *       docs/BACKBONE.md)
+ *
+ * All read nats_url (and replay the db_* settings of SERVICE) from the
  * configuration.
  */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,7 +82,6 @@ streams_setup_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    {"max-bytes", required_argument, NULL, 'b'},
-	    {"max-age", required_argument, NULL, 'a'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct mq_stream_conf sc = mq_stream_default;
@@ -79,8 +89,7 @@ streams_setup_main(int argc, char **argv)
 	int ch, status = 2;
 
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if ((ch == 'b' && number(optarg, &sc.max_bytes) == TK_OK) ||
-		    (ch == 'a' && number(optarg, &sc.max_age_s) == TK_OK))
+		if (ch == 'b' && number(optarg, &sc.max_bytes) == TK_OK)
 			continue;
 		goto usage;
 	}
@@ -97,8 +106,7 @@ streams_setup_main(int argc, char **argv)
 	status = 0;
 	goto out;
 usage:
-	fprintf(stderr, "usage: ticketingctl --config FILE setup-backbone [--max-bytes N] "
-	                "[--max-age SECONDS]\n");
+	fprintf(stderr, "usage: ticketingctl --config FILE setup-backbone [--max-bytes N]\n");
 out:
 	mq_close(mq);
 	return status;
@@ -159,6 +167,136 @@ streams_replay_main(int argc, char **argv)
 		status = 0;
 out:
 	db_free(db);
+	mq_close(mq);
+	return status;
+}
+
+/* no_args_then_connect: for a command that takes no argument: the exit
+ * status so far, 2 (usage) or 1 (no NATS), or 0 with *mq connected. */
+static int
+no_args_then_connect(int argc, const char *command, struct mq **mq)
+{
+	int status = 2;
+
+	*mq = NULL;
+	if (argc != 1)
+		fprintf(stderr, "usage: ticketingctl --config FILE %s\n", command);
+	else
+		status = connect_nats(mq) == TK_OK ? 0 : 1;
+	return status;
+}
+
+/*
+ * consumer_floor: the stream sequence up to which consumer state cs has
+ * acknowledged every message of its filter, given that the stream's last
+ * sequence was last_seq before cs was read. A consumer with nothing
+ * pending and nothing unacknowledged has all of them (its own ack floor
+ * only counts messages of its filter, and stays 0 when none came yet).
+ */
+static uint64_t
+consumer_floor(const struct mq_consumer_state *cs, uint64_t last_seq)
+{
+	if (cs->pending == 0 && cs->ack_pending == 0 && last_seq > cs->ack_floor)
+		return last_seq;
+	return cs->ack_floor;
+}
+
+int
+streams_status_main(int argc, char **argv)
+{
+	struct mq *mq = NULL;
+	struct mq_stream_state st;
+	struct mq_consumer_state cs;
+	size_t i;
+	int rc, status;
+
+	(void)argv;
+	status = no_args_then_connect(argc, "stream-status", &mq);
+	if (status != 0)
+		goto out;
+	rc = mq_stream_state(mq, MQ_STREAM, &st);
+	if (rc != TK_OK) {
+		fprintf(stderr, "ticketingctl: stream %s: %s\n", MQ_STREAM, err_str(rc));
+		goto out;
+	}
+	printf("stream %s: %llu messages, %llu bytes of %lld, sequences %llu..%llu, "
+	       "max age %lld s, discard %s\n",
+	       MQ_STREAM, (unsigned long long)st.msgs, (unsigned long long)st.bytes,
+	       (long long)st.max_bytes, (unsigned long long)st.first_seq,
+	       (unsigned long long)st.last_seq, (long long)st.max_age_s,
+	       st.discard_new ? "new" : "old");
+	status = 0;
+	for (i = 0; i < backbone_nconsumers; i++) {
+		rc = mq_consumer_state(mq, MQ_STREAM, backbone_consumers[i].durable, &cs);
+		if (rc != TK_OK) {
+			printf("consumer %s: %s\n", backbone_consumers[i].durable, err_str(rc));
+			status = 1;
+			continue;
+		}
+		printf("consumer %s: acknowledged up to %llu, %llu pending, %llu unacknowledged, "
+		       "max deliveries %lld\n",
+		       backbone_consumers[i].durable,
+		       (unsigned long long)consumer_floor(&cs, st.last_seq),
+		       (unsigned long long)cs.pending, (unsigned long long)cs.ack_pending,
+		       (long long)cs.max_deliver);
+	}
+out:
+	mq_close(mq);
+	return status;
+}
+
+/* acked_floor: the stream sequence up to which every consumer of the
+ * registry acknowledged everything, given the stream's last sequence
+ * last_seq read before. TK_ENOTFOUND when a consumer is missing. */
+static int
+acked_floor(struct mq *mq, uint64_t last_seq, uint64_t *floor)
+{
+	struct mq_consumer_state cs;
+	size_t i;
+	int rc = TK_OK;
+
+	*floor = backbone_nconsumers > 0 ? UINT64_MAX : 0;
+	for (i = 0; rc == TK_OK && i < backbone_nconsumers; i++) {
+		rc = mq_consumer_state(mq, MQ_STREAM, backbone_consumers[i].durable, &cs);
+		if (rc != TK_OK)
+			fprintf(stderr, "ticketingctl: consumer %s: %s\n",
+			        backbone_consumers[i].durable, err_str(rc));
+		else if (consumer_floor(&cs, last_seq) < *floor)
+			*floor = consumer_floor(&cs, last_seq);
+	}
+	return rc;
+}
+
+int
+streams_prune_main(int argc, char **argv)
+{
+	struct mq *mq = NULL;
+	struct mq_stream_state before, after;
+	uint64_t floor;
+	int rc, status;
+
+	(void)argv;
+	status = no_args_then_connect(argc, "prune-stream", &mq);
+	if (status != 0)
+		goto out;
+	status = 1;
+	rc = mq_stream_state(mq, MQ_STREAM, &before);
+	if (rc == TK_OK)
+		rc = acked_floor(mq, before.last_seq, &floor);
+	if (rc == TK_OK && floor >= before.first_seq)
+		rc = mq_purge_before(mq, MQ_STREAM, floor + 1);
+	if (rc == TK_OK)
+		rc = mq_stream_state(mq, MQ_STREAM, &after);
+	if (rc != TK_OK) {
+		fprintf(stderr, "ticketingctl: prune-stream: %s; nothing removed after the error\n",
+		        err_str(rc));
+		goto out;
+	}
+	printf("removed %llu messages acknowledged by every consumer; %llu remain (%llu bytes)\n",
+	       (unsigned long long)(before.msgs > after.msgs ? before.msgs - after.msgs : 0),
+	       (unsigned long long)after.msgs, (unsigned long long)after.bytes);
+	status = 0;
+out:
 	mq_close(mq);
 	return status;
 }

@@ -1,6 +1,7 @@
 /*
  * ticketingctl's stream administration (streams.c): the set-up step of the
- * event backbone and the replay of a service's consumers.
+ * event backbone, the replay of a service's consumers, the stream's status
+ * and pruning what every consumer acknowledged.
  */
 #ifndef TK_STREAMS_H
 #define TK_STREAMS_H
@@ -11,5 +12,11 @@ int streams_setup_main(int argc, char **argv);
 
 /* streams_replay_main: `replay SERVICE`, same conventions. */
 int streams_replay_main(int argc, char **argv);
+
+/* streams_status_main: `stream-status`, same conventions. */
+int streams_status_main(int argc, char **argv);
+
+/* streams_prune_main: `prune-stream`, same conventions. */
+int streams_prune_main(int argc, char **argv);
 
 #endif

@@ -9,6 +9,8 @@
  *   check --config-dir D the consistency checker over every service (check.c)
  *   setup-backbone ...   create or update the stream and consumers (streams.c)
  *   replay SERVICE       replay the whole stream into SERVICE's replicas
+ *   stream-status        the stream's and consumers' state
+ *   prune-stream         remove what every consumer acknowledged
  *
  * Configuration (db_*, sql_dir) comes from --config FILE and TICKETING_*
  * variables (config.h). Exit status: 0 done, 1 failed (reason on stderr),
@@ -70,8 +72,8 @@ usage(FILE *f, int full)
 	      "                    --role member|organizer|admin [--if-missing]\n"
 	      "       ticketingctl check --config-dir DIR\n"
 	      "       ticketingctl [--config FILE] setup-backbone [--max-bytes N]\n"
-	      "                    [--max-age SECONDS]\n"
 	      "       ticketingctl [--config FILE] replay SERVICE\n"
+	      "       ticketingctl [--config FILE] stream-status | prune-stream\n"
 	      "       ticketingctl --help\n",
 	      f);
 	if (!full)
@@ -90,10 +92,15 @@ usage(FILE *f, int full)
 	      "check        the consistency checker: reads every service database\n"
 	      "             configured in DIR/*.conf and the JetStream state, prints\n"
 	      "             each violated invariant, exits 1 when there is any\n"
-	      "setup-backbone  create or update the event stream (limits in bytes and\n"
-	      "             seconds) and every durable consumer of the backbone registry\n"
+	      "setup-backbone  create or update the event stream (its byte limit; never\n"
+	      "             below what it holds) and every durable consumer of the\n"
+	      "             backbone registry\n"
 	      "replay       with SERVICE's replicator stopped: reset its consumers and\n"
 	      "             records so its next start applies the whole stream again\n"
+	      "stream-status  the stream's size, limits and sequences and each\n"
+	      "             consumer's acknowledged floor and backlog\n"
+	      "prune-stream  remove the messages every consumer acknowledged (the\n"
+	      "             stream refuses new events when full; see docs/BACKBONE.md)\n"
 	      "\n"
 	      "Settings come from --config FILE and TICKETING_* environment variables\n"
 	      "(db_socket, db_host, db_port, db_user, db_password, db_name, sql_dir).\n"
@@ -489,6 +496,8 @@ static const struct command {
     {"check", 0, check_main},
     {"setup-backbone", 1, streams_setup_main},
     {"replay", 1, streams_replay_main},
+    {"stream-status", 1, streams_status_main},
+    {"prune-stream", 1, streams_prune_main},
 };
 
 int

@@ -10,9 +10,10 @@ EXTRA_DIST += tests/integration/lib.sh tests/integration/test_auth.sh \
 	tests/integration/test_pages.sh tests/integration/test_admin.sh \
 	tests/integration/test_events.sh tests/integration/test_outage.sh
 
-# The event backbone and its fault tests (relay, NATS, replicator, MariaDB).
-TESTS += tests/integration/test_backbone.sh
-EXTRA_DIST += tests/integration/test_backbone.sh
+# The event backbone and its fault tests (relay, NATS, replicator, MariaDB),
+# and its durability under a full stream and a read-only MariaDB.
+TESTS += tests/integration/test_backbone.sh tests/integration/test_durability.sh
+EXTRA_DIST += tests/integration/test_backbone.sh tests/integration/test_durability.sh
 
 # The files of the local stack that Makefile.am does not list already.
 EXTRA_DIST += nginx/security-headers.conf

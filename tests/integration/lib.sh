@@ -291,3 +291,32 @@ checker() {
 	cat "$TK_TMP/check.out"
 	return 1
 }
+
+# ctl ARGS...: supervisorctl of the stack (stop, start, status a program).
+ctl() { supervisorctl -c "$TK_TEST_RUN_DIR/supervisord.conf" "$@"; }
+
+# running PROGRAM: supervisord has it RUNNING.
+running() { ctl status "$1" 2>/dev/null | grep -q RUNNING; }
+
+# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds. CMD's
+# words are expanded once, by the caller: anything to re-evaluate on each
+# try goes through eval in single quotes.
+wait_for() {
+	local n=$(($1 * 10))
+	shift
+	while ! "$@"; do
+		n=$((n - 1))
+		[ "$n" -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+# signup_quick NAME: a sign-up by a new browser (its own address, so the
+# per-address rate limit does not interfere); the status in STATUS. Not in
+# a subshell: browser numbering lives in this shell.
+signup_quick() {
+	browser "$1"
+	req "$1" GET /auth/signup
+	post "$1" /auth/signup "name=$1" "email=$(fresh_email "$1")" \
+		"password=correct-horse-battery-1" "csrf_token=$(csrf)"
+}

@@ -14,17 +14,11 @@
 
 PW=correct-horse-battery-1
 RUN=$TK_TEST_RUN_DIR
-SUPERVISOR_CONF=$RUN/supervisord.conf
 BUILD=${TK_BUILDDIR:-$(dirname "$0")/../..}
 RELAY=$BUILD/workers/relay/ticketing-relay
 REPLICATOR=$BUILD/workers/replicator/ticketing-replicator
 AUTH=ticketing_auth
 EV=ticketing_events
-
-ctl() { supervisorctl -c "$SUPERVISOR_CONF" "$@"; }
-
-# running PROGRAM: supervisord has it RUNNING.
-running() { ctl status "$1" 2>/dev/null | grep -q RUNNING; }
 
 # kill9 PROGRAM: SIGKILL it (no chance to clean up), wait until supervisord
 # saw it die, and start it again.
@@ -49,29 +43,6 @@ start_and_kill() {
 	kill -9 "$pid" 2>/dev/null
 	wait
 	wait_for 10 eval "! running $1"
-}
-
-# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds. CMD's
-# words are expanded once, by the caller: anything to re-evaluate on each
-# try goes through eval in single quotes.
-wait_for() {
-	local n=$(($1 * 10))
-	shift
-	while ! "$@"; do
-		n=$((n - 1))
-		[ "$n" -gt 0 ] || return 1
-		sleep 0.1
-	done
-}
-
-# signup_quick NAME: a sign-up by a new browser (its own address, so the
-# per-address rate limit does not interfere); the status in STATUS. Not in
-# a subshell: browser numbering lives in this shell.
-signup_quick() {
-	browser "$1"
-	req "$1" GET /auth/signup
-	post "$1" /auth/signup "name=$1" "email=$(fresh_email "$1")" "password=$PW" \
-		"csrf_token=$(csrf)"
 }
 
 replica_name() { sql "SELECT name FROM $EV.users_replica WHERE id = $(sql_quote "$1")"; }

@@ -1,15 +1,15 @@
 /*
  * Tests of lib/mq.c against the stack's live nats-server: idempotent
  * stream and consumer set-up, publish de-duplication by Nats-Msg-Id,
- * fetch, ack, nak (at once and with a delay), term, consumer state, and a
- * connection to a server that is not there. It needs TK_TEST_RUN_DIR (set
+ * fetch, ack, nak (at once and with a delay), term, consumer state, a full
+ * discard-new stream and purging, and a connection to a server that is not
+ * there. It needs TK_TEST_RUN_DIR (set
  * by scripts/dev test) to read nats_url from conf/auth.conf; without it the
  * program skips (exit 77). It works on a stream of its own, TKTEST<pid>.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
@@ -22,42 +22,35 @@ static struct mq *mq;
 static char stream[64], subject[64], filter[64];
 
 static void
-wait_connected(struct mq *m)
-{
-	struct timespec ts = {0, 50 * 1000000L};
-	int i;
-
-	for (i = 0; i < 100 && !mq_connected(m); i++)
-		nanosleep(&ts, NULL);
-}
-
-static void
 test_stream_idempotent(void)
 {
-	struct mq_stream_conf sc = {stream, filter, 3600, -1, 60};
-	uint64_t msgs = 99;
+	struct mq_stream_conf sc = {stream, filter, 3600, -1, 60, 0};
+	struct mq_stream_state st;
 
 	CU_ASSERT_EQUAL(mq_ensure_stream(mq, &sc), TK_OK);
 	CU_ASSERT_EQUAL(mq_ensure_stream(mq, &sc), TK_OK);
 	sc.duplicates_s = 120; /* changed settings: updated in place */
 	CU_ASSERT_EQUAL(mq_ensure_stream(mq, &sc), TK_OK);
-	CU_ASSERT_EQUAL(mq_stream_msgs(mq, stream, &msgs), TK_OK);
-	CU_ASSERT_EQUAL(msgs, 0);
-	CU_ASSERT_EQUAL(mq_stream_msgs(mq, "TKTEST_NO_SUCH_STREAM", &msgs), TK_ENOTFOUND);
+	CU_ASSERT_EQUAL(mq_stream_state(mq, stream, &st), TK_OK);
+	CU_ASSERT_EQUAL(st.msgs, 0);
+	CU_ASSERT_EQUAL(st.max_age_s, 3600);
+	CU_ASSERT_EQUAL(st.discard_new, 0);
+	CU_ASSERT_EQUAL(mq_stream_state(mq, "TKTEST_NO_SUCH_STREAM", &st), TK_ENOTFOUND);
 }
 
 static void
 test_publish_dedup(void)
 {
-	uint64_t msgs = 0;
+	struct mq_stream_state st;
 	int dup = -1;
 
 	CU_ASSERT_EQUAL(mq_publish(mq, subject, "id-1", "one", 3, 2000, &dup), TK_OK);
 	CU_ASSERT_EQUAL(dup, 0);
 	CU_ASSERT_EQUAL(mq_publish(mq, subject, "id-1", "one", 3, 2000, &dup), TK_OK);
 	CU_ASSERT_EQUAL(dup, 1);
-	CU_ASSERT_EQUAL(mq_stream_msgs(mq, stream, &msgs), TK_OK);
-	CU_ASSERT_EQUAL(msgs, 1);
+	CU_ASSERT_EQUAL(mq_stream_state(mq, stream, &st), TK_OK);
+	CU_ASSERT_EQUAL(st.msgs, 1);
+	CU_ASSERT_EQUAL(st.last_seq, 1);
 }
 
 static void
@@ -66,7 +59,7 @@ test_consume(void)
 	struct mq_consumer_conf cc = {stream, "tktest-consumer", filter, 5000, 10, 100};
 	struct mq_pull *p = NULL;
 	struct mq_batch b;
-	uint64_t pending = 9, unacked = 9;
+	struct mq_consumer_state cs;
 	const char *data;
 	size_t len;
 
@@ -123,16 +116,76 @@ test_consume(void)
 	mq_batch_free(&b);
 	/* Acks are asynchronous: give the server a moment. */
 	usleep(200000);
-	CU_ASSERT_EQUAL(mq_consumer_state(mq, stream, cc.durable, &pending, &unacked), TK_OK);
-	CU_ASSERT_EQUAL(pending, 0);
-	CU_ASSERT_EQUAL(unacked, 0);
+	CU_ASSERT_EQUAL(mq_consumer_state(mq, stream, cc.durable, &cs), TK_OK);
+	CU_ASSERT_EQUAL(cs.pending, 0);
+	CU_ASSERT_EQUAL(cs.ack_pending, 0);
+	CU_ASSERT_EQUAL(cs.ack_floor, 3);
+	CU_ASSERT_EQUAL(cs.max_deliver, 20);
 	mq_pull_close(p);
 	mq_pull_close(NULL);
 
 	CU_ASSERT_EQUAL(mq_delete_consumer(mq, stream, cc.durable), TK_OK);
-	CU_ASSERT_EQUAL(mq_consumer_state(mq, stream, cc.durable, &pending, &unacked),
-			TK_ENOTFOUND);
+	CU_ASSERT_EQUAL(mq_consumer_state(mq, stream, cc.durable, &cs), TK_ENOTFOUND);
 	CU_ASSERT_EQUAL(mq_delete_consumer(mq, stream, cc.durable), TK_ENOTFOUND);
+}
+
+/*
+ * A stream with discard-new at a tiny byte limit refuses publishes once
+ * full (TK_ELIMIT) and keeps every message it has; purging what a consumer
+ * acknowledged makes room again.
+ */
+static void
+test_full_stream(void)
+{
+	char name[64], subj[64], filt[64], id[32], body[200];
+	struct mq_stream_conf sc = {name, filt, 0, 4096, 60, 1};
+	struct mq_consumer_conf cc = {name, "tktest-full", filt, 5000, -1, 100};
+	struct mq_stream_state st;
+	struct mq_consumer_state cs;
+	struct mq_pull *p = NULL;
+	struct mq_batch b;
+	int i, n = 0, rc = TK_OK;
+
+	snprintf(name, sizeof(name), "TKFULL%ld", (long)getpid());
+	snprintf(subj, sizeof(subj), "tkfull%ld.thing.done", (long)getpid());
+	snprintf(filt, sizeof(filt), "tkfull%ld.>", (long)getpid());
+	memset(body, 'x', sizeof(body));
+	CU_ASSERT_EQUAL_FATAL(mq_ensure_stream(mq, &sc), TK_OK);
+	for (i = 0; i < 100 && rc == TK_OK; i++) {
+		snprintf(id, sizeof(id), "full-%d", i);
+		rc = mq_publish(mq, subj, id, body, sizeof(body), 2000, NULL);
+		if (rc == TK_OK)
+			n++;
+	}
+	CU_ASSERT_EQUAL(rc, TK_ELIMIT); /* refused, not dropping the oldest */
+	CU_ASSERT(n > 2);
+	CU_ASSERT_EQUAL_FATAL(mq_stream_state(mq, name, &st), TK_OK);
+	CU_ASSERT_EQUAL(st.msgs, (uint64_t)n);
+	CU_ASSERT_EQUAL(st.first_seq, 1);
+	CU_ASSERT(st.bytes <= 4096);
+	CU_ASSERT_EQUAL(st.discard_new, 1);
+
+	/* A consumer acknowledges the first two; purging below its floor
+	 * removes exactly those, and a publish fits again. */
+	CU_ASSERT_EQUAL_FATAL(mq_ensure_consumer(mq, &cc), TK_OK);
+	CU_ASSERT_EQUAL_FATAL(mq_pull_open(mq, name, cc.durable, filt, &p), TK_OK);
+	CU_ASSERT_EQUAL_FATAL(mq_fetch(p, 2, 2000, &b), TK_OK);
+	CU_ASSERT_EQUAL_FATAL(b.count, 2);
+	CU_ASSERT_EQUAL(mq_ack(b.msgs[0]), TK_OK);
+	CU_ASSERT_EQUAL(mq_ack(b.msgs[1]), TK_OK);
+	mq_batch_free(&b);
+	usleep(200000);
+	CU_ASSERT_EQUAL(mq_consumer_state(mq, name, cc.durable, &cs), TK_OK);
+	CU_ASSERT_EQUAL(cs.ack_floor, 2);
+	CU_ASSERT_EQUAL(cs.max_deliver, -1);
+	CU_ASSERT_EQUAL(mq_purge_before(mq, name, cs.ack_floor + 1), TK_OK);
+	CU_ASSERT_EQUAL(mq_stream_state(mq, name, &st), TK_OK);
+	CU_ASSERT_EQUAL(st.msgs, (uint64_t)n - 2);
+	CU_ASSERT_EQUAL(st.first_seq, 3);
+	CU_ASSERT_EQUAL(mq_publish(mq, subj, "full-again", body, sizeof(body), 2000, NULL), TK_OK);
+	mq_pull_close(p);
+	CU_ASSERT_EQUAL(mq_delete_consumer(mq, name, cc.durable), TK_OK);
+	CU_ASSERT_EQUAL(mq_purge_before(mq, "TKTEST_NO_SUCH_STREAM", 1), TK_ENOTFOUND);
 }
 
 static void
@@ -171,13 +224,14 @@ main(void)
 	snprintf(filter, sizeof(filter), "tktest%ld.>", (long)getpid());
 	if (mq_connect(config_str("nats_url"), "test_mq", &mq) != TK_OK)
 		return 99;
-	wait_connected(mq);
+	mq_wait_connected(mq, 5000);
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 99;
 	s = CU_add_suite("mq", NULL, NULL);
 	CU_add_test(s, "streams are ensured idempotently", test_stream_idempotent);
 	CU_add_test(s, "publish de-duplicates by Nats-Msg-Id", test_publish_dedup);
 	CU_add_test(s, "fetch, nak, nak with delay, term, ack", test_consume);
+	CU_add_test(s, "a full discard-new stream refuses, purge makes room", test_full_stream);
 	CU_add_test(s, "no server: publish fails, no hang", test_no_server);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

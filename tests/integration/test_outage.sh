@@ -16,17 +16,6 @@ mariadb_up() {
 		status >/dev/null 2>&1
 }
 
-# wait_for SECONDS CMD...: poll CMD every 0.2 s until it succeeds.
-wait_for() {
-	local n=$(($1 * 5))
-	shift
-	while ! "$@"; do
-		n=$((n - 1))
-		[ "$n" -gt 0 ] || return 1
-		sleep 0.2
-	done
-}
-
 EMAIL=$(fresh_email outage)
 browser olga
 req olga GET /auth/signup

@@ -78,16 +78,17 @@ on_nudge(void *arg)
  * relay_batch: claim up to BATCH unsent rows, publish them in order and
  * mark the acknowledged ones sent, in one transaction. *published gets
  * the number marked, *claimed the number claimed. TK_OK when every claimed
- * row went out; TK_EIO when NATS failed part-way (the rows before it are
- * still marked); a db.h error when MariaDB failed (nothing marked: the
- * rows go out again and JetStream drops the repeats).
+ * row went out; TK_EIO when NATS failed part-way, TK_ELIMIT when the
+ * stream is full (the rows before it are still marked); a db.h error when
+ * MariaDB failed (nothing marked: the rows go out again and JetStream drops
+ * the repeats).
  */
 static int
 relay_batch(struct db *db, struct mq *mq, struct arena *a, int *published, int *claimed)
 {
 	struct db_rows rows;
 	size_t i;
-	int rc, prc = TK_OK;
+	int rc, prc = TK_OK, open = 0;
 
 	*published = 0;
 	*claimed = 0;
@@ -97,6 +98,7 @@ relay_batch(struct db *db, struct mq *mq, struct arena *a, int *published, int *
 		rc = db_begin(db);
 	if (rc != TK_OK)
 		goto out;
+	open = 1;
 	rc = db_exec(db, ST_CLAIM, NULL, 0, a, &rows);
 	if (rc != TK_OK)
 		goto out;
@@ -121,12 +123,13 @@ relay_batch(struct db *db, struct mq *mq, struct arena *a, int *published, int *
 		(*published)++;
 	}
 	rc = db_commit(db);
+	open = rc != TK_OK;
 	if (rc == TK_OK)
 		rc = prc;
 	else
 		*published = 0;
 out:
-	if (rc != TK_OK && rc != TK_EIO)
+	if (open)
 		db_rollback(db);
 	return rc;
 }
@@ -147,7 +150,7 @@ relay(struct worker_ctx *w)
 	struct worker_backoff b = {0};
 	char nudge[200];
 	time_t last_prune = 0;
-	int rc, published, claimed, failing = 0;
+	int rc, published, claimed, failing = TK_OK; /* the last failure */
 	long total = 0;
 
 	snprintf(nudge, sizeof(nudge), MQ_NUDGE_PREFIX "%s", config_str("db_name"));
@@ -158,16 +161,19 @@ relay(struct worker_ctx *w)
 		rc = relay_batch(w->db, w->mq, a, &published, &claimed);
 		total += published;
 		if (rc != TK_OK) {
-			if (!failing)
+			if (rc == TK_ELIMIT && failing != rc)
+				log_warn("relay: NATS: stream full; the events wait in the outbox "
+					 "(ticketingctl prune-stream, docs/BACKBONE.md)");
+			else if (failing != rc)
 				log_warn("relay: %s: %s; backing off", rc == TK_EIO ? "NATS" : "MariaDB",
 					 err_str(rc));
-			failing = 1;
+			failing = rc;
 			worker_wait(worker_backoff_next(&b), 0);
 			continue;
 		}
-		if (failing)
+		if (failing != TK_OK)
 			log_info("relay: recovered; %ld events published so far", total);
-		failing = 0;
+		failing = TK_OK;
 		worker_backoff_reset(&b);
 		if (time(NULL) - last_prune >= PRUNE_EVERY_S && prune(w->db) == TK_OK)
 			last_prune = time(NULL);
