@@ -35,3 +35,5 @@ TESTS += tests/integration/test_mq
 tests_integration_test_mq_SOURCES = tests/integration/test_mq.c
 tests_integration_test_mq_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_integration_test_mq_LDADD = $(TK_LIBS) $(CUNIT_LIBS)
+
+EXTRA_DIST += docs/BACKBONE.md
