@@ -238,7 +238,7 @@ handle(struct consumer *c, struct db *db, struct arena *a, struct mq_msg *m)
 	arena_reset(a);
 	if (event_decode(data, len, &ev, &why) != TK_OK) {
 		dead_letter(c, db, m, why);
-		return;
+		goto out;
 	}
 	job = (struct worker_job){
 	    .durable = c->reg->durable,
@@ -272,6 +272,7 @@ handle(struct consumer *c, struct db *db, struct arena *a, struct mq_msg *m)
 		dead_letter(c, db, m, v.reason != NULL ? v.reason : "refused by the handler");
 		break;
 	}
+out:
 	event_free(&ev);
 }
 

@@ -11,11 +11,14 @@
  *       deployment. A byte limit below what the stream holds is refused.
  *   replay SERVICE
  *       with SERVICE's replicator stopped: delete SERVICE's consumers and
- *       their processed_events records (except those an operator wrote
- *       with version 0 for dead letters resolved by hand), then create the
- *       consumers again, so the next replicator start applies the whole
- *       stream from its first message. Replicas only move forward, so the
- *       result equals the sources.
+ *       their processed_events records of the messages the stream still
+ *       holds (except those an operator wrote with version 0 for dead
+ *       letters resolved by hand), then create the consumers again, so the
+ *       next replicator start applies the stream from its first message.
+ *       Replicas only move forward, so the result equals the sources. What
+ *       prune-stream removed cannot be replayed: those records stay, and
+ *       the replica rows they made must be kept (never rebuild a replica
+ *       from an empty table after pruning).
  *
  *   stream-status
  *       the stream's messages, bytes, limits and sequences, and each
@@ -112,15 +115,18 @@ out:
 	return status;
 }
 
-/* The statement of replay: forget a consumer's records (but the
- * operator's skips, version 0). */
+/* The statement of replay: forget a consumer's records of the events the
+ * stream still holds (from sequence ?), but the operator's skips (version
+ * 0). Records of pruned events stay: they cannot be applied again. */
 static const char *const forget_sql[] = {
-    "DELETE FROM processed_events WHERE consumer = ? AND aggregate_version > 0",
+    "DELETE FROM processed_events WHERE consumer = ? AND aggregate_version > 0 "
+    "AND stream_seq >= ?",
 };
 
-/* replay_one: delete c's consumer, forget its records, create it again. */
+/* replay_one: delete c's consumer, forget its records from stream
+ * sequence first_seq on, create it again. */
 static int
-replay_one(struct mq *mq, struct db *db, const struct backbone_consumer *c)
+replay_one(struct mq *mq, struct db *db, const struct backbone_consumer *c, uint64_t first_seq)
 {
 	struct mq_consumer_conf cc = backbone_consumer_conf(c);
 	int rc;
@@ -129,11 +135,13 @@ replay_one(struct mq *mq, struct db *db, const struct backbone_consumer *c)
 	if (rc == TK_ENOTFOUND)
 		rc = TK_OK;
 	if (rc == TK_OK)
-		rc = db_exec(db, 0, (struct db_val[]){DB_S(c->durable)}, 1, NULL, NULL);
+		rc = db_exec(db, 0, (struct db_val[]){DB_S(c->durable), DB_I((int64_t)first_seq)},
+		             2, NULL, NULL);
 	if (rc == TK_OK)
 		rc = mq_ensure_consumer(mq, &cc);
 	if (rc == TK_OK)
-		printf("%s: will replay from the first message\n", c->durable);
+		printf("%s: will replay from stream sequence %llu\n", c->durable,
+		       (unsigned long long)first_seq);
 	else
 		fprintf(stderr, "ticketingctl: replay %s: %s\n", c->durable, err_str(rc));
 	return rc;
@@ -145,8 +153,9 @@ streams_replay_main(int argc, char **argv)
 	struct db_conf dc = db_conf_configured();
 	struct db *db = NULL;
 	struct mq *mq = NULL;
+	struct mq_stream_state st;
 	size_t i, n = 0;
-	int rc = TK_OK, status = 2;
+	int rc, status = 2;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: ticketingctl --config FILE replay SERVICE\n");
@@ -155,10 +164,15 @@ streams_replay_main(int argc, char **argv)
 	status = 1;
 	if (connect_nats(&mq) != TK_OK)
 		goto out;
+	rc = mq_stream_state(mq, MQ_STREAM, &st);
+	if (rc != TK_OK) {
+		fprintf(stderr, "ticketingctl: stream %s: %s\n", MQ_STREAM, err_str(rc));
+		goto out;
+	}
 	db = db_new(&dc, forget_sql, 1);
 	for (i = 0; rc == TK_OK && i < backbone_nconsumers; i++)
 		if (strcmp(backbone_consumers[i].service, argv[1]) == 0) {
-			rc = replay_one(mq, db, &backbone_consumers[i]);
+			rc = replay_one(mq, db, &backbone_consumers[i], st.first_seq);
 			n++;
 		}
 	if (n == 0)

@@ -10,6 +10,8 @@
 #     wait in the outbox, the checker raises its alarm, prune-stream
 #     removes only what every consumer acknowledged, and everything
 #     arrives once the consumers catch up.
+# (d) an apply that hits a unique key of its own: a dead letter, not an
+#     ack as if the event had been processed before.
 # Each phase checks that its fault really happened, and ends with the
 # consistency checker.
 # shellcheck disable=SC2317 # predicates below run through check
@@ -130,5 +132,45 @@ check_eq "(b) the outbox drained as room was made" 0 "$(unsent)"
 check "(b) the default limit again" "$CTL" --config "$CONF" setup-backbone
 check "(b) checker: every event arrived once" checker
 check_eq "(b) no dead letter" 0 "$(dead_letters)"
+
+# --- (d) an apply's own duplicate key is not "processed already" ---------
+
+# A unique key the apply does not expect: a trigger copies each new
+# replica row's name into a table keyed by name, so a second account with
+# the same name makes the apply's upsert fail with a duplicate key
+# (TK_EEXIST): a dead letter with its reason, never an ack as if the event
+# had been handled before.
+TWIN="twin$$x$RANDOM"
+sql "CREATE TABLE $EV.tktest_twins (name VARCHAR(100) PRIMARY KEY) COMMENT 'test only';
+	CREATE TRIGGER $EV.tktest_twin BEFORE INSERT ON $EV.users_replica FOR EACH ROW
+	INSERT INTO $EV.tktest_twins VALUES (NEW.name)"
+for t in 1 2; do
+	browser "tw$t"
+	req "tw$t" GET /auth/signup
+	post "tw$t" /auth/signup "name=$TWIN" "email=$(fresh_email "tw$t")" \
+		"password=correct-horse-battery-1" "csrf_token=$(csrf)"
+	check_status "(d) twin $t signed up" 303
+	# one at a time, so the first is applied before the second comes
+	wait_for 10 eval '[ "$(sql "SELECT COUNT(*) FROM $EV.processed_events p
+		JOIN $AUTH.users u ON p.aggregate_id = u.id WHERE u.name = \"$TWIN\"")" -ge 1 ]'
+done
+twin_letters() { sql "SELECT COUNT(*) FROM $EV.dead_letters WHERE payload LIKE '%$TWIN%'"; }
+check "(d) the second twin's event is a dead letter" wait_for 10 eval '[ "$(twin_letters)" = 1 ]'
+check_eq "(d) with the apply's reason" "already exists" \
+	"$(sql "SELECT reason FROM $EV.dead_letters WHERE payload LIKE '%$TWIN%'")"
+check_eq "(d) only the applied twin is recorded as processed" 1 \
+	"$(sql "SELECT COUNT(*) FROM $EV.processed_events p JOIN $AUTH.users u
+		ON p.aggregate_id = u.id WHERE u.name = '$TWIN'")"
+check_eq "(d) the second twin has no replica row" 1 \
+	"$(sql "SELECT COUNT(*) FROM $EV.users_replica WHERE name = '$TWIN'")"
+# The operator's repair: remove the cause, clear the letter, replay (the
+# twins' events are still in the stream; older ones were pruned above and
+# keep their records).
+sql "DROP TRIGGER $EV.tktest_twin; DROP TABLE $EV.tktest_twins;
+	DELETE FROM $EV.dead_letters WHERE payload LIKE '%$TWIN%'"
+ctl stop replicator-events >/dev/null
+check "(d) replay after the repair" "$CTL" --config "$RUN/conf/events.conf" replay events
+ctl start replicator-events >/dev/null
+check "(d) checker: both twins replicated after the replay" checker
 
 finish
