@@ -83,7 +83,9 @@ test_text(void)
 	CU_ASSERT_FALSE(text_has_controls("plain text \xc3\xa9", 0));
 	CU_ASSERT_TRUE(text_has_controls("a\tb", 0));
 	CU_ASSERT_FALSE(text_has_controls("a\tb", 1));
-	CU_ASSERT_TRUE(text_has_controls("a\nb", 1));
+	CU_ASSERT_TRUE(text_has_controls("a\nb", TEXT_ALLOW_TAB));
+	CU_ASSERT_FALSE(text_has_controls("a\nb\tc", TEXT_ALLOW_TAB | TEXT_ALLOW_NEWLINE));
+	CU_ASSERT_TRUE(text_has_controls("a\r\nb", TEXT_ALLOW_TAB | TEXT_ALLOW_NEWLINE));
 	CU_ASSERT_TRUE(text_has_controls("a\x7f", 1));
 	CU_ASSERT_TRUE(text_has_controls("a\xc2\x85" "b", 1)); /* U+0085, a C1 control */
 	CU_ASSERT_FALSE(text_has_controls("\xc2\xa0", 1)); /* U+00A0 is not */
