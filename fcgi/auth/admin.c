@@ -8,11 +8,21 @@
 #include "arena.h"
 #include "auth.h"
 #include "err.h"
+#include "fields.h"
 #include "page.h"
 #include "req.h"
 #include "text.h"
 
 #define ADMIN_LIST_LIMIT 50
+
+/* The search: a part of an email or name, so no longer than an email. */
+static const struct field q_field = {
+	.name = "q",
+	.max_chars = 254,
+	.too_long = "Search words have at most {max} characters.",
+};
+
+static const struct field *const search_form[] = {&q_field, NULL};
 
 /*
  * GET /auth/admin/users[?q=text] (admins): the members whose email or name
@@ -22,24 +32,26 @@
 void
 h_admin_users(struct request *r)
 {
-	const char *q = params_get(&r->query, "q");
+	const char *q;
+	struct fields f;
 	struct user *users;
 	size_t n, i;
 	int more, rc;
 	tmpl_dict *d, *list, *u, *action;
 
-	q = text_trim(r->arena, q != NULL ? q : "");
-	if (text_chars(q) > 254) {
+	fields_read(r->arena, search_form, &r->query, &f);
+	if (f.nerrors > 0) {
 		page_error(r, 400);
 		return;
 	}
+	q = f.values[0];
 	rc = store_find_users(r, q, ADMIN_LIST_LIMIT, &users, &n, &more);
 	if (rc != TK_OK) {
 		page_fail(r, rc);
 		return;
 	}
 	d = page_begin(r, "pages/auth/admin_users.tpl", "Members and roles");
-	tmpl_set(d, "Q", q);
+	fields_show(r, &f);
 	if (n == 0) {
 		tmpl_show(d, "NONE");
 		page_end(r, 200);

@@ -10,6 +10,8 @@
 
 #include "sess.h"
 
+struct arena;
+struct field;
 struct request;
 
 /* ---- data access (store.c) ---- */
@@ -71,13 +73,18 @@ int store_set_role(struct request *r, const struct user *u, enum role role);
 
 /* ---- input checks (input.c) ---- */
 
-/* input_email: the normalised form of an email address (trimmed, ASCII
- * lower case) into *out (arena), or an error message for the form. */
-const char *input_email(struct request *r, const char *raw, const char **out);
-/* input_name: the trimmed display name into *out, or an error message. */
-const char *input_name(struct request *r, const char *raw, const char **out);
-/* input_password: NULL when the password is acceptable, else a message. */
-const char *input_password(const char *pw);
+/* The fields several auth forms share (fields.h). */
+extern const struct field input_email_field;        /* "email" */
+extern const struct field input_name_field;         /* "name", the display name */
+extern const struct field input_new_password_field; /* "password", a new one */
+
+/* input_email, input_name, input_password: one value checked as its field
+ * (fields_check_fn): NULL when fine with the normalised value in *out
+ * (arena a), else the message. The email is trimmed and lower-cased
+ * (ASCII), the name trimmed, the password taken as typed. */
+const char *input_email(struct arena *a, const char *raw, const char **out);
+const char *input_name(struct arena *a, const char *raw, const char **out);
+const char *input_password(struct arena *a, const char *raw, const char **out);
 /* input_next: a safe local path to go to after sign-in, or the default. */
 const char *input_next(const char *next);
 

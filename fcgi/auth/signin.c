@@ -7,20 +7,37 @@
 #include "app.h"
 #include "auth.h"
 #include "err.h"
+#include "fields.h"
 #include "page.h"
 #include "pw.h"
 #include "req.h"
 
 #define WRONG_CREDENTIALS "Email or password is incorrect."
 
-static void
-signin_page(struct request *r, const char *email, const char *next)
-{
-	tmpl_dict *d = page_begin(r, "pages/auth/signin.tpl", "Sign in");
+enum { SIGNIN_EMAIL, SIGNIN_PASSWORD };
 
-	tmpl_set(d, "EMAIL", email);
+/* The password as typed: its length is the one of a new password, but a
+ * wrong one is just a wrong password. */
+static const struct field password_field = {
+	.name = "password",
+	.flags = FIELD_REQUIRED | FIELD_PASSWORD,
+	.max_chars = PW_MAX_LEN,
+	.missing = "Enter your password.",
+};
+
+static const struct field *const signin_form[] = {
+	[SIGNIN_EMAIL] = &input_email_field,
+	[SIGNIN_PASSWORD] = &password_field,
+	NULL,
+};
+
+static void
+signin_page(struct request *r, const struct fields *f, const char *next)
+{
+	page_begin(r, "pages/auth/signin.tpl", "Sign in");
+	fields_show(r, f);
 	if (next != NULL && strcmp(input_next(next), next) == 0)
-		tmpl_set(tmpl_section(d, "NEXT_FIELD"), "NEXT", next);
+		tmpl_set(tmpl_section(r->page, "NEXT_FIELD"), "NEXT", next);
 }
 
 /* GET /auth/signin[?next=/path]: the form; 303 onwards when signed in. */
@@ -28,19 +45,21 @@ void
 h_signin_form(struct request *r)
 {
 	const char *next = params_get(&r->query, "next");
+	struct fields f;
 
 	if (r->session != NULL) {
 		resp_redirect(r, input_next(next));
 		return;
 	}
-	signin_page(r, "", next);
+	fields_init(r->arena, signin_form, &f);
+	signin_page(r, &f, next);
 	page_end(r, 200);
 }
 
 static void
-wrong_credentials(struct request *r, const char *email, const char *next)
+wrong_credentials(struct request *r, const struct fields *f, const char *next)
 {
-	signin_page(r, email, next);
+	signin_page(r, f, next);
 	tmpl_set(tmpl_section(r->page, "SIGNIN_ERROR"), "MESSAGE", WRONG_CREDENTIALS);
 	page_end(r, 422);
 }
@@ -54,28 +73,26 @@ wrong_credentials(struct request *r, const char *email, const char *next)
 void
 h_signin(struct request *r)
 {
-	const char *email, *password = params_get(&r->form, "password");
+	const char *email, *password;
 	const char *next = params_get(&r->form, "next");
-	const char *email_err;
+	struct fields f;
 	struct user u;
 	struct session s;
 	char retry[32];
 	int rc;
 
-	email_err = input_email(r, params_get(&r->form, "email"), &email);
-	if (email_err != NULL || password == NULL || *password == '\0') {
-		signin_page(r, email, next);
-		if (email_err != NULL)
-			page_field_error(r, "EMAIL_ERROR", "email", email_err);
-		if (password == NULL || *password == '\0')
-			page_field_error(r, "PASSWORD_ERROR", "password", "Enter your password.");
+	fields_read(r->arena, signin_form, &r->form, &f);
+	if (f.nerrors > 0) {
+		signin_page(r, &f, next);
 		page_end(r, 422);
 		return;
 	}
+	email = f.values[SIGNIN_EMAIL];
+	password = f.values[SIGNIN_PASSWORD];
 	rc = store_user_by_email(r, email, &u);
 	if (rc == TK_ENOTFOUND) {
 		pw_burn(password);
-		wrong_credentials(r, email, next);
+		wrong_credentials(r, &f, next);
 		return;
 	}
 	if (rc != TK_OK) {
@@ -93,7 +110,7 @@ h_signin(struct request *r)
 		if (rc != TK_OK)
 			page_fail(r, rc);
 		else
-			wrong_credentials(r, email, next);
+			wrong_credentials(r, &f, next);
 		return;
 	}
 	auth_begin_session(&u, &s);
