@@ -18,16 +18,11 @@
 
 #include "req.h"
 
+struct field;
 struct request;
 
 #define EVENTS_PER_PAGE 20
 #define EVENTS_PAGE_MAX 100000 /* page numbers above this are malformed */
-#define EVENT_NAME_MAX 200
-#define EVENT_DESCRIPTION_MAX 5000
-#define VENUE_NAME_MAX 200
-#define VENUE_CITY_MAX 100
-#define VENUE_ADDRESS_MAX 300
-#define VENUE_CAPACITY_MAX 10000000
 
 /* ---- data access (store.c) ---- */
 
@@ -162,26 +157,18 @@ int store_venue_update(struct request *r, const struct venue *v);
 
 /* ---- input checks (input.c) ---- */
 
-/* input_text: raw trimmed into *out (arena); NULL when fine, else the
- * message for the field: missing when required and empty, too_long over
- * max_chars characters. Newlines (and tabs) allowed when multiline. */
-const char *input_text(struct request *r, const char *raw, size_t max_chars, int required,
-                       int multiline, const char **out, const char *missing, const char *too_long);
-/* input_local_time: a datetime-local value "YYYY-MM-DDTHH:MM" (or with
- * ":SS") that names a real calendar time into out as "YYYY-MM-DD HH:MM:SS".
- * Returns 0, or -1 when malformed. */
-int input_local_time(const char *raw, char out[20]);
-/* input_date: 0 when raw is a real "YYYY-MM-DD" date, else -1. */
-int input_date(const char *raw);
+/* The forms' tables (fields.h), indexed by these enums. */
+enum { EVENT_NAME, EVENT_VENUE, EVENT_STARTS, EVENT_ENDS, EVENT_DESCRIPTION };
+extern const struct field *const input_event_form[];
+enum { VENUE_NAME, VENUE_CITY, VENUE_ADDRESS, VENUE_CAPACITY, VENUE_TIMEZONE };
+extern const struct field *const input_venue_form[];
+enum { SEARCH_Q, SEARCH_CITY, SEARCH_FROM, SEARCH_TO };
+extern const struct field *const input_search_form[];
+
 /* input_page: the page number of raw (NULL or "" means 1) into *page;
- * 0, or -1 when not a whole number from 1 to EVENTS_PAGE_MAX. */
+ * TK_OK, or TK_EINVAL (and 1) when not a whole number from 1 to
+ * EVENTS_PAGE_MAX. */
 int input_page(const char *raw, long *page);
-/* input_capacity: a whole number from 1 to VENUE_CAPACITY_MAX; 0 or -1. */
-int input_capacity(const char *raw, long *out);
-/* input_timezone_name: 0 when raw looks like an IANA zone name
- * ("Area/Location", or "UTC"), else -1. Whether it exists is
- * store_timezone_known's question. */
-int input_timezone_name(const char *raw);
 /* input_fulltext: the boolean-mode MATCH query for the words of q: each
  * word of 3 or more letters or digits that is not a stop word becomes
  * "+word*" (every word must appear, as a prefix). Everything else in q is

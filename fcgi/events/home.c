@@ -23,9 +23,9 @@
 #include "buf.h"
 #include "err.h"
 #include "events.h"
+#include "fields.h"
 #include "page.h"
 #include "req.h"
-#include "text.h"
 
 #define PAGE_CACHE_MS 1000
 
@@ -52,13 +52,6 @@ anonymous(const struct request *r)
 		if (strcmp(r->cookies.v[i].name, APP_VISITOR_COOKIE) != 0)
 			return 0;
 	return 1;
-}
-
-/* trimmed: raw without surrounding white space ("" for NULL), in the arena. */
-static const char *
-trimmed(struct request *r, const char *raw)
-{
-	return text_trim(r->arena, raw ? raw : "");
 }
 
 /* list_events: fill the LIST include of d with events v[0..n). */
@@ -157,6 +150,7 @@ void
 h_home(struct request *r)
 {
 	struct search s = {.text = "", .text_bool = "", .city = "", .from = "", .to = ""};
+	struct fields f;
 	unsigned long generation = store_generation();
 	int cacheable = anonymous(r);
 	tmpl_dict *d;
@@ -175,6 +169,8 @@ h_home(struct request *r)
 	d = page_begin(r, "pages/events/home.tpl",
 	               s.page > 1 ? arena_printf(r->arena, "Upcoming events, page %ld", s.page)
 	                          : "Upcoming events");
+	fields_init(r->arena, input_search_form, &f);
+	fields_show(r, &f);
 	organizer_links(r, d);
 	rc = results(r, d, &s, "/?page=");
 	if (rc == TK_ENOTFOUND) {
@@ -222,15 +218,20 @@ void
 h_search(struct request *r)
 {
 	struct search s = {.page = 1};
+	struct fields f;
 	const char **cities;
 	size_t ncities, i;
 	tmpl_dict *d, *o;
 	int rc, status = 200, bad_page;
 
-	s.text = trimmed(r, params_get(&r->query, "q"));
-	s.city = trimmed(r, params_get(&r->query, "city"));
-	s.from = trimmed(r, params_get(&r->query, "from"));
-	s.to = trimmed(r, params_get(&r->query, "to"));
+	fields_read(r->arena, input_search_form, &r->query, &f);
+	s.text = f.values[SEARCH_Q];
+	s.city = f.values[SEARCH_CITY];
+	s.from = f.values[SEARCH_FROM];
+	s.to = f.values[SEARCH_TO];
+	if (*s.from != '\0' && *s.to != '\0' && !fields_has_error(&f, "from") &&
+	    !fields_has_error(&f, "to") && strcmp(s.to, s.from) < 0)
+		fields_error(&f, NULL, "to", "The end date is before the start date.");
 	s.text_bool = input_fulltext(r, s.text);
 	bad_page = input_page(params_get(&r->query, "page"), &s.page) != 0;
 
@@ -243,31 +244,15 @@ h_search(struct request *r)
 	               *s.text ? arena_printf(r->arena, "Events matching “%s”", s.text)
 	                       : "Search events");
 	organizer_links(r, d);
-	tmpl_set(d, "Q", s.text);
-	tmpl_set(d, "FROM", s.from);
-	tmpl_set(d, "TO", s.to);
+	fields_show(r, &f);
 	for (i = 0; i < ncities; i++) {
 		o = tmpl_section(d, "CITY_OPTION");
 		tmpl_set(o, "CITY", cities[i]);
 		if (strcmp(cities[i], s.city) == 0)
 			tmpl_show(o, "SELECTED");
 	}
-	if (*s.from != '\0' && input_date(s.from) != 0) {
-		page_field_error(r, "FROM_ERROR", "from", "Enter a date like 2026-12-31.");
+	if (f.nerrors > 0)
 		status = 400;
-	}
-	if (*s.to != '\0' && input_date(s.to) != 0) {
-		page_field_error(r, "TO_ERROR", "to", "Enter a date like 2026-12-31.");
-		status = 400;
-	}
-	if (status == 200 && *s.from != '\0' && *s.to != '\0' && strcmp(s.to, s.from) < 0) {
-		page_field_error(r, "TO_ERROR", "to", "The end date is before the start date.");
-		status = 400;
-	}
-	if (text_chars(s.text) > 200) {
-		page_field_error(r, "Q_ERROR", "q", "Search words have at most 200 characters.");
-		status = 400;
-	}
 	if (bad_page) {
 		tmpl_show(d, "BAD_PAGE");
 		status = 400;
