@@ -7,7 +7,7 @@
  * a message and the newer version (409), so saving again is a deliberate
  * overwrite.
  */
-#include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 
 #include "arena.h"
@@ -210,12 +210,10 @@ h_event_edit(struct request *r)
 void
 h_event_update(struct request *r)
 {
-	const char *raw_version = params_get(&r->form, "version");
 	struct event ev;
 	struct fields f;
 	struct event_input in = {0};
-	int64_t version;
-	char *end = NULL;
+	long version;
 	int rc;
 
 	if (load_editable(r, &ev) != 0)
@@ -225,8 +223,7 @@ h_event_update(struct request *r)
 		page_fail(r, rc);
 		return;
 	}
-	version = raw_version ? strtoll(raw_version, &end, 10) : 0;
-	if (raw_version == NULL || *raw_version == '\0' || *end != '\0' || version < 1) {
+	if (valid_whole_number(params_get(&r->form, "version"), 1, LONG_MAX, &version) != TK_OK) {
 		page_error(r, 400);
 		return;
 	}

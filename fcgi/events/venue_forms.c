@@ -6,7 +6,7 @@
  * version that changed meanwhile comes back with a message and the newer
  * version (409).
  */
-#include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 
 #include "arena.h"
@@ -16,6 +16,7 @@
 #include "page.h"
 #include "req.h"
 #include "uuid.h"
+#include "valid.h"
 
 /* GET /venues (organizer): every venue, with links to edit them. */
 void
@@ -176,17 +177,14 @@ h_venue_edit(struct request *r)
 void
 h_venue_update(struct request *r)
 {
-	const char *raw_version = params_get(&r->form, "version");
 	struct venue old, v = {0};
 	struct fields f;
-	int64_t version;
-	char *end = NULL;
+	long version;
 	int rc;
 
 	if (load(r, &old) != 0)
 		return;
-	version = raw_version ? strtoll(raw_version, &end, 10) : 0;
-	if (raw_version == NULL || *raw_version == '\0' || *end != '\0' || version < 1) {
+	if (valid_whole_number(params_get(&r->form, "version"), 1, LONG_MAX, &version) != TK_OK) {
 		page_error(r, 400);
 		return;
 	}
