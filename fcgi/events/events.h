@@ -175,8 +175,6 @@ int input_page(const char *raw, long *page);
  * dropped, so no operator of the boolean syntax reaches MariaDB. "" when
  * nothing is left. In the arena. */
 const char *input_fulltext(struct request *r, const char *q);
-/* input_url_encode: s percent-encoded for a query string, in the arena. */
-const char *input_url_encode(struct request *r, const char *s);
 
 /* ---- handlers ---- */
 void h_home(struct request *r);

@@ -223,20 +223,12 @@ test_fulltext(void)
 	                       "+aaa* +bbb* +ccc* +ddd* +eee* +fff* +ggg* +hhh*");
 }
 
-static void
-test_url_encode(void)
-{
-	CU_ASSERT_STRING_EQUAL(input_url_encode(&req, "a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
-	CU_ASSERT_STRING_EQUAL(input_url_encode(&req, "Az09-_.~"), "Az09-_.~");
-}
-
 static const struct cu_test events_input_tests[] = {
 	{"form fields", test_form_fields},
 	{"form limits", test_limits},
 	{"pages follow the tables", test_pages_follow_tables},
 	{"page numbers", test_page},
 	{"full-text query", test_fulltext},
-	{"url encoding", test_url_encode},
 	{NULL, NULL},
 };
 
