@@ -138,9 +138,11 @@ test_limits(void)
 }
 
 /* render: the page template file with form read from the pairs name,
- * value, ..., NULL, as fields_show fills it; the HTML in the arena. */
+ * value, ..., NULL, and then a handler's own error for field extra (when
+ * not NULL), as fields_show fills it; the HTML in the arena. */
 static const char *
-render(const char *file, const struct field *const *form, const char *const *pairs)
+render(const char *file, const struct field *const *form, const char *const *pairs,
+       const char *extra)
 {
 	struct params p = {0};
 	struct fields f;
@@ -148,6 +150,8 @@ render(const char *file, const struct field *const *form, const char *const *pai
 	for (; pairs[0] != NULL; pairs += 2)
 		params_add(req.arena, &p, pairs[0], pairs[1], strlen(pairs[1]));
 	fields_read(req.arena, form, &p, &f);
+	if (extra != NULL)
+		fields_error(&f, NULL, extra, "Added by the handler.");
 	buf_reset(&req.body);
 	page_begin(&req, file, "Test");
 	fields_show(&req, &f);
@@ -162,9 +166,9 @@ test_pages_follow_tables(void)
 {
 	static const char *const venue[] = {"name", "", "city", "Lyon", "capacity", "0", NULL};
 	static const char *const event[] = {"description", "Long\r\nnight", NULL};
-	const char *html;
+	const char *html, *name, *city, *capacity;
 
-	html = render("pages/venues/form.tpl", input_venue_form, venue);
+	html = render("pages/venues/form.tpl", input_venue_form, venue, "city");
 	CU_ASSERT_PTR_NOT_NULL(strstr(html, "name=\"name\" value=\"\" required maxlength=\"200\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(html, "value=\"Lyon\" required maxlength=\"100\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(html, "maxlength=\"300\""));
@@ -175,8 +179,15 @@ test_pages_follow_tables(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(html, "<a href=\"#capacity\">Enter the capacity"));
 	CU_ASSERT_PTR_NULL(strstr(html, "=\"\"{{"));
 	CU_ASSERT_PTR_NULL(strstr(html, "maxlength=\"\""));
+	/* The summary lists the errors in the order of the fields, the
+	 * handler's (city, recorded last) in its field's place. */
+	name = strstr(html, "<li><a href=\"#name\">");
+	city = strstr(html, "<li><a href=\"#city\">Added by the handler.");
+	capacity = strstr(html, "<li><a href=\"#capacity\">");
+	CU_ASSERT(name != NULL && city != NULL && capacity != NULL && name < city &&
+	          city < capacity);
 
-	html = render("pages/events/form.tpl", input_event_form, event);
+	html = render("pages/events/form.tpl", input_event_form, event, NULL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(html, "maxlength=\"200\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(html, "<select id=\"venue_id\" name=\"venue_id\" required"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(html, "Optional, up to 5000 characters"));
