@@ -67,12 +67,6 @@ now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-struct db *
-app_db(struct request *r)
-{
-	return ((struct worker *)r->app)->db;
-}
-
 int
 app_secure_cookies(void)
 {
@@ -147,7 +141,7 @@ load_session(struct request *r)
 	if (sess_verify(token, session_pk, (int64_t)time(NULL), s) != TK_OK)
 		return TK_OK;
 	if (svc->session_valid != NULL) {
-		rc = svc->session_valid(r, s);
+		rc = svc->session_valid(&r->store, s);
 		if (rc == TK_EAUTH)
 			return TK_OK;
 		if (rc != TK_OK)
@@ -189,6 +183,7 @@ dispatch(struct request *r)
 	enum route_match m;
 	const char *allow = NULL;
 	const struct route *rt;
+	int rc;
 	int is_get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
 
 	rt = router_match(svc->routes, svc->nroutes, r->method, r->path, r->arena, &r->route, &m,
@@ -218,7 +213,9 @@ dispatch(struct request *r)
 		page_error(r, 403);
 		return;
 	}
-	rt->handler(r);
+	rc = rt->handler(r);
+	if (rc != TK_OK)
+		page_fail(r, rc);
 }
 
 static void
@@ -234,6 +231,8 @@ handle(struct worker *w)
 	r.fcgx = &w->fcgx;
 	r.app = w;
 	r.started_us = now_us();
+	r.store.db = w->db;
+	r.store.arena = w->arena;
 	r.status = 200;
 
 	rc = req_parse(&r, fcgx_getenv, fcgx_read, &w->fcgx);
@@ -244,6 +243,8 @@ handle(struct worker *w)
 	if (rc != TK_OK) {
 		page_fail(&r, rc);
 	} else {
+		r.store.actor = r.session;
+		r.store.remote_addr = r.remote_addr;
 		set_csrf(&r);
 		resp_header(&r, "Cache-Control", "private, no-store");
 		dispatch(&r);

@@ -9,7 +9,8 @@
  * blocking in FCGX_Accept_r on the shared socket (Linux accept is
  * thread-safe: no accept mutex). A thread owns its MariaDB connection, so
  * no pool or lock sits on the request path. Argon2id hashing is bounded per
- * process (pw.h). See README "Concurrency" for the measurements.
+ * process (pw.h). See docs/DECISIONS.md "Concurrency of a FastCGI
+ * service" for the measurements.
  */
 #ifndef TK_APP_H
 #define TK_APP_H
@@ -19,7 +20,7 @@
 #include "sess.h"
 
 struct request;
-struct db;
+struct store;
 
 struct app_service {
 	const char *name; /* "auth": used in logs and usage */
@@ -33,7 +34,7 @@ struct app_service {
 	 * against the service's own records (revocations). Returns TK_OK,
 	 * TK_EAUTH (treat as signed out) or TK_EDBDOWN/TK_EDB (503/500).
 	 */
-	int (*session_valid)(struct request *r, const struct session *s);
+	int (*session_valid)(struct store *st, const struct session *s);
 };
 
 /*
@@ -42,9 +43,6 @@ struct app_service {
  * exit 0 or 1). Returns the process exit status.
  */
 int app_main(int argc, char **argv, const struct app_service *svc);
-
-/* app_db: the calling thread's database handle. */
-struct db *app_db(struct request *r);
 
 /* app_secure_cookies: 1 when base_url is https (cookies get Secure). */
 int app_secure_cookies(void);

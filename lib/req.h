@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "params.h"
 #include "sess.h"
+#include "store.h"
 
 struct arena;
 typedef struct FCGX_Request FCGX_Request;
@@ -41,6 +42,8 @@ struct request {
 	const char *csrf_binding;      /* session id, or the visitor cookie value */
 	const char *csrf_token;        /* token to put in this page's forms */
 	void *app;                     /* the service's per-thread context */
+	struct store store;            /* data access: the thread's connection, the
+					* arena and the session as actor */
 
 	/* Set by page_begin (page.c): the layout and the page inside it. */
 	struct tmpl_dict *layout;

@@ -15,7 +15,7 @@ account_page(struct request *r)
 	tmpl_dict *d;
 	int rc;
 
-	rc = store_user_by_id(r, r->session->user_id, &u);
+	rc = store_user_by_id(&r->store, r->session->user_id, &u);
 	if (rc != TK_OK)
 		return rc;
 	d = page_begin(r, "pages/auth/account.tpl", "Your account");
@@ -29,16 +29,15 @@ account_page(struct request *r)
 }
 
 /* GET /auth/account (signed in): name, email, role and the password form. */
-void
+int
 h_account(struct request *r)
 {
 	int rc = account_page(r);
 
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+	if (rc != TK_OK)
+		return rc;
 	page_end(r, 200);
+	return TK_OK;
 }
 
 /*
@@ -47,7 +46,7 @@ h_account(struct request *r)
  * session of the account and answers 303 to the account page; otherwise 422
  * with messages by the fields and nothing changed.
  */
-void
+int
 h_password(struct request *r)
 {
 	const char *current = params_get(&r->form, "current_password");
@@ -57,35 +56,30 @@ h_password(struct request *r)
 	struct user u;
 	int rc;
 
-	rc = store_user_by_id(r, r->session->user_id, &u);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+	rc = store_user_by_id(&r->store, r->session->user_id, &u);
+	if (rc != TK_OK)
+		return rc;
 	if (current == NULL || *current == '\0')
 		cur_err = "Enter your current password.";
 	else if (pw_verify(u.password_hash, current) != TK_OK)
 		cur_err = "The current password is not correct.";
 	if (cur_err || pw_err) {
 		rc = account_page(r);
-		if (rc != TK_OK) {
-			page_fail(r, rc);
-			return;
-		}
+		if (rc != TK_OK)
+			return rc;
 		if (cur_err)
 			page_field_error(r, "CURRENT_PASSWORD_ERROR", "current_password", cur_err);
 		if (pw_err)
 			page_field_error(r, "PASSWORD_ERROR", "password", pw_err);
 		page_end(r, 422);
-		return;
+		return TK_OK;
 	}
 	rc = pw_hash(password, hash);
 	if (rc == TK_OK)
-		rc = store_change_password(r, u.id, hash, r->session->sid);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+		rc = store_change_password(&r->store, u.id, hash, r->session->sid);
+	if (rc != TK_OK)
+		return rc;
 	page_flash(r, FLASH_PASSWORD_CHANGED);
 	resp_redirect(r, "/auth/account");
+	return TK_OK;
 }

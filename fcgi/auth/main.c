@@ -21,9 +21,9 @@ static const struct route routes[] = {
 };
 
 static int
-session_valid(struct request *r, const struct session *s)
+session_valid(struct store *st, const struct session *s)
 {
-	return store_session_valid(r, s->sid, s->user_id);
+	return store_session_valid(st, s->sid, s->user_id);
 }
 
 static const struct app_service auth = {

@@ -22,15 +22,16 @@ signup_page(struct request *r, const char *name, const char *email)
 }
 
 /* GET /auth/signup: the form; 303 to the account page when signed in. */
-void
+int
 h_signup_form(struct request *r)
 {
 	if (r->session != NULL) {
 		resp_redirect(r, "/auth/account");
-		return;
+		return TK_OK;
 	}
 	signup_page(r, "", "");
 	page_end(r, 200);
+	return TK_OK;
 }
 
 /*
@@ -38,7 +39,7 @@ h_signup_form(struct request *r)
  * 303 to the account page. 422 with the form and messages by the fields
  * when a field is invalid or the email is taken; nothing is written then.
  */
-void
+int
 h_signup(struct request *r)
 {
 	const char *name, *email, *password = params_get(&r->form, "password");
@@ -60,13 +61,11 @@ h_signup(struct request *r)
 		if (pw_err)
 			page_field_error(r, "PASSWORD_ERROR", "password", pw_err);
 		page_end(r, 422);
-		return;
+		return TK_OK;
 	}
 	rc = pw_hash(password, hash);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+	if (rc != TK_OK)
+		return rc;
 	uuid_v7(id);
 	memset(&u, 0, sizeof(u));
 	u.id = id;
@@ -75,20 +74,19 @@ h_signup(struct request *r)
 	u.password_hash = hash;
 	u.role = ROLE_MEMBER;
 	auth_begin_session(&u, &s);
-	rc = store_create_user_session(r, &u, &s);
+	rc = store_create_user_session(&r->store, &u, &s);
 	if (rc == TK_EEXIST) {
 		signup_page(r, name, email);
 		page_field_error(r, "EMAIL_ERROR", "email",
 				 "An account with this email already exists. Sign in instead.");
 		page_end(r, 422);
-		return;
+		return TK_OK;
 	}
 	if (rc == TK_OK)
 		rc = app_start_session(r, &s);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+	if (rc != TK_OK)
+		return rc;
 	page_flash(r, FLASH_SIGNED_UP);
 	resp_redirect(r, "/auth/account");
+	return TK_OK;
 }

@@ -57,7 +57,7 @@ form_page(struct request *r, const char *id, const struct event_form *f, const s
 	tmpl_dict *d, *o;
 	int rc;
 
-	rc = store_venues(r, &venues, &nvenues);
+	rc = store_venues(&r->store, &venues, &nvenues);
 	if (rc != TK_OK)
 		return rc;
 	d = page_begin(r, "pages/events/form.tpl", id ? "Edit event" : "New event");
@@ -93,18 +93,17 @@ form_page(struct request *r, const char *id, const struct event_form *f, const s
 	return TK_OK;
 }
 
-/* show_form: form_page then page_end with status, or the error page. */
-static void
+/* show_form: form_page then page_end with status. Returns TK_OK, or
+ * form_page's error (nothing rendered then). */
+static int
 show_form(struct request *r, const char *id, const struct event_form *f, const struct errors *e,
           int status)
 {
 	int rc = form_page(r, id, f, e);
 
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
-	page_end(r, status);
+	if (rc == TK_OK)
+		page_end(r, status);
+	return rc;
 }
 
 /* read_form: the posted fields into *f (trimmed) and *in, with what is
@@ -150,7 +149,7 @@ read_form(struct request *r, int is_new, struct event_form *f, struct event_inpu
 		return TK_OK;
 	}
 	/* With the venue known, the times convert from its time zone. */
-	rc = store_event_times(r, f->venue_id, have_times ? starts : "2000-01-01 00:00:00",
+	rc = store_event_times(&r->store, f->venue_id, have_times ? starts : "2000-01-01 00:00:00",
 	                       have_times ? ends : "2000-01-01 00:00:00", &t);
 	if (rc == TK_ENOTFOUND) {
 		add_error(e, "VENUE_ID_ERROR", "venue_id", "Choose a venue from the list.");
@@ -178,13 +177,13 @@ read_form(struct request *r, int is_new, struct event_form *f, struct event_inpu
 }
 
 /* GET /events/new (organizer): the empty form. */
-void
+int
 h_event_new(struct request *r)
 {
 	struct event_form f = {"", "", "", "", "", 0};
 	struct errors e = {0};
 
-	show_form(r, NULL, &f, &e, 200);
+	return show_form(r, NULL, &f, &e, 200);
 }
 
 /*
@@ -192,7 +191,7 @@ h_event_new(struct request *r)
  * the event (event.created in the same transaction) and answers 303 to its
  * page; otherwise 422 with the form, values kept, messages by the fields.
  */
-void
+int
 h_event_create(struct request *r)
 {
 	struct event_form f = {0};
@@ -203,59 +202,51 @@ h_event_create(struct request *r)
 
 	rc = read_form(r, 1, &f, &in, &e);
 	if (rc == TK_OK && e.n > 0) {
-		show_form(r, NULL, &f, &e, 422);
-		return;
+		return show_form(r, NULL, &f, &e, 422);
 	}
 	if (rc == TK_OK)
-		rc = store_event_create(r, &in, id);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+		rc = store_event_create(&r->store, &in, id);
+	if (rc != TK_OK)
+		return rc;
 	resp_redirect(r, arena_printf(r->arena, "/events/%s", id));
+	return TK_OK;
 }
 
-/* load_editable: event :id into *e for editing. Answers (and returns
- * non-zero) 404 for an unknown id or another organizer's event, 409 for a
- * cancelled event. */
+/* load_editable: event :id into *e for editing. Returns TK_OK;
+ * TK_ENOTFOUND (404) for an unknown id or another organizer's event,
+ * TK_ECONFLICT (409) for a cancelled event, or a database error. */
 static int
 load_editable(struct request *r, struct event *e)
 {
 	const char *id = params_get(&r->route, "id");
 	int rc;
 
-	if (id == NULL || !uuid_valid(id)) {
-		page_error(r, 404);
-		return -1;
-	}
-	rc = store_event_by_id(r, id, e);
+	if (id == NULL || !uuid_valid(id))
+		return TK_ENOTFOUND;
+	rc = store_event_by_id(&r->store, id, e);
 	if (rc == TK_OK && !event_manageable(r, e))
 		rc = TK_ENOTFOUND;
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return -1;
-	}
-	if (strcmp(e->status, "scheduled") != 0) {
-		page_error(r, 409);
-		return -1;
-	}
-	return 0;
+	if (rc == TK_OK && strcmp(e->status, "scheduled") != 0)
+		rc = TK_ECONFLICT;
+	return rc;
 }
 
 /* GET /events/:id/edit (organizer): the form with the event's values.
  * 404 unknown, 409 cancelled. */
-void
+int
 h_event_edit(struct request *r)
 {
 	struct event ev;
 	struct event_form f;
 	struct errors e = {0};
+	int rc;
 
-	if (load_editable(r, &ev) != 0)
-		return;
+	rc = load_editable(r, &ev);
+	if (rc != TK_OK)
+		return rc;
 	f = (struct event_form){ev.name,         ev.description, ev.venue_id,
 	                        ev.starts_input, ev.ends_input,  ev.version};
-	show_form(r, ev.id, &f, &e, 200);
+	return show_form(r, ev.id, &f, &e, 200);
 }
 
 /*
@@ -265,7 +256,7 @@ h_event_edit(struct request *r)
  * the form and a message when the event changed since (the form then
  * carries the newer version); 409 when it was cancelled; 404 unknown.
  */
-void
+int
 h_event_update(struct request *r)
 {
 	const char *raw_version = params_get(&r->form, "version");
@@ -276,41 +267,33 @@ h_event_update(struct request *r)
 	char *end = NULL;
 	int rc;
 
-	if (load_editable(r, &ev) != 0)
-		return;
+	rc = load_editable(r, &ev);
+	if (rc != TK_OK)
+		return rc;
 	rc = read_form(r, 0, &f, &in, &e);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+	if (rc != TK_OK)
+		return rc;
 	f.version = raw_version ? strtoll(raw_version, &end, 10) : 0;
-	if (raw_version == NULL || *raw_version == '\0' || *end != '\0' || f.version < 1) {
-		page_error(r, 400);
-		return;
-	}
+	if (raw_version == NULL || *raw_version == '\0' || *end != '\0' || f.version < 1)
+		return TK_EINVAL;
 	if (e.n > 0) {
-		show_form(r, ev.id, &f, &e, 422);
-		return;
+		return show_form(r, ev.id, &f, &e, 422);
 	}
-	rc = store_event_update(r, ev.id, f.version, &in);
+	rc = store_event_update(&r->store, ev.id, f.version, &in);
 	if (rc == TK_ECONFLICT) {
-		rc = store_event_by_id(r, ev.id, &ev);
-		if (rc == TK_OK && strcmp(ev.status, "scheduled") != 0) {
-			page_error(r, 409);
-			return;
-		}
+		rc = store_event_by_id(&r->store, ev.id, &ev);
+		if (rc == TK_OK && strcmp(ev.status, "scheduled") != 0)
+			return TK_ECONFLICT;
 		if (rc == TK_OK) {
 			f.version = ev.version;
 			add_error(&e, "CONFLICT_ERROR", "name",
 			          "Someone else changed this event while you were editing it. "
 			          "Check the values and save again to keep yours.");
-			show_form(r, ev.id, &f, &e, 409);
-			return;
+			return show_form(r, ev.id, &f, &e, 409);
 		}
 	}
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+	if (rc != TK_OK)
+		return rc;
 	resp_redirect(r, arena_printf(r->arena, "/events/%s", ev.id));
+	return TK_OK;
 }

@@ -47,7 +47,7 @@ add_error(struct errors *e, const char *section, const char *field, const char *
 }
 
 /* GET /venues (organizer): every venue, with links to edit them. */
-void
+int
 h_venues(struct request *r)
 {
 	struct venue *v;
@@ -55,11 +55,9 @@ h_venues(struct request *r)
 	tmpl_dict *d, *s;
 	int rc;
 
-	rc = store_venues(r, &v, &n);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+	rc = store_venues(&r->store, &v, &n);
+	if (rc != TK_OK)
+		return rc;
 	d = page_begin(r, "pages/venues/list.tpl", "Venues");
 	if (n == 0)
 		tmpl_show(d, "EMPTY");
@@ -75,6 +73,7 @@ h_venues(struct request *r)
 		tmpl_set(s, "TIMEZONE", v[i].timezone);
 	}
 	page_end(r, 200);
+	return TK_OK;
 }
 
 /* show_form: the venue form for f with the errors in e, then page_end
@@ -134,7 +133,7 @@ read_form(struct request *r, struct venue_form *f, struct venue *v, struct error
 		add_error(e, "TIMEZONE_ERROR", "timezone",
 		          "Enter the venue's time zone, like Europe/Paris.");
 	else if (input_timezone_name(f->timezone) != 0 ||
-	         (rc = store_timezone_known(r, f->timezone)) == TK_EINVAL)
+	         (rc = store_timezone_known(&r->store, f->timezone)) == TK_EINVAL)
 		add_error(e, "TIMEZONE_ERROR", "timezone",
 		          "Enter a time zone name from the tz database, like Europe/Paris.");
 	if (rc == TK_EINVAL)
@@ -147,13 +146,14 @@ read_form(struct request *r, struct venue_form *f, struct venue *v, struct error
 }
 
 /* GET /venues/new (organizer): the empty form. */
-void
+int
 h_venue_new(struct request *r)
 {
 	struct venue_form f = {"", "", "", "", "", 0};
 	struct errors e = {0};
 
 	show_form(r, NULL, &f, &e, 200);
+	return TK_OK;
 }
 
 /*
@@ -161,7 +161,7 @@ h_venue_new(struct request *r)
  * the venue (venue.created in the same transaction) and answers 303 to
  * the venue list, at the new venue; otherwise 422 with the form.
  */
-void
+int
 h_venue_create(struct request *r)
 {
 	struct venue_form f = {0};
@@ -173,51 +173,45 @@ h_venue_create(struct request *r)
 	rc = read_form(r, &f, &v, &e);
 	if (rc == TK_OK && e.n > 0) {
 		show_form(r, NULL, &f, &e, 422);
-		return;
+		return TK_OK;
 	}
 	if (rc == TK_OK)
-		rc = store_venue_create(r, &v, id);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+		rc = store_venue_create(&r->store, &v, id);
+	if (rc != TK_OK)
+		return rc;
 	resp_redirect(r, arena_printf(r->arena, "/venues#venue-%s", id));
+	return TK_OK;
 }
 
-/* load: venue :id into *v; answers (and returns non-zero) 404 for an
- * unknown id. */
+/* load: venue :id into *v. Returns TK_OK, TK_ENOTFOUND (404) for an
+ * unknown id, or a database error. */
 static int
 load(struct request *r, struct venue *v)
 {
 	const char *id = params_get(&r->route, "id");
-	int rc;
 
-	if (id == NULL || !uuid_valid(id)) {
-		page_error(r, 404);
-		return -1;
-	}
-	rc = store_venue_by_id(r, id, v);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return -1;
-	}
-	return 0;
+	if (id == NULL || !uuid_valid(id))
+		return TK_ENOTFOUND;
+	return store_venue_by_id(&r->store, id, v);
 }
 
 /* GET /venues/:id/edit (organizer): the form with the venue's values. */
-void
+int
 h_venue_edit(struct request *r)
 {
 	struct venue v;
 	struct venue_form f;
 	struct errors e = {0};
+	int rc;
 
-	if (load(r, &v) != 0)
-		return;
+	rc = load(r, &v);
+	if (rc != TK_OK)
+		return rc;
 	f = (struct venue_form){v.name,     v.city,
 	                        v.address,  arena_printf(r->arena, "%ld", v.capacity),
 	                        v.timezone, v.version};
 	show_form(r, v.id, &f, &e, 200);
+	return TK_OK;
 }
 
 /*
@@ -226,7 +220,7 @@ h_venue_edit(struct request *r)
  * 303 to the venue list. 422 for invalid fields, 409 with the form when
  * the venue changed since, 404 unknown, 400 without a version.
  */
-void
+int
 h_venue_update(struct request *r)
 {
 	const char *raw_version = params_get(&r->form, "version");
@@ -236,39 +230,35 @@ h_venue_update(struct request *r)
 	char *end = NULL;
 	int rc;
 
-	if (load(r, &old) != 0)
-		return;
+	rc = load(r, &old);
+	if (rc != TK_OK)
+		return rc;
 	f.version = raw_version ? strtoll(raw_version, &end, 10) : 0;
-	if (raw_version == NULL || *raw_version == '\0' || *end != '\0' || f.version < 1) {
-		page_error(r, 400);
-		return;
-	}
+	if (raw_version == NULL || *raw_version == '\0' || *end != '\0' || f.version < 1)
+		return TK_EINVAL;
 	rc = read_form(r, &f, &v, &e);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+	if (rc != TK_OK)
+		return rc;
 	if (e.n > 0) {
 		show_form(r, old.id, &f, &e, 422);
-		return;
+		return TK_OK;
 	}
 	v.id = old.id;
 	v.version = f.version;
-	rc = store_venue_update(r, &v);
+	rc = store_venue_update(&r->store, &v);
 	if (rc == TK_ECONFLICT) {
-		rc = store_venue_by_id(r, old.id, &old);
+		rc = store_venue_by_id(&r->store, old.id, &old);
 		if (rc == TK_OK) {
 			f.version = old.version;
 			add_error(&e, "CONFLICT_ERROR", "name",
 			          "Someone else changed this venue while you were editing it. "
 			          "Check the values and save again to keep yours.");
 			show_form(r, old.id, &f, &e, 409);
-			return;
+			return TK_OK;
 		}
 	}
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+	if (rc != TK_OK)
+		return rc;
 	resp_redirect(r, arena_printf(r->arena, "/venues#venue-%s", old.id));
+	return TK_OK;
 }
