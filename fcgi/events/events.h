@@ -8,7 +8,7 @@
  *
  * Times: the database holds UTC; forms and pages use the venue's time zone
  * (an IANA name), converted by MariaDB's CONVERT_TZ, which needs the time
- * zone tables loaded (README "Time zones").
+ * zone tables loaded (README "The events service", Time zones).
  */
 #ifndef TK_EVENTS_H
 #define TK_EVENTS_H
@@ -192,8 +192,6 @@ int input_timezone_name(const char *raw);
  * dropped, so no operator of the boolean syntax reaches MariaDB. "" when
  * nothing is left. In the arena. */
 const char *input_fulltext(struct request *r, const char *q);
-/* input_url_encode: s percent-encoded for a query string, in the arena. */
-const char *input_url_encode(struct request *r, const char *s);
 
 /* ---- handlers ---- */
 int h_home(struct request *r);

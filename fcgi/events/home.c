@@ -203,7 +203,7 @@ search_link(struct request *r, const struct search *s)
 	for (i = 0; i < 4; i++)
 		if (*values[i] != '\0')
 			link = arena_printf(r->arena, "%s%s=%s&", link, names[i],
-			                    input_url_encode(r, values[i]));
+			                    text_url_encode(r->arena, values[i]));
 	return arena_printf(r->arena, "%spage=", link);
 }
 

@@ -252,25 +252,3 @@ input_fulltext(struct request *r, const char *q)
 	*p = '\0';
 	return out;
 }
-
-const char *
-input_url_encode(struct request *r, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char *out = arena_alloc(r->arena, strlen(s) * 3 + 1), *p = out;
-
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '_' || c == '.' || c == '~') {
-			*p++ = (char)c;
-		} else {
-			*p++ = '%';
-			*p++ = hex[c >> 4];
-			*p++ = hex[c & 15];
-		}
-	}
-	*p = '\0';
-	return out;
-}

@@ -9,7 +9,7 @@
  * The unfiltered listing (the home page, and /events without filters) is
  * kept per thread for at most HOME_CACHE_MS: the database then runs its
  * query about once a second per thread instead of once per request (see
- * README "Performance"). Every change this process commits bumps
+ * README "Benchmarks"). Every change this process commits bumps
  * catalogue_generation, which drops every thread's copy at once, so an
  * organizer sees their own change immediately; a change made by another
  * process shows within HOME_CACHE_MS.

@@ -147,13 +147,6 @@ test_fulltext(void)
 	                       "+aaa* +bbb* +ccc* +ddd* +eee* +fff* +ggg* +hhh*");
 }
 
-static void
-test_url_encode(void)
-{
-	CU_ASSERT_STRING_EQUAL(input_url_encode(&req, "a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
-	CU_ASSERT_STRING_EQUAL(input_url_encode(&req, "Az09-_.~"), "Az09-_.~");
-}
-
 static const struct cu_test events_input_tests[] = {
 	{"datetime-local", test_local_time},
 	{"dates", test_date},
@@ -162,7 +155,6 @@ static const struct cu_test events_input_tests[] = {
 	{"time zone names", test_timezone_name},
 	{"form texts", test_text},
 	{"full-text query", test_fulltext},
-	{"url encoding", test_url_encode},
 	{NULL, NULL},
 };
 
