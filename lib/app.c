@@ -68,18 +68,6 @@ now_us(void)
 }
 
 int
-app_secure_cookies(void)
-{
-	return secure_cookies;
-}
-
-static unsigned
-cookie_flags(void)
-{
-	return COOKIE_HTTPONLY | COOKIE_SAMESITE_LAX | (secure_cookies ? COOKIE_SECURE : 0);
-}
-
-int
 app_start_session(struct request *r, const struct session *s)
 {
 	char token[SESS_TOKEN_MAX];
@@ -90,7 +78,7 @@ app_start_session(struct request *r, const struct session *s)
 	rc = sess_sign(s, session_sk, token, sizeof(token));
 	if (rc == TK_OK)
 		rc = resp_cookie(r, APP_SESSION_COOKIE, token, (long)(s->expires - time(NULL)),
-				 cookie_flags());
+				 r->cookie_flags);
 	sodium_memzero(token, sizeof(token));
 	return rc;
 }
@@ -98,7 +86,7 @@ app_start_session(struct request *r, const struct session *s)
 void
 app_end_session(struct request *r)
 {
-	resp_cookie(r, APP_SESSION_COOKIE, "", 0, cookie_flags());
+	resp_cookie(r, APP_SESSION_COOKIE, "", 0, r->cookie_flags);
 }
 
 /* ---- per-request pipeline ---- */
@@ -167,7 +155,7 @@ set_csrf(struct request *r)
 			char *fresh = arena_alloc(r->arena, SESS_SID_LEN + 1);
 
 			sess_new_sid(fresh);
-			resp_cookie(r, APP_VISITOR_COOKIE, fresh, -1, cookie_flags());
+			resp_cookie(r, APP_VISITOR_COOKIE, fresh, -1, r->cookie_flags);
 			visitor = fresh;
 		}
 		r->csrf_binding = visitor;
@@ -195,8 +183,8 @@ dispatch(struct request *r)
 		return;
 	}
 	if ((rt->flags & (RF_SIGNED_IN | RF_ORGANIZER | RF_ADMIN)) && r->session == NULL) {
-		if (is_get)
-			resp_redirect(r, arena_printf(r->arena, "/auth/signin?next=%s",
+		if (is_get && svc->signin_path != NULL)
+			resp_redirect(r, arena_printf(r->arena, "%s?next=%s", svc->signin_path,
 						      text_url_encode(r->arena, r->path)));
 		else
 			page_error(r, 403);
@@ -233,6 +221,9 @@ handle(struct worker *w)
 	r.started_us = now_us();
 	r.store.db = w->db;
 	r.store.arena = w->arena;
+	r.cookie_flags = COOKIE_HTTPONLY | COOKIE_SAMESITE_LAX | (secure_cookies ? COOKIE_SECURE : 0);
+	r.flashes = svc->flashes;
+	r.nflashes = svc->nflashes;
 	r.status = 200;
 
 	rc = req_parse(&r, fcgx_getenv, fcgx_read, &w->fcgx);
@@ -330,10 +321,28 @@ load_keys(void)
 	return rc;
 }
 
+/* load_config: the common keys, listen (default run/<service>.sock) and
+ * the service's own keys, from config_path; strict: a key no table knows
+ * is an error, so --check-config validates every line. */
+static int
+load_config(const char *config_path)
+{
+	static char listen_default[128];
+	static struct config_key *keys; /* kept: the configuration points here */
+
+	snprintf(listen_default, sizeof(listen_default), "run/%s.sock", svc->name);
+	keys = xcalloc(svc->nconfig_keys + 1, sizeof(*keys));
+	keys[0] = (struct config_key){"listen", CONFIG_STR, listen_default, 0, 0,
+				      "FastCGI unix socket path to bind"};
+	if (svc->nconfig_keys > 0)
+		memcpy(keys + 1, svc->config_keys, svc->nconfig_keys * sizeof(*keys));
+	return config_load(config_path, keys, svc->nconfig_keys + 1, 0);
+}
+
 static int
 setup(const char *config_path)
 {
-	if (config_load(config_path) != TK_OK)
+	if (load_config(config_path) != TK_OK)
 		return TK_ECONFIG;
 	if (log_open(config_str("log_file")) != TK_OK)
 		return TK_ECONFIG;

@@ -44,6 +44,9 @@ struct request {
 	void *app;                     /* the service's per-thread context */
 	struct store store;            /* data access: the thread's connection, the
 					* arena and the session as actor */
+	unsigned cookie_flags;         /* COOKIE_* for the cookies the site sets */
+	const char *const *flashes;    /* the service's flash codes (page_flash) */
+	size_t nflashes;
 
 	/* Set by page_begin (page.c): the layout and the page inside it. */
 	struct tmpl_dict *layout;

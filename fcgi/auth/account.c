@@ -79,7 +79,7 @@ h_password(struct request *r)
 		rc = store_change_password(&r->store, u.id, hash, r->session->sid);
 	if (rc != TK_OK)
 		return rc;
-	page_flash(r, FLASH_PASSWORD_CHANGED);
+	page_flash(r, AUTH_FLASH_PASSWORD_CHANGED);
 	resp_redirect(r, "/auth/account");
 	return TK_OK;
 }

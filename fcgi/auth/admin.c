@@ -90,7 +90,7 @@ h_admin_set_role(struct request *r)
 		rc = store_set_role(&r->store, &u, want);
 	if (rc != TK_OK)
 		return rc;
-	page_flash(r, FLASH_ROLE_CHANGED);
+	page_flash(r, AUTH_FLASH_ROLE_CHANGED);
 	resp_redirect(r, arena_printf(r->arena, "/auth/admin/users?q=%s",
 				      text_url_encode(r->arena, u.email)));
 	return TK_OK;

@@ -89,6 +89,19 @@ const char *input_next(const char *next);
  * configured lifetime. */
 void auth_begin_session(const struct user *u, struct session *s);
 
+/* ---- the service's definition (main.c) ---- */
+
+/* Flash messages of the auth service: indexes into its table of codes;
+ * the texts are in templates/partials/flash.tpl. */
+enum auth_flash {
+	AUTH_FLASH_SIGNED_UP,
+	AUTH_FLASH_SIGNED_IN,
+	AUTH_FLASH_SIGNED_OUT,
+	AUTH_FLASH_PASSWORD_CHANGED,
+	AUTH_FLASH_ROLE_CHANGED,
+	AUTH_FLASH__MAX
+};
+
 /* ---- handlers ---- */
 int h_signup_form(struct request *r);
 int h_signup(struct request *r);

@@ -100,7 +100,7 @@ h_signin(struct request *r)
 		rc = app_start_session(r, &s);
 	if (rc != TK_OK)
 		return rc;
-	page_flash(r, FLASH_SIGNED_IN);
+	page_flash(r, AUTH_FLASH_SIGNED_IN);
 	resp_redirect(r, input_next(next));
 	return TK_OK;
 }
@@ -119,7 +119,7 @@ h_signout(struct request *r)
 		rc = store_revoke_session(&r->store, r->session->sid, r->session->user_id);
 		if (rc != TK_OK)
 			return rc;
-		page_flash(r, FLASH_SIGNED_OUT);
+		page_flash(r, AUTH_FLASH_SIGNED_OUT);
 	}
 	app_end_session(r);
 	resp_redirect(r, "/");

@@ -86,7 +86,7 @@ h_signup(struct request *r)
 		rc = app_start_session(r, &s);
 	if (rc != TK_OK)
 		return rc;
-	page_flash(r, FLASH_SIGNED_UP);
+	page_flash(r, AUTH_FLASH_SIGNED_UP);
 	resp_redirect(r, "/auth/account");
 	return TK_OK;
 }
