@@ -11,6 +11,7 @@
 #include "sess.h"
 #include "store.h"
 
+struct arena;
 struct request;
 
 /* ---- data access (store.c) ----
@@ -35,9 +36,12 @@ struct user {
 int store_user_by_email(struct store *st, const char *email, struct user *u);
 int store_user_by_id(struct store *st, const char *id, struct user *u);
 
-/* store_create_user_session: in one transaction, insert the user (role
- * member) and a session for it. Returns TK_OK, TK_EEXIST when the email is
- * taken, or a database error. */
+/* store_create_user: in one transaction, insert user u (with its role) and
+ * its user.created event. store_create_user_session: the same with session
+ * s for it. Both return TK_OK, TK_EEXIST when the email is taken, or a
+ * database error. u's email and name must have passed input_email and
+ * input_name. */
+int store_create_user(struct store *st, const struct user *u);
 int store_create_user_session(struct store *st, const struct user *u, const struct session *s);
 
 /* store_signin_ok: reset the failure count and insert session s (with
@@ -75,11 +79,13 @@ int store_set_role(struct store *st, const struct user *u, enum role role);
 
 /* ---- input checks (input.c) ---- */
 
-/* input_email: the normalised form of an email address (trimmed, ASCII
- * lower case) into *out (arena), or an error message for the form. */
-const char *input_email(struct request *r, const char *raw, const char **out);
-/* input_name: the trimmed display name into *out, or an error message. */
-const char *input_name(struct request *r, const char *raw, const char **out);
+/* input_email: NULL when raw is an acceptable email address, its
+ * normalised form (trimmed, ASCII lower case) in *out (in arena a); else a
+ * fixed message for the form (*out then holds the trimmed input). */
+const char *input_email(struct arena *a, const char *raw, const char **out);
+/* input_name: NULL when raw is an acceptable display name, trimmed into
+ * *out (in arena a); else a fixed message. */
+const char *input_name(struct arena *a, const char *raw, const char **out);
 /* input_password: NULL when the password is acceptable, else a message. */
 const char *input_password(const char *pw);
 /* input_next: a safe local path to go to after sign-in, or the default. */

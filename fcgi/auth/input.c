@@ -1,7 +1,8 @@
 /*
- * Checks and normalisation of what people type into the auth forms. Each
- * check returns NULL when the input is fine, or the message shown next to
- * the field (a fixed text: never the input itself).
+ * Checks and normalisation of what people type into the auth forms (and
+ * what ticketingctl create-user is given). Each check returns NULL when
+ * the input is fine, or the message shown next to the field (a fixed text:
+ * never the input itself).
  */
 #include <string.h>
 #include <time.h>
@@ -10,16 +11,15 @@
 #include "auth.h"
 #include "config.h"
 #include "pw.h"
-#include "req.h"
 #include "text.h"
 
 #define EMAIL_MAX 254
 #define NAME_MAX_CHARS 100
 
 const char *
-input_email(struct request *r, const char *raw, const char **out)
+input_email(struct arena *a, const char *raw, const char **out)
 {
-	char *e = text_trim(r->arena, raw ? raw : "");
+	char *e = text_trim(a, raw ? raw : "");
 	const char *at;
 	size_t len = strlen(e), i;
 
@@ -45,9 +45,9 @@ input_email(struct request *r, const char *raw, const char **out)
 }
 
 const char *
-input_name(struct request *r, const char *raw, const char **out)
+input_name(struct arena *a, const char *raw, const char **out)
 {
-	char *n = text_trim(r->arena, raw ? raw : "");
+	char *n = text_trim(a, raw ? raw : "");
 
 	*out = n;
 	if (*n == '\0')

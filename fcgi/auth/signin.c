@@ -63,7 +63,7 @@ h_signin(struct request *r)
 	char retry[32];
 	int rc;
 
-	email_err = input_email(r, params_get(&r->form, "email"), &email);
+	email_err = input_email(r->arena, params_get(&r->form, "email"), &email);
 	if (email_err != NULL || password == NULL || *password == '\0') {
 		signin_page(r, email, next);
 		if (email_err != NULL)

@@ -49,8 +49,8 @@ h_signup(struct request *r)
 	struct session s;
 	int rc;
 
-	name_err = input_name(r, params_get(&r->form, "name"), &name);
-	email_err = input_email(r, params_get(&r->form, "email"), &email);
+	name_err = input_name(r->arena, params_get(&r->form, "name"), &name);
+	email_err = input_email(r->arena, params_get(&r->form, "email"), &email);
 	pw_err = input_password(password);
 	if (name_err || email_err || pw_err) {
 		signup_page(r, name, email);

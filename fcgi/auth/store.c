@@ -47,7 +47,7 @@ const char *const auth_stmts[ST__MAX] = {
 	[ST_USER_BY_EMAIL] = "SELECT " USER_COLUMNS " FROM users WHERE email = ?",
 	[ST_USER_BY_ID] = "SELECT " USER_COLUMNS " FROM users WHERE id = ?",
 	[ST_USER_INSERT] = "INSERT INTO users (id, email, name, password_hash, role) "
-			   "VALUES (?, ?, ?, ?, 'member')",
+			   "VALUES (?, ?, ?, ?, ?)",
 	[ST_USER_SIGNIN_OK] = "UPDATE users SET failed_signins = 0, locked_until = NULL "
 			      "WHERE id = ?",
 	/* Both assignments read the old failed_signins (left to right, the
@@ -189,22 +189,36 @@ insert_session(struct store *st, const struct session *s)
 	return db_exec(st->db, ST_SESSION_INSERT, p, 4, NULL, NULL);
 }
 
-int
-store_create_user_session(struct store *st, const struct user *u, const struct session *s)
+/* create_user: in one transaction, insert u with its role, session s
+ * unless it is NULL, and user.created. */
+static int
+create_user(struct store *st, const struct user *u, const struct session *s)
 {
 	struct db_val p[] = {DB_S(u->id), DB_S(u->email), DB_S(u->name),
-			     DB_S(u->password_hash)};
+			     DB_S(u->password_hash), DB_S(role_name(u->role))};
 	int rc;
 
 	rc = db_begin(st->db);
 	if (rc != TK_OK)
 		return rc;
-	rc = db_exec(st->db, ST_USER_INSERT, p, 4, NULL, NULL);
-	if (rc == TK_OK)
+	rc = db_exec(st->db, ST_USER_INSERT, p, 5, NULL, NULL);
+	if (rc == TK_OK && s != NULL)
 		rc = insert_session(st, s);
 	if (rc == TK_OK)
 		rc = emit_user(st, "user.created", u->id);
 	return store_finish(st, rc);
+}
+
+int
+store_create_user(struct store *st, const struct user *u)
+{
+	return create_user(st, u, NULL);
+}
+
+int
+store_create_user_session(struct store *st, const struct user *u, const struct session *s)
+{
+	return create_user(st, u, s);
 }
 
 int
