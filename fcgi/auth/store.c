@@ -270,12 +270,26 @@ store_revoke_session(struct store *st, const char *sid, const char *user_id)
 	return store_finish(st, revoke(st, sid, user_id));
 }
 
+/* revoke_others: revoke every live session of user_id but keep_sid ("":
+ * all of them), inside the open transaction. */
+static int
+revoke_others(struct store *st, const char *user_id, const char *keep_sid)
+{
+	struct db_rows others = {0};
+	size_t i;
+	int rc;
+
+	rc = db_exec(st->db, ST_SESSION_OTHERS, (struct db_val[]){DB_S(user_id), DB_S(keep_sid)},
+		     2, st->arena, &others);
+	for (i = 0; rc == TK_OK && i < others.nrows; i++)
+		rc = revoke(st, db_str(&others, i, 0), user_id);
+	return rc;
+}
+
 int
 store_change_password(struct store *st, const char *user_id, const char *hash,
 		      const char *keep_sid)
 {
-	struct db_rows others = {0};
-	size_t i;
 	int rc;
 
 	rc = db_begin(st->db);
@@ -284,10 +298,7 @@ store_change_password(struct store *st, const char *user_id, const char *hash,
 	rc = db_exec(st->db, ST_USER_SET_PASSWORD,
 		     (struct db_val[]){DB_S(hash), DB_S(user_id)}, 2, NULL, NULL);
 	if (rc == TK_OK)
-		rc = db_exec(st->db, ST_SESSION_OTHERS,
-			     (struct db_val[]){DB_S(user_id), DB_S(keep_sid)}, 2, st->arena, &others);
-	for (i = 0; rc == TK_OK && i < others.nrows; i++)
-		rc = revoke(st, db_str(&others, i, 0), user_id);
+		rc = revoke_others(st, user_id, keep_sid);
 	/* The version moved: replicas of the user follow it. */
 	if (rc == TK_OK)
 		rc = emit_user(st, "user.updated", user_id);
@@ -344,8 +355,7 @@ store_find_users(struct store *st, const char *q, size_t limit, struct user **ou
 int
 store_set_role(struct store *st, const struct user *u, enum role role)
 {
-	struct db_rows rows, sessions = {0};
-	size_t i;
+	struct db_rows rows;
 	int rc;
 
 	rc = db_begin(st->db);
@@ -364,9 +374,6 @@ store_set_role(struct store *st, const struct user *u, enum role role)
 	/* The role travels in session tokens: sign the member out everywhere
 	 * so the new role applies at the next sign-in. */
 	if (rc == TK_OK)
-		rc = db_exec(st->db, ST_SESSION_OTHERS,
-			     (struct db_val[]){DB_S(u->id), DB_S("")}, 2, st->arena, &sessions);
-	for (i = 0; rc == TK_OK && i < sessions.nrows; i++)
-		rc = revoke(st, db_str(&sessions, i, 0), u->id);
+		rc = revoke_others(st, u->id, "");
 	return store_finish(st, rc);
 }
