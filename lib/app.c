@@ -217,7 +217,6 @@ handle(struct worker *w)
 	memset(&r, 0, sizeof(r));
 	r.arena = w->arena;
 	r.fcgx = &w->fcgx;
-	r.app = w;
 	r.started_us = now_us();
 	r.store.db = w->db;
 	r.store.arena = w->arena;
