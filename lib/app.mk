@@ -5,3 +5,5 @@ lib_libticketing_a_SOURCES += \
 	lib/store.c lib/store.h
 lib_libticketing_a_SOURCES += lib/text.c lib/text.h
 lib_libticketing_a_SOURCES += lib/outbox.c lib/outbox.h
+
+EXTRA_DIST += docs/ADDING_A_SERVICE.md
