@@ -13,6 +13,3 @@ EXTRA_DIST += tests/integration/lib.sh tests/integration/test_auth.sh \
 # The event backbone and its fault tests (relay, NATS, replicator, MariaDB).
 TESTS += tests/integration/test_backbone.sh
 EXTRA_DIST += tests/integration/test_backbone.sh
-
-# The files of the local stack that Makefile.am does not list already.
-EXTRA_DIST += nginx/security-headers.conf
