@@ -17,6 +17,3 @@ EXTRA_DIST += tests/integration/test_backbone.sh
 # ticketingctl create-user through the auth store.
 TESTS += tests/integration/test_ctl.sh
 EXTRA_DIST += tests/integration/test_ctl.sh
-
-# The files of the local stack that Makefile.am does not list already.
-EXTRA_DIST += nginx/security-headers.conf
