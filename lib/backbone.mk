@@ -1,12 +1,10 @@
 # lib/: the event backbone shared by services and workers: event envelopes
 # (event.c), JetStream access (mq.c), session revocation checks against a
-# replica (revoke.c); the auth outbox migration; the envelope unit tests.
+# replica (revoke.c); the envelope unit tests.
 lib_libticketing_a_SOURCES += \
 	lib/event.c lib/event.h \
 	lib/mq.c lib/mq.h \
 	lib/revoke.c lib/revoke.h
-
-nobase_dist_pkgdata_DATA += sql/auth/003_outbox.sql
 
 check_PROGRAMS += tests/unit/test_event
 TESTS += tests/unit/test_event

@@ -8,7 +8,7 @@
  *
  *     [ST_REVOKED] = REVOKE_LOOKUP_SQL,
  *     ...
- *     return revoke_check(r, ST_REVOKED, s);
+ *     return revoke_check(st, ST_REVOKED, s);
  *
  * so a revoked session's cookie is refused by every service as soon as the
  * event arrived (milliseconds after the sign-out committed).
@@ -16,8 +16,8 @@
 #ifndef TK_REVOKE_H
 #define TK_REVOKE_H
 
-struct request;
 struct session;
+struct store;
 
 /* The statement revoke_check runs: the session id is its one parameter. */
 #define REVOKE_LOOKUP_SQL "SELECT 1 FROM session_revocations WHERE session_id = ?"
@@ -26,8 +26,9 @@ struct session;
  * revoke_check: TK_OK when session s is not in the service's
  * session_revocations, TK_EAUTH when it is, TK_EDBDOWN or TK_EDB when the
  * lookup failed. stmt is the index of REVOKE_LOOKUP_SQL in the service's
- * statement table; the lookup runs on the request thread's connection.
+ * statement table; the lookup runs on st's connection (the request
+ * thread's own).
  */
-int revoke_check(struct request *r, int stmt, const struct session *s);
+int revoke_check(struct store *st, int stmt, const struct session *s);
 
 #endif

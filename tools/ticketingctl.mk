@@ -2,4 +2,6 @@
 # (schema migrations, key generation, accounts, the consistency checker).
 sbin_PROGRAMS += tools/ticketingctl
 tools_ticketingctl_SOURCES = tools/ticketingctl.c tools/check.c tools/check.h
-tools_ticketingctl_LDADD = $(TK_LIBS)
+# create-user runs the auth service's store and input checks.
+tools_ticketingctl_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/fcgi/auth
+tools_ticketingctl_LDADD = fcgi/auth/libauth.a $(TK_LIBS)

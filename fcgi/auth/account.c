@@ -33,7 +33,7 @@ account_page(struct request *r, const struct fields *f)
 	tmpl_dict *d;
 	int rc;
 
-	rc = store_user_by_id(r, r->session->user_id, &u);
+	rc = store_user_by_id(&r->store, r->session->user_id, &u);
 	if (rc != TK_OK)
 		return rc;
 	d = page_begin(r, "pages/auth/account.tpl", "Your account");
@@ -48,7 +48,7 @@ account_page(struct request *r, const struct fields *f)
 }
 
 /* GET /auth/account (signed in): name, email, role and the password form. */
-void
+int
 h_account(struct request *r)
 {
 	struct fields f;
@@ -56,11 +56,10 @@ h_account(struct request *r)
 
 	fields_init(r->arena, password_form, &f);
 	rc = account_page(r, &f);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+	if (rc != TK_OK)
+		return rc;
 	page_end(r, 200);
+	return TK_OK;
 }
 
 /*
@@ -69,7 +68,7 @@ h_account(struct request *r)
  * session of the account and answers 303 to the account page; otherwise 422
  * with messages by the fields and nothing changed.
  */
-void
+int
 h_password(struct request *r)
 {
 	struct fields f;
@@ -78,30 +77,25 @@ h_password(struct request *r)
 	int rc;
 
 	fields_read(r->arena, password_form, &r->form, &f);
-	rc = store_user_by_id(r, r->session->user_id, &u);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+	rc = store_user_by_id(&r->store, r->session->user_id, &u);
+	if (rc != TK_OK)
+		return rc;
 	if (!fields_has_error(&f, "current_password") &&
 	    pw_verify(u.password_hash, f.values[PASSWORD_CURRENT]) != TK_OK)
 		fields_error(&f, NULL, "current_password", "The current password is not correct.");
 	if (f.nerrors > 0) {
 		rc = account_page(r, &f);
-		if (rc != TK_OK) {
-			page_fail(r, rc);
-			return;
-		}
+		if (rc != TK_OK)
+			return rc;
 		page_end(r, 422);
-		return;
+		return TK_OK;
 	}
 	rc = pw_hash(f.values[PASSWORD_NEW], hash);
 	if (rc == TK_OK)
-		rc = store_change_password(r, u.id, hash, r->session->sid);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
-	page_flash(r, FLASH_PASSWORD_CHANGED);
+		rc = store_change_password(&r->store, u.id, hash, r->session->sid);
+	if (rc != TK_OK)
+		return rc;
+	page_flash(r, AUTH_FLASH_PASSWORD_CHANGED);
 	resp_redirect(r, "/auth/account");
+	return TK_OK;
 }

@@ -41,7 +41,7 @@ signin_page(struct request *r, const struct fields *f, const char *next)
 }
 
 /* GET /auth/signin[?next=/path]: the form; 303 onwards when signed in. */
-void
+int
 h_signin_form(struct request *r)
 {
 	const char *next = params_get(&r->query, "next");
@@ -49,11 +49,12 @@ h_signin_form(struct request *r)
 
 	if (r->session != NULL) {
 		resp_redirect(r, input_next(next));
-		return;
+		return TK_OK;
 	}
 	fields_init(r->arena, signin_form, &f);
 	signin_page(r, &f, next);
 	page_end(r, 200);
+	return TK_OK;
 }
 
 static void
@@ -70,7 +71,7 @@ wrong_credentials(struct request *r, const struct fields *f, const char *next)
  * unknown email or a wrong password (both take one Argon2id verification);
  * 429 with Retry-After while the account is locked after too many failures.
  */
-void
+int
 h_signin(struct request *r)
 {
 	const char *email, *password;
@@ -85,44 +86,40 @@ h_signin(struct request *r)
 	if (f.nerrors > 0) {
 		signin_page(r, &f, next);
 		page_end(r, 422);
-		return;
+		return TK_OK;
 	}
 	email = f.values[SIGNIN_EMAIL];
 	password = f.values[SIGNIN_PASSWORD];
-	rc = store_user_by_email(r, email, &u);
+	rc = store_user_by_email(&r->store, email, &u);
 	if (rc == TK_ENOTFOUND) {
 		pw_burn(password);
 		wrong_credentials(r, &f, next);
-		return;
+		return TK_OK;
 	}
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+	if (rc != TK_OK)
+		return rc;
 	if (u.lock_seconds_left > 0) {
 		page_error(r, 429);
 		snprintf(retry, sizeof(retry), "%ld", u.lock_seconds_left);
 		resp_header(r, "Retry-After", retry);
-		return;
+		return TK_OK;
 	}
 	if (pw_verify(u.password_hash, password) != TK_OK) {
-		rc = store_signin_failed(r, u.id);
+		rc = store_signin_failed(&r->store, u.id);
 		if (rc != TK_OK)
-			page_fail(r, rc);
-		else
-			wrong_credentials(r, &f, next);
-		return;
+			return rc;
+		wrong_credentials(r, &f, next);
+		return TK_OK;
 	}
 	auth_begin_session(&u, &s);
-	rc = store_signin_ok(r, &s);
+	rc = store_signin_ok(&r->store, &s);
 	if (rc == TK_OK)
 		rc = app_start_session(r, &s);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
-	page_flash(r, FLASH_SIGNED_IN);
+	if (rc != TK_OK)
+		return rc;
+	page_flash(r, AUTH_FLASH_SIGNED_IN);
 	resp_redirect(r, input_next(next));
+	return TK_OK;
 }
 
 /*
@@ -130,19 +127,18 @@ h_signin(struct request *r)
  * cookie is refused from now on, deletes the cookie, 303 to the home page.
  * Signed out already: just the redirect.
  */
-void
+int
 h_signout(struct request *r)
 {
 	int rc;
 
 	if (r->session != NULL) {
-		rc = store_revoke_session(r, r->session->sid, r->session->user_id);
-		if (rc != TK_OK) {
-			page_fail(r, rc);
-			return;
-		}
-		page_flash(r, FLASH_SIGNED_OUT);
+		rc = store_revoke_session(&r->store, r->session->sid, r->session->user_id);
+		if (rc != TK_OK)
+			return rc;
+		page_flash(r, AUTH_FLASH_SIGNED_OUT);
 	}
 	app_end_session(r);
 	resp_redirect(r, "/");
+	return TK_OK;
 }

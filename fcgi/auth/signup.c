@@ -30,18 +30,19 @@ signup_page(struct request *r, const struct fields *f)
 }
 
 /* GET /auth/signup: the form; 303 to the account page when signed in. */
-void
+int
 h_signup_form(struct request *r)
 {
 	struct fields f;
 
 	if (r->session != NULL) {
 		resp_redirect(r, "/auth/account");
-		return;
+		return TK_OK;
 	}
 	fields_init(r->arena, signup_form, &f);
 	signup_page(r, &f);
 	page_end(r, 200);
+	return TK_OK;
 }
 
 /*
@@ -49,7 +50,7 @@ h_signup_form(struct request *r)
  * 303 to the account page. 422 with the form and messages by the fields
  * when a field is invalid or the email is taken; nothing is written then.
  */
-void
+int
 h_signup(struct request *r)
 {
 	struct fields f;
@@ -63,16 +64,14 @@ h_signup(struct request *r)
 	if (f.nerrors > 0) {
 		signup_page(r, &f);
 		page_end(r, 422);
-		return;
+		return TK_OK;
 	}
 	name = f.values[SIGNUP_NAME];
 	email = f.values[SIGNUP_EMAIL];
 	password = f.values[SIGNUP_PASSWORD];
 	rc = pw_hash(password, hash);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+	if (rc != TK_OK)
+		return rc;
 	uuid_v7(id);
 	memset(&u, 0, sizeof(u));
 	u.id = id;
@@ -81,20 +80,19 @@ h_signup(struct request *r)
 	u.password_hash = hash;
 	u.role = ROLE_MEMBER;
 	auth_begin_session(&u, &s);
-	rc = store_create_user_session(r, &u, &s);
+	rc = store_create_user_session(&r->store, &u, &s);
 	if (rc == TK_EEXIST) {
 		fields_error(&f, NULL, "email",
 			     "An account with this email already exists. Sign in instead.");
 		signup_page(r, &f);
 		page_end(r, 422);
-		return;
+		return TK_OK;
 	}
 	if (rc == TK_OK)
 		rc = app_start_session(r, &s);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
-	page_flash(r, FLASH_SIGNED_UP);
+	if (rc != TK_OK)
+		return rc;
+	page_flash(r, AUTH_FLASH_SIGNED_UP);
 	resp_redirect(r, "/auth/account");
+	return TK_OK;
 }

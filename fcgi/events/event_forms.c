@@ -30,7 +30,7 @@ form_page(struct request *r, const char *id, int64_t version, const struct field
 	tmpl_dict *d, *o;
 	int rc;
 
-	rc = store_venues(r, &venues, &nvenues);
+	rc = store_venues(&r->store, &venues, &nvenues);
 	if (rc != TK_OK)
 		return rc;
 	d = page_begin(r, "pages/events/form.tpl", id ? "Edit event" : "New event");
@@ -61,17 +61,16 @@ form_page(struct request *r, const char *id, int64_t version, const struct field
 	return TK_OK;
 }
 
-/* show_form: form_page then page_end with status, or the error page. */
-static void
+/* show_form: form_page then page_end with status. Returns TK_OK, or
+ * form_page's error (nothing rendered then). */
+static int
 show_form(struct request *r, const char *id, int64_t version, const struct fields *f, int status)
 {
 	int rc = form_page(r, id, version, f);
 
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
-	page_end(r, status);
+	if (rc == TK_OK)
+		page_end(r, status);
+	return rc;
 }
 
 /* read_form: the posted fields into *f (with what is wrong) and, when
@@ -89,7 +88,7 @@ read_form(struct request *r, int is_new, struct fields *f, struct event_input *i
 	have_times = valid_local_time(f->values[EVENT_STARTS], starts) == TK_OK &&
 	             valid_local_time(f->values[EVENT_ENDS], ends) == TK_OK;
 	/* With the venue known, the times convert from its time zone. */
-	rc = store_event_times(r, f->values[EVENT_VENUE],
+	rc = store_event_times(&r->store, f->values[EVENT_VENUE],
 	                       have_times ? starts : "2000-01-01 00:00:00",
 	                       have_times ? ends : "2000-01-01 00:00:00", &t);
 	if (rc == TK_ENOTFOUND) {
@@ -118,13 +117,13 @@ read_form(struct request *r, int is_new, struct fields *f, struct event_input *i
 }
 
 /* GET /events/new (organizer): the empty form. */
-void
+int
 h_event_new(struct request *r)
 {
 	struct fields f;
 
 	fields_init(r->arena, input_event_form, &f);
-	show_form(r, NULL, 0, &f, 200);
+	return show_form(r, NULL, 0, &f, 200);
 }
 
 /*
@@ -132,7 +131,7 @@ h_event_new(struct request *r)
  * the event (event.created in the same transaction) and answers 303 to its
  * page; otherwise 422 with the form, values kept, messages by the fields.
  */
-void
+int
 h_event_create(struct request *r)
 {
 	struct fields f;
@@ -141,63 +140,54 @@ h_event_create(struct request *r)
 	int rc;
 
 	rc = read_form(r, 1, &f, &in);
-	if (rc == TK_OK && f.nerrors > 0) {
-		show_form(r, NULL, 0, &f, 422);
-		return;
-	}
+	if (rc == TK_OK && f.nerrors > 0)
+		return show_form(r, NULL, 0, &f, 422);
 	if (rc == TK_OK)
-		rc = store_event_create(r, &in, id);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+		rc = store_event_create(&r->store, &in, id);
+	if (rc != TK_OK)
+		return rc;
 	resp_redirect(r, arena_printf(r->arena, "/events/%s", id));
+	return TK_OK;
 }
 
-/* load_editable: event :id into *e for editing. Answers (and returns
- * non-zero) 404 for an unknown id or another organizer's event, 409 for a
- * cancelled event. */
+/* load_editable: event :id into *e for editing. Returns TK_OK;
+ * TK_ENOTFOUND (404) for an unknown id or another organizer's event,
+ * TK_ECONFLICT (409) for a cancelled event, or a database error. */
 static int
 load_editable(struct request *r, struct event *e)
 {
 	const char *id = params_get(&r->route, "id");
 	int rc;
 
-	if (id == NULL || !uuid_valid(id)) {
-		page_error(r, 404);
-		return -1;
-	}
-	rc = store_event_by_id(r, id, e);
+	if (id == NULL || !uuid_valid(id))
+		return TK_ENOTFOUND;
+	rc = store_event_by_id(&r->store, id, e);
 	if (rc == TK_OK && !event_manageable(r, e))
 		rc = TK_ENOTFOUND;
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return -1;
-	}
-	if (strcmp(e->status, "scheduled") != 0) {
-		page_error(r, 409);
-		return -1;
-	}
-	return 0;
+	if (rc == TK_OK && strcmp(e->status, "scheduled") != 0)
+		rc = TK_ECONFLICT;
+	return rc;
 }
 
 /* GET /events/:id/edit (organizer): the form with the event's values.
  * 404 unknown, 409 cancelled. */
-void
+int
 h_event_edit(struct request *r)
 {
 	struct event ev;
 	struct fields f;
+	int rc;
 
-	if (load_editable(r, &ev) != 0)
-		return;
+	rc = load_editable(r, &ev);
+	if (rc != TK_OK)
+		return rc;
 	fields_init(r->arena, input_event_form, &f);
 	f.values[EVENT_NAME] = ev.name;
 	f.values[EVENT_VENUE] = ev.venue_id;
 	f.values[EVENT_STARTS] = ev.starts_input;
 	f.values[EVENT_ENDS] = ev.ends_input;
 	f.values[EVENT_DESCRIPTION] = ev.description;
-	show_form(r, ev.id, ev.version, &f, 200);
+	return show_form(r, ev.id, ev.version, &f, 200);
 }
 
 /*
@@ -207,7 +197,7 @@ h_event_edit(struct request *r)
  * the form and a message when the event changed since (the form then
  * carries the newer version); 409 when it was cancelled; 404 unknown.
  */
-void
+int
 h_event_update(struct request *r)
 {
 	struct event ev;
@@ -216,39 +206,30 @@ h_event_update(struct request *r)
 	long version;
 	int rc;
 
-	if (load_editable(r, &ev) != 0)
-		return;
+	rc = load_editable(r, &ev);
+	if (rc != TK_OK)
+		return rc;
 	rc = read_form(r, 0, &f, &in);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
-	if (valid_whole_number(params_get(&r->form, "version"), 1, LONG_MAX, &version) != TK_OK) {
-		page_error(r, 400);
-		return;
-	}
-	if (f.nerrors > 0) {
-		show_form(r, ev.id, version, &f, 422);
-		return;
-	}
-	rc = store_event_update(r, ev.id, version, &in);
+	if (rc != TK_OK)
+		return rc;
+	if (valid_whole_number(params_get(&r->form, "version"), 1, LONG_MAX, &version) != TK_OK)
+		return TK_EINVAL;
+	if (f.nerrors > 0)
+		return show_form(r, ev.id, version, &f, 422);
+	rc = store_event_update(&r->store, ev.id, version, &in);
 	if (rc == TK_ECONFLICT) {
-		rc = store_event_by_id(r, ev.id, &ev);
-		if (rc == TK_OK && strcmp(ev.status, "scheduled") != 0) {
-			page_error(r, 409);
-			return;
-		}
+		rc = store_event_by_id(&r->store, ev.id, &ev);
+		if (rc == TK_OK && strcmp(ev.status, "scheduled") != 0)
+			return TK_ECONFLICT;
 		if (rc == TK_OK) {
 			fields_error(&f, "CONFLICT_ERROR", "name",
 			             "Someone else changed this event while you were editing it. "
 			             "Check the values and save again to keep yours.");
-			show_form(r, ev.id, ev.version, &f, 409);
-			return;
+			return show_form(r, ev.id, ev.version, &f, 409);
 		}
 	}
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+	if (rc != TK_OK)
+		return rc;
 	resp_redirect(r, arena_printf(r->arena, "/events/%s", ev.id));
+	return TK_OK;
 }

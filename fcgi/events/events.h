@@ -8,7 +8,7 @@
  *
  * Times: the database holds UTC; forms and pages use the venue's time zone
  * (an IANA name), converted by MariaDB's CONVERT_TZ, which needs the time
- * zone tables loaded (README "Time zones").
+ * zone tables loaded (README "The events service", Time zones).
  */
 #ifndef TK_EVENTS_H
 #define TK_EVENTS_H
@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "req.h"
+#include "store.h"
 
 struct field;
 struct request;
@@ -24,7 +25,10 @@ struct request;
 #define EVENTS_PER_PAGE 20
 #define EVENTS_PAGE_MAX 100000 /* page numbers above this are malformed */
 
-/* ---- data access (store.c) ---- */
+/* ---- data access (store.c) ----
+ * Every function takes the store context (lib/store.h); the ones that
+ * change events or venues act for st->actor, which must be set (an
+ * organizer or admin: the routes make sure of it). */
 
 extern const char *const events_stmts[];
 extern const size_t events_nstmts;
@@ -86,13 +90,13 @@ struct search {
 /* store_session_valid: the app_service session check: TK_EAUTH when
  * session s was revoked (the replicated revocations), else TK_OK, or a
  * database error. */
-int store_session_valid(struct request *r, const struct session *s);
+int store_session_valid(struct store *st, const struct session *s);
 
 /* store_event_search: page s->page (EVENTS_PER_PAGE a page) of the
  * scheduled events that have not ended and match s, soonest first (ties by
  * id), in one query; *total (OUT) is the number of matches, 0 when the page
  * is past the end (see store_event_count). Strings in the arena. */
-int store_event_search(struct request *r, const struct search *s, struct event **out, size_t *n,
+int store_event_search(struct store *st, const struct search *s, struct event **out, size_t *n,
                        long *total);
 /* store_generation: a number that changes whenever this process commits
  * a change to venues or events (for caches of rendered pages). */
@@ -100,11 +104,11 @@ unsigned long store_generation(void);
 /* store_now_ms: a monotonic clock in milliseconds. */
 int64_t store_now_ms(void);
 /* store_event_count: the number of events matching s. */
-int store_event_count(struct request *r, const struct search *s, long *total);
+int store_event_count(struct store *st, const struct search *s, long *total);
 /* store_cities: the distinct cities of all venues, sorted. */
-int store_cities(struct request *r, const char ***out, size_t *n);
+int store_cities(struct store *st, const char ***out, size_t *n);
 /* store_event_by_id: the event and its venue. TK_ENOTFOUND when absent. */
-int store_event_by_id(struct request *r, const char *id, struct event *e);
+int store_event_by_id(struct store *st, const char *id, struct event *e);
 
 /* Converted event times (store_event_times). */
 struct event_times {
@@ -115,7 +119,7 @@ struct event_times {
 
 /* store_event_times: starts/ends ("YYYY-MM-DD HH:MM:SS", local to venue
  * venue_id) converted to UTC. TK_ENOTFOUND when the venue does not exist. */
-int store_event_times(struct request *r, const char *venue_id, const char *starts, const char *ends,
+int store_event_times(struct store *st, const char *venue_id, const char *starts, const char *ends,
                       struct event_times *t);
 
 /* What the event forms write. Times in UTC. */
@@ -127,33 +131,33 @@ struct event_input {
 	const char *ends_utc;
 };
 
-/* store_event_create: insert the event (created by the session's user)
+/* store_event_create: insert the event (created by st->actor)
  * and its event.created outbox row in one transaction; the new id into
  * id (UUID_STR_LEN + 1 bytes). */
-int store_event_create(struct request *r, const struct event_input *in, char *id);
+int store_event_create(struct store *st, const struct event_input *in, char *id);
 /* store_event_update: change event id if it is still at version and
  * scheduled, with event.updated, in one transaction. TK_ENOTFOUND,
  * TK_ECONFLICT (changed since, or cancelled). */
-int store_event_update(struct request *r, const char *id, int64_t version,
+int store_event_update(struct store *st, const char *id, int64_t version,
                        const struct event_input *in);
 /* store_event_cancel: cancel event id with event.cancelled in one
  * transaction. TK_OK also when it was cancelled already (nothing
  * emitted then); TK_ENOTFOUND. */
-int store_event_cancel(struct request *r, const char *id);
+int store_event_cancel(struct store *st, const char *id);
 
 /* store_venues: every venue, by city then name. */
-int store_venues(struct request *r, struct venue **out, size_t *n);
+int store_venues(struct store *st, struct venue **out, size_t *n);
 /* store_venue_by_id: TK_ENOTFOUND when absent. */
-int store_venue_by_id(struct request *r, const char *id, struct venue *v);
+int store_venue_by_id(struct store *st, const char *id, struct venue *v);
 /* store_timezone_known: TK_OK when MariaDB knows time zone tz, TK_EINVAL
  * when not. */
-int store_timezone_known(struct request *r, const char *tz);
+int store_timezone_known(struct store *st, const char *tz);
 /* store_venue_create: insert v (id ignored) with venue.created; new id
  * into id. */
-int store_venue_create(struct request *r, const struct venue *v, char *id);
+int store_venue_create(struct store *st, const struct venue *v, char *id);
 /* store_venue_update: change venue v->id if still at v->version, with
  * venue.updated. TK_ENOTFOUND, TK_ECONFLICT. */
-int store_venue_update(struct request *r, const struct venue *v);
+int store_venue_update(struct store *st, const struct venue *v);
 
 /* ---- input checks (input.c) ---- */
 
@@ -177,19 +181,19 @@ int input_page(const char *raw, long *page);
 const char *input_fulltext(struct request *r, const char *q);
 
 /* ---- handlers ---- */
-void h_home(struct request *r);
-void h_search(struct request *r);
-void h_event(struct request *r);
-void h_event_new(struct request *r);
-void h_event_create(struct request *r);
-void h_event_edit(struct request *r);
-void h_event_update(struct request *r);
-void h_event_cancel_form(struct request *r);
-void h_event_cancel(struct request *r);
-void h_venues(struct request *r);
-void h_venue_new(struct request *r);
-void h_venue_create(struct request *r);
-void h_venue_edit(struct request *r);
-void h_venue_update(struct request *r);
+int h_home(struct request *r);
+int h_search(struct request *r);
+int h_event(struct request *r);
+int h_event_new(struct request *r);
+int h_event_create(struct request *r);
+int h_event_edit(struct request *r);
+int h_event_update(struct request *r);
+int h_event_cancel_form(struct request *r);
+int h_event_cancel(struct request *r);
+int h_venues(struct request *r);
+int h_venue_new(struct request *r);
+int h_venue_create(struct request *r);
+int h_venue_edit(struct request *r);
+int h_venue_update(struct request *r);
 
 #endif

@@ -16,6 +16,10 @@ nobase_dist_pkgdata_DATA += \
 	sql/events/001_venues.sql \
 	sql/events/002_events.sql \
 	sql/events/003_outbox.sql \
+	sql/events/021_processed_events.sql \
+	sql/events/022_dead_letters.sql \
+	sql/events/023_users_replica.sql \
+	sql/events/024_session_revocations.sql \
 	templates/pages/events/list.tpl \
 	templates/pages/events/home.tpl \
 	templates/pages/events/search.tpl \

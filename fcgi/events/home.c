@@ -107,11 +107,11 @@ results(struct request *r, tmpl_dict *d, const struct search *s, const char *bas
 	long total, pages;
 	int rc;
 
-	rc = store_event_search(r, s, &v, &n, &total);
+	rc = store_event_search(&r->store, s, &v, &n, &total);
 	if (rc != TK_OK)
 		return rc;
 	if (n == 0 && s->page > 1) {
-		rc = store_event_count(r, s, &total);
+		rc = store_event_count(&r->store, s, &total);
 		if (rc != TK_OK)
 			return rc;
 		pages = (total + EVENTS_PER_PAGE - 1) / EVENTS_PER_PAGE;
@@ -147,7 +147,7 @@ organizer_links(struct request *r, tmpl_dict *d)
  * GET /[?page=N]: upcoming scheduled events, soonest first, 20 a page.
  * 400 for a malformed page number, 404 past the last page.
  */
-void
+int
 h_home(struct request *r)
 {
 	struct search s = {.text = "", .text_bool = "", .city = "", .from = "", .to = ""};
@@ -157,15 +157,13 @@ h_home(struct request *r)
 	tmpl_dict *d;
 	int rc, status = 200;
 
-	if (input_page(params_get(&r->query, "page"), &s.page) != 0) {
-		page_error(r, 400);
-		return;
-	}
+	if (input_page(params_get(&r->query, "page"), &s.page) != 0)
+		return TK_EINVAL;
 	if (cacheable && page_cache.valid && page_cache.page == s.page &&
 	    page_cache.generation == generation &&
 	    store_now_ms() - page_cache.rendered_ms < PAGE_CACHE_MS) {
 		resp_html(r, page_cache.html.data, page_cache.html.len);
-		return;
+		return TK_OK;
 	}
 	d = page_begin(r, "pages/events/home.tpl",
 	               s.page > 1 ? arena_printf(r->arena, "Upcoming events, page %ld", s.page)
@@ -174,12 +172,10 @@ h_home(struct request *r)
 	fields_show(r, &f);
 	organizer_links(r, d);
 	rc = results(r, d, &s, "/?page=");
-	if (rc == TK_ENOTFOUND) {
+	if (rc == TK_ENOTFOUND)
 		status = 404;
-	} else if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+	else if (rc != TK_OK)
+		return rc;
 	page_end(r, status);
 	if (cacheable && r->status == 200) {
 		buf_reset(&page_cache.html);
@@ -189,6 +185,7 @@ h_home(struct request *r)
 		page_cache.rendered_ms = store_now_ms();
 		page_cache.valid = 1;
 	}
+	return TK_OK;
 }
 
 /* search_link: "/events?" with the non-empty filters of s, then "page=". */
@@ -215,7 +212,7 @@ search_link(struct request *r, const struct search *s)
  * the form and messages for malformed parameters; 404 past the last page;
  * 200 otherwise, with a helpful empty state when nothing matches.
  */
-void
+int
 h_search(struct request *r)
 {
 	struct search s = {.page = 1};
@@ -236,11 +233,9 @@ h_search(struct request *r)
 	s.text_bool = input_fulltext(r, s.text);
 	bad_page = input_page(params_get(&r->query, "page"), &s.page) != 0;
 
-	rc = store_cities(r, &cities, &ncities);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+	rc = store_cities(&r->store, &cities, &ncities);
+	if (rc != TK_OK)
+		return rc;
 	d = page_begin(r, "pages/events/search.tpl",
 	               *s.text ? arena_printf(r->arena, "Events matching “%s”", s.text)
 	                       : "Search events");
@@ -261,12 +256,11 @@ h_search(struct request *r)
 	if (status == 200) {
 		tmpl_show(d, "SEARCHED");
 		rc = results(r, d, &s, search_link(r, &s));
-		if (rc == TK_ENOTFOUND) {
+		if (rc == TK_ENOTFOUND)
 			status = 404;
-		} else if (rc != TK_OK) {
-			page_fail(r, rc);
-			return;
-		}
+		else if (rc != TK_OK)
+			return rc;
 	}
 	page_end(r, status);
+	return TK_OK;
 }

@@ -19,7 +19,7 @@
 #include "valid.h"
 
 /* GET /venues (organizer): every venue, with links to edit them. */
-void
+int
 h_venues(struct request *r)
 {
 	struct venue *v;
@@ -27,11 +27,9 @@ h_venues(struct request *r)
 	tmpl_dict *d, *s;
 	int rc;
 
-	rc = store_venues(r, &v, &n);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+	rc = store_venues(&r->store, &v, &n);
+	if (rc != TK_OK)
+		return rc;
 	d = page_begin(r, "pages/venues/list.tpl", "Venues");
 	if (n == 0)
 		tmpl_show(d, "EMPTY");
@@ -47,6 +45,7 @@ h_venues(struct request *r)
 		tmpl_set(s, "TIMEZONE", v[i].timezone);
 	}
 	page_end(r, 200);
+	return TK_OK;
 }
 
 /* show_form: the venue form with the values and errors of f, then
@@ -80,7 +79,7 @@ read_form(struct request *r, struct fields *f, struct venue *v)
 
 	fields_read(r->arena, input_venue_form, &r->form, f);
 	if (!fields_has_error(f, "timezone") &&
-	    (rc = store_timezone_known(r, f->values[VENUE_TIMEZONE])) == TK_EINVAL) {
+	    (rc = store_timezone_known(&r->store, f->values[VENUE_TIMEZONE])) == TK_EINVAL) {
 		fields_error(f, NULL, "timezone",
 		             "Enter a time zone name from the tz database, like Europe/Paris.");
 		rc = TK_OK;
@@ -94,13 +93,14 @@ read_form(struct request *r, struct fields *f, struct venue *v)
 }
 
 /* GET /venues/new (organizer): the empty form. */
-void
+int
 h_venue_new(struct request *r)
 {
 	struct fields f;
 
 	fields_init(r->arena, input_venue_form, &f);
 	show_form(r, NULL, 0, &f, 200);
+	return TK_OK;
 }
 
 /*
@@ -108,7 +108,7 @@ h_venue_new(struct request *r)
  * the venue (venue.created in the same transaction) and answers 303 to
  * the venue list, at the new venue; otherwise 422 with the form.
  */
-void
+int
 h_venue_create(struct request *r)
 {
 	struct fields f;
@@ -119,46 +119,39 @@ h_venue_create(struct request *r)
 	rc = read_form(r, &f, &v);
 	if (rc == TK_OK && f.nerrors > 0) {
 		show_form(r, NULL, 0, &f, 422);
-		return;
+		return TK_OK;
 	}
 	if (rc == TK_OK)
-		rc = store_venue_create(r, &v, id);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+		rc = store_venue_create(&r->store, &v, id);
+	if (rc != TK_OK)
+		return rc;
 	resp_redirect(r, arena_printf(r->arena, "/venues#venue-%s", id));
+	return TK_OK;
 }
 
-/* load: venue :id into *v; answers (and returns non-zero) 404 for an
- * unknown id. */
+/* load: venue :id into *v. Returns TK_OK, TK_ENOTFOUND (404) for an
+ * unknown id, or a database error. */
 static int
 load(struct request *r, struct venue *v)
 {
 	const char *id = params_get(&r->route, "id");
-	int rc;
 
-	if (id == NULL || !uuid_valid(id)) {
-		page_error(r, 404);
-		return -1;
-	}
-	rc = store_venue_by_id(r, id, v);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return -1;
-	}
-	return 0;
+	if (id == NULL || !uuid_valid(id))
+		return TK_ENOTFOUND;
+	return store_venue_by_id(&r->store, id, v);
 }
 
 /* GET /venues/:id/edit (organizer): the form with the venue's values. */
-void
+int
 h_venue_edit(struct request *r)
 {
 	struct venue v;
 	struct fields f;
+	int rc;
 
-	if (load(r, &v) != 0)
-		return;
+	rc = load(r, &v);
+	if (rc != TK_OK)
+		return rc;
 	fields_init(r->arena, input_venue_form, &f);
 	f.values[VENUE_NAME] = v.name;
 	f.values[VENUE_CITY] = v.city;
@@ -166,6 +159,7 @@ h_venue_edit(struct request *r)
 	f.values[VENUE_CAPACITY] = arena_printf(r->arena, "%ld", v.capacity);
 	f.values[VENUE_TIMEZONE] = v.timezone;
 	show_form(r, v.id, v.version, &f, 200);
+	return TK_OK;
 }
 
 /*
@@ -174,7 +168,7 @@ h_venue_edit(struct request *r)
  * 303 to the venue list. 422 for invalid fields, 409 with the form when
  * the venue changed since, 404 unknown, 400 without a version.
  */
-void
+int
 h_venue_update(struct request *r)
 {
 	struct venue old, v = {0};
@@ -182,37 +176,33 @@ h_venue_update(struct request *r)
 	long version;
 	int rc;
 
-	if (load(r, &old) != 0)
-		return;
-	if (valid_whole_number(params_get(&r->form, "version"), 1, LONG_MAX, &version) != TK_OK) {
-		page_error(r, 400);
-		return;
-	}
+	rc = load(r, &old);
+	if (rc != TK_OK)
+		return rc;
+	if (valid_whole_number(params_get(&r->form, "version"), 1, LONG_MAX, &version) != TK_OK)
+		return TK_EINVAL;
 	rc = read_form(r, &f, &v);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+	if (rc != TK_OK)
+		return rc;
 	if (f.nerrors > 0) {
 		show_form(r, old.id, version, &f, 422);
-		return;
+		return TK_OK;
 	}
 	v.id = old.id;
 	v.version = version;
-	rc = store_venue_update(r, &v);
+	rc = store_venue_update(&r->store, &v);
 	if (rc == TK_ECONFLICT) {
-		rc = store_venue_by_id(r, old.id, &old);
+		rc = store_venue_by_id(&r->store, old.id, &old);
 		if (rc == TK_OK) {
 			fields_error(&f, "CONFLICT_ERROR", "name",
 			             "Someone else changed this venue while you were editing it. "
 			             "Check the values and save again to keep yours.");
 			show_form(r, old.id, old.version, &f, 409);
-			return;
+			return TK_OK;
 		}
 	}
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+	if (rc != TK_OK)
+		return rc;
 	resp_redirect(r, arena_printf(r->arena, "/venues#venue-%s", old.id));
+	return TK_OK;
 }

@@ -283,7 +283,7 @@ main(int argc, char **argv)
 		usage();
 		return 2;
 	}
-	if (config_load(config_path) != TK_OK)
+	if (config_load(config_path, NULL, 0, CONFIG_OTHER_KEYS) != TK_OK)
 		return 1;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

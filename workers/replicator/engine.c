@@ -343,7 +343,7 @@ main(int argc, char **argv)
 		usage();
 		return 2;
 	}
-	if (config_load(config_path) != TK_OK)
+	if (config_load(config_path, NULL, 0, CONFIG_OTHER_KEYS) != TK_OK)
 		return 1;
 	if (service == NULL) {
 		service = config_str("db_name");

@@ -1,6 +1,6 @@
 # workers/replicator: the replication engine and its targets (one per
-# consuming service database), and the replication tables of the events
-# service's database.
+# consuming service database). The replication tables it writes are
+# migrations of the consuming service, listed in that service's fragment.
 sbin_PROGRAMS += workers/replicator/ticketing-replicator
 workers_replicator_ticketing_replicator_SOURCES = \
 	workers/replicator/replicator.h \
@@ -8,9 +8,3 @@ workers_replicator_ticketing_replicator_SOURCES = \
 	workers/replicator/targets.c \
 	workers/replicator/events.c
 workers_replicator_ticketing_replicator_LDADD = $(TK_LIBS)
-
-nobase_dist_pkgdata_DATA += \
-	sql/events/021_processed_events.sql \
-	sql/events/022_dead_letters.sql \
-	sql/events/023_users_replica.sql \
-	sql/events/024_session_revocations.sql
