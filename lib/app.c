@@ -67,24 +67,6 @@ now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-struct db *
-app_db(struct request *r)
-{
-	return ((struct worker *)r->app)->db;
-}
-
-int
-app_secure_cookies(void)
-{
-	return secure_cookies;
-}
-
-static unsigned
-cookie_flags(void)
-{
-	return COOKIE_HTTPONLY | COOKIE_SAMESITE_LAX | (secure_cookies ? COOKIE_SECURE : 0);
-}
-
 int
 app_start_session(struct request *r, const struct session *s)
 {
@@ -96,7 +78,7 @@ app_start_session(struct request *r, const struct session *s)
 	rc = sess_sign(s, session_sk, token, sizeof(token));
 	if (rc == TK_OK)
 		rc = resp_cookie(r, APP_SESSION_COOKIE, token, (long)(s->expires - time(NULL)),
-				 cookie_flags());
+				 r->cookie_flags);
 	sodium_memzero(token, sizeof(token));
 	return rc;
 }
@@ -104,7 +86,7 @@ app_start_session(struct request *r, const struct session *s)
 void
 app_end_session(struct request *r)
 {
-	resp_cookie(r, APP_SESSION_COOKIE, "", 0, cookie_flags());
+	resp_cookie(r, APP_SESSION_COOKIE, "", 0, r->cookie_flags);
 }
 
 /* ---- per-request pipeline ---- */
@@ -147,7 +129,7 @@ load_session(struct request *r)
 	if (sess_verify(token, session_pk, (int64_t)time(NULL), s) != TK_OK)
 		return TK_OK;
 	if (svc->session_valid != NULL) {
-		rc = svc->session_valid(r, s);
+		rc = svc->session_valid(&r->store, s);
 		if (rc == TK_EAUTH)
 			return TK_OK;
 		if (rc != TK_OK)
@@ -173,7 +155,7 @@ set_csrf(struct request *r)
 			char *fresh = arena_alloc(r->arena, SESS_SID_LEN + 1);
 
 			sess_new_sid(fresh);
-			resp_cookie(r, APP_VISITOR_COOKIE, fresh, -1, cookie_flags());
+			resp_cookie(r, APP_VISITOR_COOKIE, fresh, -1, r->cookie_flags);
 			visitor = fresh;
 		}
 		r->csrf_binding = visitor;
@@ -189,6 +171,7 @@ dispatch(struct request *r)
 	enum route_match m;
 	const char *allow = NULL;
 	const struct route *rt;
+	int rc;
 	int is_get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
 
 	rt = router_match(svc->routes, svc->nroutes, r->method, r->path, r->arena, &r->route, &m,
@@ -200,8 +183,8 @@ dispatch(struct request *r)
 		return;
 	}
 	if ((rt->flags & (RF_SIGNED_IN | RF_ORGANIZER | RF_ADMIN)) && r->session == NULL) {
-		if (is_get)
-			resp_redirect(r, arena_printf(r->arena, "/auth/signin?next=%s",
+		if (is_get && svc->signin_path != NULL)
+			resp_redirect(r, arena_printf(r->arena, "%s?next=%s", svc->signin_path,
 						      text_url_encode(r->arena, r->path)));
 		else
 			page_error(r, 403);
@@ -218,7 +201,9 @@ dispatch(struct request *r)
 		page_error(r, 403);
 		return;
 	}
-	rt->handler(r);
+	rc = rt->handler(r);
+	if (rc != TK_OK)
+		page_fail(r, rc);
 }
 
 static void
@@ -232,8 +217,12 @@ handle(struct worker *w)
 	memset(&r, 0, sizeof(r));
 	r.arena = w->arena;
 	r.fcgx = &w->fcgx;
-	r.app = w;
 	r.started_us = now_us();
+	r.store.db = w->db;
+	r.store.arena = w->arena;
+	r.cookie_flags = COOKIE_HTTPONLY | COOKIE_SAMESITE_LAX | (secure_cookies ? COOKIE_SECURE : 0);
+	r.flashes = svc->flashes;
+	r.nflashes = svc->nflashes;
 	r.status = 200;
 
 	rc = req_parse(&r, fcgx_getenv, fcgx_read, &w->fcgx);
@@ -244,6 +233,8 @@ handle(struct worker *w)
 	if (rc != TK_OK) {
 		page_fail(&r, rc);
 	} else {
+		r.store.actor = r.session;
+		r.store.remote_addr = r.remote_addr;
 		set_csrf(&r);
 		resp_header(&r, "Cache-Control", "private, no-store");
 		dispatch(&r);
@@ -329,10 +320,28 @@ load_keys(void)
 	return rc;
 }
 
+/* load_config: the common keys, listen (default run/<service>.sock) and
+ * the service's own keys, from config_path; strict: a key no table knows
+ * is an error, so --check-config validates every line. */
+static int
+load_config(const char *config_path)
+{
+	static char listen_default[128];
+	static struct config_key *keys; /* kept: the configuration points here */
+
+	snprintf(listen_default, sizeof(listen_default), "run/%s.sock", svc->name);
+	keys = xcalloc(svc->nconfig_keys + 1, sizeof(*keys));
+	keys[0] = (struct config_key){"listen", CONFIG_STR, listen_default, 0, 0,
+				      "FastCGI unix socket path to bind"};
+	if (svc->nconfig_keys > 0)
+		memcpy(keys + 1, svc->config_keys, svc->nconfig_keys * sizeof(*keys));
+	return config_load(config_path, keys, svc->nconfig_keys + 1, 0);
+}
+
 static int
 setup(const char *config_path)
 {
-	if (config_load(config_path) != TK_OK)
+	if (load_config(config_path) != TK_OK)
 		return TK_ECONFIG;
 	if (log_open(config_str("log_file")) != TK_OK)
 		return TK_ECONFIG;

@@ -9,20 +9,27 @@
  * blocking in FCGX_Accept_r on the shared socket (Linux accept is
  * thread-safe: no accept mutex). A thread owns its MariaDB connection, so
  * no pool or lock sits on the request path. Argon2id hashing is bounded per
- * process (pw.h). See README "Concurrency" for the measurements.
+ * process (pw.h). See docs/DECISIONS.md "Concurrency of a FastCGI
+ * service" for the measurements.
  */
 #ifndef TK_APP_H
 #define TK_APP_H
 #include <stddef.h>
 
+#include "config.h"
 #include "router.h"
 #include "sess.h"
 
 struct request;
-struct db;
+struct store;
 
+/*
+ * What a service is, for the shell: the one definition each fcgi/<service>/
+ * main.c fills in.
+ */
 struct app_service {
-	const char *name; /* "auth": used in logs and usage */
+	const char *name; /* "auth": used in logs and usage; listen defaults
+			   * to run/<name>.sock */
 	const struct route *routes;
 	size_t nroutes;
 	const char *const *stmts; /* the service's statement table */
@@ -33,7 +40,18 @@ struct app_service {
 	 * against the service's own records (revocations). Returns TK_OK,
 	 * TK_EAUTH (treat as signed out) or TK_EDBDOWN/TK_EDB (503/500).
 	 */
-	int (*session_valid)(struct request *r, const struct session *s);
+	int (*session_valid)(struct store *st, const struct session *s);
+	/* The service's own configuration keys, besides the common ones. */
+	const struct config_key *config_keys;
+	size_t nconfig_keys;
+	/* The service's flash codes ([a-z_]{1,32}), indexed by its own enum;
+	 * page_flash takes an index into this table. The texts are sections
+	 * of templates/partials/flash.tpl. */
+	const char *const *flashes;
+	size_t nflashes;
+	/* Where a signed-out GET of a route that needs sign-in goes (with
+	 * ?next=); NULL answers 403 instead. */
+	const char *signin_path;
 };
 
 /*
@@ -42,12 +60,6 @@ struct app_service {
  * exit 0 or 1). Returns the process exit status.
  */
 int app_main(int argc, char **argv, const struct app_service *svc);
-
-/* app_db: the calling thread's database handle. */
-struct db *app_db(struct request *r);
-
-/* app_secure_cookies: 1 when base_url is https (cookies get Secure). */
-int app_secure_cookies(void);
 
 /*
  * app_start_session: sign a token for s and set the session cookie on the

@@ -1,5 +1,6 @@
 /*
- * base64url without padding (RFC 4648 section 5), for tokens and cookies.
+ * base64url without padding (RFC 4648 section 5), for tokens and cookies:
+ * libsodium's constant-time codec with a strict decoder (b64.c).
  */
 #ifndef TK_B64_H
 #define TK_B64_H

@@ -1,9 +1,10 @@
 # lib/: the event backbone shared by services and workers: event envelopes
 # (event.c), JetStream access (mq.c), the registry of emitters and
 # consumers (backbone.c), the worker shell (worker.c), session revocation
-# checks against a replica (revoke.c); the shared tables of sql/common/
-# (which service gets which: backbone_common_tables); the envelope and
-# worker shell unit tests.
+# checks against a replica (revoke.c); the envelope and worker shell unit
+# tests. The shared tables of sql/common/ are listed here rather than in a
+# service's fragment because no one service owns them: the registry
+# (backbone_common_tables in backbone.c) says which service gets which.
 lib_libticketing_a_SOURCES += \
 	lib/event.c lib/event.h \
 	lib/mq.c lib/mq.h \

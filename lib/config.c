@@ -1,6 +1,7 @@
 /*
- * Configuration (config.h): one table of keys with defaults, validators and
- * help; a key=value file; TICKETING_* environment overrides. Loaded once at
+ * Configuration (config.h): the common table of keys with defaults,
+ * validators and help, plus the program's own table; a key=value file;
+ * TICKETING_* environment overrides. Loaded once at
  * start-up, read-only afterwards, so threads read it without locks.
  */
 #include <ctype.h>
@@ -15,58 +16,47 @@
 #include "err.h"
 #include "xalloc.h"
 
-enum kind {
-	K_STR,    /* any text */
-	K_INT,    /* decimal integer within [min, max] */
-	K_URL,    /* http:// or https:// URL without a trailing slash */
-	K_SECRET, /* text, masked by config_dump */
+/* The keys every program may read: what lib/ itself needs. */
+static const struct config_key common[] = {
+	{"log_file", CONFIG_STR, "", 0, 0, "append log lines to this file (empty: stderr)"},
+	{"threads", CONFIG_INT, "16", 1, 256, "request threads per process"},
+	{"base_url", CONFIG_URL, "http://127.0.0.1:8080", 0, 0, "public URL of the site"},
+	{"template_dir", CONFIG_STR, TK_PKGDATADIR "/templates", 0, 0, "folder of the .tpl files"},
+	{"sql_dir", CONFIG_STR, TK_PKGDATADIR "/sql", 0, 0, "folder of numbered migrations"},
+	{"db_socket", CONFIG_STR, "", 0, 0, "MariaDB unix socket (empty: TCP)"},
+	{"db_host", CONFIG_STR, "127.0.0.1", 0, 0, "MariaDB host when db_socket is empty"},
+	{"db_port", CONFIG_INT, "3306", 1, 65535, "MariaDB port when db_socket is empty"},
+	{"db_user", CONFIG_STR, "", 0, 0, "the service's database user"},
+	{"db_password", CONFIG_SECRET, "", 0, 0, "the service's database password"},
+	{"db_name", CONFIG_STR, "", 0, 0, "the service's database"},
+	{"session_key_file", CONFIG_STR, "", 0, 0, "Ed25519 secret key file, hex (auth only)"},
+	{"session_pub_file", CONFIG_STR, "", 0, 0, "Ed25519 public key file, hex"},
+	{"csrf_key_file", CONFIG_STR, "", 0, 0, "CSRF HMAC key file, hex"},
+	{"session_ttl", CONFIG_INT, "604800", 300, 31536000, "session lifetime in seconds"},
+	{"pwhash_concurrency", CONFIG_INT, "2", 1, 64, "Argon2id hashes at once per process"},
+	{"nats_url", CONFIG_STR, "", 0, 0, "NATS server URL, e.g. nats://127.0.0.1:4222 (empty: none)"},
+	{"outbox_retention_seconds", CONFIG_INT, "604800", 60, 31536000,
+	 "how long the relay keeps sent outbox rows"},
 };
 
+#define NCOMMON (sizeof(common) / sizeof(common[0]))
+
+/* A loaded key: its declaration and its value (a heap copy). */
 struct opt {
-	const char *key;
-	enum kind kind;
-	const char *def;
-	long min, max;
-	const char *help;
-	char *value; /* heap copy, set by config_load */
+	const struct config_key *k;
+	char *value;
 };
 
-static struct opt opts[] = {
-	{"listen", K_STR, "run/auth.sock", 0, 0, "FastCGI unix socket path to bind", NULL},
-	{"log_file", K_STR, "", 0, 0, "append log lines to this file (empty: stderr)", NULL},
-	{"threads", K_INT, "16", 1, 256, "request threads per process", NULL},
-	{"base_url", K_URL, "http://127.0.0.1:8080", 0, 0, "public URL of the site", NULL},
-	{"template_dir", K_STR, TK_PKGDATADIR "/templates", 0, 0, "folder of the .tpl files", NULL},
-	{"sql_dir", K_STR, TK_PKGDATADIR "/sql", 0, 0, "folder of numbered migrations", NULL},
-	{"db_socket", K_STR, "", 0, 0, "MariaDB unix socket (empty: TCP)", NULL},
-	{"db_host", K_STR, "127.0.0.1", 0, 0, "MariaDB host when db_socket is empty", NULL},
-	{"db_port", K_INT, "3306", 1, 65535, "MariaDB port when db_socket is empty", NULL},
-	{"db_user", K_STR, "", 0, 0, "the service's database user", NULL},
-	{"db_password", K_SECRET, "", 0, 0, "the service's database password", NULL},
-	{"db_name", K_STR, "", 0, 0, "the service's database", NULL},
-	{"session_key_file", K_STR, "", 0, 0, "Ed25519 secret key file, hex (auth only)", NULL},
-	{"session_pub_file", K_STR, "", 0, 0, "Ed25519 public key file, hex", NULL},
-	{"csrf_key_file", K_STR, "", 0, 0, "CSRF HMAC key file, hex", NULL},
-	{"session_ttl", K_INT, "604800", 300, 31536000, "session lifetime in seconds", NULL},
-	{"pwhash_concurrency", K_INT, "2", 1, 64, "Argon2id hashes at once per process", NULL},
-	{"signin_max_failures", K_INT, "10", 1, 1000, "failed sign-ins before a lock", NULL},
-	{"signin_lock_seconds", K_INT, "900", 1, 86400, "how long a locked account stays locked",
-	 NULL},
-	{"nats_url", K_STR, "", 0, 0, "NATS server URL, e.g. nats://127.0.0.1:4222 (empty: none)",
-	 NULL},
-	{"outbox_retention_seconds", K_INT, "604800", 60, 31536000,
-	 "how long the relay keeps sent outbox rows", NULL},
-};
-
-#define NOPTS (sizeof(opts) / sizeof(opts[0]))
+static struct opt *opts;
+static size_t nopts;
 
 static struct opt *
 find(const char *key, size_t len)
 {
 	size_t i;
 
-	for (i = 0; i < NOPTS; i++)
-		if (strlen(opts[i].key) == len && memcmp(opts[i].key, key, len) == 0)
+	for (i = 0; i < nopts; i++)
+		if (strlen(opts[i].k->key) == len && memcmp(opts[i].k->key, key, len) == 0)
 			return &opts[i];
 	return NULL;
 }
@@ -100,25 +90,25 @@ validate(const struct opt *o)
 	long v;
 	size_t n;
 
-	switch (o->kind) {
-	case K_INT:
-		if (parse_long(o->value, &v) != TK_OK || v < o->min || v > o->max) {
-			fprintf(stderr, "config: %s must be an integer from %ld to %ld\n", o->key,
-				o->min, o->max);
+	switch (o->k->kind) {
+	case CONFIG_INT:
+		if (parse_long(o->value, &v) != TK_OK || v < o->k->min || v > o->k->max) {
+			fprintf(stderr, "config: %s must be an integer from %ld to %ld\n", o->k->key,
+				o->k->min, o->k->max);
 			return TK_ECONFIG;
 		}
 		break;
-	case K_URL:
+	case CONFIG_URL:
 		n = strlen(o->value);
 		if ((strncmp(o->value, "http://", 7) != 0 && strncmp(o->value, "https://", 8) != 0) ||
 		    n < 9 || o->value[n - 1] == '/') {
 			fprintf(stderr, "config: %s must be an http(s) URL without a trailing slash\n",
-				o->key);
+				o->k->key);
 			return TK_ECONFIG;
 		}
 		break;
-	case K_STR:
-	case K_SECRET:
+	case CONFIG_STR:
+	case CONFIG_SECRET:
 		break;
 	}
 	return TK_OK;
@@ -136,7 +126,7 @@ trim(const char *s, const char *end, size_t *len)
 }
 
 static int
-load_file(const char *path)
+load_file(const char *path, unsigned flags)
 {
 	FILE *f = NULL;
 	char line[4096];
@@ -171,6 +161,8 @@ load_file(const char *path)
 		v = trim(eq + 1, k + klen, &vlen);
 		k = trim(k, eq, &klen);
 		o = find(k, klen);
+		if (o == NULL && (flags & CONFIG_OTHER_KEYS))
+			continue;
 		if (o == NULL) {
 			fprintf(stderr, "config: %s:%d: unknown key '%.*s'\n", path, lineno, (int)klen,
 				k);
@@ -185,28 +177,63 @@ out:
 	return rc;
 }
 
+/* add_keys: append keys[0..n) to opts at their defaults; TK_ECONFIG when
+ * a name is there already. */
+static int
+add_keys(const struct config_key *keys, size_t n)
+{
+	size_t i;
+	int rc = TK_OK;
+
+	for (i = 0; i < n; i++) {
+		if (find(keys[i].key, strlen(keys[i].key)) != NULL) {
+			fprintf(stderr, "config: key %s is declared twice\n", keys[i].key);
+			rc = TK_ECONFIG;
+			continue;
+		}
+		opts[nopts].k = &keys[i];
+		opts[nopts].value = NULL;
+		set(&opts[nopts++], keys[i].def, strlen(keys[i].def));
+	}
+	return rc;
+}
+
+static void
+release(void)
+{
+	size_t i;
+
+	for (i = 0; i < nopts; i++)
+		free(opts[i].value);
+	free(opts);
+	opts = NULL;
+	nopts = 0;
+}
+
 int
-config_load(const char *path)
+config_load(const char *path, const struct config_key *keys, size_t nkeys, unsigned flags)
 {
 	size_t i, j;
 	int rc = TK_OK;
 
-	for (i = 0; i < NOPTS; i++)
-		set(&opts[i], opts[i].def, strlen(opts[i].def));
-	if (path != NULL && load_file(path) != TK_OK)
+	release();
+	opts = xcalloc(NCOMMON + nkeys, sizeof(*opts));
+	if (add_keys(common, NCOMMON) != TK_OK || add_keys(keys, nkeys) != TK_OK)
 		rc = TK_ECONFIG;
-	for (i = 0; i < NOPTS; i++) {
+	if (path != NULL && load_file(path, flags) != TK_OK)
+		rc = TK_ECONFIG;
+	for (i = 0; i < nopts; i++) {
 		char env[64] = "TICKETING_";
 		const char *v;
 
-		for (j = 0; opts[i].key[j] != '\0' && 10 + j < sizeof(env) - 1; j++)
-			env[10 + j] = (char)toupper((unsigned char)opts[i].key[j]);
+		for (j = 0; opts[i].k->key[j] != '\0' && 10 + j < sizeof(env) - 1; j++)
+			env[10 + j] = (char)toupper((unsigned char)opts[i].k->key[j]);
 		env[10 + j] = '\0';
 		v = getenv(env);
 		if (v != NULL)
 			set(&opts[i], v, strlen(v));
 	}
-	for (i = 0; i < NOPTS; i++)
+	for (i = 0; i < nopts; i++)
 		if (validate(&opts[i]) != TK_OK)
 			rc = TK_ECONFIG;
 	return rc;
@@ -244,12 +271,12 @@ config_dump(FILE *out)
 {
 	size_t i;
 
-	for (i = 0; i < NOPTS; i++) {
-		const char *v = opts[i].value ? opts[i].value : opts[i].def;
+	for (i = 0; i < nopts; i++) {
+		const char *v = opts[i].value;
 
-		if (opts[i].kind == K_SECRET && *v != '\0')
+		if (opts[i].k->kind == CONFIG_SECRET && *v != '\0')
 			v = "********";
-		fprintf(out, "%s = %s\t# %s\n", opts[i].key, v, opts[i].help);
+		fprintf(out, "%s = %s\t# %s\n", opts[i].k->key, v, opts[i].k->help);
 	}
 }
 

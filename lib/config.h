@@ -1,13 +1,16 @@
 /*
  * Configuration: one key=value file, then environment overrides, then
- * validation, once at start-up. Every key, its default and its help text
- * stand in one table in config.c; unknown keys are an error. An environment
- * variable TICKETING_<KEY in upper case> overrides the file, e.g.
- * TICKETING_DB_SOCKET. Lines are "key = value"; '#' starts a comment line;
- * values are taken verbatim (no quotes) after trimming spaces.
+ * validation, once at start-up. The keys a program knows are the common
+ * table in config.c (what lib/ itself needs) plus the program's own table,
+ * passed to config_load: each key with its kind, default, range and help.
+ * An environment variable TICKETING_<KEY in upper case> overrides the
+ * file, e.g. TICKETING_DB_SOCKET. Lines are "key = value"; '#' starts a
+ * comment line; values are taken verbatim (no quotes) after trimming
+ * spaces. A key the program does not know is an error, unless it loads
+ * with CONFIG_OTHER_KEYS (a generic program reading a file written for
+ * another program: ticketingctl, the workers).
  *
- * Keys (defaults in brackets):
- *   listen            FastCGI unix socket path the service binds [run/auth.sock]
+ * Common keys (defaults in brackets):
  *   log_file          file the log lines go to; empty means stderr [""]
  *   threads           request threads per process, 1..256 [16]
  *   base_url          public URL of the site; https:// makes cookies Secure
@@ -21,24 +24,47 @@
  *   csrf_key_file     32-byte HMAC key, hex, shared by all services [""]
  *   session_ttl       session lifetime in seconds [604800]
  *   pwhash_concurrency  Argon2id hashes at once per process, 1..64 [2]
- *   signin_max_failures failed sign-ins before an account is locked [10]
- *   signin_lock_seconds how long a locked account stays locked [900]
  *   sql_dir           folder of numbered migrations (ticketingctl) [PKGDATADIR/sql]
  *   nats_url          NATS server, e.g. nats://127.0.0.1:4222; empty: services
  *                     send no outbox nudges [""]
  *   outbox_retention_seconds  how long the relay keeps sent outbox rows [604800]
+ * The application shell adds listen (app.c); a service adds its own keys
+ * (auth: signin_max_failures, signin_lock_seconds).
  */
 #ifndef TK_CONFIG_H
 #define TK_CONFIG_H
+#include <stddef.h>
 #include <stdio.h>
 
+enum config_kind {
+	CONFIG_STR,    /* any text */
+	CONFIG_INT,    /* decimal integer within [min, max] */
+	CONFIG_URL,    /* http:// or https:// URL without a trailing slash */
+	CONFIG_SECRET, /* text, masked by config_dump */
+};
+
+/* One key a program reads. */
+struct config_key {
+	const char *key; /* lower_snake_case */
+	enum config_kind kind;
+	const char *def; /* the default, as text */
+	long min, max;   /* the range of a CONFIG_INT */
+	const char *help;
+};
+
+/* config_load flag: skip keys neither table knows instead of refusing them. */
+#define CONFIG_OTHER_KEYS 1u
+
 /*
- * config_load: defaults, then the file at path (NULL: no file), then the
- * environment; then every value is validated. Returns TK_OK, or TK_ECONFIG
- * after printing each problem (file, line, key, why) on stderr.
- * Not thread-safe: call once before threads start.
+ * config_load: the common keys and the program's keys[0..nkeys) (NULL, 0:
+ * none; a name may not repeat a common key) at their defaults, then the
+ * file at path (NULL: no file), then the environment; then every value is
+ * validated. flags: 0 or CONFIG_OTHER_KEYS. keys must outlive the
+ * configuration. Returns TK_OK, or TK_ECONFIG after printing each problem
+ * (file, line, key, why) on stderr. Not thread-safe: call once before
+ * threads start (a second call replaces the first's values).
  */
-int config_load(const char *path);
+int config_load(const char *path, const struct config_key *keys, size_t nkeys, unsigned flags);
 
 /* config_str: the value of key (never NULL; "" when empty). Aborts on an
  * unknown key: that is a programming error. */

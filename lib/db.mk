@@ -1,13 +1,9 @@
-# lib/ database: MariaDB access (db.c), schema migrations (migrate.c), the
-# numbered SQL migrations of each service database (installed under
-# $(pkgdatadir)/sql/SERVICE) and the test of db.c against a live server.
+# lib/ database: MariaDB access (db.c), schema migrations (migrate.c) and the
+# test of db.c against a live server. Each service's fragment lists its own
+# numbered SQL migrations (installed under $(pkgdatadir)/sql/SERVICE).
 lib_libticketing_a_SOURCES += \
 	lib/db.c lib/db.h \
 	lib/migrate.c lib/migrate.h
-
-nobase_dist_pkgdata_DATA += \
-	sql/auth/001_users.sql \
-	sql/auth/002_sessions.sql
 
 # Skips (77) unless TK_TEST_MARIADB_SOCKET names a server socket where
 # root connects by unix_socket authentication.

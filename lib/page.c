@@ -3,7 +3,6 @@
  */
 #include <string.h>
 
-#include "app.h"
 #include "buf.h"
 #include "cookie.h"
 #include "err.h"
@@ -14,18 +13,7 @@
 
 #define FLASH_COOKIE "tk_flash"
 
-static const struct {
-	const char *code;
-	const char *text;
-} flashes[FLASH__MAX] = {
-	[FLASH_NONE] = {"", ""},
-	[FLASH_SIGNED_UP] = {"signed_up", "Welcome! Your account is ready."},
-	[FLASH_SIGNED_IN] = {"signed_in", "You are signed in."},
-	[FLASH_SIGNED_OUT] = {"signed_out", "You are signed out."},
-	[FLASH_PASSWORD_CHANGED] = {"password_changed",
-				    "Your password has been changed. Other devices are signed out."},
-	[FLASH_ROLE_CHANGED] = {"role_changed", "The role has been changed."},
-};
+#define FLASH_CODE_MAX 32
 
 static const struct {
 	int status;
@@ -61,22 +49,33 @@ release(struct request *r)
 	r->layout = r->page = r->form_errors = NULL;
 }
 
+/* flash_section: the template section of flash code, upper-cased into
+ * out; 0, or -1 when code is not [a-z_]{1,FLASH_CODE_MAX}. */
+static int
+flash_section(const char *code, char out[FLASH_CODE_MAX + 1])
+{
+	size_t i;
+
+	for (i = 0; code[i] != '\0'; i++) {
+		if (i == FLASH_CODE_MAX || !((code[i] >= 'a' && code[i] <= 'z') || code[i] == '_'))
+			return -1;
+		out[i] = (char)(code[i] == '_' ? '_' : code[i] - 'a' + 'A');
+	}
+	out[i] = '\0';
+	return i > 0 ? 0 : -1;
+}
+
 static void
 show_flash(struct request *r, tmpl_dict *flash)
 {
 	const char *code = params_get(&r->cookies, FLASH_COOKIE);
-	int i;
+	char section[FLASH_CODE_MAX + 1];
 
 	if (code == NULL)
 		return;
-	for (i = FLASH_NONE + 1; i < FLASH__MAX; i++) {
-		if (strcmp(code, flashes[i].code) == 0) {
-			tmpl_set(tmpl_section(flash, "FLASH"), "FLASH_MESSAGE", flashes[i].text);
-			break;
-		}
-	}
-	resp_cookie(r, FLASH_COOKIE, "", 0, COOKIE_HTTPONLY | COOKIE_SAMESITE_LAX |
-						(app_secure_cookies() ? COOKIE_SECURE : 0));
+	if (flash_section(code, section) == 0)
+		tmpl_show(tmpl_section(flash, "FLASH"), section);
+	resp_cookie(r, FLASH_COOKIE, "", 0, r->cookie_flags);
 }
 
 tmpl_dict *
@@ -180,11 +179,9 @@ page_fail(struct request *r, int code)
 }
 
 void
-page_flash(struct request *r, enum flash f)
+page_flash(struct request *r, int code)
 {
-	if (f <= FLASH_NONE || f >= FLASH__MAX)
+	if (code < 0 || (size_t)code >= r->nflashes)
 		return;
-	resp_cookie(r, FLASH_COOKIE, flashes[f].code, 60,
-		    COOKIE_HTTPONLY | COOKIE_SAMESITE_LAX |
-			(app_secure_cookies() ? COOKIE_SECURE : 0));
+	resp_cookie(r, FLASH_COOKIE, r->flashes[code], 60, r->cookie_flags);
 }

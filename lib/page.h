@@ -48,20 +48,16 @@ void page_error(struct request *r, int status);
 void page_fail(struct request *r, int code);
 
 /*
- * Flash messages survive one redirect in a cookie holding a code from a
- * fixed table, never text from the request.
+ * Flash messages survive one redirect in a cookie holding a code, never
+ * text from the request. A service declares its codes (app_service
+ * flashes, indexed by its own enum); the texts are sections of
+ * templates/partials/flash.tpl named after the codes in upper case, so a
+ * page shows a flash whichever service set it. A cookie value that is not
+ * [a-z_]{1,32} is ignored.
  */
-enum flash {
-	FLASH_NONE,
-	FLASH_SIGNED_UP,
-	FLASH_SIGNED_IN,
-	FLASH_SIGNED_OUT,
-	FLASH_PASSWORD_CHANGED,
-	FLASH_ROLE_CHANGED,
-	FLASH__MAX
-};
 
-/* page_flash: show flash f on the next page this browser renders. */
-void page_flash(struct request *r, enum flash f);
+/* page_flash: show the service's flash number code (an index into
+ * r->flashes) on the next page this browser renders. */
+void page_flash(struct request *r, int code);
 
 #endif

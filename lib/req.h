@@ -2,8 +2,8 @@
  * One HTTP request as a FastCGI program sees it, and the response it builds.
  * A request owns an arena: everything parsed from it, fetched for it or
  * rendered for it lives there and is released when the request ends. The
- * response is buffered (status, headers, body) and written once by
- * req_finish, so a handler can still turn into an error page halfway.
+ * response is buffered (status, headers, body) and written once
+ * (resp_serialize), so a handler can still turn into an error page halfway.
  */
 #ifndef TK_REQ_H
 #define TK_REQ_H
@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "params.h"
 #include "sess.h"
+#include "store.h"
 
 struct arena;
 typedef struct FCGX_Request FCGX_Request;
@@ -40,7 +41,11 @@ struct request {
 	const struct session *session; /* NULL when signed out */
 	const char *csrf_binding;      /* session id, or the visitor cookie value */
 	const char *csrf_token;        /* token to put in this page's forms */
-	void *app;                     /* the service's per-thread context */
+	struct store store;            /* data access: the thread's connection, the
+					* arena and the session as actor */
+	unsigned cookie_flags;         /* COOKIE_* for the cookies the site sets */
+	const char *const *flashes;    /* the service's flash codes (page_flash) */
+	size_t nflashes;
 
 	/* Set by page_begin (page.c): the layout and the page inside it. */
 	struct tmpl_dict *layout;

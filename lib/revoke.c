@@ -4,20 +4,19 @@
  */
 #include <string.h>
 
-#include "app.h"
 #include "db.h"
 #include "err.h"
-#include "req.h"
 #include "revoke.h"
 #include "sess.h"
+#include "store.h"
 
 int
-revoke_check(struct request *r, int stmt, const struct session *s)
+revoke_check(struct store *st, int stmt, const struct session *s)
 {
 	struct db_rows rows;
 	int rc;
 
-	rc = db_exec(app_db(r), stmt, (struct db_val[]){DB_S(s->sid)}, 1, r->arena, &rows);
+	rc = db_exec(st->db, stmt, (struct db_val[]){DB_S(s->sid)}, 1, st->arena, &rows);
 	if (rc == TK_OK && rows.nrows > 0)
 		rc = TK_EAUTH;
 	return rc;

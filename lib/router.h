@@ -17,7 +17,12 @@ enum route_flag {
 	RF_ADMIN = 1 << 3,     /* role admin */
 };
 
-typedef void (*route_handler)(struct request *r);
+/*
+ * A handler answers the request: it renders a page, a redirect or its own
+ * error page and returns TK_OK, or returns an error code (err.h) and the
+ * shell answers with the error page of that code's status (page_fail).
+ */
+typedef int (*route_handler)(struct request *r);
 
 struct route {
 	const char *method;  /* "GET" (also answers HEAD), "POST" */

@@ -18,12 +18,13 @@ text_chars(const char *s)
 }
 
 int
-text_has_controls(const char *s, int allow_tab)
+text_has_controls(const char *s, int allow)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
 	for (; *p != '\0'; p++) {
-		if (*p == '\t' && allow_tab)
+		if ((*p == '\t' && (allow & TEXT_ALLOW_TAB)) ||
+		    (*p == '\n' && (allow & TEXT_ALLOW_NEWLINE)))
 			continue;
 		if (*p < 0x20 || *p == 0x7f)
 			return 1;

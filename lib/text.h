@@ -10,9 +10,15 @@
 /* text_chars: the number of code points in the UTF-8 string s. */
 size_t text_chars(const char *s);
 
-/* text_has_controls: 1 when s holds a C0 control (other than tab when
- * allow_tab), DEL, or a C1 control; else 0. */
-int text_has_controls(const char *s, int allow_tab);
+/* What text_has_controls lets pass. */
+enum {
+	TEXT_ALLOW_TAB = 1 << 0,
+	TEXT_ALLOW_NEWLINE = 1 << 1, /* LF (multiline text after CR LF became LF) */
+};
+
+/* text_has_controls: 1 when s holds a C0 control (other than those allow
+ * lets pass), DEL, or a C1 control; else 0. */
+int text_has_controls(const char *s, int allow);
 
 /* text_url_encode: s with every byte but ALPHA, DIGIT and "-._~"
  * percent-encoded, for a query value or path segment; a copy in arena a. */

@@ -1,5 +1,7 @@
-# lib/ templates: the ctemplate shim (the one C++ file), the HTML templates
-# and the static files nginx serves, installed under $(pkgdatadir).
+# lib/ templates: the ctemplate shim (the one C++ file), the templates every
+# service shares (the layout, the partials, the error page) and the static
+# files nginx serves, installed under $(pkgdatadir). Each service's fragment
+# lists its own page templates and migrations.
 lib_libticketing_a_SOURCES += lib/tmpl.cc lib/tmpl.h
 
 nobase_dist_pkgdata_DATA += \
@@ -9,9 +11,6 @@ nobase_dist_pkgdata_DATA += \
 	templates/partials/form_errors.tpl \
 	templates/partials/pagination.tpl \
 	templates/pages/error.tpl \
-	templates/pages/auth/signup.tpl \
-	templates/pages/auth/signin.tpl \
-	templates/pages/auth/account.tpl \
 	static/style.css \
 	static/favicon.svg \
 	static/errors/429.html \

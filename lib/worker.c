@@ -490,7 +490,9 @@ worker_main(int argc, char **argv, const struct worker_def *def)
 		goto out;
 	}
 	status = 1;
-	if (config_load(config_path) != TK_OK)
+	/* A worker reads its service's file: the service's own keys are
+	 * skipped, the common ones still checked. */
+	if (config_load(config_path, NULL, 0, CONFIG_OTHER_KEYS) != TK_OK)
 		goto out;
 	if (*config_str("nats_url") == '\0' || *config_str("db_name") == '\0') {
 		log_error("%s: db_name and nats_url must be set", def->name);

@@ -170,7 +170,7 @@ load_services(struct checker *c, const char *dir)
 		buf_printf(&path, "%s/%s", dir, names[i]);
 		if (c->nsvcs == MAX_SERVICES || !has_line(path.data, "db_name"))
 			continue;
-		if (config_load(path.data) != TK_OK) {
+		if (config_load(path.data, NULL, 0, CONFIG_OTHER_KEYS) != TK_OK) {
 			rc = TK_ECONFIG;
 			continue;
 		}

@@ -5,7 +5,8 @@
  *   migrate SERVICE      apply sql_dir/common/TABLE (as the backbone registry
  *                        says) and sql_dir/SERVICE to the configured database
  *   keygen DIR           write the session signing key pair and CSRF key
- *   create-user ...      add an account (password on standard input)
+ *   create-user ...      add an account (password on standard input),
+ *                        through the auth service's store and input checks
  *   check --config-dir D the consistency checker over every service (check.c)
  *   setup-backbone ...   create or update the stream and consumers (streams.c)
  *   replay SERVICE       replay the whole stream into SERVICE's replicas
@@ -26,9 +27,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <jansson.h>
 #include <sodium.h>
 
+#include "arena.h"
+#include "auth.h"
 #include "backbone.h"
 #include "buf.h"
 #include "check.h"
@@ -36,31 +38,12 @@
 #include "db.h"
 #include "err.h"
 #include "migrate.h"
-#include "outbox.h"
 #include "pw.h"
+#include "store.h"
 #include "streams.h"
-#include "text.h"
 #include "uuid.h"
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
-
-#define EMAIL_MAX 254
-#define NAME_MAX_CHARS 100
-
-/* The statements of create-user, prepared by db.c. */
-enum stmt {
-	ST_INSERT_USER,
-	ST_OUTBOX_INSERT,
-	ST__MAX
-};
-
-static const char *const stmts[ST__MAX] = {
-    [ST_INSERT_USER] = "INSERT INTO users (id, email, name, password_hash, role)"
-		       " VALUES (?, ?, ?, ?, ?)",
-    [ST_OUTBOX_INSERT] = OUTBOX_INSERT_SQL,
-};
-
-static const char *const roles[] = {"member", "organizer", "admin"};
 
 /* usage: the synopsis; with full, what each command does too. */
 static void
@@ -87,8 +70,9 @@ usage(FILE *f, int full)
 	      "             DIR/session.pub (0644) and DIR/csrf.key (0600) as hex;\n"
 	      "             existing files are kept unless --force\n"
 	      "create-user  add an account; the password is the first line of\n"
-	      "             standard input (12 to 128 bytes); --if-missing succeeds\n"
-	      "             quietly when the email is taken already\n"
+	      "             standard input (12 to 128 characters); email, name and\n"
+	      "             password must be what the sign-up form accepts;\n"
+	      "             --if-missing succeeds quietly when the email is taken\n"
 	      "check        the consistency checker: reads every service database\n"
 	      "             configured in DIR/*.conf and the JetStream state, prints\n"
 	      "             each violated invariant, exits 1 when there is any\n"
@@ -314,39 +298,14 @@ out:
 	return status;
 }
 
-/*
- * Normalise an email address in place: trim ASCII white space, lower-case
- * ASCII letters. Returns the start of the result, or NULL when it is not
- * one '@' with text on both sides, at most EMAIL_MAX bytes, without spaces
- * or control characters.
- */
-static char *
-email_normalise(char *s)
-{
-	char *end, *at, *p;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	end = s + strlen(s);
-	while (end > s && isspace((unsigned char)end[-1]))
-		*--end = '\0';
-	for (p = s; *p != '\0'; p++) {
-		if ((unsigned char)*p <= ' ' || *p == 0x7f)
-			return NULL;
-		*p = (char)tolower((unsigned char)*p);
-	}
-	at = strchr(s, '@');
-	if (at == NULL || at == s || at[1] == '\0' || strchr(at + 1, '@') != NULL ||
-	    (size_t)(end - s) > EMAIL_MAX)
-		return NULL;
-	return s;
-}
-
-/* Read the first line of standard input into pw (PW_MAX_LEN + 3 bytes);
- * TK_EINVAL when it is shorter than PW_MIN_LEN or longer than PW_MAX_LEN. */
+/* Read the first line of standard input into pw (size bytes, at least
+ * PW_MAX_BYTES + 3) and check it as the sign-up form does (messages in
+ * arena a). TK_EINVAL (with the reason on stderr) when there is none or it
+ * is not acceptable. */
 static int
-read_password(char *pw, size_t size)
+read_password(struct arena *a, char *pw, size_t size)
 {
+	const char *msg, *checked;
 	size_t n;
 	int rc = TK_EINVAL;
 
@@ -358,16 +317,16 @@ read_password(char *pw, size_t size)
 	if (n > 0 && pw[n - 1] == '\n')
 		pw[--n] = '\0';
 	else if (!feof(stdin))
-		n = PW_MAX_LEN + 1; /* the line goes on */
-	if (n > 0 && pw[n - 1] == '\r')
+		n = PW_MAX_BYTES + 1; /* the line goes on */
+	if (n > 0 && n <= PW_MAX_BYTES && pw[n - 1] == '\r')
 		pw[--n] = '\0';
-	if (n < PW_MIN_LEN || n > PW_MAX_LEN) {
-		fprintf(stderr, "ticketingctl: the password must be %d to %d bytes\n", PW_MIN_LEN,
-			PW_MAX_LEN);
+	if (n <= PW_MAX_BYTES && strlen(pw) != n) {
+		fprintf(stderr, "ticketingctl: the password holds a NUL byte\n");
 		goto out;
 	}
-	if (strlen(pw) != n) {
-		fprintf(stderr, "ticketingctl: the password holds a NUL byte\n");
+	msg = n > PW_MAX_BYTES ? "A password has at most 128 characters." : input_password(a, pw, &checked);
+	if (msg != NULL) {
+		fprintf(stderr, "ticketingctl: %s\n", msg);
 		goto out;
 	}
 	rc = TK_OK;
@@ -375,6 +334,12 @@ out:
 	return rc;
 }
 
+/*
+ * create-user: the account is made by the auth service's store
+ * (store_create_user: the row and its user.created event in one
+ * transaction) after the auth service's own checks of the email and name,
+ * so it accepts exactly what the sign-up form accepts.
+ */
 static int
 cmd_create_user(int argc, char **argv)
 {
@@ -385,25 +350,24 @@ cmd_create_user(int argc, char **argv)
 	    {"if-missing", no_argument, NULL, 'm'},
 	    {NULL, 0, NULL, 0},
 	};
-	char pw[PW_MAX_LEN + 3], hash[PW_HASH_LEN], id[UUID_STR_LEN + 1];
-	char *email = NULL, *name = NULL, *end;
-	const char *role = NULL;
+	char pw[PW_MAX_BYTES + 3], hash[PW_HASH_LEN], id[UUID_STR_LEN + 1];
+	const char *email_arg = NULL, *name_arg = NULL, *role_arg = NULL, *msg;
 	struct db_conf dc;
-	struct db *db = NULL;
-	json_t *state = NULL;
+	struct store st = {0};
+	struct user u = {0};
 	int ch, if_missing = 0, rc, status = EXIT_USAGE;
-	size_t i;
 
+	st.arena = arena_new();
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'e':
-			email = optarg;
+			email_arg = optarg;
 			break;
 		case 'n':
-			name = optarg;
+			name_arg = optarg;
 			break;
 		case 'r':
-			role = optarg;
+			role_arg = optarg;
 			break;
 		case 'm':
 			if_missing = 1;
@@ -413,75 +377,55 @@ cmd_create_user(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (optind != argc || email == NULL || name == NULL || role == NULL) {
+	if (optind != argc || email_arg == NULL || name_arg == NULL || role_arg == NULL) {
 		usage(stderr, 0);
 		goto out;
 	}
-	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
-		if (strcmp(role, roles[i]) == 0)
-			break;
-	if (i == sizeof(roles) / sizeof(roles[0])) {
+	if (role_parse(role_arg, &u.role) != TK_OK) {
 		fprintf(stderr, "ticketingctl: --role is member, organizer or admin\n");
 		goto out;
 	}
-	email = email_normalise(email);
-	if (email == NULL) {
-		fprintf(stderr, "ticketingctl: --email is not an email address\n");
+	msg = input_email(st.arena, email_arg, &u.email);
+	if (msg != NULL) {
+		fprintf(stderr, "ticketingctl: --email: %s\n", msg);
 		goto out;
 	}
-	while (isspace((unsigned char)*name))
-		name++;
-	end = name + strlen(name);
-	while (end > name && isspace((unsigned char)end[-1]))
-		*--end = '\0';
-	if (*name == '\0' || text_chars(name) > NAME_MAX_CHARS || text_has_controls(name, 0)) {
-		fprintf(stderr, "ticketingctl: --name must be 1 to %d characters\n",
-			NAME_MAX_CHARS);
+	msg = input_name(st.arena, name_arg, &u.name);
+	if (msg != NULL) {
+		fprintf(stderr, "ticketingctl: --name: %s\n", msg);
 		goto out;
 	}
 	status = EXIT_FAIL;
-	if (read_password(pw, sizeof(pw)) != TK_OK)
+	if (read_password(st.arena, pw, sizeof(pw)) != TK_OK)
 		goto out;
 	if (pw_init(1) != TK_OK || pw_hash(pw, hash) != TK_OK) {
 		fprintf(stderr, "ticketingctl: hashing the password failed\n");
 		goto out;
 	}
 	uuid_v7(id);
+	u.id = id;
+	u.password_hash = hash;
 	dc = db_conf_configured();
-	db = db_new(&dc, stmts, ST__MAX);
-	/* The account and its user.created event commit together. */
-	state = json_pack("{s:s, s:s, s:s, s:i}", "id", id, "name", name, "role", role, "version",
-			  1);
-	rc = db_begin(db);
-	if (rc == TK_OK)
-		rc = db_exec(
-		    db, ST_INSERT_USER,
-		    (struct db_val[]){DB_S(id), DB_S(email), DB_S(name), DB_S(hash), DB_S(role)},
-		    5, NULL, NULL);
-	if (rc == TK_OK)
-		rc = outbox_append(db, ST_OUTBOX_INSERT, "user.created", "user", id, 1, state);
-	if (rc == TK_OK)
-		rc = db_commit(db);
-	else
-		db_rollback(db);
+	st.db = db_new(&dc, auth_stmts, auth_nstmts);
+	rc = store_create_user(&st, &u);
 	if (rc == TK_EEXIST && if_missing) {
 		status = EXIT_OK;
 		goto out;
 	}
 	if (rc == TK_EEXIST) {
-		fprintf(stderr, "ticketingctl: %s has an account already\n", email);
+		fprintf(stderr, "ticketingctl: %s has an account already\n", u.email);
 		goto out;
 	}
 	if (rc != TK_OK) {
 		fprintf(stderr, "ticketingctl: create-user: %s\n", err_str(rc));
 		goto out;
 	}
-	printf("created %s %s (%s)\n", id, email, role);
+	printf("created %s %s (%s)\n", id, u.email, role_name(u.role));
 	status = EXIT_OK;
 out:
 	sodium_memzero(pw, sizeof(pw));
-	json_decref(state);
-	db_free(db);
+	db_free(st.db);
+	arena_free(st.arena);
 	return status;
 }
 
@@ -535,7 +479,7 @@ main(int argc, char **argv)
 		usage(stderr, 0);
 		goto out;
 	}
-	if (cmd->uses_config && config_load(config_path) != TK_OK) {
+	if (cmd->uses_config && config_load(config_path, NULL, 0, CONFIG_OTHER_KEYS) != TK_OK) {
 		status = EXIT_FAIL;
 		goto out;
 	}

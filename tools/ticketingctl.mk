@@ -4,4 +4,6 @@
 sbin_PROGRAMS += tools/ticketingctl
 tools_ticketingctl_SOURCES = tools/ticketingctl.c tools/check.c tools/check.h \
 	tools/streams.c tools/streams.h
-tools_ticketingctl_LDADD = $(TK_LIBS)
+# create-user runs the auth service's store and input checks.
+tools_ticketingctl_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/fcgi/auth
+tools_ticketingctl_LDADD = fcgi/auth/libauth.a $(TK_LIBS)

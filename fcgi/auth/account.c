@@ -4,18 +4,36 @@
 #include "app.h"
 #include "auth.h"
 #include "err.h"
+#include "fields.h"
 #include "page.h"
 #include "pw.h"
 #include "req.h"
 
+enum { PASSWORD_CURRENT, PASSWORD_NEW };
+
+static const struct field current_password_field = {
+	.name = "current_password",
+	.flags = FIELD_REQUIRED | FIELD_PASSWORD,
+	.max_chars = PW_MAX_LEN,
+	.missing = "Enter your current password.",
+};
+
+static const struct field *const password_form[] = {
+	[PASSWORD_CURRENT] = &current_password_field,
+	[PASSWORD_NEW] = &input_new_password_field,
+	NULL,
+};
+
+/* account_page: the account's details and the password form with the
+ * errors of f. */
 static int
-account_page(struct request *r)
+account_page(struct request *r, const struct fields *f)
 {
 	struct user u;
 	tmpl_dict *d;
 	int rc;
 
-	rc = store_user_by_id(r, r->session->user_id, &u);
+	rc = store_user_by_id(&r->store, r->session->user_id, &u);
 	if (rc != TK_OK)
 		return rc;
 	d = page_begin(r, "pages/auth/account.tpl", "Your account");
@@ -25,20 +43,23 @@ account_page(struct request *r)
 	tmpl_set(d, "CREATED_AT", u.created_at);
 	if (u.role == ROLE_ADMIN)
 		tmpl_show(d, "ADMIN");
+	fields_show(r, f);
 	return TK_OK;
 }
 
 /* GET /auth/account (signed in): name, email, role and the password form. */
-void
+int
 h_account(struct request *r)
 {
-	int rc = account_page(r);
+	struct fields f;
+	int rc;
 
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+	fields_init(r->arena, password_form, &f);
+	rc = account_page(r, &f);
+	if (rc != TK_OK)
+		return rc;
 	page_end(r, 200);
+	return TK_OK;
 }
 
 /*
@@ -47,45 +68,34 @@ h_account(struct request *r)
  * session of the account and answers 303 to the account page; otherwise 422
  * with messages by the fields and nothing changed.
  */
-void
+int
 h_password(struct request *r)
 {
-	const char *current = params_get(&r->form, "current_password");
-	const char *password = params_get(&r->form, "password");
-	const char *pw_err = input_password(password), *cur_err = NULL;
+	struct fields f;
 	char hash[PW_HASH_LEN];
 	struct user u;
 	int rc;
 
-	rc = store_user_by_id(r, r->session->user_id, &u);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
-	if (current == NULL || *current == '\0')
-		cur_err = "Enter your current password.";
-	else if (pw_verify(u.password_hash, current) != TK_OK)
-		cur_err = "The current password is not correct.";
-	if (cur_err || pw_err) {
-		rc = account_page(r);
-		if (rc != TK_OK) {
-			page_fail(r, rc);
-			return;
-		}
-		if (cur_err)
-			page_field_error(r, "CURRENT_PASSWORD_ERROR", "current_password", cur_err);
-		if (pw_err)
-			page_field_error(r, "PASSWORD_ERROR", "password", pw_err);
+	fields_read(r->arena, password_form, &r->form, &f);
+	rc = store_user_by_id(&r->store, r->session->user_id, &u);
+	if (rc != TK_OK)
+		return rc;
+	if (!fields_has_error(&f, "current_password") &&
+	    pw_verify(u.password_hash, f.values[PASSWORD_CURRENT]) != TK_OK)
+		fields_error(&f, NULL, "current_password", "The current password is not correct.");
+	if (f.nerrors > 0) {
+		rc = account_page(r, &f);
+		if (rc != TK_OK)
+			return rc;
 		page_end(r, 422);
-		return;
+		return TK_OK;
 	}
-	rc = pw_hash(password, hash);
+	rc = pw_hash(f.values[PASSWORD_NEW], hash);
 	if (rc == TK_OK)
-		rc = store_change_password(r, u.id, hash, r->session->sid);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
-	page_flash(r, FLASH_PASSWORD_CHANGED);
+		rc = store_change_password(&r->store, u.id, hash, r->session->sid);
+	if (rc != TK_OK)
+		return rc;
+	page_flash(r, AUTH_FLASH_PASSWORD_CHANGED);
 	resp_redirect(r, "/auth/account");
+	return TK_OK;
 }

@@ -8,42 +8,50 @@
 #include "arena.h"
 #include "auth.h"
 #include "err.h"
+#include "fields.h"
 #include "page.h"
 #include "req.h"
 #include "text.h"
 
 #define ADMIN_LIST_LIMIT 50
 
+/* The search: a part of an email or name, so no longer than an email. */
+static const struct field q_field = {
+	.name = "q",
+	.max_chars = 254,
+	.too_long = "Search words have at most {max} characters.",
+};
+
+static const struct field *const search_form[] = {&q_field, NULL};
+
 /*
  * GET /auth/admin/users[?q=text] (admins): the members whose email or name
  * contains q (all of them, newest first, when q is empty), at most
  * ADMIN_LIST_LIMIT, each with a button to grant or revoke the organizer role.
  */
-void
+int
 h_admin_users(struct request *r)
 {
-	const char *q = params_get(&r->query, "q");
+	const char *q;
+	struct fields f;
 	struct user *users;
 	size_t n, i;
 	int more, rc;
 	tmpl_dict *d, *list, *u, *action;
 
-	q = text_trim(r->arena, q != NULL ? q : "");
-	if (text_chars(q) > 254) {
-		page_error(r, 400);
-		return;
-	}
-	rc = store_find_users(r, q, ADMIN_LIST_LIMIT, &users, &n, &more);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+	fields_read(r->arena, search_form, &r->query, &f);
+	if (f.nerrors > 0)
+		return TK_EINVAL;
+	q = f.values[0];
+	rc = store_find_users(&r->store, q, ADMIN_LIST_LIMIT, &users, &n, &more);
+	if (rc != TK_OK)
+		return rc;
 	d = page_begin(r, "pages/auth/admin_users.tpl", "Members and roles");
-	tmpl_set(d, "Q", q);
+	fields_show(r, &f);
 	if (n == 0) {
 		tmpl_show(d, "NONE");
 		page_end(r, 200);
-		return;
+		return TK_OK;
 	}
 	list = tmpl_section(d, "RESULTS");
 	if (more) {
@@ -67,6 +75,7 @@ h_admin_users(struct request *r)
 			 r->csrf_token);
 	}
 	page_end(r, 200);
+	return TK_OK;
 }
 
 /*
@@ -76,7 +85,7 @@ h_admin_users(struct request *r)
  * filtered on the member's email. 400 for another role value; 404 for an
  * unknown id or an administrator's account.
  */
-void
+int
 h_admin_set_role(struct request *r)
 {
 	const char *id = params_get(&r->route, "id"), *role = params_get(&r->form, "role");
@@ -84,20 +93,17 @@ h_admin_set_role(struct request *r)
 	struct user u;
 	int rc;
 
-	if (role == NULL || role_parse(role, &want) != TK_OK || want == ROLE_ADMIN) {
-		page_error(r, 400);
-		return;
-	}
-	rc = store_user_by_id(r, id, &u);
+	if (role == NULL || role_parse(role, &want) != TK_OK || want == ROLE_ADMIN)
+		return TK_EINVAL;
+	rc = store_user_by_id(&r->store, id, &u);
 	if (rc == TK_OK && u.role == ROLE_ADMIN)
 		rc = TK_ENOTFOUND;
 	if (rc == TK_OK)
-		rc = store_set_role(r, &u, want);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
-	page_flash(r, FLASH_ROLE_CHANGED);
+		rc = store_set_role(&r->store, &u, want);
+	if (rc != TK_OK)
+		return rc;
+	page_flash(r, AUTH_FLASH_ROLE_CHANGED);
 	resp_redirect(r, arena_printf(r->arena, "/auth/admin/users?q=%s",
 				      text_url_encode(r->arena, u.email)));
+	return TK_OK;
 }

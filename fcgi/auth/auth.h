@@ -9,10 +9,15 @@
 #include <stdint.h>
 
 #include "sess.h"
+#include "store.h"
 
+struct arena;
+struct field;
 struct request;
 
-/* ---- data access (store.c) ---- */
+/* ---- data access (store.c) ----
+ * Every function takes the store context (lib/store.h), so ticketingctl
+ * can call them as well as the handlers. */
 
 extern const char *const auth_stmts[];
 extern const size_t auth_nstmts;
@@ -27,57 +32,66 @@ struct user {
 	long lock_seconds_left; /* > 0 while the account is locked */
 };
 
-/* store_user_by_email / store_user_by_id: fill *u (strings in the request's
+/* store_user_by_email / store_user_by_id: fill *u (strings in st's
  * arena). Return TK_OK, TK_ENOTFOUND or a database error. */
-int store_user_by_email(struct request *r, const char *email, struct user *u);
-int store_user_by_id(struct request *r, const char *id, struct user *u);
+int store_user_by_email(struct store *st, const char *email, struct user *u);
+int store_user_by_id(struct store *st, const char *id, struct user *u);
 
-/* store_create_user_session: in one transaction, insert the user (role
- * member) and a session for it. Returns TK_OK, TK_EEXIST when the email is
- * taken, or a database error. */
-int store_create_user_session(struct request *r, const struct user *u, const struct session *s);
+/* store_create_user: in one transaction, insert user u (with its role) and
+ * its user.created event. store_create_user_session: the same with session
+ * s for it. Both return TK_OK, TK_EEXIST when the email is taken, or a
+ * database error. u's email and name must have passed input_email and
+ * input_name. */
+int store_create_user(struct store *st, const struct user *u);
+int store_create_user_session(struct store *st, const struct user *u, const struct session *s);
 
-/* store_signin_ok: reset the failure count and insert session s. */
-int store_signin_ok(struct request *r, const struct session *s);
+/* store_signin_ok: reset the failure count and insert session s (with
+ * st->remote_addr). */
+int store_signin_ok(struct store *st, const struct session *s);
 
 /* store_signin_failed: count a failed sign-in for user id; at
  * signin_max_failures the account locks for signin_lock_seconds. */
-int store_signin_failed(struct request *r, const char *user_id);
+int store_signin_failed(struct store *st, const char *user_id);
 
 /* store_session_valid: TK_OK when session sid of user_id exists, is not
  * revoked and has not expired; TK_EAUTH otherwise; or a database error. */
-int store_session_valid(struct request *r, const char *sid, const char *user_id);
+int store_session_valid(struct store *st, const char *sid, const char *user_id);
 
 /* store_revoke_session: mark session sid of user_id revoked and emit
  * session.revoked (idempotent: nothing when revoked already). */
-int store_revoke_session(struct request *r, const char *sid, const char *user_id);
+int store_revoke_session(struct store *st, const char *sid, const char *user_id);
 
 /* store_change_password: in one transaction, set the hash of user_id and
  * revoke every session of the user except keep_sid. */
-int store_change_password(struct request *r, const char *user_id, const char *hash,
+int store_change_password(struct store *st, const char *user_id, const char *hash,
 			  const char *keep_sid);
 
 /* store_find_users: the members whose email or name contains q, newest
  * first, at most limit into *out (n of them, in the arena); *more tells
  * whether more matched. */
-int store_find_users(struct request *r, const char *q, size_t limit, struct user **out, size_t *n,
+int store_find_users(struct store *st, const char *q, size_t limit, struct user **out, size_t *n,
 		     int *more);
 
 /* store_set_role: in one transaction, give member or organizer u the role
  * (never to or from admin), emit user.updated and revoke every session of
  * u. Returns TK_OK (also when u had that role already: then nothing
  * changes) or a database error. */
-int store_set_role(struct request *r, const struct user *u, enum role role);
+int store_set_role(struct store *st, const struct user *u, enum role role);
 
 /* ---- input checks (input.c) ---- */
 
-/* input_email: the normalised form of an email address (trimmed, ASCII
- * lower case) into *out (arena), or an error message for the form. */
-const char *input_email(struct request *r, const char *raw, const char **out);
-/* input_name: the trimmed display name into *out, or an error message. */
-const char *input_name(struct request *r, const char *raw, const char **out);
-/* input_password: NULL when the password is acceptable, else a message. */
-const char *input_password(const char *pw);
+/* The fields several auth forms share (fields.h). */
+extern const struct field input_email_field;        /* "email" */
+extern const struct field input_name_field;         /* "name", the display name */
+extern const struct field input_new_password_field; /* "password", a new one */
+
+/* input_email, input_name, input_password: one value checked as its field
+ * (fields_check_fn): NULL when fine with the normalised value in *out
+ * (arena a), else the message. The email is trimmed and lower-cased
+ * (ASCII), the name trimmed, the password taken as typed. */
+const char *input_email(struct arena *a, const char *raw, const char **out);
+const char *input_name(struct arena *a, const char *raw, const char **out);
+const char *input_password(struct arena *a, const char *raw, const char **out);
 /* input_next: a safe local path to go to after sign-in, or the default. */
 const char *input_next(const char *next);
 
@@ -85,15 +99,28 @@ const char *input_next(const char *next);
  * configured lifetime. */
 void auth_begin_session(const struct user *u, struct session *s);
 
+/* ---- the service's definition (main.c) ---- */
+
+/* Flash messages of the auth service: indexes into its table of codes;
+ * the texts are in templates/partials/flash.tpl. */
+enum auth_flash {
+	AUTH_FLASH_SIGNED_UP,
+	AUTH_FLASH_SIGNED_IN,
+	AUTH_FLASH_SIGNED_OUT,
+	AUTH_FLASH_PASSWORD_CHANGED,
+	AUTH_FLASH_ROLE_CHANGED,
+	AUTH_FLASH__MAX
+};
+
 /* ---- handlers ---- */
-void h_signup_form(struct request *r);
-void h_signup(struct request *r);
-void h_signin_form(struct request *r);
-void h_signin(struct request *r);
-void h_signout(struct request *r);
-void h_account(struct request *r);
-void h_password(struct request *r);
-void h_admin_users(struct request *r);
-void h_admin_set_role(struct request *r);
+int h_signup_form(struct request *r);
+int h_signup(struct request *r);
+int h_signin_form(struct request *r);
+int h_signin(struct request *r);
+int h_signout(struct request *r);
+int h_account(struct request *r);
+int h_password(struct request *r);
+int h_admin_users(struct request *r);
+int h_admin_set_role(struct request *r);
 
 #endif

@@ -1,12 +1,27 @@
-# fcgi/auth: the auth service's FastCGI program.
+# fcgi/auth: the auth service's FastCGI program (sign-up, sign-in, account,
+# member administration), its migrations and its page templates. Its data
+# access and input checks are a library of their own, which ticketingctl
+# links too (create-user goes through the auth store).
+noinst_LIBRARIES += fcgi/auth/libauth.a
+fcgi_auth_libauth_a_SOURCES = \
+	fcgi/auth/auth.h \
+	fcgi/auth/store.c \
+	fcgi/auth/input.c
+
 sbin_PROGRAMS += fcgi/auth/ticketing-auth
 fcgi_auth_ticketing_auth_SOURCES = \
 	fcgi/auth/auth.h \
 	fcgi/auth/main.c \
-	fcgi/auth/store.c \
-	fcgi/auth/input.c \
 	fcgi/auth/signup.c \
 	fcgi/auth/signin.c \
 	fcgi/auth/account.c \
 	fcgi/auth/admin.c
-fcgi_auth_ticketing_auth_LDADD = $(TK_LIBS)
+fcgi_auth_ticketing_auth_LDADD = fcgi/auth/libauth.a $(TK_LIBS)
+
+nobase_dist_pkgdata_DATA += \
+	sql/auth/001_users.sql \
+	sql/auth/002_sessions.sql \
+	templates/pages/auth/signup.tpl \
+	templates/pages/auth/signin.tpl \
+	templates/pages/auth/account.tpl \
+	templates/pages/auth/admin_users.tpl

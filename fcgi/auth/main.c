@@ -1,6 +1,7 @@
 /*
- * ticketing-auth: the FastCGI program of the auth service. Its routes, in
- * one table; everything else is the shared application shell (lib/app.c).
+ * ticketing-auth: the FastCGI program of the auth service. Its definition:
+ * routes, configuration keys, flash codes and sign-in path, in tables;
+ * everything else is the shared application shell (lib/app.c).
  */
 #include <stddef.h>
 
@@ -20,10 +21,25 @@ static const struct route routes[] = {
 	{"POST", "/auth/admin/users/:id/role", h_admin_set_role, RF_ADMIN | RF_CSRF},
 };
 
+/* Configuration keys of the auth service, besides the common ones. */
+static const struct config_key config_keys[] = {
+	{"signin_max_failures", CONFIG_INT, "10", 1, 1000, "failed sign-ins before a lock"},
+	{"signin_lock_seconds", CONFIG_INT, "900", 1, 86400,
+	 "how long a locked account stays locked"},
+};
+
+static const char *const flashes[AUTH_FLASH__MAX] = {
+	[AUTH_FLASH_SIGNED_UP] = "signed_up",
+	[AUTH_FLASH_SIGNED_IN] = "signed_in",
+	[AUTH_FLASH_SIGNED_OUT] = "signed_out",
+	[AUTH_FLASH_PASSWORD_CHANGED] = "password_changed",
+	[AUTH_FLASH_ROLE_CHANGED] = "role_changed",
+};
+
 static int
-session_valid(struct request *r, const struct session *s)
+session_valid(struct store *st, const struct session *s)
 {
-	return store_session_valid(r, s->sid, s->user_id);
+	return store_session_valid(st, s->sid, s->user_id);
 }
 
 static const struct app_service auth = {
@@ -33,6 +49,11 @@ static const struct app_service auth = {
 	.stmts = auth_stmts,
 	.signs_sessions = 1,
 	.session_valid = session_valid,
+	.config_keys = config_keys,
+	.nconfig_keys = sizeof(config_keys) / sizeof(config_keys[0]),
+	.flashes = flashes,
+	.nflashes = AUTH_FLASH__MAX,
+	.signin_path = "/auth/signin",
 };
 
 int

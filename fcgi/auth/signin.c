@@ -7,40 +7,60 @@
 #include "app.h"
 #include "auth.h"
 #include "err.h"
+#include "fields.h"
 #include "page.h"
 #include "pw.h"
 #include "req.h"
 
 #define WRONG_CREDENTIALS "Email or password is incorrect."
 
-static void
-signin_page(struct request *r, const char *email, const char *next)
-{
-	tmpl_dict *d = page_begin(r, "pages/auth/signin.tpl", "Sign in");
+enum { SIGNIN_EMAIL, SIGNIN_PASSWORD };
 
-	tmpl_set(d, "EMAIL", email);
+/* The password as typed: its length is the one of a new password, but a
+ * wrong one is just a wrong password. */
+static const struct field password_field = {
+	.name = "password",
+	.flags = FIELD_REQUIRED | FIELD_PASSWORD,
+	.max_chars = PW_MAX_LEN,
+	.missing = "Enter your password.",
+};
+
+static const struct field *const signin_form[] = {
+	[SIGNIN_EMAIL] = &input_email_field,
+	[SIGNIN_PASSWORD] = &password_field,
+	NULL,
+};
+
+static void
+signin_page(struct request *r, const struct fields *f, const char *next)
+{
+	page_begin(r, "pages/auth/signin.tpl", "Sign in");
+	fields_show(r, f);
 	if (next != NULL && strcmp(input_next(next), next) == 0)
-		tmpl_set(tmpl_section(d, "NEXT_FIELD"), "NEXT", next);
+		tmpl_set(tmpl_section(r->page, "NEXT_FIELD"), "NEXT", next);
 }
 
 /* GET /auth/signin[?next=/path]: the form; 303 onwards when signed in. */
-void
+int
 h_signin_form(struct request *r)
 {
 	const char *next = params_get(&r->query, "next");
+	struct fields f;
 
 	if (r->session != NULL) {
 		resp_redirect(r, input_next(next));
-		return;
+		return TK_OK;
 	}
-	signin_page(r, "", next);
+	fields_init(r->arena, signin_form, &f);
+	signin_page(r, &f, next);
 	page_end(r, 200);
+	return TK_OK;
 }
 
 static void
-wrong_credentials(struct request *r, const char *email, const char *next)
+wrong_credentials(struct request *r, const struct fields *f, const char *next)
 {
-	signin_page(r, email, next);
+	signin_page(r, f, next);
 	tmpl_set(tmpl_section(r->page, "SIGNIN_ERROR"), "MESSAGE", WRONG_CREDENTIALS);
 	page_end(r, 422);
 }
@@ -51,61 +71,55 @@ wrong_credentials(struct request *r, const char *email, const char *next)
  * unknown email or a wrong password (both take one Argon2id verification);
  * 429 with Retry-After while the account is locked after too many failures.
  */
-void
+int
 h_signin(struct request *r)
 {
-	const char *email, *password = params_get(&r->form, "password");
+	const char *email, *password;
 	const char *next = params_get(&r->form, "next");
-	const char *email_err;
+	struct fields f;
 	struct user u;
 	struct session s;
 	char retry[32];
 	int rc;
 
-	email_err = input_email(r, params_get(&r->form, "email"), &email);
-	if (email_err != NULL || password == NULL || *password == '\0') {
-		signin_page(r, email, next);
-		if (email_err != NULL)
-			page_field_error(r, "EMAIL_ERROR", "email", email_err);
-		if (password == NULL || *password == '\0')
-			page_field_error(r, "PASSWORD_ERROR", "password", "Enter your password.");
+	fields_read(r->arena, signin_form, &r->form, &f);
+	if (f.nerrors > 0) {
+		signin_page(r, &f, next);
 		page_end(r, 422);
-		return;
+		return TK_OK;
 	}
-	rc = store_user_by_email(r, email, &u);
+	email = f.values[SIGNIN_EMAIL];
+	password = f.values[SIGNIN_PASSWORD];
+	rc = store_user_by_email(&r->store, email, &u);
 	if (rc == TK_ENOTFOUND) {
 		pw_burn(password);
-		wrong_credentials(r, email, next);
-		return;
+		wrong_credentials(r, &f, next);
+		return TK_OK;
 	}
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+	if (rc != TK_OK)
+		return rc;
 	if (u.lock_seconds_left > 0) {
 		page_error(r, 429);
 		snprintf(retry, sizeof(retry), "%ld", u.lock_seconds_left);
 		resp_header(r, "Retry-After", retry);
-		return;
+		return TK_OK;
 	}
 	if (pw_verify(u.password_hash, password) != TK_OK) {
-		rc = store_signin_failed(r, u.id);
+		rc = store_signin_failed(&r->store, u.id);
 		if (rc != TK_OK)
-			page_fail(r, rc);
-		else
-			wrong_credentials(r, email, next);
-		return;
+			return rc;
+		wrong_credentials(r, &f, next);
+		return TK_OK;
 	}
 	auth_begin_session(&u, &s);
-	rc = store_signin_ok(r, &s);
+	rc = store_signin_ok(&r->store, &s);
 	if (rc == TK_OK)
 		rc = app_start_session(r, &s);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
-	page_flash(r, FLASH_SIGNED_IN);
+	if (rc != TK_OK)
+		return rc;
+	page_flash(r, AUTH_FLASH_SIGNED_IN);
 	resp_redirect(r, input_next(next));
+	return TK_OK;
 }
 
 /*
@@ -113,19 +127,18 @@ h_signin(struct request *r)
  * cookie is refused from now on, deletes the cookie, 303 to the home page.
  * Signed out already: just the redirect.
  */
-void
+int
 h_signout(struct request *r)
 {
 	int rc;
 
 	if (r->session != NULL) {
-		rc = store_revoke_session(r, r->session->sid, r->session->user_id);
-		if (rc != TK_OK) {
-			page_fail(r, rc);
-			return;
-		}
-		page_flash(r, FLASH_SIGNED_OUT);
+		rc = store_revoke_session(&r->store, r->session->sid, r->session->user_id);
+		if (rc != TK_OK)
+			return rc;
+		page_flash(r, AUTH_FLASH_SIGNED_OUT);
 	}
 	app_end_session(r);
 	resp_redirect(r, "/");
+	return TK_OK;
 }

@@ -6,31 +6,43 @@
 #include "app.h"
 #include "auth.h"
 #include "err.h"
+#include "fields.h"
 #include "page.h"
 #include "pw.h"
 #include "req.h"
 #include "uuid.h"
 
-static tmpl_dict *
-signup_page(struct request *r, const char *name, const char *email)
-{
-	tmpl_dict *d = page_begin(r, "pages/auth/signup.tpl", "Create your account");
+enum { SIGNUP_NAME, SIGNUP_EMAIL, SIGNUP_PASSWORD };
 
-	tmpl_set(d, "NAME", name);
-	tmpl_set(d, "EMAIL", email);
-	return d;
+static const struct field *const signup_form[] = {
+	[SIGNUP_NAME] = &input_name_field,
+	[SIGNUP_EMAIL] = &input_email_field,
+	[SIGNUP_PASSWORD] = &input_new_password_field,
+	NULL,
+};
+
+/* signup_page: the form with the values and errors of f. */
+static void
+signup_page(struct request *r, const struct fields *f)
+{
+	page_begin(r, "pages/auth/signup.tpl", "Create your account");
+	fields_show(r, f);
 }
 
 /* GET /auth/signup: the form; 303 to the account page when signed in. */
-void
+int
 h_signup_form(struct request *r)
 {
+	struct fields f;
+
 	if (r->session != NULL) {
 		resp_redirect(r, "/auth/account");
-		return;
+		return TK_OK;
 	}
-	signup_page(r, "", "");
+	fields_init(r->arena, signup_form, &f);
+	signup_page(r, &f);
 	page_end(r, 200);
+	return TK_OK;
 }
 
 /*
@@ -38,35 +50,28 @@ h_signup_form(struct request *r)
  * 303 to the account page. 422 with the form and messages by the fields
  * when a field is invalid or the email is taken; nothing is written then.
  */
-void
+int
 h_signup(struct request *r)
 {
-	const char *name, *email, *password = params_get(&r->form, "password");
-	const char *name_err, *email_err, *pw_err;
+	struct fields f;
+	const char *name, *email, *password;
 	char hash[PW_HASH_LEN], id[UUID_STR_LEN + 1];
 	struct user u;
 	struct session s;
 	int rc;
 
-	name_err = input_name(r, params_get(&r->form, "name"), &name);
-	email_err = input_email(r, params_get(&r->form, "email"), &email);
-	pw_err = input_password(password);
-	if (name_err || email_err || pw_err) {
-		signup_page(r, name, email);
-		if (name_err)
-			page_field_error(r, "NAME_ERROR", "name", name_err);
-		if (email_err)
-			page_field_error(r, "EMAIL_ERROR", "email", email_err);
-		if (pw_err)
-			page_field_error(r, "PASSWORD_ERROR", "password", pw_err);
+	fields_read(r->arena, signup_form, &r->form, &f);
+	if (f.nerrors > 0) {
+		signup_page(r, &f);
 		page_end(r, 422);
-		return;
+		return TK_OK;
 	}
+	name = f.values[SIGNUP_NAME];
+	email = f.values[SIGNUP_EMAIL];
+	password = f.values[SIGNUP_PASSWORD];
 	rc = pw_hash(password, hash);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+	if (rc != TK_OK)
+		return rc;
 	uuid_v7(id);
 	memset(&u, 0, sizeof(u));
 	u.id = id;
@@ -75,20 +80,19 @@ h_signup(struct request *r)
 	u.password_hash = hash;
 	u.role = ROLE_MEMBER;
 	auth_begin_session(&u, &s);
-	rc = store_create_user_session(r, &u, &s);
+	rc = store_create_user_session(&r->store, &u, &s);
 	if (rc == TK_EEXIST) {
-		signup_page(r, name, email);
-		page_field_error(r, "EMAIL_ERROR", "email",
-				 "An account with this email already exists. Sign in instead.");
+		fields_error(&f, NULL, "email",
+			     "An account with this email already exists. Sign in instead.");
+		signup_page(r, &f);
 		page_end(r, 422);
-		return;
+		return TK_OK;
 	}
 	if (rc == TK_OK)
 		rc = app_start_session(r, &s);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
-	page_flash(r, FLASH_SIGNED_UP);
+	if (rc != TK_OK)
+		return rc;
+	page_flash(r, AUTH_FLASH_SIGNED_UP);
 	resp_redirect(r, "/auth/account");
+	return TK_OK;
 }

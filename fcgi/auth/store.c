@@ -12,16 +12,14 @@
 
 #include <jansson.h>
 
-#include "app.h"
 #include "arena.h"
 #include "auth.h"
 #include "config.h"
 #include "db.h"
 #include "err.h"
 #include "event.h"
-#include "mq.h"
 #include "outbox.h"
-#include "req.h"
+#include "store.h"
 
 enum stmt {
 	ST_USER_BY_EMAIL,
@@ -49,7 +47,7 @@ const char *const auth_stmts[ST__MAX] = {
 	[ST_USER_BY_EMAIL] = "SELECT " USER_COLUMNS " FROM users WHERE email = ?",
 	[ST_USER_BY_ID] = "SELECT " USER_COLUMNS " FROM users WHERE id = ?",
 	[ST_USER_INSERT] = "INSERT INTO users (id, email, name, password_hash, role) "
-			   "VALUES (?, ?, ?, ?, 'member')",
+			   "VALUES (?, ?, ?, ?, ?)",
 	[ST_USER_SIGNIN_OK] = "UPDATE users SET failed_signins = 0, locked_until = NULL "
 			      "WHERE id = ?",
 	/* Both assignments read the old failed_signins (left to right, the
@@ -99,12 +97,12 @@ user_from_row(const struct db_rows *rows, size_t i, struct user *u)
 }
 
 static int
-user_query(struct request *r, enum stmt st, const char *key, struct user *u)
+user_query(struct store *st, enum stmt stmt, const char *key, struct user *u)
 {
 	struct db_rows rows;
 	int rc;
 
-	rc = db_exec(app_db(r), st, (struct db_val[]){DB_S(key)}, 1, r->arena, &rows);
+	rc = db_exec(st->db, stmt, (struct db_val[]){DB_S(key)}, 1, st->arena, &rows);
 	if (rc != TK_OK)
 		return rc;
 	if (rows.nrows == 0)
@@ -113,27 +111,27 @@ user_query(struct request *r, enum stmt st, const char *key, struct user *u)
 }
 
 int
-store_user_by_email(struct request *r, const char *email, struct user *u)
+store_user_by_email(struct store *st, const char *email, struct user *u)
 {
-	return user_query(r, ST_USER_BY_EMAIL, email, u);
+	return user_query(st, ST_USER_BY_EMAIL, email, u);
 }
 
 int
-store_user_by_id(struct request *r, const char *id, struct user *u)
+store_user_by_id(struct store *st, const char *id, struct user *u)
 {
-	return user_query(r, ST_USER_BY_ID, id, u);
+	return user_query(st, ST_USER_BY_ID, id, u);
 }
 
 /* emit_user: append event type (user.created or user.updated) carrying
  * the user's current row, inside the open transaction. */
 static int
-emit_user(struct request *r, const char *type, const char *user_id)
+emit_user(struct store *st, const char *type, const char *user_id)
 {
 	struct db_rows rows;
 	json_t *state = NULL;
 	int rc;
 
-	rc = db_exec(app_db(r), ST_USER_STATE, (struct db_val[]){DB_S(user_id)}, 1, r->arena,
+	rc = db_exec(st->db, ST_USER_STATE, (struct db_val[]){DB_S(user_id)}, 1, st->arena,
 		     &rows);
 	if (rc != TK_OK)
 		goto out;
@@ -148,7 +146,7 @@ emit_user(struct request *r, const char *type, const char *user_id)
 		rc = TK_EINTERNAL;
 		goto out;
 	}
-	rc = outbox_append(app_db(r), ST_OUTBOX_INSERT, type, "user", user_id,
+	rc = outbox_append(st->db, ST_OUTBOX_INSERT, type, "user", user_id,
 			   db_int(&rows, 0, 3), state);
 out:
 	json_decref(state);
@@ -158,14 +156,14 @@ out:
 /* revoke: revoke session sid of user_id and append session.revoked, inside
  * the open transaction; nothing when it was revoked already. */
 static int
-revoke(struct request *r, const char *sid, const char *user_id)
+revoke(struct store *st, const char *sid, const char *user_id)
 {
 	char when[EVENT_TIME_LEN + 1];
 	struct db_rows rows;
 	json_t *state = NULL;
 	int rc;
 
-	rc = db_exec(app_db(r), ST_SESSION_REVOKE, (struct db_val[]){DB_S(sid)}, 1, r->arena,
+	rc = db_exec(st->db, ST_SESSION_REVOKE, (struct db_val[]){DB_S(sid)}, 1, st->arena,
 		     &rows);
 	if (rc != TK_OK || rows.affected == 0)
 		goto out;
@@ -175,7 +173,7 @@ revoke(struct request *r, const char *sid, const char *user_id)
 		rc = TK_EINTERNAL;
 		goto out;
 	}
-	rc = outbox_append(app_db(r), ST_OUTBOX_INSERT, "session.revoked", "session", sid, 1,
+	rc = outbox_append(st->db, ST_OUTBOX_INSERT, "session.revoked", "session", sid, 1,
 			   state);
 out:
 	json_decref(state);
@@ -183,125 +181,135 @@ out:
 }
 
 static int
-insert_session(struct request *r, const struct session *s)
+insert_session(struct store *st, const struct session *s)
 {
 	struct db_val p[] = {DB_S(s->sid), DB_S(s->user_id), DB_I(s->expires),
-			     r->remote_addr ? DB_S(r->remote_addr) : DB_NUL};
+			     st->remote_addr ? DB_S(st->remote_addr) : DB_NUL};
 
-	return db_exec(app_db(r), ST_SESSION_INSERT, p, 4, NULL, NULL);
+	return db_exec(st->db, ST_SESSION_INSERT, p, 4, NULL, NULL);
 }
 
-/* finish: commit when rc is TK_OK (then wake the outbox relay), else roll
- * back; returns rc or the commit's failure. */
+/* create_user: in one transaction, insert u with its role, session s
+ * unless it is NULL, and user.created. */
 static int
-finish(struct request *r, int rc)
-{
-	if (rc == TK_OK) {
-		rc = db_commit(app_db(r));
-		if (rc == TK_OK)
-			mq_nudge_outbox();
-		return rc;
-	}
-	db_rollback(app_db(r));
-	return rc;
-}
-
-int
-store_create_user_session(struct request *r, const struct user *u, const struct session *s)
+create_user(struct store *st, const struct user *u, const struct session *s)
 {
 	struct db_val p[] = {DB_S(u->id), DB_S(u->email), DB_S(u->name),
-			     DB_S(u->password_hash)};
+			     DB_S(u->password_hash), DB_S(role_name(u->role))};
 	int rc;
 
-	rc = db_begin(app_db(r));
+	rc = db_begin(st->db);
 	if (rc != TK_OK)
 		return rc;
-	rc = db_exec(app_db(r), ST_USER_INSERT, p, 4, NULL, NULL);
+	rc = db_exec(st->db, ST_USER_INSERT, p, 5, NULL, NULL);
+	if (rc == TK_OK && s != NULL)
+		rc = insert_session(st, s);
 	if (rc == TK_OK)
-		rc = insert_session(r, s);
-	if (rc == TK_OK)
-		rc = emit_user(r, "user.created", u->id);
-	return finish(r, rc);
+		rc = emit_user(st, "user.created", u->id);
+	return store_finish(st, rc);
 }
 
 int
-store_signin_ok(struct request *r, const struct session *s)
+store_create_user(struct store *st, const struct user *u)
+{
+	return create_user(st, u, NULL);
+}
+
+int
+store_create_user_session(struct store *st, const struct user *u, const struct session *s)
+{
+	return create_user(st, u, s);
+}
+
+int
+store_signin_ok(struct store *st, const struct session *s)
 {
 	int rc;
 
-	rc = db_begin(app_db(r));
+	rc = db_begin(st->db);
 	if (rc != TK_OK)
 		return rc;
-	rc = db_exec(app_db(r), ST_USER_SIGNIN_OK, (struct db_val[]){DB_S(s->user_id)}, 1, NULL,
+	rc = db_exec(st->db, ST_USER_SIGNIN_OK, (struct db_val[]){DB_S(s->user_id)}, 1, NULL,
 		     NULL);
 	if (rc == TK_OK)
-		rc = insert_session(r, s);
-	return finish(r, rc);
+		rc = insert_session(st, s);
+	return store_finish(st, rc);
 }
 
 int
-store_signin_failed(struct request *r, const char *user_id)
+store_signin_failed(struct store *st, const char *user_id)
 {
 	long max = config_int("signin_max_failures");
 	struct db_val p[] = {DB_I(max), DB_I(config_int("signin_lock_seconds")), DB_I(max),
 			     DB_S(user_id)};
 
-	return db_exec(app_db(r), ST_USER_SIGNIN_FAILED, p, 4, NULL, NULL);
+	return db_exec(st->db, ST_USER_SIGNIN_FAILED, p, 4, NULL, NULL);
 }
 
 int
-store_session_valid(struct request *r, const char *sid, const char *user_id)
+store_session_valid(struct store *st, const char *sid, const char *user_id)
 {
 	struct db_rows rows;
 	int rc;
 
-	rc = db_exec(app_db(r), ST_SESSION_VALID, (struct db_val[]){DB_S(sid), DB_S(user_id)}, 2,
-		     r->arena, &rows);
+	rc = db_exec(st->db, ST_SESSION_VALID, (struct db_val[]){DB_S(sid), DB_S(user_id)}, 2,
+		     st->arena, &rows);
 	if (rc != TK_OK)
 		return rc;
 	return rows.nrows == 1 ? TK_OK : TK_EAUTH;
 }
 
 int
-store_revoke_session(struct request *r, const char *sid, const char *user_id)
+store_revoke_session(struct store *st, const char *sid, const char *user_id)
 {
 	int rc;
 
-	rc = db_begin(app_db(r));
+	rc = db_begin(st->db);
 	if (rc != TK_OK)
 		return rc;
-	return finish(r, revoke(r, sid, user_id));
+	return store_finish(st, revoke(st, sid, user_id));
 }
 
-int
-store_change_password(struct request *r, const char *user_id, const char *hash,
-		      const char *keep_sid)
+/* revoke_others: revoke every live session of user_id but keep_sid ("":
+ * all of them), inside the open transaction. */
+static int
+revoke_others(struct store *st, const char *user_id, const char *keep_sid)
 {
 	struct db_rows others = {0};
 	size_t i;
 	int rc;
 
-	rc = db_begin(app_db(r));
+	rc = db_exec(st->db, ST_SESSION_OTHERS, (struct db_val[]){DB_S(user_id), DB_S(keep_sid)},
+		     2, st->arena, &others);
+	for (i = 0; rc == TK_OK && i < others.nrows; i++)
+		rc = revoke(st, db_str(&others, i, 0), user_id);
+	return rc;
+}
+
+int
+store_change_password(struct store *st, const char *user_id, const char *hash,
+		      const char *keep_sid)
+{
+	int rc;
+
+	rc = db_begin(st->db);
 	if (rc != TK_OK)
 		return rc;
-	rc = db_exec(app_db(r), ST_USER_SET_PASSWORD,
+	rc = db_exec(st->db, ST_USER_SET_PASSWORD,
 		     (struct db_val[]){DB_S(hash), DB_S(user_id)}, 2, NULL, NULL);
 	if (rc == TK_OK)
-		rc = db_exec(app_db(r), ST_SESSION_OTHERS,
-			     (struct db_val[]){DB_S(user_id), DB_S(keep_sid)}, 2, r->arena, &others);
-	for (i = 0; rc == TK_OK && i < others.nrows; i++)
-		rc = revoke(r, db_str(&others, i, 0), user_id);
+		rc = revoke_others(st, user_id, keep_sid);
 	/* The version moved: replicas of the user follow it. */
 	if (rc == TK_OK)
-		rc = emit_user(r, "user.updated", user_id);
-	return finish(r, rc);
+		rc = emit_user(st, "user.updated", user_id);
+	return store_finish(st, rc);
 }
 
 /* like_pattern: "%q%" with LIKE's own characters in q escaped. */
 static const char *
-like_pattern(struct request *r, const char *q)
+like_pattern(struct store *st, const char *q)
 {
-	char *p = arena_alloc(r->arena, 2 * strlen(q) + 3), *o = p;
+	char *p = arena_alloc(st->arena, 2 * strlen(q) + 3), *o = p;
 
 	*o++ = '%';
 	for (; *q != '\0'; q++) {
@@ -315,10 +323,10 @@ like_pattern(struct request *r, const char *q)
 }
 
 int
-store_find_users(struct request *r, const char *q, size_t limit, struct user **out, size_t *n,
+store_find_users(struct store *st, const char *q, size_t limit, struct user **out, size_t *n,
 		 int *more)
 {
-	const char *pattern = like_pattern(r, q);
+	const char *pattern = like_pattern(st, q);
 	struct db_rows rows;
 	struct user *u;
 	size_t i;
@@ -327,14 +335,14 @@ store_find_users(struct request *r, const char *q, size_t limit, struct user **o
 	*out = NULL;
 	*n = 0;
 	*more = 0;
-	rc = db_exec(app_db(r), ST_USER_FIND,
+	rc = db_exec(st->db, ST_USER_FIND,
 		     (struct db_val[]){DB_S(pattern), DB_S(pattern), DB_I((int64_t)limit + 1)}, 3,
-		     r->arena, &rows);
+		     st->arena, &rows);
 	if (rc != TK_OK)
 		return rc;
 	*more = rows.nrows > limit;
 	*n = *more ? limit : rows.nrows;
-	u = arena_alloc(r->arena, (*n + 1) * sizeof(*u));
+	u = arena_alloc(st->arena, (*n + 1) * sizeof(*u));
 	for (i = 0; i < *n; i++) {
 		rc = user_from_row(&rows, i, &u[i]);
 		if (rc != TK_OK)
@@ -345,31 +353,27 @@ store_find_users(struct request *r, const char *q, size_t limit, struct user **o
 }
 
 int
-store_set_role(struct request *r, const struct user *u, enum role role)
+store_set_role(struct store *st, const struct user *u, enum role role)
 {
-	struct db_rows rows, sessions = {0};
-	size_t i;
+	struct db_rows rows;
 	int rc;
 
-	rc = db_begin(app_db(r));
+	rc = db_begin(st->db);
 	if (rc != TK_OK)
 		return rc;
-	rc = db_exec(app_db(r), ST_USER_SET_ROLE,
+	rc = db_exec(st->db, ST_USER_SET_ROLE,
 		     (struct db_val[]){DB_S(role_name(role)), DB_S(u->id), DB_S(role_name(role))}, 3,
-		     r->arena, &rows);
+		     st->arena, &rows);
 	if (rc == TK_OK && rows.affected == 0) {
 		/* The role was that already: nothing to change or announce. */
-		db_rollback(app_db(r));
+		db_rollback(st->db);
 		return TK_OK;
 	}
 	if (rc == TK_OK)
-		rc = emit_user(r, "user.updated", u->id);
+		rc = emit_user(st, "user.updated", u->id);
 	/* The role travels in session tokens: sign the member out everywhere
 	 * so the new role applies at the next sign-in. */
 	if (rc == TK_OK)
-		rc = db_exec(app_db(r), ST_SESSION_OTHERS,
-			     (struct db_val[]){DB_S(u->id), DB_S("")}, 2, r->arena, &sessions);
-	for (i = 0; rc == TK_OK && i < sessions.nrows; i++)
-		rc = revoke(r, db_str(&sessions, i, 0), u->id);
-	return finish(r, rc);
+		rc = revoke_others(st, u->id, "");
+	return store_finish(st, rc);
 }

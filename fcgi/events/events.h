@@ -8,7 +8,7 @@
  *
  * Times: the database holds UTC; forms and pages use the venue's time zone
  * (an IANA name), converted by MariaDB's CONVERT_TZ, which needs the time
- * zone tables loaded (README "Time zones").
+ * zone tables loaded (README "The events service", Time zones).
  */
 #ifndef TK_EVENTS_H
 #define TK_EVENTS_H
@@ -17,19 +17,18 @@
 #include <string.h>
 
 #include "req.h"
+#include "store.h"
 
+struct field;
 struct request;
 
 #define EVENTS_PER_PAGE 20
 #define EVENTS_PAGE_MAX 100000 /* page numbers above this are malformed */
-#define EVENT_NAME_MAX 200
-#define EVENT_DESCRIPTION_MAX 5000
-#define VENUE_NAME_MAX 200
-#define VENUE_CITY_MAX 100
-#define VENUE_ADDRESS_MAX 300
-#define VENUE_CAPACITY_MAX 10000000
 
-/* ---- data access (store.c) ---- */
+/* ---- data access (store.c) ----
+ * Every function takes the store context (lib/store.h); the ones that
+ * change events or venues act for st->actor, which must be set (an
+ * organizer or admin: the routes make sure of it). */
 
 extern const char *const events_stmts[];
 extern const size_t events_nstmts;
@@ -91,13 +90,13 @@ struct search {
 /* store_session_valid: the app_service session check: TK_EAUTH when
  * session s was revoked (the replicated revocations), else TK_OK, or a
  * database error. */
-int store_session_valid(struct request *r, const struct session *s);
+int store_session_valid(struct store *st, const struct session *s);
 
 /* store_event_search: page s->page (EVENTS_PER_PAGE a page) of the
  * scheduled events that have not ended and match s, soonest first (ties by
  * id), in one query; *total (OUT) is the number of matches, 0 when the page
  * is past the end (see store_event_count). Strings in the arena. */
-int store_event_search(struct request *r, const struct search *s, struct event **out, size_t *n,
+int store_event_search(struct store *st, const struct search *s, struct event **out, size_t *n,
                        long *total);
 /* store_generation: a number that changes whenever this process commits
  * a change to venues or events (for caches of rendered pages). */
@@ -105,11 +104,11 @@ unsigned long store_generation(void);
 /* store_now_ms: a monotonic clock in milliseconds. */
 int64_t store_now_ms(void);
 /* store_event_count: the number of events matching s. */
-int store_event_count(struct request *r, const struct search *s, long *total);
+int store_event_count(struct store *st, const struct search *s, long *total);
 /* store_cities: the distinct cities of all venues, sorted. */
-int store_cities(struct request *r, const char ***out, size_t *n);
+int store_cities(struct store *st, const char ***out, size_t *n);
 /* store_event_by_id: the event and its venue. TK_ENOTFOUND when absent. */
-int store_event_by_id(struct request *r, const char *id, struct event *e);
+int store_event_by_id(struct store *st, const char *id, struct event *e);
 
 /* Converted event times (store_event_times). */
 struct event_times {
@@ -120,7 +119,7 @@ struct event_times {
 
 /* store_event_times: starts/ends ("YYYY-MM-DD HH:MM:SS", local to venue
  * venue_id) converted to UTC. TK_ENOTFOUND when the venue does not exist. */
-int store_event_times(struct request *r, const char *venue_id, const char *starts, const char *ends,
+int store_event_times(struct store *st, const char *venue_id, const char *starts, const char *ends,
                       struct event_times *t);
 
 /* What the event forms write. Times in UTC. */
@@ -132,79 +131,69 @@ struct event_input {
 	const char *ends_utc;
 };
 
-/* store_event_create: insert the event (created by the session's user)
+/* store_event_create: insert the event (created by st->actor)
  * and its event.created outbox row in one transaction; the new id into
  * id (UUID_STR_LEN + 1 bytes). */
-int store_event_create(struct request *r, const struct event_input *in, char *id);
+int store_event_create(struct store *st, const struct event_input *in, char *id);
 /* store_event_update: change event id if it is still at version and
  * scheduled, with event.updated, in one transaction. TK_ENOTFOUND,
  * TK_ECONFLICT (changed since, or cancelled). */
-int store_event_update(struct request *r, const char *id, int64_t version,
+int store_event_update(struct store *st, const char *id, int64_t version,
                        const struct event_input *in);
 /* store_event_cancel: cancel event id with event.cancelled in one
  * transaction. TK_OK also when it was cancelled already (nothing
  * emitted then); TK_ENOTFOUND. */
-int store_event_cancel(struct request *r, const char *id);
+int store_event_cancel(struct store *st, const char *id);
 
 /* store_venues: every venue, by city then name. */
-int store_venues(struct request *r, struct venue **out, size_t *n);
+int store_venues(struct store *st, struct venue **out, size_t *n);
 /* store_venue_by_id: TK_ENOTFOUND when absent. */
-int store_venue_by_id(struct request *r, const char *id, struct venue *v);
+int store_venue_by_id(struct store *st, const char *id, struct venue *v);
 /* store_timezone_known: TK_OK when MariaDB knows time zone tz, TK_EINVAL
  * when not. */
-int store_timezone_known(struct request *r, const char *tz);
+int store_timezone_known(struct store *st, const char *tz);
 /* store_venue_create: insert v (id ignored) with venue.created; new id
  * into id. */
-int store_venue_create(struct request *r, const struct venue *v, char *id);
+int store_venue_create(struct store *st, const struct venue *v, char *id);
 /* store_venue_update: change venue v->id if still at v->version, with
  * venue.updated. TK_ENOTFOUND, TK_ECONFLICT. */
-int store_venue_update(struct request *r, const struct venue *v);
+int store_venue_update(struct store *st, const struct venue *v);
 
 /* ---- input checks (input.c) ---- */
 
-/* input_text: raw trimmed into *out (arena); NULL when fine, else the
- * message for the field: missing when required and empty, too_long over
- * max_chars characters. Newlines (and tabs) allowed when multiline. */
-const char *input_text(struct request *r, const char *raw, size_t max_chars, int required,
-                       int multiline, const char **out, const char *missing, const char *too_long);
-/* input_local_time: a datetime-local value "YYYY-MM-DDTHH:MM" (or with
- * ":SS") that names a real calendar time into out as "YYYY-MM-DD HH:MM:SS".
- * Returns 0, or -1 when malformed. */
-int input_local_time(const char *raw, char out[20]);
-/* input_date: 0 when raw is a real "YYYY-MM-DD" date, else -1. */
-int input_date(const char *raw);
+/* The forms' tables (fields.h), indexed by these enums. */
+enum { EVENT_NAME, EVENT_VENUE, EVENT_STARTS, EVENT_ENDS, EVENT_DESCRIPTION };
+extern const struct field *const input_event_form[];
+enum { VENUE_NAME, VENUE_CITY, VENUE_ADDRESS, VENUE_CAPACITY, VENUE_TIMEZONE };
+extern const struct field *const input_venue_form[];
+enum { SEARCH_Q, SEARCH_CITY, SEARCH_FROM, SEARCH_TO };
+extern const struct field *const input_search_form[];
+
 /* input_page: the page number of raw (NULL or "" means 1) into *page;
- * 0, or -1 when not a whole number from 1 to EVENTS_PAGE_MAX. */
+ * TK_OK, or TK_EINVAL (and 1) when not a whole number from 1 to
+ * EVENTS_PAGE_MAX. */
 int input_page(const char *raw, long *page);
-/* input_capacity: a whole number from 1 to VENUE_CAPACITY_MAX; 0 or -1. */
-int input_capacity(const char *raw, long *out);
-/* input_timezone_name: 0 when raw looks like an IANA zone name
- * ("Area/Location", or "UTC"), else -1. Whether it exists is
- * store_timezone_known's question. */
-int input_timezone_name(const char *raw);
 /* input_fulltext: the boolean-mode MATCH query for the words of q: each
  * word of 3 or more letters or digits that is not a stop word becomes
  * "+word*" (every word must appear, as a prefix). Everything else in q is
  * dropped, so no operator of the boolean syntax reaches MariaDB. "" when
  * nothing is left. In the arena. */
 const char *input_fulltext(struct request *r, const char *q);
-/* input_url_encode: s percent-encoded for a query string, in the arena. */
-const char *input_url_encode(struct request *r, const char *s);
 
 /* ---- handlers ---- */
-void h_home(struct request *r);
-void h_search(struct request *r);
-void h_event(struct request *r);
-void h_event_new(struct request *r);
-void h_event_create(struct request *r);
-void h_event_edit(struct request *r);
-void h_event_update(struct request *r);
-void h_event_cancel_form(struct request *r);
-void h_event_cancel(struct request *r);
-void h_venues(struct request *r);
-void h_venue_new(struct request *r);
-void h_venue_create(struct request *r);
-void h_venue_edit(struct request *r);
-void h_venue_update(struct request *r);
+int h_home(struct request *r);
+int h_search(struct request *r);
+int h_event(struct request *r);
+int h_event_new(struct request *r);
+int h_event_create(struct request *r);
+int h_event_edit(struct request *r);
+int h_event_update(struct request *r);
+int h_event_cancel_form(struct request *r);
+int h_event_cancel(struct request *r);
+int h_venues(struct request *r);
+int h_venue_new(struct request *r);
+int h_venue_create(struct request *r);
+int h_venue_edit(struct request *r);
+int h_venue_update(struct request *r);
 
 #endif

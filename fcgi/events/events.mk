@@ -15,6 +15,7 @@ fcgi_events_ticketing_events_LDADD = $(TK_LIBS)
 nobase_dist_pkgdata_DATA += \
 	sql/events/001_venues.sql \
 	sql/events/002_events.sql \
+	sql/events/023_users_replica.sql \
 	templates/pages/events/list.tpl \
 	templates/pages/events/home.tpl \
 	templates/pages/events/search.tpl \

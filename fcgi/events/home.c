@@ -23,6 +23,7 @@
 #include "buf.h"
 #include "err.h"
 #include "events.h"
+#include "fields.h"
 #include "page.h"
 #include "req.h"
 #include "text.h"
@@ -52,13 +53,6 @@ anonymous(const struct request *r)
 		if (strcmp(r->cookies.v[i].name, APP_VISITOR_COOKIE) != 0)
 			return 0;
 	return 1;
-}
-
-/* trimmed: raw without surrounding white space ("" for NULL), in the arena. */
-static const char *
-trimmed(struct request *r, const char *raw)
-{
-	return text_trim(r->arena, raw ? raw : "");
 }
 
 /* list_events: fill the LIST include of d with events v[0..n). */
@@ -113,11 +107,11 @@ results(struct request *r, tmpl_dict *d, const struct search *s, const char *bas
 	long total, pages;
 	int rc;
 
-	rc = store_event_search(r, s, &v, &n, &total);
+	rc = store_event_search(&r->store, s, &v, &n, &total);
 	if (rc != TK_OK)
 		return rc;
 	if (n == 0 && s->page > 1) {
-		rc = store_event_count(r, s, &total);
+		rc = store_event_count(&r->store, s, &total);
 		if (rc != TK_OK)
 			return rc;
 		pages = (total + EVENTS_PER_PAGE - 1) / EVENTS_PER_PAGE;
@@ -153,36 +147,35 @@ organizer_links(struct request *r, tmpl_dict *d)
  * GET /[?page=N]: upcoming scheduled events, soonest first, 20 a page.
  * 400 for a malformed page number, 404 past the last page.
  */
-void
+int
 h_home(struct request *r)
 {
 	struct search s = {.text = "", .text_bool = "", .city = "", .from = "", .to = ""};
+	struct fields f;
 	unsigned long generation = store_generation();
 	int cacheable = anonymous(r);
 	tmpl_dict *d;
 	int rc, status = 200;
 
-	if (input_page(params_get(&r->query, "page"), &s.page) != 0) {
-		page_error(r, 400);
-		return;
-	}
+	if (input_page(params_get(&r->query, "page"), &s.page) != 0)
+		return TK_EINVAL;
 	if (cacheable && page_cache.valid && page_cache.page == s.page &&
 	    page_cache.generation == generation &&
 	    store_now_ms() - page_cache.rendered_ms < PAGE_CACHE_MS) {
 		resp_html(r, page_cache.html.data, page_cache.html.len);
-		return;
+		return TK_OK;
 	}
 	d = page_begin(r, "pages/events/home.tpl",
 	               s.page > 1 ? arena_printf(r->arena, "Upcoming events, page %ld", s.page)
 	                          : "Upcoming events");
+	fields_init(r->arena, input_search_form, &f);
+	fields_show(r, &f);
 	organizer_links(r, d);
 	rc = results(r, d, &s, "/?page=");
-	if (rc == TK_ENOTFOUND) {
+	if (rc == TK_ENOTFOUND)
 		status = 404;
-	} else if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+	else if (rc != TK_OK)
+		return rc;
 	page_end(r, status);
 	if (cacheable && r->status == 200) {
 		buf_reset(&page_cache.html);
@@ -192,6 +185,7 @@ h_home(struct request *r)
 		page_cache.rendered_ms = store_now_ms();
 		page_cache.valid = 1;
 	}
+	return TK_OK;
 }
 
 /* search_link: "/events?" with the non-empty filters of s, then "page=". */
@@ -206,7 +200,7 @@ search_link(struct request *r, const struct search *s)
 	for (i = 0; i < 4; i++)
 		if (*values[i] != '\0')
 			link = arena_printf(r->arena, "%s%s=%s&", link, names[i],
-			                    input_url_encode(r, values[i]));
+			                    text_url_encode(r->arena, values[i]));
 	return arena_printf(r->arena, "%spage=", link);
 }
 
@@ -218,56 +212,43 @@ search_link(struct request *r, const struct search *s)
  * the form and messages for malformed parameters; 404 past the last page;
  * 200 otherwise, with a helpful empty state when nothing matches.
  */
-void
+int
 h_search(struct request *r)
 {
 	struct search s = {.page = 1};
+	struct fields f;
 	const char **cities;
 	size_t ncities, i;
 	tmpl_dict *d, *o;
 	int rc, status = 200, bad_page;
 
-	s.text = trimmed(r, params_get(&r->query, "q"));
-	s.city = trimmed(r, params_get(&r->query, "city"));
-	s.from = trimmed(r, params_get(&r->query, "from"));
-	s.to = trimmed(r, params_get(&r->query, "to"));
+	fields_read(r->arena, input_search_form, &r->query, &f);
+	s.text = f.values[SEARCH_Q];
+	s.city = f.values[SEARCH_CITY];
+	s.from = f.values[SEARCH_FROM];
+	s.to = f.values[SEARCH_TO];
+	if (*s.from != '\0' && *s.to != '\0' && !fields_has_error(&f, "from") &&
+	    !fields_has_error(&f, "to") && strcmp(s.to, s.from) < 0)
+		fields_error(&f, NULL, "to", "The end date is before the start date.");
 	s.text_bool = input_fulltext(r, s.text);
 	bad_page = input_page(params_get(&r->query, "page"), &s.page) != 0;
 
-	rc = store_cities(r, &cities, &ncities);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+	rc = store_cities(&r->store, &cities, &ncities);
+	if (rc != TK_OK)
+		return rc;
 	d = page_begin(r, "pages/events/search.tpl",
 	               *s.text ? arena_printf(r->arena, "Events matching “%s”", s.text)
 	                       : "Search events");
 	organizer_links(r, d);
-	tmpl_set(d, "Q", s.text);
-	tmpl_set(d, "FROM", s.from);
-	tmpl_set(d, "TO", s.to);
+	fields_show(r, &f);
 	for (i = 0; i < ncities; i++) {
 		o = tmpl_section(d, "CITY_OPTION");
 		tmpl_set(o, "CITY", cities[i]);
 		if (strcmp(cities[i], s.city) == 0)
 			tmpl_show(o, "SELECTED");
 	}
-	if (*s.from != '\0' && input_date(s.from) != 0) {
-		page_field_error(r, "FROM_ERROR", "from", "Enter a date like 2026-12-31.");
+	if (f.nerrors > 0)
 		status = 400;
-	}
-	if (*s.to != '\0' && input_date(s.to) != 0) {
-		page_field_error(r, "TO_ERROR", "to", "Enter a date like 2026-12-31.");
-		status = 400;
-	}
-	if (status == 200 && *s.from != '\0' && *s.to != '\0' && strcmp(s.to, s.from) < 0) {
-		page_field_error(r, "TO_ERROR", "to", "The end date is before the start date.");
-		status = 400;
-	}
-	if (text_chars(s.text) > 200) {
-		page_field_error(r, "Q_ERROR", "q", "Search words have at most 200 characters.");
-		status = 400;
-	}
 	if (bad_page) {
 		tmpl_show(d, "BAD_PAGE");
 		status = 400;
@@ -275,12 +256,11 @@ h_search(struct request *r)
 	if (status == 200) {
 		tmpl_show(d, "SEARCHED");
 		rc = results(r, d, &s, search_link(r, &s));
-		if (rc == TK_ENOTFOUND) {
+		if (rc == TK_ENOTFOUND)
 			status = 404;
-		} else if (rc != TK_OK) {
-			page_fail(r, rc);
-			return;
-		}
+		else if (rc != TK_OK)
+			return rc;
 	}
 	page_end(r, status);
+	return TK_OK;
 }

@@ -1,18 +1,20 @@
 /*
- * Checks of what people type into the events service: form texts, the
- * datetime-local times of events, search dates and page numbers, venue
- * capacity and time zone names, and the full-text query built from the
- * search words. Pure functions of their input (no database), so the unit
- * test covers them without a server. Messages are fixed texts, never the
- * input itself.
+ * Checks of what people type into the events service: the tables of the
+ * event, venue and search forms (fields.h; the typed values are checked by
+ * the shared validators of valid.h), page numbers, and the full-text query
+ * built from the search words. Pure functions of their input (no
+ * database), so the unit test covers them without a server. Messages are
+ * fixed texts, never the input itself.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
+#include "err.h"
 #include "events.h"
+#include "fields.h"
 #include "req.h"
 #include "text.h"
+#include "valid.h"
 
 #define FT_MIN_CHARS 3 /* InnoDB's innodb_ft_min_token_size */
 #define FT_MAX_WORDS 8 /* more search words than this are ignored */
@@ -24,170 +26,143 @@ static const char *const stop_words[] = {
     "was",   "what", "when", "where", "who",  "will", "with", "und", "www",
 };
 
-/* controls_in: 1 when s holds a control character other than LF and tab
- * (multiline) or any at all. */
-static int
-controls_in(const char *s, int multiline)
-{
-	const unsigned char *p = (const unsigned char *)s;
+/* ---- the event form ---- */
 
-	for (; *p != '\0'; p++) {
-		if (multiline && (*p == '\n' || *p == '\t'))
-			continue;
-		if (*p < 0x20 || *p == 0x7f)
-			return 1;
-		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
-			return 1;
-	}
-	return 0;
-}
+static const struct field event_name = {
+    .name = "name",
+    .flags = FIELD_REQUIRED,
+    .max_chars = 200,
+    .missing = "Enter the event's name.",
+    .too_long = "A name has at most {max} characters.",
+};
 
-const char *
-input_text(struct request *r, const char *raw, size_t max_chars, int required, int multiline,
-           const char **out, const char *missing, const char *too_long)
-{
-	char *t = text_trim(r->arena, raw ? raw : "");
-	const char *msg = NULL;
-	char *src, *dst;
+static const struct field event_venue = {
+    .name = "venue_id",
+    .flags = FIELD_REQUIRED,
+    .check = valid_uuid,
+    .missing = "Choose a venue.",
+    .invalid = "Choose a venue from the list.",
+};
 
-	if (multiline) {
-		/* Browsers send CR LF line breaks: keep LF only. */
-		for (src = dst = t; *src != '\0'; src++)
-			if (*src != '\r')
-				*dst++ = *src;
-		*dst = '\0';
-	}
-	*out = t;
-	if (*t == '\0' && required)
-		msg = missing;
-	else if (text_chars(t) > max_chars)
-		msg = too_long;
-	else if (controls_in(t, multiline))
-		msg = "This text cannot contain control characters.";
-	return msg;
-}
+static const struct field event_starts = {
+    .name = "starts_at",
+    .flags = FIELD_REQUIRED,
+    .check = valid_datetime_local,
+    .missing = "Enter when the event starts.",
+    .invalid = "Enter a date and time like 2026-12-31T19:30.",
+};
 
-/* digits: the number in s[0..n) when all are ASCII digits, else -1. */
-static long
-digits(const char *s, int n)
-{
-	long v = 0;
-	int i;
+static const struct field event_ends = {
+    .name = "ends_at",
+    .flags = FIELD_REQUIRED,
+    .check = valid_datetime_local,
+    .missing = "Enter when the event ends.",
+    .invalid = "Enter a date and time like 2026-12-31T23:00.",
+};
 
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}
+static const struct field event_description = {
+    .name = "description",
+    .flags = FIELD_MULTILINE,
+    .max_chars = 5000,
+    .too_long = "A description has at most {max} characters.",
+};
 
-static int
-days_in_month(long y, long m)
-{
-	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+const struct field *const input_event_form[] = {
+    [EVENT_NAME] = &event_name,
+    [EVENT_VENUE] = &event_venue,
+    [EVENT_STARTS] = &event_starts,
+    [EVENT_ENDS] = &event_ends,
+    [EVENT_DESCRIPTION] = &event_description,
+    NULL,
+};
 
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return days[m - 1];
-}
+/* ---- the venue form ---- */
 
-/* date_ok: s[0..10) is a real date YYYY-MM-DD from year 2000 to 9999. */
-static int
-date_ok(const char *s)
-{
-	long y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
+static const struct field venue_name = {
+    .name = "name",
+    .flags = FIELD_REQUIRED,
+    .max_chars = 200,
+    .missing = "Enter the venue's name.",
+    .too_long = "A name has at most {max} characters.",
+};
 
-	return s[4] == '-' && s[7] == '-' && y >= 2000 && m >= 1 && m <= 12 && d >= 1 &&
-	       d <= days_in_month(y, m);
-}
+static const struct field venue_city = {
+    .name = "city",
+    .flags = FIELD_REQUIRED,
+    .max_chars = 100,
+    .missing = "Enter the city.",
+    .too_long = "A city has at most {max} characters.",
+};
 
-int
-input_date(const char *raw)
-{
-	return raw != NULL && strlen(raw) == 10 && date_ok(raw) ? 0 : -1;
-}
+static const struct field venue_address = {
+    .name = "address",
+    .flags = FIELD_REQUIRED,
+    .max_chars = 300,
+    .missing = "Enter the address.",
+    .too_long = "An address has at most {max} characters.",
+};
 
-int
-input_local_time(const char *raw, char out[20])
-{
-	size_t n = raw ? strlen(raw) : 0;
-	long hh, mm, ss = 0;
+static const struct field venue_capacity = {
+    .name = "capacity",
+    .flags = FIELD_REQUIRED | FIELD_NUMBER,
+    .min = 1,
+    .max = 10000000,
+    .missing = "Enter the capacity as a whole number of people, at least {min}.",
+    .invalid = "Enter the capacity as a whole number of people, at least {min}.",
+};
 
-	if ((n != 16 && n != 19) || !date_ok(raw) || raw[10] != 'T' || raw[13] != ':')
-		return -1;
-	hh = digits(raw + 11, 2);
-	mm = digits(raw + 14, 2);
-	if (n == 19) {
-		if (raw[16] != ':')
-			return -1;
-		ss = digits(raw + 17, 2);
-	}
-	if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 59)
-		return -1;
-	memcpy(out, raw, 16);
-	out[10] = ' ';
-	memcpy(out + 16, n == 19 ? raw + 16 : ":00", 3);
-	out[19] = '\0';
-	return 0;
-}
+/* Longer names fail the check, with its message. */
+static const struct field venue_timezone = {
+    .name = "timezone",
+    .flags = FIELD_REQUIRED,
+    .max_chars = 64,
+    .check = valid_timezone_name,
+    .missing = "Enter the venue's time zone, like Europe/Paris.",
+};
+
+const struct field *const input_venue_form[] = {
+    [VENUE_NAME] = &venue_name,
+    [VENUE_CITY] = &venue_city,
+    [VENUE_ADDRESS] = &venue_address,
+    [VENUE_CAPACITY] = &venue_capacity,
+    [VENUE_TIMEZONE] = &venue_timezone,
+    NULL,
+};
+
+/* ---- the search form ---- */
+
+static const struct field search_q = {
+    .name = "q",
+    .max_chars = 200,
+    .too_long = "Search words have at most {max} characters.",
+};
+
+static const struct field search_city = {.name = "city"};
+
+static const struct field search_from = {.name = "from", .check = valid_date};
+
+static const struct field search_to = {.name = "to", .check = valid_date};
+
+const struct field *const input_search_form[] = {
+    [SEARCH_Q] = &search_q,
+    [SEARCH_CITY] = &search_city,
+    [SEARCH_FROM] = &search_from,
+    [SEARCH_TO] = &search_to,
+    NULL,
+};
 
 int
 input_page(const char *raw, long *page)
 {
-	size_t n = raw ? strlen(raw) : 0;
-	long v;
-
-	*page = 1;
-	if (n == 0)
-		return 0;
-	if (n > 6)
-		return -1;
-	v = digits(raw, (int)n);
-	if (v < 1 || v > EVENTS_PAGE_MAX)
-		return -1;
-	*page = v;
-	return 0;
-}
-
-int
-input_capacity(const char *raw, long *out)
-{
-	size_t n = raw ? strlen(raw) : 0;
-	long v;
-
-	*out = 0;
-	if (n == 0 || n > 8)
-		return -1;
-	v = digits(raw, (int)n);
-	if (v < 1 || v > VENUE_CAPACITY_MAX)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-int
-input_timezone_name(const char *raw)
-{
-	size_t n = raw ? strlen(raw) : 0, i;
-
-	if (n == 0 || n > 64)
-		return -1;
-	if (strcmp(raw, "UTC") == 0)
-		return 0;
-	/* Letters first; then letters, digits, '_', '-', '+' and '/'. An
-	 * offset like "+02:00" is not a zone name. */
-	if (!((raw[0] >= 'A' && raw[0] <= 'Z') || (raw[0] >= 'a' && raw[0] <= 'z')) ||
-	    strchr(raw, '/') == NULL || raw[n - 1] == '/' || strstr(raw, "//") != NULL)
-		return -1;
-	for (i = 0; i < n; i++) {
-		char c = raw[i];
-
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == '_' || c == '-' || c == '+' || c == '/'))
-			return -1;
+	if (raw == NULL || *raw == '\0') {
+		*page = 1;
+		return TK_OK;
 	}
-	return 0;
+	if (valid_whole_number(raw, 1, EVENTS_PAGE_MAX, page) != TK_OK) {
+		*page = 1;
+		return TK_EINVAL;
+	}
+	return TK_OK;
 }
 
 /* word_char: c is part of a search word (ASCII letter or digit, or any
@@ -247,28 +222,6 @@ input_fulltext(struct request *r, const char *q)
 			p += i - start;
 			*p++ = '*';
 			words++;
-		}
-	}
-	*p = '\0';
-	return out;
-}
-
-const char *
-input_url_encode(struct request *r, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char *out = arena_alloc(r->arena, strlen(s) * 3 + 1), *p = out;
-
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '_' || c == '.' || c == '~') {
-			*p++ = (char)c;
-		} else {
-			*p++ = '%';
-			*p++ = hex[c >> 4];
-			*p++ = hex[c & 15];
 		}
 	}
 	*p = '\0';

@@ -36,6 +36,7 @@ static const struct app_service events = {
     .nroutes = sizeof(routes) / sizeof(routes[0]),
     .stmts = events_stmts,
     .session_valid = store_session_valid,
+    .signin_path = "/auth/signin",
 };
 
 int

@@ -59,30 +59,37 @@ event_fill(struct request *r, tmpl_dict *d, const struct event *e)
 		tmpl_show(d, "ORGANIZER");
 }
 
+/* show_event: event :id rendered with page template file and title (the
+ * event's name when NULL), 200. With manage, only for the organizer who
+ * created it or an admin. Returns TK_OK, TK_ENOTFOUND (404) for an id that
+ * is not a UUID or not an event (of theirs), or a database error. */
+static int
+show_event(struct request *r, const char *file, const char *title, int manage)
+{
+	const char *id = params_get(&r->route, "id");
+	struct event e;
+	int rc;
+
+	if (id == NULL || !uuid_valid(id))
+		return TK_ENOTFOUND;
+	rc = store_event_by_id(&r->store, id, &e);
+	if (rc == TK_OK && manage && !event_manageable(r, &e))
+		rc = TK_ENOTFOUND;
+	if (rc != TK_OK)
+		return rc;
+	event_fill(r, page_begin(r, file, title != NULL ? title : e.name), &e);
+	page_end(r, 200);
+	return TK_OK;
+}
+
 /*
  * GET /events/:id: the event page. 404 for an id that is not a UUID or
  * not an event.
  */
-void
+int
 h_event(struct request *r)
 {
-	const char *id = params_get(&r->route, "id");
-	struct event e;
-	tmpl_dict *d;
-	int rc;
-
-	if (id == NULL || !uuid_valid(id)) {
-		page_error(r, 404);
-		return;
-	}
-	rc = store_event_by_id(r, id, &e);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
-	d = page_begin(r, "pages/events/show.tpl", e.name);
-	event_fill(r, d, &e);
-	page_end(r, 200);
+	return show_event(r, "pages/events/show.tpl", NULL, 0);
 }
 
 /*
@@ -90,28 +97,10 @@ h_event(struct request *r)
  * already cancelled it says so. 404 for an unknown id or an event of
  * another organizer (admins may cancel any).
  */
-void
+int
 h_event_cancel_form(struct request *r)
 {
-	const char *id = params_get(&r->route, "id");
-	struct event e;
-	tmpl_dict *d;
-	int rc;
-
-	if (id == NULL || !uuid_valid(id)) {
-		page_error(r, 404);
-		return;
-	}
-	rc = store_event_by_id(r, id, &e);
-	if (rc == TK_OK && !event_manageable(r, &e))
-		rc = TK_ENOTFOUND;
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
-	d = page_begin(r, "pages/events/cancel.tpl", "Cancel event");
-	event_fill(r, d, &e);
-	page_end(r, 200);
+	return show_event(r, "pages/events/cancel.tpl", "Cancel event", 1);
 }
 
 /*
@@ -120,20 +109,17 @@ h_event_cancel_form(struct request *r)
  * Idempotent: an event already cancelled stays so, 303 again, nothing
  * emitted. 404 for an unknown id or an event of another organizer.
  */
-void
+int
 h_event_cancel(struct request *r)
 {
 	const char *id = params_get(&r->route, "id");
 	int rc;
 
-	if (id == NULL || !uuid_valid(id)) {
-		page_error(r, 404);
-		return;
-	}
-	rc = store_event_cancel(r, id);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+	if (id == NULL || !uuid_valid(id))
+		return TK_ENOTFOUND;
+	rc = store_event_cancel(&r->store, id);
+	if (rc != TK_OK)
+		return rc;
 	resp_redirect(r, arena_printf(r->arena, "/events/%s", id));
+	return TK_OK;
 }

@@ -9,7 +9,7 @@
  * The unfiltered listing (the home page, and /events without filters) is
  * kept per thread for at most HOME_CACHE_MS: the database then runs its
  * query about once a second per thread instead of once per request (see
- * README "Performance"). Every change this process commits bumps
+ * README "Benchmarks"). Every change this process commits bumps
  * catalogue_generation, which drops every thread's copy at once, so an
  * organizer sees their own change immediately; a change made by another
  * process shows within HOME_CACHE_MS.
@@ -21,14 +21,12 @@
 
 #include <jansson.h>
 
-#include "app.h"
 #include "arena.h"
 #include "db.h"
 #include "err.h"
 #include "events.h"
-#include "mq.h"
 #include "outbox.h"
-#include "req.h"
+#include "store.h"
 #include "revoke.h"
 #include "uuid.h"
 #include "xalloc.h"
@@ -128,9 +126,9 @@ const char *const events_stmts[ST__MAX] = {
 const size_t events_nstmts = ST__MAX;
 
 int
-store_session_valid(struct request *r, const struct session *s)
+store_session_valid(struct store *st, const struct session *s)
 {
-	return revoke_check(r, ST_REVOKED, s);
+	return revoke_check(st, ST_REVOKED, s);
 }
 
 #define HOME_CACHE_MS 1000
@@ -242,7 +240,7 @@ search_params(const struct search *s, struct db_val p[10])
 }
 
 int
-store_event_search(struct request *r, const struct search *s, struct event **out, size_t *n,
+store_event_search(struct store *st, const struct search *s, struct event **out, size_t *n,
                    long *total)
 {
 	struct db_val p[12];
@@ -270,10 +268,10 @@ store_event_search(struct request *r, const struct search *s, struct event **out
 	search_params(s, p);
 	p[10] = DB_I(EVENTS_PER_PAGE);
 	p[11] = DB_I((s->page - 1) * EVENTS_PER_PAGE);
-	rc = db_exec(app_db(r), ST_EVENT_SEARCH, p, 12, r->arena, &rows);
+	rc = db_exec(st->db, ST_EVENT_SEARCH, p, 12, st->arena, &rows);
 	if (rc != TK_OK)
 		return rc;
-	v = arena_alloc(r->arena, (rows.nrows + 1) * sizeof(*v));
+	v = arena_alloc(st->arena, (rows.nrows + 1) * sizeof(*v));
 	for (i = 0; i < rows.nrows; i++) {
 		v[i].id = db_str(&rows, i, 0);
 		v[i].name = db_str(&rows, i, 1);
@@ -293,7 +291,7 @@ store_event_search(struct request *r, const struct search *s, struct event **out
 }
 
 int
-store_event_count(struct request *r, const struct search *s, long *total)
+store_event_count(struct store *st, const struct search *s, long *total)
 {
 	struct db_val p[10];
 	struct db_rows rows;
@@ -301,14 +299,14 @@ store_event_count(struct request *r, const struct search *s, long *total)
 
 	*total = 0;
 	search_params(s, p);
-	rc = db_exec(app_db(r), ST_EVENT_COUNT, p, 10, r->arena, &rows);
+	rc = db_exec(st->db, ST_EVENT_COUNT, p, 10, st->arena, &rows);
 	if (rc == TK_OK && rows.nrows == 1)
 		*total = (long)db_int(&rows, 0, 0);
 	return rc;
 }
 
 int
-store_cities(struct request *r, const char ***out, size_t *n)
+store_cities(struct store *st, const char ***out, size_t *n)
 {
 	struct db_rows rows;
 	const char **v;
@@ -317,10 +315,10 @@ store_cities(struct request *r, const char ***out, size_t *n)
 
 	*out = NULL;
 	*n = 0;
-	rc = db_exec(app_db(r), ST_CITIES, NULL, 0, r->arena, &rows);
+	rc = db_exec(st->db, ST_CITIES, NULL, 0, st->arena, &rows);
 	if (rc != TK_OK)
 		return rc;
-	v = arena_alloc(r->arena, (rows.nrows + 1) * sizeof(*v));
+	v = arena_alloc(st->arena, (rows.nrows + 1) * sizeof(*v));
 	for (i = 0; i < rows.nrows; i++)
 		v[i] = db_str(&rows, i, 0);
 	*out = v;
@@ -329,13 +327,13 @@ store_cities(struct request *r, const char ***out, size_t *n)
 }
 
 int
-store_event_by_id(struct request *r, const char *id, struct event *e)
+store_event_by_id(struct store *st, const char *id, struct event *e)
 {
 	struct db_rows rows;
 	int rc;
 
 	memset(e, 0, sizeof(*e));
-	rc = db_exec(app_db(r), ST_EVENT_BY_ID, (struct db_val[]){DB_S(id)}, 1, r->arena, &rows);
+	rc = db_exec(st->db, ST_EVENT_BY_ID, (struct db_val[]){DB_S(id)}, 1, st->arena, &rows);
 	if (rc != TK_OK)
 		return rc;
 	if (rows.nrows == 0)
@@ -362,7 +360,7 @@ store_event_by_id(struct request *r, const char *id, struct event *e)
 }
 
 int
-store_event_times(struct request *r, const char *venue_id, const char *starts, const char *ends,
+store_event_times(struct store *st, const char *venue_id, const char *starts, const char *ends,
                   struct event_times *t)
 {
 	struct db_val p[] = {DB_S(starts), DB_S(ends), DB_S(starts), DB_S(venue_id)};
@@ -370,7 +368,7 @@ store_event_times(struct request *r, const char *venue_id, const char *starts, c
 	int rc;
 
 	memset(t, 0, sizeof(*t));
-	rc = db_exec(app_db(r), ST_EVENT_TIMES, p, 4, r->arena, &rows);
+	rc = db_exec(st->db, ST_EVENT_TIMES, p, 4, st->arena, &rows);
 	if (rc != TK_OK)
 		return rc;
 	if (rows.nrows == 0)
@@ -384,33 +382,30 @@ store_event_times(struct request *r, const char *venue_id, const char *starts, c
 	return TK_OK;
 }
 
-/* finish: commit when rc is TK_OK (then wake the outbox relay), else roll
- * back; returns rc or the commit's failure. */
+/* finish: store_finish, and drop every thread's cached listing after a
+ * commit. */
 static int
-finish(struct request *r, int rc)
+finish(struct store *st, int rc)
 {
-	if (rc == TK_OK) {
-		rc = db_commit(app_db(r));
-		/* Even a failed commit may have committed: drop the caches. */
+	int committing = rc == TK_OK;
+
+	rc = store_finish(st, rc);
+	/* Even a failed commit may have committed: drop the caches. */
+	if (committing)
 		atomic_fetch_add(&catalogue_generation, 1);
-		if (rc == TK_OK)
-			mq_nudge_outbox();
-		return rc;
-	}
-	db_rollback(app_db(r));
 	return rc;
 }
 
 /* emit_event: read event id back inside the open transaction and append
  * the outbox row of type with its full state. */
 static int
-emit_event(struct request *r, const char *type, const char *id)
+emit_event(struct store *st, const char *type, const char *id)
 {
 	struct db_rows rows;
 	json_t *state = NULL;
 	int rc;
 
-	rc = db_exec(app_db(r), ST_EVENT_STATE, (struct db_val[]){DB_S(id)}, 1, r->arena, &rows);
+	rc = db_exec(st->db, ST_EVENT_STATE, (struct db_val[]){DB_S(id)}, 1, st->arena, &rows);
 	if (rc != TK_OK)
 		goto out;
 	if (rows.nrows != 1) {
@@ -427,7 +422,7 @@ emit_event(struct request *r, const char *type, const char *id)
 		rc = TK_EINTERNAL;
 		goto out;
 	}
-	rc = outbox_append(app_db(r), ST_OUTBOX_INSERT, type, "event", id, db_int(&rows, 0, 8),
+	rc = outbox_append(st->db, ST_OUTBOX_INSERT, type, "event", id, db_int(&rows, 0, 8),
 	                   state);
 out:
 	json_decref(state);
@@ -436,13 +431,13 @@ out:
 
 /* emit_venue: the same for venue id. */
 static int
-emit_venue(struct request *r, const char *type, const char *id)
+emit_venue(struct store *st, const char *type, const char *id)
 {
 	struct db_rows rows;
 	json_t *state = NULL;
 	int rc;
 
-	rc = db_exec(app_db(r), ST_VENUE_STATE, (struct db_val[]){DB_S(id)}, 1, r->arena, &rows);
+	rc = db_exec(st->db, ST_VENUE_STATE, (struct db_val[]){DB_S(id)}, 1, st->arena, &rows);
 	if (rc != TK_OK)
 		goto out;
 	if (rows.nrows != 1) {
@@ -458,7 +453,7 @@ emit_venue(struct request *r, const char *type, const char *id)
 		rc = TK_EINTERNAL;
 		goto out;
 	}
-	rc = outbox_append(app_db(r), ST_OUTBOX_INSERT, type, "venue", id, db_int(&rows, 0, 6),
+	rc = outbox_append(st->db, ST_OUTBOX_INSERT, type, "venue", id, db_int(&rows, 0, 6),
 	                   state);
 out:
 	json_decref(state);
@@ -466,7 +461,7 @@ out:
 }
 
 int
-store_event_create(struct request *r, const struct event_input *in, char *id)
+store_event_create(struct store *st, const struct event_input *in, char *id)
 {
 	struct db_val p[7];
 	int rc;
@@ -478,74 +473,74 @@ store_event_create(struct request *r, const struct event_input *in, char *id)
 	p[3] = DB_S(in->description);
 	p[4] = DB_S(in->starts_utc);
 	p[5] = DB_S(in->ends_utc);
-	p[6] = DB_S(r->session->user_id);
-	rc = db_begin(app_db(r));
+	p[6] = DB_S(st->actor->user_id);
+	rc = db_begin(st->db);
 	if (rc != TK_OK)
 		return rc;
-	rc = db_exec(app_db(r), ST_EVENT_INSERT, p, 7, NULL, NULL);
+	rc = db_exec(st->db, ST_EVENT_INSERT, p, 7, NULL, NULL);
 	if (rc == TK_OK)
-		rc = emit_event(r, "event.created", id);
-	return finish(r, rc);
+		rc = emit_event(st, "event.created", id);
+	return finish(st, rc);
 }
 
-/* owner_params: the values of OWNED for the signed-in organizer or admin. */
-#define OWNER_PARAMS(r) DB_S((r)->session->user_id), DB_I((r)->session->role == ROLE_ADMIN)
+/* OWNER_PARAMS: the values of OWNED for the acting organizer or admin. */
+#define OWNER_PARAMS(st) DB_S((st)->actor->user_id), DB_I((st)->actor->role == ROLE_ADMIN)
 
 /* missing_or_conflict: after a conditional update of event id changed
  * nothing: TK_ENOTFOUND when it does not exist or is not the caller's,
  * else TK_ECONFLICT. */
 static int
-missing_or_conflict(struct request *r, const char *id)
+missing_or_conflict(struct store *st, const char *id)
 {
 	struct db_rows rows;
 	int rc;
 
-	rc = db_exec(app_db(r), ST_EVENT_STATUS, (struct db_val[]){DB_S(id), OWNER_PARAMS(r)}, 3,
-		     r->arena, &rows);
+	rc = db_exec(st->db, ST_EVENT_STATUS, (struct db_val[]){DB_S(id), OWNER_PARAMS(st)}, 3,
+		     st->arena, &rows);
 	if (rc == TK_OK)
 		rc = rows.nrows == 0 ? TK_ENOTFOUND : TK_ECONFLICT;
 	return rc;
 }
 
 int
-store_event_update(struct request *r, const char *id, int64_t version, const struct event_input *in)
+store_event_update(struct store *st, const char *id, int64_t version, const struct event_input *in)
 {
 	struct db_val p[] = {DB_S(in->venue_id),   DB_S(in->name),     DB_S(in->description),
 	                     DB_S(in->starts_utc), DB_S(in->ends_utc), DB_S(id),
-	                     DB_I(version),        OWNER_PARAMS(r)};
+	                     DB_I(version),        OWNER_PARAMS(st)};
 	struct db_rows rows;
 	int rc;
 
-	rc = db_begin(app_db(r));
+	rc = db_begin(st->db);
 	if (rc != TK_OK)
 		return rc;
-	rc = db_exec(app_db(r), ST_EVENT_UPDATE, p, 9, r->arena, &rows);
+	rc = db_exec(st->db, ST_EVENT_UPDATE, p, 9, st->arena, &rows);
 	if (rc == TK_OK && rows.affected == 0)
-		rc = missing_or_conflict(r, id);
+		rc = missing_or_conflict(st, id);
 	if (rc == TK_OK)
-		rc = emit_event(r, "event.updated", id);
-	return finish(r, rc);
+		rc = emit_event(st, "event.updated", id);
+	return finish(st, rc);
 }
 
 int
-store_event_cancel(struct request *r, const char *id)
+store_event_cancel(struct store *st, const char *id)
 {
 	struct db_rows rows;
 	int rc;
 
-	rc = db_begin(app_db(r));
+	rc = db_begin(st->db);
 	if (rc != TK_OK)
 		return rc;
-	rc = db_exec(app_db(r), ST_EVENT_CANCEL, (struct db_val[]){DB_S(id), OWNER_PARAMS(r)}, 3,
-		     r->arena, &rows);
+	rc = db_exec(st->db, ST_EVENT_CANCEL, (struct db_val[]){DB_S(id), OWNER_PARAMS(st)}, 3,
+		     st->arena, &rows);
 	if (rc == TK_OK && rows.affected == 0) {
 		/* Already cancelled: nothing changes, nothing is emitted. */
-		rc = missing_or_conflict(r, id);
-		return finish(r, rc == TK_ECONFLICT ? TK_OK : rc);
+		rc = missing_or_conflict(st, id);
+		return finish(st, rc == TK_ECONFLICT ? TK_OK : rc);
 	}
 	if (rc == TK_OK)
-		rc = emit_event(r, "event.cancelled", id);
-	return finish(r, rc);
+		rc = emit_event(st, "event.cancelled", id);
+	return finish(st, rc);
 }
 
 /* venue_row: row i of a VENUE_COLUMNS result into *v. */
@@ -562,7 +557,7 @@ venue_row(const struct db_rows *rows, size_t i, struct venue *v)
 }
 
 int
-store_venues(struct request *r, struct venue **out, size_t *n)
+store_venues(struct store *st, struct venue **out, size_t *n)
 {
 	struct db_rows rows;
 	struct venue *v;
@@ -571,10 +566,10 @@ store_venues(struct request *r, struct venue **out, size_t *n)
 
 	*out = NULL;
 	*n = 0;
-	rc = db_exec(app_db(r), ST_VENUES, NULL, 0, r->arena, &rows);
+	rc = db_exec(st->db, ST_VENUES, NULL, 0, st->arena, &rows);
 	if (rc != TK_OK)
 		return rc;
-	v = arena_alloc(r->arena, (rows.nrows + 1) * sizeof(*v));
+	v = arena_alloc(st->arena, (rows.nrows + 1) * sizeof(*v));
 	for (i = 0; i < rows.nrows; i++)
 		venue_row(&rows, i, &v[i]);
 	*out = v;
@@ -583,13 +578,13 @@ store_venues(struct request *r, struct venue **out, size_t *n)
 }
 
 int
-store_venue_by_id(struct request *r, const char *id, struct venue *v)
+store_venue_by_id(struct store *st, const char *id, struct venue *v)
 {
 	struct db_rows rows;
 	int rc;
 
 	memset(v, 0, sizeof(*v));
-	rc = db_exec(app_db(r), ST_VENUE_BY_ID, (struct db_val[]){DB_S(id)}, 1, r->arena, &rows);
+	rc = db_exec(st->db, ST_VENUE_BY_ID, (struct db_val[]){DB_S(id)}, 1, st->arena, &rows);
 	if (rc != TK_OK)
 		return rc;
 	if (rows.nrows == 0)
@@ -599,19 +594,19 @@ store_venue_by_id(struct request *r, const char *id, struct venue *v)
 }
 
 int
-store_timezone_known(struct request *r, const char *tz)
+store_timezone_known(struct store *st, const char *tz)
 {
 	struct db_rows rows;
 	int rc;
 
-	rc = db_exec(app_db(r), ST_TIMEZONE_KNOWN, (struct db_val[]){DB_S(tz)}, 1, r->arena, &rows);
+	rc = db_exec(st->db, ST_TIMEZONE_KNOWN, (struct db_val[]){DB_S(tz)}, 1, st->arena, &rows);
 	if (rc == TK_OK)
 		rc = rows.nrows == 1 && db_int(&rows, 0, 0) == 1 ? TK_OK : TK_EINVAL;
 	return rc;
 }
 
 int
-store_venue_create(struct request *r, const struct venue *v, char *id)
+store_venue_create(struct store *st, const struct venue *v, char *id)
 {
 	struct db_val p[7];
 	int rc;
@@ -623,35 +618,35 @@ store_venue_create(struct request *r, const struct venue *v, char *id)
 	p[3] = DB_S(v->address);
 	p[4] = DB_I(v->capacity);
 	p[5] = DB_S(v->timezone);
-	p[6] = DB_S(r->session->user_id);
-	rc = db_begin(app_db(r));
+	p[6] = DB_S(st->actor->user_id);
+	rc = db_begin(st->db);
 	if (rc != TK_OK)
 		return rc;
-	rc = db_exec(app_db(r), ST_VENUE_INSERT, p, 7, NULL, NULL);
+	rc = db_exec(st->db, ST_VENUE_INSERT, p, 7, NULL, NULL);
 	if (rc == TK_OK)
-		rc = emit_venue(r, "venue.created", id);
-	return finish(r, rc);
+		rc = emit_venue(st, "venue.created", id);
+	return finish(st, rc);
 }
 
 int
-store_venue_update(struct request *r, const struct venue *v)
+store_venue_update(struct store *st, const struct venue *v)
 {
 	struct db_val p[] = {DB_S(v->name),     DB_S(v->city), DB_S(v->address), DB_I(v->capacity),
 	                     DB_S(v->timezone), DB_S(v->id),   DB_I(v->version)};
 	struct db_rows rows;
 	int rc;
 
-	rc = db_begin(app_db(r));
+	rc = db_begin(st->db);
 	if (rc != TK_OK)
 		return rc;
-	rc = db_exec(app_db(r), ST_VENUE_UPDATE, p, 7, r->arena, &rows);
+	rc = db_exec(st->db, ST_VENUE_UPDATE, p, 7, st->arena, &rows);
 	if (rc == TK_OK && rows.affected == 0) {
-		rc = db_exec(app_db(r), ST_VENUE_BY_ID, (struct db_val[]){DB_S(v->id)}, 1, r->arena,
+		rc = db_exec(st->db, ST_VENUE_BY_ID, (struct db_val[]){DB_S(v->id)}, 1, st->arena,
 		             &rows);
 		if (rc == TK_OK)
 			rc = rows.nrows == 0 ? TK_ENOTFOUND : TK_ECONFLICT;
 	}
 	if (rc == TK_OK)
-		rc = emit_venue(r, "venue.updated", v->id);
-	return finish(r, rc);
+		rc = emit_venue(st, "venue.updated", v->id);
+	return finish(st, rc);
 }

@@ -6,48 +6,20 @@
  * version that changed meanwhile comes back with a message and the newer
  * version (409).
  */
-#include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 
 #include "arena.h"
 #include "err.h"
 #include "events.h"
+#include "fields.h"
 #include "page.h"
 #include "req.h"
 #include "uuid.h"
-
-#define MAX_ERRORS 8
-
-/* The form as typed (capacity as text, so a wrong value is kept). */
-struct venue_form {
-	const char *name;
-	const char *city;
-	const char *address;
-	const char *capacity;
-	const char *timezone;
-	int64_t version;
-};
-
-struct form_error {
-	const char *section;
-	const char *field;
-	const char *message;
-};
-
-struct errors {
-	struct form_error v[MAX_ERRORS];
-	size_t n;
-};
-
-static void
-add_error(struct errors *e, const char *section, const char *field, const char *message)
-{
-	if (message != NULL && e->n < MAX_ERRORS)
-		e->v[e->n++] = (struct form_error){section, field, message};
-}
+#include "valid.h"
 
 /* GET /venues (organizer): every venue, with links to edit them. */
-void
+int
 h_venues(struct request *r)
 {
 	struct venue *v;
@@ -55,11 +27,9 @@ h_venues(struct request *r)
 	tmpl_dict *d, *s;
 	int rc;
 
-	rc = store_venues(r, &v, &n);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+	rc = store_venues(&r->store, &v, &n);
+	if (rc != TK_OK)
+		return rc;
 	d = page_begin(r, "pages/venues/list.tpl", "Venues");
 	if (n == 0)
 		tmpl_show(d, "EMPTY");
@@ -75,85 +45,62 @@ h_venues(struct request *r)
 		tmpl_set(s, "TIMEZONE", v[i].timezone);
 	}
 	page_end(r, 200);
+	return TK_OK;
 }
 
-/* show_form: the venue form for f with the errors in e, then page_end
- * with status. id is NULL for a new venue. */
+/* show_form: the venue form with the values and errors of f, then
+ * page_end with status. id is NULL for a new venue; version is the edited
+ * one's. */
 static void
-show_form(struct request *r, const char *id, const struct venue_form *f, const struct errors *e,
-          int status)
+show_form(struct request *r, const char *id, int64_t version, const struct fields *f, int status)
 {
 	tmpl_dict *d = page_begin(r, "pages/venues/form.tpl", id ? "Edit venue" : "New venue");
-	size_t i;
 
 	if (id != NULL) {
 		tmpl_set(d, "HEADING", "Edit venue");
 		tmpl_set(d, "ACTION", arena_printf(r->arena, "/venues/%s/edit", id));
 		tmpl_set(d, "SUBMIT", "Save changes");
-		tmpl_set_int(tmpl_section(d, "VERSION_FIELD"), "VERSION", f->version);
+		tmpl_set_int(tmpl_section(d, "VERSION_FIELD"), "VERSION", version);
 	} else {
 		tmpl_set(d, "HEADING", "New venue");
 		tmpl_set(d, "ACTION", "/venues/new");
 		tmpl_set(d, "SUBMIT", "Create venue");
 	}
-	tmpl_set(d, "NAME", f->name);
-	tmpl_set(d, "CITY", f->city);
-	tmpl_set(d, "ADDRESS", f->address);
-	tmpl_set(d, "CAPACITY", f->capacity);
-	tmpl_set(d, "TIMEZONE", f->timezone);
-	for (i = 0; i < e->n; i++)
-		page_field_error(r, e->v[i].section, e->v[i].field, e->v[i].message);
+	fields_show(r, f);
 	page_end(r, status);
 }
 
-/* read_form: the posted fields into *f and *v, with what is wrong in *e.
+/* read_form: the posted fields into *f (with what is wrong) and *v.
  * Returns TK_OK or a database error. */
 static int
-read_form(struct request *r, struct venue_form *f, struct venue *v, struct errors *e)
+read_form(struct request *r, struct fields *f, struct venue *v)
 {
-	const char *cap;
 	int rc = TK_OK;
 
-	add_error(e, "NAME_ERROR", "name",
-	          input_text(r, params_get(&r->form, "name"), VENUE_NAME_MAX, 1, 0, &f->name,
-	                     "Enter the venue's name.", "A name has at most 200 characters."));
-	add_error(e, "CITY_ERROR", "city",
-	          input_text(r, params_get(&r->form, "city"), VENUE_CITY_MAX, 1, 0, &f->city,
-	                     "Enter the city.", "A city has at most 100 characters."));
-	add_error(e, "ADDRESS_ERROR", "address",
-	          input_text(r, params_get(&r->form, "address"), VENUE_ADDRESS_MAX, 1, 0,
-	                     &f->address, "Enter the address.",
-	                     "An address has at most 300 characters."));
-	input_text(r, params_get(&r->form, "capacity"), 20, 0, 0, &cap, NULL, NULL);
-	f->capacity = cap;
-	if (input_capacity(cap, &v->capacity) != 0)
-		add_error(e, "CAPACITY_ERROR", "capacity",
-		          "Enter the capacity as a whole number of people, at least 1.");
-	input_text(r, params_get(&r->form, "timezone"), 64, 0, 0, &f->timezone, NULL, NULL);
-	if (*f->timezone == '\0')
-		add_error(e, "TIMEZONE_ERROR", "timezone",
-		          "Enter the venue's time zone, like Europe/Paris.");
-	else if (input_timezone_name(f->timezone) != 0 ||
-	         (rc = store_timezone_known(r, f->timezone)) == TK_EINVAL)
-		add_error(e, "TIMEZONE_ERROR", "timezone",
-		          "Enter a time zone name from the tz database, like Europe/Paris.");
-	if (rc == TK_EINVAL)
+	fields_read(r->arena, input_venue_form, &r->form, f);
+	if (!fields_has_error(f, "timezone") &&
+	    (rc = store_timezone_known(&r->store, f->values[VENUE_TIMEZONE])) == TK_EINVAL) {
+		fields_error(f, NULL, "timezone",
+		             "Enter a time zone name from the tz database, like Europe/Paris.");
 		rc = TK_OK;
-	v->name = f->name;
-	v->city = f->city;
-	v->address = f->address;
-	v->timezone = f->timezone;
+	}
+	v->name = f->values[VENUE_NAME];
+	v->city = f->values[VENUE_CITY];
+	v->address = f->values[VENUE_ADDRESS];
+	v->capacity = f->numbers[VENUE_CAPACITY];
+	v->timezone = f->values[VENUE_TIMEZONE];
 	return rc;
 }
 
 /* GET /venues/new (organizer): the empty form. */
-void
+int
 h_venue_new(struct request *r)
 {
-	struct venue_form f = {"", "", "", "", "", 0};
-	struct errors e = {0};
+	struct fields f;
 
-	show_form(r, NULL, &f, &e, 200);
+	fields_init(r->arena, input_venue_form, &f);
+	show_form(r, NULL, 0, &f, 200);
+	return TK_OK;
 }
 
 /*
@@ -161,63 +108,58 @@ h_venue_new(struct request *r)
  * the venue (venue.created in the same transaction) and answers 303 to
  * the venue list, at the new venue; otherwise 422 with the form.
  */
-void
+int
 h_venue_create(struct request *r)
 {
-	struct venue_form f = {0};
+	struct fields f;
 	struct venue v = {0};
-	struct errors e = {0};
 	char id[UUID_STR_LEN + 1];
 	int rc;
 
-	rc = read_form(r, &f, &v, &e);
-	if (rc == TK_OK && e.n > 0) {
-		show_form(r, NULL, &f, &e, 422);
-		return;
+	rc = read_form(r, &f, &v);
+	if (rc == TK_OK && f.nerrors > 0) {
+		show_form(r, NULL, 0, &f, 422);
+		return TK_OK;
 	}
 	if (rc == TK_OK)
-		rc = store_venue_create(r, &v, id);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+		rc = store_venue_create(&r->store, &v, id);
+	if (rc != TK_OK)
+		return rc;
 	resp_redirect(r, arena_printf(r->arena, "/venues#venue-%s", id));
+	return TK_OK;
 }
 
-/* load: venue :id into *v; answers (and returns non-zero) 404 for an
- * unknown id. */
+/* load: venue :id into *v. Returns TK_OK, TK_ENOTFOUND (404) for an
+ * unknown id, or a database error. */
 static int
 load(struct request *r, struct venue *v)
 {
 	const char *id = params_get(&r->route, "id");
-	int rc;
 
-	if (id == NULL || !uuid_valid(id)) {
-		page_error(r, 404);
-		return -1;
-	}
-	rc = store_venue_by_id(r, id, v);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return -1;
-	}
-	return 0;
+	if (id == NULL || !uuid_valid(id))
+		return TK_ENOTFOUND;
+	return store_venue_by_id(&r->store, id, v);
 }
 
 /* GET /venues/:id/edit (organizer): the form with the venue's values. */
-void
+int
 h_venue_edit(struct request *r)
 {
 	struct venue v;
-	struct venue_form f;
-	struct errors e = {0};
+	struct fields f;
+	int rc;
 
-	if (load(r, &v) != 0)
-		return;
-	f = (struct venue_form){v.name,     v.city,
-	                        v.address,  arena_printf(r->arena, "%ld", v.capacity),
-	                        v.timezone, v.version};
-	show_form(r, v.id, &f, &e, 200);
+	rc = load(r, &v);
+	if (rc != TK_OK)
+		return rc;
+	fields_init(r->arena, input_venue_form, &f);
+	f.values[VENUE_NAME] = v.name;
+	f.values[VENUE_CITY] = v.city;
+	f.values[VENUE_ADDRESS] = v.address;
+	f.values[VENUE_CAPACITY] = arena_printf(r->arena, "%ld", v.capacity);
+	f.values[VENUE_TIMEZONE] = v.timezone;
+	show_form(r, v.id, v.version, &f, 200);
+	return TK_OK;
 }
 
 /*
@@ -226,49 +168,41 @@ h_venue_edit(struct request *r)
  * 303 to the venue list. 422 for invalid fields, 409 with the form when
  * the venue changed since, 404 unknown, 400 without a version.
  */
-void
+int
 h_venue_update(struct request *r)
 {
-	const char *raw_version = params_get(&r->form, "version");
 	struct venue old, v = {0};
-	struct venue_form f = {0};
-	struct errors e = {0};
-	char *end = NULL;
+	struct fields f;
+	long version;
 	int rc;
 
-	if (load(r, &old) != 0)
-		return;
-	f.version = raw_version ? strtoll(raw_version, &end, 10) : 0;
-	if (raw_version == NULL || *raw_version == '\0' || *end != '\0' || f.version < 1) {
-		page_error(r, 400);
-		return;
-	}
-	rc = read_form(r, &f, &v, &e);
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
-	if (e.n > 0) {
-		show_form(r, old.id, &f, &e, 422);
-		return;
+	rc = load(r, &old);
+	if (rc != TK_OK)
+		return rc;
+	if (valid_whole_number(params_get(&r->form, "version"), 1, LONG_MAX, &version) != TK_OK)
+		return TK_EINVAL;
+	rc = read_form(r, &f, &v);
+	if (rc != TK_OK)
+		return rc;
+	if (f.nerrors > 0) {
+		show_form(r, old.id, version, &f, 422);
+		return TK_OK;
 	}
 	v.id = old.id;
-	v.version = f.version;
-	rc = store_venue_update(r, &v);
+	v.version = version;
+	rc = store_venue_update(&r->store, &v);
 	if (rc == TK_ECONFLICT) {
-		rc = store_venue_by_id(r, old.id, &old);
+		rc = store_venue_by_id(&r->store, old.id, &old);
 		if (rc == TK_OK) {
-			f.version = old.version;
-			add_error(&e, "CONFLICT_ERROR", "name",
-			          "Someone else changed this venue while you were editing it. "
-			          "Check the values and save again to keep yours.");
-			show_form(r, old.id, &f, &e, 409);
-			return;
+			fields_error(&f, "CONFLICT_ERROR", "name",
+			             "Someone else changed this venue while you were editing it. "
+			             "Check the values and save again to keep yours.");
+			show_form(r, old.id, old.version, &f, 409);
+			return TK_OK;
 		}
 	}
-	if (rc != TK_OK) {
-		page_fail(r, rc);
-		return;
-	}
+	if (rc != TK_OK)
+		return rc;
 	resp_redirect(r, arena_printf(r->arena, "/venues#venue-%s", old.id));
+	return TK_OK;
 }

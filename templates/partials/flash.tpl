@@ -1,7 +1,14 @@
 {{%AUTOESCAPE context="HTML"}}
-{{! One-time message after a redirect. Show section FLASH with FLASH_MESSAGE. }}
+{{! One-time message after a redirect. page.c shows section FLASH and, }}
+{{! inside it, the section named after the code in the flash cookie, in }}
+{{! upper case. Services declare their codes in their app_service; the }}
+{{! texts live here, so any service shows a message set by another. }}
 {{#FLASH}}
 <div class="flash" role="status">
-<p>{{FLASH_MESSAGE}}</p>
+{{#SIGNED_UP}}<p>Welcome! Your account is ready.</p>{{/SIGNED_UP}}
+{{#SIGNED_IN}}<p>You are signed in.</p>{{/SIGNED_IN}}
+{{#SIGNED_OUT}}<p>You are signed out.</p>{{/SIGNED_OUT}}
+{{#PASSWORD_CHANGED}}<p>Your password has been changed. Other devices are signed out.</p>{{/PASSWORD_CHANGED}}
+{{#ROLE_CHANGED}}<p>The role has been changed.</p>{{/ROLE_CHANGED}}
 </div>
 {{/FLASH}}

@@ -25,7 +25,7 @@ AM_CXXFLAGS += -fsanitize=fuzzer-no-link $(FUZZ_SANITIZERS) -fno-sanitize=vptr
 AM_LDFLAGS += $(FUZZ_SANITIZERS)
 
 noinst_PROGRAMS += tests/fuzz/fuzz_urlencoded tests/fuzz/fuzz_cookie \
-	tests/fuzz/fuzz_token tests/fuzz/fuzz_event
+	tests/fuzz/fuzz_token tests/fuzz/fuzz_event tests/fuzz/fuzz_fields
 
 tests_fuzz_fuzz_urlencoded_SOURCES = tests/fuzz/fuzz_urlencoded.c tests/fuzz/fuzz.h
 tests_fuzz_fuzz_urlencoded_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
@@ -46,12 +46,17 @@ tests_fuzz_fuzz_event_SOURCES = tests/fuzz/fuzz_event.c tests/fuzz/fuzz.h
 tests_fuzz_fuzz_event_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_event_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_event_LDADD = $(TK_LIBS)
+
+tests_fuzz_fuzz_fields_SOURCES = tests/fuzz/fuzz_fields.c tests/fuzz/fuzz.h
+tests_fuzz_fuzz_fields_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_fields_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_fields_LDADD = $(TK_LIBS)
 endif
 
 check_PROGRAMS += tests/fuzz/replay_urlencoded tests/fuzz/replay_cookie \
-	tests/fuzz/replay_token tests/fuzz/replay_event
+	tests/fuzz/replay_token tests/fuzz/replay_event tests/fuzz/replay_fields
 TESTS += tests/fuzz/replay_urlencoded tests/fuzz/replay_cookie \
-	tests/fuzz/replay_token tests/fuzz/replay_event
+	tests/fuzz/replay_token tests/fuzz/replay_event tests/fuzz/replay_fields
 
 tests_fuzz_replay_urlencoded_SOURCES = tests/fuzz/fuzz_urlencoded.c \
 	tests/fuzz/replay.c tests/fuzz/fuzz.h
@@ -68,5 +73,9 @@ tests_fuzz_replay_token_LDADD = $(TK_LIBS)
 tests_fuzz_replay_event_SOURCES = tests/fuzz/fuzz_event.c \
 	tests/fuzz/replay.c tests/fuzz/fuzz.h
 tests_fuzz_replay_event_LDADD = $(TK_LIBS)
+
+tests_fuzz_replay_fields_SOURCES = tests/fuzz/fuzz_fields.c \
+	tests/fuzz/replay.c tests/fuzz/fuzz.h
+tests_fuzz_replay_fields_LDADD = $(TK_LIBS)
 
 EXTRA_DIST += tests/fuzz/corpus

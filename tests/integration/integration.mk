@@ -15,5 +15,6 @@ EXTRA_DIST += tests/integration/lib.sh tests/integration/test_auth.sh \
 TESTS += tests/integration/test_backbone.sh tests/integration/test_durability.sh
 EXTRA_DIST += tests/integration/test_backbone.sh tests/integration/test_durability.sh
 
-# The files of the local stack that Makefile.am does not list already.
-EXTRA_DIST += nginx/security-headers.conf
+# ticketingctl create-user through the auth store.
+TESTS += tests/integration/test_ctl.sh
+EXTRA_DIST += tests/integration/test_ctl.sh

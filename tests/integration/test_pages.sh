@@ -64,6 +64,21 @@ post pat /auth/signout "csrf_token=wrong"
 check_status "a wrong CSRF token answers 403" 403
 page_checks "the 403 page" "Forbidden"
 
+# Flash messages: the cookie holds a code; the text comes from the
+# templates, so a flash set by auth (sign-out redirects to /) shows on a
+# page of the events service. Anything but a code shows nothing.
+req pat GET /auth/account
+post pat /auth/signout "csrf_token=$(csrf)"
+check_status "signing out answers 303" 303
+req pat GET /
+check "the events home page shows auth's sign-out message" has "$BODY" "You are signed out."
+check "and clears the flash cookie" has "$(set_cookie tk_flash)" "Max-Age=0"
+req - GET / -H 'Cookie: tk_flash=%3Cb%3Ehi%3C%2Fb%3E'
+check "a flash cookie that is not a code shows no message" lacks "$BODY" 'class="flash"'
+check "nor any of its text" lacks "$BODY" "hi</b>"
+req - GET / -H 'Cookie: tk_flash=SIGNED_OUT'
+check "an upper-case code shows no message" lacks "$BODY" 'class="flash"'
+
 req - GET /static/style.css
 check_status "the stylesheet is served" 200
 check "the stylesheet is CSS" has_i "$(header Content-Type)" "text/css"

@@ -83,7 +83,9 @@ test_text(void)
 	CU_ASSERT_FALSE(text_has_controls("plain text \xc3\xa9", 0));
 	CU_ASSERT_TRUE(text_has_controls("a\tb", 0));
 	CU_ASSERT_FALSE(text_has_controls("a\tb", 1));
-	CU_ASSERT_TRUE(text_has_controls("a\nb", 1));
+	CU_ASSERT_TRUE(text_has_controls("a\nb", TEXT_ALLOW_TAB));
+	CU_ASSERT_FALSE(text_has_controls("a\nb\tc", TEXT_ALLOW_TAB | TEXT_ALLOW_NEWLINE));
+	CU_ASSERT_TRUE(text_has_controls("a\r\nb", TEXT_ALLOW_TAB | TEXT_ALLOW_NEWLINE));
 	CU_ASSERT_TRUE(text_has_controls("a\x7f", 1));
 	CU_ASSERT_TRUE(text_has_controls("a\xc2\x85" "b", 1)); /* U+0085, a C1 control */
 	CU_ASSERT_FALSE(text_has_controls("\xc2\xa0", 1)); /* U+00A0 is not */
@@ -115,7 +117,7 @@ test_config_defaults_and_file(void)
 			       "db_name = ticketing_auth\n");
 
 	unsetenv("TICKETING_THREADS");
-	CU_ASSERT_EQUAL(config_load(path), TK_OK);
+	CU_ASSERT_EQUAL(config_load(path, NULL, 0, 0), TK_OK);
 	CU_ASSERT_EQUAL(config_int("threads"), 4);
 	CU_ASSERT_STRING_EQUAL(config_str("base_url"), "https://tickets.example");
 	CU_ASSERT_STRING_EQUAL(config_str("db_name"), "ticketing_auth");
@@ -123,7 +125,7 @@ test_config_defaults_and_file(void)
 	CU_ASSERT_STRING_EQUAL(config_str("db_socket"), "");
 
 	setenv("TICKETING_THREADS", "7", 1);
-	CU_ASSERT_EQUAL(config_load(path), TK_OK);
+	CU_ASSERT_EQUAL(config_load(path, NULL, 0, 0), TK_OK);
 	CU_ASSERT_EQUAL(config_int("threads"), 7);
 	unsetenv("TICKETING_THREADS");
 	unlink(path);
@@ -147,15 +149,50 @@ test_config_errors(void)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char *path = write_tmp(bad[i]);
 
-		CU_ASSERT_EQUAL(config_load(path), TK_ECONFIG);
+		CU_ASSERT_EQUAL(config_load(path, NULL, 0, 0), TK_ECONFIG);
 		unlink(path);
 		free(path);
 	}
-	CU_ASSERT_EQUAL(config_load("/nonexistent/ticketing.conf"), TK_ECONFIG);
+	CU_ASSERT_EQUAL(config_load("/nonexistent/ticketing.conf", NULL, 0, 0), TK_ECONFIG);
 	setenv("TICKETING_PWHASH_CONCURRENCY", "-1", 1);
-	CU_ASSERT_EQUAL(config_load(NULL), TK_ECONFIG);
+	CU_ASSERT_EQUAL(config_load(NULL, NULL, 0, 0), TK_ECONFIG);
 	unsetenv("TICKETING_PWHASH_CONCURRENCY");
-	CU_ASSERT_EQUAL(config_load(NULL), TK_OK);
+	CU_ASSERT_EQUAL(config_load(NULL, NULL, 0, 0), TK_OK);
+}
+
+/* A program's own keys load with the common ones; a strict load refuses a
+ * key it does not know, CONFIG_OTHER_KEYS skips it; a program's key may not
+ * repeat a common one. */
+static void
+test_config_program_keys(void)
+{
+	static const struct config_key mine[] = {
+	    {"tries", CONFIG_INT, "3", 1, 10, "attempts"},
+	    {"greeting", CONFIG_STR, "hello", 0, 0, "what to say"},
+	};
+	static const struct config_key twice[] = {{"threads", CONFIG_INT, "1", 1, 2, "again"}};
+	char *path = write_tmp("tries = 5\nthreads = 3\n");
+	char *other = write_tmp("threads = 3\nsomeone_elses_key = x\n");
+
+	CU_ASSERT_EQUAL(config_load(path, mine, 2, 0), TK_OK);
+	CU_ASSERT_EQUAL(config_int("tries"), 5);
+	CU_ASSERT_STRING_EQUAL(config_str("greeting"), "hello");
+	CU_ASSERT_EQUAL(config_int("threads"), 3);
+	/* Without the program's table, its key is unknown. */
+	CU_ASSERT_EQUAL(config_load(path, NULL, 0, 0), TK_ECONFIG);
+	CU_ASSERT_EQUAL(config_load(other, mine, 2, 0), TK_ECONFIG);
+	CU_ASSERT_EQUAL(config_load(other, NULL, 0, CONFIG_OTHER_KEYS), TK_OK);
+	CU_ASSERT_EQUAL(config_int("threads"), 3);
+	/* Values are still validated. */
+	setenv("TICKETING_TRIES", "11", 1);
+	CU_ASSERT_EQUAL(config_load(path, mine, 2, 0), TK_ECONFIG);
+	unsetenv("TICKETING_TRIES");
+	CU_ASSERT_EQUAL(config_load(NULL, twice, 1, 0), TK_ECONFIG);
+	CU_ASSERT_EQUAL(config_load(NULL, NULL, 0, 0), TK_OK);
+	unlink(path);
+	unlink(other);
+	free(path);
+	free(other);
 }
 
 static void
@@ -188,6 +225,7 @@ static const struct cu_test core_tests[] = {
 	{"text", test_text},
 	{"config defaults, file, env", test_config_defaults_and_file},
 	{"config errors", test_config_errors},
+	{"config program keys", test_config_program_keys},
 	{"config hex key files", test_config_hex_file},
 	{NULL, NULL},
 };

@@ -172,6 +172,8 @@ test_b64_reject(void)
 	    "Zh",    /* trailing bits 0001 */
 	    "Zm9",   /* trailing bits 01 */
 	    "Zm9vYh", "Zm 9", "Zm9\n", "Zm.v",
+	    /* A valid prefix followed by characters that are not decoded. */
+	    "QQ A", "Zm8 ", "Zm9vYg..", "Zm9vYmE=",
 	};
 	unsigned char out[16];
 	size_t i, n;

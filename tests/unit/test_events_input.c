@@ -1,53 +1,200 @@
 /*
  * Unit tests for the input checks of the events service
- * (fcgi/events/input.c): datetime-local times, search dates, page
- * numbers, capacities, time zone names, form texts and the boolean-mode
- * full-text query built from search words (no operator of the boolean
- * syntax may pass through).
+ * (fcgi/events/input.c): the tables of the event, venue and search forms
+ * (limits, messages, the shared validators they use), page numbers, and
+ * the boolean-mode full-text query built from search words (no operator
+ * of the boolean syntax may pass through).
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cu.h"
 
 #include "arena.h"
+#include "err.h"
 #include "events.h"
+#include "fields.h"
+#include "page.h"
+#include "params.h"
 #include "req.h"
+#include "tmpl.h"
 
 static struct request req;
 
-static void
-test_local_time(void)
-{
-	char out[20];
+/* One value checked against field i of a form. */
+struct case_ {
+	const struct field *const *form;
+	int field;
+	const char *raw;
+	const char *message; /* NULL: fine */
+	const char *value;   /* the value kept */
+};
 
-	CU_ASSERT_EQUAL(input_local_time("2026-12-31T19:30", out), 0);
-	CU_ASSERT_STRING_EQUAL(out, "2026-12-31 19:30:00");
-	CU_ASSERT_EQUAL(input_local_time("2028-02-29T00:00:59", out), 0);
-	CU_ASSERT_STRING_EQUAL(out, "2028-02-29 00:00:59");
-	CU_ASSERT_EQUAL(input_local_time("2027-02-29T10:00", out), -1);
-	CU_ASSERT_EQUAL(input_local_time("2026-13-01T10:00", out), -1);
-	CU_ASSERT_EQUAL(input_local_time("2026-04-31T10:00", out), -1);
-	CU_ASSERT_EQUAL(input_local_time("2026-12-31 19:30", out), -1);
-	CU_ASSERT_EQUAL(input_local_time("2026-12-31T24:00", out), -1);
-	CU_ASSERT_EQUAL(input_local_time("2026-12-31T19:60", out), -1);
-	CU_ASSERT_EQUAL(input_local_time("2026-12-31T19:3", out), -1);
-	CU_ASSERT_EQUAL(input_local_time("2026-12-31T19:30Z", out), -1);
-	CU_ASSERT_EQUAL(input_local_time("1999-12-31T19:30", out), -1);
-	CU_ASSERT_EQUAL(input_local_time("", out), -1);
-	CU_ASSERT_EQUAL(input_local_time(NULL, out), -1);
-	CU_ASSERT_EQUAL(input_local_time("+026-12-31T19:30", out), -1);
+static const struct case_ cases[] = {
+	/* event form */
+	{input_event_form, EVENT_NAME, "  Jazz night  ", NULL, "Jazz night"},
+	{input_event_form, EVENT_NAME, "   ", "Enter the event's name.", ""},
+	{input_event_form, EVENT_NAME, "a\x01", "This text cannot contain control characters.",
+	 "a\x01"},
+	{input_event_form, EVENT_VENUE, "", "Choose a venue.", ""},
+	{input_event_form, EVENT_VENUE, "hall-1", "Choose a venue from the list.", "hall-1"},
+	{input_event_form, EVENT_VENUE, "01234567-89ab-7def-8123-456789abcdef", NULL,
+	 "01234567-89ab-7def-8123-456789abcdef"},
+	{input_event_form, EVENT_STARTS, "", "Enter when the event starts.", ""},
+	{input_event_form, EVENT_STARTS, "2026-12-31T19:30", NULL, "2026-12-31T19:30"},
+	{input_event_form, EVENT_STARTS, "2026-12-31 19:30",
+	 "Enter a date and time like 2026-12-31T19:30.", "2026-12-31 19:30"},
+	{input_event_form, EVENT_ENDS, "tomorrow", "Enter a date and time like 2026-12-31T23:00.",
+	 "tomorrow"},
+	{input_event_form, EVENT_ENDS, "", "Enter when the event ends.", ""},
+	{input_event_form, EVENT_DESCRIPTION, "", NULL, ""},
+	{input_event_form, EVENT_DESCRIPTION, "a\r\nb\tc", NULL, "a\nb\tc"},
+	{input_event_form, EVENT_DESCRIPTION, "a\x01", "This text cannot contain control characters.",
+	 "a\x01"},
+	/* venue form */
+	{input_venue_form, VENUE_NAME, "", "Enter the venue's name.", ""},
+	{input_venue_form, VENUE_CITY, "", "Enter the city.", ""},
+	{input_venue_form, VENUE_ADDRESS, "", "Enter the address.", ""},
+	{input_venue_form, VENUE_CAPACITY, "1", NULL, "1"},
+	{input_venue_form, VENUE_CAPACITY, " 2500 ", NULL, "2500"},
+	{input_venue_form, VENUE_CAPACITY, "10000000", NULL, "10000000"},
+	{input_venue_form, VENUE_CAPACITY, "0",
+	 "Enter the capacity as a whole number of people, at least 1.", "0"},
+	{input_venue_form, VENUE_CAPACITY, "-5",
+	 "Enter the capacity as a whole number of people, at least 1.", "-5"},
+	{input_venue_form, VENUE_CAPACITY, "12.5",
+	 "Enter the capacity as a whole number of people, at least 1.", "12.5"},
+	{input_venue_form, VENUE_CAPACITY, "10000001",
+	 "Enter the capacity as a whole number of people, at least 1.", "10000001"},
+	{input_venue_form, VENUE_CAPACITY, "",
+	 "Enter the capacity as a whole number of people, at least 1.", ""},
+	{input_venue_form, VENUE_TIMEZONE, "Europe/Paris", NULL, "Europe/Paris"},
+	{input_venue_form, VENUE_TIMEZONE, "", "Enter the venue's time zone, like Europe/Paris.",
+	 ""},
+	{input_venue_form, VENUE_TIMEZONE, "+02:00",
+	 "Enter a time zone name from the tz database, like Europe/Paris.", "+02:00"},
+	/* search form: everything optional */
+	{input_search_form, SEARCH_Q, "", NULL, ""},
+	{input_search_form, SEARCH_FROM, "2026-02-30", "Enter a date like 2026-12-31.",
+	 "2026-02-30"},
+	{input_search_form, SEARCH_TO, " 2026-02-28 ", NULL, "2026-02-28"},
+};
+
+static void
+test_form_fields(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct case_ *c = &cases[i];
+		const char *out = NULL;
+		const char *msg = fields_check(req.arena, c->form[c->field], c->raw, &out, NULL);
+		int ok = (c->message == NULL ? msg == NULL
+					     : msg != NULL && strcmp(msg, c->message) == 0) &&
+			 out != NULL && strcmp(out, c->value) == 0;
+
+		CU_ASSERT(ok);
+		if (!ok)
+			fprintf(stderr, "\n  case %zu: got %s / %s\n", i, msg ? msg : "(fine)",
+				out ? out : "(null)");
+	}
 }
 
+/* The limits: one past each is refused with the limit in the message,
+ * counted in characters. */
 static void
-test_date(void)
+test_limits(void)
 {
-	CU_ASSERT_EQUAL(input_date("2026-01-31"), 0);
-	CU_ASSERT_EQUAL(input_date("2024-02-29"), 0);
-	CU_ASSERT_EQUAL(input_date("2100-02-29"), -1);
-	CU_ASSERT_EQUAL(input_date("2026-1-31"), -1);
-	CU_ASSERT_EQUAL(input_date("2026-01-31x"), -1);
-	CU_ASSERT_EQUAL(input_date("31/01/2026"), -1);
-	CU_ASSERT_EQUAL(input_date(""), -1);
+	static const struct {
+		const struct field *const *form;
+		int field;
+		size_t max;
+		const char *message;
+	} limits[] = {
+		{input_event_form, EVENT_NAME, 200, "A name has at most 200 characters."},
+		{input_event_form, EVENT_DESCRIPTION, 5000,
+		 "A description has at most 5000 characters."},
+		{input_venue_form, VENUE_NAME, 200, "A name has at most 200 characters."},
+		{input_venue_form, VENUE_CITY, 100, "A city has at most 100 characters."},
+		{input_venue_form, VENUE_ADDRESS, 300, "An address has at most 300 characters."},
+		{input_search_form, SEARCH_Q, 200, "Search words have at most 200 characters."},
+	};
+	size_t i, j;
+
+	for (i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+		const struct field *fd = limits[i].form[limits[i].field];
+		char *s = arena_alloc(req.arena, 2 * (limits[i].max + 1) + 1);
+		const char *out, *msg;
+
+		CU_ASSERT_EQUAL(fd->max_chars, limits[i].max);
+		for (j = 0; j < limits[i].max; j++)
+			memcpy(s + 2 * j, "é", 2);
+		CU_ASSERT_PTR_NULL(fields_check(req.arena, fd, s, &out, NULL));
+		memcpy(s + 2 * j, "é", 2);
+		msg = fields_check(req.arena, fd, s, &out, NULL);
+		CU_ASSERT(msg != NULL && strcmp(msg, limits[i].message) == 0);
+	}
+}
+
+/* render: the page template file with form read from the pairs name,
+ * value, ..., NULL, and then a handler's own error for field extra (when
+ * not NULL), as fields_show fills it; the HTML in the arena. */
+static const char *
+render(const char *file, const struct field *const *form, const char *const *pairs,
+       const char *extra)
+{
+	struct params p = {0};
+	struct fields f;
+
+	for (; pairs[0] != NULL; pairs += 2)
+		params_add(req.arena, &p, pairs[0], pairs[1], strlen(pairs[1]));
+	fields_read(req.arena, form, &p, &f);
+	if (extra != NULL)
+		fields_error(&f, NULL, extra, "Added by the handler.");
+	buf_reset(&req.body);
+	page_begin(&req, file, "Test");
+	fields_show(&req, &f);
+	page_end(&req, 422);
+	return arena_strndup(req.arena, req.body.data, req.body.len);
+}
+
+/* The pages take limits, required flags, values and errors from the
+ * tables. */
+static void
+test_pages_follow_tables(void)
+{
+	static const char *const venue[] = {"name", "", "city", "Lyon", "capacity", "0", NULL};
+	static const char *const event[] = {"description", "Long\r\nnight", NULL};
+	const char *html, *name, *city, *capacity;
+
+	html = render("pages/venues/form.tpl", input_venue_form, venue, "city");
+	CU_ASSERT_PTR_NOT_NULL(strstr(html, "name=\"name\" value=\"\" required maxlength=\"200\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(html, "value=\"Lyon\" required maxlength=\"100\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(html, "maxlength=\"300\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(html, "value=\"0\" required min=\"1\" max=\"10000000\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(html, "maxlength=\"64\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(html, "<p class=\"field-error\" id=\"name-error\">"
+					    "Enter the venue&#39;s name.</p>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(html, "<a href=\"#capacity\">Enter the capacity"));
+	CU_ASSERT_PTR_NULL(strstr(html, "=\"\"{{"));
+	CU_ASSERT_PTR_NULL(strstr(html, "maxlength=\"\""));
+	/* The summary lists the errors in the order of the fields, the
+	 * handler's (city, recorded last) in its field's place. */
+	name = strstr(html, "<li><a href=\"#name\">");
+	city = strstr(html, "<li><a href=\"#city\">Added by the handler.");
+	capacity = strstr(html, "<li><a href=\"#capacity\">");
+	CU_ASSERT(name != NULL && city != NULL && capacity != NULL && name < city &&
+	          city < capacity);
+
+	html = render("pages/events/form.tpl", input_event_form, event, NULL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(html, "maxlength=\"200\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(html, "<select id=\"venue_id\" name=\"venue_id\" required"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(html, "Optional, up to 5000 characters"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(html, "rows=\"8\" maxlength=\"5000\""));
+	/* Line breaks survive the escaping of the kept value. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(html, ">Long\nnight</textarea>"));
+	CU_ASSERT_PTR_NULL(strstr(html, "maxlength=\"\""));
 }
 
 static void
@@ -55,80 +202,20 @@ test_page(void)
 {
 	long p;
 
-	CU_ASSERT_EQUAL(input_page(NULL, &p), 0);
+	CU_ASSERT_EQUAL(input_page(NULL, &p), TK_OK);
 	CU_ASSERT_EQUAL(p, 1);
-	CU_ASSERT_EQUAL(input_page("", &p), 0);
+	CU_ASSERT_EQUAL(input_page("", &p), TK_OK);
 	CU_ASSERT_EQUAL(p, 1);
-	CU_ASSERT_EQUAL(input_page("7", &p), 0);
+	CU_ASSERT_EQUAL(input_page("7", &p), TK_OK);
 	CU_ASSERT_EQUAL(p, 7);
-	CU_ASSERT_EQUAL(input_page("100000", &p), 0);
-	CU_ASSERT_EQUAL(input_page("100001", &p), -1);
-	CU_ASSERT_EQUAL(input_page("0", &p), -1);
-	CU_ASSERT_EQUAL(input_page("-1", &p), -1);
-	CU_ASSERT_EQUAL(input_page("abc", &p), -1);
-	CU_ASSERT_EQUAL(input_page("2x", &p), -1);
-	CU_ASSERT_EQUAL(input_page("99999999999999999999", &p), -1);
-}
-
-static void
-test_capacity(void)
-{
-	long c;
-
-	CU_ASSERT_EQUAL(input_capacity("1", &c), 0);
-	CU_ASSERT_EQUAL(c, 1);
-	CU_ASSERT_EQUAL(input_capacity("2500", &c), 0);
-	CU_ASSERT_EQUAL(c, 2500);
-	CU_ASSERT_EQUAL(input_capacity("0", &c), -1);
-	CU_ASSERT_EQUAL(input_capacity("-5", &c), -1);
-	CU_ASSERT_EQUAL(input_capacity("12.5", &c), -1);
-	CU_ASSERT_EQUAL(input_capacity("", &c), -1);
-	CU_ASSERT_EQUAL(input_capacity("100000000", &c), -1);
-}
-
-static void
-test_timezone_name(void)
-{
-	CU_ASSERT_EQUAL(input_timezone_name("Europe/Paris"), 0);
-	CU_ASSERT_EQUAL(input_timezone_name("America/Argentina/Buenos_Aires"), 0);
-	CU_ASSERT_EQUAL(input_timezone_name("Etc/GMT+5"), 0);
-	CU_ASSERT_EQUAL(input_timezone_name("UTC"), 0);
-	CU_ASSERT_EQUAL(input_timezone_name("+02:00"), -1);
-	CU_ASSERT_EQUAL(input_timezone_name("SYSTEM"), -1);
-	CU_ASSERT_EQUAL(input_timezone_name("Europe/"), -1);
-	CU_ASSERT_EQUAL(input_timezone_name("Europe//Paris"), -1);
-	CU_ASSERT_EQUAL(input_timezone_name("Europe/Paris'"), -1);
-	CU_ASSERT_EQUAL(input_timezone_name(""), -1);
-}
-
-static void
-test_text(void)
-{
-	const char *out, *msg;
-
-	msg = input_text(&req, "  Jazz night  ", 10, 1, 0, &out, "missing", "long");
-	CU_ASSERT_PTR_NULL(msg);
-	CU_ASSERT_STRING_EQUAL(out, "Jazz night");
-	msg = input_text(&req, "   ", 10, 1, 0, &out, "missing", "long");
-	CU_ASSERT_STRING_EQUAL(msg, "missing");
-	msg = input_text(&req, NULL, 10, 0, 0, &out, "missing", "long");
-	CU_ASSERT_PTR_NULL(msg);
-	CU_ASSERT_STRING_EQUAL(out, "");
-	/* Ten characters of two bytes each are ten, not twenty. */
-	msg = input_text(&req, "éééééééééé", 10, 1, 0, &out, "missing", "long");
-	CU_ASSERT_PTR_NULL(msg);
-	msg = input_text(&req, "ééééééééééé", 10, 1, 0, &out, "missing", "long");
-	CU_ASSERT_STRING_EQUAL(msg, "long");
-	msg = input_text(&req, "a\r\nb", 10, 1, 1, &out, "missing", "long");
-	CU_ASSERT_PTR_NULL(msg);
-	CU_ASSERT_STRING_EQUAL(out, "a\nb");
-	msg = input_text(&req, "a\nb", 10, 1, 0, &out, "missing", "long");
-	CU_ASSERT_PTR_NOT_NULL(msg);
-	msg = input_text(&req,
-	                 "a\x01"
-	                 "b",
-	                 10, 1, 1, &out, "missing", "long");
-	CU_ASSERT_PTR_NOT_NULL(msg);
+	CU_ASSERT_EQUAL(input_page("100000", &p), TK_OK);
+	CU_ASSERT_EQUAL(input_page("100001", &p), TK_EINVAL);
+	CU_ASSERT_EQUAL(p, 1);
+	CU_ASSERT_EQUAL(input_page("0", &p), TK_EINVAL);
+	CU_ASSERT_EQUAL(input_page("-1", &p), TK_EINVAL);
+	CU_ASSERT_EQUAL(input_page("abc", &p), TK_EINVAL);
+	CU_ASSERT_EQUAL(input_page("2x", &p), TK_EINVAL);
+	CU_ASSERT_EQUAL(input_page("99999999999999999999", &p), TK_EINVAL);
 }
 
 static void
@@ -147,22 +234,12 @@ test_fulltext(void)
 	                       "+aaa* +bbb* +ccc* +ddd* +eee* +fff* +ggg* +hhh*");
 }
 
-static void
-test_url_encode(void)
-{
-	CU_ASSERT_STRING_EQUAL(input_url_encode(&req, "a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
-	CU_ASSERT_STRING_EQUAL(input_url_encode(&req, "Az09-_.~"), "Az09-_.~");
-}
-
 static const struct cu_test events_input_tests[] = {
-	{"datetime-local", test_local_time},
-	{"dates", test_date},
+	{"form fields", test_form_fields},
+	{"form limits", test_limits},
+	{"pages follow the tables", test_pages_follow_tables},
 	{"page numbers", test_page},
-	{"capacity", test_capacity},
-	{"time zone names", test_timezone_name},
-	{"form texts", test_text},
 	{"full-text query", test_fulltext},
-	{"url encoding", test_url_encode},
 	{NULL, NULL},
 };
 
@@ -176,9 +253,16 @@ main(void)
 {
 	int rc;
 
+	const char *srcdir = getenv("TK_SRCDIR");
+	char root[4096];
+
+	snprintf(root, sizeof(root), "%s/templates", srcdir != NULL ? srcdir : ".");
+	if (tmpl_init(root) != TK_OK)
+		return 99;
 	req.arena = arena_new();
 	rc = cu_run(suites);
 
+	req_free(&req);
 	arena_free(req.arena);
 	return rc;
 }

@@ -7,13 +7,15 @@
 #include "cu.h"
 
 #include "arena.h"
+#include "err.h"
 #include "params.h"
 #include "router.h"
 
-static void
+static int
 h_any(struct request *r)
 {
 	(void)r;
+	return TK_OK;
 }
 
 /* Indexes into routes[], to tell which route matched. */

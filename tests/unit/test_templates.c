@@ -1,6 +1,7 @@
 /*
  * Unit tests for the template shim (lib/tmpl.cc) and the templates under
- * templates/: every .tpl starts with the AUTOESCAPE pragma, values are
+ * templates/: every .tpl starts with the AUTOESCAPE pragma, no form input
+ * carries a literal maxlength, minlength, min or max, values are
  * HTML-escaped wherever they land (layout, page, include, section), a
  * missing template fails without output, sections show and hide, and
  * include dictionaries do not inherit their parent's values. The template
@@ -69,9 +70,10 @@ fail_named(const char *what, const char *path, int line)
 	CU_assertImplementation(CU_FALSE, line, msg, __FILE__, "", CU_FALSE);
 }
 
-/* Check every *.tpl under dir (recursively); counts them in *count. */
+/* walk_templates: call check on every *.tpl under dir (recursively), open
+ * for reading; counts them in *count. */
 static void
-check_pragma_dir(const char *dir, int *count)
+walk_templates(const char *dir, void (*check)(const char *path, FILE *f), int *count)
 {
 	DIR *dp = opendir(dir);
 	struct dirent *de;
@@ -82,7 +84,6 @@ check_pragma_dir(const char *dir, int *count)
 	}
 	while ((de = readdir(dp)) != NULL) {
 		char path[PATH_MAX];
-		char first[sizeof(PRAGMA) + 8];
 		struct stat st;
 		size_t n;
 		FILE *f;
@@ -93,7 +94,7 @@ check_pragma_dir(const char *dir, int *count)
 		if (stat(path, &st) != 0)
 			continue;
 		if (S_ISDIR(st.st_mode)) {
-			check_pragma_dir(path, count);
+			walk_templates(path, check, count);
 			continue;
 		}
 		n = strlen(de->d_name);
@@ -105,12 +106,20 @@ check_pragma_dir(const char *dir, int *count)
 			fail_named("cannot read", path, __LINE__);
 			continue;
 		}
-		if (fgets(first, sizeof(first), f) == NULL || strcmp(first, PRAGMA) != 0)
-			fail_named("first line is not exactly {{%AUTOESCAPE context=\"HTML\"}}", path,
-				   __LINE__);
+		check(path, f);
 		fclose(f);
 	}
 	closedir(dp);
+}
+
+static void
+check_pragma(const char *path, FILE *f)
+{
+	char first[sizeof(PRAGMA) + 8];
+
+	if (fgets(first, sizeof(first), f) == NULL || strcmp(first, PRAGMA) != 0)
+		fail_named("first line is not exactly {{%AUTOESCAPE context=\"HTML\"}}", path,
+			   __LINE__);
 }
 
 static void
@@ -118,7 +127,38 @@ test_pragma_everywhere(void)
 {
 	int count = 0;
 
-	check_pragma_dir(template_root, &count);
+	walk_templates(template_root, check_pragma, &count);
+	CU_ASSERT(count >= 9);
+}
+
+/* check_limits: no attribute in the file gives a limit literally: each
+ * maxlength, minlength, min and max takes its value from the form's table
+ * (lib/fields.h), so a limit is written once. */
+static void
+check_limits(const char *path, FILE *f)
+{
+	static const char *const attrs[] = {" maxlength=\"", " minlength=\"", " min=\"",
+					    " max=\""};
+	char line[4096];
+	const char *p;
+	size_t i;
+
+	while (fgets(line, sizeof(line), f) != NULL) {
+		for (i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
+			for (p = line; (p = strstr(p, attrs[i])) != NULL; p++) {
+				if (strncmp(p + strlen(attrs[i]), "{{", 2) != 0)
+					fail_named(line, path, __LINE__);
+			}
+		}
+	}
+}
+
+static void
+test_no_literal_limits(void)
+{
+	int count = 0;
+
+	walk_templates(template_root, check_limits, &count);
 	CU_ASSERT(count >= 9);
 }
 
@@ -172,7 +212,7 @@ test_escaping(void)
 	tmpl_set(si, "USER_NAME", EVIL);
 	tmpl_set(tmpl_include(si, "CSRF", "partials/csrf.tpl"), "CSRF_TOKEN", EVIL);
 	fl = tmpl_include(d, "FLASH", "partials/flash.tpl");
-	tmpl_set(tmpl_section(fl, "FLASH"), "FLASH_MESSAGE", EVIL);
+	tmpl_show(tmpl_section(fl, "FLASH"), "SIGNED_OUT");
 	body = tmpl_include(d, "BODY", "pages/auth/signup.tpl");
 	tmpl_set(body, "NAME", EVIL);
 	tmpl_set(body, "EMAIL", EVIL);
@@ -192,6 +232,8 @@ test_escaping(void)
 	CU_ASSERT_PTR_NULL(strstr(s, "</script"));
 	CU_ASSERT_PTR_NULL(strstr(s, "&\"'"));
 	CU_ASSERT_PTR_NULL(strstr(s, EVIL));
+	/* The flash shows the section of its code. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "<p>You are signed out.</p>"));
 	/* Escaped in the layout itself. */
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "<title>" EVIL_ESC " · Ticketing</title>"));
 	/* Escaped in a layout section. */
@@ -207,7 +249,6 @@ test_escaping(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "class=\"field field-invalid\""));
 	/* Escaped in a section of an include of an include. */
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "<a href=\"#name\">" EVIL_ESC "</a>"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(s, "<p>" EVIL_ESC "</p>"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "role=\"status\""));
 	buf_free(&out);
 	tmpl_dict_free(d);
@@ -384,6 +425,7 @@ test_include_does_not_inherit(void)
 
 static const struct cu_test template_tests[] = {
 	{"every .tpl starts with the AUTOESCAPE pragma", test_pragma_everywhere},
+	{"no form input carries a literal limit", test_no_literal_limits},
 	{"every page renders in the layout", test_every_page_renders},
 	{"values are escaped everywhere", test_escaping},
 	{"unsafe URLs are neutralised", test_urls_are_checked},

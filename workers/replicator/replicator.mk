@@ -1,10 +1,10 @@
 # workers/replicator: replicas of other services' data, one source file per
-# consuming service database, and the events service's own replica table.
+# consuming service database. The replica tables it writes are migrations of
+# the consuming service, listed in that service's fragment; the shared
+# processed_events and dead_letters tables are in sql/common/ (lib/backbone.mk).
 sbin_PROGRAMS += workers/replicator/ticketing-replicator
 workers_replicator_ticketing_replicator_SOURCES = \
 	workers/replicator/replicator.h \
 	workers/replicator/replicator.c \
 	workers/replicator/events.c
 workers_replicator_ticketing_replicator_LDADD = $(TK_LIBS)
-
-nobase_dist_pkgdata_DATA += sql/events/023_users_replica.sql

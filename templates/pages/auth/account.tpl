@@ -1,8 +1,9 @@
 {{%AUTOESCAPE context="HTML"}}
 {{! Fill: NAME, EMAIL, ROLE, CREATED_AT (display texts); show ADMIN for an }}
-{{! administrator; include FORM_ERRORS }}
-{{! and CSRF; at most one CURRENT_PASSWORD_ERROR and PASSWORD_ERROR section, }}
-{{! each with MESSAGE. }}
+{{! administrator; include FORM_ERRORS and CSRF. The password form is filled }}
+{{! by fields_show (lib/fields.h) from its table: each field's REQUIRED }}
+{{! section, MINLENGTH and MAXLENGTH; at most one CURRENT_PASSWORD_ERROR and }}
+{{! PASSWORD_ERROR section, each with MESSAGE. }}
 <h1>Your account</h1>
 <dl class="details">
 <dt>Name</dt>
@@ -28,15 +29,15 @@
 {{#CURRENT_PASSWORD_ERROR}}
 <p class="field-error" id="current_password-error">{{MESSAGE}}</p>
 {{/CURRENT_PASSWORD_ERROR}}
-<input type="password" id="current_password" name="current_password" autocomplete="current-password" required maxlength="128"{{#CURRENT_PASSWORD_ERROR}} aria-invalid="true" aria-describedby="current_password-error"{{/CURRENT_PASSWORD_ERROR}}>
+<input type="password" id="current_password" name="current_password" autocomplete="current-password"{{#CURRENT_PASSWORD_REQUIRED}} required{{/CURRENT_PASSWORD_REQUIRED}} maxlength="{{CURRENT_PASSWORD_MAXLENGTH}}"{{#CURRENT_PASSWORD_ERROR}} aria-invalid="true" aria-describedby="current_password-error"{{/CURRENT_PASSWORD_ERROR}}>
 </div>
 <div class="field{{#PASSWORD_ERROR}} field-invalid{{/PASSWORD_ERROR}}">
 <label for="password">New password</label>
-<p class="hint" id="password-hint">12 to 128 characters</p>
+<p class="hint" id="password-hint">{{PASSWORD_MINLENGTH}} to {{PASSWORD_MAXLENGTH}} characters</p>
 {{#PASSWORD_ERROR}}
 <p class="field-error" id="password-error">{{MESSAGE}}</p>
 {{/PASSWORD_ERROR}}
-<input type="password" id="password" name="password" autocomplete="new-password" required minlength="12" maxlength="128" aria-describedby="password-hint{{#PASSWORD_ERROR}} password-error{{/PASSWORD_ERROR}}"{{#PASSWORD_ERROR}} aria-invalid="true"{{/PASSWORD_ERROR}}>
+<input type="password" id="password" name="password" autocomplete="new-password"{{#PASSWORD_REQUIRED}} required{{/PASSWORD_REQUIRED}} minlength="{{PASSWORD_MINLENGTH}}" maxlength="{{PASSWORD_MAXLENGTH}}" aria-describedby="password-hint{{#PASSWORD_ERROR}} password-error{{/PASSWORD_ERROR}}"{{#PASSWORD_ERROR}} aria-invalid="true"{{/PASSWORD_ERROR}}>
 </div>
 <div class="actions">
 <button type="submit">Change password</button>

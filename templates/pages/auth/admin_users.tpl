@@ -1,5 +1,6 @@
 {{%AUTOESCAPE context="HTML"}}
-{{! Fill: Q (the search text); show NONE when nothing matched, MORE when more }}
+{{! Fill with fields_show (lib/fields.h): Q (the search text) and }}
+{{! Q_MAXLENGTH; show NONE when nothing matched, MORE when more }}
 {{! than LIMIT matched; one USER section per account with ID, NAME, EMAIL, }}
 {{! ROLE and CREATED_AT, and in it either ADMIN (no change possible) or }}
 {{! PROMOTE or DEMOTE, each with a CSRF include and ACTION_URL. }}
@@ -8,7 +9,7 @@
 <form class="form" method="get" action="/auth/admin/users" role="search">
 <div class="field">
 <label for="q">Email or name</label>
-<input type="search" id="q" name="q" value="{{Q}}" maxlength="254">
+<input type="search" id="q" name="q" value="{{Q}}" maxlength="{{Q_MAXLENGTH}}">
 </div>
 <div class="actions">
 <button type="submit">Search</button>

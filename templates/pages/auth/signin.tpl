@@ -1,8 +1,9 @@
 {{%AUTOESCAPE context="HTML"}}
-{{! Fill: EMAIL (kept value); include FORM_ERRORS and CSRF; show SIGNIN_ERROR }}
-{{! with MESSAGE for the one generic failure; show NEXT_FIELD with NEXT to }}
-{{! return there after signing in; at most one EMAIL_ERROR and PASSWORD_ERROR }}
-{{! section, each with MESSAGE. }}
+{{! Fill with fields_show (lib/fields.h) from the sign-in form's table: the }}
+{{! kept value EMAIL; each field's REQUIRED section and MAXLENGTH; at most }}
+{{! one EMAIL_ERROR and PASSWORD_ERROR section, each with MESSAGE. Include }}
+{{! FORM_ERRORS and CSRF; show SIGNIN_ERROR with MESSAGE for the one generic }}
+{{! failure; show NEXT_FIELD with NEXT to return there after signing in. }}
 <h1>Sign in</h1>
 {{>FORM_ERRORS}}
 {{#SIGNIN_ERROR}}
@@ -20,14 +21,14 @@
 {{#EMAIL_ERROR}}
 <p class="field-error" id="email-error">{{MESSAGE}}</p>
 {{/EMAIL_ERROR}}
-<input type="email" id="email" name="email" value="{{EMAIL}}" autocomplete="username" required{{#EMAIL_ERROR}} aria-invalid="true" aria-describedby="email-error"{{/EMAIL_ERROR}}>
+<input type="email" id="email" name="email" value="{{EMAIL}}" autocomplete="username"{{#EMAIL_REQUIRED}} required{{/EMAIL_REQUIRED}} maxlength="{{EMAIL_MAXLENGTH}}"{{#EMAIL_ERROR}} aria-invalid="true" aria-describedby="email-error"{{/EMAIL_ERROR}}>
 </div>
 <div class="field{{#PASSWORD_ERROR}} field-invalid{{/PASSWORD_ERROR}}">
 <label for="password">Password</label>
 {{#PASSWORD_ERROR}}
 <p class="field-error" id="password-error">{{MESSAGE}}</p>
 {{/PASSWORD_ERROR}}
-<input type="password" id="password" name="password" autocomplete="current-password" required maxlength="128"{{#PASSWORD_ERROR}} aria-invalid="true" aria-describedby="password-error"{{/PASSWORD_ERROR}}>
+<input type="password" id="password" name="password" autocomplete="current-password"{{#PASSWORD_REQUIRED}} required{{/PASSWORD_REQUIRED}} maxlength="{{PASSWORD_MAXLENGTH}}"{{#PASSWORD_ERROR}} aria-invalid="true" aria-describedby="password-error"{{/PASSWORD_ERROR}}>
 </div>
 <div class="actions">
 <button type="submit">Sign in</button>

@@ -1,11 +1,12 @@
 {{%AUTOESCAPE context="HTML"}}
-{{! The event form (new and edit). Fill HEADING, ACTION, BACK_URL, SUBMIT, }}
-{{! NAME, DESCRIPTION, STARTS_AT, ENDS_AT (kept values); show }}
-{{! VERSION_FIELD with VERSION for edits; add a VENUE_OPTION with VENUE_ID, }}
-{{! VENUE_LABEL (and SELECTED) per venue, or show NO_VENUES; include CSRF }}
-{{! and FORM_ERRORS; at most one CONFLICT_ERROR, NAME_ERROR, }}
-{{! DESCRIPTION_ERROR, VENUE_ID_ERROR, STARTS_AT_ERROR, ENDS_AT_ERROR, each }}
-{{! with MESSAGE. }}
+{{! The event form (new and edit). Fill HEADING, ACTION, BACK_URL, SUBMIT; }}
+{{! show VERSION_FIELD with VERSION for edits; add a VENUE_OPTION with }}
+{{! VENUE_ID, VENUE_LABEL (and SELECTED) per venue, or show NO_VENUES; }}
+{{! include CSRF and FORM_ERRORS. fields_show (lib/fields.h) fills the rest }}
+{{! from the event form's table: the kept values NAME, DESCRIPTION, }}
+{{! STARTS_AT, ENDS_AT; each field's REQUIRED section and MAXLENGTH; at most }}
+{{! one CONFLICT_ERROR, NAME_ERROR, DESCRIPTION_ERROR, VENUE_ID_ERROR, }}
+{{! STARTS_AT_ERROR, ENDS_AT_ERROR, each with MESSAGE. }}
 <h1>{{HEADING}}</h1>
 {{>FORM_ERRORS}}
 {{#CONFLICT_ERROR}}
@@ -26,14 +27,14 @@
 {{#NAME_ERROR}}
 <p class="field-error" id="name-error">{{MESSAGE}}</p>
 {{/NAME_ERROR}}
-<input type="text" id="name" name="name" value="{{NAME}}" required maxlength="200"{{#NAME_ERROR}} aria-invalid="true" aria-describedby="name-error"{{/NAME_ERROR}}>
+<input type="text" id="name" name="name" value="{{NAME}}"{{#NAME_REQUIRED}} required{{/NAME_REQUIRED}} maxlength="{{NAME_MAXLENGTH}}"{{#NAME_ERROR}} aria-invalid="true" aria-describedby="name-error"{{/NAME_ERROR}}>
 </div>
 <div class="field{{#VENUE_ID_ERROR}} field-invalid{{/VENUE_ID_ERROR}}">
 <label for="venue_id">Venue</label>
 {{#VENUE_ID_ERROR}}
 <p class="field-error" id="venue_id-error">{{MESSAGE}}</p>
 {{/VENUE_ID_ERROR}}
-<select id="venue_id" name="venue_id" required{{#VENUE_ID_ERROR}} aria-invalid="true" aria-describedby="venue_id-error"{{/VENUE_ID_ERROR}}>
+<select id="venue_id" name="venue_id"{{#VENUE_ID_REQUIRED}} required{{/VENUE_ID_REQUIRED}}{{#VENUE_ID_ERROR}} aria-invalid="true" aria-describedby="venue_id-error"{{/VENUE_ID_ERROR}}>
 <option value="">Choose a venue</option>
 {{#VENUE_OPTION}}
 <option value="{{VENUE_ID}}"{{#SELECTED}} selected{{/SELECTED}}>{{VENUE_LABEL}}</option>
@@ -46,7 +47,7 @@
 {{#STARTS_AT_ERROR}}
 <p class="field-error" id="starts_at-error">{{MESSAGE}}</p>
 {{/STARTS_AT_ERROR}}
-<input type="datetime-local" id="starts_at" name="starts_at" value="{{STARTS_AT}}" required aria-describedby="starts_at-hint{{#STARTS_AT_ERROR}} starts_at-error{{/STARTS_AT_ERROR}}"{{#STARTS_AT_ERROR}} aria-invalid="true"{{/STARTS_AT_ERROR}}>
+<input type="datetime-local" id="starts_at" name="starts_at" value="{{STARTS_AT}}"{{#STARTS_AT_REQUIRED}} required{{/STARTS_AT_REQUIRED}} aria-describedby="starts_at-hint{{#STARTS_AT_ERROR}} starts_at-error{{/STARTS_AT_ERROR}}"{{#STARTS_AT_ERROR}} aria-invalid="true"{{/STARTS_AT_ERROR}}>
 </div>
 <div class="field{{#ENDS_AT_ERROR}} field-invalid{{/ENDS_AT_ERROR}}">
 <label for="ends_at">Ends</label>
@@ -54,15 +55,15 @@
 {{#ENDS_AT_ERROR}}
 <p class="field-error" id="ends_at-error">{{MESSAGE}}</p>
 {{/ENDS_AT_ERROR}}
-<input type="datetime-local" id="ends_at" name="ends_at" value="{{ENDS_AT}}" required aria-describedby="ends_at-hint{{#ENDS_AT_ERROR}} ends_at-error{{/ENDS_AT_ERROR}}"{{#ENDS_AT_ERROR}} aria-invalid="true"{{/ENDS_AT_ERROR}}>
+<input type="datetime-local" id="ends_at" name="ends_at" value="{{ENDS_AT}}"{{#ENDS_AT_REQUIRED}} required{{/ENDS_AT_REQUIRED}} aria-describedby="ends_at-hint{{#ENDS_AT_ERROR}} ends_at-error{{/ENDS_AT_ERROR}}"{{#ENDS_AT_ERROR}} aria-invalid="true"{{/ENDS_AT_ERROR}}>
 </div>
 <div class="field{{#DESCRIPTION_ERROR}} field-invalid{{/DESCRIPTION_ERROR}}">
 <label for="description">Description</label>
-<p class="hint" id="description-hint">Optional, up to 5000 characters</p>
+<p class="hint" id="description-hint">Optional, up to {{DESCRIPTION_MAXLENGTH}} characters</p>
 {{#DESCRIPTION_ERROR}}
 <p class="field-error" id="description-error">{{MESSAGE}}</p>
 {{/DESCRIPTION_ERROR}}
-<textarea id="description" name="description" rows="8" maxlength="5000" aria-describedby="description-hint{{#DESCRIPTION_ERROR}} description-error{{/DESCRIPTION_ERROR}}"{{#DESCRIPTION_ERROR}} aria-invalid="true"{{/DESCRIPTION_ERROR}}>{{DESCRIPTION}}</textarea>
+<textarea id="description" name="description" rows="8"{{#DESCRIPTION_REQUIRED}} required{{/DESCRIPTION_REQUIRED}} maxlength="{{DESCRIPTION_MAXLENGTH}}" aria-describedby="description-hint{{#DESCRIPTION_ERROR}} description-error{{/DESCRIPTION_ERROR}}"{{#DESCRIPTION_ERROR}} aria-invalid="true"{{/DESCRIPTION_ERROR}}>{{DESCRIPTION:pre_escape}}</textarea>
 </div>
 <div class="actions">
 <button type="submit">{{SUBMIT}}</button>

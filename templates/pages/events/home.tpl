@@ -1,11 +1,12 @@
 {{%AUTOESCAPE context="HTML"}}
 {{! The home page. Include LIST (pages/events/list.tpl) and PAGINATION; }}
 {{! show COUNT (TOTAL, NOUN, FIRST, LAST), EMPTY, PAST_END (PAGES, }}
-{{! FIRST_URL) and ORGANIZER as they apply. }}
+{{! FIRST_URL) and ORGANIZER as they apply; fields_show (lib/fields.h) }}
+{{! sets Q_MAXLENGTH from the search form's table. }}
 <h1>Upcoming events</h1>
 <form class="inline-form" method="get" action="/events" role="search">
 <label for="q">Search events</label>
-<input type="search" id="q" name="q" maxlength="200">
+<input type="search" id="q" name="q" maxlength="{{Q_MAXLENGTH}}">
 <button type="submit">Search</button>
 </form>
 {{#ORGANIZER}}

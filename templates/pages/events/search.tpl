@@ -1,7 +1,8 @@
 {{%AUTOESCAPE context="HTML"}}
-{{! The search page. Fill Q, FROM, TO (kept values); add a CITY_OPTION with }}
-{{! CITY (and SELECTED) per city; include FORM_ERRORS, LIST, PAGINATION; }}
-{{! at most one Q_ERROR, FROM_ERROR, TO_ERROR with MESSAGE; show BAD_PAGE, }}
+{{! The search page. fields_show (lib/fields.h) fills Q, FROM, TO (kept }}
+{{! values), Q_MAXLENGTH and at most one Q_ERROR, FROM_ERROR, TO_ERROR with }}
+{{! MESSAGE from the search form's table. Add a CITY_OPTION with CITY (and }}
+{{! SELECTED) per city; include FORM_ERRORS, LIST, PAGINATION; show BAD_PAGE, }}
 {{! SEARCHED, COUNT (TOTAL, NOUN, FIRST, LAST), EMPTY, PAST_END (PAGES, }}
 {{! FIRST_URL) and ORGANIZER as they apply. }}
 <h1>Search events</h1>
@@ -18,7 +19,7 @@
 {{#Q_ERROR}}
 <p class="field-error" id="q-error">{{MESSAGE}}</p>
 {{/Q_ERROR}}
-<input type="search" id="q" name="q" value="{{Q}}" maxlength="200" aria-describedby="q-hint{{#Q_ERROR}} q-error{{/Q_ERROR}}"{{#Q_ERROR}} aria-invalid="true"{{/Q_ERROR}}>
+<input type="search" id="q" name="q" value="{{Q}}" maxlength="{{Q_MAXLENGTH}}" aria-describedby="q-hint{{#Q_ERROR}} q-error{{/Q_ERROR}}"{{#Q_ERROR}} aria-invalid="true"{{/Q_ERROR}}>
 </div>
 <div class="field">
 <label for="city">City</label>

@@ -1,0 +1,11 @@
+# lib/ declared forms: field tables read, checked and shown (fields.c) and
+# the validators the services' forms share (valid.c), with their unit tests.
+lib_libticketing_a_SOURCES += \
+	lib/fields.c lib/fields.h \
+	lib/valid.c lib/valid.h
+
+check_PROGRAMS += tests/unit/test_fields
+TESTS += tests/unit/test_fields
+tests_unit_test_fields_SOURCES = tests/unit/test_fields.c
+tests_unit_test_fields_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_test_fields_LDADD = $(TK_LIBS) $(CUNIT_LIBS)
