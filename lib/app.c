@@ -220,7 +220,8 @@ handle(struct worker *w)
 	r.started_us = now_us();
 	r.store.db = w->db;
 	r.store.arena = w->arena;
-	r.cookie_flags = COOKIE_HTTPONLY | COOKIE_SAMESITE_LAX | (secure_cookies ? COOKIE_SECURE : 0);
+	r.cookie_flags =
+	    COOKIE_HTTPONLY | COOKIE_SAMESITE_LAX | (secure_cookies ? COOKIE_SECURE : 0);
 	r.flashes = svc->flashes;
 	r.nflashes = svc->nflashes;
 	r.status = 200;
@@ -284,8 +285,8 @@ open_socket(const char *path)
 	 * since a restarted instance may own it by then. */
 	unlink(path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    chmod(path, 0666) < 0 || listen(fd, 1024) < 0) {
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(path, 0666) < 0 ||
+	    listen(fd, 1024) < 0) {
 		log_error("cannot listen on %s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -331,8 +332,8 @@ load_config(const char *config_path)
 
 	snprintf(listen_default, sizeof(listen_default), "run/%s.sock", svc->name);
 	keys = xcalloc(svc->nconfig_keys + 1, sizeof(*keys));
-	keys[0] = (struct config_key){"listen", CONFIG_STR, listen_default, 0, 0,
-				      "FastCGI unix socket path to bind"};
+	keys[0] = (struct config_key){"listen", CONFIG_STR, listen_default,
+				      0,        0,          "FastCGI unix socket path to bind"};
 	if (svc->nconfig_keys > 0)
 		memcpy(keys + 1, svc->config_keys, svc->nconfig_keys * sizeof(*keys));
 	return config_load(config_path, keys, svc->nconfig_keys + 1, 0);

@@ -25,23 +25,23 @@ const size_t backbone_nemitters = NELEM(backbone_emitters);
 
 const struct backbone_consumer backbone_consumers[] = {
     {
-        .durable = "events-users",
-        .service = "events",
-        .filter = "ticketing.user.*",
-        .replica_table = "users_replica",
-        .src_service = "auth",
-        .src_sql = "SELECT id, version, CONCAT(name, '|', role) FROM users",
-        .replica_sql = "SELECT id, version, CONCAT(name, '|', role) FROM users_replica",
+	.durable = "events-users",
+	.service = "events",
+	.filter = "ticketing.user.*",
+	.replica_table = "users_replica",
+	.src_service = "auth",
+	.src_sql = "SELECT id, version, CONCAT(name, '|', role) FROM users",
+	.replica_sql = "SELECT id, version, CONCAT(name, '|', role) FROM users_replica",
     },
     {
-        .durable = "events-sessions",
-        .service = "events",
-        .filter = "ticketing.session.*",
-        .keeps = "session_revocations",
-        .replica_table = "session_revocations",
-        .src_service = "auth",
-        .src_sql = "SELECT id, 1, user_id FROM sessions WHERE revoked_at IS NOT NULL",
-        .replica_sql = "SELECT session_id, version, user_id FROM session_revocations",
+	.durable = "events-sessions",
+	.service = "events",
+	.filter = "ticketing.session.*",
+	.keeps = "session_revocations",
+	.replica_table = "session_revocations",
+	.src_service = "auth",
+	.src_sql = "SELECT id, 1, user_id FROM sessions WHERE revoked_at IS NOT NULL",
+	.replica_sql = "SELECT session_id, version, user_id FROM session_revocations",
     },
 };
 const size_t backbone_nconsumers = NELEM(backbone_consumers);
@@ -180,7 +180,7 @@ backbone_setup(struct mq *mq, const struct mq_stream_conf *sc)
 	}
 	if (rc == TK_OK)
 		log_info("backbone: stream %s and %zu consumers are set up", sc->name,
-		         backbone_nconsumers);
+			 backbone_nconsumers);
 out:
 	return rc;
 }

@@ -18,25 +18,25 @@
 
 /* The keys every program may read: what lib/ itself needs. */
 static const struct config_key common[] = {
-	{"log_file", CONFIG_STR, "", 0, 0, "append log lines to this file (empty: stderr)"},
-	{"threads", CONFIG_INT, "16", 1, 256, "request threads per process"},
-	{"base_url", CONFIG_URL, "http://127.0.0.1:8080", 0, 0, "public URL of the site"},
-	{"template_dir", CONFIG_STR, TK_PKGDATADIR "/templates", 0, 0, "folder of the .tpl files"},
-	{"sql_dir", CONFIG_STR, TK_PKGDATADIR "/sql", 0, 0, "folder of numbered migrations"},
-	{"db_socket", CONFIG_STR, "", 0, 0, "MariaDB unix socket (empty: TCP)"},
-	{"db_host", CONFIG_STR, "127.0.0.1", 0, 0, "MariaDB host when db_socket is empty"},
-	{"db_port", CONFIG_INT, "3306", 1, 65535, "MariaDB port when db_socket is empty"},
-	{"db_user", CONFIG_STR, "", 0, 0, "the service's database user"},
-	{"db_password", CONFIG_SECRET, "", 0, 0, "the service's database password"},
-	{"db_name", CONFIG_STR, "", 0, 0, "the service's database"},
-	{"session_key_file", CONFIG_STR, "", 0, 0, "Ed25519 secret key file, hex (auth only)"},
-	{"session_pub_file", CONFIG_STR, "", 0, 0, "Ed25519 public key file, hex"},
-	{"csrf_key_file", CONFIG_STR, "", 0, 0, "CSRF HMAC key file, hex"},
-	{"session_ttl", CONFIG_INT, "604800", 300, 31536000, "session lifetime in seconds"},
-	{"pwhash_concurrency", CONFIG_INT, "2", 1, 64, "Argon2id hashes at once per process"},
-	{"nats_url", CONFIG_STR, "", 0, 0, "NATS server URL, e.g. nats://127.0.0.1:4222 (empty: none)"},
-	{"outbox_retention_seconds", CONFIG_INT, "604800", 60, 31536000,
-	 "how long the relay keeps sent outbox rows"},
+    {"log_file", CONFIG_STR, "", 0, 0, "append log lines to this file (empty: stderr)"},
+    {"threads", CONFIG_INT, "16", 1, 256, "request threads per process"},
+    {"base_url", CONFIG_URL, "http://127.0.0.1:8080", 0, 0, "public URL of the site"},
+    {"template_dir", CONFIG_STR, TK_PKGDATADIR "/templates", 0, 0, "folder of the .tpl files"},
+    {"sql_dir", CONFIG_STR, TK_PKGDATADIR "/sql", 0, 0, "folder of numbered migrations"},
+    {"db_socket", CONFIG_STR, "", 0, 0, "MariaDB unix socket (empty: TCP)"},
+    {"db_host", CONFIG_STR, "127.0.0.1", 0, 0, "MariaDB host when db_socket is empty"},
+    {"db_port", CONFIG_INT, "3306", 1, 65535, "MariaDB port when db_socket is empty"},
+    {"db_user", CONFIG_STR, "", 0, 0, "the service's database user"},
+    {"db_password", CONFIG_SECRET, "", 0, 0, "the service's database password"},
+    {"db_name", CONFIG_STR, "", 0, 0, "the service's database"},
+    {"session_key_file", CONFIG_STR, "", 0, 0, "Ed25519 secret key file, hex (auth only)"},
+    {"session_pub_file", CONFIG_STR, "", 0, 0, "Ed25519 public key file, hex"},
+    {"csrf_key_file", CONFIG_STR, "", 0, 0, "CSRF HMAC key file, hex"},
+    {"session_ttl", CONFIG_INT, "604800", 300, 31536000, "session lifetime in seconds"},
+    {"pwhash_concurrency", CONFIG_INT, "2", 1, 64, "Argon2id hashes at once per process"},
+    {"nats_url", CONFIG_STR, "", 0, 0, "NATS server URL, e.g. nats://127.0.0.1:4222 (empty: none)"},
+    {"outbox_retention_seconds", CONFIG_INT, "604800", 60, 31536000,
+     "how long the relay keeps sent outbox rows"},
 };
 
 #define NCOMMON (sizeof(common) / sizeof(common[0]))
@@ -93,16 +93,18 @@ validate(const struct opt *o)
 	switch (o->k->kind) {
 	case CONFIG_INT:
 		if (parse_long(o->value, &v) != TK_OK || v < o->k->min || v > o->k->max) {
-			fprintf(stderr, "config: %s must be an integer from %ld to %ld\n", o->k->key,
-				o->k->min, o->k->max);
+			fprintf(stderr, "config: %s must be an integer from %ld to %ld\n",
+				o->k->key, o->k->min, o->k->max);
 			return TK_ECONFIG;
 		}
 		break;
 	case CONFIG_URL:
 		n = strlen(o->value);
-		if ((strncmp(o->value, "http://", 7) != 0 && strncmp(o->value, "https://", 8) != 0) ||
+		if ((strncmp(o->value, "http://", 7) != 0 &&
+		     strncmp(o->value, "https://", 8) != 0) ||
 		    n < 9 || o->value[n - 1] == '/') {
-			fprintf(stderr, "config: %s must be an http(s) URL without a trailing slash\n",
+			fprintf(stderr,
+				"config: %s must be an http(s) URL without a trailing slash\n",
 				o->k->key);
 			return TK_ECONFIG;
 		}
@@ -164,8 +166,8 @@ load_file(const char *path, unsigned flags)
 		if (o == NULL && (flags & CONFIG_OTHER_KEYS))
 			continue;
 		if (o == NULL) {
-			fprintf(stderr, "config: %s:%d: unknown key '%.*s'\n", path, lineno, (int)klen,
-				k);
+			fprintf(stderr, "config: %s:%d: unknown key '%.*s'\n", path, lineno,
+				(int)klen, k);
 			rc = TK_ECONFIG;
 			continue;
 		}

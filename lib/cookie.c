@@ -115,8 +115,7 @@ cookie_octet(unsigned char c)
  * error. SameSite=Strict wins when both SameSite flags are given.
  */
 int
-cookie_format(struct buf *out, const char *name, const char *value, long max_age,
-	      unsigned flags)
+cookie_format(struct buf *out, const char *name, const char *value, long max_age, unsigned flags)
 {
 	const char *s;
 	int rc = TK_OK;

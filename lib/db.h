@@ -87,8 +87,8 @@ void db_free(struct db *db);
  * of connections or memory); TK_EDB for anything else (logged with the
  * MariaDB message).
  */
-int db_exec(struct db *db, int stmt, const struct db_val *params, size_t nparams,
-	    struct arena *a, struct db_rows *out);
+int db_exec(struct db *db, int stmt, const struct db_val *params, size_t nparams, struct arena *a,
+	    struct db_rows *out);
 
 /* Transactions: db_begin starts one (autocommit otherwise). db_rollback
  * accepts a dropped connection silently. Same returns as db_exec. */

@@ -11,9 +11,9 @@
 #include "event.h"
 #include "uuid.h"
 
-static const char *const members[] = {"event_id",	   "type",	  "aggregate_type",
-				       "aggregate_id",	   "aggregate_version", "occurred_at",
-				       "data"};
+static const char *const members[] = {
+    "event_id",    "type", "aggregate_type", "aggregate_id", "aggregate_version",
+    "occurred_at", "data"};
 
 #define NMEMBERS (sizeof(members) / sizeof(members[0]))
 

@@ -98,9 +98,9 @@ fields_check(struct arena *a, const struct field *fd, const char *raw, const cha
 		msg = fd->too_long;
 		goto out;
 	}
-	if (!password && text_has_controls(v, (fd->flags & FIELD_MULTILINE)
-						     ? TEXT_ALLOW_TAB | TEXT_ALLOW_NEWLINE
-						     : 0)) {
+	if (!password &&
+	    text_has_controls(v, (fd->flags & FIELD_MULTILINE) ? TEXT_ALLOW_TAB | TEXT_ALLOW_NEWLINE
+							       : 0)) {
 		msg = fd->invalid ? fd->invalid : CONTROLS_MESSAGE;
 		goto out;
 	}

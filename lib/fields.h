@@ -82,9 +82,9 @@ struct fields_error {
 struct fields {
 	struct arena *arena;
 	const struct field *const *form;
-	size_t n;              /* fields in form */
-	const char **values;   /* n values: trimmed, normalised by the check; "" when absent */
-	long *numbers;         /* n numbers: the value of each valid FIELD_NUMBER field */
+	size_t n;            /* fields in form */
+	const char **values; /* n values: trimmed, normalised by the check; "" when absent */
+	long *numbers;       /* n numbers: the value of each valid FIELD_NUMBER field */
 	struct fields_error errors[FIELDS_MAX_ERRORS];
 	size_t nerrors;
 };
@@ -108,8 +108,8 @@ void fields_read(struct arena *a, const struct field *const *form, const struct 
  * *out is the trimmed, normalised value, kept even when there is an error.
  * For a FIELD_NUMBER field, *number (when not NULL) gets the number, or 0.
  */
-const char *fields_check(struct arena *a, const struct field *fd, const char *raw,
-			 const char **out, long *number);
+const char *fields_check(struct arena *a, const struct field *fd, const char *raw, const char **out,
+			 long *number);
 
 /*
  * fields_error: record message for field (an element id). section NULL

@@ -55,8 +55,9 @@ static const char table_sql[] =
 
 static const char recorded_sql[] = "SELECT module, version FROM schema_migrations";
 
-static const char record_sql[] = "INSERT INTO schema_migrations (module, version, name, applied_at) "
-				 "VALUES (?, ?, ?, UTC_TIMESTAMP(6))";
+static const char record_sql[] =
+    "INSERT INTO schema_migrations (module, version, name, applied_at) "
+    "VALUES (?, ?, ?, UTC_TIMESTAMP(6))";
 
 struct mig {
 	long version;

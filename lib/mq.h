@@ -39,10 +39,10 @@ struct mq_stream_conf {
 
 struct mq_consumer_conf {
 	const char *stream;
-	const char *durable;	/* the consumer's name */
-	const char *filter;	/* subject filter, e.g. "ticketing.user.*" */
-	int64_t ack_wait_ms;	/* redelivered when not acked within this */
-	int64_t max_deliver;	/* deliveries before the server gives up */
+	const char *durable; /* the consumer's name */
+	const char *filter;  /* subject filter, e.g. "ticketing.user.*" */
+	int64_t ack_wait_ms; /* redelivered when not acked within this */
+	int64_t max_deliver; /* deliveries before the server gives up */
 	int64_t max_ack_pending;
 };
 
@@ -82,8 +82,8 @@ int mq_ensure_consumer(struct mq *mq, const struct mq_consumer_conf *conf);
  * it because it is full (discard-new); TK_EIO otherwise. Retry either with
  * the same msg_id.
  */
-int mq_publish(struct mq *mq, const char *subject, const char *msg_id, const void *data,
-	       size_t len, int64_t timeout_ms, int *duplicate /* OUT, may be NULL */);
+int mq_publish(struct mq *mq, const char *subject, const char *msg_id, const void *data, size_t len,
+	       int64_t timeout_ms, int *duplicate /* OUT, may be NULL */);
 
 /* mq_notify: a fire-and-forget core-NATS message (not stored) on subject.
  * Never blocks; while disconnected it is buffered or dropped. */
@@ -136,8 +136,8 @@ int mq_delete_consumer(struct mq *mq, const char *stream, const char *durable);
 struct mq_stream_state {
 	uint64_t msgs, bytes;
 	uint64_t first_seq, last_seq; /* last_seq counts every message ever stored */
-	int64_t max_bytes;	      /* its limit; -1 none */
-	int64_t max_age_s;	      /* 0 none */
+	int64_t max_bytes;            /* its limit; -1 none */
+	int64_t max_age_s;            /* 0 none */
 	int discard_new;
 };
 

@@ -19,8 +19,7 @@
 struct db;
 
 /* The statement outbox_append runs (parameters are bound by it). */
-#define OUTBOX_INSERT_SQL                                                                          \
-	"INSERT INTO outbox (event_id, subject, payload) VALUES (?, ?, ?)"
+#define OUTBOX_INSERT_SQL "INSERT INTO outbox (event_id, subject, payload) VALUES (?, ?, ?)"
 
 /*
  * outbox_append: inside the caller's open transaction on db, add the event

@@ -20,21 +20,25 @@ static const struct {
 	const char *heading;
 	const char *message;
 } errors[] = {
-	{400, "Bad request", "The request could not be understood. Check the address or the form "
-			     "and try again."},
-	{403, "Forbidden", "You are not allowed to do that. If you submitted a form, reload the "
-			   "page and try again."},
-	{404, "Page not found", "There is nothing at this address."},
-	{405, "Method not allowed", "This address does not accept that kind of request."},
-	{409, "Conflict", "That cannot be done in the current state. Reload the page and try "
-			  "again."},
-	{413, "Too large", "What you sent is larger than this site accepts."},
-	{415, "Unsupported form", "The form was sent in a format this site does not accept."},
-	{422, "Check the form", "Some of what you entered is not valid."},
-	{429, "Too many attempts", "Too many attempts. Wait a while and try again."},
-	{500, "Something went wrong", "An error occurred on our side. Try again in a moment."},
-	{503, "Temporarily unavailable", "The service is briefly unavailable. Try again in a "
-					 "moment."},
+    {400, "Bad request",
+     "The request could not be understood. Check the address or the form "
+     "and try again."},
+    {403, "Forbidden",
+     "You are not allowed to do that. If you submitted a form, reload the "
+     "page and try again."},
+    {404, "Page not found", "There is nothing at this address."},
+    {405, "Method not allowed", "This address does not accept that kind of request."},
+    {409, "Conflict",
+     "That cannot be done in the current state. Reload the page and try "
+     "again."},
+    {413, "Too large", "What you sent is larger than this site accepts."},
+    {415, "Unsupported form", "The form was sent in a format this site does not accept."},
+    {422, "Check the form", "Some of what you entered is not valid."},
+    {429, "Too many attempts", "Too many attempts. Wait a while and try again."},
+    {500, "Something went wrong", "An error occurred on our side. Try again in a moment."},
+    {503, "Temporarily unavailable",
+     "The service is briefly unavailable. Try again in a "
+     "moment."},
 };
 
 static const char fallback_500[] =

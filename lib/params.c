@@ -17,8 +17,7 @@
  * strings are not copied: they must live as long as p (normally in a too).
  */
 void
-params_add(struct arena *a, struct params *p, const char *name, const char *value,
-	   size_t value_len)
+params_add(struct arena *a, struct params *p, const char *name, const char *value, size_t value_len)
 {
 	if (p->n == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : PARAMS_FIRST_CAP;

@@ -129,8 +129,8 @@ out:
  * type are checked before the first read.
  */
 static int
-read_form(struct request *r, req_getenv_fn getenv_fn,
-	  int (*read_body)(void *ctx, char *buf, int n), void *ctx)
+read_form(struct request *r, req_getenv_fn getenv_fn, int (*read_body)(void *ctx, char *buf, int n),
+	  void *ctx)
 {
 	const char *type = getenv_fn("CONTENT_TYPE", ctx);
 	size_t len, got = 0;
@@ -174,8 +174,8 @@ out:
  * form post). Sets the status to 200.
  */
 int
-req_parse(struct request *r, req_getenv_fn getenv_fn,
-	  int (*read_body)(void *ctx, char *buf, int n), void *ctx)
+req_parse(struct request *r, req_getenv_fn getenv_fn, int (*read_body)(void *ctx, char *buf, int n),
+	  void *ctx)
 {
 	const char *method = getenv_fn("REQUEST_METHOD", ctx);
 	const char *path = getenv_fn("DOCUMENT_URI", ctx);
@@ -250,8 +250,7 @@ out:
 
 /* resp_cookie: add a Set-Cookie header (see cookie_format). */
 int
-resp_cookie(struct request *r, const char *name, const char *value, long max_age,
-	    unsigned flags)
+resp_cookie(struct request *r, const char *name, const char *value, long max_age, unsigned flags)
 {
 	struct buf b = {0};
 	int rc;
@@ -274,8 +273,8 @@ resp_redirect(struct request *r, const char *location)
 {
 	int rc = TK_OK;
 
-	if (location == NULL || location[0] != '/' || location[1] == '/' ||
-	    location[1] == '\\' || has_control(location)) {
+	if (location == NULL || location[0] != '/' || location[1] == '/' || location[1] == '\\' ||
+	    has_control(location)) {
 		rc = TK_EINVAL;
 		goto out;
 	}
@@ -325,30 +324,30 @@ reason(int status)
 		int status;
 		const char *text;
 	} reasons[] = {
-		{200, "OK"},
-		{201, "Created"},
-		{204, "No Content"},
-		{301, "Moved Permanently"},
-		{302, "Found"},
-		{303, "See Other"},
-		{304, "Not Modified"},
-		{307, "Temporary Redirect"},
-		{308, "Permanent Redirect"},
-		{400, "Bad Request"},
-		{401, "Unauthorized"},
-		{403, "Forbidden"},
-		{404, "Not Found"},
-		{405, "Method Not Allowed"},
-		{409, "Conflict"},
-		{410, "Gone"},
-		{413, "Content Too Large"},
-		{415, "Unsupported Media Type"},
-		{422, "Unprocessable Content"},
-		{429, "Too Many Requests"},
-		{500, "Internal Server Error"},
-		{502, "Bad Gateway"},
-		{503, "Service Unavailable"},
-		{504, "Gateway Timeout"},
+	    {200, "OK"},
+	    {201, "Created"},
+	    {204, "No Content"},
+	    {301, "Moved Permanently"},
+	    {302, "Found"},
+	    {303, "See Other"},
+	    {304, "Not Modified"},
+	    {307, "Temporary Redirect"},
+	    {308, "Permanent Redirect"},
+	    {400, "Bad Request"},
+	    {401, "Unauthorized"},
+	    {403, "Forbidden"},
+	    {404, "Not Found"},
+	    {405, "Method Not Allowed"},
+	    {409, "Conflict"},
+	    {410, "Gone"},
+	    {413, "Content Too Large"},
+	    {415, "Unsupported Media Type"},
+	    {422, "Unprocessable Content"},
+	    {429, "Too Many Requests"},
+	    {500, "Internal Server Error"},
+	    {502, "Bad Gateway"},
+	    {503, "Service Unavailable"},
+	    {504, "Gateway Timeout"},
 	};
 	const char *text = NULL;
 	size_t i;

@@ -31,8 +31,8 @@
 /* An upper bound on the base64url length of n bytes. */
 #define SESS_B64_LEN(n) (((n) + 2) / 3 * 4)
 _Static_assert(SESS_B64_LEN(SESS_PAYLOAD_MAX - 1) + 1 + SESS_B64_LEN(crypto_sign_BYTES) <
-                   SESS_TOKEN_MAX,
-               "the longest session token and its NUL must fit in SESS_TOKEN_MAX");
+		   SESS_TOKEN_MAX,
+	       "the longest session token and its NUL must fit in SESS_TOKEN_MAX");
 
 static const char *const role_names[ROLE__MAX] = {
     [ROLE_MEMBER] = "member",
@@ -244,7 +244,7 @@ sess_new_sid(char out[SESS_SID_LEN + 1])
 
 int
 sess_sign(const struct session *s, const unsigned char sk[crypto_sign_SECRETKEYBYTES], char *out,
-          size_t outsz)
+	  size_t outsz)
 {
 	char payload[SESS_PAYLOAD_MAX];
 	unsigned char sig[crypto_sign_BYTES];
@@ -260,7 +260,7 @@ sess_sign(const struct session *s, const unsigned char sk[crypto_sign_SECRETKEYB
 	    !name_valid(s->name, strnlen(s->name, SESS_NAME_MAX + 1)))
 		goto out;
 	n = snprintf(payload, sizeof(payload), SESS_VERSION "|%s|%s|%s|%" PRId64 "|%s", s->sid,
-	             s->user_id, role, s->expires, s->name);
+		     s->user_id, role, s->expires, s->name);
 	if (n < 0 || (size_t)n >= sizeof(payload)) {
 		rc = TK_EINTERNAL;
 		goto out;
@@ -285,7 +285,7 @@ out:
 
 int
 sess_verify(const char *token, const unsigned char pk[crypto_sign_PUBLICKEYBYTES], int64_t now,
-            struct session *out)
+	    struct session *out)
 {
 	unsigned char payload[SESS_TOKEN_MAX];
 	unsigned char sig[crypto_sign_BYTES];
@@ -306,7 +306,7 @@ sess_verify(const char *token, const unsigned char pk[crypto_sign_PUBLICKEYBYTES
 	if (b64_decode(token, (size_t)(dot - token), payload, sizeof(payload), &plen) != TK_OK)
 		goto out;
 	if (b64_decode(dot + 1, len - (size_t)(dot + 1 - token), sig, sizeof(sig), &siglen) !=
-	        TK_OK ||
+		TK_OK ||
 	    siglen != sizeof(sig))
 		goto out;
 	if (crypto_sign_verify_detached(sig, payload, plen, pk) != 0)

@@ -24,12 +24,7 @@
 #define SESS_NAME_MAX 400 /* bytes: 100 characters of up to 4 bytes */
 #define SESS_TOKEN_MAX 1024
 
-enum role {
-	ROLE_MEMBER,
-	ROLE_ORGANIZER,
-	ROLE_ADMIN,
-	ROLE__MAX
-};
+enum role { ROLE_MEMBER, ROLE_ORGANIZER, ROLE_ADMIN, ROLE__MAX };
 
 struct session {
 	char sid[SESS_SID_LEN + 1];
@@ -61,7 +56,7 @@ int sess_sign(const struct session *s, const unsigned char sk[crypto_sign_SECRET
  * expired at time now. Returns TK_OK and fills *out, or TK_EAUTH for any bad,
  * tampered or expired token (*out is then zeroed).
  */
-int sess_verify(const char *token, const unsigned char pk[crypto_sign_PUBLICKEYBYTES],
-		int64_t now, struct session *out);
+int sess_verify(const char *token, const unsigned char pk[crypto_sign_PUBLICKEYBYTES], int64_t now,
+		struct session *out);
 
 #endif

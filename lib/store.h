@@ -13,10 +13,10 @@ struct db;
 struct session;
 
 struct store {
-	struct db *db;                 /* the caller's connection, statements prepared */
-	struct arena *arena;           /* rows and strings returned live here */
-	const struct session *actor;   /* the signed-in user; NULL for visitors and tools */
-	const char *remote_addr;       /* the client's address; NULL outside a request */
+	struct db *db;               /* the caller's connection, statements prepared */
+	struct arena *arena;         /* rows and strings returned live here */
+	const struct session *actor; /* the signed-in user; NULL for visitors and tools */
+	const char *remote_addr;     /* the client's address; NULL outside a request */
 };
 
 /*

@@ -249,8 +249,8 @@ tmpl_render(const char *file, const tmpl_dict *d, struct buf *out)
 			log_error("template: %s: tmpl_init has not run", file);
 			goto out;
 		}
-		if (!ctemplate::default_template_cache()->ExpandNoLoad(
-			file, tmpl_strip, dict, NULL, &text)) {
+		if (!ctemplate::default_template_cache()->ExpandNoLoad(file, tmpl_strip, dict, NULL,
+								       &text)) {
 			log_error("template: %s (or a template it includes) is not loaded or "
 				  "fails to expand",
 				  file);

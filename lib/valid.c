@@ -120,7 +120,7 @@ const char *
 valid_timezone_name(struct arena *a, const char *raw, const char **out)
 {
 	static const char message[] = "Enter a time zone name from the tz database, like "
-	                              "Europe/Paris.";
+				      "Europe/Paris.";
 	size_t n = raw ? strlen(raw) : 0, i;
 
 	(void)a;

@@ -145,7 +145,7 @@ worker_verdict_of(int rc, uint64_t delivered)
 	if (db_transient(rc))
 		return worker_retry(
 		    worker_backoff_delay(WORKER_RETRY_MIN_MS, WORKER_RETRY_MAX_MS,
-		                         delivered > 1 ? (unsigned)(delivered - 1) : 0));
+					 delivered > 1 ? (unsigned)(delivered - 1) : 0));
 	if (rc == TK_EINVAL)
 		return worker_dead("apply refused the event data");
 	return worker_dead(err_str(rc));
@@ -165,18 +165,18 @@ dead_letter(struct consumer *c, struct db *db, struct mq_msg *m, const char *rea
 	int rc;
 
 	rc = db_exec(db, WORKER_ST_DEAD_LETTER,
-	             (struct db_val[]){DB_S(c->reg->durable), DB_S(mq_msg_subject(m)),
-	                               DB_I((int64_t)seq), DB_I((int64_t)delivered), DB_S(reason),
-	                               DB_SN(data, len)},
-	             6, NULL, NULL);
+		     (struct db_val[]){DB_S(c->reg->durable), DB_S(mq_msg_subject(m)),
+				       DB_I((int64_t)seq), DB_I((int64_t)delivered), DB_S(reason),
+				       DB_SN(data, len)},
+		     6, NULL, NULL);
 	if (rc != TK_OK) {
 		log_warn("%s %s: seq %llu: cannot keep the dead letter (%s); retrying",
-		         c->def->name, c->reg->durable, (unsigned long long)seq, err_str(rc));
+			 c->def->name, c->reg->durable, (unsigned long long)seq, err_str(rc));
 		mq_nak(m, WORKER_RETRY_MAX_MS);
 		return;
 	}
 	log_error("%s %s: seq %llu on %s: dead letter: %s", c->def->name, c->reg->durable,
-	          (unsigned long long)seq, mq_msg_subject(m), reason);
+		  (unsigned long long)seq, mq_msg_subject(m), reason);
 	c->dead++;
 	mq_term(m);
 }
@@ -196,10 +196,10 @@ in_transaction(struct consumer *c, struct worker_job *job, int *duplicate)
 	rc = db_begin(job->db);
 	if (rc == TK_OK)
 		rc = db_exec(job->db, WORKER_ST_PROCESSED,
-		             (struct db_val[]){DB_S(job->durable), DB_S(job->ev->event_id),
-		                               DB_S(job->subject), DB_S(job->ev->aggregate_id),
-		                               DB_I(job->ev->version), DB_I((int64_t)job->seq)},
-		             6, NULL, NULL);
+			     (struct db_val[]){DB_S(job->durable), DB_S(job->ev->event_id),
+					       DB_S(job->subject), DB_S(job->ev->aggregate_id),
+					       DB_I(job->ev->version), DB_I((int64_t)job->seq)},
+			     6, NULL, NULL);
 	if (rc == TK_EEXIST) {
 		/* Only this record's key means "processed already". */
 		*duplicate = 1;
@@ -264,7 +264,7 @@ handle(struct consumer *c, struct db *db, struct arena *a, struct mq_msg *m)
 	case WORKER_RETRY:
 		if (job.delivered == 1)
 			log_warn("%s %s: seq %llu: retrying later", c->def->name, c->reg->durable,
-			         (unsigned long long)job.seq);
+				 (unsigned long long)job.seq);
 		c->retried++;
 		mq_nak(m, v.delay_ms);
 		break;
@@ -292,7 +292,7 @@ bind_consumer(struct consumer *c)
 			break;
 		if (rc == TK_ENOTFOUND && !said) {
 			log_warn("%s %s: waiting for the consumer (ticketingctl setup-backbone)",
-			         c->def->name, c->reg->durable);
+				 c->def->name, c->reg->durable);
 			said = 1;
 		}
 		worker_wait(worker_backoff_next(&b), 0);
@@ -319,7 +319,7 @@ consume(void *arg)
 		if (rc != TK_OK) {
 			if (!down)
 				log_warn("%s %s: NATS: %s; retrying", c->def->name, c->reg->durable,
-				         err_str(rc));
+					 err_str(rc));
 			down = 1;
 			worker_wait(worker_backoff_next(&b), 0);
 			continue;
@@ -333,8 +333,8 @@ consume(void *arg)
 		mq_batch_free(&batch);
 	}
 	log_info("%s %s: stopping; %ld handled, %ld redeliveries skipped, %ld retries, "
-	         "%ld dead letters",
-	         c->def->name, c->reg->durable, c->acked, c->duplicates, c->retried, c->dead);
+		 "%ld dead letters",
+		 c->def->name, c->reg->durable, c->acked, c->duplicates, c->retried, c->dead);
 	mq_pull_close(pull);
 	arena_free(a);
 	db_free(db);
@@ -355,7 +355,7 @@ consume_all(const struct worker_def *def, const char *service, struct mq *mq)
 
 		if (reg == NULL) {
 			log_error("%s: consumer %s is not in the backbone registry", def->name,
-			          def->consumers[i].durable);
+				  def->consumers[i].durable);
 			rc = TK_ECONFIG;
 			goto out;
 		}
@@ -367,7 +367,7 @@ consume_all(const struct worker_def *def, const char *service, struct mq *mq)
 	}
 	if (n == 0) {
 		log_error("%s: no consumer of this worker serves the %s service", def->name,
-		          service);
+			  service);
 		rc = TK_ECONFIG;
 		goto out;
 	}
@@ -398,8 +398,8 @@ wait_for_stream(const struct worker_def *def, struct mq *mq)
 	while (!stopping && (rc = mq_stream_state(mq, MQ_STREAM, &st)) != TK_OK) {
 		if (!said)
 			log_warn("%s: waiting for %s", def->name,
-			         rc == TK_ENOTFOUND ? "the stream (ticketingctl setup-backbone)"
-			                            : "NATS");
+				 rc == TK_ENOTFOUND ? "the stream (ticketingctl setup-backbone)"
+						    : "NATS");
 		said = 1;
 		worker_wait(worker_backoff_next(&b), 0);
 	}

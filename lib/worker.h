@@ -52,11 +52,11 @@ enum { WORKER_ST_PROCESSED, WORKER_ST_DEAD_LETTER, WORKER_ST__FIRST };
 
 #define WORKER_STMTS                                                                               \
 	[WORKER_ST_PROCESSED] = "INSERT INTO processed_events (consumer, event_id, subject, "      \
-	                        "aggregate_id, aggregate_version, stream_seq) "                    \
-	                        "VALUES (?, ?, ?, ?, ?, ?)",                                       \
+				"aggregate_id, aggregate_version, stream_seq) "                    \
+				"VALUES (?, ?, ?, ?, ?, ?)",                                       \
 	[WORKER_ST_DEAD_LETTER] = "INSERT INTO dead_letters (consumer, subject, stream_seq, "      \
-	                          "deliveries, reason, payload) VALUES (?, ?, ?, ?, ?, ?) "        \
-	                          "ON DUPLICATE KEY UPDATE deliveries = VALUES(deliveries)"
+				  "deliveries, reason, payload) VALUES (?, ?, ?, ?, ?, ?) "        \
+				  "ON DUPLICATE KEY UPDATE deliveries = VALUES(deliveries)"
 
 enum worker_answer {
 	WORKER_ACK,   /* done (or nothing to do): never delivered again */

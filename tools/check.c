@@ -46,7 +46,7 @@
 struct service {
 	char *name;
 	char *socket, *host, *user, *password, *database; /* owned */
-	struct db_conf dc;				   /* points to them */
+	struct db_conf dc;                                /* points to them */
 };
 
 struct checker {
@@ -59,8 +59,7 @@ struct checker {
 };
 
 /* violation: print one. */
-static void __attribute__((format(printf, 2, 3)))
-violation(struct checker *c, const char *fmt, ...)
+static void __attribute__((format(printf, 2, 3))) violation(struct checker *c, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -264,9 +263,7 @@ check_replica(struct checker *c, const struct backbone_consumer *r)
 	sk = krows(c, &srows);
 	dk = krows(c, &drows);
 	while (i < srows.nrows || j < drows.nrows) {
-		cmp = i == srows.nrows	 ? 1
-		      : j == drows.nrows ? -1
-					 : strcmp(sk[i].key, dk[j].key);
+		cmp = i == srows.nrows ? 1 : j == drows.nrows ? -1 : strcmp(sk[i].key, dk[j].key);
 		if (cmp == 0 && sk[i].version == dk[j].version &&
 		    strcmp(sk[i].content, dk[j].content) == 0) {
 			i++;
@@ -276,17 +273,17 @@ check_replica(struct checker *c, const struct backbone_consumer *r)
 		if (++bad > MAX_SHOWN)
 			c->violations++;
 		else if (cmp < 0)
-			violation(c, "%s: %s (version %lld) missing in %s", r->replica_table, sk[i].key,
-				  (long long)sk[i].version, dst->name);
+			violation(c, "%s: %s (version %lld) missing in %s", r->replica_table,
+				  sk[i].key, (long long)sk[i].version, dst->name);
 		else if (cmp > 0)
-			violation(c, "%s: %s is in %s but not in %s", r->replica_table, dk[j].key, dst->name,
-				  src->name);
+			violation(c, "%s: %s is in %s but not in %s", r->replica_table, dk[j].key,
+				  dst->name, src->name);
 		else if (sk[i].version != dk[j].version)
-			violation(c, "%s: %s at version %lld, source at %lld", r->replica_table, dk[j].key,
-				  (long long)dk[j].version, (long long)sk[i].version);
+			violation(c, "%s: %s at version %lld, source at %lld", r->replica_table,
+				  dk[j].key, (long long)dk[j].version, (long long)sk[i].version);
 		else
-			violation(c, "%s: %s differs from its source at version %lld", r->replica_table,
-				  dk[j].key, (long long)dk[j].version);
+			violation(c, "%s: %s differs from its source at version %lld",
+				  r->replica_table, dk[j].key, (long long)dk[j].version);
 		if (cmp <= 0)
 			i++;
 		if (cmp >= 0)
@@ -326,7 +323,8 @@ check_consumer(struct checker *c, const struct backbone_consumer *k)
 	pk = krows(c, &prows);
 	for (i = 0; i < c->nsvcs; i++) {
 		if (!has_table(c, &c->svcs[i], "outbox") ||
-		    query(c, &c->svcs[i], "SELECT event_id, subject FROM outbox WHERE subject LIKE ?",
+		    query(c, &c->svcs[i],
+			  "SELECT event_id, subject FROM outbox WHERE subject LIKE ?",
 			  (struct db_val[]){DB_S(like)}, 1, &rows) != TK_OK)
 			continue;
 		for (r = 0; r < rows.nrows; r++) {
@@ -385,9 +383,11 @@ check_jetstream(struct checker *c, uint64_t outbox_rows)
 		fprintf(stderr, "check: JetStream: %s\n", err_str(rc));
 		c->broken = 1;
 	} else if (rc == TK_OK && st.last_seq != outbox_rows)
-		violation(c, "stream %s stored %llu messages, the outboxes hold %llu rows", MQ_STREAM,
-			  (unsigned long long)st.last_seq, (unsigned long long)outbox_rows);
-	if (rc == TK_OK && st.max_bytes > 0 && st.bytes * 100 >= (uint64_t)st.max_bytes * FULL_PERCENT)
+		violation(c, "stream %s stored %llu messages, the outboxes hold %llu rows",
+			  MQ_STREAM, (unsigned long long)st.last_seq,
+			  (unsigned long long)outbox_rows);
+	if (rc == TK_OK && st.max_bytes > 0 &&
+	    st.bytes * 100 >= (uint64_t)st.max_bytes * FULL_PERCENT)
 		violation(c,
 			  "stream %s holds %llu of its %lld bytes: run ticketingctl prune-stream "
 			  "(docs/BACKBONE.md)",
@@ -406,7 +406,8 @@ check_jetstream(struct checker *c, uint64_t outbox_rows)
 			c->broken = 1;
 		} else if (cs.pending > 0 || cs.ack_pending > 0) {
 			violation(c, "consumer %s: %llu pending, %llu unacknowledged", k->durable,
-				  (unsigned long long)cs.pending, (unsigned long long)cs.ack_pending);
+				  (unsigned long long)cs.pending,
+				  (unsigned long long)cs.ack_pending);
 		}
 	}
 	mq_close(mq);

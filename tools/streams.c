@@ -136,7 +136,7 @@ replay_one(struct mq *mq, struct db *db, const struct backbone_consumer *c, uint
 		rc = TK_OK;
 	if (rc == TK_OK)
 		rc = db_exec(db, 0, (struct db_val[]){DB_S(c->durable), DB_I((int64_t)first_seq)},
-		             2, NULL, NULL);
+			     2, NULL, NULL);
 	if (rc == TK_OK)
 		rc = mq_ensure_consumer(mq, &cc);
 	if (rc == TK_OK)
@@ -274,7 +274,7 @@ acked_floor(struct mq *mq, uint64_t last_seq, uint64_t *floor)
 		rc = mq_consumer_state(mq, MQ_STREAM, backbone_consumers[i].durable, &cs);
 		if (rc != TK_OK)
 			fprintf(stderr, "ticketingctl: consumer %s: %s\n",
-			        backbone_consumers[i].durable, err_str(rc));
+				backbone_consumers[i].durable, err_str(rc));
 		else if (consumer_floor(&cs, last_seq) < *floor)
 			*floor = consumer_floor(&cs, last_seq);
 	}
@@ -303,7 +303,7 @@ streams_prune_main(int argc, char **argv)
 		rc = mq_stream_state(mq, MQ_STREAM, &after);
 	if (rc != TK_OK) {
 		fprintf(stderr, "ticketingctl: prune-stream: %s; nothing removed after the error\n",
-		        err_str(rc));
+			err_str(rc));
 		goto out;
 	}
 	printf("removed %llu messages acknowledged by every consumer; %llu remain (%llu bytes)\n",

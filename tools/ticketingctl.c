@@ -167,8 +167,8 @@ make_dirs(const char *dir)
 		}
 		p.data[i] = '/';
 	}
-	if (mkdir(dir, 0700) != 0 && (errno != EEXIST || stat(dir, &st) != 0 ||
-				      !S_ISDIR(st.st_mode))) {
+	if (mkdir(dir, 0700) != 0 &&
+	    (errno != EEXIST || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
 		fprintf(stderr, "ticketingctl: mkdir %s: %s\n", dir,
 			errno == EEXIST ? "not a directory" : strerror(errno));
 		rc = TK_EIO;
@@ -324,7 +324,8 @@ read_password(struct arena *a, char *pw, size_t size)
 		fprintf(stderr, "ticketingctl: the password holds a NUL byte\n");
 		goto out;
 	}
-	msg = n > PW_MAX_BYTES ? "A password has at most 128 characters." : input_password(a, pw, &checked);
+	msg = n > PW_MAX_BYTES ? "A password has at most 128 characters."
+			       : input_password(a, pw, &checked);
 	if (msg != NULL) {
 		fprintf(stderr, "ticketingctl: %s\n", msg);
 		goto out;

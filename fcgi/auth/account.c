@@ -12,16 +12,16 @@
 enum { PASSWORD_CURRENT, PASSWORD_NEW };
 
 static const struct field current_password_field = {
-	.name = "current_password",
-	.flags = FIELD_REQUIRED | FIELD_PASSWORD,
-	.max_chars = PW_MAX_LEN,
-	.missing = "Enter your current password.",
+    .name = "current_password",
+    .flags = FIELD_REQUIRED | FIELD_PASSWORD,
+    .max_chars = PW_MAX_LEN,
+    .missing = "Enter your current password.",
 };
 
 static const struct field *const password_form[] = {
-	[PASSWORD_CURRENT] = &current_password_field,
-	[PASSWORD_NEW] = &input_new_password_field,
-	NULL,
+    [PASSWORD_CURRENT] = &current_password_field,
+    [PASSWORD_NEW] = &input_new_password_field,
+    NULL,
 };
 
 /* account_page: the account's details and the password form with the

@@ -17,9 +17,9 @@
 
 /* The search: a part of an email or name, so no longer than an email. */
 static const struct field q_field = {
-	.name = "q",
-	.max_chars = 254,
-	.too_long = "Search words have at most {max} characters.",
+    .name = "q",
+    .max_chars = 254,
+    .too_long = "Search words have at most {max} characters.",
 };
 
 static const struct field *const search_form[] = {&q_field, NULL};

@@ -46,34 +46,34 @@ email_syntax(struct arena *a, const char *raw, const char **out)
 }
 
 const struct field input_email_field = {
-	.name = "email",
-	.flags = FIELD_REQUIRED,
-	.max_chars = EMAIL_MAX,
-	.check = email_syntax,
-	.missing = "Enter your email address.",
-	.too_long = "An email address has at most {max} characters.",
-	.invalid = "Enter an email address like name@example.com.",
+    .name = "email",
+    .flags = FIELD_REQUIRED,
+    .max_chars = EMAIL_MAX,
+    .check = email_syntax,
+    .missing = "Enter your email address.",
+    .too_long = "An email address has at most {max} characters.",
+    .invalid = "Enter an email address like name@example.com.",
 };
 
 const struct field input_name_field = {
-	.name = "name",
-	.flags = FIELD_REQUIRED,
-	.max_chars = NAME_MAX_CHARS,
-	.missing = "Enter your name.",
-	.too_long = "A name has at most {max} characters.",
-	.invalid = "A name cannot contain control characters.",
+    .name = "name",
+    .flags = FIELD_REQUIRED,
+    .max_chars = NAME_MAX_CHARS,
+    .missing = "Enter your name.",
+    .too_long = "A name has at most {max} characters.",
+    .invalid = "A name cannot contain control characters.",
 };
 
 /* At most PW_MAX_LEN characters are at most 4 * PW_MAX_LEN = PW_MAX_BYTES
  * bytes of UTF-8, the most pw_hash takes. */
 const struct field input_new_password_field = {
-	.name = "password",
-	.flags = FIELD_REQUIRED | FIELD_PASSWORD,
-	.min_chars = PW_MIN_LEN,
-	.max_chars = PW_MAX_LEN,
-	.missing = "Enter a password.",
-	.too_short = "A password has at least {min} characters.",
-	.too_long = "A password has at most {max} characters.",
+    .name = "password",
+    .flags = FIELD_REQUIRED | FIELD_PASSWORD,
+    .min_chars = PW_MIN_LEN,
+    .max_chars = PW_MAX_LEN,
+    .missing = "Enter a password.",
+    .too_short = "A password has at least {min} characters.",
+    .too_long = "A password has at most {max} characters.",
 };
 
 const char *

@@ -10,30 +10,27 @@
 #include "req.h"
 
 static const struct route routes[] = {
-	{"GET", "/auth/signup", h_signup_form, 0},
-	{"POST", "/auth/signup", h_signup, RF_CSRF},
-	{"GET", "/auth/signin", h_signin_form, 0},
-	{"POST", "/auth/signin", h_signin, RF_CSRF},
-	{"POST", "/auth/signout", h_signout, RF_CSRF},
-	{"GET", "/auth/account", h_account, RF_SIGNED_IN},
-	{"POST", "/auth/account/password", h_password, RF_SIGNED_IN | RF_CSRF},
-	{"GET", "/auth/admin/users", h_admin_users, RF_ADMIN},
-	{"POST", "/auth/admin/users/:id/role", h_admin_set_role, RF_ADMIN | RF_CSRF},
+    {"GET", "/auth/signup", h_signup_form, 0},
+    {"POST", "/auth/signup", h_signup, RF_CSRF},
+    {"GET", "/auth/signin", h_signin_form, 0},
+    {"POST", "/auth/signin", h_signin, RF_CSRF},
+    {"POST", "/auth/signout", h_signout, RF_CSRF},
+    {"GET", "/auth/account", h_account, RF_SIGNED_IN},
+    {"POST", "/auth/account/password", h_password, RF_SIGNED_IN | RF_CSRF},
+    {"GET", "/auth/admin/users", h_admin_users, RF_ADMIN},
+    {"POST", "/auth/admin/users/:id/role", h_admin_set_role, RF_ADMIN | RF_CSRF},
 };
 
 /* Configuration keys of the auth service, besides the common ones. */
 static const struct config_key config_keys[] = {
-	{"signin_max_failures", CONFIG_INT, "10", 1, 1000, "failed sign-ins before a lock"},
-	{"signin_lock_seconds", CONFIG_INT, "900", 1, 86400,
-	 "how long a locked account stays locked"},
+    {"signin_max_failures", CONFIG_INT, "10", 1, 1000, "failed sign-ins before a lock"},
+    {"signin_lock_seconds", CONFIG_INT, "900", 1, 86400, "how long a locked account stays locked"},
 };
 
 static const char *const flashes[AUTH_FLASH__MAX] = {
-	[AUTH_FLASH_SIGNED_UP] = "signed_up",
-	[AUTH_FLASH_SIGNED_IN] = "signed_in",
-	[AUTH_FLASH_SIGNED_OUT] = "signed_out",
-	[AUTH_FLASH_PASSWORD_CHANGED] = "password_changed",
-	[AUTH_FLASH_ROLE_CHANGED] = "role_changed",
+    [AUTH_FLASH_SIGNED_UP] = "signed_up",       [AUTH_FLASH_SIGNED_IN] = "signed_in",
+    [AUTH_FLASH_SIGNED_OUT] = "signed_out",     [AUTH_FLASH_PASSWORD_CHANGED] = "password_changed",
+    [AUTH_FLASH_ROLE_CHANGED] = "role_changed",
 };
 
 static int
@@ -43,17 +40,17 @@ session_valid(struct store *st, const struct session *s)
 }
 
 static const struct app_service auth = {
-	.name = "auth",
-	.routes = routes,
-	.nroutes = sizeof(routes) / sizeof(routes[0]),
-	.stmts = auth_stmts,
-	.signs_sessions = 1,
-	.session_valid = session_valid,
-	.config_keys = config_keys,
-	.nconfig_keys = sizeof(config_keys) / sizeof(config_keys[0]),
-	.flashes = flashes,
-	.nflashes = AUTH_FLASH__MAX,
-	.signin_path = "/auth/signin",
+    .name = "auth",
+    .routes = routes,
+    .nroutes = sizeof(routes) / sizeof(routes[0]),
+    .stmts = auth_stmts,
+    .signs_sessions = 1,
+    .session_valid = session_valid,
+    .config_keys = config_keys,
+    .nconfig_keys = sizeof(config_keys) / sizeof(config_keys[0]),
+    .flashes = flashes,
+    .nflashes = AUTH_FLASH__MAX,
+    .signin_path = "/auth/signin",
 };
 
 int

@@ -19,16 +19,16 @@ enum { SIGNIN_EMAIL, SIGNIN_PASSWORD };
 /* The password as typed: its length is the one of a new password, but a
  * wrong one is just a wrong password. */
 static const struct field password_field = {
-	.name = "password",
-	.flags = FIELD_REQUIRED | FIELD_PASSWORD,
-	.max_chars = PW_MAX_LEN,
-	.missing = "Enter your password.",
+    .name = "password",
+    .flags = FIELD_REQUIRED | FIELD_PASSWORD,
+    .max_chars = PW_MAX_LEN,
+    .missing = "Enter your password.",
 };
 
 static const struct field *const signin_form[] = {
-	[SIGNIN_EMAIL] = &input_email_field,
-	[SIGNIN_PASSWORD] = &password_field,
-	NULL,
+    [SIGNIN_EMAIL] = &input_email_field,
+    [SIGNIN_PASSWORD] = &password_field,
+    NULL,
 };
 
 static void

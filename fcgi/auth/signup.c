@@ -15,10 +15,10 @@
 enum { SIGNUP_NAME, SIGNUP_EMAIL, SIGNUP_PASSWORD };
 
 static const struct field *const signup_form[] = {
-	[SIGNUP_NAME] = &input_name_field,
-	[SIGNUP_EMAIL] = &input_email_field,
-	[SIGNUP_PASSWORD] = &input_new_password_field,
-	NULL,
+    [SIGNUP_NAME] = &input_name_field,
+    [SIGNUP_EMAIL] = &input_email_field,
+    [SIGNUP_PASSWORD] = &input_new_password_field,
+    NULL,
 };
 
 /* signup_page: the form with the values and errors of f. */

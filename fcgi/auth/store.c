@@ -44,38 +44,38 @@ enum stmt {
 	"GREATEST(0, COALESCE(TIMESTAMPDIFF(SECOND, NOW(6), locked_until), 0))"
 
 const char *const auth_stmts[ST__MAX] = {
-	[ST_USER_BY_EMAIL] = "SELECT " USER_COLUMNS " FROM users WHERE email = ?",
-	[ST_USER_BY_ID] = "SELECT " USER_COLUMNS " FROM users WHERE id = ?",
-	[ST_USER_INSERT] = "INSERT INTO users (id, email, name, password_hash, role) "
-			   "VALUES (?, ?, ?, ?, ?)",
-	[ST_USER_SIGNIN_OK] = "UPDATE users SET failed_signins = 0, locked_until = NULL "
-			      "WHERE id = ?",
-	/* Both assignments read the old failed_signins (left to right, the
-	 * second one is evaluated before the first takes effect on it). */
-	[ST_USER_SIGNIN_FAILED] =
-	    "UPDATE users SET "
-	    "locked_until = IF(failed_signins + 1 >= ?, NOW(6) + INTERVAL ? SECOND, locked_until), "
-	    "failed_signins = IF(failed_signins + 1 >= ?, 0, failed_signins + 1) "
-	    "WHERE id = ?",
-	[ST_USER_SET_PASSWORD] = "UPDATE users SET password_hash = ?, version = version + 1 "
-				 "WHERE id = ?",
-	[ST_SESSION_INSERT] = "INSERT INTO sessions (id, user_id, expires_at, remote_addr) "
-			      "VALUES (?, ?, FROM_UNIXTIME(?), ?)",
-	[ST_SESSION_VALID] = "SELECT 1 FROM sessions WHERE id = ? AND user_id = ? "
-			     "AND revoked_at IS NULL AND expires_at > NOW(6)",
-	[ST_SESSION_REVOKE] = "UPDATE sessions SET revoked_at = NOW(6) "
-			      "WHERE id = ? AND revoked_at IS NULL",
-	[ST_SESSION_OTHERS] = "SELECT id FROM sessions WHERE user_id = ? AND id <> ? "
-			      "AND revoked_at IS NULL FOR UPDATE",
-	[ST_USER_STATE] = "SELECT id, name, role, version FROM users WHERE id = ?",
-	[ST_OUTBOX_INSERT] = OUTBOX_INSERT_SQL,
-	/* LIKE patterns come escaped (like_pattern); one row past the limit
-	 * tells whether there are more. */
-	[ST_USER_FIND] = "SELECT " USER_COLUMNS " FROM users WHERE email LIKE ? OR name LIKE ? "
-			 "ORDER BY created_at DESC, id DESC LIMIT ?",
-	/* Administrators are never changed through the web. */
-	[ST_USER_SET_ROLE] = "UPDATE users SET role = ?, version = version + 1 "
-			     "WHERE id = ? AND role IN ('member', 'organizer') AND role <> ?",
+    [ST_USER_BY_EMAIL] = "SELECT " USER_COLUMNS " FROM users WHERE email = ?",
+    [ST_USER_BY_ID] = "SELECT " USER_COLUMNS " FROM users WHERE id = ?",
+    [ST_USER_INSERT] = "INSERT INTO users (id, email, name, password_hash, role) "
+		       "VALUES (?, ?, ?, ?, ?)",
+    [ST_USER_SIGNIN_OK] = "UPDATE users SET failed_signins = 0, locked_until = NULL "
+			  "WHERE id = ?",
+    /* Both assignments read the old failed_signins (left to right, the
+     * second one is evaluated before the first takes effect on it). */
+    [ST_USER_SIGNIN_FAILED] =
+	"UPDATE users SET "
+	"locked_until = IF(failed_signins + 1 >= ?, NOW(6) + INTERVAL ? SECOND, locked_until), "
+	"failed_signins = IF(failed_signins + 1 >= ?, 0, failed_signins + 1) "
+	"WHERE id = ?",
+    [ST_USER_SET_PASSWORD] = "UPDATE users SET password_hash = ?, version = version + 1 "
+			     "WHERE id = ?",
+    [ST_SESSION_INSERT] = "INSERT INTO sessions (id, user_id, expires_at, remote_addr) "
+			  "VALUES (?, ?, FROM_UNIXTIME(?), ?)",
+    [ST_SESSION_VALID] = "SELECT 1 FROM sessions WHERE id = ? AND user_id = ? "
+			 "AND revoked_at IS NULL AND expires_at > NOW(6)",
+    [ST_SESSION_REVOKE] = "UPDATE sessions SET revoked_at = NOW(6) "
+			  "WHERE id = ? AND revoked_at IS NULL",
+    [ST_SESSION_OTHERS] = "SELECT id FROM sessions WHERE user_id = ? AND id <> ? "
+			  "AND revoked_at IS NULL FOR UPDATE",
+    [ST_USER_STATE] = "SELECT id, name, role, version FROM users WHERE id = ?",
+    [ST_OUTBOX_INSERT] = OUTBOX_INSERT_SQL,
+    /* LIKE patterns come escaped (like_pattern); one row past the limit
+     * tells whether there are more. */
+    [ST_USER_FIND] = "SELECT " USER_COLUMNS " FROM users WHERE email LIKE ? OR name LIKE ? "
+		     "ORDER BY created_at DESC, id DESC LIMIT ?",
+    /* Administrators are never changed through the web. */
+    [ST_USER_SET_ROLE] = "UPDATE users SET role = ?, version = version + 1 "
+			 "WHERE id = ? AND role IN ('member', 'organizer') AND role <> ?",
 };
 
 const size_t auth_nstmts = ST__MAX;
@@ -131,8 +131,7 @@ emit_user(struct store *st, const char *type, const char *user_id)
 	json_t *state = NULL;
 	int rc;
 
-	rc = db_exec(st->db, ST_USER_STATE, (struct db_val[]){DB_S(user_id)}, 1, st->arena,
-		     &rows);
+	rc = db_exec(st->db, ST_USER_STATE, (struct db_val[]){DB_S(user_id)}, 1, st->arena, &rows);
 	if (rc != TK_OK)
 		goto out;
 	if (rows.nrows != 1) {
@@ -146,8 +145,8 @@ emit_user(struct store *st, const char *type, const char *user_id)
 		rc = TK_EINTERNAL;
 		goto out;
 	}
-	rc = outbox_append(st->db, ST_OUTBOX_INSERT, type, "user", user_id,
-			   db_int(&rows, 0, 3), state);
+	rc = outbox_append(st->db, ST_OUTBOX_INSERT, type, "user", user_id, db_int(&rows, 0, 3),
+			   state);
 out:
 	json_decref(state);
 	return rc;
@@ -163,8 +162,7 @@ revoke(struct store *st, const char *sid, const char *user_id)
 	json_t *state = NULL;
 	int rc;
 
-	rc = db_exec(st->db, ST_SESSION_REVOKE, (struct db_val[]){DB_S(sid)}, 1, st->arena,
-		     &rows);
+	rc = db_exec(st->db, ST_SESSION_REVOKE, (struct db_val[]){DB_S(sid)}, 1, st->arena, &rows);
 	if (rc != TK_OK || rows.affected == 0)
 		goto out;
 	event_now(when);
@@ -173,8 +171,7 @@ revoke(struct store *st, const char *sid, const char *user_id)
 		rc = TK_EINTERNAL;
 		goto out;
 	}
-	rc = outbox_append(st->db, ST_OUTBOX_INSERT, "session.revoked", "session", sid, 1,
-			   state);
+	rc = outbox_append(st->db, ST_OUTBOX_INSERT, "session.revoked", "session", sid, 1, state);
 out:
 	json_decref(state);
 	return rc;
@@ -194,8 +191,8 @@ insert_session(struct store *st, const struct session *s)
 static int
 create_user(struct store *st, const struct user *u, const struct session *s)
 {
-	struct db_val p[] = {DB_S(u->id), DB_S(u->email), DB_S(u->name),
-			     DB_S(u->password_hash), DB_S(role_name(u->role))};
+	struct db_val p[] = {DB_S(u->id), DB_S(u->email), DB_S(u->name), DB_S(u->password_hash),
+			     DB_S(role_name(u->role))};
 	int rc;
 
 	rc = db_begin(st->db);
@@ -229,8 +226,7 @@ store_signin_ok(struct store *st, const struct session *s)
 	rc = db_begin(st->db);
 	if (rc != TK_OK)
 		return rc;
-	rc = db_exec(st->db, ST_USER_SIGNIN_OK, (struct db_val[]){DB_S(s->user_id)}, 1, NULL,
-		     NULL);
+	rc = db_exec(st->db, ST_USER_SIGNIN_OK, (struct db_val[]){DB_S(s->user_id)}, 1, NULL, NULL);
 	if (rc == TK_OK)
 		rc = insert_session(st, s);
 	return store_finish(st, rc);
@@ -279,24 +275,23 @@ revoke_others(struct store *st, const char *user_id, const char *keep_sid)
 	size_t i;
 	int rc;
 
-	rc = db_exec(st->db, ST_SESSION_OTHERS, (struct db_val[]){DB_S(user_id), DB_S(keep_sid)},
-		     2, st->arena, &others);
+	rc = db_exec(st->db, ST_SESSION_OTHERS, (struct db_val[]){DB_S(user_id), DB_S(keep_sid)}, 2,
+		     st->arena, &others);
 	for (i = 0; rc == TK_OK && i < others.nrows; i++)
 		rc = revoke(st, db_str(&others, i, 0), user_id);
 	return rc;
 }
 
 int
-store_change_password(struct store *st, const char *user_id, const char *hash,
-		      const char *keep_sid)
+store_change_password(struct store *st, const char *user_id, const char *hash, const char *keep_sid)
 {
 	int rc;
 
 	rc = db_begin(st->db);
 	if (rc != TK_OK)
 		return rc;
-	rc = db_exec(st->db, ST_USER_SET_PASSWORD,
-		     (struct db_val[]){DB_S(hash), DB_S(user_id)}, 2, NULL, NULL);
+	rc = db_exec(st->db, ST_USER_SET_PASSWORD, (struct db_val[]){DB_S(hash), DB_S(user_id)}, 2,
+		     NULL, NULL);
 	if (rc == TK_OK)
 		rc = revoke_others(st, user_id, keep_sid);
 	/* The version moved: replicas of the user follow it. */
@@ -362,8 +357,8 @@ store_set_role(struct store *st, const struct user *u, enum role role)
 	if (rc != TK_OK)
 		return rc;
 	rc = db_exec(st->db, ST_USER_SET_ROLE,
-		     (struct db_val[]){DB_S(role_name(role)), DB_S(u->id), DB_S(role_name(role))}, 3,
-		     st->arena, &rows);
+		     (struct db_val[]){DB_S(role_name(role)), DB_S(u->id), DB_S(role_name(role))},
+		     3, st->arena, &rows);
 	if (rc == TK_OK && rows.affected == 0) {
 		/* The role was that already: nothing to change or announce. */
 		db_rollback(st->db);

@@ -52,8 +52,8 @@ form_page(struct request *r, const char *id, int64_t version, const struct field
 		o = tmpl_section(d, "VENUE_OPTION");
 		tmpl_set(o, "VENUE_ID", venues[i].id);
 		tmpl_set(o, "VENUE_LABEL",
-		         arena_printf(r->arena, "%s, %s (%s)", venues[i].name, venues[i].city,
-		                      venues[i].timezone));
+			 arena_printf(r->arena, "%s, %s (%s)", venues[i].name, venues[i].city,
+				      venues[i].timezone));
 		if (strcmp(venues[i].id, f->values[EVENT_VENUE]) == 0)
 			tmpl_show(o, "SELECTED");
 	}
@@ -86,18 +86,18 @@ read_form(struct request *r, int is_new, struct fields *f, struct event_input *i
 	if (fields_has_error(f, "venue_id"))
 		return TK_OK;
 	have_times = valid_local_time(f->values[EVENT_STARTS], starts) == TK_OK &&
-	             valid_local_time(f->values[EVENT_ENDS], ends) == TK_OK;
+		     valid_local_time(f->values[EVENT_ENDS], ends) == TK_OK;
 	/* With the venue known, the times convert from its time zone. */
 	rc = store_event_times(&r->store, f->values[EVENT_VENUE],
-	                       have_times ? starts : "2000-01-01 00:00:00",
-	                       have_times ? ends : "2000-01-01 00:00:00", &t);
+			       have_times ? starts : "2000-01-01 00:00:00",
+			       have_times ? ends : "2000-01-01 00:00:00", &t);
 	if (rc == TK_ENOTFOUND) {
 		fields_error(f, NULL, "venue_id", "Choose a venue from the list.");
 		return TK_OK;
 	}
 	if (rc == TK_EINVAL) {
 		fields_error(f, NULL, "venue_id",
-		             "The venue's time zone is unknown to the server.");
+			     "The venue's time zone is unknown to the server.");
 		return TK_OK;
 	}
 	if (rc != TK_OK)
@@ -223,8 +223,8 @@ h_event_update(struct request *r)
 			return TK_ECONFLICT;
 		if (rc == TK_OK) {
 			fields_error(&f, "CONFLICT_ERROR", "name",
-			             "Someone else changed this event while you were editing it. "
-			             "Check the values and save again to keep yours.");
+				     "Someone else changed this event while you were editing it. "
+				     "Check the values and save again to keep yours.");
 			return show_form(r, ev.id, ev.version, &f, 409);
 		}
 	}

@@ -71,9 +71,9 @@ struct event {
 static inline int
 event_manageable(const struct request *r, const struct event *e)
 {
-	return r->session != NULL &&
-	       (r->session->role == ROLE_ADMIN ||
-		(r->session->role == ROLE_ORGANIZER && strcmp(r->session->user_id, e->created_by) == 0));
+	return r->session != NULL && (r->session->role == ROLE_ADMIN ||
+				      (r->session->role == ROLE_ORGANIZER &&
+				       strcmp(r->session->user_id, e->created_by) == 0));
 }
 
 /* What the search form asks for; empty strings mean "any". text_bool is
@@ -97,7 +97,7 @@ int store_session_valid(struct store *st, const struct session *s);
  * id), in one query; *total (OUT) is the number of matches, 0 when the page
  * is past the end (see store_event_count). Strings in the arena. */
 int store_event_search(struct store *st, const struct search *s, struct event **out, size_t *n,
-                       long *total);
+		       long *total);
 /* store_generation: a number that changes whenever this process commits
  * a change to venues or events (for caches of rendered pages). */
 unsigned long store_generation(void);
@@ -120,7 +120,7 @@ struct event_times {
 /* store_event_times: starts/ends ("YYYY-MM-DD HH:MM:SS", local to venue
  * venue_id) converted to UTC. TK_ENOTFOUND when the venue does not exist. */
 int store_event_times(struct store *st, const char *venue_id, const char *starts, const char *ends,
-                      struct event_times *t);
+		      struct event_times *t);
 
 /* What the event forms write. Times in UTC. */
 struct event_input {
@@ -139,7 +139,7 @@ int store_event_create(struct store *st, const struct event_input *in, char *id)
  * scheduled, with event.updated, in one transaction. TK_ENOTFOUND,
  * TK_ECONFLICT (changed since, or cancelled). */
 int store_event_update(struct store *st, const char *id, int64_t version,
-                       const struct event_input *in);
+		       const struct event_input *in);
 /* store_event_cancel: cancel event id with event.cancelled in one
  * transaction. TK_OK also when it was cancelled already (nothing
  * emitted then); TK_ENOTFOUND. */

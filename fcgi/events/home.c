@@ -89,10 +89,10 @@ paginate(struct request *r, tmpl_dict *d, const char *base, long page, long page
 	tmpl_set_int(p, "PAGES", pages);
 	if (page > 1)
 		tmpl_set(tmpl_section(p, "PREV"), "PREV_URL",
-		         arena_printf(r->arena, "%s%ld", base, page - 1));
+			 arena_printf(r->arena, "%s%ld", base, page - 1));
 	if (page < pages)
 		tmpl_set(tmpl_section(p, "NEXT"), "NEXT_URL",
-		         arena_printf(r->arena, "%s%ld", base, page + 1));
+			 arena_printf(r->arena, "%s%ld", base, page + 1));
 }
 
 /* results: run search s and fill d: LIST, PAGINATION, the counts, the
@@ -166,8 +166,8 @@ h_home(struct request *r)
 		return TK_OK;
 	}
 	d = page_begin(r, "pages/events/home.tpl",
-	               s.page > 1 ? arena_printf(r->arena, "Upcoming events, page %ld", s.page)
-	                          : "Upcoming events");
+		       s.page > 1 ? arena_printf(r->arena, "Upcoming events, page %ld", s.page)
+				  : "Upcoming events");
 	fields_init(r->arena, input_search_form, &f);
 	fields_show(r, &f);
 	organizer_links(r, d);
@@ -200,7 +200,7 @@ search_link(struct request *r, const struct search *s)
 	for (i = 0; i < 4; i++)
 		if (*values[i] != '\0')
 			link = arena_printf(r->arena, "%s%s=%s&", link, names[i],
-			                    text_url_encode(r->arena, values[i]));
+					    text_url_encode(r->arena, values[i]));
 	return arena_printf(r->arena, "%spage=", link);
 }
 
@@ -237,8 +237,8 @@ h_search(struct request *r)
 	if (rc != TK_OK)
 		return rc;
 	d = page_begin(r, "pages/events/search.tpl",
-	               *s.text ? arena_printf(r->arena, "Events matching “%s”", s.text)
-	                       : "Search events");
+		       *s.text ? arena_printf(r->arena, "Events matching “%s”", s.text)
+			       : "Search events");
 	organizer_links(r, d);
 	fields_show(r, &f);
 	for (i = 0; i < ncities; i++) {

@@ -121,12 +121,9 @@ static const struct field venue_timezone = {
 };
 
 const struct field *const input_venue_form[] = {
-    [VENUE_NAME] = &venue_name,
-    [VENUE_CITY] = &venue_city,
-    [VENUE_ADDRESS] = &venue_address,
-    [VENUE_CAPACITY] = &venue_capacity,
-    [VENUE_TIMEZONE] = &venue_timezone,
-    NULL,
+    [VENUE_NAME] = &venue_name,         [VENUE_CITY] = &venue_city,
+    [VENUE_ADDRESS] = &venue_address,   [VENUE_CAPACITY] = &venue_capacity,
+    [VENUE_TIMEZONE] = &venue_timezone, NULL,
 };
 
 /* ---- the search form ---- */

@@ -26,7 +26,7 @@ paragraphs(struct request *r, tmpl_dict *d, const char *text)
 			nl = p + strlen(p);
 		if (nl > p)
 			tmpl_set(tmpl_section(d, "PARAGRAPH"), "TEXT",
-			         arena_strndup(r->arena, p, (size_t)(nl - p)));
+				 arena_strndup(r->arena, p, (size_t)(nl - p)));
 		p = *nl ? nl + 1 : nl;
 	}
 }

@@ -68,7 +68,8 @@ enum stmt {
 	" OR LOCATE(?, v.name) > 0 OR LOCATE(?, v.city) > 0)"                                      \
 	" AND (? = '' OR v.city = ?)"                                                              \
 	" AND (? = '' OR " LOCAL("e.starts_at") " >= ?)"                                           \
-	" AND (? = '' OR " LOCAL("e.starts_at") " < ? + INTERVAL 1 DAY)"
+						" AND (? = '' OR " LOCAL(                          \
+						    "e.starts_at") " < ? + INTERVAL 1 DAY)"
 
 #define VENUE_COLUMNS "id, name, city, address, capacity, timezone, version"
 
@@ -78,46 +79,60 @@ enum stmt {
 #define OWNED " AND (created_by = ? OR ? = 1)"
 
 const char *const events_stmts[ST__MAX] = {
-    [ST_EVENT_SEARCH] = "SELECT e.id, e.name, v.name, v.city,"
-                        " DATE_FORMAT(" LOCAL("e.starts_at") ", '%a %e %b %Y, %H:%i'),"
-                        " DATE_FORMAT(" LOCAL("e.starts_at") ", '%Y-%m-%dT%H:%i'),"
-                        " COUNT(*) OVER ()" SEARCH_WHERE
-                        " ORDER BY e.starts_at, e.id LIMIT ? OFFSET ?",
+    [ST_EVENT_SEARCH] =
+	"SELECT e.id, e.name, v.name, v.city,"
+	" DATE_FORMAT(" LOCAL(
+	    "e.starts_at") ", '%a %e %b %Y, %H:%i'),"
+			   " DATE_FORMAT(" LOCAL(
+			       "e.starts_at") ", '%Y-%m-%dT%H:%i'),"
+					      " COUNT(*) OVER ()" SEARCH_WHERE
+					      " ORDER BY e.starts_at, e.id LIMIT ? OFFSET ?",
     [ST_EVENT_COUNT] = "SELECT COUNT(*)" SEARCH_WHERE,
-    [ST_EVENT_BY_ID] = "SELECT e.id, e.name, e.description, e.status, e.version, e.venue_id,"
-                       " v.name, v.city, v.address, v.capacity, v.timezone,"
-                       " DATE_FORMAT(" LOCAL("e.starts_at") ", '%W %e %M %Y, %H:%i'),"
-                       " DATE_FORMAT(" LOCAL("e.ends_at") ", '%W %e %M %Y, %H:%i'),"
-                       " DATE_FORMAT(" LOCAL("e.starts_at") ", '%Y-%m-%dT%H:%i'),"
-                       " DATE_FORMAT(" LOCAL("e.ends_at") ", '%Y-%m-%dT%H:%i'),"
-                       " e.ends_at <= UTC_TIMESTAMP(), e.created_by"
-                       " FROM events e JOIN venues v ON v.id = e.venue_id WHERE e.id = ?",
+    [ST_EVENT_BY_ID] =
+	"SELECT e.id, e.name, e.description, e.status, e.version, e.venue_id,"
+	" v.name, v.city, v.address, v.capacity, v.timezone,"
+	" DATE_FORMAT(" LOCAL(
+	    "e.starts_at") ", '%W %e %M %Y, %H:%i'),"
+			   " DATE_FORMAT(" LOCAL(
+			       "e.ends_at") ", '%W %e %M %Y, %H:%i'),"
+					    " DATE_FORMAT(" LOCAL(
+						"e.starts_at") ", '%Y-%m-%dT%H:%i'),"
+							       " DATE_FORMAT(" LOCAL(
+								   "e.ends_at") ", "
+										"'%Y-%m-%dT%H:%i'),"
+										" e.ends_at <= "
+										"UTC_TIMESTAMP(), "
+										"e.created_by"
+										" FROM events e "
+										"JOIN venues v ON "
+										"v.id = e.venue_id "
+										"WHERE e.id = ?",
     [ST_EVENT_STATE] = "SELECT id, venue_id, name, description,"
-                       " DATE_FORMAT(starts_at, '%Y-%m-%dT%H:%i:%sZ'),"
-                       " DATE_FORMAT(ends_at, '%Y-%m-%dT%H:%i:%sZ'),"
-                       " status, created_by, version FROM events WHERE id = ?",
+		       " DATE_FORMAT(starts_at, '%Y-%m-%dT%H:%i:%sZ'),"
+		       " DATE_FORMAT(ends_at, '%Y-%m-%dT%H:%i:%sZ'),"
+		       " status, created_by, version FROM events WHERE id = ?",
     [ST_EVENT_TIMES] = "SELECT DATE_FORMAT(CONVERT_TZ(?, timezone, '+00:00'), '%Y-%m-%d %H:%i:%s'),"
-                       " DATE_FORMAT(CONVERT_TZ(?, timezone, '+00:00'), '%Y-%m-%d %H:%i:%s'),"
-                       " CONVERT_TZ(?, timezone, '+00:00') > UTC_TIMESTAMP()"
-                       " FROM venues WHERE id = ?",
+		       " DATE_FORMAT(CONVERT_TZ(?, timezone, '+00:00'), '%Y-%m-%d %H:%i:%s'),"
+		       " CONVERT_TZ(?, timezone, '+00:00') > UTC_TIMESTAMP()"
+		       " FROM venues WHERE id = ?",
     [ST_EVENT_INSERT] = "INSERT INTO events"
-                        " (id, venue_id, name, description, starts_at, ends_at, created_by)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+			" (id, venue_id, name, description, starts_at, ends_at, created_by)"
+			" VALUES (?, ?, ?, ?, ?, ?, ?)",
     [ST_EVENT_UPDATE] = "UPDATE events SET venue_id = ?, name = ?, description = ?,"
-                        " starts_at = ?, ends_at = ?, version = version + 1"
-                        " WHERE id = ? AND version = ? AND status = 'scheduled'" OWNED,
+			" starts_at = ?, ends_at = ?, version = version + 1"
+			" WHERE id = ? AND version = ? AND status = 'scheduled'" OWNED,
     [ST_EVENT_CANCEL] = "UPDATE events SET status = 'cancelled', version = version + 1"
-                        " WHERE id = ? AND status = 'scheduled'" OWNED,
+			" WHERE id = ? AND status = 'scheduled'" OWNED,
     [ST_EVENT_STATUS] = "SELECT status FROM events WHERE id = ?" OWNED,
     [ST_CITIES] = "SELECT DISTINCT city FROM venues ORDER BY city",
     [ST_VENUES] = "SELECT " VENUE_COLUMNS " FROM venues ORDER BY city, name, id",
     [ST_VENUE_BY_ID] = "SELECT " VENUE_COLUMNS " FROM venues WHERE id = ?",
     [ST_VENUE_STATE] = "SELECT " VENUE_COLUMNS ", created_by FROM venues WHERE id = ?",
     [ST_VENUE_INSERT] = "INSERT INTO venues"
-                        " (id, name, city, address, capacity, timezone, created_by)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+			" (id, name, city, address, capacity, timezone, created_by)"
+			" VALUES (?, ?, ?, ?, ?, ?, ?)",
     [ST_VENUE_UPDATE] = "UPDATE venues SET name = ?, city = ?, address = ?, capacity = ?,"
-                        " timezone = ?, version = version + 1 WHERE id = ? AND version = ?",
+			" timezone = ?, version = version + 1 WHERE id = ? AND version = ?",
     [ST_TIMEZONE_KNOWN] = "SELECT CONVERT_TZ('2000-01-01 00:00:00', ?, '+00:00') IS NOT NULL",
     [ST_OUTBOX_INSERT] = OUTBOX_INSERT_SQL,
     [ST_REVOKED] = REVOKE_LOOKUP_SQL,
@@ -202,8 +217,8 @@ cache_store(long page, unsigned long gen, const struct event *v, size_t n, long 
 	free(c->blob);
 	for (i = 0; i < n; i++)
 		size += strlen(v[i].id) + strlen(v[i].name) + strlen(v[i].venue_name) +
-		        strlen(v[i].venue_city) + strlen(v[i].starts_display) +
-		        strlen(v[i].starts_iso) + 6;
+			strlen(v[i].venue_city) + strlen(v[i].starts_display) +
+			strlen(v[i].starts_iso) + 6;
 	c->v = xcalloc(n + 1, sizeof(*c->v));
 	c->blob = p = xmalloc(size + 1);
 	for (i = 0; i < n; i++) {
@@ -241,7 +256,7 @@ search_params(const struct search *s, struct db_val p[10])
 
 int
 store_event_search(struct store *st, const struct search *s, struct event **out, size_t *n,
-                   long *total)
+		   long *total)
 {
 	struct db_val p[12];
 	struct db_rows rows;
@@ -361,7 +376,7 @@ store_event_by_id(struct store *st, const char *id, struct event *e)
 
 int
 store_event_times(struct store *st, const char *venue_id, const char *starts, const char *ends,
-                  struct event_times *t)
+		  struct event_times *t)
 {
 	struct db_val p[] = {DB_S(starts), DB_S(ends), DB_S(starts), DB_S(venue_id)};
 	struct db_rows rows;
@@ -414,16 +429,15 @@ emit_event(struct store *st, const char *type, const char *id)
 	}
 	state =
 	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "id", db_str(&rows, 0, 0),
-	              "venue_id", db_str(&rows, 0, 1), "name", db_str(&rows, 0, 2), "description",
-	              db_str(&rows, 0, 3), "starts_at", db_str(&rows, 0, 4), "ends_at",
-	              db_str(&rows, 0, 5), "status", db_str(&rows, 0, 6), "created_by",
-	              db_str(&rows, 0, 7), "version", (json_int_t)db_int(&rows, 0, 8));
+		      "venue_id", db_str(&rows, 0, 1), "name", db_str(&rows, 0, 2), "description",
+		      db_str(&rows, 0, 3), "starts_at", db_str(&rows, 0, 4), "ends_at",
+		      db_str(&rows, 0, 5), "status", db_str(&rows, 0, 6), "created_by",
+		      db_str(&rows, 0, 7), "version", (json_int_t)db_int(&rows, 0, 8));
 	if (state == NULL) {
 		rc = TK_EINTERNAL;
 		goto out;
 	}
-	rc = outbox_append(st->db, ST_OUTBOX_INSERT, type, "event", id, db_int(&rows, 0, 8),
-	                   state);
+	rc = outbox_append(st->db, ST_OUTBOX_INSERT, type, "event", id, db_int(&rows, 0, 8), state);
 out:
 	json_decref(state);
 	return rc;
@@ -445,16 +459,15 @@ emit_venue(struct store *st, const char *type, const char *id)
 		goto out;
 	}
 	state = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:I, s:s}", "id", db_str(&rows, 0, 0),
-	                  "name", db_str(&rows, 0, 1), "city", db_str(&rows, 0, 2), "address",
-	                  db_str(&rows, 0, 3), "capacity", (json_int_t)db_int(&rows, 0, 4),
-	                  "timezone", db_str(&rows, 0, 5), "version",
-	                  (json_int_t)db_int(&rows, 0, 6), "created_by", db_str(&rows, 0, 7));
+			  "name", db_str(&rows, 0, 1), "city", db_str(&rows, 0, 2), "address",
+			  db_str(&rows, 0, 3), "capacity", (json_int_t)db_int(&rows, 0, 4),
+			  "timezone", db_str(&rows, 0, 5), "version",
+			  (json_int_t)db_int(&rows, 0, 6), "created_by", db_str(&rows, 0, 7));
 	if (state == NULL) {
 		rc = TK_EINTERNAL;
 		goto out;
 	}
-	rc = outbox_append(st->db, ST_OUTBOX_INSERT, type, "venue", id, db_int(&rows, 0, 6),
-	                   state);
+	rc = outbox_append(st->db, ST_OUTBOX_INSERT, type, "venue", id, db_int(&rows, 0, 6), state);
 out:
 	json_decref(state);
 	return rc;
@@ -506,8 +519,8 @@ int
 store_event_update(struct store *st, const char *id, int64_t version, const struct event_input *in)
 {
 	struct db_val p[] = {DB_S(in->venue_id),   DB_S(in->name),     DB_S(in->description),
-	                     DB_S(in->starts_utc), DB_S(in->ends_utc), DB_S(id),
-	                     DB_I(version),        OWNER_PARAMS(st)};
+			     DB_S(in->starts_utc), DB_S(in->ends_utc), DB_S(id),
+			     DB_I(version),        OWNER_PARAMS(st)};
 	struct db_rows rows;
 	int rc;
 
@@ -632,7 +645,7 @@ int
 store_venue_update(struct store *st, const struct venue *v)
 {
 	struct db_val p[] = {DB_S(v->name),     DB_S(v->city), DB_S(v->address), DB_I(v->capacity),
-	                     DB_S(v->timezone), DB_S(v->id),   DB_I(v->version)};
+			     DB_S(v->timezone), DB_S(v->id),   DB_I(v->version)};
 	struct db_rows rows;
 	int rc;
 
@@ -642,7 +655,7 @@ store_venue_update(struct store *st, const struct venue *v)
 	rc = db_exec(st->db, ST_VENUE_UPDATE, p, 7, st->arena, &rows);
 	if (rc == TK_OK && rows.affected == 0) {
 		rc = db_exec(st->db, ST_VENUE_BY_ID, (struct db_val[]){DB_S(v->id)}, 1, st->arena,
-		             &rows);
+			     &rows);
 		if (rc == TK_OK)
 			rc = rows.nrows == 0 ? TK_ENOTFOUND : TK_ECONFLICT;
 	}

@@ -81,7 +81,7 @@ read_form(struct request *r, struct fields *f, struct venue *v)
 	if (!fields_has_error(f, "timezone") &&
 	    (rc = store_timezone_known(&r->store, f->values[VENUE_TIMEZONE])) == TK_EINVAL) {
 		fields_error(f, NULL, "timezone",
-		             "Enter a time zone name from the tz database, like Europe/Paris.");
+			     "Enter a time zone name from the tz database, like Europe/Paris.");
 		rc = TK_OK;
 	}
 	v->name = f->values[VENUE_NAME];
@@ -195,8 +195,8 @@ h_venue_update(struct request *r)
 		rc = store_venue_by_id(&r->store, old.id, &old);
 		if (rc == TK_OK) {
 			fields_error(&f, "CONFLICT_ERROR", "name",
-			             "Someone else changed this venue while you were editing it. "
-			             "Check the values and save again to keep yours.");
+				     "Someone else changed this venue while you were editing it. "
+				     "Check the values and save again to keep yours.");
 			show_form(r, old.id, old.version, &f, 409);
 			return TK_OK;
 		}

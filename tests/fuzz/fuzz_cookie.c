@@ -42,8 +42,7 @@ round_trip(struct arena *a, const struct param *e)
 			abort();
 		*semi = '\0';
 		if (cookie_parse(a, b.data, &back) != TK_OK || back.n != 1 ||
-		    strcmp(back.v[0].name, e->name) != 0 ||
-		    strcmp(back.v[0].value, e->value) != 0)
+		    strcmp(back.v[0].name, e->name) != 0 || strcmp(back.v[0].value, e->value) != 0)
 			abort();
 	}
 	buf_free(&b);

@@ -26,8 +26,8 @@ same_event(const struct envelope *a, const struct envelope *b)
 static char *
 encode(const struct envelope *ev)
 {
-	return event_encode(ev->event_id, ev->type, ev->aggregate_id, ev->version,
-			    ev->occurred_at, ev->data);
+	return event_encode(ev->event_id, ev->type, ev->aggregate_id, ev->version, ev->occurred_at,
+			    ev->data);
 }
 
 /* LLVMFuzzerTestOneInput (fuzz.h): one input to event_decode; aborts when a

@@ -23,55 +23,55 @@
 #include "valid.h"
 
 static const struct field f_title = {
-	.name = "t",
-	.flags = FIELD_REQUIRED,
-	.max_chars = 8,
-	.missing = "missing",
-	.too_long = "at most {max}",
+    .name = "t",
+    .flags = FIELD_REQUIRED,
+    .max_chars = 8,
+    .missing = "missing",
+    .too_long = "at most {max}",
 };
 static const struct field f_note = {
-	.name = "n",
-	.flags = FIELD_MULTILINE,
-	.max_chars = 16,
-	.too_long = "at most {max}",
+    .name = "n",
+    .flags = FIELD_MULTILINE,
+    .max_chars = 16,
+    .too_long = "at most {max}",
 };
 static const struct field f_pw = {
-	.name = "p",
-	.flags = FIELD_REQUIRED | FIELD_PASSWORD,
-	.min_chars = 2,
-	.max_chars = 6,
-	.missing = "missing",
-	.too_short = "at least {min}",
-	.too_long = "at most {max}",
+    .name = "p",
+    .flags = FIELD_REQUIRED | FIELD_PASSWORD,
+    .min_chars = 2,
+    .max_chars = 6,
+    .missing = "missing",
+    .too_short = "at least {min}",
+    .too_long = "at most {max}",
 };
 static const struct field f_num = {
-	.name = "c",
-	.flags = FIELD_NUMBER,
-	.min = 1,
-	.max = 9999,
-	.invalid = "from {min} to {max}",
+    .name = "c",
+    .flags = FIELD_NUMBER,
+    .min = 1,
+    .max = 9999,
+    .invalid = "from {min} to {max}",
 };
 static const struct field f_when = {.name = "w", .check = valid_datetime_local};
 static const struct field f_day = {.name = "d", .check = valid_date};
 static const struct field f_tz = {.name = "z", .check = valid_timezone_name};
 static const struct field f_id = {.name = "i", .check = valid_uuid, .invalid = "choose"};
 
-static const struct field *const form[] = {&f_title, &f_note, &f_pw,  &f_num,
-					   &f_when,  &f_day,  &f_tz, &f_id, NULL};
+static const struct field *const form[] = {&f_title, &f_note, &f_pw, &f_num, &f_when,
+					   &f_day,   &f_tz,   &f_id, NULL};
 
 /* The messages the form may give. */
 static const char *const messages[] = {
-	"missing",
-	"at most 8",
-	"at most 16",
-	"at least 2",
-	"at most 6",
-	"from 1 to 9999",
-	"choose",
-	"This text cannot contain control characters.",
-	"Enter a date and time like 2026-12-31T19:30.",
-	"Enter a date like 2026-12-31.",
-	"Enter a time zone name from the tz database, like Europe/Paris.",
+    "missing",
+    "at most 8",
+    "at most 16",
+    "at least 2",
+    "at most 6",
+    "from 1 to 9999",
+    "choose",
+    "This text cannot contain control characters.",
+    "Enter a date and time like 2026-12-31T19:30.",
+    "Enter a date like 2026-12-31.",
+    "Enter a time zone name from the tz database, like Europe/Paris.",
 };
 
 static int
@@ -112,9 +112,8 @@ check_value(const struct fields *f, size_t i)
 	if (!failed && len > 0 && fd->min_chars > 0 && text_chars(v) < fd->min_chars)
 		abort();
 	if (!failed && !(fd->flags & FIELD_PASSWORD) &&
-	    text_has_controls(v, (fd->flags & FIELD_MULTILINE)
-					 ? TEXT_ALLOW_TAB | TEXT_ALLOW_NEWLINE
-					 : 0))
+	    text_has_controls(v, (fd->flags & FIELD_MULTILINE) ? TEXT_ALLOW_TAB | TEXT_ALLOW_NEWLINE
+							       : 0))
 		abort();
 	if ((fd->flags & FIELD_NUMBER) &&
 	    (failed || len == 0 ? f->numbers[i] != 0

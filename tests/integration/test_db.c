@@ -89,11 +89,7 @@ static const char *const work_sql[W__MAX] = {
 };
 
 /* Reading the migrated schema. */
-enum mig {
-	M_VERSIONS,
-	M_USERS,
-	M__MAX
-};
+enum mig { M_VERSIONS, M_USERS, M__MAX };
 
 static const char *const mig_sql[M__MAX] = {
     [M_VERSIONS] = "SELECT module, version, name FROM schema_migrations ORDER BY module, version",
@@ -131,8 +127,8 @@ count_rows(struct db *db)
 static int
 insert(struct db *db, const char *k)
 {
-	return db_exec(db, W_INSERT, (struct db_val[]){DB_S(k), DB_NUL, DB_NUL, DB_NUL, DB_NUL},
-		       5, NULL, NULL);
+	return db_exec(db, W_INSERT, (struct db_val[]){DB_S(k), DB_NUL, DB_NUL, DB_NUL, DB_NUL}, 5,
+		       NULL, NULL);
 }
 
 static void
@@ -173,8 +169,7 @@ test_roundtrip(void)
 						  DB_S("2024-02-29 23:59:58.123456")},
 				5, NULL, NULL),
 			TK_OK);
-	CU_ASSERT_EQUAL(db_exec(db, W_SELECT, (struct db_val[]){DB_SN("values!", 6)}, 1, arena,
-				&r),
+	CU_ASSERT_EQUAL(db_exec(db, W_SELECT, (struct db_val[]){DB_SN("values!", 6)}, 1, arena, &r),
 			TK_OK);
 	CU_ASSERT_EQUAL_FATAL(r.nrows, 1);
 	CU_ASSERT_STRING_EQUAL(db_str(&r, 0, 2), "Zoë ✓");
@@ -193,13 +188,11 @@ test_roundtrip(void)
 	CU_ASSERT_EQUAL(r.ncols, 6);
 
 	/* An update reports the rows it changed. */
-	CU_ASSERT_EQUAL(db_exec(db, W_SET_N, (struct db_val[]){DB_I(7), DB_S("values")}, 2, arena,
-				&r),
-			TK_OK);
+	CU_ASSERT_EQUAL(
+	    db_exec(db, W_SET_N, (struct db_val[]){DB_I(7), DB_S("values")}, 2, arena, &r), TK_OK);
 	CU_ASSERT_EQUAL(r.affected, 1);
-	CU_ASSERT_EQUAL(db_exec(db, W_SET_N, (struct db_val[]){DB_I(7), DB_S("absent")}, 2, arena,
-				&r),
-			TK_OK);
+	CU_ASSERT_EQUAL(
+	    db_exec(db, W_SET_N, (struct db_val[]){DB_I(7), DB_S("absent")}, 2, arena, &r), TK_OK);
 	CU_ASSERT_EQUAL(r.affected, 0);
 	db_free(db);
 }
@@ -214,11 +207,11 @@ test_long_text(void)
 
 	for (i = 0; i < n; i++)
 		big[i] = (char)('a' + i % 26);
-	CU_ASSERT_EQUAL(db_exec(db, W_INSERT,
-				(struct db_val[]){DB_S("long"), DB_SN(big, 200), DB_SN(big, n),
-						  DB_NUL, DB_NUL},
-				5, NULL, NULL),
-			TK_OK);
+	CU_ASSERT_EQUAL(
+	    db_exec(db, W_INSERT,
+		    (struct db_val[]){DB_S("long"), DB_SN(big, 200), DB_SN(big, n), DB_NUL, DB_NUL},
+		    5, NULL, NULL),
+	    TK_OK);
 	CU_ASSERT_EQUAL(db_exec(db, W_SELECT, (struct db_val[]){DB_S("long")}, 1, arena, &r),
 			TK_OK);
 	CU_ASSERT_EQUAL_FATAL(r.nrows, 1);
@@ -229,8 +222,7 @@ test_long_text(void)
 	CU_ASSERT_EQUAL(db_cell(&r, 0, 3)->s[n], '\0');
 	CU_ASSERT_EQUAL(strlen(db_str(&r, 0, 3)), n);
 	/* Two long columns in one row around a short one. */
-	CU_ASSERT_EQUAL(db_exec(db, W_SELECT_BODY2, (struct db_val[]){DB_S("long")}, 1, arena,
-				&r),
+	CU_ASSERT_EQUAL(db_exec(db, W_SELECT_BODY2, (struct db_val[]){DB_S("long")}, 1, arena, &r),
 			TK_OK);
 	CU_ASSERT_EQUAL_FATAL(r.nrows, 1);
 	CU_ASSERT_EQUAL(db_cell(&r, 0, 0)->len, n);
@@ -251,16 +243,16 @@ test_strict_and_session(void)
 
 	/* Strict mode: too long a value and a non-number are errors. */
 	memset(longer, 'x', sizeof(longer));
-	CU_ASSERT_EQUAL(db_exec(db, W_INSERT,
-				(struct db_val[]){DB_S("strict1"), DB_SN(longer, 201), DB_NUL,
-						  DB_NUL, DB_NUL},
-				5, NULL, NULL),
-			TK_EDB);
-	CU_ASSERT_EQUAL(db_exec(db, W_INSERT,
-				(struct db_val[]){DB_S("strict2"), DB_NUL, DB_NUL, DB_S("abc"),
-						  DB_NUL},
-				5, NULL, NULL),
-			TK_EDB);
+	CU_ASSERT_EQUAL(
+	    db_exec(db, W_INSERT,
+		    (struct db_val[]){DB_S("strict1"), DB_SN(longer, 201), DB_NUL, DB_NUL, DB_NUL},
+		    5, NULL, NULL),
+	    TK_EDB);
+	CU_ASSERT_EQUAL(
+	    db_exec(db, W_INSERT,
+		    (struct db_val[]){DB_S("strict2"), DB_NUL, DB_NUL, DB_S("abc"), DB_NUL}, 5,
+		    NULL, NULL),
+	    TK_EDB);
 	CU_ASSERT_EQUAL(db_exec(db, W_SELECT, (struct db_val[]){DB_S("strict1")}, 1, arena, &r),
 			TK_OK);
 	CU_ASSERT_EQUAL(r.nrows, 0);
@@ -343,29 +335,28 @@ test_lock_wait(void)
 	CU_ASSERT_EQUAL(db_exec(waiter, W_SHORT_LOCK_WAIT, NULL, 0, NULL, NULL), TK_OK);
 
 	CU_ASSERT_EQUAL(db_begin(holder), TK_OK);
-	CU_ASSERT_EQUAL(db_exec(holder, W_LOCK_ROW, (struct db_val[]){DB_S("locked")}, 1, arena,
-				&r),
-			TK_OK);
+	CU_ASSERT_EQUAL(
+	    db_exec(holder, W_LOCK_ROW, (struct db_val[]){DB_S("locked")}, 1, arena, &r), TK_OK);
 	CU_ASSERT_EQUAL(r.nrows, 1);
 
 	t0 = time(NULL);
 	CU_ASSERT_EQUAL(db_begin(waiter), TK_OK);
 	/* A write and a locking read: the timeout may surface at execute or
 	 * while the result is read; both must say TK_ERETRY. */
-	CU_ASSERT_EQUAL(db_exec(waiter, W_SET_N, (struct db_val[]){DB_I(1), DB_S("locked")}, 2,
-				NULL, NULL),
-			TK_ERETRY);
-	CU_ASSERT_EQUAL(db_exec(waiter, W_LOCK_ROW, (struct db_val[]){DB_S("locked")}, 1, arena,
-				&r),
-			TK_ERETRY);
+	CU_ASSERT_EQUAL(
+	    db_exec(waiter, W_SET_N, (struct db_val[]){DB_I(1), DB_S("locked")}, 2, NULL, NULL),
+	    TK_ERETRY);
+	CU_ASSERT_EQUAL(
+	    db_exec(waiter, W_LOCK_ROW, (struct db_val[]){DB_S("locked")}, 1, arena, &r),
+	    TK_ERETRY);
 	CU_ASSERT(time(NULL) - t0 < 8);
 	CU_ASSERT_EQUAL(db_rollback(waiter), TK_OK);
 	CU_ASSERT_EQUAL(db_commit(holder), TK_OK);
 
 	/* Released: the same statements succeed. */
-	CU_ASSERT_EQUAL(db_exec(waiter, W_SET_N, (struct db_val[]){DB_I(2), DB_S("locked")}, 2,
-				arena, &r),
-			TK_OK);
+	CU_ASSERT_EQUAL(
+	    db_exec(waiter, W_SET_N, (struct db_val[]){DB_I(2), DB_S("locked")}, 2, arena, &r),
+	    TK_OK);
 	CU_ASSERT_EQUAL(r.affected, 1);
 	db_free(holder);
 	db_free(waiter);
@@ -550,9 +541,12 @@ test_migrate_failure(void)
 	    "001_a.sql",
 	    ("CREATE TABLE a (x INT COMMENT 'x') COMMENT 'a';\n"
 	     "INSERT INTO a VALUES (1);\nINSERT INTO a VALUES (2);\n"),
-	    "010_b.sql", "CREATE TABLE b (x INT COMMENT 'x');\nINSERT INTO nope VALUES (1);\n",
-	    "011_c.sql", "CREATE TABLE c (x INT COMMENT 'x');\n",
-	    "README", "not a migration\n",
+	    "010_b.sql",
+	    "CREATE TABLE b (x INT COMMENT 'x');\nINSERT INTO nope VALUES (1);\n",
+	    "011_c.sql",
+	    "CREATE TABLE c (x INT COMMENT 'x');\n",
+	    "README",
+	    "not a migration\n",
 	};
 	static const char *const misnamed[] = {"01a_x.sql", "SELECT 1;\n"};
 	static const char *const twins[] = {"1_a.sql", "SELECT 1;\n", "001_b.sql", "SELECT 1;\n"};

@@ -215,7 +215,8 @@ main(void)
 		return 77;
 	}
 	snprintf(conf, sizeof(conf), "%s/conf/auth.conf", run);
-	if (config_load(conf, NULL, 0, CONFIG_OTHER_KEYS) != TK_OK || *config_str("nats_url") == '\0') {
+	if (config_load(conf, NULL, 0, CONFIG_OTHER_KEYS) != TK_OK ||
+	    *config_str("nats_url") == '\0') {
 		printf("no nats_url in %s\n", conf);
 		return 99;
 	}

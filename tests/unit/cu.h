@@ -19,8 +19,8 @@ struct cu_test {
 
 struct cu_suite {
 	const char *name;
-	CU_InitializeFunc init;   /* may be NULL */
-	CU_CleanupFunc cleanup;   /* may be NULL */
+	CU_InitializeFunc init;      /* may be NULL */
+	CU_CleanupFunc cleanup;      /* may be NULL */
 	const struct cu_test *tests; /* ends with {NULL, NULL} */
 };
 

@@ -13,7 +13,6 @@
 #include "err.h"
 #include "params.h"
 
-
 static int
 parse(const char *header, struct params *p)
 {
@@ -73,7 +72,7 @@ test_quotes(void)
 	CU_ASSERT_STRING_EQUAL(p.v[0].value, "quoted");
 	CU_ASSERT_EQUAL(p.v[0].value_len, 6);
 	CU_ASSERT_STRING_EQUAL(p.v[1].value, "");
-	CU_ASSERT_STRING_EQUAL(p.v[2].value, "\""); /* a lone quote is data */
+	CU_ASSERT_STRING_EQUAL(p.v[2].value, "\"");   /* a lone quote is data */
 	CU_ASSERT_STRING_EQUAL(p.v[3].value, "x\"y"); /* one pair removed */
 	/* Quotes around a value with a space do not make it valid. */
 	CU_ASSERT_EQUAL(parse("a=\"x y\"", &p), TK_OK);
@@ -85,8 +84,7 @@ test_invalid_skipped(void)
 {
 	struct params p;
 
-	CU_ASSERT_EQUAL(parse("novalue; =anon; ok=1; bad\x01=2; v=\xc3\xa9; w=\x7f; x=2",
-			      &p),
+	CU_ASSERT_EQUAL(parse("novalue; =anon; ok=1; bad\x01=2; v=\xc3\xa9; w=\x7f; x=2", &p),
 			TK_OK);
 	CU_ASSERT_EQUAL_FATAL(p.n, 2);
 	CU_ASSERT_STRING_EQUAL(p.v[0].name, "ok");
@@ -119,8 +117,8 @@ test_oversized(void)
 
 	/* 64 entries are accepted, 65 are not. */
 	for (i = 0; i < 64; i++)
-		len += (size_t)snprintf(many + len, sizeof(many) - len, "c%02lu=1;",
-					(unsigned long)i);
+		len +=
+		    (size_t)snprintf(many + len, sizeof(many) - len, "c%02lu=1;", (unsigned long)i);
 	CU_ASSERT_EQUAL(parse(many, &p), TK_OK);
 	CU_ASSERT_EQUAL(p.n, 64);
 	snprintf(many + len, sizeof(many) - len, "x");
@@ -150,8 +148,8 @@ test_format(void)
 static void
 test_format_refuses(void)
 {
-	static const char *bad_values[] = {"a b", "a;b", "a,b", "a\"b", "a\\b", "a\r\nb",
-					   "a\x7f", "\xc3\xa9", "a\tb"};
+	static const char *bad_values[] = {"a b",    "a;b",   "a,b",      "a\"b", "a\\b",
+					   "a\r\nb", "a\x7f", "\xc3\xa9", "a\tb"};
 	struct buf b = {0};
 	size_t i;
 
@@ -166,19 +164,19 @@ test_format_refuses(void)
 }
 
 static const struct cu_test cookie_tests[] = {
-	{"simple", test_simple},
-	{"spaces", test_spaces},
-	{"quotes", test_quotes},
-	{"invalid entries skipped", test_invalid_skipped},
-	{"oversized header", test_oversized},
-	{"format", test_format},
-	{"format refuses", test_format_refuses},
-	{NULL, NULL},
+    {"simple", test_simple},
+    {"spaces", test_spaces},
+    {"quotes", test_quotes},
+    {"invalid entries skipped", test_invalid_skipped},
+    {"oversized header", test_oversized},
+    {"format", test_format},
+    {"format refuses", test_format_refuses},
+    {NULL, NULL},
 };
 
 static const struct cu_suite suites[] = {
-	{"cookie", cu_arena_setup, cu_arena_teardown, cookie_tests},
-	{NULL, NULL, NULL, NULL},
+    {"cookie", cu_arena_setup, cu_arena_teardown, cookie_tests},
+    {NULL, NULL, NULL, NULL},
 };
 
 int

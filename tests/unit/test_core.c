@@ -87,7 +87,9 @@ test_text(void)
 	CU_ASSERT_FALSE(text_has_controls("a\nb\tc", TEXT_ALLOW_TAB | TEXT_ALLOW_NEWLINE));
 	CU_ASSERT_TRUE(text_has_controls("a\r\nb", TEXT_ALLOW_TAB | TEXT_ALLOW_NEWLINE));
 	CU_ASSERT_TRUE(text_has_controls("a\x7f", 1));
-	CU_ASSERT_TRUE(text_has_controls("a\xc2\x85" "b", 1)); /* U+0085, a C1 control */
+	CU_ASSERT_TRUE(text_has_controls("a\xc2\x85"
+					 "b",
+					 1));              /* U+0085, a C1 control */
 	CU_ASSERT_FALSE(text_has_controls("\xc2\xa0", 1)); /* U+00A0 is not */
 	CU_ASSERT_STRING_EQUAL(text_trim(a, "  \t x y \r\n"), "x y");
 	CU_ASSERT_STRING_EQUAL(text_trim(a, "   "), "");
@@ -136,12 +138,8 @@ static void
 test_config_errors(void)
 {
 	const char *bad[] = {
-	    "nosuchkey = 1\n",
-	    "threads = 0\n",
-	    "threads = 12abc\n",
-	    "threads = 100000\n",
-	    "base_url = ftp://x\n",
-	    "base_url = http://x/\n",
+	    "nosuchkey = 1\n",    "threads = 0\n",        "threads = 12abc\n",
+	    "threads = 100000\n", "base_url = ftp://x\n", "base_url = http://x/\n",
 	    "just some words\n",
 	};
 	size_t i;
@@ -219,20 +217,20 @@ test_config_hex_file(void)
 }
 
 static const struct cu_test core_tests[] = {
-	{"arena", test_arena},
-	{"buf", test_buf},
-	{"err", test_err},
-	{"text", test_text},
-	{"config defaults, file, env", test_config_defaults_and_file},
-	{"config errors", test_config_errors},
-	{"config program keys", test_config_program_keys},
-	{"config hex key files", test_config_hex_file},
-	{NULL, NULL},
+    {"arena", test_arena},
+    {"buf", test_buf},
+    {"err", test_err},
+    {"text", test_text},
+    {"config defaults, file, env", test_config_defaults_and_file},
+    {"config errors", test_config_errors},
+    {"config program keys", test_config_program_keys},
+    {"config hex key files", test_config_hex_file},
+    {NULL, NULL},
 };
 
 static const struct cu_suite suites[] = {
-	{"core", NULL, NULL, core_tests},
-	{NULL, NULL, NULL, NULL},
+    {"core", NULL, NULL, core_tests},
+    {NULL, NULL, NULL, NULL},
 };
 
 int

@@ -127,7 +127,7 @@ test_b64_vectors(void)
 		CU_ASSERT_STRING_EQUAL(enc, v[i].out);
 		CU_ASSERT_EQUAL(b64_encoded_len(strlen(v[i].in)), strlen(v[i].out));
 		CU_ASSERT_EQUAL(b64_decode(v[i].out, strlen(v[i].out), dec, sizeof(dec), &n),
-		                TK_OK);
+				TK_OK);
 		CU_ASSERT_EQUAL(n, strlen(v[i].in));
 		CU_ASSERT(memcmp(dec, v[i].in, n) == 0);
 	}
@@ -171,16 +171,22 @@ test_b64_reject(void)
 	    "Zm9vA", /* len % 4 == 1, even with zero bits */
 	    "Zh",    /* trailing bits 0001 */
 	    "Zm9",   /* trailing bits 01 */
-	    "Zm9vYh", "Zm 9", "Zm9\n", "Zm.v",
+	    "Zm9vYh",
+	    "Zm 9",
+	    "Zm9\n",
+	    "Zm.v",
 	    /* A valid prefix followed by characters that are not decoded. */
-	    "QQ A", "Zm8 ", "Zm9vYg..", "Zm9vYmE=",
+	    "QQ A",
+	    "Zm8 ",
+	    "Zm9vYg..",
+	    "Zm9vYmE=",
 	};
 	unsigned char out[16];
 	size_t i, n;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		CU_ASSERT_EQUAL(b64_decode(bad[i], strlen(bad[i]), out, sizeof(out), &n),
-		                TK_EINVAL);
+				TK_EINVAL);
 	/* A NUL inside the given length is outside the alphabet too. */
 	CU_ASSERT_EQUAL(b64_decode("Zm\0v", 4, out, sizeof(out), &n), TK_EINVAL);
 	/* Every one of the 256 byte values: exactly the 64 of the alphabet pass. */
@@ -246,8 +252,8 @@ test_sess_round_trip(void)
 		CU_ASSERT_PTR_NOT_NULL(strchr(tok, '.'));
 		CU_ASSERT_PTR_NULL(strchr(strchr(tok, '.') + 1, '.'));
 		CU_ASSERT_EQUAL(strspn(tok, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-		                            "0123456789-_."),
-		                strlen(tok));
+					    "0123456789-_."),
+				strlen(tok));
 		memset(&got, 0x55, sizeof(got));
 		CU_ASSERT_EQUAL_FATAL(sess_verify(tok, test_pk, NOW, &got), TK_OK);
 		CU_ASSERT_STRING_EQUAL(got.sid, SID);
@@ -540,8 +546,8 @@ test_csrf(void)
 	csrf_token(key, "binding-b", b);
 	CU_ASSERT_EQUAL(strlen(a), CSRF_TOKEN_LEN);
 	CU_ASSERT_EQUAL(strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	                          "0123456789-_"),
-	                CSRF_TOKEN_LEN);
+				  "0123456789-_"),
+			CSRF_TOKEN_LEN);
 	CU_ASSERT_STRING_EQUAL(a, a2);
 	CU_ASSERT_STRING_NOT_EQUAL(a, b);
 	CU_ASSERT_EQUAL(csrf_check(key, "binding-a", a), TK_OK);
@@ -807,54 +813,51 @@ test_uuid_valid(void)
 }
 
 static const struct cu_test b64_tests[] = {
-	{"known vectors", test_b64_vectors},
-	{"round trips 0..70", test_b64_round_trip},
-	{"strict rejection", test_b64_reject},
-	{NULL, NULL},
+    {"known vectors", test_b64_vectors},
+    {"round trips 0..70", test_b64_round_trip},
+    {"strict rejection", test_b64_reject},
+    {NULL, NULL},
 };
 
 static const struct cu_test sess_tests[] = {
-	{"role names", test_role_names},
-	{"new sid", test_sess_new_sid},
-	{"sign then verify", test_sess_round_trip},
-	{"names with | and UTF-8", test_sess_names},
-	{"every single-byte tamper refused", test_sess_tamper},
-	{"expiry", test_sess_expired},
-	{"wrong key", test_sess_wrong_key},
-	{"bad fields under a good signature", test_sess_bad_fields},
-	{"malformed tokens", test_sess_malformed},
-	{"sign refuses bad sessions", test_sess_sign_refuses},
-	{NULL, NULL},
+    {"role names", test_role_names},
+    {"new sid", test_sess_new_sid},
+    {"sign then verify", test_sess_round_trip},
+    {"names with | and UTF-8", test_sess_names},
+    {"every single-byte tamper refused", test_sess_tamper},
+    {"expiry", test_sess_expired},
+    {"wrong key", test_sess_wrong_key},
+    {"bad fields under a good signature", test_sess_bad_fields},
+    {"malformed tokens", test_sess_malformed},
+    {"sign refuses bad sessions", test_sess_sign_refuses},
+    {NULL, NULL},
 };
 
 static const struct cu_test csrf_tests[] = {
-	{"tokens and checks", test_csrf},
-	{NULL, NULL},
+    {"tokens and checks", test_csrf},
+    {NULL, NULL},
 };
 
 static const struct cu_test pw_tests[] = {
-	{"default bound without pw_init", test_pw_default},
-	{"hash and verify", test_pw_hash_verify},
-	{"burn", test_pw_burn},
-	{"concurrency bound", test_pw_concurrency},
-	{NULL, NULL},
+    {"default bound without pw_init", test_pw_default},
+    {"hash and verify", test_pw_hash_verify},
+    {"burn", test_pw_burn},
+    {"concurrency bound", test_pw_concurrency},
+    {NULL, NULL},
 };
 
 static const struct cu_test uuid_tests[] = {
-	{"v7 shape", test_uuid_shape},
-	{"unique over 10000", test_uuid_unique},
-	{"time prefix grows", test_uuid_monotonic},
-	{"uuid_valid edge cases", test_uuid_valid},
-	{NULL, NULL},
+    {"v7 shape", test_uuid_shape},
+    {"unique over 10000", test_uuid_unique},
+    {"time prefix grows", test_uuid_monotonic},
+    {"uuid_valid edge cases", test_uuid_valid},
+    {NULL, NULL},
 };
 
 static const struct cu_suite suites[] = {
-	{"b64", NULL, NULL, b64_tests},
-	{"sess", suite_init, NULL, sess_tests},
-	{"csrf", suite_init, NULL, csrf_tests},
-	{"pw", suite_init, NULL, pw_tests},
-	{"uuid", NULL, NULL, uuid_tests},
-	{NULL, NULL, NULL, NULL},
+    {"b64", NULL, NULL, b64_tests},         {"sess", suite_init, NULL, sess_tests},
+    {"csrf", suite_init, NULL, csrf_tests}, {"pw", suite_init, NULL, pw_tests},
+    {"uuid", NULL, NULL, uuid_tests},       {NULL, NULL, NULL, NULL},
 };
 
 int

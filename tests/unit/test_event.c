@@ -45,8 +45,8 @@ decode(const char *text, const char **why)
 static void
 test_decode_good(void)
 {
-	char *t = env("\"" ID "\"", "\"user.created\"", "\"user\"", "\"u-1\"", "7",
-		      "\"" WHEN "\"", "{\"name\":\"Alice\",\"version\":7}");
+	char *t = env("\"" ID "\"", "\"user.created\"", "\"user\"", "\"u-1\"", "7", "\"" WHEN "\"",
+		      "{\"name\":\"Alice\",\"version\":7}");
 	struct envelope ev;
 	const char *why = "x";
 
@@ -111,32 +111,32 @@ test_decode_bad(void)
 		      "event_id is not a UUID");
 	expect_reject(env("\"" ID "\"", "\"user\"", "\"user\"", "\"u\"", "1", "\"" WHEN "\"", "{}"),
 		      "type is not <aggregate>.<verb>");
-	expect_reject(env("\"" ID "\"", "\"user.created.x\"", "\"user\"", "\"u\"", "1",
-			  "\"" WHEN "\"", "{}"),
-		      "type is not <aggregate>.<verb>");
-	expect_reject(env("\"" ID "\"", "\"User.created\"", "\"User\"", "\"u\"", "1",
-			  "\"" WHEN "\"", "{}"),
-		      "type is not <aggregate>.<verb>");
+	expect_reject(
+	    env("\"" ID "\"", "\"user.created.x\"", "\"user\"", "\"u\"", "1", "\"" WHEN "\"", "{}"),
+	    "type is not <aggregate>.<verb>");
+	expect_reject(
+	    env("\"" ID "\"", "\"User.created\"", "\"User\"", "\"u\"", "1", "\"" WHEN "\"", "{}"),
+	    "type is not <aggregate>.<verb>");
 	expect_reject(env("\"" ID "\"", "\".created\"", "\"\"", "\"u\"", "1", "\"" WHEN "\"", "{}"),
 		      "type is not <aggregate>.<verb>");
-	expect_reject(env("\"" ID "\"", "\"user.created\"", "\"order\"", "\"u\"", "1",
-			  "\"" WHEN "\"", "{}"),
-		      "aggregate_type does not match type");
-	expect_reject(env("\"" ID "\"", "\"user.created\"", "\"use\"", "\"u\"", "1",
-			  "\"" WHEN "\"", "{}"),
-		      "aggregate_type does not match type");
-	expect_reject(env("\"" ID "\"", "\"user.created\"", "\"user\"", "\"\"", "1",
-			  "\"" WHEN "\"", "{}"),
-		      "aggregate_id is not 1 to 64 printable characters");
-	expect_reject(env("\"" ID "\"", "\"user.created\"", "\"user\"", "\"a b\"", "1",
-			  "\"" WHEN "\"", "{}"),
-		      "aggregate_id is not 1 to 64 printable characters");
-	expect_reject(env("\"" ID "\"", "\"user.created\"", "\"user\"", "\"u\"", "0",
-			  "\"" WHEN "\"", "{}"),
-		      "aggregate_version is not an integer >= 1");
-	expect_reject(env("\"" ID "\"", "\"user.created\"", "\"user\"", "\"u\"", "1.5",
-			  "\"" WHEN "\"", "{}"),
-		      "aggregate_version is not an integer >= 1");
+	expect_reject(
+	    env("\"" ID "\"", "\"user.created\"", "\"order\"", "\"u\"", "1", "\"" WHEN "\"", "{}"),
+	    "aggregate_type does not match type");
+	expect_reject(
+	    env("\"" ID "\"", "\"user.created\"", "\"use\"", "\"u\"", "1", "\"" WHEN "\"", "{}"),
+	    "aggregate_type does not match type");
+	expect_reject(
+	    env("\"" ID "\"", "\"user.created\"", "\"user\"", "\"\"", "1", "\"" WHEN "\"", "{}"),
+	    "aggregate_id is not 1 to 64 printable characters");
+	expect_reject(
+	    env("\"" ID "\"", "\"user.created\"", "\"user\"", "\"a b\"", "1", "\"" WHEN "\"", "{}"),
+	    "aggregate_id is not 1 to 64 printable characters");
+	expect_reject(
+	    env("\"" ID "\"", "\"user.created\"", "\"user\"", "\"u\"", "0", "\"" WHEN "\"", "{}"),
+	    "aggregate_version is not an integer >= 1");
+	expect_reject(
+	    env("\"" ID "\"", "\"user.created\"", "\"user\"", "\"u\"", "1.5", "\"" WHEN "\"", "{}"),
+	    "aggregate_version is not an integer >= 1");
 	expect_reject(env("\"" ID "\"", "\"user.created\"", "\"user\"", "\"u\"", "\"1\"",
 			  "\"" WHEN "\"", "{}"),
 		      "aggregate_version is not an integer >= 1");
@@ -149,12 +149,12 @@ test_decode_bad(void)
 	expect_reject(env("\"" ID "\"", "\"user.created\"", "\"user\"", "\"u\"", "1",
 			  "\"2026-11-26T24:00:00.000Z\"", "{}"),
 		      "occurred_at is not YYYY-MM-DDTHH:MM:SS.mmmZ");
-	expect_reject(env("\"" ID "\"", "\"user.created\"", "\"user\"", "\"u\"", "1",
-			  "\"" WHEN "\"", "null"),
-		      "data is not an object");
-	expect_reject(env("\"" ID "\"", "\"user.created\"", "\"user\"", "\"u\"", "1",
-			  "\"" WHEN "\"", "[1]"),
-		      "data is not an object");
+	expect_reject(
+	    env("\"" ID "\"", "\"user.created\"", "\"user\"", "\"u\"", "1", "\"" WHEN "\"", "null"),
+	    "data is not an object");
+	expect_reject(
+	    env("\"" ID "\"", "\"user.created\"", "\"user\"", "\"u\"", "1", "\"" WHEN "\"", "[1]"),
+	    "data is not an object");
 }
 
 static void
@@ -216,16 +216,16 @@ test_too_big(void)
 }
 
 static const struct cu_test event_tests[] = {
-	{"decode a good envelope", test_decode_good},
-	{"reject each bad field", test_decode_bad},
-	{"encode and round trip", test_encode_roundtrip},
-	{"reject oversized input", test_too_big},
-	{NULL, NULL},
+    {"decode a good envelope", test_decode_good},
+    {"reject each bad field", test_decode_bad},
+    {"encode and round trip", test_encode_roundtrip},
+    {"reject oversized input", test_too_big},
+    {NULL, NULL},
 };
 
 static const struct cu_suite suites[] = {
-	{"event", NULL, NULL, event_tests},
-	{NULL, NULL, NULL, NULL},
+    {"event", NULL, NULL, event_tests},
+    {NULL, NULL, NULL, NULL},
 };
 
 int

@@ -32,53 +32,51 @@ struct case_ {
 };
 
 static const struct case_ cases[] = {
-	/* event form */
-	{input_event_form, EVENT_NAME, "  Jazz night  ", NULL, "Jazz night"},
-	{input_event_form, EVENT_NAME, "   ", "Enter the event's name.", ""},
-	{input_event_form, EVENT_NAME, "a\x01", "This text cannot contain control characters.",
-	 "a\x01"},
-	{input_event_form, EVENT_VENUE, "", "Choose a venue.", ""},
-	{input_event_form, EVENT_VENUE, "hall-1", "Choose a venue from the list.", "hall-1"},
-	{input_event_form, EVENT_VENUE, "01234567-89ab-7def-8123-456789abcdef", NULL,
-	 "01234567-89ab-7def-8123-456789abcdef"},
-	{input_event_form, EVENT_STARTS, "", "Enter when the event starts.", ""},
-	{input_event_form, EVENT_STARTS, "2026-12-31T19:30", NULL, "2026-12-31T19:30"},
-	{input_event_form, EVENT_STARTS, "2026-12-31 19:30",
-	 "Enter a date and time like 2026-12-31T19:30.", "2026-12-31 19:30"},
-	{input_event_form, EVENT_ENDS, "tomorrow", "Enter a date and time like 2026-12-31T23:00.",
-	 "tomorrow"},
-	{input_event_form, EVENT_ENDS, "", "Enter when the event ends.", ""},
-	{input_event_form, EVENT_DESCRIPTION, "", NULL, ""},
-	{input_event_form, EVENT_DESCRIPTION, "a\r\nb\tc", NULL, "a\nb\tc"},
-	{input_event_form, EVENT_DESCRIPTION, "a\x01", "This text cannot contain control characters.",
-	 "a\x01"},
-	/* venue form */
-	{input_venue_form, VENUE_NAME, "", "Enter the venue's name.", ""},
-	{input_venue_form, VENUE_CITY, "", "Enter the city.", ""},
-	{input_venue_form, VENUE_ADDRESS, "", "Enter the address.", ""},
-	{input_venue_form, VENUE_CAPACITY, "1", NULL, "1"},
-	{input_venue_form, VENUE_CAPACITY, " 2500 ", NULL, "2500"},
-	{input_venue_form, VENUE_CAPACITY, "10000000", NULL, "10000000"},
-	{input_venue_form, VENUE_CAPACITY, "0",
-	 "Enter the capacity as a whole number of people, at least 1.", "0"},
-	{input_venue_form, VENUE_CAPACITY, "-5",
-	 "Enter the capacity as a whole number of people, at least 1.", "-5"},
-	{input_venue_form, VENUE_CAPACITY, "12.5",
-	 "Enter the capacity as a whole number of people, at least 1.", "12.5"},
-	{input_venue_form, VENUE_CAPACITY, "10000001",
-	 "Enter the capacity as a whole number of people, at least 1.", "10000001"},
-	{input_venue_form, VENUE_CAPACITY, "",
-	 "Enter the capacity as a whole number of people, at least 1.", ""},
-	{input_venue_form, VENUE_TIMEZONE, "Europe/Paris", NULL, "Europe/Paris"},
-	{input_venue_form, VENUE_TIMEZONE, "", "Enter the venue's time zone, like Europe/Paris.",
-	 ""},
-	{input_venue_form, VENUE_TIMEZONE, "+02:00",
-	 "Enter a time zone name from the tz database, like Europe/Paris.", "+02:00"},
-	/* search form: everything optional */
-	{input_search_form, SEARCH_Q, "", NULL, ""},
-	{input_search_form, SEARCH_FROM, "2026-02-30", "Enter a date like 2026-12-31.",
-	 "2026-02-30"},
-	{input_search_form, SEARCH_TO, " 2026-02-28 ", NULL, "2026-02-28"},
+    /* event form */
+    {input_event_form, EVENT_NAME, "  Jazz night  ", NULL, "Jazz night"},
+    {input_event_form, EVENT_NAME, "   ", "Enter the event's name.", ""},
+    {input_event_form, EVENT_NAME, "a\x01", "This text cannot contain control characters.",
+     "a\x01"},
+    {input_event_form, EVENT_VENUE, "", "Choose a venue.", ""},
+    {input_event_form, EVENT_VENUE, "hall-1", "Choose a venue from the list.", "hall-1"},
+    {input_event_form, EVENT_VENUE, "01234567-89ab-7def-8123-456789abcdef", NULL,
+     "01234567-89ab-7def-8123-456789abcdef"},
+    {input_event_form, EVENT_STARTS, "", "Enter when the event starts.", ""},
+    {input_event_form, EVENT_STARTS, "2026-12-31T19:30", NULL, "2026-12-31T19:30"},
+    {input_event_form, EVENT_STARTS, "2026-12-31 19:30",
+     "Enter a date and time like 2026-12-31T19:30.", "2026-12-31 19:30"},
+    {input_event_form, EVENT_ENDS, "tomorrow", "Enter a date and time like 2026-12-31T23:00.",
+     "tomorrow"},
+    {input_event_form, EVENT_ENDS, "", "Enter when the event ends.", ""},
+    {input_event_form, EVENT_DESCRIPTION, "", NULL, ""},
+    {input_event_form, EVENT_DESCRIPTION, "a\r\nb\tc", NULL, "a\nb\tc"},
+    {input_event_form, EVENT_DESCRIPTION, "a\x01", "This text cannot contain control characters.",
+     "a\x01"},
+    /* venue form */
+    {input_venue_form, VENUE_NAME, "", "Enter the venue's name.", ""},
+    {input_venue_form, VENUE_CITY, "", "Enter the city.", ""},
+    {input_venue_form, VENUE_ADDRESS, "", "Enter the address.", ""},
+    {input_venue_form, VENUE_CAPACITY, "1", NULL, "1"},
+    {input_venue_form, VENUE_CAPACITY, " 2500 ", NULL, "2500"},
+    {input_venue_form, VENUE_CAPACITY, "10000000", NULL, "10000000"},
+    {input_venue_form, VENUE_CAPACITY, "0",
+     "Enter the capacity as a whole number of people, at least 1.", "0"},
+    {input_venue_form, VENUE_CAPACITY, "-5",
+     "Enter the capacity as a whole number of people, at least 1.", "-5"},
+    {input_venue_form, VENUE_CAPACITY, "12.5",
+     "Enter the capacity as a whole number of people, at least 1.", "12.5"},
+    {input_venue_form, VENUE_CAPACITY, "10000001",
+     "Enter the capacity as a whole number of people, at least 1.", "10000001"},
+    {input_venue_form, VENUE_CAPACITY, "",
+     "Enter the capacity as a whole number of people, at least 1.", ""},
+    {input_venue_form, VENUE_TIMEZONE, "Europe/Paris", NULL, "Europe/Paris"},
+    {input_venue_form, VENUE_TIMEZONE, "", "Enter the venue's time zone, like Europe/Paris.", ""},
+    {input_venue_form, VENUE_TIMEZONE, "+02:00",
+     "Enter a time zone name from the tz database, like Europe/Paris.", "+02:00"},
+    /* search form: everything optional */
+    {input_search_form, SEARCH_Q, "", NULL, ""},
+    {input_search_form, SEARCH_FROM, "2026-02-30", "Enter a date like 2026-12-31.", "2026-02-30"},
+    {input_search_form, SEARCH_TO, " 2026-02-28 ", NULL, "2026-02-28"},
 };
 
 static void
@@ -112,13 +110,13 @@ test_limits(void)
 		size_t max;
 		const char *message;
 	} limits[] = {
-		{input_event_form, EVENT_NAME, 200, "A name has at most 200 characters."},
-		{input_event_form, EVENT_DESCRIPTION, 5000,
-		 "A description has at most 5000 characters."},
-		{input_venue_form, VENUE_NAME, 200, "A name has at most 200 characters."},
-		{input_venue_form, VENUE_CITY, 100, "A city has at most 100 characters."},
-		{input_venue_form, VENUE_ADDRESS, 300, "An address has at most 300 characters."},
-		{input_search_form, SEARCH_Q, 200, "Search words have at most 200 characters."},
+	    {input_event_form, EVENT_NAME, 200, "A name has at most 200 characters."},
+	    {input_event_form, EVENT_DESCRIPTION, 5000,
+	     "A description has at most 5000 characters."},
+	    {input_venue_form, VENUE_NAME, 200, "A name has at most 200 characters."},
+	    {input_venue_form, VENUE_CITY, 100, "A city has at most 100 characters."},
+	    {input_venue_form, VENUE_ADDRESS, 300, "An address has at most 300 characters."},
+	    {input_search_form, SEARCH_Q, 200, "Search words have at most 200 characters."},
 	};
 	size_t i, j;
 
@@ -185,7 +183,7 @@ test_pages_follow_tables(void)
 	city = strstr(html, "<li><a href=\"#city\">Added by the handler.");
 	capacity = strstr(html, "<li><a href=\"#capacity\">");
 	CU_ASSERT(name != NULL && city != NULL && capacity != NULL && name < city &&
-	          city < capacity);
+		  city < capacity);
 
 	html = render("pages/events/form.tpl", input_event_form, event, NULL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(html, "maxlength=\"200\""));
@@ -225,27 +223,27 @@ test_fulltext(void)
 	CU_ASSERT_STRING_EQUAL(input_fulltext(&req, "Jazz  Night"), "+Jazz* +Night*");
 	/* Operators, quotes and short or stop words are dropped. */
 	CU_ASSERT_STRING_EQUAL(input_fulltext(&req, "+\"the\" -(jazz)* ~a @8 <quartet>"),
-	                       "+jazz* +quartet*");
+			       "+jazz* +quartet*");
 	CU_ASSERT_STRING_EQUAL(input_fulltext(&req, "of an"), "");
 	CU_ASSERT_STRING_EQUAL(input_fulltext(&req, ""), "");
 	CU_ASSERT_STRING_EQUAL(input_fulltext(&req, NULL), "");
 	CU_ASSERT_STRING_EQUAL(input_fulltext(&req, "Café Zürich"), "+Café* +Zürich*");
 	CU_ASSERT_STRING_EQUAL(input_fulltext(&req, "aaa bbb ccc ddd eee fff ggg hhh iii jjj"),
-	                       "+aaa* +bbb* +ccc* +ddd* +eee* +fff* +ggg* +hhh*");
+			       "+aaa* +bbb* +ccc* +ddd* +eee* +fff* +ggg* +hhh*");
 }
 
 static const struct cu_test events_input_tests[] = {
-	{"form fields", test_form_fields},
-	{"form limits", test_limits},
-	{"pages follow the tables", test_pages_follow_tables},
-	{"page numbers", test_page},
-	{"full-text query", test_fulltext},
-	{NULL, NULL},
+    {"form fields", test_form_fields},
+    {"form limits", test_limits},
+    {"pages follow the tables", test_pages_follow_tables},
+    {"page numbers", test_page},
+    {"full-text query", test_fulltext},
+    {NULL, NULL},
 };
 
 static const struct cu_suite suites[] = {
-	{"events input", NULL, NULL, events_input_tests},
-	{NULL, NULL, NULL, NULL},
+    {"events input", NULL, NULL, events_input_tests},
+    {NULL, NULL, NULL, NULL},
 };
 
 int

@@ -20,56 +20,56 @@
 /* ---- fields of the tests ---- */
 
 static const struct field f_title = {
-	.name = "title",
-	.flags = FIELD_REQUIRED,
-	.max_chars = 10,
-	.missing = "Enter a title.",
-	.too_long = "A title has at most {max} characters.",
+    .name = "title",
+    .flags = FIELD_REQUIRED,
+    .max_chars = 10,
+    .missing = "Enter a title.",
+    .too_long = "A title has at most {max} characters.",
 };
 
 static const struct field f_note = {
-	.name = "note",
-	.flags = FIELD_MULTILINE,
-	.max_chars = 10,
-	.too_long = "A note has at most {max} characters.",
+    .name = "note",
+    .flags = FIELD_MULTILINE,
+    .max_chars = 10,
+    .too_long = "A note has at most {max} characters.",
 };
 
 static const struct field f_seats = {
-	.name = "seats",
-	.flags = FIELD_REQUIRED | FIELD_NUMBER,
-	.min = 1,
-	.max = 500,
-	.missing = "Enter the seats.",
-	.invalid = "Enter a whole number from {min} to {max}.",
+    .name = "seats",
+    .flags = FIELD_REQUIRED | FIELD_NUMBER,
+    .min = 1,
+    .max = 500,
+    .missing = "Enter the seats.",
+    .invalid = "Enter a whole number from {min} to {max}.",
 };
 
 static const struct field f_secret = {
-	.name = "secret",
-	.flags = FIELD_REQUIRED | FIELD_PASSWORD,
-	.min_chars = 4,
-	.max_chars = 8,
-	.missing = "Enter a secret.",
-	.too_short = "A secret has at least {min} characters.",
-	.too_long = "A secret has at most {max} characters.",
+    .name = "secret",
+    .flags = FIELD_REQUIRED | FIELD_PASSWORD,
+    .min_chars = 4,
+    .max_chars = 8,
+    .missing = "Enter a secret.",
+    .too_short = "A secret has at least {min} characters.",
+    .too_long = "A secret has at most {max} characters.",
 };
 
 /* A limit for the template only: no message, no check. */
 static const struct field f_loose = {.name = "loose", .max_chars = 3};
 
 static const struct field f_when = {
-	.name = "when",
-	.check = valid_datetime_local,
+    .name = "when",
+    .check = valid_datetime_local,
 };
 
 static const struct field f_day = {
-	.name = "day",
-	.check = valid_date,
-	.invalid = "The day is not a date.",
+    .name = "day",
+    .check = valid_date,
+    .invalid = "The day is not a date.",
 };
 
 static const struct field f_named = {
-	.name = "named",
-	.invalid = "A name cannot contain control characters.",
+    .name = "named",
+    .invalid = "A name cannot contain control characters.",
 };
 
 /* upper_check: a check that normalises (upper case) and refuses "x". */
@@ -91,65 +91,88 @@ static const struct field f_code = {.name = "code", .max_chars = 5, .check = upp
 
 struct check_case {
 	const struct field *field;
-	const char *raw;      /* NULL: absent */
-	const char *message;  /* NULL: fine */
-	const char *value;    /* *out */
-	long number;          /* FIELD_NUMBER */
+	const char *raw;     /* NULL: absent */
+	const char *message; /* NULL: fine */
+	const char *value;   /* *out */
+	long number;         /* FIELD_NUMBER */
 };
 
 static const struct check_case check_cases[] = {
-	/* required, trimming */
-	{&f_title, "  Jazz night  ", NULL, "Jazz night", 0},
-	{&f_title, NULL, "Enter a title.", "", 0},
-	{&f_title, " \t\r\n ", "Enter a title.", "", 0},
-	/* limits in characters, not bytes: ten 2-byte characters fit */
-	{&f_title, "éééééééééé", NULL, "éééééééééé", 0},
-	{&f_title, "ééééééééééé", "A title has at most 10 characters.", "ééééééééééé", 0},
-	{&f_title, "日本語のタイトルです", NULL, "日本語のタイトルです", 0},
-	{&f_title, "a\x01" "b", "This text cannot contain control characters.", "a\x01" "b", 0},
-	{&f_title, "a\nb", "This text cannot contain control characters.", "a\nb", 0},
-	{&f_title, "a\xc2\x85" "b", "This text cannot contain control characters.",
-	 "a\xc2\x85" "b", 0},
-	{&f_title, "a\x7f", "This text cannot contain control characters.", "a\x7f", 0},
-	/* optional and empty: fine, checked no further */
-	{&f_note, "", NULL, "", 0},
-	{&f_note, NULL, NULL, "", 0},
-	/* multiline: CR LF becomes LF, tabs and LF allowed, other controls not */
-	{&f_note, "a\r\nb\tc", NULL, "a\nb\tc", 0},
-	{&f_note, "1\r\n2\r\n3\r\n4\r\n5", NULL, "1\n2\n3\n4\n5", 0}, /* 9, not 13 */
-	{&f_note, "1\r\n2\r\n3\r\n4\r\n5\r\n6", "A note has at most 10 characters.",
-	 "1\n2\n3\n4\n5\n6", 0},
-	{&f_note, "a\x0b" "b", "This text cannot contain control characters.", "a\x0b" "b", 0},
-	/* numbers in a range */
-	{&f_seats, "1", NULL, "1", 1},
-	{&f_seats, " 500 ", NULL, "500", 500},
-	{&f_seats, "0", "Enter a whole number from 1 to 500.", "0", 0},
-	{&f_seats, "501", "Enter a whole number from 1 to 500.", "501", 0},
-	{&f_seats, "-5", "Enter a whole number from 1 to 500.", "-5", 0},
-	{&f_seats, "12.5", "Enter a whole number from 1 to 500.", "12.5", 0},
-	{&f_seats, "1e3", "Enter a whole number from 1 to 500.", "1e3", 0},
-	{&f_seats, "99999999999999999999999", "Enter a whole number from 1 to 500.",
-	 "99999999999999999999999", 0},
-	{&f_seats, "", "Enter the seats.", "", 0},
-	/* passwords: verbatim, any character, limits in characters */
-	{&f_secret, " ab\tc ", NULL, " ab\tc ", 0},
-	{&f_secret, "abc", "A secret has at least 4 characters.", "abc", 0},
-	{&f_secret, "ééé", "A secret has at least 4 characters.", "ééé", 0},
-	{&f_secret, "123456789", "A secret has at most 8 characters.", "123456789", 0},
-	{&f_secret, "", "Enter a secret.", "", 0},
-	/* a limit without a message only goes to the template */
-	{&f_loose, "abcdef", NULL, "abcdef", 0},
-	/* checks: their own message, or the table's instead */
-	{&f_when, "2026-12-31T19:30", NULL, "2026-12-31T19:30", 0},
-	{&f_when, "2026-12-31 19:30", "Enter a date and time like 2026-12-31T19:30.",
-	 "2026-12-31 19:30", 0},
-	{&f_day, "2026-02-30", "The day is not a date.", "2026-02-30", 0},
-	{&f_day, " 2026-02-28 ", NULL, "2026-02-28", 0},
-	{&f_named, "a\x1b" "b", "A name cannot contain control characters.", "a\x1b" "b", 0},
-	/* a check normalises the value, also when it refuses it */
-	{&f_code, " abc ", NULL, "ABC", 0},
-	{&f_code, "x", "Not x.", "X", 0},
-	{&f_code, "abcdefg", NULL, "ABCDEFG", 0},
+    /* required, trimming */
+    {&f_title, "  Jazz night  ", NULL, "Jazz night", 0},
+    {&f_title, NULL, "Enter a title.", "", 0},
+    {&f_title, " \t\r\n ", "Enter a title.", "", 0},
+    /* limits in characters, not bytes: ten 2-byte characters fit */
+    {&f_title, "éééééééééé", NULL, "éééééééééé", 0},
+    {&f_title, "ééééééééééé", "A title has at most 10 characters.", "ééééééééééé", 0},
+    {&f_title, "日本語のタイトルです", NULL, "日本語のタイトルです", 0},
+    {&f_title,
+     "a\x01"
+     "b",
+     "This text cannot contain control characters.",
+     "a\x01"
+     "b",
+     0},
+    {&f_title, "a\nb", "This text cannot contain control characters.", "a\nb", 0},
+    {&f_title,
+     "a\xc2\x85"
+     "b",
+     "This text cannot contain control characters.",
+     "a\xc2\x85"
+     "b",
+     0},
+    {&f_title, "a\x7f", "This text cannot contain control characters.", "a\x7f", 0},
+    /* optional and empty: fine, checked no further */
+    {&f_note, "", NULL, "", 0},
+    {&f_note, NULL, NULL, "", 0},
+    /* multiline: CR LF becomes LF, tabs and LF allowed, other controls not */
+    {&f_note, "a\r\nb\tc", NULL, "a\nb\tc", 0},
+    {&f_note, "1\r\n2\r\n3\r\n4\r\n5", NULL, "1\n2\n3\n4\n5", 0}, /* 9, not 13 */
+    {&f_note, "1\r\n2\r\n3\r\n4\r\n5\r\n6", "A note has at most 10 characters.", "1\n2\n3\n4\n5\n6",
+     0},
+    {&f_note,
+     "a\x0b"
+     "b",
+     "This text cannot contain control characters.",
+     "a\x0b"
+     "b",
+     0},
+    /* numbers in a range */
+    {&f_seats, "1", NULL, "1", 1},
+    {&f_seats, " 500 ", NULL, "500", 500},
+    {&f_seats, "0", "Enter a whole number from 1 to 500.", "0", 0},
+    {&f_seats, "501", "Enter a whole number from 1 to 500.", "501", 0},
+    {&f_seats, "-5", "Enter a whole number from 1 to 500.", "-5", 0},
+    {&f_seats, "12.5", "Enter a whole number from 1 to 500.", "12.5", 0},
+    {&f_seats, "1e3", "Enter a whole number from 1 to 500.", "1e3", 0},
+    {&f_seats, "99999999999999999999999", "Enter a whole number from 1 to 500.",
+     "99999999999999999999999", 0},
+    {&f_seats, "", "Enter the seats.", "", 0},
+    /* passwords: verbatim, any character, limits in characters */
+    {&f_secret, " ab\tc ", NULL, " ab\tc ", 0},
+    {&f_secret, "abc", "A secret has at least 4 characters.", "abc", 0},
+    {&f_secret, "ééé", "A secret has at least 4 characters.", "ééé", 0},
+    {&f_secret, "123456789", "A secret has at most 8 characters.", "123456789", 0},
+    {&f_secret, "", "Enter a secret.", "", 0},
+    /* a limit without a message only goes to the template */
+    {&f_loose, "abcdef", NULL, "abcdef", 0},
+    /* checks: their own message, or the table's instead */
+    {&f_when, "2026-12-31T19:30", NULL, "2026-12-31T19:30", 0},
+    {&f_when, "2026-12-31 19:30", "Enter a date and time like 2026-12-31T19:30.",
+     "2026-12-31 19:30", 0},
+    {&f_day, "2026-02-30", "The day is not a date.", "2026-02-30", 0},
+    {&f_day, " 2026-02-28 ", NULL, "2026-02-28", 0},
+    {&f_named,
+     "a\x1b"
+     "b",
+     "A name cannot contain control characters.",
+     "a\x1b"
+     "b",
+     0},
+    /* a check normalises the value, also when it refuses it */
+    {&f_code, " abc ", NULL, "ABC", 0},
+    {&f_code, "x", "Not x.", "X", 0},
+    {&f_code, "abcdefg", NULL, "ABCDEFG", 0},
 };
 
 static void
@@ -194,15 +217,15 @@ read_pairs(struct fields *f, const char *const *pairs)
 static void
 test_read_form(void)
 {
-	static const char *const ok[] = {"csrf_token", "t", "seats", "12", "title", " Gig ",
-					 "unknown", "\x01", "seats", "99", NULL};
+	static const char *const ok[] = {"csrf_token", "t",    "seats", "12", "title", " Gig ",
+					 "unknown",    "\x01", "seats", "99", NULL};
 	struct fields f;
 
 	read_pairs(&f, ok);
 	CU_ASSERT_EQUAL(f.n, 3);
 	CU_ASSERT_EQUAL(f.nerrors, 0);
 	CU_ASSERT_STRING_EQUAL(f.values[0], "Gig");
-	CU_ASSERT_STRING_EQUAL(f.values[1], ""); /* missing and optional */
+	CU_ASSERT_STRING_EQUAL(f.values[1], "");   /* missing and optional */
 	CU_ASSERT_STRING_EQUAL(f.values[2], "12"); /* the first of two */
 	CU_ASSERT_EQUAL(f.numbers[2], 12);
 	CU_ASSERT_EQUAL(fields_index(&f, "seats"), 2);
@@ -284,20 +307,20 @@ test_local_time(void)
 		const char *raw;
 		const char *sql; /* NULL: malformed */
 	} cases[] = {
-		{"2026-12-31T19:30", "2026-12-31 19:30:00"},
-		{"2028-02-29T00:00:59", "2028-02-29 00:00:59"},
-		{"2027-02-29T10:00", NULL},
-		{"2026-13-01T10:00", NULL},
-		{"2026-04-31T10:00", NULL},
-		{"2026-12-31 19:30", NULL},
-		{"2026-12-31T24:00", NULL},
-		{"2026-12-31T19:60", NULL},
-		{"2026-12-31T19:3", NULL},
-		{"2026-12-31T19:30Z", NULL},
-		{"1999-12-31T19:30", NULL},
-		{"", NULL},
-		{NULL, NULL},
-		{"+026-12-31T19:30", NULL},
+	    {"2026-12-31T19:30", "2026-12-31 19:30:00"},
+	    {"2028-02-29T00:00:59", "2028-02-29 00:00:59"},
+	    {"2027-02-29T10:00", NULL},
+	    {"2026-13-01T10:00", NULL},
+	    {"2026-04-31T10:00", NULL},
+	    {"2026-12-31 19:30", NULL},
+	    {"2026-12-31T24:00", NULL},
+	    {"2026-12-31T19:60", NULL},
+	    {"2026-12-31T19:3", NULL},
+	    {"2026-12-31T19:30Z", NULL},
+	    {"1999-12-31T19:30", NULL},
+	    {"", NULL},
+	    {NULL, NULL},
+	    {"+026-12-31T19:30", NULL},
 	};
 	char out[20];
 	const char *v;
@@ -358,26 +381,26 @@ test_uuid(void)
 }
 
 static const struct cu_test fields_tests[] = {
-	{"one value against its field", test_check_table},
-	{"a form: values, unknown and missing fields", test_read_form},
-	{"errors in table order, first per section", test_errors_in_order},
-	{"errors are bounded", test_errors_bounded},
-	{NULL, NULL},
+    {"one value against its field", test_check_table},
+    {"a form: values, unknown and missing fields", test_read_form},
+    {"errors in table order, first per section", test_errors_in_order},
+    {"errors are bounded", test_errors_bounded},
+    {NULL, NULL},
 };
 
 static const struct cu_test valid_tests[] = {
-	{"whole numbers in a range", test_whole_number},
-	{"datetime-local", test_local_time},
-	{"dates", test_date},
-	{"time zone names", test_timezone_name},
-	{"ids from a list", test_uuid},
-	{NULL, NULL},
+    {"whole numbers in a range", test_whole_number},
+    {"datetime-local", test_local_time},
+    {"dates", test_date},
+    {"time zone names", test_timezone_name},
+    {"ids from a list", test_uuid},
+    {NULL, NULL},
 };
 
 static const struct cu_suite suites[] = {
-	{"fields", cu_arena_setup, cu_arena_teardown, fields_tests},
-	{"valid", cu_arena_setup, cu_arena_teardown, valid_tests},
-	{NULL, NULL, NULL, NULL},
+    {"fields", cu_arena_setup, cu_arena_teardown, fields_tests},
+    {"valid", cu_arena_setup, cu_arena_teardown, valid_tests},
+    {NULL, NULL, NULL, NULL},
 };
 
 int

@@ -13,7 +13,6 @@
 #include "form.h"
 #include "params.h"
 
-
 /* parse: form_parse on a C string into a fresh list. */
 static int
 parse(const char *s, struct params *p)
@@ -181,25 +180,25 @@ test_invalid_utf8_refused(void)
 {
 	struct params p;
 
-	CU_ASSERT_EQUAL(parse("a=%C3%A9", &p), TK_OK);             /* é */
-	CU_ASSERT_EQUAL(parse("a=%F0%9F%8E%AB", &p), TK_OK);       /* U+1F3AB */
-	CU_ASSERT_EQUAL(parse("a=%F4%8F%BF%BF", &p), TK_OK);       /* U+10FFFF */
-	CU_ASSERT_EQUAL(parse("a=%EF%BF%BD", &p), TK_OK);          /* U+FFFD */
-	CU_ASSERT_EQUAL(parse("a=%C0%AF", &p), TK_EINVAL);         /* overlong '/' */
-	CU_ASSERT_EQUAL(parse("a=%C1%81", &p), TK_EINVAL);         /* overlong 'A' */
-	CU_ASSERT_EQUAL(parse("a=%E0%80%AF", &p), TK_EINVAL);      /* overlong, 3 bytes */
-	CU_ASSERT_EQUAL(parse("a=%F0%80%80%AF", &p), TK_EINVAL);   /* overlong, 4 bytes */
-	CU_ASSERT_EQUAL(parse("a=%ED%A0%80", &p), TK_EINVAL);      /* surrogate U+D800 */
-	CU_ASSERT_EQUAL(parse("a=%ED%BF%BF", &p), TK_EINVAL);      /* surrogate U+DFFF */
-	CU_ASSERT_EQUAL(parse("a=%F4%90%80%80", &p), TK_EINVAL);   /* U+110000 */
-	CU_ASSERT_EQUAL(parse("a=%F5%80%80%80", &p), TK_EINVAL);   /* F5 lead */
-	CU_ASSERT_EQUAL(parse("a=%C3", &p), TK_EINVAL);            /* truncated */
-	CU_ASSERT_EQUAL(parse("a=%E2%82", &p), TK_EINVAL);         /* truncated */
-	CU_ASSERT_EQUAL(parse("a=%F0%9F%8E", &p), TK_EINVAL);      /* truncated */
-	CU_ASSERT_EQUAL(parse("a=%80", &p), TK_EINVAL);            /* lone continuation */
-	CU_ASSERT_EQUAL(parse("a=%C3%28", &p), TK_EINVAL);         /* bad continuation */
+	CU_ASSERT_EQUAL(parse("a=%C3%A9", &p), TK_OK);           /* é */
+	CU_ASSERT_EQUAL(parse("a=%F0%9F%8E%AB", &p), TK_OK);     /* U+1F3AB */
+	CU_ASSERT_EQUAL(parse("a=%F4%8F%BF%BF", &p), TK_OK);     /* U+10FFFF */
+	CU_ASSERT_EQUAL(parse("a=%EF%BF%BD", &p), TK_OK);        /* U+FFFD */
+	CU_ASSERT_EQUAL(parse("a=%C0%AF", &p), TK_EINVAL);       /* overlong '/' */
+	CU_ASSERT_EQUAL(parse("a=%C1%81", &p), TK_EINVAL);       /* overlong 'A' */
+	CU_ASSERT_EQUAL(parse("a=%E0%80%AF", &p), TK_EINVAL);    /* overlong, 3 bytes */
+	CU_ASSERT_EQUAL(parse("a=%F0%80%80%AF", &p), TK_EINVAL); /* overlong, 4 bytes */
+	CU_ASSERT_EQUAL(parse("a=%ED%A0%80", &p), TK_EINVAL);    /* surrogate U+D800 */
+	CU_ASSERT_EQUAL(parse("a=%ED%BF%BF", &p), TK_EINVAL);    /* surrogate U+DFFF */
+	CU_ASSERT_EQUAL(parse("a=%F4%90%80%80", &p), TK_EINVAL); /* U+110000 */
+	CU_ASSERT_EQUAL(parse("a=%F5%80%80%80", &p), TK_EINVAL); /* F5 lead */
+	CU_ASSERT_EQUAL(parse("a=%C3", &p), TK_EINVAL);          /* truncated */
+	CU_ASSERT_EQUAL(parse("a=%E2%82", &p), TK_EINVAL);       /* truncated */
+	CU_ASSERT_EQUAL(parse("a=%F0%9F%8E", &p), TK_EINVAL);    /* truncated */
+	CU_ASSERT_EQUAL(parse("a=%80", &p), TK_EINVAL);          /* lone continuation */
+	CU_ASSERT_EQUAL(parse("a=%C3%28", &p), TK_EINVAL);       /* bad continuation */
 	CU_ASSERT_EQUAL(parse("a=%FF", &p), TK_EINVAL);
-	CU_ASSERT_EQUAL(parse("%C3=1", &p), TK_EINVAL);            /* in a name */
+	CU_ASSERT_EQUAL(parse("%C3=1", &p), TK_EINVAL); /* in a name */
 	/* Raw (unescaped) bytes are checked the same way. */
 	CU_ASSERT_EQUAL(parse("a=\xc3\xa9", &p), TK_OK);
 	CU_ASSERT_EQUAL(parse("a=\xc0\xaf", &p), TK_EINVAL);
@@ -210,16 +209,16 @@ test_utf8_valid_direct(void)
 {
 	CU_ASSERT_TRUE(utf8_valid("", 0));
 	CU_ASSERT_TRUE(utf8_valid("plain ascii", 11));
-	CU_ASSERT_TRUE(utf8_valid("\xc2\x80", 2));         /* U+0080 */
-	CU_ASSERT_TRUE(utf8_valid("\xdf\xbf", 2));         /* U+07FF */
-	CU_ASSERT_TRUE(utf8_valid("\xe0\xa0\x80", 3));     /* U+0800 */
-	CU_ASSERT_TRUE(utf8_valid("\xed\x9f\xbf", 3));     /* U+D7FF */
-	CU_ASSERT_TRUE(utf8_valid("\xee\x80\x80", 3));     /* U+E000 */
-	CU_ASSERT_TRUE(utf8_valid("\xf0\x90\x80\x80", 4)); /* U+10000 */
-	CU_ASSERT_FALSE(utf8_valid("\xe0\x9f\xbf", 3));    /* overlong U+07FF */
+	CU_ASSERT_TRUE(utf8_valid("\xc2\x80", 2));          /* U+0080 */
+	CU_ASSERT_TRUE(utf8_valid("\xdf\xbf", 2));          /* U+07FF */
+	CU_ASSERT_TRUE(utf8_valid("\xe0\xa0\x80", 3));      /* U+0800 */
+	CU_ASSERT_TRUE(utf8_valid("\xed\x9f\xbf", 3));      /* U+D7FF */
+	CU_ASSERT_TRUE(utf8_valid("\xee\x80\x80", 3));      /* U+E000 */
+	CU_ASSERT_TRUE(utf8_valid("\xf0\x90\x80\x80", 4));  /* U+10000 */
+	CU_ASSERT_FALSE(utf8_valid("\xe0\x9f\xbf", 3));     /* overlong U+07FF */
 	CU_ASSERT_FALSE(utf8_valid("\xf0\x8f\xbf\xbf", 4)); /* overlong U+FFFF */
 	CU_ASSERT_FALSE(utf8_valid("\xf8\x88\x80\x80\x80", 5));
-	CU_ASSERT_FALSE(utf8_valid("\xe2\x82\xac", 2));    /* cut by len */
+	CU_ASSERT_FALSE(utf8_valid("\xe2\x82\xac", 2)); /* cut by len */
 	CU_ASSERT_FALSE(utf8_valid("\xf0\x9f\x8e\x28", 4));
 }
 
@@ -243,24 +242,24 @@ test_too_many_params(void)
 }
 
 static const struct cu_test form_tests[] = {
-	{"params list", test_params_list},
-	{"simple pairs", test_simple_pairs},
-	{"percent decoding", test_percent_decoding},
-	{"plus is space", test_plus_is_space},
-	{"repeated keys", test_repeated_keys},
-	{"empty pairs", test_empty_pairs},
-	{"length bounds", test_length_bounds},
-	{"bad escapes", test_bad_escapes},
-	{"NUL refused", test_nul_refused},
-	{"invalid UTF-8 refused", test_invalid_utf8_refused},
-	{"utf8_valid", test_utf8_valid_direct},
-	{"too many params", test_too_many_params},
-	{NULL, NULL},
+    {"params list", test_params_list},
+    {"simple pairs", test_simple_pairs},
+    {"percent decoding", test_percent_decoding},
+    {"plus is space", test_plus_is_space},
+    {"repeated keys", test_repeated_keys},
+    {"empty pairs", test_empty_pairs},
+    {"length bounds", test_length_bounds},
+    {"bad escapes", test_bad_escapes},
+    {"NUL refused", test_nul_refused},
+    {"invalid UTF-8 refused", test_invalid_utf8_refused},
+    {"utf8_valid", test_utf8_valid_direct},
+    {"too many params", test_too_many_params},
+    {NULL, NULL},
 };
 
 static const struct cu_suite suites[] = {
-	{"form", cu_arena_setup, cu_arena_teardown, form_tests},
-	{NULL, NULL, NULL, NULL},
+    {"form", cu_arena_setup, cu_arena_teardown, form_tests},
+    {NULL, NULL, NULL, NULL},
 };
 
 int

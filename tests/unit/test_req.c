@@ -94,14 +94,21 @@ static void
 test_get(void)
 {
 	static const char *const env[] = {
-		"REQUEST_METHOD", "GET",
-		"DOCUMENT_URI", "/events/search",
-		"QUERY_STRING", "q=jazz+night&city=Li%C3%A8ge&page=2",
-		"HTTP_COOKIE", "sid=tok; tk_v=abc",
-		"REQUEST_ID", "0123456789abcdef0123456789abcdef",
-		"REMOTE_ADDR", "192.0.2.7",
-		"HTTPS", "on",
-		NULL,
+	    "REQUEST_METHOD",
+	    "GET",
+	    "DOCUMENT_URI",
+	    "/events/search",
+	    "QUERY_STRING",
+	    "q=jazz+night&city=Li%C3%A8ge&page=2",
+	    "HTTP_COOKIE",
+	    "sid=tok; tk_v=abc",
+	    "REQUEST_ID",
+	    "0123456789abcdef0123456789abcdef",
+	    "REMOTE_ADDR",
+	    "192.0.2.7",
+	    "HTTPS",
+	    "on",
+	    NULL,
 	};
 	struct fake f;
 
@@ -126,10 +133,10 @@ static void
 test_defaults(void)
 {
 	static const char *const env[] = {
-		"REQUEST_METHOD", "GET", "DOCUMENT_URI", "/", "HTTPS", "", NULL,
+	    "REQUEST_METHOD", "GET", "DOCUMENT_URI", "/", "HTTPS", "", NULL,
 	};
 	static const char *const bad_id[] = {
-		"REQUEST_METHOD", "GET", "DOCUMENT_URI", "/", "REQUEST_ID", "x y\r\n", NULL,
+	    "REQUEST_METHOD", "GET", "DOCUMENT_URI", "/", "REQUEST_ID", "x y\r\n", NULL,
 	};
 	struct fake f;
 
@@ -150,15 +157,17 @@ test_bad_request_line(void)
 	static const char *const no_path[] = {"REQUEST_METHOD", "GET", NULL};
 	static const char *const rel_path[] = {"REQUEST_METHOD", "GET", "DOCUMENT_URI", "a/b",
 					       NULL};
-	static const char *const empty_path[] = {"REQUEST_METHOD", "GET", "DOCUMENT_URI", "",
-						 NULL};
-	static const char *const ctl_path[] = {"REQUEST_METHOD", "GET", "DOCUMENT_URI",
-					       "/a\nb", NULL};
-	static const char *const utf_path[] = {"REQUEST_METHOD", "GET", "DOCUMENT_URI",
-					       "/\xc0\xaf", NULL};
-	static const char *const bad_query[] = {"REQUEST_METHOD", "GET", "DOCUMENT_URI", "/",
-						"QUERY_STRING", "a=%zz", NULL};
-	static const char *const bad_cookie[] = {"REQUEST_METHOD", "GET", "DOCUMENT_URI", "/",
+	static const char *const empty_path[] = {"REQUEST_METHOD", "GET", "DOCUMENT_URI", "", NULL};
+	static const char *const ctl_path[] = {"REQUEST_METHOD", "GET", "DOCUMENT_URI", "/a\nb",
+					       NULL};
+	static const char *const utf_path[] = {"REQUEST_METHOD", "GET", "DOCUMENT_URI", "/\xc0\xaf",
+					       NULL};
+	static const char *const bad_query[] = {
+	    "REQUEST_METHOD", "GET", "DOCUMENT_URI", "/", "QUERY_STRING", "a=%zz", NULL};
+	static const char *const bad_cookie[] = {"REQUEST_METHOD",
+						 "GET",
+						 "DOCUMENT_URI",
+						 "/",
 						 "HTTP_COOKIE",
 						 "a;a;a;a;a;a;a;a;a;a;a;a;a;a;a;a;a;a;a;a;a;a;"
 						 "a;a;a;a;a;a;a;a;a;a;a;a;a;a;a;a;a;a;a;a;a;a;"
@@ -180,12 +189,17 @@ static void
 test_post_form(void)
 {
 	static const char *const env[] = {
-		"REQUEST_METHOD", "POST",
-		"DOCUMENT_URI", "/auth/signin",
-		"QUERY_STRING", "next=%2Forders&email=query%40example.com",
-		"CONTENT_TYPE", "application/x-www-form-urlencoded",
-		"CONTENT_LENGTH", "62",
-		NULL,
+	    "REQUEST_METHOD",
+	    "POST",
+	    "DOCUMENT_URI",
+	    "/auth/signin",
+	    "QUERY_STRING",
+	    "next=%2Forders&email=query%40example.com",
+	    "CONTENT_TYPE",
+	    "application/x-www-form-urlencoded",
+	    "CONTENT_LENGTH",
+	    "62",
+	    NULL,
 	};
 	const char *body = "email=ada%40example.com&password=p%C3%A4ss+word&csrf_token=t0k";
 	struct fake f;
@@ -205,13 +219,13 @@ static void
 test_post_charset(void)
 {
 	static const char *const types[] = {
-		"application/x-www-form-urlencoded; charset=UTF-8",
-		"Application/X-WWW-Form-Urlencoded;charset=utf-8",
-		"application/x-www-form-urlencoded ; charset=\"utf-8\" ",
+	    "application/x-www-form-urlencoded; charset=UTF-8",
+	    "Application/X-WWW-Form-Urlencoded;charset=utf-8",
+	    "application/x-www-form-urlencoded ; charset=\"utf-8\" ",
 	};
 	const char *env[] = {
-		"REQUEST_METHOD", "POST", "DOCUMENT_URI", "/x", "CONTENT_TYPE", NULL,
-		"CONTENT_LENGTH", "3", NULL,
+	    "REQUEST_METHOD", "POST", "DOCUMENT_URI", "/x", "CONTENT_TYPE", NULL,
+	    "CONTENT_LENGTH", "3",    NULL,
 	};
 	struct fake f;
 	size_t i;
@@ -227,12 +241,18 @@ static void
 test_post_empty(void)
 {
 	static const char *const zero[] = {
-		"REQUEST_METHOD", "POST", "DOCUMENT_URI", "/auth/signout",
-		"CONTENT_TYPE", "application/x-www-form-urlencoded", "CONTENT_LENGTH", "0", NULL,
+	    "REQUEST_METHOD",
+	    "POST",
+	    "DOCUMENT_URI",
+	    "/auth/signout",
+	    "CONTENT_TYPE",
+	    "application/x-www-form-urlencoded",
+	    "CONTENT_LENGTH",
+	    "0",
+	    NULL,
 	};
 	static const char *const none[] = {
-		"REQUEST_METHOD", "POST", "DOCUMENT_URI", "/auth/signout", "CONTENT_LENGTH", "",
-		NULL,
+	    "REQUEST_METHOD", "POST", "DOCUMENT_URI", "/auth/signout", "CONTENT_LENGTH", "", NULL,
 	};
 	struct fake f;
 
@@ -247,14 +267,26 @@ static void
 test_post_too_big(void)
 {
 	static const char *const env[] = {
-		"REQUEST_METHOD", "POST", "DOCUMENT_URI", "/x",
-		"CONTENT_TYPE", "application/x-www-form-urlencoded",
-		"CONTENT_LENGTH", "65537", NULL,
+	    "REQUEST_METHOD",
+	    "POST",
+	    "DOCUMENT_URI",
+	    "/x",
+	    "CONTENT_TYPE",
+	    "application/x-www-form-urlencoded",
+	    "CONTENT_LENGTH",
+	    "65537",
+	    NULL,
 	};
 	static const char *const huge[] = {
-		"REQUEST_METHOD", "POST", "DOCUMENT_URI", "/x",
-		"CONTENT_TYPE", "application/x-www-form-urlencoded",
-		"CONTENT_LENGTH", "99999999999999999999999999999", NULL,
+	    "REQUEST_METHOD",
+	    "POST",
+	    "DOCUMENT_URI",
+	    "/x",
+	    "CONTENT_TYPE",
+	    "application/x-www-form-urlencoded",
+	    "CONTENT_LENGTH",
+	    "99999999999999999999999999999",
+	    NULL,
 	};
 	struct fake f;
 
@@ -269,9 +301,15 @@ test_post_exact_limit(void)
 {
 	static char body[REQ_MAX_BODY + 1];
 	static const char *const env[] = {
-		"REQUEST_METHOD", "POST", "DOCUMENT_URI", "/x",
-		"CONTENT_TYPE", "application/x-www-form-urlencoded",
-		"CONTENT_LENGTH", "65536", NULL,
+	    "REQUEST_METHOD",
+	    "POST",
+	    "DOCUMENT_URI",
+	    "/x",
+	    "CONTENT_TYPE",
+	    "application/x-www-form-urlencoded",
+	    "CONTENT_LENGTH",
+	    "65536",
+	    NULL,
 	};
 	struct fake f;
 
@@ -288,19 +326,19 @@ static void
 test_post_unsupported(void)
 {
 	static const char *const types[] = {
-		"multipart/form-data; boundary=xyz",
-		"application/json",
-		"text/plain",
-		"application/x-www-form-urlencodedX",
-		"application/x-www-form-urlencoded; charset=iso-8859-1",
-		"application/x-www-form-urlencoded; boundary=1",
+	    "multipart/form-data; boundary=xyz",
+	    "application/json",
+	    "text/plain",
+	    "application/x-www-form-urlencodedX",
+	    "application/x-www-form-urlencoded; charset=iso-8859-1",
+	    "application/x-www-form-urlencoded; boundary=1",
 	};
 	const char *env[] = {
-		"REQUEST_METHOD", "POST", "DOCUMENT_URI", "/x", "CONTENT_TYPE", NULL,
-		"CONTENT_LENGTH", "3", NULL,
+	    "REQUEST_METHOD", "POST", "DOCUMENT_URI", "/x", "CONTENT_TYPE", NULL,
+	    "CONTENT_LENGTH", "3",    NULL,
 	};
 	static const char *const no_type[] = {
-		"REQUEST_METHOD", "POST", "DOCUMENT_URI", "/x", "CONTENT_LENGTH", "3", NULL,
+	    "REQUEST_METHOD", "POST", "DOCUMENT_URI", "/x", "CONTENT_LENGTH", "3", NULL,
 	};
 	struct fake f;
 	size_t i;
@@ -318,20 +356,48 @@ static void
 test_post_short_or_bad(void)
 {
 	static const char *const short_env[] = {
-		"REQUEST_METHOD", "POST", "DOCUMENT_URI", "/x",
-		"CONTENT_TYPE", "application/x-www-form-urlencoded", "CONTENT_LENGTH", "20", NULL,
+	    "REQUEST_METHOD",
+	    "POST",
+	    "DOCUMENT_URI",
+	    "/x",
+	    "CONTENT_TYPE",
+	    "application/x-www-form-urlencoded",
+	    "CONTENT_LENGTH",
+	    "20",
+	    NULL,
 	};
 	static const char *const bad_len[] = {
-		"REQUEST_METHOD", "POST", "DOCUMENT_URI", "/x",
-		"CONTENT_TYPE", "application/x-www-form-urlencoded", "CONTENT_LENGTH", "-1", NULL,
+	    "REQUEST_METHOD",
+	    "POST",
+	    "DOCUMENT_URI",
+	    "/x",
+	    "CONTENT_TYPE",
+	    "application/x-www-form-urlencoded",
+	    "CONTENT_LENGTH",
+	    "-1",
+	    NULL,
 	};
 	static const char *const bad_len2[] = {
-		"REQUEST_METHOD", "POST", "DOCUMENT_URI", "/x",
-		"CONTENT_TYPE", "application/x-www-form-urlencoded", "CONTENT_LENGTH", "1e3", NULL,
+	    "REQUEST_METHOD",
+	    "POST",
+	    "DOCUMENT_URI",
+	    "/x",
+	    "CONTENT_TYPE",
+	    "application/x-www-form-urlencoded",
+	    "CONTENT_LENGTH",
+	    "1e3",
+	    NULL,
 	};
 	static const char *const bad_body[] = {
-		"REQUEST_METHOD", "POST", "DOCUMENT_URI", "/x",
-		"CONTENT_TYPE", "application/x-www-form-urlencoded", "CONTENT_LENGTH", "5", NULL,
+	    "REQUEST_METHOD",
+	    "POST",
+	    "DOCUMENT_URI",
+	    "/x",
+	    "CONTENT_TYPE",
+	    "application/x-www-form-urlencoded",
+	    "CONTENT_LENGTH",
+	    "5",
+	    NULL,
 	};
 	struct fake f;
 
@@ -348,8 +414,15 @@ static void
 test_post_extra_ignored(void)
 {
 	static const char *const env[] = {
-		"REQUEST_METHOD", "POST", "DOCUMENT_URI", "/x",
-		"CONTENT_TYPE", "application/x-www-form-urlencoded", "CONTENT_LENGTH", "3", NULL,
+	    "REQUEST_METHOD",
+	    "POST",
+	    "DOCUMENT_URI",
+	    "/x",
+	    "CONTENT_TYPE",
+	    "application/x-www-form-urlencoded",
+	    "CONTENT_LENGTH",
+	    "3",
+	    NULL,
 	};
 	struct fake f;
 
@@ -455,21 +528,21 @@ test_resp_serialize(void)
 			int status;
 			const char *line;
 		} lines[] = {
-			{200, "Status: 200 OK\r\n"},
-			{303, "Status: 303 See Other\r\n"},
-			{400, "Status: 400 Bad Request\r\n"},
-			{403, "Status: 403 Forbidden\r\n"},
-			{404, "Status: 404 Not Found\r\n"},
-			{405, "Status: 405 Method Not Allowed\r\n"},
-			{409, "Status: 409 Conflict\r\n"},
-			{413, "Status: 413 Content Too Large\r\n"},
-			{415, "Status: 415 Unsupported Media Type\r\n"},
-			{422, "Status: 422 Unprocessable Content\r\n"},
-			{429, "Status: 429 Too Many Requests\r\n"},
-			{500, "Status: 500 Internal Server Error\r\n"},
-			{503, "Status: 503 Service Unavailable\r\n"},
-			{0, "Status: 500 Internal Server Error\r\n"},
-			{799, "Status: 500 Internal Server Error\r\n"},
+		    {200, "Status: 200 OK\r\n"},
+		    {303, "Status: 303 See Other\r\n"},
+		    {400, "Status: 400 Bad Request\r\n"},
+		    {403, "Status: 403 Forbidden\r\n"},
+		    {404, "Status: 404 Not Found\r\n"},
+		    {405, "Status: 405 Method Not Allowed\r\n"},
+		    {409, "Status: 409 Conflict\r\n"},
+		    {413, "Status: 413 Content Too Large\r\n"},
+		    {415, "Status: 415 Unsupported Media Type\r\n"},
+		    {422, "Status: 422 Unprocessable Content\r\n"},
+		    {429, "Status: 429 Too Many Requests\r\n"},
+		    {500, "Status: 500 Internal Server Error\r\n"},
+		    {503, "Status: 503 Service Unavailable\r\n"},
+		    {0, "Status: 500 Internal Server Error\r\n"},
+		    {799, "Status: 500 Internal Server Error\r\n"},
 		};
 
 		for (i = 0; i < (int)(sizeof(lines) / sizeof(lines[0])); i++) {
@@ -484,27 +557,27 @@ test_resp_serialize(void)
 }
 
 static const struct cu_test req_tests[] = {
-	{"GET with query and cookies", test_get},
-	{"defaults", test_defaults},
-	{"bad request line", test_bad_request_line},
-	{"POST form", test_post_form},
-	{"POST charset", test_post_charset},
-	{"POST empty", test_post_empty},
-	{"POST too big (413, unread)", test_post_too_big},
-	{"POST at the size limit", test_post_exact_limit},
-	{"POST unsupported type (415)", test_post_unsupported},
-	{"POST short or bad body", test_post_short_or_bad},
-	{"POST extra bytes ignored", test_post_extra_ignored},
-	{"resp_header", test_resp_header},
-	{"resp_redirect", test_resp_redirect},
-	{"resp_cookie", test_resp_cookie},
-	{"resp_serialize", test_resp_serialize},
-	{NULL, NULL},
+    {"GET with query and cookies", test_get},
+    {"defaults", test_defaults},
+    {"bad request line", test_bad_request_line},
+    {"POST form", test_post_form},
+    {"POST charset", test_post_charset},
+    {"POST empty", test_post_empty},
+    {"POST too big (413, unread)", test_post_too_big},
+    {"POST at the size limit", test_post_exact_limit},
+    {"POST unsupported type (415)", test_post_unsupported},
+    {"POST short or bad body", test_post_short_or_bad},
+    {"POST extra bytes ignored", test_post_extra_ignored},
+    {"resp_header", test_resp_header},
+    {"resp_redirect", test_resp_redirect},
+    {"resp_cookie", test_resp_cookie},
+    {"resp_serialize", test_resp_serialize},
+    {NULL, NULL},
 };
 
 static const struct cu_suite suites[] = {
-	{"req", setup, teardown, req_tests},
-	{NULL, NULL, NULL, NULL},
+    {"req", setup, teardown, req_tests},
+    {NULL, NULL, NULL, NULL},
 };
 
 int

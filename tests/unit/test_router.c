@@ -34,16 +34,16 @@ enum {
 };
 
 static const struct route routes[R__MAX] = {
-	[R_HOME] = {"GET", "/", h_any, 0},
-	[R_SIGNIN] = {"GET", "/auth/signin", h_any, 0},
-	[R_SIGNIN_POST] = {"POST", "/auth/signin", h_any, RF_CSRF},
-	[R_EVENT_NEW] = {"GET", "/events/new", h_any, RF_ORGANIZER},
-	[R_EVENT] = {"GET", "/events/:id", h_any, 0},
-	[R_EVENT_EDIT] = {"GET", "/events/:id/edit", h_any, RF_ORGANIZER},
-	[R_EVENT_UPDATE] = {"POST", "/events/:id/edit", h_any, RF_ORGANIZER | RF_CSRF},
-	[R_LISTING] = {"GET", "/events/:event_id/tickets/:ticket_id", h_any, 0},
-	[R_ONLY_POST] = {"POST", "/only-post", h_any, 0},
-	[R_DIR] = {"GET", "/dir/", h_any, 0},
+    [R_HOME] = {"GET", "/", h_any, 0},
+    [R_SIGNIN] = {"GET", "/auth/signin", h_any, 0},
+    [R_SIGNIN_POST] = {"POST", "/auth/signin", h_any, RF_CSRF},
+    [R_EVENT_NEW] = {"GET", "/events/new", h_any, RF_ORGANIZER},
+    [R_EVENT] = {"GET", "/events/:id", h_any, 0},
+    [R_EVENT_EDIT] = {"GET", "/events/:id/edit", h_any, RF_ORGANIZER},
+    [R_EVENT_UPDATE] = {"POST", "/events/:id/edit", h_any, RF_ORGANIZER | RF_CSRF},
+    [R_LISTING] = {"GET", "/events/:event_id/tickets/:ticket_id", h_any, 0},
+    [R_ONLY_POST] = {"POST", "/only-post", h_any, 0},
+    [R_DIR] = {"GET", "/dir/", h_any, 0},
 };
 #define NROUTES ((size_t)R__MAX)
 
@@ -56,7 +56,7 @@ find(const char *method, const char *path)
 {
 	memset(&params, 0, sizeof(params));
 	allow = NULL;
-	res = (enum route_match)-1;
+	res = (enum route_match) - 1;
 	return router_match(routes, NROUTES, method, path, cu_arena, &params, &res, &allow);
 }
 
@@ -195,18 +195,18 @@ test_trailing_slash(void)
 }
 
 static const struct cu_test router_tests[] = {
-	{"static paths", test_static},
-	{"params", test_params},
-	{"404", test_not_found},
-	{"405 and Allow", test_method_not_allowed},
-	{"HEAD", test_head},
-	{"trailing slash", test_trailing_slash},
-	{NULL, NULL},
+    {"static paths", test_static},
+    {"params", test_params},
+    {"404", test_not_found},
+    {"405 and Allow", test_method_not_allowed},
+    {"HEAD", test_head},
+    {"trailing slash", test_trailing_slash},
+    {NULL, NULL},
 };
 
 static const struct cu_suite suites[] = {
-	{"router", cu_arena_setup, cu_arena_teardown, router_tests},
-	{NULL, NULL, NULL, NULL},
+    {"router", cu_arena_setup, cu_arena_teardown, router_tests},
+    {NULL, NULL, NULL, NULL},
 };
 
 int

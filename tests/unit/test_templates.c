@@ -137,8 +137,7 @@ test_pragma_everywhere(void)
 static void
 check_limits(const char *path, FILE *f)
 {
-	static const char *const attrs[] = {" maxlength=\"", " minlength=\"", " min=\"",
-					    " max=\""};
+	static const char *const attrs[] = {" maxlength=\"", " minlength=\"", " min=\"", " max=\""};
 	char line[4096];
 	const char *p;
 	size_t i;
@@ -166,10 +165,10 @@ static void
 test_every_page_renders(void)
 {
 	static const char *pages[] = {
-		"pages/error.tpl",
-		"pages/auth/signup.tpl",
-		"pages/auth/signin.tpl",
-		"pages/auth/account.tpl",
+	    "pages/error.tpl",
+	    "pages/auth/signup.tpl",
+	    "pages/auth/signin.tpl",
+	    "pages/auth/account.tpl",
 	};
 	size_t i;
 
@@ -424,21 +423,21 @@ test_include_does_not_inherit(void)
 }
 
 static const struct cu_test template_tests[] = {
-	{"every .tpl starts with the AUTOESCAPE pragma", test_pragma_everywhere},
-	{"no form input carries a literal limit", test_no_literal_limits},
-	{"every page renders in the layout", test_every_page_renders},
-	{"values are escaped everywhere", test_escaping},
-	{"unsafe URLs are neutralised", test_urls_are_checked},
-	{"missing template fails without output", test_missing_template},
-	{"sections show and hide", test_sections},
-	{"tmpl_set_int and NULL values", test_set_int_and_null},
-	{"include dictionaries do not inherit", test_include_does_not_inherit},
-	{NULL, NULL},
+    {"every .tpl starts with the AUTOESCAPE pragma", test_pragma_everywhere},
+    {"no form input carries a literal limit", test_no_literal_limits},
+    {"every page renders in the layout", test_every_page_renders},
+    {"values are escaped everywhere", test_escaping},
+    {"unsafe URLs are neutralised", test_urls_are_checked},
+    {"missing template fails without output", test_missing_template},
+    {"sections show and hide", test_sections},
+    {"tmpl_set_int and NULL values", test_set_int_and_null},
+    {"include dictionaries do not inherit", test_include_does_not_inherit},
+    {NULL, NULL},
 };
 
 static const struct cu_suite suites[] = {
-	{"templates", NULL, NULL, template_tests},
-	{NULL, NULL, NULL, NULL},
+    {"templates", NULL, NULL, template_tests},
+    {NULL, NULL, NULL, NULL},
 };
 
 int

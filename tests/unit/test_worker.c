@@ -111,7 +111,7 @@ test_registry(void)
 		    backbone_filter_like(backbone_consumers[i].filter, like, sizeof(like)), TK_OK);
 		CU_ASSERT_EQUAL(strncmp(backbone_consumers[i].filter, "ticketing.", 10), 0);
 		CU_ASSERT_PTR_EQUAL(backbone_consumer_find(backbone_consumers[i].durable),
-		                    &backbone_consumers[i]);
+				    &backbone_consumers[i]);
 	}
 	CU_ASSERT_PTR_NULL(backbone_consumer_find("no-such-consumer"));
 

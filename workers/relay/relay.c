@@ -46,13 +46,7 @@
 #define PUBLISH_TIMEOUT_MS 2000
 #define PRUNE_EVERY_S 60
 
-enum stmt {
-	ST_READ_COMMITTED,
-	ST_CLAIM,
-	ST_MARK_SENT,
-	ST_PRUNE,
-	ST__MAX
-};
+enum stmt { ST_READ_COMMITTED, ST_CLAIM, ST_MARK_SENT, ST_PRUNE, ST__MAX };
 
 /* ST_CLAIM's LIMIT is BATCH. */
 static const char *const stmts[ST__MAX] = {
@@ -65,7 +59,7 @@ static const char *const stmts[ST__MAX] = {
 };
 
 static long kill_after; /* --kill-after-publish; 0: never */
-static long acked;	/* PubAcks received by this process */
+static long acked;      /* PubAcks received by this process */
 
 static void
 on_nudge(void *arg)
@@ -112,8 +106,9 @@ relay_batch(struct db *db, struct mq *mq, struct arena *a, int *published, int *
 		if (prc != TK_OK)
 			break;
 		if (dup)
-			log_info("relay: event %s was published before; JetStream dropped the repeat",
-				 db_str(&rows, i, 1));
+			log_info(
+			    "relay: event %s was published before; JetStream dropped the repeat",
+			    db_str(&rows, i, 1));
 		if (++acked == kill_after)
 			raise(SIGKILL);
 		rc = db_exec(db, ST_MARK_SENT, (struct db_val[]){DB_I(db_int(&rows, i, 0))}, 1,
@@ -165,8 +160,8 @@ relay(struct worker_ctx *w)
 				log_warn("relay: NATS: stream full; the events wait in the outbox "
 					 "(ticketingctl prune-stream, docs/BACKBONE.md)");
 			else if (failing != rc)
-				log_warn("relay: %s: %s; backing off", rc == TK_EIO ? "NATS" : "MariaDB",
-					 err_str(rc));
+				log_warn("relay: %s: %s; backing off",
+					 rc == TK_EIO ? "NATS" : "MariaDB", err_str(rc));
 			failing = rc;
 			worker_wait(worker_backoff_next(&b), 0);
 			continue;

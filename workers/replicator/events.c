@@ -15,11 +15,7 @@
 #include "replicator.h"
 #include "worker.h"
 
-enum stmt {
-	ST_USER_UPSERT = WORKER_ST__FIRST,
-	ST_REVOCATION_UPSERT,
-	ST__MAX
-};
+enum stmt { ST_USER_UPSERT = WORKER_ST__FIRST, ST_REVOCATION_UPSERT, ST__MAX };
 
 static const char *const stmts[ST__MAX] = {
     WORKER_STMTS,
@@ -79,8 +75,8 @@ apply_session(struct db *db, const struct envelope *ev)
 	when[10] = ' ';
 	when[EVENT_TIME_LEN - 1] = '\0';
 	return db_exec(db, ST_REVOCATION_UPSERT,
-		       (struct db_val[]){DB_S(id), DB_S(user_id), DB_S(when), DB_I(ev->version)},
-		       4, NULL, NULL);
+		       (struct db_val[]){DB_S(id), DB_S(user_id), DB_S(when), DB_I(ev->version)}, 4,
+		       NULL, NULL);
 }
 
 static struct worker_verdict
