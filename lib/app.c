@@ -240,6 +240,9 @@ handle(struct worker *w)
 		resp_header(&r, "Cache-Control", "private, no-store");
 		dispatch(&r);
 	}
+	/* Last, so no error page drops it: tells this service's answers from
+	 * the ones nginx makes for a service that is down. */
+	resp_header(&r, "X-Served-By", svc->name);
 	resp_serialize(&r, &out);
 	FCGX_PutStr(out.data, (int)out.len, w->fcgx.out);
 	log_request(&r, now_us() - r.started_us);
@@ -369,7 +372,7 @@ open_db(void)
 static void
 usage(const char *prog)
 {
-	fprintf(stderr, "usage: %s [--config FILE] [--check-config]\n", prog);
+	fprintf(stderr, "usage: %s [--config FILE] [--check-config | --list-routes]\n", prog);
 }
 
 int
@@ -378,24 +381,28 @@ app_main(int argc, char **argv, const struct app_service *service)
 	static const struct option longopts[] = {
 	    {"config", required_argument, NULL, 'c'},
 	    {"check-config", no_argument, NULL, 'C'},
+	    {"list-routes", no_argument, NULL, 'L'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *config_path = NULL;
-	int check_only = 0, ch, sig, status = 1;
+	int check_only = 0, list_routes = 0, ch, sig, status = 1;
 	long i, nthreads;
 	struct worker *workers = NULL;
 	sigset_t sigs;
 	struct timespec deadline;
 
 	svc = service;
-	while ((ch = getopt_long(argc, argv, "c:Ch", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:CLh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			config_path = optarg;
 			break;
 		case 'C':
 			check_only = 1;
+			break;
+		case 'L':
+			list_routes = 1;
 			break;
 		case 'h':
 			usage(argv[0]);
@@ -409,6 +416,8 @@ app_main(int argc, char **argv, const struct app_service *service)
 		usage(argv[0]);
 		return 2;
 	}
+	if (list_routes)
+		return router_print(stdout, svc->routes, svc->nroutes) == TK_OK ? 0 : 1;
 	if (setup(config_path) != TK_OK) {
 		fprintf(stderr, "%s: configuration is not valid\n", svc->name);
 		return 1;

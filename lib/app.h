@@ -57,7 +57,9 @@ struct app_service {
 /*
  * app_main: run the service until SIGTERM or SIGINT. Options: --config FILE,
  * --check-config (load and validate everything, print the configuration,
- * exit 0 or 1). Returns the process exit status.
+ * exit 0 or 1), --list-routes (print the route table as router_print does,
+ * before any configuration is read, and exit). Every answer carries
+ * "X-Served-By: <name>". Returns the process exit status.
  */
 int app_main(int argc, char **argv, const struct app_service *svc);
 

@@ -4,10 +4,12 @@
  * the path, and a trailing slash is a different path. A route table is tiny
  * (tens of entries), so a linear scan is the whole algorithm.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
+#include "err.h"
 #include "form.h"
 #include "params.h"
 #include "router.h"
@@ -148,4 +150,34 @@ router_match(const struct route *table, size_t n, const char *method, const char
 		*res = ROUTE_NOT_FOUND;
 	}
 	return found;
+}
+
+int
+router_print(FILE *f, const struct route *table, size_t n)
+{
+	static const struct {
+		unsigned flag;
+		const char *name;
+	} names[] = {
+	    {RF_SIGNED_IN, "signed_in"}, {RF_CSRF, "csrf"},       {RF_ORGANIZER, "organizer"},
+	    {RF_ADMIN, "admin"},         {RF_MACHINE, "machine"},
+	};
+	size_t i, j;
+	int rc = TK_OK;
+
+	for (i = 0; i < n; i++) {
+		const char *sep = " ";
+
+		fprintf(f, "%s %s", table[i].method, table[i].pattern);
+		for (j = 0; j < sizeof(names) / sizeof(names[0]); j++) {
+			if (table[i].flags & names[j].flag) {
+				fprintf(f, "%s%s", sep, names[j].name);
+				sep = ",";
+			}
+		}
+		fprintf(f, "%s\n", table[i].flags == 0 ? " -" : "");
+	}
+	if (fflush(f) != 0 || ferror(f))
+		rc = TK_EIO;
+	return rc;
 }

@@ -5,6 +5,8 @@
  */
 #ifndef TK_ROUTER_H
 #define TK_ROUTER_H
+#include <stdio.h>
+
 #include "params.h"
 
 struct request;
@@ -15,6 +17,13 @@ enum route_flag {
 	RF_CSRF = 1 << 1,      /* the form's csrf_token must match */
 	RF_ORGANIZER = 1 << 2, /* role organizer or admin */
 	RF_ADMIN = 1 << 3,     /* role admin */
+	/*
+	 * RF_MACHINE: an endpoint for another program, not a browser (a signed
+	 * webhook): it authenticates on its own, so the browser guards (CSRF,
+	 * session, role) are not expected of it. The shell enforces nothing for
+	 * it; the guard tests (tests/integration/test_guards.sh) skip it.
+	 */
+	RF_MACHINE = 1 << 4,
 };
 
 /*
@@ -49,5 +58,14 @@ enum route_match {
 const struct route *router_match(const struct route *table, size_t n, const char *method,
 				 const char *path, struct arena *a, struct params *params,
 				 enum route_match *res, const char **allow);
+
+/*
+ * router_print: write table[0..n) to f, one route a line: method, pattern
+ * and flags separated by single spaces; the flags are the lower-case names
+ * without "RF_" joined by commas ("signed_in,csrf"), or "-" for none.
+ * This is the format of each service's --list-routes, which the guard tests
+ * read. Returns TK_OK or TK_EIO when writing failed.
+ */
+int router_print(FILE *f, const struct route *table, size_t n);
 
 #endif

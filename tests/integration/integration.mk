@@ -18,3 +18,8 @@ EXTRA_DIST += tests/integration/test_backbone.sh tests/integration/test_durabili
 # ticketingctl create-user through the auth store.
 TESTS += tests/integration/test_ctl.sh
 EXTRA_DIST += tests/integration/test_ctl.sh
+
+# The guards of every route of every service, read from each program's
+# --list-routes.
+TESTS += tests/integration/test_guards.sh
+EXTRA_DIST += tests/integration/test_guards.sh
