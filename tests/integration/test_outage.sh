@@ -2,7 +2,10 @@
 # The database goes away and comes back: while it is down, a page that
 # needs it answers 503 with Retry-After (never a wrong answer), pages that
 # do not need it still work, and once MariaDB is back the very next request
-# succeeds without anyone restarting the service.
+# succeeds without anyone restarting the service. nginx answers a dead
+# service with a 503 page of its own, so every 503 here must carry the
+# service's X-Served-By header, and a stopped service shows that nginx's
+# page lacks it.
 # shellcheck disable=SC2317 # predicates below run through check
 . "$(dirname "$0")/lib.sh"
 
@@ -24,11 +27,22 @@ check_status "sign-up answers 303" 303
 req olga GET /auth/account
 check_status "the account page answers 200" 200
 
+# The control: with the auth service stopped, nginx answers 503 itself.
+ctl stop auth
+req olga GET /auth/account
+check_status "with the auth service stopped nginx answers 503" 503
+check_eq "nginx's 503 does not carry X-Served-By" "" "$(header X-Served-By)"
+ctl start auth
+check "the auth service is back" wait_for 30 eval \
+	'req olga GET /auth/account; [ "$STATUS" = 200 ]'
+check_eq "the service's answers carry X-Served-By: auth" auth "$(header X-Served-By)"
+
 ctl stop mariadb
 check "MariaDB is down" wait_for 30 eval '! mariadb_up'
 
 req olga GET /auth/account
 check_status "with MariaDB down the account page answers 503" 503
+check_eq "the service itself answered it" auth "$(header X-Served-By)"
 check "the 503 has Retry-After" [ -n "$(header Retry-After)" ]
 check "the 503 page says to try again" has "$BODY" "Try again in a moment"
 req - GET /auth/signin
@@ -38,6 +52,7 @@ req nina GET /auth/signup
 post nina /auth/signup "name=Nina Nodb" "email=$(fresh_email nodb)" "password=$PW" \
 	"csrf_token=$(csrf)"
 check_status "a sign-up with MariaDB down answers 503" 503
+check_eq "the service itself answered the sign-up" auth "$(header X-Served-By)"
 
 ctl start mariadb
 check "MariaDB is back" wait_for 60 mariadb_up
