@@ -190,17 +190,27 @@ check "the old session cookie replayed by hand counts as signed out" signed_out_
 # --- sign in ------------------------------------------------------------------
 
 browser ann2
+req ann2 GET /auth/signin
+ANN2_PRE_TOKEN=$(csrf)
+check "a visitor's form carries a token" [ -n "$ANN2_PRE_TOKEN" ]
 signin ann2 "$ANN_EMAIL" "$PW"
 check_status "sign in with the right password answers 303" 303
 check_eq "sign in redirects to the account page" /auth/account "$(location)"
 SC=$(set_cookie tk_session)
 check "sign in sets tk_session HttpOnly" has_i "$(cookie_attrs "$SC")" "HttpOnly"
 SESSION2=$(cookie ann2 tk_session)
-check "sign in gives a new session cookie" differs "$SESSION2" "$SESSION1"
 SID2=$(token_sid "$SESSION2")
-check "sign in gives a new session id" differs "$SID2" "$SID1"
+check "sign in gives the account a new session id" differs "$SID2" "$SID1"
 req ann2 GET /auth/account
 check_status "the account page answers 200 after sign in" 200
+
+# Session rotation: a browser that signs in never keeps the session it
+# came with, even one of the same account.
+post ann2 /auth/signin "email=$ANN_EMAIL" "password=$PW" "csrf_token=$(csrf)"
+check_status "signing in again in the same browser answers 303" 303
+SESSION3=$(cookie ann2 tk_session)
+check "... and replaces that browser's session cookie" differs "$SESSION3" "$SESSION2"
+check "... with a new session id" differs "$(token_sid "$SESSION3")" "$SID2"
 
 browser wrong
 signin wrong "$ANN_EMAIL" "not-the-password-at-all"
@@ -256,8 +266,8 @@ post ann2 /auth/signout
 check_status "sign out without csrf_token answers 403" 403
 req ann2 GET /auth/account
 check_status "... and the session still works" 200
-post ann2 /auth/signout "csrf_token=$TOKEN1"
-check_status "sign out with a visitor's token answers 403" 403
+post ann2 /auth/signout "csrf_token=$ANN2_PRE_TOKEN"
+check_status "sign out with the browser's own token from before sign-in answers 403" 403
 req ann2 GET /auth/account
 check_status "... and the session still works after it" 200
 
