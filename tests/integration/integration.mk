@@ -23,3 +23,8 @@ EXTRA_DIST += tests/integration/test_ctl.sh
 # --list-routes.
 TESTS += tests/integration/test_guards.sh
 EXTRA_DIST += tests/integration/test_guards.sh
+
+# Revocation across services: a demotion and a password change reach the
+# events service.
+TESTS += tests/integration/test_revocation.sh
+EXTRA_DIST += tests/integration/test_revocation.sh
