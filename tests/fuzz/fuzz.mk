@@ -3,7 +3,9 @@
 #
 # Ordinary build: tests/fuzz/replay_<target> links a target with replay.c,
 # which feeds it every file of its corpus, so `make check` runs the corpora
-# as regression tests.
+# as regression tests. A seed's name says what the code under test must do
+# with it: accept-* is accepted, reject-* rejected (fuzz.h), and the replay
+# fails otherwise. The fuzzing programs link fuzz_entry.c instead.
 #
 # --enable-fuzzing (CC=clang CXX=clang++): the whole build gets coverage
 # instrumentation without libFuzzer's main (-fsanitize=fuzzer-no-link), so
@@ -27,27 +29,32 @@ AM_LDFLAGS += $(FUZZ_SANITIZERS)
 noinst_PROGRAMS += tests/fuzz/fuzz_urlencoded tests/fuzz/fuzz_cookie \
 	tests/fuzz/fuzz_token tests/fuzz/fuzz_event tests/fuzz/fuzz_fields
 
-tests_fuzz_fuzz_urlencoded_SOURCES = tests/fuzz/fuzz_urlencoded.c tests/fuzz/fuzz.h
+tests_fuzz_fuzz_urlencoded_SOURCES = tests/fuzz/fuzz_urlencoded.c \
+	tests/fuzz/fuzz_entry.c tests/fuzz/fuzz.h
 tests_fuzz_fuzz_urlencoded_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_urlencoded_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_urlencoded_LDADD = $(TK_LIBS)
 
-tests_fuzz_fuzz_cookie_SOURCES = tests/fuzz/fuzz_cookie.c tests/fuzz/fuzz.h
+tests_fuzz_fuzz_cookie_SOURCES = tests/fuzz/fuzz_cookie.c \
+	tests/fuzz/fuzz_entry.c tests/fuzz/fuzz.h
 tests_fuzz_fuzz_cookie_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_cookie_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_cookie_LDADD = $(TK_LIBS)
 
-tests_fuzz_fuzz_token_SOURCES = tests/fuzz/fuzz_token.c tests/fuzz/fuzz.h
+tests_fuzz_fuzz_token_SOURCES = tests/fuzz/fuzz_token.c \
+	tests/fuzz/fuzz_entry.c tests/fuzz/fuzz.h
 tests_fuzz_fuzz_token_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_token_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_token_LDADD = $(TK_LIBS)
 
-tests_fuzz_fuzz_event_SOURCES = tests/fuzz/fuzz_event.c tests/fuzz/fuzz.h
+tests_fuzz_fuzz_event_SOURCES = tests/fuzz/fuzz_event.c \
+	tests/fuzz/fuzz_entry.c tests/fuzz/fuzz.h
 tests_fuzz_fuzz_event_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_event_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_event_LDADD = $(TK_LIBS)
 
-tests_fuzz_fuzz_fields_SOURCES = tests/fuzz/fuzz_fields.c tests/fuzz/fuzz.h
+tests_fuzz_fuzz_fields_SOURCES = tests/fuzz/fuzz_fields.c \
+	tests/fuzz/fuzz_entry.c tests/fuzz/fuzz.h
 tests_fuzz_fuzz_fields_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_fields_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_fields_LDADD = $(TK_LIBS)

@@ -28,3 +28,22 @@ EXTRA_DIST += tests/integration/test_guards.sh
 # events service.
 TESTS += tests/integration/test_revocation.sh
 EXTRA_DIST += tests/integration/test_revocation.sh
+
+# The fault tests stop or break what every other test needs (MariaDB, NATS,
+# the relays and the replicator). Under `make -j check` they must not run
+# beside anything: the first waits for the log of every other test, and
+# each of the others waits for the one before it. Automake's harness writes
+# a failing test's log too, so a failure does not stop the chain. The
+# targets are named through variables: automake would take a literal
+# "test_x.sh.log:" rule for its own and refuse to have it overridden. The
+# list of the other tests uses GNU make's functions (the build needs GNU
+# make already: scripts/dev and CI run it), hence -Wno-portability.
+AUTOMAKE_OPTIONS = -Wno-portability
+TK_FAULT_TESTS = tests/integration/test_outage.sh \
+	tests/integration/test_backbone.sh tests/integration/test_durability.sh
+TK_FAULT_1 = tests/integration/test_outage.sh.log
+TK_FAULT_2 = tests/integration/test_backbone.sh.log
+TK_FAULT_3 = tests/integration/test_durability.sh.log
+$(TK_FAULT_1): $(addsuffix .log,$(filter-out $(TK_FAULT_TESTS),$(TESTS)))
+$(TK_FAULT_2): $(TK_FAULT_1)
+$(TK_FAULT_3): $(TK_FAULT_2)

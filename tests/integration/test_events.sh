@@ -41,8 +41,11 @@ count_events() { sql "SELECT COUNT(*) FROM $DB.events WHERE $1"; }
 count_venues() { sql "SELECT COUNT(*) FROM $DB.venues WHERE $1"; }
 count_outbox() { sql "SELECT COUNT(*) FROM $DB.outbox WHERE $1"; }
 
-# day N: the date N days from today, YYYY-MM-DD.
-day() { date -d "+$1 days" +%Y-%m-%d; }
+# day N: the date N days after the day this run started, YYYY-MM-DD. The
+# base is read once, so a run that crosses midnight keeps the same dates in
+# a form it posts and in the page it checks.
+TODAY=$(date +%Y-%m-%d)
+day() { date -d "$TODAY +$1 days" +%Y-%m-%d; }
 
 ORG=$(fresh_email org)
 ADMIN=$(fresh_email admin)
@@ -152,7 +155,8 @@ page_ok "the venue edit form"
 V_VERSION=$(input_tag version | sed -n 's/.*value="\([0-9]*\)".*/\1/p')
 check_eq "the edit form carries the version" 1 "$V_VERSION"
 post org "/venues/$VP/edit" "csrf_token=$ORG_TOKEN" "version=1" "name=$EVIL Hall $TAG" \
-	"city=$EVIL Paris$TAG" "address=14 rue de la Paix" "capacity=600" "timezone=Europe/Paris"
+	"city=$EVIL Paris$TAG" "address=$EVIL 14 rue de la Paix" "capacity=600" \
+	"timezone=Europe/Paris"
 check_status "a venue edit answers 303" 303
 check_eq "the venue is at version 2" 2 "$(sql "SELECT version FROM $DB.venues WHERE id = '$VP'")"
 check_eq "venue.updated is in the outbox" 1 \
@@ -238,8 +242,6 @@ check_status "a valid event answers 303" 303
 check "... to the event page" matches "$(location)" '^/events/[0-9a-f-]{36}$'
 E1=$EID
 check_eq "the event is written" 1 "$(count_events "id = '$E1'")"
-check_eq "the start is stored in UTC (Paris is UTC+1 in winter, +2 in summer)" 1 \
-	"$(count_events "id = '$E1' AND starts_at = CONVERT_TZ('$(day 5) 20:00:00', 'Europe/Paris', '+00:00')")"
 check_eq "event.created is in the outbox with it" 1 \
 	"$(count_outbox "subject = 'ticketing.event.created' AND payload LIKE '%\"aggregate_id\":\"$E1\"%'")"
 check "the outbox payload carries the full state" has \
@@ -255,7 +257,9 @@ check_status "the last series event answers 303" 303
 create_event org "$VC" "Blues Night $TAG" "$(day 40)T21:00" "$(day 40)T23:59" \
 	"Electric blues."
 E_CHI=$EID
-create_event org "$VC" "Doomed Show $TAG" "$(day 45)T21:00" "$(day 45)T23:00" "To cancel."
+# The event to cancel is this run's soonest, so the home page and the
+# Chicago search would list it: both are checked before it is cancelled.
+create_event org "$VC" "Doomed Show $TAG" "$(day 3)T21:00" "$(day 3)T23:00" "To cancel."
 E_CANCEL=$EID
 create_event org "$VC" "Stale Edit Show $TAG" "$(day 46)T21:00" "$(day 46)T23:00" ""
 E_EDIT=$EID
@@ -268,7 +272,7 @@ page_ok "the event page"
 check "the event name is escaped" has "$BODY" "$EVIL_ESC Jazz $TAG"
 check "the title is escaped" has "$BODY" "<title>$EVIL_ESC Jazz $TAG · Ticketing</title>"
 check "the description is escaped, one paragraph per line" has "$BODY" "<p>$EVIL_ESC first line</p>"
-check "the venue address is escaped" has "$BODY" "14 rue de la Paix"
+check "the venue address is escaped" has "$BODY" "$EVIL_ESC 14 rue de la Paix"
 check "the venue name is escaped" has "$BODY" "$EVIL_ESC Hall $TAG"
 check "the event page never shows the raw markup" lacks "$BODY" "$EVIL"
 check "the start shows in the venue's time zone" has "$BODY" ", 20:00</time>"
@@ -356,6 +360,12 @@ req admin GET "/events/$E_EDIT/edit"
 check_status "an admin may edit any organizer's event" 200
 
 # --- cancel ------------------------------------------------------------------
+
+req visitor GET /
+check "before it is cancelled, the home page lists the soonest event" has "$BODY" \
+	"Doomed Show $TAG"
+req visitor GET "/events?q=Lakeside+Club+$TAG"
+check "... and so does a search for its venue" has "$BODY" ">Doomed Show $TAG</a></h3>"
 
 req member GET "/events/$E_CANCEL/cancel"
 check_status "a member gets 403 for the cancel page" 403
@@ -505,5 +515,56 @@ check "... saying so" has "$BODY" "The end date is before the start date."
 search "city=Nowhere$TAG"
 check_status "an unknown city answers 200" 200
 check "... with the empty state" has "$BODY" "No upcoming events match your search"
+
+# --- time zones: fixed dates, exact UTC values ---------------------------------
+# Every expected UTC value is a literal (tz database rules, 2030 and later so
+# the events are in the future): nothing is recomputed the way the service
+# converts. docs/DECISIONS.md says why a time in the spring-forward gap is
+# moved and which instant an autumn-overlap time is.
+
+# utc_start ID: the stored start of event ID, "YYYY-MM-DD HH:MM:SS".
+utc_start() { sql "SELECT starts_at FROM $DB.events WHERE id = '$1'"; }
+
+create_event org "$VP" "Bastille Day $TAG" 2030-07-14T20:00 2030-07-14T23:00
+check_status "a Paris event in July answers 303" 303
+check_eq "... stored at 18:00 UTC (Paris is UTC+2 in summer)" "2030-07-14 18:00:00" \
+	"$(utc_start "$EID")"
+req visitor GET "/events/$EID"
+check "... and shown at 20:00 Paris time" has "$BODY" \
+	'<time datetime="2030-07-14T20:00">Sunday 14 July 2030, 20:00</time>'
+create_event org "$VP" "Winter Gala $TAG" 2031-01-15T20:00 2031-01-15T23:00
+check_status "a Paris event in January answers 303" 303
+check_eq "... stored at 19:00 UTC (Paris is UTC+1 in winter)" "2031-01-15 19:00:00" \
+	"$(utc_start "$EID")"
+create_event org "$VP" "Spring Forward $TAG" 2030-03-31T02:30 2030-03-31T05:00
+check_status "a Paris start in the spring-forward gap (02:30 does not exist) answers 303" 303
+check_eq "... moved to the end of the gap: 01:00 UTC" "2030-03-31 01:00:00" \
+	"$(utc_start "$EID")"
+req visitor GET "/events/$EID"
+check "... which the event page shows as 03:00 Paris time" has "$BODY" \
+	'<time datetime="2030-03-31T03:00">Sunday 31 March 2030, 03:00</time>'
+create_event org "$VP" "Fall Back $TAG" 2030-10-27T02:30 2030-10-27T05:00
+check_status "a Paris start in the autumn overlap (02:30 happens twice) answers 303" 303
+check_eq "... is the first 02:30, still summer time: 00:30 UTC" "2030-10-27 00:30:00" \
+	"$(utc_start "$EID")"
+
+# Sydney is ten hours ahead in June: 00:30 local on 10 June is 14:30 UTC on
+# 9 June. The search's dates are the venue's local dates.
+post org /venues/new "csrf_token=$ORG_TOKEN" "name=Ferry Wharf $TAG" "city=Manly$TAG" \
+	"address=1 Wharf Road" "capacity=100" "timezone=Australia/Sydney"
+VM=$(location)
+VM=${VM##*#venue-}
+create_event org "$VM" "Midnight Ferry $TAG" 2030-06-10T00:30 2030-06-10T02:00
+check_status "a Sydney event just after local midnight answers 303" 303
+check_eq "... stored on the previous UTC day" "2030-06-09 14:30:00" "$(utc_start "$EID")"
+search "city=Manly$TAG&from=2030-06-10&to=2030-06-10"
+check "a search on its local date finds it" shown "Midnight Ferry $TAG"
+check "... and only it" has "$BODY" "1 upcoming event found"
+search "city=Manly$TAG&from=2030-06-09&to=2030-06-09"
+check "a search on its UTC date does not" has "$BODY" "No upcoming events match your search"
+search "city=Manly$TAG&to=2030-06-09"
+check "to before its local date leaves it out" has "$BODY" "No upcoming events match your search"
+search "city=Manly$TAG&from=2030-06-10"
+check "from its local date keeps it" shown "Midnight Ferry $TAG"
 
 finish

@@ -1,6 +1,10 @@
 /*
  * Unit tests for lib/router.c: static paths, :params, 404, 405 with its
- * Allow list, HEAD on GET routes, and trailing slashes.
+ * Allow list, HEAD on GET routes, trailing slashes, and what the router does
+ * with flags: nothing but hand back the table's own route, whose flags the
+ * application shell (app.c) enforces. The shell's enforcement and the
+ * services' real tables are tested through the running services
+ * (tests/integration/).
  */
 #include <string.h>
 
@@ -76,7 +80,6 @@ test_static(void)
 	rt = find("POST", "/auth/signin");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(rt);
 	CU_ASSERT_PTR_EQUAL(rt, &routes[R_SIGNIN_POST]);
-	CU_ASSERT_EQUAL(rt->flags, RF_CSRF);
 	/* The first matching route wins: /events/new before /events/:id. */
 	rt = find("GET", "/events/new");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(rt);
@@ -194,6 +197,39 @@ test_trailing_slash(void)
 	CU_ASSERT_EQUAL(res, ROUTE_NOT_FOUND);
 }
 
+/*
+ * Flags never take part in matching: of two routes that differ only in
+ * their flags the first one wins, whichever flags either has, and the
+ * route handed back is the table's entry itself (not a copy), so the shell
+ * reads the flags the service declared. Declaration order decides, flags
+ * never do.
+ */
+static void
+test_flags_ignored(void)
+{
+	static const struct route guarded_first[] = {
+	    {"POST", "/pay", h_any, RF_SIGNED_IN | RF_CSRF | RF_ADMIN},
+	    {"POST", "/pay", h_any, 0},
+	};
+	static const struct route open_first[] = {
+	    {"POST", "/pay", h_any, 0},
+	    {"POST", "/pay", h_any, RF_SIGNED_IN | RF_CSRF | RF_ADMIN},
+	};
+	const struct route *rt;
+
+	rt = router_match(guarded_first, 2, "POST", "/pay", cu_arena, &params, &res, &allow);
+	CU_ASSERT_PTR_EQUAL(rt, &guarded_first[0]);
+	CU_ASSERT_EQUAL(res, ROUTE_FOUND);
+	rt = router_match(open_first, 2, "POST", "/pay", cu_arena, &params, &res, &allow);
+	CU_ASSERT_PTR_EQUAL(rt, &open_first[0]);
+	CU_ASSERT_EQUAL(res, ROUTE_FOUND);
+	/* A guarded route is not hidden from a 405's Allow list either. */
+	CU_ASSERT_PTR_NULL(
+	    router_match(guarded_first, 1, "GET", "/pay", cu_arena, &params, &res, &allow));
+	CU_ASSERT_EQUAL(res, ROUTE_METHOD_NOT_ALLOWED);
+	CU_ASSERT_STRING_EQUAL(allow, "POST");
+}
+
 static const struct cu_test router_tests[] = {
     {"static paths", test_static},
     {"params", test_params},
@@ -201,6 +237,7 @@ static const struct cu_test router_tests[] = {
     {"405 and Allow", test_method_not_allowed},
     {"HEAD", test_head},
     {"trailing slash", test_trailing_slash},
+    {"flags take no part in matching", test_flags_ignored},
     {NULL, NULL},
 };
 
