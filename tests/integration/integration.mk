@@ -18,3 +18,8 @@ EXTRA_DIST += tests/integration/test_backbone.sh tests/integration/test_durabili
 # ticketingctl create-user through the auth store.
 TESTS += tests/integration/test_ctl.sh
 EXTRA_DIST += tests/integration/test_ctl.sh
+
+# Negative controls of the consistency checker: each breaks one invariant,
+# expects ticketingctl check to fail naming it, repairs it.
+TESTS += tests/integration/test_checker.sh
+EXTRA_DIST += tests/integration/test_checker.sh
