@@ -558,7 +558,8 @@ compare_stream(struct checker *c, const struct event *msgs, size_t n)
 			else
 				c->violations++;
 		}
-		if (bsearch(&msgs[i], c->sent, c->nsent, sizeof(*c->sent), by_id) != NULL)
+		if (c->nsent > 0 &&
+		    bsearch(&msgs[i], c->sent, c->nsent, sizeof(*c->sent), by_id) != NULL)
 			continue;
 		name = emitter_of(msgs[i].subject);
 		s = name != NULL ? find_service(c, name) : NULL;
@@ -574,7 +575,7 @@ compare_stream(struct checker *c, const struct event *msgs, size_t n)
 			c->violations++;
 	}
 	for (i = 0; i < c->nsent; i++) {
-		found = bsearch(&c->sent[i], msgs, n, sizeof(*msgs), by_id);
+		found = n > 0 ? bsearch(&c->sent[i], msgs, n, sizeof(*msgs), by_id) : NULL;
 		if (found != NULL || c->sent[i].time_us < oldest)
 			continue;
 		if (++shown <= MAX_SHOWN)
