@@ -110,6 +110,21 @@ backbone_common_tables(const char *service, const char **names, size_t max)
 	return n;
 }
 
+size_t
+backbone_services(const char **names, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < backbone_nemitters; i++)
+		add_name(names, max, &n, backbone_emitters[i].service);
+	for (i = 0; i < backbone_nconsumers; i++) {
+		add_name(names, max, &n, backbone_consumers[i].service);
+		if (backbone_consumers[i].src_service != NULL)
+			add_name(names, max, &n, backbone_consumers[i].src_service);
+	}
+	return n;
+}
+
 int
 backbone_filter_like(const char *filter, char *out, size_t size)
 {

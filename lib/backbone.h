@@ -65,6 +65,11 @@ int backbone_consumes(const char *service);
  */
 size_t backbone_common_tables(const char *service, const char **names /* OUT */, size_t max);
 
+/* backbone_services: every service the registry names (an emitter, a
+ * consumer's service or a replica's source), once each, in registry order,
+ * into names[0..max); returns how many. */
+size_t backbone_services(const char **names /* OUT */, size_t max);
+
 /*
  * backbone_filter_like: the SQL LIKE pattern that matches the subjects of
  * the NATS subject filter filter ("ticketing.user.*" -> "ticketing.user.%";

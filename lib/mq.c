@@ -521,16 +521,62 @@ mq_consumer_state(struct mq *mq, const char *stream, const char *durable,
 	return rc;
 }
 
+/* api_options: the options of a JetStream API request of this file. */
+static void
+api_options(jsOptions *o)
+{
+	jsOptions_Init(o);
+	o->Wait = API_WAIT_MS;
+}
+
 int
 mq_purge_before(struct mq *mq, const char *stream, uint64_t seq)
 {
 	jsOptions o;
 	jsErrCode jerr = 0;
 
-	jsOptions_Init(&o);
-	o.Wait = API_WAIT_MS;
+	api_options(&o);
 	o.Stream.Purge.Sequence = seq; /* up to, not including, seq */
 	return info_err(js_PurgeStream(mq->js, stream, &o, &jerr), jerr);
+}
+
+int
+mq_stream_msg(struct mq *mq, const char *stream, uint64_t seq, struct mq_stored *out)
+{
+	natsMsg *m = NULL;
+	jsOptions o;
+	jsErrCode jerr = 0;
+	const char *v = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	api_options(&o);
+	rc = info_err(js_GetMsg(&m, mq->js, stream, seq, &o, &jerr), jerr);
+	if (rc == TK_OK && jerr == JSNoMessageFoundErr)
+		rc = TK_ENOTFOUND;
+	if (rc != TK_OK)
+		goto out;
+	if (natsMsgHeader_Get(m, "Nats-Msg-Id", &v) == NATS_OK && v != NULL)
+		snprintf(out->msg_id, sizeof(out->msg_id), "%s", v);
+	snprintf(out->subject, sizeof(out->subject), "%s", natsMsg_GetSubject(m));
+	out->time_ns = natsMsg_GetTime(m);
+out:
+	natsMsg_Destroy(m);
+	return rc;
+}
+
+int
+mq_delete_msg(struct mq *mq, const char *stream, uint64_t seq)
+{
+	jsOptions o;
+	jsErrCode jerr = 0;
+	int rc;
+
+	api_options(&o);
+	rc = info_err(js_DeleteMsg(mq->js, stream, seq, &o, &jerr), jerr);
+	if (rc == TK_EIO && jerr == JSSequenceNotFoundErr)
+		rc = TK_ENOTFOUND;
+	return rc;
 }
 
 /* The process-wide connection of mq_nudge_outbox. */

@@ -162,6 +162,23 @@ int mq_consumer_state(struct mq *mq, const char *stream, const char *durable,
  * seq. TK_OK, TK_ENOTFOUND or TK_EIO. */
 int mq_purge_before(struct mq *mq, const char *stream, uint64_t seq);
 
+/* A message the stream stores, read back by its sequence. */
+struct mq_stored {
+	char msg_id[64]; /* its Nats-Msg-Id ("" when it has none) */
+	char subject[200];
+	int64_t time_ns; /* when the stream stored it, ns since the epoch (UTC) */
+};
+
+/* mq_stream_msg: the message of stream at sequence seq into *out.
+ * TK_OK, TK_ENOTFOUND (no message there: deleted, purged or beyond the
+ * end) or TK_EIO. */
+int mq_stream_msg(struct mq *mq, const char *stream, uint64_t seq, struct mq_stored *out /* OUT */);
+
+/* mq_delete_msg: remove the message at sequence seq from stream (a repair
+ * and test tool: consumers that had not read it never will). TK_OK,
+ * TK_ENOTFOUND (no message there) or TK_EIO. */
+int mq_delete_msg(struct mq *mq, const char *stream, uint64_t seq);
+
 /*
  * mq_nudge_outbox: after committing outbox rows, wake the relay of this
  * process's database (config db_name) with a core-NATS message on a

@@ -4,21 +4,27 @@
  * configuration folder, and the JetStream state, and checks the
  * invariants that hold once the system is quiet (SPEC section 5):
  *
+ *   stores      every service of the backbone registry has a configuration
+ *               file, and its database every table the registry gives it
+ *               (a missing one is a violation, never a skipped check)
  *   outbox      every outbox row of every service is sent
  *   replicas    every replica row equals its source row by version (and
  *               content at that version), none is missing or extra
  *   applied     every event a consumer subscribes to was applied exactly
  *               once (processed_events), none was applied twice (two
  *               records of one aggregate version), no dead letters wait
- *   jetstream   the stream stored exactly one message per outbox row (no
- *               duplicate publication; assumes no sent row was pruned yet,
- *               see outbox_retention_seconds), it is less than 80 % full,
- *               every durable consumer has nothing pending and nothing
+ *   jetstream   compared per event id (Nats-Msg-Id): the stream holds no
+ *               id twice, every sent outbox row is in the stream, every
+ *               message is in an outbox, except what pruning explains
+ *               (docs/DECISIONS.md, "What the checker compares after
+ *               pruning"); the stream is less than 80 % full; every
+ *               durable consumer has nothing pending and nothing
  *               unacknowledged
  *
  * Each violation is printed on its own line; the exit status is 1 when
- * there is any. The consumers and replicas come from the backbone
- * registry (lib/backbone.h).
+ * there is any. The services, tables, consumers and replicas expected come
+ * from the backbone registry (lib/backbone.h). Each check is one function
+ * in the table checks[] of check_main.
  */
 #include <dirent.h>
 #include <getopt.h>
@@ -47,15 +53,28 @@ struct service {
 	char *name;
 	char *socket, *host, *user, *password, *database; /* owned */
 	struct db_conf dc;                                /* points to them */
+	int64_t oldest_sent_us; /* the earliest sent_at of its outbox (INT64_MAX: none) */
+};
+
+/* An event: a sent outbox row or a stream message. */
+struct event {
+	const char *id, *subject, *service; /* service: its emitter */
+	int64_t time_us; /* outbox: created_at; stream: stored, µs since the epoch */
+	int64_t sent_us; /* outbox: sent_at */
+	uint64_t seq;    /* stream sequence (0 for an outbox row) */
 };
 
 struct checker {
 	struct service svcs[MAX_SERVICES];
 	size_t nsvcs;
+	const char *dir;
 	char *nats_url;
 	struct arena *a;
 	long violations;
-	int broken; /* a store could not be read */
+	int broken;             /* a store could not be read */
+	uint64_t outbox_rows;   /* rows of every outbox */
+	struct event *sent;     /* the sent outbox rows, sorted by id */
+	size_t nsent, sent_cap; /* the arena holds them */
 };
 
 /* violation: print one. */
@@ -71,8 +90,8 @@ static void __attribute__((format(printf, 2, 3))) violation(struct checker *c, c
 	fputc('\n', stdout);
 }
 
-static const struct service *
-find_service(const struct checker *c, const char *name)
+static struct service *
+find_service(struct checker *c, const char *name)
 {
 	size_t i;
 
@@ -101,6 +120,9 @@ query(struct checker *c, const struct service *s, const char *sql, const struct 
 	return rc;
 }
 
+/* has_table: 1 when the database of s has table, else 0. A table the
+ * registry expects and that is missing is reported by check_stores; the
+ * other checks pass over it. */
 static int
 has_table(struct checker *c, const struct service *s, const char *table)
 {
@@ -111,6 +133,54 @@ has_table(struct checker *c, const struct service *s, const char *table)
 		     "WHERE table_schema = DATABASE() AND table_name = ?",
 		     (struct db_val[]){DB_S(table)}, 1, &rows) == TK_OK &&
 	       db_int(&rows, 0, 0) > 0;
+}
+
+/* need_table: a violation when the database of s lacks table. */
+static void
+need_table(struct checker *c, const struct service *s, const char *table)
+{
+	if (!has_table(c, s, table))
+		violation(c, "%s: table %s missing in database %s", s->name, table, s->database);
+}
+
+/* need_service: the configuration of the registry's service name; a
+ * violation and NULL when the folder has none. */
+static const struct service *
+need_service(struct checker *c, const char *name)
+{
+	const struct service *s = find_service(c, name);
+
+	if (s == NULL)
+		violation(c, "service %s: no configuration %s/%s.conf with db_name", name, c->dir,
+			  name);
+	return s;
+}
+
+/* check_stores: every service the registry names is configured and has
+ * the tables the registry gives it (the shared ones and each replica). */
+static void
+check_stores(struct checker *c)
+{
+	const char *names[MAX_SERVICES], *tables[16];
+	const struct backbone_consumer *k;
+	const struct service *s;
+	size_t i, j, n, nt;
+
+	n = backbone_services(names, NELEM(names));
+	for (i = 0; i < n; i++) {
+		if ((s = need_service(c, names[i])) == NULL)
+			continue;
+		nt = backbone_common_tables(names[i], tables, NELEM(tables));
+		for (j = 0; j < nt; j++)
+			need_table(c, s, tables[j]);
+	}
+	for (i = 0; i < backbone_nconsumers; i++) {
+		k = &backbone_consumers[i];
+		if (k->replica_table != NULL &&
+		    (k->keeps == NULL || strcmp(k->keeps, k->replica_table) != 0) &&
+		    (s = find_service(c, k->service)) != NULL)
+			need_table(c, s, k->replica_table);
+	}
 }
 
 /* has_line: the file at path has a line starting with key. */
@@ -174,6 +244,7 @@ load_services(struct checker *c, const char *dir)
 			continue;
 		}
 		s = &c->svcs[c->nsvcs++];
+		s->oldest_sent_us = INT64_MAX;
 		s->name = xstrndup(names[i], strlen(names[i]) - 5);
 		s->socket = dup_or_null(config_str("db_socket"));
 		s->host = xstrdup(config_str("db_host"));
@@ -195,26 +266,70 @@ load_services(struct checker *c, const char *dir)
 	return rc;
 }
 
-/* check_outboxes: all sent; the total number of rows into *total. */
+static int
+by_id(const void *x, const void *y)
+{
+	return strcmp(((const struct event *)x)->id, ((const struct event *)y)->id);
+}
+
+/* add_event: a copy of e at the end of *v (capacity *cap), in the arena. */
 static void
-check_outboxes(struct checker *c, uint64_t *total)
+add_event(struct checker *c, struct event **v, size_t *n, size_t *cap, const struct event *e)
+{
+	struct event *w;
+
+	if (*n == *cap) {
+		*cap = *cap > 0 ? *cap * 2 : 256;
+		w = arena_alloc(c->a, *cap * sizeof(*w));
+		if (*n > 0)
+			memcpy(w, *v, *n * sizeof(*w));
+		*v = w;
+	}
+	(*v)[(*n)++] = *e;
+}
+
+/* check_outboxes: all sent; the number of rows into c->outbox_rows, the
+ * sent ones into c->sent (sorted by event id) for check_jetstream. */
+static void
+check_outboxes(struct checker *c)
 {
 	struct db_rows rows;
-	size_t i;
+	struct event e;
+	size_t i, r;
+	int64_t unsent;
 
-	*total = 0;
 	for (i = 0; i < c->nsvcs; i++) {
 		if (!has_table(c, &c->svcs[i], "outbox"))
 			continue;
 		if (query(c, &c->svcs[i],
-			  "SELECT COUNT(*), COALESCE(SUM(sent_at IS NULL), 0) FROM outbox", NULL, 0,
-			  &rows) != TK_OK)
+			  "SELECT event_id, subject, sent_at IS NULL, "
+			  "CAST(UNIX_TIMESTAMP(created_at) * 1000000 AS SIGNED), "
+			  "CAST(UNIX_TIMESTAMP(sent_at) * 1000000 AS SIGNED) FROM outbox",
+			  NULL, 0, &rows) != TK_OK)
 			continue;
-		*total += (uint64_t)db_int(&rows, 0, 0);
-		if (db_int(&rows, 0, 1) > 0)
-			violation(c, "outbox of %s: %lld of %lld rows not sent", c->svcs[i].name,
-				  (long long)db_int(&rows, 0, 1), (long long)db_int(&rows, 0, 0));
+		c->outbox_rows += rows.nrows;
+		unsent = 0;
+		for (r = 0; r < rows.nrows; r++) {
+			if (db_int(&rows, r, 2) != 0) {
+				unsent++;
+				continue;
+			}
+			e.id = db_str(&rows, r, 0);
+			e.subject = db_str(&rows, r, 1);
+			e.service = c->svcs[i].name;
+			e.time_us = db_int(&rows, r, 3);
+			e.sent_us = db_int(&rows, r, 4);
+			e.seq = 0;
+			if (e.sent_us < c->svcs[i].oldest_sent_us)
+				c->svcs[i].oldest_sent_us = e.sent_us;
+			add_event(c, &c->sent, &c->nsent, &c->sent_cap, &e);
+		}
+		if (unsent > 0)
+			violation(c, "outbox of %s: %lld of %zu rows not sent", c->svcs[i].name,
+				  (long long)unsent, rows.nrows);
 	}
+	if (c->nsent > 0)
+		qsort(c->sent, c->nsent, sizeof(*c->sent), by_id);
 }
 
 /* A row of (key, version, content), sorted by key. */
@@ -355,18 +470,136 @@ check_dead_letters(struct checker *c)
 				  (long long)db_int(&rows, 0, 0));
 }
 
+/* emitter_of: the registry's service that emits subject, or NULL. */
+static const char *
+emitter_of(const char *subject)
+{
+	const char *f;
+	size_t i, len;
+
+	for (i = 0; i < backbone_nemitters; i++) {
+		f = backbone_emitters[i].subjects;
+		len = strlen(f);
+		if (len > 0 && (f[len - 1] == '*' || f[len - 1] == '>'))
+			len--;
+		if (strncmp(f, subject, len) == 0)
+			return backbone_emitters[i].service;
+	}
+	return NULL;
+}
+
+/* read_stream: every message of the stream from st into *out (sorted by
+ * id), *n of them. TK_OK or the error of a read. */
+static int
+read_stream(struct checker *c, struct mq *mq, const struct mq_stream_state *st, struct event **out,
+	    size_t *n)
+{
+	struct mq_stored m;
+	struct event e;
+	size_t cap = 0;
+	uint64_t seq;
+	int rc = TK_OK;
+
+	*out = NULL;
+	*n = 0;
+	for (seq = st->first_seq; rc == TK_OK && seq > 0 && seq <= st->last_seq; seq++) {
+		rc = mq_stream_msg(mq, MQ_STREAM, seq, &m);
+		if (rc == TK_ENOTFOUND) {
+			rc = TK_OK; /* deleted */
+			continue;
+		}
+		if (rc != TK_OK)
+			break;
+		e.id = arena_strdup(c->a, m.msg_id);
+		e.subject = arena_strdup(c->a, m.subject);
+		e.time_us = m.time_ns / 1000;
+		e.sent_us = 0;
+		e.seq = seq;
+		add_event(c, out, n, &cap, &e);
+	}
+	if (*n > 0)
+		qsort(*out, *n, sizeof(**out), by_id);
+	return rc;
+}
+
+/* compare_stream: the stream's messages msgs[0..n) (sorted by id) against
+ * the sent outbox rows, per event id. An outbox row created before the
+ * oldest message the stream still holds may have been pruned from the
+ * stream; a message stored before the oldest sent_at of its emitter's
+ * outbox may have had its row pruned by the relay: those are not compared
+ * (docs/DECISIONS.md). */
 static void
-check_jetstream(struct checker *c, uint64_t outbox_rows)
+compare_stream(struct checker *c, const struct event *msgs, size_t n)
+{
+	const struct event *found;
+	const char *name;
+	struct service *s;
+	int64_t oldest = INT64_MAX;
+	size_t i;
+	long shown = 0;
+
+	for (i = 0; i < n; i++)
+		if (msgs[i].time_us < oldest)
+			oldest = msgs[i].time_us;
+	for (i = 0; i < n; i++) {
+		if (msgs[i].id[0] == '\0') {
+			if (++shown <= MAX_SHOWN)
+				violation(c, "stream %s: message %llu (%s) has no Nats-Msg-Id",
+					  MQ_STREAM, (unsigned long long)msgs[i].seq,
+					  msgs[i].subject);
+			else
+				c->violations++;
+		} else if (i + 1 < n && strcmp(msgs[i].id, msgs[i + 1].id) == 0) {
+			if (++shown <= MAX_SHOWN)
+				violation(
+				    c, "stream %s: event %s stored twice (messages %llu and %llu)",
+				    MQ_STREAM, msgs[i].id, (unsigned long long)msgs[i].seq,
+				    (unsigned long long)msgs[i + 1].seq);
+			else
+				c->violations++;
+		}
+		if (c->nsent > 0 &&
+		    bsearch(&msgs[i], c->sent, c->nsent, sizeof(*c->sent), by_id) != NULL)
+			continue;
+		name = emitter_of(msgs[i].subject);
+		s = name != NULL ? find_service(c, name) : NULL;
+		if (name != NULL && s == NULL)
+			continue; /* its service is not configured: check_stores says so */
+		if (s != NULL && msgs[i].time_us < s->oldest_sent_us)
+			continue; /* its row may have been pruned */
+		if (++shown <= MAX_SHOWN)
+			violation(c, "stream %s: message %llu (event %s, %s) is in no outbox",
+				  MQ_STREAM, (unsigned long long)msgs[i].seq, msgs[i].id,
+				  msgs[i].subject);
+		else
+			c->violations++;
+	}
+	for (i = 0; i < c->nsent; i++) {
+		found = n > 0 ? bsearch(&c->sent[i], msgs, n, sizeof(*msgs), by_id) : NULL;
+		if (found != NULL || c->sent[i].time_us < oldest)
+			continue;
+		if (++shown <= MAX_SHOWN)
+			violation(c,
+				  "outbox of %s: event %s (%s) is marked sent but not in stream %s",
+				  c->sent[i].service, c->sent[i].id, c->sent[i].subject, MQ_STREAM);
+		else
+			c->violations++;
+	}
+}
+
+static void
+check_jetstream(struct checker *c)
 {
 	struct mq *mq = NULL;
 	struct mq_stream_state st;
 	struct mq_consumer_state cs;
-	size_t i;
+	struct event *msgs = NULL;
+	size_t i, n = 0;
 	int rc;
 
 	if (c->nats_url == NULL) {
-		fprintf(stderr, "check: no nats_url configured: JetStream not checked\n");
-		c->broken = 1;
+		violation(c, "no nats_url in any configuration of %s: JetStream cannot be checked",
+			  c->dir);
 		return;
 	}
 	if (mq_connect(c->nats_url, "ticketingctl-check", &mq) != TK_OK) {
@@ -374,18 +607,17 @@ check_jetstream(struct checker *c, uint64_t outbox_rows)
 		return;
 	}
 	mq_wait_connected(mq, 5000);
-	/* last_seq, not msgs: prune-stream removes messages every consumer
-	 * acknowledged, and the sequence still counts them. */
 	rc = mq_stream_state(mq, MQ_STREAM, &st);
-	if (rc == TK_ENOTFOUND && outbox_rows > 0)
+	if (rc == TK_ENOTFOUND)
 		violation(c, "stream %s does not exist", MQ_STREAM);
-	else if (rc != TK_OK && rc != TK_ENOTFOUND) {
+	else if (rc == TK_OK)
+		rc = read_stream(c, mq, &st, &msgs, &n);
+	if (rc == TK_OK)
+		compare_stream(c, msgs, n);
+	else if (rc != TK_ENOTFOUND) {
 		fprintf(stderr, "check: JetStream: %s\n", err_str(rc));
 		c->broken = 1;
-	} else if (rc == TK_OK && st.last_seq != outbox_rows)
-		violation(c, "stream %s stored %llu messages, the outboxes hold %llu rows",
-			  MQ_STREAM, (unsigned long long)st.last_seq,
-			  (unsigned long long)outbox_rows);
+	}
 	if (rc == TK_OK && st.max_bytes > 0 &&
 	    st.bytes * 100 >= (uint64_t)st.max_bytes * FULL_PERCENT)
 		violation(c,
@@ -413,6 +645,34 @@ check_jetstream(struct checker *c, uint64_t outbox_rows)
 	mq_close(mq);
 }
 
+/* check_replicas / check_consumers: check_replica and check_consumer for
+ * every consumer of the registry. */
+static void
+check_replicas(struct checker *c)
+{
+	size_t i;
+
+	for (i = 0; i < backbone_nconsumers; i++)
+		if (backbone_consumers[i].replica_table != NULL)
+			check_replica(c, &backbone_consumers[i]);
+}
+
+static void
+check_consumers(struct checker *c)
+{
+	size_t i;
+
+	for (i = 0; i < backbone_nconsumers; i++)
+		check_consumer(c, &backbone_consumers[i]);
+}
+
+/* Every check, in the order they run and print; check_outboxes comes
+ * before check_jetstream, which compares the stream with its rows. */
+static void (*const checks[])(struct checker *c) = {
+    check_stores,    check_outboxes,     check_replicas,
+    check_consumers, check_dead_letters, check_jetstream,
+};
+
 int
 check_main(int argc, char **argv)
 {
@@ -422,7 +682,6 @@ check_main(int argc, char **argv)
 	};
 	struct checker c;
 	const char *dir = NULL;
-	uint64_t outbox_rows = 0;
 	size_t i;
 	int ch, status = 2;
 
@@ -438,22 +697,17 @@ check_main(int argc, char **argv)
 	}
 	c.a = arena_new();
 	status = 1;
+	c.dir = dir;
 	if (load_services(&c, dir) != TK_OK || c.nsvcs == 0) {
 		fprintf(stderr, "check: no usable service configuration in %s\n", dir);
 		goto out;
 	}
-	check_outboxes(&c, &outbox_rows);
-	for (i = 0; i < backbone_nconsumers; i++) {
-		if (backbone_consumers[i].replica_table != NULL)
-			check_replica(&c, &backbone_consumers[i]);
-		check_consumer(&c, &backbone_consumers[i]);
-	}
-	check_dead_letters(&c);
-	check_jetstream(&c, outbox_rows);
+	for (i = 0; i < NELEM(checks); i++)
+		checks[i](&c);
 	if (c.broken)
 		printf("check: a store could not be read (see above)\n");
 	printf("check: %zu services, %llu events, %ld violation%s\n", c.nsvcs,
-	       (unsigned long long)outbox_rows, c.violations, c.violations == 1 ? "" : "s");
+	       (unsigned long long)c.outbox_rows, c.violations, c.violations == 1 ? "" : "s");
 	status = c.violations > 0 || c.broken ? 1 : 0;
 out:
 	for (i = 0; i < c.nsvcs; i++) {

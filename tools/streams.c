@@ -314,3 +314,32 @@ out:
 	mq_close(mq);
 	return status;
 }
+
+int
+streams_delete_msg_main(int argc, char **argv)
+{
+	struct mq *mq = NULL;
+	char *end = NULL;
+	unsigned long long seq = 0;
+	int rc, status = 2;
+
+	if (argc == 2)
+		seq = strtoull(argv[1], &end, 10);
+	if (argc != 2 || end == argv[1] || *end != '\0' || seq == 0) {
+		fprintf(stderr, "usage: ticketingctl --config FILE delete-stream-message SEQ\n");
+		goto out;
+	}
+	status = 1;
+	if (connect_nats(&mq) != TK_OK)
+		goto out;
+	rc = mq_delete_msg(mq, MQ_STREAM, seq);
+	if (rc != TK_OK) {
+		fprintf(stderr, "ticketingctl: delete-stream-message %llu: %s\n", seq, err_str(rc));
+		goto out;
+	}
+	printf("deleted message %llu of stream %s\n", seq, MQ_STREAM);
+	status = 0;
+out:
+	mq_close(mq);
+	return status;
+}

@@ -19,4 +19,8 @@ int streams_status_main(int argc, char **argv);
 /* streams_prune_main: `prune-stream`, same conventions. */
 int streams_prune_main(int argc, char **argv);
 
+/* streams_delete_msg_main: `delete-stream-message SEQ`, same conventions:
+ * removes one message, for repairs and the checker's negative controls. */
+int streams_delete_msg_main(int argc, char **argv);
+
 #endif

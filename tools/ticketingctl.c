@@ -12,6 +12,7 @@
  *   replay SERVICE       replay the whole stream into SERVICE's replicas
  *   stream-status        the stream's and consumers' state
  *   prune-stream         remove what every consumer acknowledged
+ *   delete-stream-message SEQ  remove one message of the stream
  *
  * Configuration (db_*, sql_dir) comes from --config FILE and TICKETING_*
  * variables (config.h). Exit status: 0 done, 1 failed (reason on stderr),
@@ -57,6 +58,7 @@ usage(FILE *f, int full)
 	      "       ticketingctl [--config FILE] setup-backbone [--max-bytes N]\n"
 	      "       ticketingctl [--config FILE] replay SERVICE\n"
 	      "       ticketingctl [--config FILE] stream-status | prune-stream\n"
+	      "       ticketingctl [--config FILE] delete-stream-message SEQ\n"
 	      "       ticketingctl --help\n",
 	      f);
 	if (!full)
@@ -85,6 +87,8 @@ usage(FILE *f, int full)
 	      "             consumer's acknowledged floor and backlog\n"
 	      "prune-stream  remove the messages every consumer acknowledged (the\n"
 	      "             stream refuses new events when full; see docs/BACKBONE.md)\n"
+	      "delete-stream-message  remove the message at stream sequence SEQ\n"
+	      "             (consumers that had not read it never will)\n"
 	      "\n"
 	      "Settings come from --config FILE and TICKETING_* environment variables\n"
 	      "(db_socket, db_host, db_port, db_user, db_password, db_name, sql_dir).\n"
@@ -443,6 +447,7 @@ static const struct command {
     {"replay", 1, streams_replay_main},
     {"stream-status", 1, streams_status_main},
     {"prune-stream", 1, streams_prune_main},
+    {"delete-stream-message", 1, streams_delete_msg_main},
 };
 
 int

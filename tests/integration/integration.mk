@@ -29,8 +29,15 @@ EXTRA_DIST += tests/integration/test_guards.sh
 TESTS += tests/integration/test_revocation.sh
 EXTRA_DIST += tests/integration/test_revocation.sh
 
+# Negative controls of the consistency checker: each breaks one invariant,
+# expects ticketingctl check to fail naming it, repairs it.
+TESTS += tests/integration/test_checker.sh
+EXTRA_DIST += tests/integration/test_checker.sh
+
 # The fault tests stop or break what every other test needs (MariaDB, NATS,
-# the relays and the replicator). Under `make -j check` they must not run
+# the relays and the replicator); the checker's negative controls prune the
+# stream, after which a replay cannot rebuild what was pruned, so they come
+# last. Under `make -j check` they must not run
 # beside anything: the first waits for the log of every other test, and
 # each of the others waits for the one before it. Automake's harness writes
 # a failing test's log too, so a failure does not stop the chain. The
@@ -40,10 +47,13 @@ EXTRA_DIST += tests/integration/test_revocation.sh
 # make already: scripts/dev and CI run it), hence -Wno-portability.
 AUTOMAKE_OPTIONS = -Wno-portability
 TK_FAULT_TESTS = tests/integration/test_outage.sh \
-	tests/integration/test_backbone.sh tests/integration/test_durability.sh
+	tests/integration/test_backbone.sh tests/integration/test_durability.sh \
+	tests/integration/test_checker.sh
 TK_FAULT_1 = tests/integration/test_outage.sh.log
 TK_FAULT_2 = tests/integration/test_backbone.sh.log
 TK_FAULT_3 = tests/integration/test_durability.sh.log
+TK_FAULT_4 = tests/integration/test_checker.sh.log
 $(TK_FAULT_1): $(addsuffix .log,$(filter-out $(TK_FAULT_TESTS),$(TESTS)))
 $(TK_FAULT_2): $(TK_FAULT_1)
 $(TK_FAULT_3): $(TK_FAULT_2)
+$(TK_FAULT_4): $(TK_FAULT_3)

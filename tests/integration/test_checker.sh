@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Negative controls for the consistency checker (ticketingctl check): on a
+# quiet stack, break one thing at a time, run the checker once, expect exit
+# status 1 and a message naming what is wrong, repair it, and expect exit
+# status 0 again. Broken in turn: a replica row deleted, an extra one
+# added, its version bumped, a replicated field changed; an outbox row
+# marked sent without being published; a stream message dropped; a table
+# and a configuration file the backbone registry expects missing. Between
+# them: outbox rows pruned as the relay prunes them, and the stream pruned
+# by prune-stream, which must both stay clean. Both prunings are for good:
+# a replay on this stack cannot rebuild what they removed, so this test
+# runs after test_backbone.sh (its place in TESTS).
+# shellcheck disable=SC2317 # predicates below run through check
+. "$(dirname "$0")/lib.sh"
+
+RUN=$TK_TEST_RUN_DIR
+AUTH=ticketing_auth
+EV=ticketing_events
+FAKE_EVENT=00000000-0000-7000-8000-00000000c4ec
+
+# control NAME PATTERN: run the checker once on the broken stack: it exits
+# 1 and its report has a line matching the extended regex PATTERN.
+control() {
+	local rc=0
+	check_once || rc=$?
+	check_eq "$1: the checker exits 1" 1 "$rc"
+	check "$1: the checker says so" grep -Eq -- "$2" "$TK_TMP/check.out"
+	if [ "$rc" != 1 ] || ! grep -Eq -- "$2" "$TK_TMP/check.out"; then
+		sed 's/^/   | /' "$TK_TMP/check.out"
+	fi
+}
+
+# repaired NAME: after the repair the checker exits 0 (run once).
+repaired() {
+	local rc=0
+	check_once || rc=$?
+	check_eq "$1: repaired, the checker exits 0" 0 "$rc"
+	[ "$rc" = 0 ] || sed 's/^/   | /' "$TK_TMP/check.out"
+}
+
+# A user of our own, replicated; the stack quiet and clean.
+browser cora
+EMAIL=$(fresh_email cora)
+req cora GET /auth/signup
+post cora /auth/signup "name=Cora Control" "email=$EMAIL" \
+	"password=correct-horse-battery-1" "csrf_token=$(csrf)"
+check_status "sign-up answers 303" 303
+ID=$(sql "SELECT id FROM $AUTH.users WHERE email = $(sql_quote "$EMAIL")")
+QID=$(sql_quote "$ID")
+check "the user is replicated" wait_for 5 eval \
+	'[ "$(sql "SELECT COUNT(*) FROM $EV.users_replica WHERE id = $QID")" = 1 ]'
+check "the stack is quiet" wait_for 30 quiet
+repaired "before any control"
+
+# --- replicas ------------------------------------------------------------------
+
+ROW=$(sql "SELECT CONCAT_WS(',', QUOTE(id), QUOTE(name), QUOTE(role), version)
+	FROM $EV.users_replica WHERE id = $QID")
+sql "DELETE FROM $EV.users_replica WHERE id = $QID"
+control "a deleted replica row" "users_replica: $ID \(version 1\) missing in events"
+sql "INSERT INTO $EV.users_replica (id, name, role, version) VALUES ($ROW)"
+repaired "a deleted replica row"
+
+sql "INSERT INTO $EV.users_replica (id, name, role, version)
+	VALUES ('$FAKE_EVENT', 'Nobody', 'member', 1)"
+control "an extra replica row" "users_replica: $FAKE_EVENT is in events but not in auth"
+sql "DELETE FROM $EV.users_replica WHERE id = '$FAKE_EVENT'"
+repaired "an extra replica row"
+
+sql "UPDATE $EV.users_replica SET version = version + 1 WHERE id = $QID"
+control "a bumped replica version" "users_replica: $ID at version 2, source at 1"
+sql "UPDATE $EV.users_replica SET version = version - 1 WHERE id = $QID"
+repaired "a bumped replica version"
+
+sql "UPDATE $EV.users_replica SET role = 'admin' WHERE id = $QID"
+control "a changed replicated field" "users_replica: $ID differs from its source at version 1"
+sql "UPDATE $EV.users_replica SET role = 'member' WHERE id = $QID"
+repaired "a changed replicated field"
+
+# --- outbox and stream ---------------------------------------------------------
+
+# No consumer reads venue events: only the stream comparison can see this.
+sql "INSERT INTO $EV.outbox (event_id, subject, payload, sent_at)
+	VALUES ('$FAKE_EVENT', 'ticketing.venue.updated', '{}', NOW(6))"
+control "an outbox row marked sent, never published" \
+	"outbox of events: event $FAKE_EVENT \(ticketing.venue.updated\) is marked sent but not in stream"
+sql "DELETE FROM $EV.outbox WHERE event_id = '$FAKE_EVENT'"
+repaired "an outbox row marked sent, never published"
+
+# The relay's pruning (outbox_retention_seconds), done now: every sent row
+# of auth but the newest goes. The stream then holds more than the outbox.
+sql "DELETE FROM $AUTH.outbox WHERE sent_at < (SELECT MAX(sent_at) FROM
+	(SELECT sent_at FROM $AUTH.outbox) o)"
+check "auth's outbox is pruned to one row" [ "$(sql "SELECT COUNT(*) FROM $AUTH.outbox")" = 1 ]
+repaired "outbox rows pruned by the relay"
+
+# A new event after the pruning; then its stream message is dropped.
+signup_quick dora
+check "the stack is quiet again" wait_for 30 quiet
+LAST_SEQ=$("$CTL" --config "$RUN/conf/auth.conf" stream-status |
+	sed -n 's/^stream .*sequences [0-9]*\.\.\([0-9]*\),.*/\1/p')
+LAST_EVENT=$(sql "SELECT event_id FROM $AUTH.outbox ORDER BY id DESC LIMIT 1")
+check "the stream has a last message" [ -n "$LAST_SEQ" ]
+check "delete-stream-message drops it" \
+	"$CTL" --config "$RUN/conf/auth.conf" delete-stream-message "$LAST_SEQ"
+control "a dropped stream message" \
+	"outbox of auth: event $LAST_EVENT \(ticketing.user.created\) is marked sent but not in stream"
+# It cannot be published again under its id within the stream's duplicate
+# window (JetStream acknowledges and drops it): the repair forgets the row.
+sql "DELETE FROM $AUTH.outbox WHERE event_id = $(sql_quote "$LAST_EVENT")"
+repaired "a dropped stream message"
+
+# prune-stream removes what every consumer acknowledged: the outboxes then
+# hold rows whose messages are gone, which must stay clean.
+check "prune-stream empties the acknowledged stream" \
+	"$CTL" --config "$RUN/conf/auth.conf" prune-stream
+repaired "the stream pruned by prune-stream"
+
+# --- what the registry expects ---------------------------------------------------
+
+sql "RENAME TABLE $EV.dead_letters TO $EV.dead_letters_away"
+control "a missing table" "events: table dead_letters missing in database $EV"
+sql "RENAME TABLE $EV.dead_letters_away TO $EV.dead_letters"
+repaired "a missing table"
+
+mkdir "$TK_TMP/conf"
+cp "$RUN/conf/auth.conf" "$TK_TMP/conf/"
+rc=0
+"$CTL" check --config-dir "$TK_TMP/conf" >"$TK_TMP/check.out" 2>&1 || rc=$?
+check_eq "a missing configuration file: the checker exits 1" 1 "$rc"
+check "a missing configuration file: the checker names it" \
+	grep -q "service events: no configuration $TK_TMP/conf/events.conf" "$TK_TMP/check.out"
+check "a missing configuration file: the other service's events are not blamed" \
+	eval '! grep -q "is in no outbox" "$TK_TMP/check.out"'
+cp "$RUN/conf/events.conf" "$TK_TMP/conf/"
+rc=0
+"$CTL" check --config-dir "$TK_TMP/conf" >"$TK_TMP/check.out" 2>&1 || rc=$?
+check_eq "a missing configuration file: repaired, the checker exits 0" 0 "$rc"
+
+finish
