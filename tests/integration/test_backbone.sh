@@ -177,6 +177,7 @@ ctl stop relay-auth >/dev/null
 check "(a) the supervised relay is stopped" eval '! running relay-auth'
 signups kx 1 5
 BACKLOG=$(unsent)
+check_eq "(a) the 5 sign-ups succeeded" 5 "$OK"
 check_eq "(a) the sign-ups wait in the outbox" "$OK" "$BACKLOG"
 killed=0
 for k in $(seq 1 "$BACKLOG"); do
@@ -199,9 +200,10 @@ check_counts "(a) after the publish kills:" "$OK" "$BEFORE"
 BEFORE=$(counts)
 OK=0
 SEQ0=$(stream_last_seq)
+HEALTHZ="http://127.0.0.1:$((${TK_TEST_BASE_URL##*:} + 3))/healthz"
+check "(b) NATS answers on its monitor before the stop" curl -sf -m 2 -o /dev/null "$HEALTHZ"
 ctl stop nats >/dev/null
-check "(b) NATS is down: its monitor does not answer" \
-	eval '! curl -s -m 2 -o /dev/null "http://127.0.0.1:$((${TK_TEST_BASE_URL##*:} + 3))/healthz"'
+check "(b) NATS is down: its monitor does not answer" eval '! curl -s -m 2 -o /dev/null "$HEALTHZ"'
 for i in $(seq 1 10); do
 	signups nb "$i" "$i"
 	sleep 0.4
@@ -229,6 +231,7 @@ OK=0
 ctl stop replicator-events >/dev/null
 check "(c) the supervised replicator is stopped" eval '! running replicator-events'
 signups kc 1 30
+check_eq "(c) the 30 sign-ups succeeded" 30 "$OK"
 check "(c) the 30 events wait for the stopped replicator" \
 	wait_for 10 eval '[ "$(consumer_backlog events-users)" = 30 ]'
 killed=0
