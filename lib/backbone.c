@@ -102,6 +102,7 @@ backbone_common_tables(const char *service, const char **names, size_t max)
 	if (backbone_consumes(service)) {
 		add_name(names, max, &n, "processed_events");
 		add_name(names, max, &n, "dead_letters");
+		add_name(names, max, &n, "applied_versions");
 	}
 	for (i = 0; i < backbone_nconsumers; i++)
 		if (backbone_consumers[i].keeps != NULL &&
@@ -168,7 +169,7 @@ backbone_consumer_conf(const struct backbone_consumer *c)
 }
 
 int
-backbone_setup(struct mq *mq, const struct mq_stream_conf *sc)
+backbone_setup(struct mq *mq, const struct mq_stream_conf *sc, int64_t ack_wait_ms)
 {
 	struct mq_consumer_conf cc;
 	struct mq_stream_state st;
@@ -191,6 +192,8 @@ backbone_setup(struct mq *mq, const struct mq_stream_conf *sc)
 	rc = mq_ensure_stream(mq, sc);
 	for (i = 0; rc == TK_OK && i < backbone_nconsumers; i++) {
 		cc = backbone_consumer_conf(&backbone_consumers[i]);
+		if (ack_wait_ms > 0)
+			cc.ack_wait_ms = ack_wait_ms;
 		rc = mq_ensure_consumer(mq, &cc);
 	}
 	if (rc == TK_OK)

@@ -61,7 +61,8 @@ int backbone_consumes(const char *service);
  * backbone_common_tables: the names of the shared tables (sql/common/NAME.sql)
  * service needs, in the order they are applied, into names[0..max); returns
  * how many. An emitter needs "outbox"; a consumer's service needs
- * "processed_events" and "dead_letters" and each table its consumers keep.
+ * "processed_events", "dead_letters" and "applied_versions" and each table
+ * its consumers keep.
  */
 size_t backbone_common_tables(const char *service, const char **names /* OUT */, size_t max);
 
@@ -80,15 +81,18 @@ size_t backbone_services(const char **names /* OUT */, size_t max);
 int backbone_filter_like(const char *filter, char *out, size_t size);
 
 /* backbone_consumer_conf: the JetStream settings of consumer c (stream
- * MQ_STREAM, explicit ack, unlimited redelivery). */
+ * MQ_STREAM, explicit ack, unlimited redelivery, the default ack wait of
+ * 30 s). */
 struct mq_consumer_conf backbone_consumer_conf(const struct backbone_consumer *c);
 
 /*
  * backbone_setup: create the stream sc, or update it to sc, and every
- * consumer of the registry. TK_OK, TK_EIO (NATS unreachable) or TK_ECONFIG
- * (JetStream refused a setting, or sc's byte limit is below what the
- * stream holds, which JetStream would meet by dropping messages; logged).
+ * consumer of the registry, or update it, with an ack wait of ack_wait_ms
+ * (0: the default of backbone_consumer_conf; a short one lets a crash
+ * test see an unacked delivery come back within seconds). TK_OK, TK_EIO (NATS unreachable) or
+ * TK_ECONFIG (JetStream refused a setting, or sc's byte limit is below what the stream holds, which
+ * JetStream would meet by dropping messages; logged).
  */
-int backbone_setup(struct mq *mq, const struct mq_stream_conf *sc);
+int backbone_setup(struct mq *mq, const struct mq_stream_conf *sc, int64_t ack_wait_ms);
 
 #endif

@@ -30,6 +30,11 @@
 
 static volatile sig_atomic_t stopping;
 
+/* --kill-after-apply N: SIGKILL after the Nth application (0: never), and
+ * the applications so far, over every consumer thread. */
+static long kill_after_apply;
+static long applications;
+
 /* The wake-up state of worker_wake / worker_wait. */
 static pthread_mutex_t wake_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake_cv;
@@ -213,7 +218,12 @@ in_transaction(struct consumer *c, struct worker_job *job, int *duplicate)
 	v = c->wc->handler(job);
 	if (v.answer != WORKER_ACK)
 		goto out;
-	rc = db_commit(job->db);
+	rc = db_exec(job->db, WORKER_ST_APPLIED,
+		     (struct db_val[]){DB_S(job->durable), DB_S(job->ev->aggregate_id),
+				       DB_I(job->ev->version), DB_I((int64_t)job->seq)},
+		     4, NULL, NULL);
+	if (rc == TK_OK)
+		rc = db_commit(job->db);
 	if (rc != TK_OK)
 		v = worker_verdict_of(rc, job->delivered);
 	else if (c->wc->flags & WORKER_EMITS)
@@ -222,6 +232,23 @@ out:
 	if (rc != TK_OK || v.answer != WORKER_ACK || *duplicate)
 		db_rollback(job->db);
 	return v;
+}
+
+/*
+ * applied: count one application; at the --kill-after-apply'th, die by
+ * SIGKILL before the caller acks (the event is applied, JetStream does
+ * not know).
+ */
+static void
+applied(struct consumer *c, uint64_t seq)
+{
+	if (kill_after_apply <= 0 ||
+	    __atomic_add_fetch(&applications, 1, __ATOMIC_SEQ_CST) != kill_after_apply)
+		return;
+	log_warn("%s %s: seq %llu applied; killing myself before the ack (--kill-after-apply "
+		 "%ld)",
+		 c->def->name, c->reg->durable, (unsigned long long)seq, kill_after_apply);
+	raise(SIGKILL);
 }
 
 static void
@@ -255,10 +282,15 @@ handle(struct consumer *c, struct db *db, struct arena *a, struct mq_msg *m)
 		v = c->wc->handler(&job);
 	switch (v.answer) {
 	case WORKER_ACK:
-		if (duplicate)
+		if (duplicate) {
+			log_info("%s %s: seq %llu (delivery %llu) was applied before; acked again",
+				 c->def->name, c->reg->durable, (unsigned long long)job.seq,
+				 (unsigned long long)job.delivered);
 			c->duplicates++;
-		else
+		} else {
+			applied(c, job.seq);
 			c->acked++;
+		}
 		mq_ack(m);
 		break;
 	case WORKER_RETRY:
@@ -440,6 +472,8 @@ usage(const struct worker_def *def)
 	size_t i;
 
 	fprintf(stderr, "usage: ticketing-%s --config FILE [--service NAME]", def->name);
+	if (def->run == NULL)
+		fputs(" [--kill-after-apply N]", stderr);
 	for (i = 0; i < def->noptions; i++)
 		fprintf(stderr, " %s", def->options[i].usage);
 	fputc('\n', stderr);
@@ -450,26 +484,35 @@ static int
 parse(int argc, char **argv, const struct worker_def *def, const char **config_path,
       const char **service)
 {
-	struct option longopts[MAX_OPTIONS + 3] = {
+	struct option longopts[MAX_OPTIONS + 4] = {
 	    {"config", required_argument, NULL, 'c'},
 	    {"service", required_argument, NULL, 's'},
+	    {"kill-after-apply", required_argument, NULL, 'k'},
 	};
+	char *end;
 	size_t i;
 	int ch, idx, rc = TK_EINVAL;
 
 	if (def->noptions > MAX_OPTIONS)
 		goto out;
 	for (i = 0; i < def->noptions; i++)
-		longopts[i + 2] = (struct option){
+		longopts[i + 3] = (struct option){
 		    def->options[i].name, def->options[i].has_arg ? required_argument : no_argument,
 		    NULL, 'o'};
 	while ((ch = getopt_long(argc, argv, "", longopts, &idx)) != -1) {
-		if (ch == 'c')
+		if (ch == 'c') {
 			*config_path = optarg;
-		else if (ch == 's')
+		} else if (ch == 's') {
 			*service = optarg;
-		else if (ch != 'o' || def->options[idx - 2].set(optarg) != TK_OK)
+		} else if (ch == 'k') {
+			/* Only a consuming worker applies events. */
+			kill_after_apply = strtol(optarg, &end, 10);
+			if (def->run != NULL || *optarg == '\0' || *end != '\0' ||
+			    kill_after_apply <= 0)
+				goto out;
+		} else if (ch != 'o' || def->options[idx - 3].set(optarg) != TK_OK) {
 			goto out;
+		}
 	}
 	if (optind == argc && *config_path != NULL)
 		rc = TK_OK;

@@ -20,7 +20,16 @@
  * together with the processed_events record of the event, so a
  * redelivered event is acked without running the handler again, and
  * whatever the handler writes, its outbox rows included (outbox_append on
- * job->db), commits exactly once with it.
+ * job->db), commits exactly once with it. The same transaction counts the
+ * application in applied_versions (one row per consumer and aggregate
+ * version): a version applied twice, which the processed_events key and
+ * version-guarded replicas would both hide, shows there as applies > 1
+ * and `ticketingctl check` reports it.
+ *
+ * Every consuming worker takes --kill-after-apply N: the process SIGKILLs
+ * itself right after its Nth committed application and before the ack,
+ * the worst moment for a crash (the event is applied but JetStream
+ * delivers it again after the consumer's ack wait). For crash tests.
  *
  * Failures: RETRY naks with a delay that grows with the delivery count up
  * to WORKER_RETRY_MAX_MS, forever (consumers have no delivery limit); DEAD
@@ -48,12 +57,16 @@ struct mq;
 /* The shell's statements occupy the first indices of a consuming worker's
  * statement table: put WORKER_STMTS first and number the worker's own
  * statements from WORKER_ST__FIRST. */
-enum { WORKER_ST_PROCESSED, WORKER_ST_DEAD_LETTER, WORKER_ST__FIRST };
+enum { WORKER_ST_PROCESSED, WORKER_ST_APPLIED, WORKER_ST_DEAD_LETTER, WORKER_ST__FIRST };
 
 #define WORKER_STMTS                                                                               \
 	[WORKER_ST_PROCESSED] = "INSERT INTO processed_events (consumer, event_id, subject, "      \
 				"aggregate_id, aggregate_version, stream_seq) "                    \
 				"VALUES (?, ?, ?, ?, ?, ?)",                                       \
+	[WORKER_ST_APPLIED] = "INSERT INTO applied_versions (consumer, aggregate_id, "             \
+			      "aggregate_version, stream_seq) VALUES (?, ?, ?, ?) "                \
+			      "ON DUPLICATE KEY UPDATE applies = applies + 1, "                    \
+			      "stream_seq = VALUES(stream_seq)",                                   \
 	[WORKER_ST_DEAD_LETTER] = "INSERT INTO dead_letters (consumer, subject, stream_seq, "      \
 				  "deliveries, reason, payload) VALUES (?, ?, ?, ?, ?, ?) "        \
 				  "ON DUPLICATE KEY UPDATE deliveries = VALUES(deliveries)"

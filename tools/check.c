@@ -12,7 +12,9 @@
  *               content at that version), none is missing or extra
  *   applied     every event a consumer subscribes to was applied exactly
  *               once (processed_events), none was applied twice (two
- *               records of one aggregate version), no dead letters wait
+ *               records of one aggregate version, or a count above 1 in
+ *               applied_versions, which the worker shell keeps apart from
+ *               the records), no dead letters wait
  *   jetstream   compared per event id (Nats-Msg-Id): the stream holds no
  *               id twice, every sent outbox row is in the stream, every
  *               message is in an outbox, except what pruning explains
@@ -455,6 +457,33 @@ check_consumer(struct checker *c, const struct backbone_consumer *k)
 	}
 }
 
+/*
+ * check_applies: no aggregate version applied more than once by consumer
+ * k, by the counts the worker shell keeps in applied_versions; they see
+ * a second application even where the processed_events key hid it.
+ */
+static void
+check_applies(struct checker *c, const struct backbone_consumer *k)
+{
+	const struct service *dst = find_service(c, k->service);
+	struct db_rows rows;
+	size_t r;
+
+	if (dst == NULL || !has_table(c, dst, "applied_versions") ||
+	    query(c, dst,
+		  "SELECT aggregate_id, aggregate_version, applies FROM applied_versions "
+		  "WHERE consumer = ? AND applies > 1 ORDER BY aggregate_id, aggregate_version",
+		  (struct db_val[]){DB_S(k->durable)}, 1, &rows) != TK_OK)
+		return;
+	for (r = 0; r < rows.nrows; r++)
+		if (r < MAX_SHOWN)
+			violation(c, "%s: %s version %s applied %s times (applied_versions)",
+				  k->durable, db_str(&rows, r, 0), db_str(&rows, r, 1),
+				  db_str(&rows, r, 2));
+		else
+			c->violations++;
+}
+
 static void
 check_dead_letters(struct checker *c)
 {
@@ -662,8 +691,10 @@ check_consumers(struct checker *c)
 {
 	size_t i;
 
-	for (i = 0; i < backbone_nconsumers; i++)
+	for (i = 0; i < backbone_nconsumers; i++) {
 		check_consumer(c, &backbone_consumers[i]);
+		check_applies(c, &backbone_consumers[i]);
+	}
 }
 
 /* Every check, in the order they run and print; check_outboxes comes

@@ -4,15 +4,17 @@
  * backbone registry (lib/backbone.h). Workers only bind to what this made,
  * so they need no stream-administration rights.
  *
- *   setup-backbone [--max-bytes N]
+ *   setup-backbone [--max-bytes N] [--ack-wait MS]
  *       create or update the stream (limits default to mq_stream_default;
  *       no age limit, which would drop unread messages) and every consumer
  *       of the registry; run after NATS is up, by scripts/dev and at every
  *       deployment. A byte limit below what the stream holds is refused.
+ *       --ack-wait sets the consumers' ack wait (default 30 s); a replay
+ *       recreates them with the default.
  *   replay SERVICE
  *       with SERVICE's replicator stopped: delete SERVICE's consumers and
- *       their processed_events records of the messages the stream still
- *       holds (except those an operator wrote with version 0 for dead
+ *       their processed_events and applied_versions records of the
+ *       messages the stream still holds (except those an operator wrote with version 0 for dead
  *       letters resolved by hand), then create the consumers again, so the
  *       next replicator start applies the stream from its first message.
  *       Replicas only move forward, so the result equals the sources. What
@@ -85,14 +87,18 @@ streams_setup_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    {"max-bytes", required_argument, NULL, 'b'},
+	    {"ack-wait", required_argument, NULL, 'w'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct mq_stream_conf sc = mq_stream_default;
+	int64_t ack_wait_ms = 0;
 	struct mq *mq = NULL;
 	int ch, status = 2;
 
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (ch == 'b' && number(optarg, &sc.max_bytes) == TK_OK)
+			continue;
+		if (ch == 'w' && number(optarg, &ack_wait_ms) == TK_OK)
 			continue;
 		goto usage;
 	}
@@ -101,7 +107,7 @@ streams_setup_main(int argc, char **argv)
 	status = 1;
 	if (connect_nats(&mq) != TK_OK)
 		goto out;
-	if (backbone_setup(mq, &sc) != TK_OK) {
+	if (backbone_setup(mq, &sc, ack_wait_ms) != TK_OK) {
 		fprintf(stderr, "ticketingctl: setup-backbone failed (see above)\n");
 		goto out;
 	}
@@ -109,7 +115,8 @@ streams_setup_main(int argc, char **argv)
 	status = 0;
 	goto out;
 usage:
-	fprintf(stderr, "usage: ticketingctl --config FILE setup-backbone [--max-bytes N]\n");
+	fprintf(stderr, "usage: ticketingctl --config FILE setup-backbone [--max-bytes N] "
+			"[--ack-wait MS]\n");
 out:
 	mq_close(mq);
 	return status;
@@ -121,7 +128,9 @@ out:
 static const char *const forget_sql[] = {
     "DELETE FROM processed_events WHERE consumer = ? AND aggregate_version > 0 "
     "AND stream_seq >= ?",
+    "DELETE FROM applied_versions WHERE consumer = ? AND stream_seq >= ?",
 };
+#define NFORGET (sizeof(forget_sql) / sizeof(forget_sql[0]))
 
 /* replay_one: delete c's consumer, forget its records from stream
  * sequence first_seq on, create it again. */
@@ -129,14 +138,16 @@ static int
 replay_one(struct mq *mq, struct db *db, const struct backbone_consumer *c, uint64_t first_seq)
 {
 	struct mq_consumer_conf cc = backbone_consumer_conf(c);
+	size_t i;
 	int rc;
 
 	rc = mq_delete_consumer(mq, MQ_STREAM, c->durable);
 	if (rc == TK_ENOTFOUND)
 		rc = TK_OK;
-	if (rc == TK_OK)
-		rc = db_exec(db, 0, (struct db_val[]){DB_S(c->durable), DB_I((int64_t)first_seq)},
-			     2, NULL, NULL);
+	for (i = 0; rc == TK_OK && i < NFORGET; i++)
+		rc = db_exec(db, (int)i,
+			     (struct db_val[]){DB_S(c->durable), DB_I((int64_t)first_seq)}, 2, NULL,
+			     NULL);
 	if (rc == TK_OK)
 		rc = mq_ensure_consumer(mq, &cc);
 	if (rc == TK_OK)
@@ -169,7 +180,7 @@ streams_replay_main(int argc, char **argv)
 		fprintf(stderr, "ticketingctl: stream %s: %s\n", MQ_STREAM, err_str(rc));
 		goto out;
 	}
-	db = db_new(&dc, forget_sql, 1);
+	db = db_new(&dc, forget_sql, NFORGET);
 	for (i = 0; rc == TK_OK && i < backbone_nconsumers; i++)
 		if (strcmp(backbone_consumers[i].service, argv[1]) == 0) {
 			rc = replay_one(mq, db, &backbone_consumers[i], st.first_seq);

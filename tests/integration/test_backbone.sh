@@ -5,10 +5,15 @@
 # and a signed-out cookie is refused by the events service within a second.
 # Then the faults: (a) kill -9 the relay again and again during a loop of
 # sign-ups; (b) stop nats-server for several seconds while sign-ups go on;
-# (c) kill -9 the replicator mid-batch; (d) restart MariaDB under the
-# replicator. After each, `ticketingctl check` must find no violation:
-# every outbox row sent, every replica equal to its source by version, no
-# event applied twice.
+# (c) kill -9 the replicator mid-batch, right after an apply and before its
+# ack (--kill-after-apply); (d) stop MariaDB under the replicator. Each
+# phase asserts that its fault took effect (a new process id, NATS or
+# MariaDB really away, a backlog waiting when the consumer came back) and
+# counts every event: successful sign-ups (303) = new users = outbox rows
+# = stream messages = processed_events records = replica rows =
+# applications (applied_versions). After each, `ticketingctl check` must
+# find no violation: every outbox row sent, every replica equal to its
+# source by version, no event applied twice.
 # shellcheck disable=SC2317 # predicates below run through check
 . "$(dirname "$0")/lib.sh"
 
@@ -20,29 +25,28 @@ REPLICATOR=$BUILD/workers/replicator/ticketing-replicator
 AUTH=ticketing_auth
 EV=ticketing_events
 
-# kill9 PROGRAM: SIGKILL it (no chance to clean up), wait until supervisord
-# saw it die, and start it again.
-kill9() {
+# pid_of PROGRAM: its process id under supervisord, or 0.
+pid_of() {
 	local pid
-	pid=$(ctl pid "$1")
-	[ "${pid:-0}" -gt 0 ] 2>/dev/null && kill -9 "$pid"
+	pid=$(ctl pid "$1" 2>/dev/null)
+	[ "${pid:-0}" -gt 0 ] 2>/dev/null && echo "$pid" || echo 0
+}
+
+# kill9 PROGRAM: SIGKILL it (no chance to clean up), wait until supervisord
+# saw it die, and start it again. Succeeds only when the old process is
+# gone and a new one, with another process id, runs.
+kill9() {
+	local pid new=0
+	pid=$(pid_of "$1")
+	[ "$pid" -gt 0 ] || return 1
+	kill -9 "$pid" || return 1
+	wait_for 10 eval "! kill -0 $pid 2>/dev/null" || return 1
 	wait_for 10 eval "! running $1"
 	# A kill during its first second leaves supervisord restarting it by
 	# itself (BACKOFF): then this start is refused, which is fine.
 	ctl start "$1" >/dev/null 2>&1
-}
-
-# start_and_kill PROGRAM DELAY: start it and SIGKILL it DELAY seconds after
-# its process appeared (supervisorctl start itself returns only after a
-# second); then wait until supervisord saw it die.
-start_and_kill() {
-	local pid=0
-	ctl start "$1" >/dev/null 2>&1 &
-	wait_for 5 eval "pid=\$(ctl pid $1); [ \"\${pid:-0}\" -gt 0 ] 2>/dev/null"
-	sleep "$2"
-	kill -9 "$pid" 2>/dev/null
-	wait
-	wait_for 10 eval "! running $1"
+	wait_for 10 eval "running $1 && new=\$(pid_of $1) && [ \$new -gt 0 ]" || return 1
+	[ "$new" != "$pid" ]
 }
 
 replica_name() { sql "SELECT name FROM $EV.users_replica WHERE id = $(sql_quote "$1")"; }
@@ -50,9 +54,64 @@ revoked_in_events() {
 	[ "$(sql "SELECT COUNT(*) FROM $EV.session_revocations WHERE session_id = $(sql_quote "$1")")" = 1 ]
 }
 unsent() { sql "SELECT COUNT(*) FROM $AUTH.outbox WHERE sent_at IS NULL"; }
-processed_twice() {
-	sql "SELECT COUNT(*) FROM (SELECT event_id FROM $EV.processed_events
-		GROUP BY consumer, event_id HAVING COUNT(*) > 1) d"
+# most_applies: the highest number of applications of one aggregate
+# version by one consumer (applied_versions, kept by the worker shell).
+most_applies() { sql "SELECT COALESCE(MAX(applies), 0) FROM $EV.applied_versions"; }
+
+# stream_status: `ticketingctl stream-status`.
+stream_status() { "$CTL" --config "$RUN/conf/events.conf" stream-status; }
+# stream_last_seq: the stream's last sequence: messages ever stored (a
+# repeat JetStream dropped as a duplicate does not count).
+stream_last_seq() { stream_status | sed -n 's/^stream .*sequences [0-9]*\.\.\([0-9]*\),.*/\1/p'; }
+# consumer_backlog DURABLE: its messages pending plus unacknowledged.
+consumer_backlog() {
+	stream_status | sed -n "s/^consumer $1: .*, \([0-9]*\) pending, \([0-9]*\) unacknowledged.*/\1 \2/p" |
+		{
+			read -r p u
+			echo $((p + u))
+		}
+}
+
+# counts: users at auth, auth outbox rows, stream messages, events-users
+# processed records, replica rows, applications (sum of applies).
+counts() {
+	echo "$(sql "SELECT COUNT(*) FROM $AUTH.users") $(sql "SELECT COUNT(*) FROM $AUTH.outbox")" \
+		"$(stream_last_seq)" \
+		"$(sql "SELECT COUNT(*) FROM $EV.processed_events WHERE consumer = 'events-users'")" \
+		"$(sql "SELECT COUNT(*) FROM $EV.users_replica")" \
+		"$(sql "SELECT COALESCE(SUM(applies), 0) FROM $EV.applied_versions
+			WHERE consumer = 'events-users'")"
+}
+
+# nth N WORDS: the Nth word of WORDS, from 0.
+nth() {
+	local -a w
+	read -ra w <<<"$2"
+	echo "${w[$1]}"
+}
+
+# check_counts PHASE OK BEFORE: once the system is quiet (the checker
+# passed), the phase's OK successful sign-ups (303s) made exactly OK more
+# users, outbox rows, stream messages, processed records, replica rows and
+# applications than the counts BEFORE.
+check_counts() {
+	local -a b a
+	read -ra b <<<"$3"
+	read -ra a <<<"$(counts)"
+	check_eq "$1 303s = users = outbox rows = stream messages = processed = replica rows = applications" \
+		"$2 $2 $2 $2 $2 $2 $2" \
+		"$2 $((a[0] - b[0])) $((a[1] - b[1])) $((a[2] - b[2])) $((a[3] - b[3])) $((a[4] - b[4])) $((a[5] - b[5]))"
+}
+
+# signups PREFIX FROM TO: sign-ups PREFIXFROM..PREFIXTO; OK gets the
+# number that answered 303 added.
+OK=0
+signups() {
+	local i
+	for i in $(seq "$2" "$3"); do
+		signup_quick "$1$i"
+		[ "$STATUS" = 303 ] && OK=$((OK + 1))
+	done
 }
 
 # --- the happy path -------------------------------------------------------
@@ -97,26 +156,34 @@ check "checker: no violation after the happy path" checker
 
 # --- (a) kill -9 the relay during a loop of sign-ups ----------------------
 
-fails=0
+BEFORE=$(counts)
+OK=0
+kills=0
 for i in $(seq 1 20); do
-	signup_quick "ka$i"
-	[ "$STATUS" = 303 ] || fails=$((fails + 1))
-	[ $((i % 2)) = 0 ] && kill9 relay-auth
+	signups ka "$i" "$i"
+	if [ $((i % 2)) = 0 ]; then
+		kill9 relay-auth && kills=$((kills + 1))
+	fi
 done
-check_eq "(a) every sign-up succeeded while the relay was killed 10 times" 0 "$fails"
+check_eq "(a) every sign-up succeeded while the relay was killed" 20 "$OK"
+check_eq "(a) each of the 10 kills ended a relay and a new one took over" 10 "$kills"
 check "(a) the relay runs again" wait_for 10 running relay-auth
 check "(a) checker: every event delivered exactly once" checker
-check_eq "(a) no event processed twice" 0 "$(processed_twice)"
+check_counts "(a)" "$OK" "$BEFORE"
 
 # The worst moment, every time: relays that die right after a PubAck and
 # before marking the row sent. A relay marks its batch in one transaction,
 # so run k publishes (again) the first k rows and dies before its commit:
 # JetStream must drop every repeat. Then the supervised relay republishes
 # them all once more and marks them.
+BEFORE=$(counts)
+OK=0
 ctl stop relay-auth >/dev/null
-for i in $(seq 1 5); do signup_quick "kx$i"; done
+check "(a) the supervised relay is stopped" eval '! running relay-auth'
+signups kx 1 5
 BACKLOG=$(unsent)
-check "(a) the sign-ups wait in the outbox" [ "$BACKLOG" -ge 5 ]
+check_eq "(a) the 5 sign-ups succeeded" 5 "$OK"
+check_eq "(a) the sign-ups wait in the outbox" "$OK" "$BACKLOG"
 killed=0
 for k in $(seq 1 "$BACKLOG"); do
 	"$RELAY" --config "$RUN/conf/auth.conf" --kill-after-publish "$k" \
@@ -126,52 +193,107 @@ for k in $(seq 1 "$BACKLOG"); do
 done
 check_eq "(a) every relay run died by SIGKILL after a PubAck" "$BACKLOG" "$killed"
 check_eq "(a) none of them marked anything" "$BACKLOG" "$(unsent)"
-check "(a) JetStream reported the republished events as duplicates" \
-	grep -q "JetStream dropped the repeat" "$TK_TMP/relay.log"
+check_eq "(a) JetStream reported each republished event as a duplicate" \
+	$((BACKLOG * (BACKLOG - 1) / 2)) "$(grep -c "JetStream dropped the repeat" "$TK_TMP/relay.log")"
 ctl start relay-auth >/dev/null
 check "(a) the supervised relay drains the outbox" wait_for 10 eval '[ "$(unsent)" = 0 ]'
 check "(a) checker: each event in the stream once, applied once" checker
+check_counts "(a) after the publish kills:" "$OK" "$BEFORE"
 
 # --- (b) NATS down for several seconds while sign-ups continue ------------
 
+BEFORE=$(counts)
+OK=0
+SEQ0=$(stream_last_seq)
+HEALTHZ="http://127.0.0.1:$((${TK_TEST_BASE_URL##*:} + 3))/healthz"
+check "(b) NATS answers on its monitor before the stop" curl -sf -m 2 -o /dev/null "$HEALTHZ"
 ctl stop nats >/dev/null
-fails=0
-N0=$(sql "SELECT COUNT(*) FROM $AUTH.users")
+check "(b) NATS is down: its monitor does not answer" eval '! curl -s -m 2 -o /dev/null "$HEALTHZ"'
 for i in $(seq 1 10); do
-	signup_quick "nb$i"
-	[ "$STATUS" = 303 ] || fails=$((fails + 1))
+	signups nb "$i" "$i"
 	sleep 0.4
 done
-check_eq "(b) with NATS down every sign-up succeeded" 0 "$fails"
-check "(b) the events wait in the outbox" [ "$(unsent)" -ge 10 ]
+check_eq "(b) with NATS down every sign-up succeeded" 10 "$OK"
+check_eq "(b) every event waits in the outbox" "$OK" "$(unsent)"
 ctl start nats >/dev/null
 check "(b) the outbox drains after NATS returns" wait_for 20 eval '[ "$(unsent)" = 0 ]'
 check "(b) checker: everything arrived" checker
+check_eq "(b) the stream took them only after NATS returned" $((SEQ0 + OK)) "$(stream_last_seq)"
+check_counts "(b)" "$OK" "$BEFORE"
 
 # --- (c) kill -9 the replicator mid-batch ---------------------------------
 
+# Each run dies right after committing its 8th application and before
+# acking it (--kill-after-apply), the worst moment, with the rest of its
+# batch delivered and unacknowledged. With a short ack wait JetStream sends
+# all of it again within the test, to the next run, and the shell must
+# recognise the applied-but-unacked event by its processed_events record
+# and only ack it.
+check "(c) the consumers take an ack wait of 2 s" \
+	"$CTL" --config "$RUN/conf/events.conf" setup-backbone --ack-wait 2000 >/dev/null 2>&1
+BEFORE=$(counts)
+OK=0
 ctl stop replicator-events >/dev/null
-for i in $(seq 1 30); do signup_quick "kc$i"; done
-# Each start applies part of the backlog before the kill lands.
-for d in 0.02 0.05 0.1 0.2; do start_and_kill replicator-events "$d"; done
-APPLIED=$(sql "SELECT COUNT(*) FROM $EV.processed_events WHERE consumer = 'events-users'")
-echo "# $APPLIED user events applied before the last restart"
+check "(c) the supervised replicator is stopped" eval '! running replicator-events'
+signups kc 1 30
+check_eq "(c) the 30 sign-ups succeeded" 30 "$OK"
+check "(c) the 30 events wait for the stopped replicator" \
+	wait_for 10 eval '[ "$(consumer_backlog events-users)" = 30 ]'
+killed=0
+# timeout: a run that never gets to its 8th apply stops (124), not hangs.
+for run in 1 2 3; do
+	timeout 30 "$REPLICATOR" --config "$RUN/conf/events.conf" --kill-after-apply 8 \
+		>>"$TK_TMP/kill.log" 2>&1 &
+	wait $! 2>/dev/null
+	[ $? = 137 ] && killed=$((killed + 1))
+done
+check_eq "(c) each of the 3 runs died by SIGKILL" 3 "$killed"
+check_eq "(c) each said it died after its 8th apply" 3 \
+	"$(grep -c "killing myself before the ack (--kill-after-apply 8)" "$TK_TMP/kill.log")"
+check_eq "(c) each run applied 8 events, no more, no fewer" 24 \
+	$(($(nth 3 "$(counts)") - $(nth 3 "$BEFORE")))
+check "(c) runs 2 and 3 got their predecessor's last apply again and only acked it" \
+	[ "$(grep -c "was applied before; acked again" "$TK_TMP/kill.log")" -ge 2 ]
+LEFT=$(consumer_backlog events-users)
+echo "# $LEFT of 30 user events unacknowledged before the supervised start"
+check "(c) a backlog waits when the replicator comes back" [ "$LEFT" -ge 6 ]
+LOG=$RUN/logs/replicator-events-output.log
+SEEN0=$(grep -c "was applied before; acked again" "$LOG")
 ctl start replicator-events >/dev/null
 check "(c) the replicator runs again" wait_for 10 running replicator-events
+# The checker waits until nothing is unacknowledged: longer than the ack
+# wait, after which the unacked deliveries come back.
 check "(c) checker: no loss, no double apply" checker
-check_eq "(c) no event processed twice" 0 "$(processed_twice)"
+check "(c) the supervised replicator saw the last run's apply again and only acked it" \
+	[ "$(grep -c "was applied before; acked again" "$LOG")" -gt "$SEEN0" ]
+check_eq "(c) no aggregate version applied more than once" 1 "$(most_applies)"
+check_counts "(c)" "$OK" "$BEFORE"
+check "(c) the consumers are back at the default ack wait" \
+	"$CTL" --config "$RUN/conf/events.conf" setup-backbone >/dev/null 2>&1
 
-# --- (d) restart MariaDB under the replicator -----------------------------
+# --- (d) MariaDB down under the replicator --------------------------------
 
+BEFORE=$(counts)
+OK=0
 ctl stop replicator-events >/dev/null
-for i in $(seq 1 5); do signup_quick "kd$i"; done
+signups kd 1 5
+RETRIES0=$(grep -c "retrying later" "$LOG")
+ctl stop mariadb >/dev/null
+check "(d) MariaDB is down" eval '! sql "SELECT 1" >/dev/null 2>&1'
+signup_quick kd-refused
+check_status "(d) a sign-up while MariaDB is down answers 503" 503
 ctl start replicator-events >/dev/null
-ctl restart mariadb >/dev/null
+REPL_PID=$(pid_of replicator-events)
+check "(d) the replicator met the backlog with MariaDB away and retries" \
+	wait_for 10 eval '[ "$(grep -c "retrying later" "$LOG")" -gt "$RETRIES0" ]'
+ctl start mariadb >/dev/null
 check "(d) MariaDB is back" wait_for 60 eval 'sql "SELECT 1" >/dev/null 2>&1'
-for i in $(seq 6 10); do signup_quick "kd$i"; done
-check "(d) the replicator still runs" running replicator-events
+signups kd 6 10
+check_eq "(d) the sign-ups before and after the outage succeeded" 10 "$OK"
 check "(d) checker: the replicator recovered by itself" checker
+check_eq "(d) the same replicator process, never restarted" "$REPL_PID" "$(pid_of replicator-events)"
 check_eq "(d) no dead letters" 0 "$(sql "SELECT COUNT(*) FROM $EV.dead_letters")"
+check_counts "(d)" "$OK" "$BEFORE"
 
 # --- replay: the whole stream into empty replicas gives the same state ---
 
