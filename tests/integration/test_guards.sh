@@ -63,20 +63,6 @@ db_state() {
 	done
 }
 
-# wait_quiet: until two states two seconds apart are equal (the workers
-# have applied what earlier requests emitted), at most 30 s.
-wait_quiet() {
-	local a b
-	a=$(db_state)
-	for _ in $(seq 15); do
-		sleep 2
-		b=$(db_state)
-		[ "$a" = "$b" ] && return 0
-		a=$b
-	done
-	return 1
-}
-
 # --- the users ------------------------------------------------------------------
 
 # user ROLE: make an account of ROLE and sign it in in browser ROLE; PRE_TOKEN
@@ -108,7 +94,7 @@ OTHER_TOKEN=$(csrf)
 ADMIN_TOKEN=$(own_token admin)
 check "the admin's token changed at sign-in" differs "$ADMIN_TOKEN" "$ADMIN_PRE_TOKEN"
 check "another browser's token is another" differs "$OTHER_TOKEN" "$ADMIN_TOKEN"
-check "the stack is quiet before the guards are tried" wait_quiet
+check "the stack is quiet before the guards are tried" wait_for 30 quiet
 STATE=$(db_state)
 check "the state covers the services' tables" has "$STATE" "ticketing_auth.users"
 
