@@ -237,7 +237,7 @@ handle(struct worker *w)
 		r.store.actor = r.session;
 		r.store.remote_addr = r.remote_addr;
 		set_csrf(&r);
-		resp_header(&r, "Cache-Control", "private, no-store");
+		resp_header(&r, "Cache-Control", PAGE_CACHE_CONTROL);
 		dispatch(&r);
 	}
 	/* Last, so no error page drops it: tells this service's answers from

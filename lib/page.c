@@ -170,6 +170,7 @@ page_error(struct request *r, int status)
 	}
 	release(r);
 	resp_status(r, status);
+	resp_header(r, "Cache-Control", PAGE_CACHE_CONTROL);
 	if (status == 503)
 		resp_header(r, "Retry-After", "5");
 	resp_html(r, out.data, out.len);

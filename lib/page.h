@@ -11,6 +11,10 @@
 
 struct request;
 
+/* The Cache-Control of every dynamic response: pages carry CSRF tokens,
+ * the member's name and their data, error pages included. */
+#define PAGE_CACHE_CONTROL "private, no-store"
+
 /*
  * page_begin: start an HTML page with template file (e.g.
  * "pages/auth/signin.tpl") and title (plain text, escaped). Fills the layout
@@ -40,7 +44,9 @@ void page_end(struct request *r, int status);
  * status (400, 403, 404, 405, 409, 413, 415, 422, 429, 500, 503), never
  * anything taken from the request. Discards whatever the response held
  * (headers included: the caller adds Allow or Retry-After after this call;
- * a 503 gets Retry-After: 5 here).
+ * a 503 gets Retry-After: 5 here), then sets Cache-Control to
+ * PAGE_CACHE_CONTROL again: the page shows the signed-in member's name and
+ * a sign-out form with their CSRF token.
  */
 void page_error(struct request *r, int status);
 

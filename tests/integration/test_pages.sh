@@ -54,15 +54,41 @@ done
 req pat GET /auth/account
 check "the welcome message shows once" lacks "$BODY" "Welcome! Your account is ready."
 
+# not_stored: the last response may not be kept by any cache (it carries
+# the member's name and the CSRF token of their sign-out form).
+not_stored() {
+	local cc
+	cc=$(header Cache-Control)
+	has "$cc" "no-store" && has "$cc" "private"
+}
+
 req pat GET /auth/no-such-page
 check_status "an unknown page answers 404" 404
 page_checks "the 404 page" "Page not found"
+check "the 404 page is not stored by caches" not_stored
+check "... and it shows the member's name" has "$BODY" "Signed in as Pat Pages"
 req pat GET /auth/signout
 check_status "GET on a POST-only page answers 405" 405
 page_checks "the 405 page" "Method not allowed"
+check "the 405 page is not stored by caches" not_stored
 post pat /auth/signout "csrf_token=wrong"
 check_status "a wrong CSRF token answers 403" 403
 page_checks "the 403 page" "Forbidden"
+check "the 403 page is not stored by caches" not_stored
+
+# The same for the events service's error pages, signed in.
+req pat GET /events/01890000-0000-7000-8000-000000000000
+check_status "an unknown event answers 404" 404
+check "the events 404 page is not stored by caches" not_stored
+check "... and it shows the member's name" has "$BODY" "Signed in as Pat Pages"
+req pat GET /venues/new
+check_status "a member asking for the venue form gets 403" 403
+check "the events 403 page is not stored by caches" not_stored
+req pat GET "/?page=abc"
+check_status "a malformed page number answers 400" 400
+check "the 400 page is not stored by caches" not_stored
+req pat GET /
+check "an ordinary page is not stored by caches either" not_stored
 
 # Flash messages: the cookie holds a code; the text comes from the
 # templates, so a flash set by auth (sign-out redirects to /) shows on a
