@@ -97,8 +97,11 @@ backbone_common_tables(const char *service, const char **names, size_t max)
 {
 	size_t i, n = 0;
 
-	if (backbone_emits(service))
+	if (backbone_emits(service)) {
 		add_name(names, max, &n, "outbox");
+		/* What an emitter creates, its forms create: lib/idem.h. */
+		add_name(names, max, &n, "idempotency_keys");
+	}
 	if (backbone_consumes(service)) {
 		add_name(names, max, &n, "processed_events");
 		add_name(names, max, &n, "dead_letters");

@@ -60,7 +60,8 @@ int backbone_consumes(const char *service);
 /*
  * backbone_common_tables: the names of the shared tables (sql/common/NAME.sql)
  * service needs, in the order they are applied, into names[0..max); returns
- * how many. An emitter needs "outbox"; a consumer's service needs
+ * how many. An emitter needs "outbox" and "idempotency_keys" (the keys of
+ * its create forms, lib/idem.h); a consumer's service needs
  * "processed_events", "dead_letters" and "applied_versions" and each table
  * its consumers keep.
  */

@@ -4,6 +4,8 @@
  */
 #include <string.h>
 
+#include <sodium.h>
+
 #include "arena.h"
 #include "err.h"
 #include "fields.h"
@@ -15,6 +17,28 @@
 #include "valid.h"
 
 #define CONTROLS_MESSAGE "This text cannot contain control characters."
+
+#define KEY_BYTES 16 /* an idempotency key: 32 hex digits */
+
+const struct field fields_idempotency_key = {
+    .name = "idempotency_key",
+    .flags = FIELD_REQUIRED | FIELD_IDEMPOTENCY,
+    .check = valid_key,
+    .missing = "This form is incomplete. Check it and send it again.",
+    .invalid = "This form is incomplete. Check it and send it again.",
+};
+
+/* fresh_key: a new random idempotency key, in the arena. */
+static const char *
+fresh_key(struct arena *a)
+{
+	unsigned char bin[KEY_BYTES];
+	char *hex = arena_alloc(a, KEY_BYTES * 2 + 1);
+
+	randombytes_buf(bin, sizeof(bin));
+	sodium_bin2hex(hex, KEY_BYTES * 2 + 1, bin, sizeof(bin));
+	return hex;
+}
 
 /* upper: name in upper case followed by suffix, in the arena ("starts_at",
  * "_ERROR" -> "STARTS_AT_ERROR"). */
@@ -135,7 +159,7 @@ fields_init(struct arena *a, const struct field *const *form, struct fields *f)
 	f->values = arena_alloc(a, (f->n + 1) * sizeof(*f->values));
 	f->numbers = arena_alloc(a, (f->n + 1) * sizeof(*f->numbers));
 	for (i = 0; i < f->n; i++)
-		f->values[i] = "";
+		f->values[i] = (form[i]->flags & FIELD_IDEMPOTENCY) ? fresh_key(a) : "";
 }
 
 void
@@ -149,8 +173,23 @@ fields_read(struct arena *a, const struct field *const *form, const struct param
 	for (i = 0; i < f->n; i++) {
 		msg = fields_check(a, form[i], params_get(p, form[i]->name), &f->values[i],
 				   &f->numbers[i]);
+		/* A form sent without its key gets a new one to be sent with. */
+		if (msg != NULL && (form[i]->flags & FIELD_IDEMPOTENCY))
+			f->values[i] = fresh_key(a);
 		fields_error(f, NULL, form[i]->name, msg);
 	}
+}
+
+const char *
+fields_key(const struct fields *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		if ((f->form[i]->flags & FIELD_IDEMPOTENCY) &&
+		    !fields_has_error(f, f->form[i]->name))
+			return f->values[i];
+	return NULL;
 }
 
 int
@@ -217,8 +256,12 @@ fields_show(struct request *r, const struct fields *f)
 	const struct fields_error *e;
 	size_t i, j;
 
-	for (i = 0; i < f->n; i++)
+	for (i = 0; i < f->n; i++) {
 		show_field(r->arena, r->page, f, i);
+		if (f->form[i]->flags & FIELD_IDEMPOTENCY)
+			tmpl_set(tmpl_section(r->hidden, "IDEMPOTENCY"), "IDEMPOTENCY_KEY",
+				 f->values[i]);
+	}
 	/* Errors in the order of the fields on the page, then the others. */
 	for (i = 0; i <= f->n; i++) {
 		for (j = 0; j < f->nerrors; j++) {

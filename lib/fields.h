@@ -30,10 +30,11 @@ struct request;
 
 /* Field flags. */
 enum {
-	FIELD_REQUIRED = 1 << 0,  /* empty is an error (message missing) */
-	FIELD_MULTILINE = 1 << 1, /* line breaks and tabs allowed; CR LF becomes LF */
-	FIELD_PASSWORD = 1 << 2,  /* verbatim: not trimmed, any character; never shown again */
-	FIELD_NUMBER = 1 << 3,    /* a whole number from min to max (message invalid) */
+	FIELD_REQUIRED = 1 << 0,    /* empty is an error (message missing) */
+	FIELD_MULTILINE = 1 << 1,   /* line breaks and tabs allowed; CR LF becomes LF */
+	FIELD_PASSWORD = 1 << 2,    /* verbatim: not trimmed, any character; never shown again */
+	FIELD_NUMBER = 1 << 3,      /* a whole number from min to max (message invalid) */
+	FIELD_IDEMPOTENCY = 1 << 4, /* the form's idempotency key (fields_idempotency_key) */
 };
 
 /* The validator convention: NULL when raw is fine (the normalised value in
@@ -71,6 +72,18 @@ struct field {
  * several forms share (auth's email) is declared once:
  *	static const struct field *const signin_form[] = {&email, &password, NULL};
  */
+
+/*
+ * fields_idempotency_key: the field a create form lists in its table to
+ * get an idempotency key (lib/idem.h): "idempotency_key", 32 random hex
+ * digits. fields_init gives it a fresh key; fields_show puts it into the
+ * hidden fields of the page's forms (the CSRF include), so a template needs
+ * nothing for it; fields_read checks it, and when it is missing or
+ * malformed records an error ("reload") and gives the form a fresh key, so
+ * the 422 form can simply be sent again. fields_key hands the key to the
+ * store function that creates the row.
+ */
+extern const struct field fields_idempotency_key;
 
 struct fields_error {
 	const char *section; /* "NAME_ERROR", or a page's own, e.g. "CONFLICT_ERROR" */
@@ -125,12 +138,18 @@ int fields_has_error(const struct fields *f, const char *field);
 /* fields_index: the position of the field called name in f's form, or -1. */
 int fields_index(const struct fields *f, const char *name);
 
+/* fields_key: the value of the form's FIELD_IDEMPOTENCY field (checked by
+ * fields_read, or fresh from fields_init), or NULL when the form has none
+ * or it has an error. */
+const char *fields_key(const struct fields *f);
+
 /*
  * fields_show: into the page begun by page_begin (r->page): each field's
  * value (not for passwords), limits and REQUIRED section, then the errors
  * by their sections and in the form's error summary, in the order of the
  * fields in the table (errors of fields not in it last, in the order
- * recorded).
+ * recorded). A FIELD_IDEMPOTENCY field's key goes into the page's hidden
+ * fields (r->hidden: section IDEMPOTENCY with IDEMPOTENCY_KEY).
  */
 void fields_show(struct request *r, const struct fields *f);
 

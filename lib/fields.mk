@@ -2,7 +2,13 @@
 # the validators the services' forms share (valid.c), with their unit tests.
 lib_libticketing_a_SOURCES += \
 	lib/fields.c lib/fields.h \
-	lib/valid.c lib/valid.h
+	lib/valid.c lib/valid.h \
+	lib/idem.c lib/idem.h
+
+# The idempotency keys of create forms (idem.h), a table every emitting
+# service gets (backbone_common_tables).
+nobase_dist_pkgdata_DATA += \
+	sql/common/idempotency_keys/001_idempotency_keys.sql
 
 check_PROGRAMS += tests/unit/test_fields
 TESTS += tests/unit/test_fields

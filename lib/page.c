@@ -50,7 +50,7 @@ static void
 release(struct request *r)
 {
 	tmpl_dict_free(r->layout);
-	r->layout = r->page = r->form_errors = NULL;
+	r->layout = r->page = r->form_errors = r->hidden = NULL;
 }
 
 /* flash_section: the template section of flash code, upper-cased into
@@ -99,7 +99,8 @@ page_begin(struct request *r, const char *file, const char *title)
 	}
 	show_flash(r, tmpl_include(r->layout, "FLASH", "partials/flash.tpl"));
 	r->page = tmpl_include(r->layout, "BODY", file);
-	tmpl_set(tmpl_include(r->page, "CSRF", "partials/csrf.tpl"), "CSRF_TOKEN", r->csrf_token);
+	r->hidden = tmpl_include(r->page, "CSRF", "partials/csrf.tpl");
+	tmpl_set(r->hidden, "CSRF_TOKEN", r->csrf_token);
 	r->form_errors = tmpl_include(r->page, "FORM_ERRORS", "partials/form_errors.tpl");
 	return r->page;
 }

@@ -51,6 +51,7 @@ struct request {
 	struct tmpl_dict *layout;
 	struct tmpl_dict *page;
 	struct tmpl_dict *form_errors;
+	struct tmpl_dict *hidden; /* the page's CSRF include: its forms' hidden fields */
 
 	/* The response. */
 	int status;         /* 200 until changed */

@@ -153,3 +153,18 @@ valid_uuid(struct arena *a, const char *raw, const char **out)
 		return "Choose one of the options offered.";
 	return NULL;
 }
+
+const char *
+valid_key(struct arena *a, const char *raw, const char **out)
+{
+	size_t i;
+
+	(void)a;
+	*out = raw;
+	for (i = 0; raw != NULL && i < 32; i++)
+		if (!((raw[i] >= '0' && raw[i] <= '9') || (raw[i] >= 'a' && raw[i] <= 'f')))
+			break;
+	if (raw == NULL || i != 32 || raw[32] != '\0')
+		return "This form is incomplete. Reload it and try again.";
+	return NULL;
+}

@@ -43,4 +43,8 @@ const char *valid_timezone_name(struct arena *a, const char *raw, const char **o
  * from a list; *out = raw), else a message. */
 const char *valid_uuid(struct arena *a, const char *raw, const char **out);
 
+/* valid_key: NULL when raw is 32 lower-case hex digits (a random key a
+ * form carries, like an idempotency key; *out = raw), else a message. */
+const char *valid_key(struct arena *a, const char *raw, const char **out);
+
 #endif

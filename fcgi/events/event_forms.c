@@ -14,6 +14,7 @@
 #include "err.h"
 #include "events.h"
 #include "fields.h"
+#include "idem.h"
 #include "page.h"
 #include "req.h"
 #include "uuid.h"
@@ -82,7 +83,7 @@ read_form(struct request *r, int is_new, struct fields *f, struct event_input *i
 	struct event_times t;
 	int have_times, rc;
 
-	fields_read(r->arena, input_event_form, &r->form, f);
+	fields_read(r->arena, is_new ? input_event_new_form : input_event_form, &r->form, f);
 	if (fields_has_error(f, "venue_id"))
 		return TK_OK;
 	have_times = valid_local_time(f->values[EVENT_STARTS], starts) == TK_OK &&
@@ -122,7 +123,7 @@ h_event_new(struct request *r)
 {
 	struct fields f;
 
-	fields_init(r->arena, input_event_form, &f);
+	fields_init(r->arena, input_event_new_form, &f);
 	return show_form(r, NULL, 0, &f, 200);
 }
 
@@ -130,20 +131,22 @@ h_event_new(struct request *r)
  * POST /events/new (organizer, CSRF checked): with valid fields, creates
  * the event (event.created in the same transaction) and answers 303 to its
  * page; otherwise 422 with the form, values kept, messages by the fields.
+ * The same form sent again (its idempotency key used) answers 303 to the
+ * event the first submission created and creates nothing.
  */
 int
 h_event_create(struct request *r)
 {
 	struct fields f;
 	struct event_input in = {0};
-	char id[UUID_STR_LEN + 1];
+	char id[IDEM_RESULT_MAX + 1];
 	int rc;
 
 	rc = read_form(r, 1, &f, &in);
 	if (rc == TK_OK && f.nerrors > 0)
 		return show_form(r, NULL, 0, &f, 422);
 	if (rc == TK_OK)
-		rc = store_event_create(&r->store, &in, id);
+		rc = store_event_create(&r->store, &in, fields_key(&f), id);
 	if (rc != TK_OK)
 		return rc;
 	resp_redirect(r, arena_printf(r->arena, "/events/%s", id));

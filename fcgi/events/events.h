@@ -131,10 +131,12 @@ struct event_input {
 	const char *ends_utc;
 };
 
-/* store_event_create: insert the event (created by st->actor)
- * and its event.created outbox row in one transaction; the new id into
- * id (UUID_STR_LEN + 1 bytes). */
-int store_event_create(struct store *st, const struct event_input *in, char *id);
+/* store_event_create: insert the event (created by st->actor) and its
+ * event.created outbox row in one transaction, claiming the form's
+ * idempotency key (NULL: none) in it; the new id into id (IDEM_RESULT_MAX
+ * + 1 bytes). When key was used before, nothing is written and id is the
+ * event the first submission created (TK_OK all the same). */
+int store_event_create(struct store *st, const struct event_input *in, const char *key, char *id);
 /* store_event_update: change event id if it is still at version and
  * scheduled, with event.updated, in one transaction. TK_ENOTFOUND,
  * TK_ECONFLICT (changed since, or cancelled). */
@@ -153,8 +155,9 @@ int store_venue_by_id(struct store *st, const char *id, struct venue *v);
  * when not. */
 int store_timezone_known(struct store *st, const char *tz);
 /* store_venue_create: insert v (id ignored) with venue.created; new id
- * into id. */
-int store_venue_create(struct store *st, const struct venue *v, char *id);
+ * into id, or, when key was used before, the first submission's venue
+ * (as store_event_create). */
+int store_venue_create(struct store *st, const struct venue *v, const char *key, char *id);
 /* store_venue_update: change venue v->id if still at v->version, with
  * venue.updated. TK_ENOTFOUND, TK_ECONFLICT. */
 int store_venue_update(struct store *st, const struct venue *v);
@@ -162,10 +165,14 @@ int store_venue_update(struct store *st, const struct venue *v);
 /* ---- input checks (input.c) ---- */
 
 /* The forms' tables (fields.h), indexed by these enums. */
-enum { EVENT_NAME, EVENT_VENUE, EVENT_STARTS, EVENT_ENDS, EVENT_DESCRIPTION };
+/* The edit forms have no key; the create forms (_new_) add one
+ * (fields_idempotency_key, lib/idem.h) at EVENT_KEY and VENUE_KEY. */
+enum { EVENT_NAME, EVENT_VENUE, EVENT_STARTS, EVENT_ENDS, EVENT_DESCRIPTION, EVENT_KEY };
 extern const struct field *const input_event_form[];
-enum { VENUE_NAME, VENUE_CITY, VENUE_ADDRESS, VENUE_CAPACITY, VENUE_TIMEZONE };
+extern const struct field *const input_event_new_form[];
+enum { VENUE_NAME, VENUE_CITY, VENUE_ADDRESS, VENUE_CAPACITY, VENUE_TIMEZONE, VENUE_KEY };
 extern const struct field *const input_venue_form[];
+extern const struct field *const input_venue_new_form[];
 enum { SEARCH_Q, SEARCH_CITY, SEARCH_FROM, SEARCH_TO };
 extern const struct field *const input_search_form[];
 

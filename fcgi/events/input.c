@@ -76,6 +76,17 @@ const struct field *const input_event_form[] = {
     NULL,
 };
 
+/* Creating an event: the same fields and an idempotency key. */
+const struct field *const input_event_new_form[] = {
+    [EVENT_NAME] = &event_name,
+    [EVENT_VENUE] = &event_venue,
+    [EVENT_STARTS] = &event_starts,
+    [EVENT_ENDS] = &event_ends,
+    [EVENT_DESCRIPTION] = &event_description,
+    [EVENT_KEY] = &fields_idempotency_key,
+    NULL,
+};
+
 /* ---- the venue form ---- */
 
 static const struct field venue_name = {
@@ -124,6 +135,17 @@ const struct field *const input_venue_form[] = {
     [VENUE_NAME] = &venue_name,         [VENUE_CITY] = &venue_city,
     [VENUE_ADDRESS] = &venue_address,   [VENUE_CAPACITY] = &venue_capacity,
     [VENUE_TIMEZONE] = &venue_timezone, NULL,
+};
+
+/* Creating a venue: the same fields and an idempotency key. */
+const struct field *const input_venue_new_form[] = {
+    [VENUE_NAME] = &venue_name,
+    [VENUE_CITY] = &venue_city,
+    [VENUE_ADDRESS] = &venue_address,
+    [VENUE_CAPACITY] = &venue_capacity,
+    [VENUE_TIMEZONE] = &venue_timezone,
+    [VENUE_KEY] = &fields_idempotency_key,
+    NULL,
 };
 
 /* ---- the search form ---- */

@@ -25,6 +25,7 @@
 #include "db.h"
 #include "err.h"
 #include "events.h"
+#include "idem.h"
 #include "outbox.h"
 #include "store.h"
 #include "revoke.h"
@@ -49,6 +50,8 @@ enum stmt {
 	ST_VENUE_UPDATE,
 	ST_TIMEZONE_KNOWN,
 	ST_OUTBOX_INSERT,
+	ST_IDEM_CLAIM,
+	ST_IDEM_LOOKUP,
 	ST_REVOKED,
 	ST__MAX
 };
@@ -135,10 +138,14 @@ const char *const events_stmts[ST__MAX] = {
 			" timezone = ?, version = version + 1 WHERE id = ? AND version = ?",
     [ST_TIMEZONE_KNOWN] = "SELECT CONVERT_TZ('2000-01-01 00:00:00', ?, '+00:00') IS NOT NULL",
     [ST_OUTBOX_INSERT] = OUTBOX_INSERT_SQL,
+    [ST_IDEM_CLAIM] = IDEM_CLAIM_SQL,
+    [ST_IDEM_LOOKUP] = IDEM_LOOKUP_SQL,
     [ST_REVOKED] = REVOKE_LOOKUP_SQL,
 };
 
 const size_t events_nstmts = ST__MAX;
+
+static const struct idem_stmts idem = {ST_IDEM_CLAIM, ST_IDEM_LOOKUP};
 
 int
 store_session_valid(struct store *st, const struct session *s)
@@ -474,7 +481,7 @@ out:
 }
 
 int
-store_event_create(struct store *st, const struct event_input *in, char *id)
+store_event_create(struct store *st, const struct event_input *in, const char *key, char *id)
 {
 	struct db_val p[7];
 	int rc;
@@ -487,7 +494,9 @@ store_event_create(struct store *st, const struct event_input *in, char *id)
 	p[4] = DB_S(in->starts_utc);
 	p[5] = DB_S(in->ends_utc);
 	p[6] = DB_S(st->actor->user_id);
-	rc = db_begin(st->db);
+	rc = idem_begin(st, &idem, "event", key, id);
+	if (rc == TK_EEXIST)
+		return TK_OK; /* created before: id is that event */
 	if (rc != TK_OK)
 		return rc;
 	rc = db_exec(st->db, ST_EVENT_INSERT, p, 7, NULL, NULL);
@@ -619,7 +628,7 @@ store_timezone_known(struct store *st, const char *tz)
 }
 
 int
-store_venue_create(struct store *st, const struct venue *v, char *id)
+store_venue_create(struct store *st, const struct venue *v, const char *key, char *id)
 {
 	struct db_val p[7];
 	int rc;
@@ -632,7 +641,9 @@ store_venue_create(struct store *st, const struct venue *v, char *id)
 	p[4] = DB_I(v->capacity);
 	p[5] = DB_S(v->timezone);
 	p[6] = DB_S(st->actor->user_id);
-	rc = db_begin(st->db);
+	rc = idem_begin(st, &idem, "venue", key, id);
+	if (rc == TK_EEXIST)
+		return TK_OK; /* created before: id is that venue */
 	if (rc != TK_OK)
 		return rc;
 	rc = db_exec(st->db, ST_VENUE_INSERT, p, 7, NULL, NULL);

@@ -13,6 +13,7 @@
 #include "err.h"
 #include "events.h"
 #include "fields.h"
+#include "idem.h"
 #include "page.h"
 #include "req.h"
 #include "uuid.h"
@@ -70,14 +71,15 @@ show_form(struct request *r, const char *id, int64_t version, const struct field
 	page_end(r, status);
 }
 
-/* read_form: the posted fields into *f (with what is wrong) and *v.
+/* read_form: the posted fields of form (input_venue_form or
+ * input_venue_new_form) into *f (with what is wrong) and *v.
  * Returns TK_OK or a database error. */
 static int
-read_form(struct request *r, struct fields *f, struct venue *v)
+read_form(struct request *r, const struct field *const *form, struct fields *f, struct venue *v)
 {
 	int rc = TK_OK;
 
-	fields_read(r->arena, input_venue_form, &r->form, f);
+	fields_read(r->arena, form, &r->form, f);
 	if (!fields_has_error(f, "timezone") &&
 	    (rc = store_timezone_known(&r->store, f->values[VENUE_TIMEZONE])) == TK_EINVAL) {
 		fields_error(f, NULL, "timezone",
@@ -98,7 +100,7 @@ h_venue_new(struct request *r)
 {
 	struct fields f;
 
-	fields_init(r->arena, input_venue_form, &f);
+	fields_init(r->arena, input_venue_new_form, &f);
 	show_form(r, NULL, 0, &f, 200);
 	return TK_OK;
 }
@@ -106,23 +108,25 @@ h_venue_new(struct request *r)
 /*
  * POST /venues/new (organizer, CSRF checked): with valid fields, creates
  * the venue (venue.created in the same transaction) and answers 303 to
- * the venue list, at the new venue; otherwise 422 with the form.
+ * the venue list, at the new venue; otherwise 422 with the form. The
+ * same form sent again (its idempotency key used) answers 303 to the venue
+ * the first submission created and creates nothing.
  */
 int
 h_venue_create(struct request *r)
 {
 	struct fields f;
 	struct venue v = {0};
-	char id[UUID_STR_LEN + 1];
+	char id[IDEM_RESULT_MAX + 1];
 	int rc;
 
-	rc = read_form(r, &f, &v);
+	rc = read_form(r, input_venue_new_form, &f, &v);
 	if (rc == TK_OK && f.nerrors > 0) {
 		show_form(r, NULL, 0, &f, 422);
 		return TK_OK;
 	}
 	if (rc == TK_OK)
-		rc = store_venue_create(&r->store, &v, id);
+		rc = store_venue_create(&r->store, &v, fields_key(&f), id);
 	if (rc != TK_OK)
 		return rc;
 	resp_redirect(r, arena_printf(r->arena, "/venues#venue-%s", id));
@@ -181,7 +185,7 @@ h_venue_update(struct request *r)
 		return rc;
 	if (valid_whole_number(params_get(&r->form, "version"), 1, LONG_MAX, &version) != TK_OK)
 		return TK_EINVAL;
-	rc = read_form(r, &f, &v);
+	rc = read_form(r, input_venue_form, &f, &v);
 	if (rc != TK_OK)
 		return rc;
 	if (f.nerrors > 0) {

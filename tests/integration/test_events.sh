@@ -41,6 +41,9 @@ count_events() { sql "SELECT COUNT(*) FROM $DB.events WHERE $1"; }
 count_venues() { sql "SELECT COUNT(*) FROM $DB.venues WHERE $1"; }
 count_outbox() { sql "SELECT COUNT(*) FROM $DB.outbox WHERE $1"; }
 
+# form_key: a fresh idempotency key, as a create form carries (lib/idem.h).
+form_key() { od -An -tx1 -N16 /dev/urandom | tr -d ' \n'; }
+
 # day N: the date N days after the day this run started, YYYY-MM-DD. The
 # base is read once, so a run that crosses midnight keeps the same dates in
 # a form it posts and in the page it checks.
@@ -104,7 +107,7 @@ post org /venues/new "csrf_token=wrong" "name=Bad Token Hall $TAG" "city=Paris" 
 check_status "an organizer's POST with a wrong CSRF token gets 403" 403
 check_eq "... and no venue is written" "$V_BEFORE" "$(count_venues 1)"
 
-post org /venues/new "csrf_token=$ORG_TOKEN" "name=" "city=$EVIL" "address=" \
+post org /venues/new "csrf_token=$ORG_TOKEN" "idempotency_key=$(form_key)" "name=" "city=$EVIL" "address=" \
 	"capacity=0" "timezone=Mars/Olympus_Mons"
 check_status "an invalid venue answers 422" 422
 page_ok "the venue form with errors"
@@ -116,14 +119,14 @@ check "the capacity is kept" has "$(input_tag capacity)" 'value="0"'
 check "the time zone is kept" has "$(input_tag timezone)" 'value="Mars/Olympus_Mons"'
 check "errors are tied to their fields" has "$(input_tag capacity)" 'aria-invalid="true"'
 check_eq "... and no venue is written" "$V_BEFORE" "$(count_venues 1)"
-post org /venues/new "csrf_token=$ORG_TOKEN" "name=X" "city=Y" "address=Z" \
+post org /venues/new "csrf_token=$ORG_TOKEN" "idempotency_key=$(form_key)" "name=X" "city=Y" "address=Z" \
 	"capacity=12.5" "timezone=+02:00"
 check_status "an offset as time zone and a fractional capacity answer 422" 422
-post org /venues/new "csrf_token=$ORG_TOKEN" "name=$(printf 'a%.0s' {1..201})" "city=Y" \
+post org /venues/new "csrf_token=$ORG_TOKEN" "idempotency_key=$(form_key)" "name=$(printf 'a%.0s' {1..201})" "city=Y" \
 	"address=Z" "capacity=5" "timezone=UTC"
 check_status "a 201-character venue name answers 422" 422
 
-post org /venues/new "csrf_token=$ORG_TOKEN" "name=$EVIL Hall $TAG" "city=$EVIL Paris$TAG" \
+post org /venues/new "csrf_token=$ORG_TOKEN" "idempotency_key=$(form_key)" "name=$EVIL Hall $TAG" "city=$EVIL Paris$TAG" \
 	"address=$EVIL 12 rue de la Paix" "capacity=500" "timezone=Europe/Paris"
 check_status "a valid venue answers 303" 303
 VP=$(location)
@@ -132,11 +135,11 @@ check "... to the venue list at the new venue" [ "$(location)" = "/venues#venue-
 check_eq "the venue is written" 1 "$(count_venues "id = '$VP'")"
 check_eq "venue.created is in the outbox with it" 1 \
 	"$(count_outbox "subject = 'ticketing.venue.created' AND payload LIKE '%$VP%'")"
-post org /venues/new "csrf_token=$ORG_TOKEN" "name=Harbour Hall $TAG" "city=Sydney$TAG" \
+post org /venues/new "csrf_token=$ORG_TOKEN" "idempotency_key=$(form_key)" "name=Harbour Hall $TAG" "city=Sydney$TAG" \
 	"address=1 Pier Street" "capacity=2000" "timezone=Australia/Sydney"
 VS=$(location)
 VS=${VS##*#venue-}
-post org /venues/new "csrf_token=$ORG_TOKEN" "name=Lakeside Club $TAG" "city=Chicago$TAG" \
+post org /venues/new "csrf_token=$ORG_TOKEN" "idempotency_key=$(form_key)" "name=Lakeside Club $TAG" "city=Chicago$TAG" \
 	"address=9 Lake Shore Drive" "capacity=300" "timezone=America/Chicago"
 VC=$(location)
 VC=${VC##*#venue-}
@@ -197,7 +200,7 @@ post org /events/new "name=No Token Gig $TAG" "venue_id=$VP" \
 check_status "an event POST without CSRF token gets 403" 403
 check_eq "... and no event is written" "$E_BEFORE" "$(count_events 1)"
 
-post org /events/new "csrf_token=$ORG_TOKEN" "name=" "venue_id=$VP" \
+post org /events/new "csrf_token=$ORG_TOKEN" "idempotency_key=$(form_key)" "name=" "venue_id=$VP" \
 	"starts_at=$(day 10)T23:00" "ends_at=$(day 10)T20:00" "description=$EVIL kept"
 check_status "an event ending before it starts answers 422" 422
 page_ok "the event form with errors"
@@ -206,20 +209,20 @@ check "the end error shows" has "$BODY" "The end must be after the start."
 check "the start is kept" has "$(input_tag starts_at)" "value=\"$(day 10)T23:00\""
 check "the venue is kept" has "$BODY" "<option value=\"$VP\" selected>"
 check "the description is kept, escaped" has "$BODY" "$EVIL_ESC kept</textarea>"
-post org /events/new "csrf_token=$ORG_TOKEN" "name=Past Gig $TAG" "venue_id=$VP" \
+post org /events/new "csrf_token=$ORG_TOKEN" "idempotency_key=$(form_key)" "name=Past Gig $TAG" "venue_id=$VP" \
 	"starts_at=2020-01-01T20:00" "ends_at=2020-01-01T23:00"
 check_status "an event in the past answers 422" 422
 check "... saying the start must be in the future" has "$BODY" "The start must be in the future."
-post org /events/new "csrf_token=$ORG_TOKEN" "name=Gig $TAG" \
+post org /events/new "csrf_token=$ORG_TOKEN" "idempotency_key=$(form_key)" "name=Gig $TAG" \
 	"venue_id=01234567-89ab-7def-8123-456789abcdef" \
 	"starts_at=$(day 10)T20:00" "ends_at=$(day 10)T23:00"
 check_status "an unknown venue answers 422" 422
 check "... asking to choose a venue" has "$BODY" "Choose a venue from the list."
-post org /events/new "csrf_token=$ORG_TOKEN" "name=Gig $TAG" "venue_id=$VP" \
+post org /events/new "csrf_token=$ORG_TOKEN" "idempotency_key=$(form_key)" "name=Gig $TAG" "venue_id=$VP" \
 	"starts_at=$(day 10) 20:00" "ends_at=tomorrow"
 check_status "malformed times answer 422" 422
 check "... with the format in the message" has "$BODY" "Enter a date and time like"
-post org /events/new "csrf_token=$ORG_TOKEN" "name=$(printf 'n%.0s' {1..201})" \
+post org /events/new "csrf_token=$ORG_TOKEN" "idempotency_key=$(form_key)" "name=$(printf 'n%.0s' {1..201})" \
 	"venue_id=$VP" "starts_at=$(day 10)T20:00" "ends_at=$(day 10)T23:00" \
 	"description=$(printf 'd%.0s' {1..5001})"
 check_status "a 201-character name and a 5001-character description answer 422" 422
@@ -229,7 +232,7 @@ check_eq "no event was written by the invalid forms" "$E_BEFORE" "$(count_events
 
 # create_event BROWSER VENUE NAME START END [DESCRIPTION]: the new id in EID.
 create_event() {
-	post "$1" /events/new "csrf_token=$ORG_TOKEN" "venue_id=$2" "name=$3" \
+	post "$1" /events/new "csrf_token=$ORG_TOKEN" "idempotency_key=$(form_key)" "venue_id=$2" "name=$3" \
 		"starts_at=$4" "ends_at=$5" "description=${6:-}"
 	EID=$(location)
 	EID=${EID#/events/}
@@ -247,6 +250,92 @@ check_eq "event.created is in the outbox with it" 1 \
 check "the outbox payload carries the full state" has \
 	"$(sql "SELECT payload FROM $DB.outbox WHERE subject = 'ticketing.event.created' AND payload LIKE '%$E1%'")" \
 	"\"status\":\"scheduled\""
+
+# --- idempotency keys of the create forms --------------------------------------
+
+# form_key_of_page: the idempotency_key of the form in the last body.
+form_key_of_page() { input_tag idempotency_key | sed -n 's/.*value="\([0-9a-f]*\)".*/\1/p'; }
+hex32() { matches "$1" '^[0-9a-f]{32}$'; }
+
+req org GET /events/new
+K1=$(form_key_of_page)
+check "the event form carries a hidden idempotency key" hex32 "$K1"
+check "... as a hidden field" has "$(input_tag idempotency_key)" 'type="hidden"'
+req org GET /events/new
+check "each event form gets a key of its own" differs "$(form_key_of_page)" "$K1"
+req org GET /venues/new
+check "the venue form carries a hidden idempotency key" hex32 "$(form_key_of_page)"
+req org GET "/venues/$VP/edit"
+check "an edit form carries none" [ -z "$(form_key_of_page)" ]
+
+# idem_post BROWSER KEY NAME: the event form of this section, posted with
+# the browser's CSRF token (TOKEN, by default the organizer's).
+idem_post() {
+	post "$1" /events/new "csrf_token=${TOKEN:-$ORG_TOKEN}" "idempotency_key=$2" "venue_id=$VP" \
+		"name=$3" "starts_at=$(day 12)T20:00" "ends_at=$(day 12)T22:00" "description=Once."
+}
+idem_post org "$K1" "Once Only $TAG"
+check_status "a create with a fresh key answers 303" 303
+L1=$(location)
+idem_post org "$K1" "Once Only $TAG"
+check_status "the same form sent again answers 303" 303
+check_eq "... to the event the first one created" "$L1" "$(location)"
+check_eq "... and the event exists once" 1 "$(count_events "name = 'Once Only $TAG'")"
+check_eq "... with one event.created" 1 \
+	"$(count_outbox "subject = 'ticketing.event.created' AND payload LIKE '%${L1#/events/}%'")"
+idem_post org "$K1" "Once Only $TAG, edited after an error page"
+check_eq "a resubmission with changed values still finds the first event" "$L1" "$(location)"
+check_eq "... and creates nothing" 0 "$(count_events "name LIKE 'Once Only $TAG, edited%'")"
+idem_post org "$(form_key)" "Once Only $TAG"
+check_status "the same values under a new key create again" 303
+check "... a second event" differs "$(location)" "$L1"
+req admin GET /auth/account
+TOKEN=$(csrf) idem_post admin "$K1" "Admin Once $TAG"
+check_status "another organizer sending the same key answers 303" 303
+check "... to an event of their own: a key blocks nothing of another user's" \
+	differs "$(location)" "$L1"
+check_eq "... which is written" 1 "$(count_events "name = 'Admin Once $TAG'")"
+
+# Two submissions of one form at once: the unique key lets one create, the
+# other waits for its commit and answers with its event.
+K2=$(form_key)
+mkdir "$TK_TMP/bg"
+cp "$TK_TMP/org.jar" "$TK_TMP/bg/"
+(
+	TK_TMP=$TK_TMP/bg
+	idem_post org "$K2" "Twice At Once $TAG"
+	printf '%s %s' "$STATUS" "$(location)" >"$TK_TMP/result"
+) &
+idem_post org "$K2" "Twice At Once $TAG"
+wait
+check_eq "two submissions at once both answer 303, to one event" "303 $(location)" \
+	"$(cat "$TK_TMP/bg/result")"
+check_eq "... which exists once" 1 "$(count_events "name = 'Twice At Once $TAG'")"
+
+post org /events/new "csrf_token=$ORG_TOKEN" "venue_id=$VP" "name=No Key $TAG" \
+	"starts_at=$(day 12)T20:00" "ends_at=$(day 12)T22:00"
+check_status "an event form without its key answers 422" 422
+check "... saying the form is incomplete" has "$BODY" "This form is incomplete."
+check "... with a fresh key to send it with" hex32 "$(form_key_of_page)"
+check "... keeping the values" has "$(input_tag name)" "No Key $TAG"
+check_eq "... and writes nothing" 0 "$(count_events "name = 'No Key $TAG'")"
+post org /events/new "csrf_token=$ORG_TOKEN" "idempotency_key=${K2}x" "venue_id=$VP" \
+	"name=Bad Key $TAG" "starts_at=$(day 12)T20:00" "ends_at=$(day 12)T22:00"
+check_status "a malformed key answers 422" 422
+post org /events/new "csrf_token=$ORG_TOKEN" "idempotency_key=$K2" "venue_id=$VP" "name=" \
+	"starts_at=$(day 12)T20:00" "ends_at=$(day 12)T22:00"
+check "a 422 form keeps its key, so fixing it is the same submission" same "$K2" \
+	"$(form_key_of_page)"
+
+K3=$(form_key)
+for i in 1 2; do
+	post org /venues/new "csrf_token=$ORG_TOKEN" "idempotency_key=$K3" "name=Once Hall $TAG" \
+		"city=Paris" "address=3 rue Y" "capacity=50" "timezone=Europe/Paris"
+	check_status "venue form sent (time $i) answers 303" 303
+	eval "VL$i=\$(location)"
+done
+check_eq "the venue form sent twice answers with the same venue" "$VL1" "$VL2"
+check_eq "... which exists once" 1 "$(count_venues "name = 'Once Hall $TAG'")"
 
 # More events for search and paging: 23 in Sydney (two pages), one in Chicago.
 for i in $(seq 1 23); do
@@ -550,7 +639,7 @@ check_eq "... is the first 02:30, still summer time: 00:30 UTC" "2030-10-27 00:3
 
 # Sydney is ten hours ahead in June: 00:30 local on 10 June is 14:30 UTC on
 # 9 June. The search's dates are the venue's local dates.
-post org /venues/new "csrf_token=$ORG_TOKEN" "name=Ferry Wharf $TAG" "city=Manly$TAG" \
+post org /venues/new "csrf_token=$ORG_TOKEN" "idempotency_key=$(form_key)" "name=Ferry Wharf $TAG" "city=Manly$TAG" \
 	"address=1 Wharf Road" "capacity=100" "timezone=Australia/Sydney"
 VM=$(location)
 VM=${VM##*#venue-}

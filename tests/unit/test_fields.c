@@ -3,7 +3,8 @@
  * (lib/valid.c): required fields, limits counted in characters, trimming,
  * control characters, multiline CR LF, number ranges, the limits named in
  * messages, passwords taken verbatim, a check's message and the table's,
- * unknown and missing fields, and the order and bound of the errors.
+ * unknown and missing fields, the order and bound of the errors, and the
+ * idempotency key of a create form.
  * Table-driven: each row is one value checked against one field.
  */
 #include <stdio.h>
@@ -380,11 +381,74 @@ test_uuid(void)
 	CU_ASSERT_PTR_NOT_NULL(valid_uuid(cu_arena, NULL, &v));
 }
 
+/* hex32: s is 32 lower-case hex digits. */
+static int
+hex32(const char *s)
+{
+	const char *v;
+
+	return s != NULL && valid_key(cu_arena, s, &v) == NULL;
+}
+
+static void
+test_idempotency_key(void)
+{
+	static const struct field *const keyed[] = {&f_title, &fields_idempotency_key, NULL};
+	static const char key[] = "0123456789abcdef0123456789abcdef";
+	struct params p = {0};
+	struct fields f, g;
+
+	/* A form shown for the first time gets a fresh key each time. */
+	fields_init(cu_arena, keyed, &f);
+	fields_init(cu_arena, keyed, &g);
+	CU_ASSERT_TRUE(hex32(f.values[1]));
+	CU_ASSERT_STRING_NOT_EQUAL(f.values[1], g.values[1]);
+	CU_ASSERT_PTR_EQUAL(fields_key(&f), f.values[1]);
+	/* A form without one has no key. */
+	fields_init(cu_arena, form, &g);
+	CU_ASSERT_PTR_NULL(fields_key(&g));
+
+	/* Sent back, the key is kept as it was. */
+	params_add(cu_arena, &p, "title", "Gig", 3);
+	params_add(cu_arena, &p, "idempotency_key", key, strlen(key));
+	fields_read(cu_arena, keyed, &p, &f);
+	CU_ASSERT_EQUAL(f.nerrors, 0);
+	CU_ASSERT_STRING_EQUAL(fields_key(&f), key);
+
+	/* Missing or malformed: one error, no key for the store, and a fresh
+	 * key for the form shown again. */
+	memset(&p, 0, sizeof(p));
+	params_add(cu_arena, &p, "title", "Gig", 3);
+	fields_read(cu_arena, keyed, &p, &f);
+	CU_ASSERT_EQUAL(f.nerrors, 1);
+	CU_ASSERT_TRUE(fields_has_error(&f, "idempotency_key"));
+	CU_ASSERT_PTR_NULL(fields_key(&f));
+	CU_ASSERT_TRUE(hex32(f.values[1]));
+	params_add(cu_arena, &p, "idempotency_key", "0123456789ABCDEF0123456789ABCDEF", 32);
+	fields_read(cu_arena, keyed, &p, &f);
+	CU_ASSERT_EQUAL(f.nerrors, 1);
+	CU_ASSERT_PTR_NULL(fields_key(&f));
+}
+
+static void
+test_key(void)
+{
+	const char *v;
+
+	CU_ASSERT_PTR_NULL(valid_key(cu_arena, "0123456789abcdef0123456789abcdef", &v));
+	CU_ASSERT_PTR_NOT_NULL(valid_key(cu_arena, "0123456789abcdef0123456789abcde", &v));
+	CU_ASSERT_PTR_NOT_NULL(valid_key(cu_arena, "0123456789abcdef0123456789abcdef0", &v));
+	CU_ASSERT_PTR_NOT_NULL(valid_key(cu_arena, "0123456789abcdeg0123456789abcdef", &v));
+	CU_ASSERT_PTR_NOT_NULL(valid_key(cu_arena, "", &v));
+	CU_ASSERT_PTR_NOT_NULL(valid_key(cu_arena, NULL, &v));
+}
+
 static const struct cu_test fields_tests[] = {
     {"one value against its field", test_check_table},
     {"a form: values, unknown and missing fields", test_read_form},
     {"errors in table order, first per section", test_errors_in_order},
     {"errors are bounded", test_errors_bounded},
+    {"the idempotency key of a create form", test_idempotency_key},
     {NULL, NULL},
 };
 
@@ -394,6 +458,7 @@ static const struct cu_test valid_tests[] = {
     {"dates", test_date},
     {"time zone names", test_timezone_name},
     {"ids from a list", test_uuid},
+    {"random keys", test_key},
     {NULL, NULL},
 };
 
