@@ -3,6 +3,7 @@
  */
 #include <string.h>
 
+#include "arena.h"
 #include "buf.h"
 #include "cookie.h"
 #include "err.h"
@@ -176,6 +177,24 @@ page_error(struct request *r, int status)
 		resp_header(r, "Retry-After", "5");
 	resp_html(r, out.data, out.len);
 	buf_free(&out);
+}
+
+void
+page_pagination(struct request *r, tmpl_dict *d, const char *base, long page, long pages)
+{
+	tmpl_dict *p;
+
+	if (pages <= 1)
+		return;
+	p = tmpl_include(d, "PAGINATION", "partials/pagination.tpl");
+	tmpl_set_int(p, "PAGE", page);
+	tmpl_set_int(p, "PAGES", pages);
+	if (page > 1)
+		tmpl_set(tmpl_section(p, "PREV"), "PREV_URL",
+			 arena_printf(r->arena, "%s%ld", base, page - 1));
+	if (page < pages)
+		tmpl_set(tmpl_section(p, "NEXT"), "NEXT_URL",
+			 arena_printf(r->arena, "%s%ld", base, page + 1));
 }
 
 void

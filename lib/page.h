@@ -50,6 +50,13 @@ void page_end(struct request *r, int status);
  */
 void page_error(struct request *r, int status);
 
+/*
+ * page_pagination: the PAGINATION include of d (partials/pagination.tpl)
+ * for page of pages, nothing when pages <= 1; base is the link up to the
+ * page number ("/?page=" or "/events?q=x&page="), already URL-encoded.
+ */
+void page_pagination(struct request *r, tmpl_dict *d, const char *base, long page, long pages);
+
 /* page_fail: page_error with the HTTP status of an error code (err.h). */
 void page_fail(struct request *r, int code);
 

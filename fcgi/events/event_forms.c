@@ -20,20 +20,75 @@
 #include "uuid.h"
 #include "valid.h"
 
+/* venue_choices: fill the venue select of d (and its finder) for the
+ * venue selected (an id, or ""): at most VENUE_CHOICES venues whose name or
+ * city starts with the finder's words (the query's venue_q), and the
+ * selected one first when it is not among them. Returns TK_OK or a
+ * database error. */
+static int
+venue_choices(struct request *r, tmpl_dict *d, const char *selected)
+{
+	struct venue *venues, chosen;
+	const char *q = "";
+	size_t n, i;
+	int rc, listed = 0, more;
+	tmpl_dict *o;
+
+	if (fields_check(r->arena, &input_venue_finder, params_get(&r->query, "venue_q"), &q,
+			 NULL) != NULL)
+		q = "";
+	rc = store_venues(&r->store, q, 0, VENUE_CHOICES + 1, &venues, &n);
+	if (rc != TK_OK)
+		return rc;
+	more = n > VENUE_CHOICES;
+	if (more)
+		n = VENUE_CHOICES;
+	for (i = 0; i < n; i++)
+		listed |= strcmp(venues[i].id, selected) == 0;
+	if (!listed && uuid_valid(selected)) {
+		rc = store_venue_by_id(&r->store, selected, &chosen);
+		if (rc == TK_OK) {
+			o = tmpl_section(d, "VENUE_OPTION");
+			tmpl_set(o, "VENUE_ID", chosen.id);
+			tmpl_set(o, "VENUE_LABEL",
+				 arena_printf(r->arena, "%s, %s (%s)", chosen.name, chosen.city,
+					      chosen.timezone));
+			tmpl_show(o, "SELECTED");
+		} else if (rc != TK_ENOTFOUND) {
+			return rc;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		o = tmpl_section(d, "VENUE_OPTION");
+		tmpl_set(o, "VENUE_ID", venues[i].id);
+		tmpl_set(o, "VENUE_LABEL",
+			 arena_printf(r->arena, "%s, %s (%s)", venues[i].name, venues[i].city,
+				      venues[i].timezone));
+		if (strcmp(venues[i].id, selected) == 0)
+			tmpl_show(o, "SELECTED");
+	}
+	if (n == 0 && *q == '\0')
+		tmpl_show(d, "NO_VENUES");
+	if (more || *q != '\0') {
+		o = tmpl_section(d, "VENUE_FINDER");
+		tmpl_set(o, "VENUE_Q", q);
+		tmpl_set_int(o, "VENUE_Q_MAXLENGTH", (long long)input_venue_finder.max_chars);
+	}
+	if (more)
+		tmpl_set_int(tmpl_section(d, "MORE_VENUES"), "VENUE_CHOICES", VENUE_CHOICES);
+	if (n == 0 && *q != '\0')
+		tmpl_set(tmpl_section(d, "NO_VENUE_FOUND"), "VENUE_Q", q);
+	return TK_OK;
+}
+
 /* form_page: begin the form page for the values and errors of f. id is
  * NULL for a new event; version is the edited one's. Returns TK_OK or a
- * database error (nothing begun). */
+ * database error (the page is then discarded by the error page). */
 static int
 form_page(struct request *r, const char *id, int64_t version, const struct fields *f)
 {
-	struct venue *venues;
-	size_t nvenues, i;
-	tmpl_dict *d, *o;
-	int rc;
+	tmpl_dict *d;
 
-	rc = store_venues(&r->store, &venues, &nvenues);
-	if (rc != TK_OK)
-		return rc;
 	d = page_begin(r, "pages/events/form.tpl", id ? "Edit event" : "New event");
 	if (id != NULL) {
 		tmpl_set(d, "HEADING", "Edit event");
@@ -47,23 +102,13 @@ form_page(struct request *r, const char *id, int64_t version, const struct field
 		tmpl_set(d, "BACK_URL", "/");
 		tmpl_set(d, "SUBMIT", "Create event");
 	}
-	if (nvenues == 0)
-		tmpl_show(d, "NO_VENUES");
-	for (i = 0; i < nvenues; i++) {
-		o = tmpl_section(d, "VENUE_OPTION");
-		tmpl_set(o, "VENUE_ID", venues[i].id);
-		tmpl_set(o, "VENUE_LABEL",
-			 arena_printf(r->arena, "%s, %s (%s)", venues[i].name, venues[i].city,
-				      venues[i].timezone));
-		if (strcmp(venues[i].id, f->values[EVENT_VENUE]) == 0)
-			tmpl_show(o, "SELECTED");
-	}
 	fields_show(r, f);
-	return TK_OK;
+	return venue_choices(r, d, f->values[EVENT_VENUE]);
 }
 
 /* show_form: form_page then page_end with status. Returns TK_OK, or
- * form_page's error (nothing rendered then). */
+ * form_page's error (nothing rendered then: the error page replaces the
+ * page begun). */
 static int
 show_form(struct request *r, const char *id, int64_t version, const struct fields *f, int status)
 {
@@ -117,13 +162,18 @@ read_form(struct request *r, int is_new, struct fields *f, struct event_input *i
 	return TK_OK;
 }
 
-/* GET /events/new (organizer): the empty form. */
+/* GET /events/new[?venue_id=ID][&venue_q=words] (organizer): the empty
+ * form, with venue ID chosen (the venue list's "Create an event here"),
+ * offering the venues the words find. */
 int
 h_event_new(struct request *r)
 {
+	const char *venue = params_get(&r->query, "venue_id");
 	struct fields f;
 
 	fields_init(r->arena, input_event_new_form, &f);
+	if (venue != NULL && uuid_valid(venue))
+		f.values[EVENT_VENUE] = venue;
 	return show_form(r, NULL, 0, &f, 200);
 }
 

@@ -22,8 +22,15 @@
 struct field;
 struct request;
 
+/* Paging is bounded, so no request makes MariaDB skip more rows than
+ * these (docs/DECISIONS.md, "Bounded work per request"): deeper results
+ * are reached by narrowing the search. */
 #define EVENTS_PER_PAGE 20
-#define EVENTS_PAGE_MAX 100000 /* page numbers above this are malformed */
+#define EVENTS_PAGE_MAX 50 /* page numbers above this answer 400 */
+#define EVENTS_LISTED_MAX (EVENTS_PER_PAGE * EVENTS_PAGE_MAX)
+#define VENUES_PER_PAGE 50
+#define VENUES_PAGE_MAX 100
+#define VENUE_CHOICES 50 /* venues offered at once by the event form */
 
 /* ---- data access (store.c) ----
  * Every function takes the store context (lib/store.h); the ones that
@@ -94,8 +101,10 @@ int store_session_valid(struct store *st, const struct session *s);
 
 /* store_event_search: page s->page (EVENTS_PER_PAGE a page) of the
  * scheduled events that have not ended and match s, soonest first (ties by
- * id), in one query; *total (OUT) is the number of matches, 0 when the page
- * is past the end (see store_event_count). Strings in the arena. */
+ * id), in one query that reads at most EVENTS_LISTED_MAX + 1 matches;
+ * *total (OUT) is the number of matches, EVENTS_LISTED_MAX + 1 meaning
+ * "more than EVENTS_LISTED_MAX", and 0 when the page is past the end (see
+ * store_event_count). Strings in the arena. */
 int store_event_search(struct store *st, const struct search *s, struct event **out, size_t *n,
 		       long *total);
 /* store_generation: a number that changes whenever this process commits
@@ -103,10 +112,9 @@ int store_event_search(struct store *st, const struct search *s, struct event **
 unsigned long store_generation(void);
 /* store_now_ms: a monotonic clock in milliseconds. */
 int64_t store_now_ms(void);
-/* store_event_count: the number of events matching s. */
+/* store_event_count: the number of events matching s, counted up to
+ * EVENTS_LISTED_MAX + 1. */
 int store_event_count(struct store *st, const struct search *s, long *total);
-/* store_cities: the distinct cities of all venues, sorted. */
-int store_cities(struct store *st, const char ***out, size_t *n);
 /* store_event_by_id: the event and its venue. TK_ENOTFOUND when absent. */
 int store_event_by_id(struct store *st, const char *id, struct event *e);
 
@@ -147,8 +155,14 @@ int store_event_update(struct store *st, const char *id, int64_t version,
  * emitted then); TK_ENOTFOUND. */
 int store_event_cancel(struct store *st, const char *id);
 
-/* store_venues: every venue, by city then name. */
-int store_venues(struct store *st, struct venue **out, size_t *n);
+/* store_venues: at most limit venues from offset (by city, name, id)
+ * whose name or city starts with q ("" for all; letter case and accents as
+ * the column's collation compares them). */
+int store_venues(struct store *st, const char *q, long offset, long limit, struct venue **out,
+		 size_t *n);
+/* store_venue_count: the number of venues store_venues(q) lists, counted
+ * up to max. */
+int store_venue_count(struct store *st, const char *q, long max, long *total);
 /* store_venue_by_id: TK_ENOTFOUND when absent. */
 int store_venue_by_id(struct store *st, const char *id, struct venue *v);
 /* store_timezone_known: TK_OK when MariaDB knows time zone tz, TK_EINVAL
@@ -173,13 +187,13 @@ extern const struct field *const input_event_new_form[];
 enum { VENUE_NAME, VENUE_CITY, VENUE_ADDRESS, VENUE_CAPACITY, VENUE_TIMEZONE, VENUE_KEY };
 extern const struct field *const input_venue_form[];
 extern const struct field *const input_venue_new_form[];
+extern const struct field input_venue_finder; /* venue_q of the event form */
 enum { SEARCH_Q, SEARCH_CITY, SEARCH_FROM, SEARCH_TO };
 extern const struct field *const input_search_form[];
 
 /* input_page: the page number of raw (NULL or "" means 1) into *page;
- * TK_OK, or TK_EINVAL (and 1) when not a whole number from 1 to
- * EVENTS_PAGE_MAX. */
-int input_page(const char *raw, long *page);
+ * TK_OK, or TK_EINVAL (and 1) when not a whole number from 1 to max. */
+int input_page(const char *raw, long max, long *page);
 /* input_fulltext: the boolean-mode MATCH query for the words of q: each
  * word of 3 or more letters or digits that is not a stop word becomes
  * "+word*" (every word must appear, as a prefix). Everything else in q is

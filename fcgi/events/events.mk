@@ -16,6 +16,7 @@ nobase_dist_pkgdata_DATA += \
 	sql/events/001_venues.sql \
 	sql/events/002_events.sql \
 	sql/events/023_users_replica.sql \
+	sql/events/024_venues_listing.sql \
 	templates/pages/events/list.tpl \
 	templates/pages/events/home.tpl \
 	templates/pages/events/search.tpl \

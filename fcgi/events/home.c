@@ -1,9 +1,9 @@
 /*
  * The home page (upcoming events) and search (words, city, dates), both
  * paged 20 at a time, soonest first with ties broken by id so pages never
- * overlap or skip. One prepared query renders a page of the home page:
- * the total comes with the rows (COUNT(*) OVER ()); the search page adds
- * the list of cities for its filter.
+ * overlap or skip. One prepared query renders a page: the total comes
+ * with the rows (COUNT(*) OVER ()). The city filter is typed, not chosen
+ * from a list of every city.
  *
  * For visitors who are signed out (and carry no cookie but the visitor
  * cookie, so no flash message either), each thread also keeps the last
@@ -11,10 +11,13 @@
  * as this process commits a change (store_generation). The page holds
  * nothing personal for them: no CSRF field, no name.
  *
- * Malformed parameters (page not a whole number from 1 to 100000, a date
- * not YYYY-MM-DD, "to" before "from") answer 400 with the search form
- * showing what is wrong and no results. A page past the end answers 404
- * with a link back to the first page (no such page exists).
+ * Malformed parameters (page not a whole number from 1 to EVENTS_PAGE_MAX,
+ * a date not YYYY-MM-DD, "to" before "from") answer 400 with the page
+ * saying what is wrong and no results. A page past the end answers 404
+ * with a link back to the first page (no such page exists). No page lists
+ * more than the first EVENTS_LISTED_MAX matches, and the total is counted
+ * up to there ("More than 1000"): the query's work stays bounded however
+ * large the catalogue, and a visitor narrows the search instead.
  */
 #include <string.h>
 
@@ -75,24 +78,21 @@ list_events(tmpl_dict *d, const struct event *v, size_t n)
 	}
 }
 
-/* paginate: the PAGINATION include of d for page of pages; base is the
- * link up to the page number ("/?page=" or "/events?q=x&page="). */
-static void
-paginate(struct request *r, tmpl_dict *d, const char *base, long page, long pages)
+/* pages_of: the pages that list total matches (at most EVENTS_PAGE_MAX). */
+static long
+pages_of(long total)
 {
-	tmpl_dict *p;
+	long pages = (total + EVENTS_PER_PAGE - 1) / EVENTS_PER_PAGE;
 
-	if (pages <= 1)
-		return;
-	p = tmpl_include(d, "PAGINATION", "partials/pagination.tpl");
-	tmpl_set_int(p, "PAGE", page);
-	tmpl_set_int(p, "PAGES", pages);
-	if (page > 1)
-		tmpl_set(tmpl_section(p, "PREV"), "PREV_URL",
-			 arena_printf(r->arena, "%s%ld", base, page - 1));
-	if (page < pages)
-		tmpl_set(tmpl_section(p, "NEXT"), "NEXT_URL",
-			 arena_printf(r->arena, "%s%ld", base, page + 1));
+	return pages < EVENTS_PAGE_MAX ? pages : EVENTS_PAGE_MAX;
+}
+
+/* bad_page: show BAD_PAGE in d: the page number is not one of 1 to
+ * EVENTS_PAGE_MAX. */
+static void
+bad_page(tmpl_dict *d)
+{
+	tmpl_set_int(tmpl_section(d, "BAD_PAGE"), "PAGE_MAX", EVENTS_PAGE_MAX);
 }
 
 /* results: run search s and fill d: LIST, PAGINATION, the counts, the
@@ -104,7 +104,7 @@ results(struct request *r, tmpl_dict *d, const struct search *s, const char *bas
 	struct event *v;
 	tmpl_dict *c;
 	size_t n;
-	long total, pages;
+	long total;
 	int rc;
 
 	rc = store_event_search(&r->store, s, &v, &n, &total);
@@ -114,24 +114,27 @@ results(struct request *r, tmpl_dict *d, const struct search *s, const char *bas
 		rc = store_event_count(&r->store, s, &total);
 		if (rc != TK_OK)
 			return rc;
-		pages = (total + EVENTS_PER_PAGE - 1) / EVENTS_PER_PAGE;
 		c = tmpl_section(d, "PAST_END");
-		tmpl_set_int(c, "PAGES", pages > 0 ? pages : 1);
+		tmpl_set_int(c, "PAGES", total > 0 ? pages_of(total) : 1);
 		tmpl_set(c, "FIRST_URL", arena_printf(r->arena, "%s1", base));
 		return TK_ENOTFOUND;
 	}
-	pages = (total + EVENTS_PER_PAGE - 1) / EVENTS_PER_PAGE;
 	if (n == 0) {
 		tmpl_show(d, "EMPTY");
 		return TK_OK;
 	}
 	c = tmpl_section(d, "COUNT");
-	tmpl_set_int(c, "TOTAL", total);
+	if (total > EVENTS_LISTED_MAX) {
+		tmpl_set(c, "TOTAL", arena_printf(r->arena, "More than %d", EVENTS_LISTED_MAX));
+		tmpl_set_int(tmpl_section(c, "NARROW"), "LISTED_MAX", EVENTS_LISTED_MAX);
+	} else {
+		tmpl_set_int(c, "TOTAL", total);
+	}
 	tmpl_set(c, "NOUN", total == 1 ? "event" : "events");
 	tmpl_set_int(c, "FIRST", (s->page - 1) * EVENTS_PER_PAGE + 1);
 	tmpl_set_int(c, "LAST", (s->page - 1) * EVENTS_PER_PAGE + (long)n);
 	list_events(d, v, n);
-	paginate(r, d, base, s->page, pages);
+	page_pagination(r, d, base, s->page, pages_of(total));
 	return TK_OK;
 }
 
@@ -157,9 +160,9 @@ h_home(struct request *r)
 	tmpl_dict *d;
 	int rc, status = 200;
 
-	if (input_page(params_get(&r->query, "page"), &s.page) != 0)
-		return TK_EINVAL;
-	if (cacheable && page_cache.valid && page_cache.page == s.page &&
+	int bad = input_page(params_get(&r->query, "page"), EVENTS_PAGE_MAX, &s.page) != TK_OK;
+
+	if (!bad && cacheable && page_cache.valid && page_cache.page == s.page &&
 	    page_cache.generation == generation &&
 	    store_now_ms() - page_cache.rendered_ms < PAGE_CACHE_MS) {
 		resp_html(r, page_cache.html.data, page_cache.html.len);
@@ -171,11 +174,15 @@ h_home(struct request *r)
 	fields_init(r->arena, input_search_form, &f);
 	fields_show(r, &f);
 	organizer_links(r, d);
-	rc = results(r, d, &s, "/?page=");
-	if (rc == TK_ENOTFOUND)
+	rc = bad ? TK_EINVAL : results(r, d, &s, "/?page=");
+	if (rc == TK_EINVAL) {
+		bad_page(d);
+		status = 400;
+	} else if (rc == TK_ENOTFOUND) {
 		status = 404;
-	else if (rc != TK_OK)
+	} else if (rc != TK_OK) {
 		return rc;
+	}
 	page_end(r, status);
 	if (cacheable && r->status == 200) {
 		buf_reset(&page_cache.html);
@@ -217,10 +224,8 @@ h_search(struct request *r)
 {
 	struct search s = {.page = 1};
 	struct fields f;
-	const char **cities;
-	size_t ncities, i;
-	tmpl_dict *d, *o;
-	int rc, status = 200, bad_page;
+	tmpl_dict *d;
+	int rc, status = 200, bad;
 
 	fields_read(r->arena, input_search_form, &r->query, &f);
 	s.text = f.values[SEARCH_Q];
@@ -231,26 +236,17 @@ h_search(struct request *r)
 	    !fields_has_error(&f, "to") && strcmp(s.to, s.from) < 0)
 		fields_error(&f, NULL, "to", "The end date is before the start date.");
 	s.text_bool = input_fulltext(r, s.text);
-	bad_page = input_page(params_get(&r->query, "page"), &s.page) != 0;
+	bad = input_page(params_get(&r->query, "page"), EVENTS_PAGE_MAX, &s.page) != TK_OK;
 
-	rc = store_cities(&r->store, &cities, &ncities);
-	if (rc != TK_OK)
-		return rc;
 	d = page_begin(r, "pages/events/search.tpl",
 		       *s.text ? arena_printf(r->arena, "Events matching “%s”", s.text)
 			       : "Search events");
 	organizer_links(r, d);
 	fields_show(r, &f);
-	for (i = 0; i < ncities; i++) {
-		o = tmpl_section(d, "CITY_OPTION");
-		tmpl_set(o, "CITY", cities[i]);
-		if (strcmp(cities[i], s.city) == 0)
-			tmpl_show(o, "SELECTED");
-	}
 	if (f.nerrors > 0)
 		status = 400;
-	if (bad_page) {
-		tmpl_show(d, "BAD_PAGE");
+	if (bad) {
+		bad_page(d);
 		status = 400;
 	}
 	if (status == 200) {

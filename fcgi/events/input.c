@@ -148,6 +148,14 @@ const struct field *const input_venue_new_form[] = {
     NULL,
 };
 
+/* The venue finder of the event form (GET venue_q): the start of a
+ * venue's name or city. */
+const struct field input_venue_finder = {
+    .name = "venue_q",
+    .max_chars = 100,
+    .too_long = "Venue words have at most {max} characters.",
+};
+
 /* ---- the search form ---- */
 
 static const struct field search_q = {
@@ -156,7 +164,12 @@ static const struct field search_q = {
     .too_long = "Search words have at most {max} characters.",
 };
 
-static const struct field search_city = {.name = "city"};
+/* A city typed in full (venue cities are up to 100 characters). */
+static const struct field search_city = {
+    .name = "city",
+    .max_chars = 100,
+    .too_long = "A city has at most {max} characters.",
+};
 
 static const struct field search_from = {.name = "from", .check = valid_date};
 
@@ -171,13 +184,13 @@ const struct field *const input_search_form[] = {
 };
 
 int
-input_page(const char *raw, long *page)
+input_page(const char *raw, long max, long *page)
 {
 	if (raw == NULL || *raw == '\0') {
 		*page = 1;
 		return TK_OK;
 	}
-	if (valid_whole_number(raw, 1, EVENTS_PAGE_MAX, page) != TK_OK) {
+	if (valid_whole_number(raw, 1, max, page) != TK_OK) {
 		*page = 1;
 		return TK_EINVAL;
 	}

@@ -42,8 +42,8 @@ enum stmt {
 	ST_EVENT_UPDATE,
 	ST_EVENT_CANCEL,
 	ST_EVENT_STATUS,
-	ST_CITIES,
 	ST_VENUES,
+	ST_VENUE_COUNT,
 	ST_VENUE_BY_ID,
 	ST_VENUE_STATE,
 	ST_VENUE_INSERT,
@@ -76,6 +76,11 @@ enum stmt {
 
 #define VENUE_COLUMNS "id, name, city, address, capacity, timezone, version"
 
+/* Venues whose name or city starts with the words typed (LIKE patterns
+ * made by like_prefix, so the indexes on name and on city serve them).
+ * Parameters: the words, the pattern, the pattern. */
+#define VENUES_WHERE " WHERE (? = '' OR name LIKE ? OR city LIKE ?)"
+
 /* The owner check of every statement that changes an event, or tells
  * whether it exists to someone about to change it: the organizer who
  * created it, or an admin. Parameters: the user id, then 1 for an admin. */
@@ -83,14 +88,14 @@ enum stmt {
 
 const char *const events_stmts[ST__MAX] = {
     [ST_EVENT_SEARCH] =
-	"SELECT e.id, e.name, v.name, v.city,"
-	" DATE_FORMAT(" LOCAL(
-	    "e.starts_at") ", '%a %e %b %Y, %H:%i'),"
-			   " DATE_FORMAT(" LOCAL(
-			       "e.starts_at") ", '%Y-%m-%dT%H:%i'),"
-					      " COUNT(*) OVER ()" SEARCH_WHERE
-					      " ORDER BY e.starts_at, e.id LIMIT ? OFFSET ?",
-    [ST_EVENT_COUNT] = "SELECT COUNT(*)" SEARCH_WHERE,
+	"SELECT id, name, venue_name, venue_city,"
+	" DATE_FORMAT(CONVERT_TZ(starts_at, '+00:00', tz), '%a %e %b %Y, %H:%i'),"
+	" DATE_FORMAT(CONVERT_TZ(starts_at, '+00:00', tz), '%Y-%m-%dT%H:%i'),"
+	" COUNT(*) OVER ()"
+	" FROM (SELECT e.id, e.name, v.name AS venue_name, v.city AS venue_city,"
+	" v.timezone AS tz, e.starts_at" SEARCH_WHERE " ORDER BY e.starts_at, e.id LIMIT ?) m"
+	" ORDER BY starts_at, id LIMIT ? OFFSET ?",
+    [ST_EVENT_COUNT] = "SELECT COUNT(*) FROM (SELECT 1" SEARCH_WHERE " LIMIT ?) m",
     [ST_EVENT_BY_ID] =
 	"SELECT e.id, e.name, e.description, e.status, e.version, e.venue_id,"
 	" v.name, v.city, v.address, v.capacity, v.timezone,"
@@ -127,8 +132,9 @@ const char *const events_stmts[ST__MAX] = {
     [ST_EVENT_CANCEL] = "UPDATE events SET status = 'cancelled', version = version + 1"
 			" WHERE id = ? AND status = 'scheduled'" OWNED,
     [ST_EVENT_STATUS] = "SELECT status FROM events WHERE id = ?" OWNED,
-    [ST_CITIES] = "SELECT DISTINCT city FROM venues ORDER BY city",
-    [ST_VENUES] = "SELECT " VENUE_COLUMNS " FROM venues ORDER BY city, name, id",
+    [ST_VENUES] = "SELECT " VENUE_COLUMNS " FROM venues" VENUES_WHERE
+		  " ORDER BY city, name, id LIMIT ? OFFSET ?",
+    [ST_VENUE_COUNT] = "SELECT COUNT(*) FROM (SELECT 1 FROM venues" VENUES_WHERE " LIMIT ?) m",
     [ST_VENUE_BY_ID] = "SELECT " VENUE_COLUMNS " FROM venues WHERE id = ?",
     [ST_VENUE_STATE] = "SELECT " VENUE_COLUMNS ", created_by FROM venues WHERE id = ?",
     [ST_VENUE_INSERT] = "INSERT INTO venues"
@@ -265,7 +271,7 @@ int
 store_event_search(struct store *st, const struct search *s, struct event **out, size_t *n,
 		   long *total)
 {
-	struct db_val p[12];
+	struct db_val p[13];
 	struct db_rows rows;
 	struct event *v;
 	unsigned long gen;
@@ -288,9 +294,10 @@ store_event_search(struct store *st, const struct search *s, struct event **out,
 		return TK_OK;
 	}
 	search_params(s, p);
-	p[10] = DB_I(EVENTS_PER_PAGE);
-	p[11] = DB_I((s->page - 1) * EVENTS_PER_PAGE);
-	rc = db_exec(st->db, ST_EVENT_SEARCH, p, 12, st->arena, &rows);
+	p[10] = DB_I(EVENTS_LISTED_MAX + 1);
+	p[11] = DB_I(EVENTS_PER_PAGE);
+	p[12] = DB_I((s->page - 1) * EVENTS_PER_PAGE);
+	rc = db_exec(st->db, ST_EVENT_SEARCH, p, 13, st->arena, &rows);
 	if (rc != TK_OK)
 		return rc;
 	v = arena_alloc(st->arena, (rows.nrows + 1) * sizeof(*v));
@@ -315,37 +322,17 @@ store_event_search(struct store *st, const struct search *s, struct event **out,
 int
 store_event_count(struct store *st, const struct search *s, long *total)
 {
-	struct db_val p[10];
+	struct db_val p[11];
 	struct db_rows rows;
 	int rc;
 
 	*total = 0;
 	search_params(s, p);
-	rc = db_exec(st->db, ST_EVENT_COUNT, p, 10, st->arena, &rows);
+	p[10] = DB_I(EVENTS_LISTED_MAX + 1);
+	rc = db_exec(st->db, ST_EVENT_COUNT, p, 11, st->arena, &rows);
 	if (rc == TK_OK && rows.nrows == 1)
 		*total = (long)db_int(&rows, 0, 0);
 	return rc;
-}
-
-int
-store_cities(struct store *st, const char ***out, size_t *n)
-{
-	struct db_rows rows;
-	const char **v;
-	size_t i;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	rc = db_exec(st->db, ST_CITIES, NULL, 0, st->arena, &rows);
-	if (rc != TK_OK)
-		return rc;
-	v = arena_alloc(st->arena, (rows.nrows + 1) * sizeof(*v));
-	for (i = 0; i < rows.nrows; i++)
-		v[i] = db_str(&rows, i, 0);
-	*out = v;
-	*n = rows.nrows;
-	return TK_OK;
 }
 
 int
@@ -578,9 +565,29 @@ venue_row(const struct db_rows *rows, size_t i, struct venue *v)
 	v->version = db_int(rows, i, 6);
 }
 
-int
-store_venues(struct store *st, struct venue **out, size_t *n)
+/* like_prefix: the LIKE pattern of the values starting with q: q with
+ * LIKE's escape character and wildcards escaped, then '%'. In the arena. */
+static const char *
+like_prefix(struct arena *a, const char *q)
 {
+	char *out = arena_alloc(a, strlen(q) * 2 + 2), *p = out;
+
+	for (; *q != '\0'; q++) {
+		if (*q == '\\' || *q == '%' || *q == '_')
+			*p++ = '\\';
+		*p++ = *q;
+	}
+	*p++ = '%';
+	*p = '\0';
+	return out;
+}
+
+int
+store_venues(struct store *st, const char *q, long offset, long limit, struct venue **out,
+	     size_t *n)
+{
+	const char *like = like_prefix(st->arena, q);
+	struct db_val p[] = {DB_S(q), DB_S(like), DB_S(like), DB_I(limit), DB_I(offset)};
 	struct db_rows rows;
 	struct venue *v;
 	size_t i;
@@ -588,7 +595,7 @@ store_venues(struct store *st, struct venue **out, size_t *n)
 
 	*out = NULL;
 	*n = 0;
-	rc = db_exec(st->db, ST_VENUES, NULL, 0, st->arena, &rows);
+	rc = db_exec(st->db, ST_VENUES, p, 5, st->arena, &rows);
 	if (rc != TK_OK)
 		return rc;
 	v = arena_alloc(st->arena, (rows.nrows + 1) * sizeof(*v));
@@ -597,6 +604,21 @@ store_venues(struct store *st, struct venue **out, size_t *n)
 	*out = v;
 	*n = rows.nrows;
 	return TK_OK;
+}
+
+int
+store_venue_count(struct store *st, const char *q, long max, long *total)
+{
+	const char *like = like_prefix(st->arena, q);
+	struct db_val p[] = {DB_S(q), DB_S(like), DB_S(like), DB_I(max)};
+	struct db_rows rows;
+	int rc;
+
+	*total = 0;
+	rc = db_exec(st->db, ST_VENUE_COUNT, p, 4, st->arena, &rows);
+	if (rc == TK_OK && rows.nrows == 1)
+		*total = (long)db_int(&rows, 0, 0);
+	return rc;
 }
 
 int

@@ -16,26 +16,60 @@
 #include "idem.h"
 #include "page.h"
 #include "req.h"
+#include "text.h"
 #include "uuid.h"
 #include "valid.h"
 
-/* GET /venues (organizer): every venue, with links to edit them. */
+/*
+ * GET /venues[?q=words][&page=N] (organizer): VENUES_PER_PAGE venues a
+ * page, by city and name, those whose name or city starts with q, each
+ * with links to edit it and to create an event there. 400 for a page
+ * number that is not one of 1 to VENUES_PAGE_MAX or words too long; 404
+ * past the last page.
+ */
 int
 h_venues(struct request *r)
 {
+	const char *q = "", *base;
 	struct venue *v;
 	size_t n, i;
+	long page, total, pages;
 	tmpl_dict *d, *s;
 	int rc;
 
-	rc = store_venues(&r->store, &v, &n);
+	if (input_page(params_get(&r->query, "page"), VENUES_PAGE_MAX, &page) != TK_OK ||
+	    fields_check(r->arena, &input_venue_finder, params_get(&r->query, "q"), &q, NULL) !=
+		NULL)
+		return TK_EINVAL;
+	rc = store_venues(&r->store, q, (page - 1) * VENUES_PER_PAGE, VENUES_PER_PAGE, &v, &n);
+	if (rc == TK_OK && n == 0 && page > 1)
+		rc = TK_ENOTFOUND;
+	if (rc == TK_OK)
+		rc = store_venue_count(&r->store, q, (long)VENUES_PER_PAGE * VENUES_PAGE_MAX + 1,
+				       &total);
 	if (rc != TK_OK)
 		return rc;
-	d = page_begin(r, "pages/venues/list.tpl", "Venues");
-	if (n == 0)
+	d = page_begin(r, "pages/venues/list.tpl",
+		       page > 1 ? arena_printf(r->arena, "Venues, page %ld", page) : "Venues");
+	tmpl_set(d, "Q", q);
+	tmpl_set_int(d, "Q_MAXLENGTH", (long long)input_venue_finder.max_chars);
+	if (n == 0 && *q == '\0')
 		tmpl_show(d, "EMPTY");
+	else if (n == 0)
+		tmpl_set(tmpl_section(d, "NONE_FOUND"), "Q", q);
 	else
 		tmpl_show(d, "HAS_VENUES");
+	if (n > 0) {
+		s = tmpl_section(d, "COUNT");
+		tmpl_set_int(s, "FIRST", (page - 1) * VENUES_PER_PAGE + 1);
+		tmpl_set_int(s, "LAST", (page - 1) * VENUES_PER_PAGE + (long)n);
+		if (total > (long)VENUES_PER_PAGE * VENUES_PAGE_MAX)
+			tmpl_set(s, "TOTAL",
+				 arena_printf(r->arena, "more than %d",
+					      VENUES_PER_PAGE * VENUES_PAGE_MAX));
+		else
+			tmpl_set_int(s, "TOTAL", total);
+	}
 	for (i = 0; i < n; i++) {
 		s = tmpl_section(d, "VENUE");
 		tmpl_set(s, "ID", v[i].id);
@@ -45,6 +79,11 @@ h_venues(struct request *r)
 		tmpl_set_int(s, "CAPACITY", v[i].capacity);
 		tmpl_set(s, "TIMEZONE", v[i].timezone);
 	}
+	pages = (total + VENUES_PER_PAGE - 1) / VENUES_PER_PAGE;
+	base = *q != '\0'
+		   ? arena_printf(r->arena, "/venues?q=%s&page=", text_url_encode(r->arena, q))
+		   : "/venues?page=";
+	page_pagination(r, d, base, page, pages < VENUES_PAGE_MAX ? pages : VENUES_PAGE_MAX);
 	page_end(r, 200);
 	return TK_OK;
 }

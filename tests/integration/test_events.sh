@@ -512,11 +512,13 @@ req visitor GET /?page=2
 check_status "home page 2 answers 200" 200
 page_ok "home page 2"
 check "home page 2 links back" has "$BODY" 'href="/?page=1"'
-for p in 0 -1 abc 1.5 99999999; do
+for p in 0 -1 abc 1.5 51 99999999; do
 	req visitor GET "/?page=$p"
 	check_status "home page=$p answers 400" 400
 done
-req visitor GET /?page=100000
+page_ok "the home page with a bad page number"
+check "... saying which pages there are" has "$BODY" "the list has pages 1 to 50 at most"
+req visitor GET /?page=50
 check_status "a home page past the end answers 404" 404
 page_ok "the past-the-end page"
 check "... with a link to the first page" has "$BODY" 'href="/?page=1"'
@@ -534,8 +536,16 @@ page_ok "the search page"
 for f in q city from to; do
 	check "search field $f is labelled" has "$BODY" "<label for=\"$f\""
 done
-check "the city filter lists this run's cities" has "$BODY" "<option value=\"Sydney$TAG\">"
-check "the city filter escapes city names" has "$BODY" "<option value=\"$EVIL_ESC Paris$TAG\">$EVIL_ESC Paris$TAG</option>"
+check "the city filter is typed, not a list of every city" has "$(input_tag city)" 'type="text"'
+check "... and lists no city" lacks "$BODY" "<option value=\"Sydney$TAG\">"
+search "city=$(printf '%s' "$EVIL" | sed 's/</%3C/g;s/>/%3E/g;s/(/%28/g;s/)/%29/g')+Paris$TAG"
+check "a typed city finds its events" shown "$EVIL_ESC Jazz $TAG"
+check "... and is kept in the field, escaped" has "$(input_tag city)" "value=\"$EVIL_ESC Paris$TAG\""
+search "city=sydney$(lower "$TAG")"
+check "a city matches whatever the letter case" has "$BODY" "23 upcoming events found"
+search "city=$(printf 'c%.0s' {1..101})"
+check_status "a 101-character city answers 400" 400
+check "... with the city's limit" has "$BODY" "A city has at most 100 characters."
 check "the search page never shows raw markup" lacks "$BODY" "$EVIL"
 
 search "q=quartet$TAG"
@@ -550,7 +560,7 @@ check "the venue's name finds its events" shown "Blues Night $TAG"
 check "... but not cancelled ones" lacks "$BODY" "Doomed Show $TAG"
 search "q=$TAG&city=Chicago$TAG"
 check "q and city combine" has "$BODY" "2 upcoming events found"
-check "... the city is kept selected" has "$BODY" "<option value=\"Chicago$TAG\" selected>"
+check "... the city is kept" has "$(input_tag city)" "value=\"Chicago$TAG\""
 search "city=Chicago$TAG&from=$(day 41)"
 check "city and from combine" has "$BODY" "1 upcoming event found"
 check "... leaving the earlier event out" lacks "$BODY" "Blues Night $TAG"
@@ -585,7 +595,7 @@ search "q=$TAG&city=Sydney$TAG&page=3"
 check_status "a search page past the end answers 404" 404
 page_ok "the search past the end"
 check "... with a link to the first page" has "$BODY" "href=\"/events?q=$TAG&amp;city=Sydney$TAG&amp;page=1\""
-for p in 0 abc -2 2x; do
+for p in 0 abc -2 2x 51; do
 	search "q=$TAG&page=$p"
 	check_status "search page=$p answers 400" 400
 	check "... explaining the page number" has "$BODY" "The page number in the address is not valid"
@@ -655,5 +665,88 @@ search "city=Manly$TAG&to=2030-06-09"
 check "to before its local date leaves it out" has "$BODY" "No upcoming events match your search"
 search "city=Manly$TAG&from=2030-06-10"
 check "from its local date keeps it" shown "Midnight Ferry $TAG"
+
+
+# --- a large catalogue: every page's work is bounded -----------------------------
+
+# 3000 venues in 600 cities and 1100 upcoming events, written straight into
+# the database (UUIDv7-shaped ids of this run), removed again at the end.
+BIG=big-$TAG
+H=$(od -An -tx1 -N4 /dev/urandom | tr -d ' \n')
+big_venue() { printf '%s-0000-7000-8000-%012d' "$H" "$1"; }
+sql "INSERT INTO $DB.venues (id, name, city, address, capacity, timezone, created_by)
+	SELECT CONCAT('$H-0000-7000-8000-', LPAD(seq, 12, '0')),
+		CONCAT('Big Hall ', LPAD(seq, 4, '0'), ' $TAG'), CONCAT('Big City $TAG ', seq % 600),
+		'$BIG', 100, 'Europe/Paris', '00000000-0000-7000-8000-000000000000'
+	FROM $DB.seq_1_to_3000"
+sql "INSERT INTO $DB.events (id, venue_id, name, description, starts_at, ends_at, created_by)
+	SELECT CONCAT('$H-0000-7000-9000-', LPAD(seq, 12, '0')),
+		CONCAT('$H-0000-7000-8000-', LPAD(1 + seq % 3000, 12, '0')),
+		CONCAT('Bigshow$TAG ', seq), '$BIG',
+		UTC_TIMESTAMP() + INTERVAL 400 DAY + INTERVAL seq MINUTE,
+		UTC_TIMESTAMP() + INTERVAL 400 DAY + INTERVAL seq + 60 MINUTE,
+		'00000000-0000-7000-8000-000000000000'
+	FROM $DB.seq_1_to_1100"
+check "3000 venues are there" [ "$(count_venues 1)" -gt 3000 ]
+
+# options: the venues the last body offers to choose from.
+options() { printf '%s' "$BODY" | grep -c '<option value="[0-9a-f-]\{36\}"' || true; }
+req org GET /events/new
+check_status "with 3000 venues the event form answers 200" 200
+page_ok "the event form with many venues"
+check "... offering at most 50 venues" [ "$(options)" -le 50 ]
+check "... saying so" has "$BODY" "This list shows 50 venues."
+check "... with a venue finder" has "$BODY" 'name="venue_q"'
+req org GET "/events/new?venue_q=Big+Hall+2999+$TAG"
+check "the finder offers the venue its words start" has "$BODY" "value=\"$(big_venue 2999)\""
+check "... and only it" [ "$(options)" = 1 ]
+check "... keeping the words" has "$(input_tag venue_q)" "value=\"Big Hall 2999 $TAG\""
+req org GET "/events/new?venue_q=Nowhere+$TAG"
+check "a finder that finds nothing says so" has "$BODY" "No venue's name or city starts with"
+req org GET "/events/new?venue_id=$(big_venue 2998)"
+check "a venue's link preselects it, wherever it is in the list" \
+	has "$BODY" "value=\"$(big_venue 2998)\" selected"
+create_event org "$(big_venue 2998)" "Far Venue Show $TAG" "$(day 9)T20:00" "$(day 9)T21:00"
+check_status "... and an event can be created there" 303
+req org GET "/events/$EID/edit"
+check "its edit form keeps that venue chosen" has "$BODY" "value=\"$(big_venue 2998)\" selected"
+
+req org GET /venues
+check_status "with 3000 venues the venue list answers 200" 200
+page_ok "the venue list, page 1"
+check "... showing 50 venues" [ "$(printf '%s' "$BODY" | grep -c '<tr id="venue-')" = 50 ]
+check "... with a link to the next page" has "$BODY" 'href="/venues?page=2"'
+check "... and to create an event at each" has "$BODY" '/events/new?venue_id='
+req org GET /venues?page=2
+check_status "the venue list's page 2 answers 200" 200
+check "... and links back" has "$BODY" 'href="/venues?page=1"'
+req org GET "/venues?q=Big+Hall+0001+$TAG"
+check "the venue list finds a venue by the start of its name" \
+	[ "$(printf '%s' "$BODY" | grep -c '<tr id="venue-')" = 1 ]
+req org GET "/venues?q=Big+City+$TAG+59"
+check "... or of its city" has "$BODY" "<td>Big City $TAG 59</td>"
+check "... keeping the words in its links" has "$BODY" "/venues?q=Big%20City%20$TAG%2059&amp;page=2"
+req org GET "/venues?q=%25"
+check "a % in the words is a character, not a wildcard" has "$BODY" "No venue's name or city starts with"
+req org GET /venues?page=101
+check_status "a venue page number over 100 answers 400" 400
+req org GET /venues?page=100
+check_status "a venue page past the end answers 404" 404
+
+search "q=Bigshow$TAG"
+check_status "a search matching 1100 events answers 200" 200
+check "... counting up to 1000 only" has "$BODY" "More than 1000 upcoming events found"
+check "... and asking to narrow it" has "$BODY" "Only the first 1000 are listed"
+check "... with 50 pages" has "$BODY" "Page 1 of 50"
+search "q=Bigshow$TAG&page=50"
+check_status "its page 50 answers 200" 200
+check "... showing 981 to 1000" has "$BODY" "Showing 981 to 1000"
+check "... with no next page" lacks "$BODY" 'rel="next"'
+search "q=Bigshow$TAG&page=51"
+check_status "its page 51 answers 400" 400
+check "... explaining the bound" has "$BODY" "a whole number from 1 to 50"
+
+sql "DELETE FROM $DB.events WHERE description = '$BIG' OR name = 'Far Venue Show $TAG';
+	DELETE FROM $DB.venues WHERE address = '$BIG'"
 
 finish

@@ -200,20 +200,20 @@ test_page(void)
 {
 	long p;
 
-	CU_ASSERT_EQUAL(input_page(NULL, &p), TK_OK);
+	CU_ASSERT_EQUAL(input_page(NULL, EVENTS_PAGE_MAX, &p), TK_OK);
 	CU_ASSERT_EQUAL(p, 1);
-	CU_ASSERT_EQUAL(input_page("", &p), TK_OK);
+	CU_ASSERT_EQUAL(input_page("", EVENTS_PAGE_MAX, &p), TK_OK);
 	CU_ASSERT_EQUAL(p, 1);
-	CU_ASSERT_EQUAL(input_page("7", &p), TK_OK);
+	CU_ASSERT_EQUAL(input_page("7", EVENTS_PAGE_MAX, &p), TK_OK);
 	CU_ASSERT_EQUAL(p, 7);
-	CU_ASSERT_EQUAL(input_page("100000", &p), TK_OK);
-	CU_ASSERT_EQUAL(input_page("100001", &p), TK_EINVAL);
+	CU_ASSERT_EQUAL(input_page("50", EVENTS_PAGE_MAX, &p), TK_OK);
+	CU_ASSERT_EQUAL(input_page("51", EVENTS_PAGE_MAX, &p), TK_EINVAL);
 	CU_ASSERT_EQUAL(p, 1);
-	CU_ASSERT_EQUAL(input_page("0", &p), TK_EINVAL);
-	CU_ASSERT_EQUAL(input_page("-1", &p), TK_EINVAL);
-	CU_ASSERT_EQUAL(input_page("abc", &p), TK_EINVAL);
-	CU_ASSERT_EQUAL(input_page("2x", &p), TK_EINVAL);
-	CU_ASSERT_EQUAL(input_page("99999999999999999999", &p), TK_EINVAL);
+	CU_ASSERT_EQUAL(input_page("0", EVENTS_PAGE_MAX, &p), TK_EINVAL);
+	CU_ASSERT_EQUAL(input_page("-1", EVENTS_PAGE_MAX, &p), TK_EINVAL);
+	CU_ASSERT_EQUAL(input_page("abc", EVENTS_PAGE_MAX, &p), TK_EINVAL);
+	CU_ASSERT_EQUAL(input_page("2x", EVENTS_PAGE_MAX, &p), TK_EINVAL);
+	CU_ASSERT_EQUAL(input_page("99999999999999999999", EVENTS_PAGE_MAX, &p), TK_EINVAL);
 }
 
 static void

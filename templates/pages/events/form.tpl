@@ -1,7 +1,9 @@
 {{%AUTOESCAPE context="HTML"}}
 {{! The event form (new and edit). Fill HEADING, ACTION, BACK_URL, SUBMIT; }}
 {{! show VERSION_FIELD with VERSION for edits; add a VENUE_OPTION with }}
-{{! VENUE_ID, VENUE_LABEL (and SELECTED) per venue, or show NO_VENUES; }}
+{{! VENUE_ID, VENUE_LABEL (and SELECTED) per venue offered, or show }}
+{{! NO_VENUES; show VENUE_FINDER (VENUE_Q, VENUE_Q_MAXLENGTH), MORE_VENUES }}
+{{! (VENUE_CHOICES) and NO_VENUE_FOUND (VENUE_Q) as they apply; }}
 {{! include CSRF and FORM_ERRORS. fields_show (lib/fields.h) fills the rest }}
 {{! from the event form's table: the kept values NAME, DESCRIPTION, }}
 {{! STARTS_AT, ENDS_AT; each field's REQUIRED section and MAXLENGTH; at most }}
@@ -17,6 +19,14 @@
 {{#NO_VENUES}}
 <p>There is no venue yet: <a href="/venues/new">create a venue</a> first.</p>
 {{/NO_VENUES}}
+{{#VENUE_FINDER}}
+<form class="inline-form" method="get" action="{{ACTION}}" role="search">
+<label for="venue_q">Find a venue</label>
+<input type="search" id="venue_q" name="venue_q" value="{{VENUE_Q}}" maxlength="{{VENUE_Q_MAXLENGTH}}" aria-describedby="venue_q-hint">
+<button type="submit">Find</button>
+<p class="hint" id="venue_q-hint">The start of its name or city. Finding reloads this form: find the venue before you fill in the rest.</p>
+</form>
+{{/VENUE_FINDER}}
 <form class="form" method="post" action="{{ACTION}}">
 {{>CSRF}}
 {{#VERSION_FIELD}}
@@ -40,6 +50,12 @@
 <option value="{{VENUE_ID}}"{{#SELECTED}} selected{{/SELECTED}}>{{VENUE_LABEL}}</option>
 {{/VENUE_OPTION}}
 </select>
+{{#MORE_VENUES}}
+<p class="hint">This list shows {{VENUE_CHOICES}} venues. Yours is not there? Find it above, or use “Create an event here” in the <a href="/venues">venue list</a>.</p>
+{{/MORE_VENUES}}
+{{#NO_VENUE_FOUND}}
+<p class="hint">No venue's name or city starts with “{{VENUE_Q}}”.</p>
+{{/NO_VENUE_FOUND}}
 </div>
 <div class="field{{#STARTS_AT_ERROR}} field-invalid{{/STARTS_AT_ERROR}}">
 <label for="starts_at">Starts</label>

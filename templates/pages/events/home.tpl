@@ -1,6 +1,7 @@
 {{%AUTOESCAPE context="HTML"}}
 {{! The home page. Include LIST (pages/events/list.tpl) and PAGINATION; }}
-{{! show COUNT (TOTAL, NOUN, FIRST, LAST), EMPTY, PAST_END (PAGES, }}
+{{! show BAD_PAGE (PAGE_MAX), COUNT (TOTAL, NOUN, FIRST, LAST; NARROW with }}
+{{! LISTED_MAX when there are more), EMPTY, PAST_END (PAGES, }}
 {{! FIRST_URL) and ORGANIZER as they apply; fields_show (lib/fields.h) }}
 {{! sets Q_MAXLENGTH from the search form's table. }}
 <h1>Upcoming events</h1>
@@ -12,8 +13,16 @@
 {{#ORGANIZER}}
 <p><a href="/events/new">Create an event</a> · <a href="/venues">Manage venues</a></p>
 {{/ORGANIZER}}
+{{#BAD_PAGE}}
+<div class="alert" role="alert">
+<p>The page number in the address is not valid: the list has pages 1 to {{PAGE_MAX}} at most. <a href="/">Go to the first page</a>, or <a href="/events">search</a> by words, city or dates for later events.</p>
+</div>
+{{/BAD_PAGE}}
 {{#COUNT}}
 <p>{{TOTAL}} upcoming {{NOUN}}, soonest first. Showing {{FIRST}} to {{LAST}}. Times are local to each venue.</p>
+{{#NARROW}}
+<p>Only the first {{LISTED_MAX}} are listed here: <a href="/events">search</a> by words, city or dates to find later events.</p>
+{{/NARROW}}
 {{/COUNT}}
 {{>LIST}}
 {{#EMPTY}}

@@ -1,15 +1,15 @@
 {{%AUTOESCAPE context="HTML"}}
-{{! The search page. fields_show (lib/fields.h) fills Q, FROM, TO (kept }}
-{{! values), Q_MAXLENGTH and at most one Q_ERROR, FROM_ERROR, TO_ERROR with }}
-{{! MESSAGE from the search form's table. Add a CITY_OPTION with CITY (and }}
-{{! SELECTED) per city; include FORM_ERRORS, LIST, PAGINATION; show BAD_PAGE, }}
-{{! SEARCHED, COUNT (TOTAL, NOUN, FIRST, LAST), EMPTY, PAST_END (PAGES, }}
-{{! FIRST_URL) and ORGANIZER as they apply. }}
+{{! The search page. fields_show (lib/fields.h) fills Q, CITY, FROM, TO }}
+{{! (kept values), Q_MAXLENGTH, CITY_MAXLENGTH and at most one Q_ERROR, }}
+{{! CITY_ERROR, FROM_ERROR, TO_ERROR with MESSAGE from the search form's }}
+{{! table. Include FORM_ERRORS, LIST, PAGINATION; show BAD_PAGE (PAGE_MAX), }}
+{{! SEARCHED, COUNT (TOTAL, NOUN, FIRST, LAST; NARROW with LISTED_MAX), }}
+{{! EMPTY, PAST_END (PAGES, FIRST_URL) and ORGANIZER as they apply. }}
 <h1>Search events</h1>
 {{>FORM_ERRORS}}
 {{#BAD_PAGE}}
 <div class="alert" role="alert">
-<p>The page number in the address is not valid: it must be a whole number from 1. The search below starts again from the first page.</p>
+<p>The page number in the address is not valid: it must be a whole number from 1 to {{PAGE_MAX}}. The search below starts again from the first page; narrow it by words, city or dates to find later events.</p>
 </div>
 {{/BAD_PAGE}}
 <form class="form" method="get" action="/events" role="search">
@@ -21,14 +21,13 @@
 {{/Q_ERROR}}
 <input type="search" id="q" name="q" value="{{Q}}" maxlength="{{Q_MAXLENGTH}}" aria-describedby="q-hint{{#Q_ERROR}} q-error{{/Q_ERROR}}"{{#Q_ERROR}} aria-invalid="true"{{/Q_ERROR}}>
 </div>
-<div class="field">
+<div class="field{{#CITY_ERROR}} field-invalid{{/CITY_ERROR}}">
 <label for="city">City</label>
-<select id="city" name="city">
-<option value="">Any city</option>
-{{#CITY_OPTION}}
-<option value="{{CITY}}"{{#SELECTED}} selected{{/SELECTED}}>{{CITY}}</option>
-{{/CITY_OPTION}}
-</select>
+<p class="hint" id="city-hint">The whole name, like Paris; empty for any city</p>
+{{#CITY_ERROR}}
+<p class="field-error" id="city-error">{{MESSAGE}}</p>
+{{/CITY_ERROR}}
+<input type="text" id="city" name="city" value="{{CITY}}" maxlength="{{CITY_MAXLENGTH}}" aria-describedby="city-hint{{#CITY_ERROR}} city-error{{/CITY_ERROR}}"{{#CITY_ERROR}} aria-invalid="true"{{/CITY_ERROR}}>
 </div>
 <div class="field{{#FROM_ERROR}} field-invalid{{/FROM_ERROR}}">
 <label for="from">From date</label>
@@ -58,6 +57,9 @@
 <h2>Results</h2>
 {{#COUNT}}
 <p>{{TOTAL}} upcoming {{NOUN}} found, soonest first. Showing {{FIRST}} to {{LAST}}. Times are local to each venue.</p>
+{{#NARROW}}
+<p>Only the first {{LISTED_MAX}} are listed: add words, a city or dates to find the others.</p>
+{{/NARROW}}
 {{/COUNT}}
 {{>LIST}}
 {{#EMPTY}}
