@@ -20,11 +20,15 @@
 <p>There is no venue yet: <a href="/venues/new">create a venue</a> first.</p>
 {{/NO_VENUES}}
 {{#VENUE_FINDER}}
-<form class="inline-form" method="get" action="{{ACTION}}" role="search">
+<form class="form" method="get" action="{{ACTION}}" role="search">
+<div class="field">
 <label for="venue_q">Find a venue</label>
+<p class="hint" id="venue_q-hint">The start of its name or city. Finding reloads this page: find the venue before you fill in the form below.</p>
 <input type="search" id="venue_q" name="venue_q" value="{{VENUE_Q}}" maxlength="{{VENUE_Q_MAXLENGTH}}" aria-describedby="venue_q-hint">
-<button type="submit">Find</button>
-<p class="hint" id="venue_q-hint">The start of its name or city. Finding reloads this form: find the venue before you fill in the rest.</p>
+</div>
+<div class="actions">
+<button type="submit">Find venues</button>
+</div>
 </form>
 {{/VENUE_FINDER}}
 <form class="form" method="post" action="{{ACTION}}">

@@ -5,11 +5,15 @@
 {{! TIMEZONE; or show EMPTY, or NONE_FOUND (Q); include PAGINATION. }}
 <h1>Venues</h1>
 <p><a href="/venues/new">Add a venue</a> · <a href="/events/new">Create an event</a></p>
-<form class="inline-form" method="get" action="/venues" role="search">
+<form class="form" method="get" action="/venues" role="search">
+<div class="field">
 <label for="q">Find venues</label>
-<input type="search" id="q" name="q" value="{{Q}}" maxlength="{{Q_MAXLENGTH}}" aria-describedby="q-hint">
-<button type="submit">Find</button>
 <p class="hint" id="q-hint">The start of a venue's name or city</p>
+<input type="search" id="q" name="q" value="{{Q}}" maxlength="{{Q_MAXLENGTH}}" aria-describedby="q-hint">
+</div>
+<div class="actions">
+<button type="submit">Find venues</button>
+</div>
 </form>
 {{#EMPTY}}
 <p>No venues yet. Add the first one to start creating events.</p>
