@@ -148,7 +148,8 @@ organizer_links(struct request *r, tmpl_dict *d)
 
 /*
  * GET /[?page=N]: upcoming scheduled events, soonest first, 20 a page.
- * 400 for a malformed page number, 404 past the last page.
+ * 400 with the page saying which pages exist for a page number that is not
+ * one of 1 to EVENTS_PAGE_MAX, 404 past the last page.
  */
 int
 h_home(struct request *r)
@@ -158,10 +159,9 @@ h_home(struct request *r)
 	unsigned long generation = store_generation();
 	int cacheable = anonymous(r);
 	tmpl_dict *d;
-	int rc, status = 200;
+	int rc = TK_OK, status = 200, bad;
 
-	int bad = input_page(params_get(&r->query, "page"), EVENTS_PAGE_MAX, &s.page) != TK_OK;
-
+	bad = input_page(params_get(&r->query, "page"), EVENTS_PAGE_MAX, &s.page) != TK_OK;
 	if (!bad && cacheable && page_cache.valid && page_cache.page == s.page &&
 	    page_cache.generation == generation &&
 	    store_now_ms() - page_cache.rendered_ms < PAGE_CACHE_MS) {
@@ -174,14 +174,15 @@ h_home(struct request *r)
 	fields_init(r->arena, input_search_form, &f);
 	fields_show(r, &f);
 	organizer_links(r, d);
-	rc = bad ? TK_EINVAL : results(r, d, &s, "/?page=");
-	if (rc == TK_EINVAL) {
+	if (bad) {
 		bad_page(d);
 		status = 400;
-	} else if (rc == TK_ENOTFOUND) {
-		status = 404;
-	} else if (rc != TK_OK) {
-		return rc;
+	} else {
+		rc = results(r, d, &s, "/?page=");
+		if (rc == TK_ENOTFOUND)
+			status = 404;
+		else if (rc != TK_OK)
+			return rc;
 	}
 	page_end(r, status);
 	if (cacheable && r->status == 200) {
