@@ -61,8 +61,8 @@ int backbone_consumes(const char *service);
  * backbone_common_tables: the names of the shared tables (sql/common/NAME.sql)
  * service needs, in the order they are applied, into names[0..max); returns
  * how many. An emitter needs "outbox"; a consumer's service needs
- * "processed_events", "dead_letters" and "applied_versions" and each table
- * its consumers keep.
+ * "processed_events", "dead_letters", "applied_versions" and
+ * "consumer_state" and each table its consumers keep.
  */
 size_t backbone_common_tables(const char *service, const char **names /* OUT */, size_t max);
 

@@ -119,12 +119,13 @@ test_registry(void)
 	CU_ASSERT_EQUAL_FATAL(n, 1);
 	CU_ASSERT_STRING_EQUAL(names[0], "outbox");
 	n = backbone_common_tables("events", names, 8);
-	CU_ASSERT_EQUAL_FATAL(n, 5);
+	CU_ASSERT_EQUAL_FATAL(n, 6);
 	CU_ASSERT_STRING_EQUAL(names[0], "outbox");
 	CU_ASSERT_STRING_EQUAL(names[1], "processed_events");
 	CU_ASSERT_STRING_EQUAL(names[2], "dead_letters");
 	CU_ASSERT_STRING_EQUAL(names[3], "applied_versions");
-	CU_ASSERT_STRING_EQUAL(names[4], "session_revocations");
+	CU_ASSERT_STRING_EQUAL(names[4], "consumer_state");
+	CU_ASSERT_STRING_EQUAL(names[5], "session_revocations");
 	CU_ASSERT_EQUAL(backbone_common_tables("nobody", names, 8), 0);
 	CU_ASSERT_EQUAL(backbone_common_tables("events", names, 2), 2);
 }
