@@ -50,6 +50,7 @@ enum stmt {
 	ST_TIMEZONE_KNOWN,
 	ST_OUTBOX_INSERT,
 	ST_REVOKED,
+	ST_REVOCATIONS_FRESH,
 	ST__MAX
 };
 
@@ -136,6 +137,7 @@ const char *const events_stmts[ST__MAX] = {
     [ST_TIMEZONE_KNOWN] = "SELECT CONVERT_TZ('2000-01-01 00:00:00', ?, '+00:00') IS NOT NULL",
     [ST_OUTBOX_INSERT] = OUTBOX_INSERT_SQL,
     [ST_REVOKED] = REVOKE_LOOKUP_SQL,
+    [ST_REVOCATIONS_FRESH] = REVOKE_FRESH_SQL,
 };
 
 const size_t events_nstmts = ST__MAX;
@@ -144,6 +146,12 @@ int
 store_session_valid(struct store *st, const struct session *s)
 {
 	return revoke_check(st, ST_REVOKED, s);
+}
+
+int
+store_revocations_fresh(struct store *st, int *fresh)
+{
+	return revoke_fresh(st, ST_REVOCATIONS_FRESH, "events", fresh);
 }
 
 #define HOME_CACHE_MS 1000

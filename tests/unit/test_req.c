@@ -556,6 +556,50 @@ test_resp_serialize(void)
 	}
 }
 
+/* req_local_path: the return paths auth's renewal and sign-in accept. */
+static void
+test_local_path(void)
+{
+	static const char *good[] = {"/",         "/events/new",     "/events?q=jazz&page=2",
+				     "/a%2F%2Fb", "/venues#venue-1", "/auth/account"};
+	static const char *bad[] = {
+	    "https://evil.example/",
+	    "http://evil.example",
+	    "//evil.example",
+	    "///evil.example",
+	    "/\\evil.example",
+	    "\\evil.example",
+	    "evil.example",
+	    "",
+	    "javascript:alert(1)",
+	    "/a b",
+	    "/a\tb",
+	    "/a\r\nSet-Cookie: x=1",
+	    "/caf\xc3\xa9",
+	    "/a\\b",
+	    " /",
+	    "/\x7f",
+	};
+	char longest[REQ_LOCAL_PATH_MAX + 2];
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		CU_ASSERT_EQUAL(req_local_path(good[i]), 1);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CU_ASSERT_EQUAL(req_local_path(bad[i]), 0);
+		if (req_local_path(bad[i]))
+			fprintf(stderr, "accepted: %s\n", bad[i]);
+	}
+	CU_ASSERT_EQUAL(req_local_path(NULL), 0);
+	longest[0] = '/';
+	memset(longest + 1, 'a', REQ_LOCAL_PATH_MAX - 1);
+	longest[REQ_LOCAL_PATH_MAX] = '\0';
+	CU_ASSERT_EQUAL(req_local_path(longest), 1);
+	longest[REQ_LOCAL_PATH_MAX] = 'a';
+	longest[REQ_LOCAL_PATH_MAX + 1] = '\0';
+	CU_ASSERT_EQUAL(req_local_path(longest), 0);
+}
+
 static const struct cu_test req_tests[] = {
     {"GET with query and cookies", test_get},
     {"defaults", test_defaults},
@@ -572,6 +616,7 @@ static const struct cu_test req_tests[] = {
     {"resp_redirect", test_resp_redirect},
     {"resp_cookie", test_resp_cookie},
     {"resp_serialize", test_resp_serialize},
+    {"local return paths", test_local_path},
     {NULL, NULL},
 };
 
