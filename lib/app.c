@@ -72,6 +72,21 @@ now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+const char *
+app_cookie_name(struct request *r, const char *name)
+{
+	return r->https ? arena_printf(r->arena, APP_HOST_PREFIX "%s", name) : name;
+}
+
+void
+app_transport(struct request *r)
+{
+	r->cookie_flags = COOKIE_HTTPONLY | COOKIE_SAMESITE_LAX |
+			  (secure_cookies || r->https ? COOKIE_SECURE : 0);
+	if (r->https)
+		resp_header(r, "Strict-Transport-Security", APP_HSTS);
+}
+
 int
 app_start_session(struct request *r, const struct session *s)
 {
@@ -86,8 +101,8 @@ app_start_session(struct request *r, const struct session *s)
 		       config_int("session_idle_seconds"));
 	rc = sess_sign(&t, session_sk, token, sizeof(token));
 	if (rc == TK_OK)
-		rc = resp_cookie(r, APP_SESSION_COOKIE, token, (long)(t.expires - now),
-				 r->cookie_flags);
+		rc = resp_cookie(r, app_cookie_name(r, APP_SESSION_COOKIE), token,
+				 (long)(t.expires - now), r->cookie_flags);
 	sodium_memzero(token, sizeof(token));
 out:
 	return rc;
@@ -96,7 +111,7 @@ out:
 void
 app_end_session(struct request *r)
 {
-	resp_cookie(r, APP_SESSION_COOKIE, "", 0, r->cookie_flags);
+	resp_cookie(r, app_cookie_name(r, APP_SESSION_COOKIE), "", 0, r->cookie_flags);
 }
 
 /* ---- per-request pipeline ---- */
@@ -134,7 +149,7 @@ is_hex32(const char *s)
 static int
 load_session(struct request *r)
 {
-	const char *token = params_get(&r->cookies, APP_SESSION_COOKIE);
+	const char *token = params_get(&r->cookies, app_cookie_name(r, APP_SESSION_COOKIE));
 	int64_t now = (int64_t)time(NULL);
 	struct session *s;
 	int rc = TK_OK;
@@ -214,12 +229,13 @@ set_csrf(struct request *r)
 	if (r->session != NULL) {
 		r->csrf_binding = r->session->sid;
 	} else {
-		visitor = params_get(&r->cookies, APP_VISITOR_COOKIE);
+		visitor = params_get(&r->cookies, app_cookie_name(r, APP_VISITOR_COOKIE));
 		if (visitor == NULL || !is_hex32(visitor)) {
 			char *fresh = arena_alloc(r->arena, SESS_SID_LEN + 1);
 
 			sess_new_sid(fresh);
-			resp_cookie(r, APP_VISITOR_COOKIE, fresh, -1, r->cookie_flags);
+			resp_cookie(r, app_cookie_name(r, APP_VISITOR_COOKIE), fresh, -1,
+				    r->cookie_flags);
 			visitor = fresh;
 		}
 		r->csrf_binding = visitor;
@@ -286,13 +302,12 @@ handle(struct worker *w)
 	r.started_us = now_us();
 	r.store.db = w->db;
 	r.store.arena = w->arena;
-	r.cookie_flags =
-	    COOKIE_HTTPONLY | COOKIE_SAMESITE_LAX | (secure_cookies ? COOKIE_SECURE : 0);
 	r.flashes = svc->flashes;
 	r.nflashes = svc->nflashes;
 	r.status = 200;
 
 	rc = req_parse(&r, fcgx_getenv, fcgx_read, &w->fcgx);
+	app_transport(&r);
 	if (rc == TK_OK)
 		rc = load_session(&r);
 	if (r.method == NULL)

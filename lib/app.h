@@ -87,8 +87,8 @@ int app_main(int argc, char **argv, const struct app_service *svc);
 /*
  * app_start_session: sign a token for session s, whose s->expires is the
  * end of the session, and set the session cookie on the response
- * (HttpOnly, SameSite=Lax, Secure over https, Max-Age to the token's
- * expiry). The token is short-lived: it is stale after
+ * (HttpOnly, SameSite=Lax, Secure and "__Host-" over https, Max-Age to the
+ * token's expiry). The token is short-lived: it is stale after
  * session_renew_seconds and void after session_idle_seconds (neither past
  * the end of the session; sess_set_times). Only for services with
  * signs_sessions. Returns TK_OK or an error.
@@ -98,7 +98,27 @@ int app_start_session(struct request *r, const struct session *s);
 /* app_end_session: delete the session cookie in the browser. */
 void app_end_session(struct request *r);
 
+/*
+ * app_cookie_name: the name the site gives cookie name on request r: over
+ * https (the HTTPS FastCGI parameter) "__Host-" name, which a browser
+ * keeps only when set over https with Secure, Path=/ and no Domain, so no
+ * plain-http page or other subdomain can plant or shadow it; over http
+ * name itself. Lives in r's arena (or is name).
+ */
+const char *app_cookie_name(struct request *r, const char *name);
+
+/*
+ * app_transport: what the transport of r decides about the response: the
+ * flags of the cookies the site sets (HttpOnly, SameSite=Lax, and Secure
+ * over https or when base_url is https) and, over https only,
+ * Strict-Transport-Security (APP_HSTS).
+ */
+void app_transport(struct request *r);
+
 #define APP_SESSION_COOKIE "tk_session"
 #define APP_VISITOR_COOKIE "tk_visitor"
+#define APP_HOST_PREFIX "__Host-"
+/* Two years, subdomains too (ASVS 14.4.5 asks for at least this shape). */
+#define APP_HSTS "max-age=63072000; includeSubDomains"
 
 #endif
