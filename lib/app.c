@@ -3,9 +3,13 @@
  * per-request pipeline and shutdown.
  *
  * Per request: parse (400/413/415) → session from the cookie (a bad, expired
- * or revoked token means signed out) → CSRF binding and token → route
- * (404/405) → flags (sign-in, CSRF, role) → handler → write the response →
- * one log line. Any error page comes from page_error.
+ * or revoked token means signed out; auth renews a stale one in place) →
+ * CSRF binding and token → route (404/405) → a stale token elsewhere (a GET
+ * goes to auth to renew it; a POST that needs sign-in is honoured only
+ * while the revocation replica is current, else 503) → flags (sign-in,
+ * CSRF, role) → handler → write the response → one log line. Any error
+ * page comes from page_error. The design: docs/DECISIONS.md "Fail-closed
+ * revocation".
  */
 #include <errno.h>
 #include <getopt.h>
@@ -34,6 +38,7 @@
 #include "page.h"
 #include "pw.h"
 #include "req.h"
+#include "sess.h"
 #include "text.h"
 #include "tmpl.h"
 #include "xalloc.h"
@@ -67,26 +72,46 @@ now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+const char *
+app_cookie_name(struct request *r, const char *name)
+{
+	return r->https ? arena_printf(r->arena, APP_HOST_PREFIX "%s", name) : name;
+}
+
+void
+app_transport(struct request *r)
+{
+	r->cookie_flags = COOKIE_HTTPONLY | COOKIE_SAMESITE_LAX |
+			  (secure_cookies || r->https ? COOKIE_SECURE : 0);
+	if (r->https)
+		resp_header(r, "Strict-Transport-Security", APP_HSTS);
+}
+
 int
 app_start_session(struct request *r, const struct session *s)
 {
 	char token[SESS_TOKEN_MAX];
-	int rc;
+	struct session t = *s;
+	int64_t now = (int64_t)time(NULL);
+	int rc = TK_ECONFIG;
 
 	if (session_sk == NULL)
-		return TK_ECONFIG;
-	rc = sess_sign(s, session_sk, token, sizeof(token));
+		goto out;
+	sess_set_times(&t, now, s->expires, config_int("session_renew_seconds"),
+		       config_int("session_idle_seconds"));
+	rc = sess_sign(&t, session_sk, token, sizeof(token));
 	if (rc == TK_OK)
-		rc = resp_cookie(r, APP_SESSION_COOKIE, token, (long)(s->expires - time(NULL)),
-				 r->cookie_flags);
+		rc = resp_cookie(r, app_cookie_name(r, APP_SESSION_COOKIE), token,
+				 (long)(t.expires - now), r->cookie_flags);
 	sodium_memzero(token, sizeof(token));
+out:
 	return rc;
 }
 
 void
 app_end_session(struct request *r)
 {
-	resp_cookie(r, APP_SESSION_COOKIE, "", 0, r->cookie_flags);
+	resp_cookie(r, app_cookie_name(r, APP_SESSION_COOKIE), "", 0, r->cookie_flags);
 }
 
 /* ---- per-request pipeline ---- */
@@ -114,29 +139,83 @@ is_hex32(const char *s)
 	return s[i] == '\0';
 }
 
-/* load_session: r->session from the session cookie, or NULL. Returns TK_OK,
- * or a database error from the service's revocation check. */
+/*
+ * load_session: r->session from the session cookie, or NULL. A token that
+ * is bad, expired, or refused by the service's own check means signed
+ * out. A stale token at a service that renews (auth) is renewed here, from
+ * its own tables, with a fresh cookie; elsewhere dispatch deals with it
+ * (stale_session). Returns TK_OK, or a database error.
+ */
 static int
 load_session(struct request *r)
 {
-	const char *token = params_get(&r->cookies, APP_SESSION_COOKIE);
+	const char *token = params_get(&r->cookies, app_cookie_name(r, APP_SESSION_COOKIE));
+	int64_t now = (int64_t)time(NULL);
 	struct session *s;
-	int rc;
+	int rc = TK_OK;
 
 	if (token == NULL || *token == '\0')
-		return TK_OK;
+		goto out;
 	s = arena_alloc(r->arena, sizeof(*s));
-	if (sess_verify(token, session_pk, (int64_t)time(NULL), s) != TK_OK)
-		return TK_OK;
-	if (svc->session_valid != NULL) {
+	if (sess_verify(token, session_pk, now, s) != TK_OK)
+		goto out;
+	if (svc->session_valid != NULL)
 		rc = svc->session_valid(&r->store, s);
-		if (rc == TK_EAUTH)
-			return TK_OK;
-		if (rc != TK_OK)
-			return rc;
+	if (rc == TK_OK && svc->session_renew != NULL && sess_stale(s, now)) {
+		rc = svc->session_renew(&r->store, s);
+		if (rc == TK_OK)
+			rc = app_start_session(r, s);
 	}
-	r->session = s;
-	return TK_OK;
+	if (rc == TK_EAUTH)
+		rc = TK_OK; /* signed out */
+	else if (rc == TK_OK)
+		r->session = s;
+out:
+	return rc;
+}
+
+/*
+ * stale_session: deal with a stale token at a service that does not renew
+ * in place. A GET or HEAD goes to svc->renew_path (303) with its own path
+ * and query as next, and comes back with a fresh token. Anything else is
+ * never redirected (its body would be lost): a route that needs sign-in is
+ * answered 503 with Retry-After while the revocation replica is not
+ * current, since nothing then vouches that the session was not revoked
+ * since auth last renewed it; otherwise the request goes on. Returns 1
+ * when it answered the request, 0 when dispatch goes on.
+ */
+static int
+stale_session(struct request *r, const struct route *rt, int is_get)
+{
+	const char *uri;
+	int fresh = 0, rc = TK_OK, answered = 0;
+
+	if (r->session == NULL || svc->session_renew != NULL ||
+	    !sess_stale(r->session, (int64_t)time(NULL)))
+		goto out;
+	answered = 1;
+	if (is_get && svc->renew_path != NULL) {
+		uri = r->fcgx != NULL ? FCGX_GetParam("REQUEST_URI", r->fcgx->envp) : NULL;
+		if (uri == NULL || *uri != '/')
+			uri = r->path;
+		resp_redirect(r, arena_printf(r->arena, "%s?next=%s", svc->renew_path,
+					      text_url_encode(r->arena, uri)));
+		goto out;
+	}
+	if (!(rt->flags & (RF_SIGNED_IN | RF_ORGANIZER | RF_ADMIN))) {
+		answered = 0;
+		goto out;
+	}
+	if (svc->revocations_fresh != NULL)
+		rc = svc->revocations_fresh(&r->store, &fresh);
+	if (rc != TK_OK)
+		page_fail(r, rc);
+	else if (!fresh)
+		page_error(r, 503); /* with Retry-After */
+	else
+		answered = 0;
+out:
+	return answered;
 }
 
 /* set_csrf: the binding is the session id, else the visitor cookie (set
@@ -150,12 +229,13 @@ set_csrf(struct request *r)
 	if (r->session != NULL) {
 		r->csrf_binding = r->session->sid;
 	} else {
-		visitor = params_get(&r->cookies, APP_VISITOR_COOKIE);
+		visitor = params_get(&r->cookies, app_cookie_name(r, APP_VISITOR_COOKIE));
 		if (visitor == NULL || !is_hex32(visitor)) {
 			char *fresh = arena_alloc(r->arena, SESS_SID_LEN + 1);
 
 			sess_new_sid(fresh);
-			resp_cookie(r, APP_VISITOR_COOKIE, fresh, -1, r->cookie_flags);
+			resp_cookie(r, app_cookie_name(r, APP_VISITOR_COOKIE), fresh, -1,
+				    r->cookie_flags);
 			visitor = fresh;
 		}
 		r->csrf_binding = visitor;
@@ -182,6 +262,8 @@ dispatch(struct request *r)
 			resp_header(r, "Allow", allow);
 		return;
 	}
+	if (stale_session(r, rt, is_get))
+		return;
 	if ((rt->flags & (RF_SIGNED_IN | RF_ORGANIZER | RF_ADMIN)) && r->session == NULL) {
 		if (is_get && svc->signin_path != NULL)
 			resp_redirect(r, arena_printf(r->arena, "%s?next=%s", svc->signin_path,
@@ -220,13 +302,12 @@ handle(struct worker *w)
 	r.started_us = now_us();
 	r.store.db = w->db;
 	r.store.arena = w->arena;
-	r.cookie_flags =
-	    COOKIE_HTTPONLY | COOKIE_SAMESITE_LAX | (secure_cookies ? COOKIE_SECURE : 0);
 	r.flashes = svc->flashes;
 	r.nflashes = svc->nflashes;
 	r.status = 200;
 
 	rc = req_parse(&r, fcgx_getenv, fcgx_read, &w->fcgx);
+	app_transport(&r);
 	if (rc == TK_OK)
 		rc = load_session(&r);
 	if (r.method == NULL)

@@ -37,10 +37,31 @@ struct app_service {
 	int signs_sessions; /* needs session_key_file (auth only) */
 	/*
 	 * session_valid: optional check of a session whose token verified,
-	 * against the service's own records (revocations). Returns TK_OK,
-	 * TK_EAUTH (treat as signed out) or TK_EDBDOWN/TK_EDB (503/500).
+	 * against the service's own records (auth: its sessions table, idle
+	 * timeout included; other services: the revocation replica). Returns
+	 * TK_OK, TK_EAUTH (treat as signed out) or TK_EDBDOWN/TK_EDB (503/500).
 	 */
 	int (*session_valid)(struct store *st, const struct session *s);
+	/*
+	 * session_renew (auth only): a valid session whose token is stale
+	 * (past its renewal time) is renewed in place: check it against the
+	 * service's own tables, record the activity, and refresh s from them
+	 * (role, name; expires becomes the end of the session). The shell then
+	 * sets a fresh token. Returns TK_OK, TK_EAUTH (signed out) or a
+	 * database error.
+	 */
+	int (*session_renew)(struct store *st, struct session *s);
+	/*
+	 * revocations_fresh (services other than auth): *fresh (OUT) is 1 when
+	 * the service's revocation replica is current (revoke_fresh). Asked
+	 * before a POST that needs sign-in is honoured from a stale token;
+	 * NULL counts as never current. TK_OK or a database error.
+	 */
+	int (*revocations_fresh)(struct store *st, int *fresh);
+	/* Where a GET with a stale token is sent to have it renewed (with
+	 * ?next=, the request's own path and query): auth's renewal route.
+	 * NULL for auth, which renews in place. */
+	const char *renew_path;
 	/* The service's own configuration keys, besides the common ones. */
 	const struct config_key *config_keys;
 	size_t nconfig_keys;
@@ -64,16 +85,40 @@ struct app_service {
 int app_main(int argc, char **argv, const struct app_service *svc);
 
 /*
- * app_start_session: sign a token for s and set the session cookie on the
- * response (HttpOnly, SameSite=Lax, Secure over https, Max-Age to its
- * expiry). Only for services with signs_sessions. Returns TK_OK or an error.
+ * app_start_session: sign a token for session s, whose s->expires is the
+ * end of the session, and set the session cookie on the response
+ * (HttpOnly, SameSite=Lax, Secure and "__Host-" over https, Max-Age to the
+ * token's expiry). The token is short-lived: it is stale after
+ * session_renew_seconds and void after session_idle_seconds (neither past
+ * the end of the session; sess_set_times). Only for services with
+ * signs_sessions. Returns TK_OK or an error.
  */
 int app_start_session(struct request *r, const struct session *s);
 
 /* app_end_session: delete the session cookie in the browser. */
 void app_end_session(struct request *r);
 
+/*
+ * app_cookie_name: the name the site gives cookie name on request r: over
+ * https (the HTTPS FastCGI parameter) "__Host-" name, which a browser
+ * keeps only when set over https with Secure, Path=/ and no Domain, so no
+ * plain-http page or other subdomain can plant or shadow it; over http
+ * name itself. Lives in r's arena (or is name).
+ */
+const char *app_cookie_name(struct request *r, const char *name);
+
+/*
+ * app_transport: what the transport of r decides about the response: the
+ * flags of the cookies the site sets (HttpOnly, SameSite=Lax, and Secure
+ * over https or when base_url is https) and, over https only,
+ * Strict-Transport-Security (APP_HSTS).
+ */
+void app_transport(struct request *r);
+
 #define APP_SESSION_COOKIE "tk_session"
 #define APP_VISITOR_COOKIE "tk_visitor"
+#define APP_HOST_PREFIX "__Host-"
+/* Two years, subdomains too (ASVS 14.4.5 asks for at least this shape). */
+#define APP_HSTS "max-age=63072000; includeSubDomains"
 
 #endif

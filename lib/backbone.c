@@ -106,6 +106,7 @@ backbone_common_tables(const char *service, const char **names, size_t max)
 		add_name(names, max, &n, "processed_events");
 		add_name(names, max, &n, "dead_letters");
 		add_name(names, max, &n, "applied_versions");
+		add_name(names, max, &n, "consumer_state");
 	}
 	for (i = 0; i < backbone_nconsumers; i++)
 		if (backbone_consumers[i].keeps != NULL &&

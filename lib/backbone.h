@@ -62,8 +62,8 @@ int backbone_consumes(const char *service);
  * service needs, in the order they are applied, into names[0..max); returns
  * how many. An emitter needs "outbox" and "idempotency_keys" (the keys of
  * its create forms, lib/idem.h); a consumer's service needs
- * "processed_events", "dead_letters" and "applied_versions" and each table
- * its consumers keep.
+ * "processed_events", "dead_letters", "applied_versions" and
+ * "consumer_state" and each table its consumers keep.
  */
 size_t backbone_common_tables(const char *service, const char **names /* OUT */, size_t max);
 

@@ -17,6 +17,7 @@ nobase_dist_pkgdata_DATA += \
 	sql/common/processed_events/001_processed_events.sql \
 	sql/common/dead_letters/001_dead_letters.sql \
 	sql/common/applied_versions/001_applied_versions.sql \
+	sql/common/consumer_state/001_consumer_state.sql \
 	sql/common/session_revocations/001_session_revocations.sql
 
 check_PROGRAMS += tests/unit/test_event

@@ -22,7 +22,11 @@
  *   session_key_file  Ed25519 secret key, hex (auth only) [""]
  *   session_pub_file  Ed25519 public key, hex [""]
  *   csrf_key_file     32-byte HMAC key, hex, shared by all services [""]
- *   session_ttl       session lifetime in seconds [604800]
+ *   session_ttl       session lifetime in seconds, however active (auth) [43200]
+ *   session_renew_seconds  how long a token serves before auth renews it [300]
+ *   session_idle_seconds   inactivity that ends a session (auth) [1800]
+ *   revocation_max_lag     seconds the revocation replica may lag before
+ *                     stale sessions are refused privileged POSTs [10]
  *   pwhash_concurrency  Argon2id hashes at once per process, 1..64 [2]
  *   sql_dir           folder of numbered migrations (ticketingctl) [PKGDATADIR/sql]
  *   nats_url          NATS server, e.g. nats://127.0.0.1:4222; empty: services

@@ -264,6 +264,23 @@ out:
 	return rc;
 }
 
+int
+req_local_path(const char *p)
+{
+	const unsigned char *c;
+	int ok = 0;
+
+	if (p == NULL || p[0] != '/' || p[1] == '/' || p[1] == '\\' ||
+	    strnlen(p, REQ_LOCAL_PATH_MAX + 1) > REQ_LOCAL_PATH_MAX)
+		goto out;
+	for (c = (const unsigned char *)p; *c != '\0'; c++)
+		if (*c <= ' ' || *c >= 0x7f || *c == '\\')
+			goto out;
+	ok = 1;
+out:
+	return ok;
+}
+
 /*
  * resp_redirect: 303 to a local path. "//host" and "/\host" are refused:
  * browsers read both as another site.

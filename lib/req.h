@@ -88,6 +88,17 @@ int resp_header(struct request *r, const char *name, const char *value);
 /* resp_cookie: add a Set-Cookie header (see cookie_format). */
 int resp_cookie(struct request *r, const char *name, const char *value, long max_age,
 		unsigned flags);
+/*
+ * req_local_path: 1 when p is a path of this site to send a browser to
+ * (a ?next= return path): it starts with one '/' (not "//" or "/\\", which
+ * browsers read as another host), holds only visible ASCII without '\\'
+ * (so no scheme-relative trick, control byte or header split gets
+ * through), and is at most REQ_LOCAL_PATH_MAX bytes; else 0. Absolute URLs
+ * ("https://...") are never local.
+ */
+#define REQ_LOCAL_PATH_MAX 2048
+int req_local_path(const char *p);
+
 /* resp_redirect: 303 See Other to location, which must be a local path
  * starting with one '/' (refused otherwise: TK_EINVAL, nothing set). */
 int resp_redirect(struct request *r, const char *location);

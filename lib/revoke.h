@@ -14,6 +14,16 @@
  *
  * so a revoked session's cookie is refused by every service as soon as the
  * event arrived (milliseconds after the sign-out committed).
+ *
+ * The replica can only be trusted while it is current. revoke_fresh says
+ * whether it is, from the state of the consumer that keeps it (the shared
+ * consumer_state table, written by the worker shell when the consumer
+ * finds nothing pending and has no dead letter: lib/worker.h), with
+ * REVOKE_FRESH_SQL in the service's statement table. The application
+ * shell asks it before honouring a POST that needs sign-in from a stale
+ * token (lib/app.c): a token past its renewal time was last vouched for by
+ * auth longer ago than the renewal period, so only a current replica can
+ * tell whether it was revoked since.
  */
 #ifndef TK_REVOKE_H
 #define TK_REVOKE_H
@@ -32,5 +42,20 @@ struct store;
  * thread's own).
  */
 int revoke_check(struct store *st, int stmt, const struct session *s);
+
+/* The statement revoke_fresh runs: the consumer and the bound in seconds. */
+#define REVOKE_FRESH_SQL                                                                           \
+	"SELECT 1 FROM consumer_state WHERE consumer = ? "                                         \
+	"AND caught_up_at > NOW(6) - INTERVAL ? SECOND"
+
+/*
+ * revoke_fresh: *fresh (OUT) is 1 when the consumer that keeps service's
+ * session_revocations (the backbone registry) caught up within the last
+ * revocation_max_lag seconds, else 0 (never caught up, stopped, behind, a
+ * dead letter waiting, or no such consumer in the registry). stmt is the
+ * index of REVOKE_FRESH_SQL in the service's statement table. Returns
+ * TK_OK, or TK_EDBDOWN/TK_EDB when the lookup failed.
+ */
+int revoke_fresh(struct store *st, int stmt, const char *service, int *fresh);
 
 #endif

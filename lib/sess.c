@@ -20,14 +20,14 @@
 #include "sess.h"
 #include "uuid.h"
 
-#define SESS_VERSION "1"
+#define SESS_VERSION "2"
 #define SESS_ROLE_MAX 9            /* "organizer" */
 #define SESS_EXPIRES_DIGITS_MAX 19 /* INT64_MAX has 19 digits */
-/* The longest payload, "1|" sid "|" uuid "|" role "|" expires "|" name, and
- * a NUL. */
+/* The longest payload, "2|" sid "|" uuid "|" role "|" renew_at "|" expires
+ * "|" name, and a NUL. */
 #define SESS_PAYLOAD_MAX                                                                           \
 	(sizeof(SESS_VERSION "|") - 1 + SESS_SID_LEN + 1 + SESS_UUID_LEN + 1 + SESS_ROLE_MAX + 1 + \
-	 SESS_EXPIRES_DIGITS_MAX + 1 + SESS_NAME_MAX + 1)
+	 2 * (SESS_EXPIRES_DIGITS_MAX + 1) + SESS_NAME_MAX + 1)
 /* An upper bound on the base64url length of n bytes. */
 #define SESS_B64_LEN(n) (((n) + 2) / 3 * 4)
 _Static_assert(SESS_B64_LEN(SESS_PAYLOAD_MAX - 1) + 1 + SESS_B64_LEN(crypto_sign_BYTES) <
@@ -128,10 +128,10 @@ out:
 	return ok;
 }
 
-/* s[0..n) as an expiry time: decimal digits, no sign, no leading zero
+/* s[0..n) as a time (renew_at, expires): decimal digits, no sign, no leading zero
  * (except "0" itself), within int64. TK_OK or TK_EINVAL. */
 static int
-expires_parse(const char *s, size_t n, int64_t *out)
+time_parse(const char *s, size_t n, int64_t *out)
 {
 	int64_t v = 0;
 	size_t i;
@@ -194,7 +194,10 @@ payload_parse(const char *payload, size_t len, struct session *s)
 		goto out;
 	if (!next_field(&p, end, &f, &n) || role_parse_n(f, n, &s->role) != TK_OK)
 		goto out;
-	if (!next_field(&p, end, &f, &n) || expires_parse(f, n, &s->expires) != TK_OK)
+	if (!next_field(&p, end, &f, &n) || time_parse(f, n, &s->renew_at) != TK_OK)
+		goto out;
+	if (!next_field(&p, end, &f, &n) || time_parse(f, n, &s->expires) != TK_OK ||
+	    s->renew_at > s->expires)
 		goto out;
 	/* The name is the rest and may itself hold "|". */
 	n = (size_t)(end - p);
@@ -256,11 +259,11 @@ sess_sign(const struct session *s, const unsigned char sk[crypto_sign_SECRETKEYB
 		goto out;
 	role = role_name(s->role);
 	if (!sid_valid(s->sid, strnlen(s->sid, SESS_SID_LEN + 1)) || !uuid_valid(s->user_id) ||
-	    role == NULL || s->expires < 0 ||
+	    role == NULL || s->renew_at < 0 || s->renew_at > s->expires ||
 	    !name_valid(s->name, strnlen(s->name, SESS_NAME_MAX + 1)))
 		goto out;
-	n = snprintf(payload, sizeof(payload), SESS_VERSION "|%s|%s|%s|%" PRId64 "|%s", s->sid,
-		     s->user_id, role, s->expires, s->name);
+	n = snprintf(payload, sizeof(payload), SESS_VERSION "|%s|%s|%s|%" PRId64 "|%" PRId64 "|%s",
+		     s->sid, s->user_id, role, s->renew_at, s->expires, s->name);
 	if (n < 0 || (size_t)n >= sizeof(payload)) {
 		rc = TK_EINTERNAL;
 		goto out;
@@ -324,4 +327,19 @@ out:
 			memset(out, 0, sizeof(*out));
 	}
 	return rc;
+}
+
+int
+sess_stale(const struct session *s, int64_t now)
+{
+	return s->renew_at <= now;
+}
+
+void
+sess_set_times(struct session *s, int64_t now, int64_t end, int64_t renew_s, int64_t idle_s)
+{
+	s->renew_at = now + renew_s < end ? now + renew_s : end;
+	s->expires = now + idle_s < end ? now + idle_s : end;
+	if (s->renew_at > s->expires)
+		s->renew_at = s->expires;
 }

@@ -5,12 +5,18 @@
  *
  *   base64url(payload) "." base64url(signature over the payload bytes)
  *
- * payload = "1|" sid "|" user_id "|" role "|" expires "|" name
+ * payload = "2|" sid "|" user_id "|" role "|" renew_at "|" expires "|" name
  * where sid is 32 lowercase hex characters, user_id a lowercase UUID,
- * role one of "member", "organizer", "admin", expires a decimal Unix time
- * and name the member's display name (UTF-8, 1..SESS_NAME_MAX bytes, may hold '|'
- * since it is last). The decoder is strict: anything else is refused. The
- * input is untrusted: see tests/fuzz/fuzz_token.c.
+ * role one of "member", "organizer", "admin", renew_at and expires decimal
+ * Unix times with renew_at <= expires, and name the member's display name
+ * (UTF-8, 1..SESS_NAME_MAX bytes, may hold '|' since it is last). The
+ * decoder is strict: anything else is refused. The input is untrusted: see
+ * tests/fuzz/fuzz_token.c.
+ *
+ * A token is short-lived (docs/DECISIONS.md "Fail-closed revocation"):
+ * from renew_at on it is stale, and a service other than auth sends a GET
+ * to auth to have it renewed; at expires (the idle timeout, or the end of
+ * the session if sooner) it is void everywhere.
  */
 #ifndef TK_SESS_H
 #define TK_SESS_H
@@ -30,7 +36,8 @@ struct session {
 	char sid[SESS_SID_LEN + 1];
 	char user_id[SESS_UUID_LEN + 1];
 	enum role role;
-	int64_t expires; /* Unix time */
+	int64_t renew_at; /* Unix time from which the token is stale */
+	int64_t expires;  /* Unix time from which the token is void */
 	char name[SESS_NAME_MAX + 1];
 };
 
@@ -58,5 +65,16 @@ int sess_sign(const struct session *s, const unsigned char sk[crypto_sign_SECRET
  */
 int sess_verify(const char *token, const unsigned char pk[crypto_sign_PUBLICKEYBYTES], int64_t now,
 		struct session *out);
+
+/* sess_stale: 1 when s is due for renewal at time now (renew_at reached),
+ * else 0. */
+int sess_stale(const struct session *s, int64_t now);
+
+/*
+ * sess_set_times: give s, issued at time now for a session that ends at
+ * end, its renewal time (now + renew_s) and its expiry (now + idle_s, the
+ * idle timeout), neither later than end. renew_s and idle_s must be >= 0.
+ */
+void sess_set_times(struct session *s, int64_t now, int64_t end, int64_t renew_s, int64_t idle_s);
 
 #endif

@@ -332,6 +332,33 @@ bind_consumer(struct consumer *c)
 	return pull;
 }
 
+/*
+ * caught_up: an empty fetch, so nothing was pending: record it in
+ * consumer_state. An empty fetch waited FETCH_WAIT_MS for a message, so
+ * this runs at most twice a second. Not while NATS is away: a fetch may
+ * then come back empty although messages wait. A failure is logged once
+ * per failing spell and left: the row just ages, which is what a stuck
+ * consumer looks like.
+ */
+static void
+caught_up(struct consumer *c, struct db *db, int *failing)
+{
+	int rc;
+
+	if (!mq_connected(c->mq))
+		return;
+	rc =
+	    db_exec(db, WORKER_ST_CAUGHT_UP,
+		    (struct db_val[]){DB_S(c->reg->durable), DB_S(c->reg->durable)}, 2, NULL, NULL);
+	if (rc == TK_OK) {
+		*failing = 0;
+	} else if (!*failing) {
+		log_warn("%s %s: cannot record consumer_state: %s", c->def->name, c->reg->durable,
+			 err_str(rc));
+		*failing = 1;
+	}
+}
+
 static void *
 consume(void *arg)
 {
@@ -342,7 +369,7 @@ consume(void *arg)
 	struct mq_pull *pull = bind_consumer(c);
 	struct worker_backoff b = {0};
 	struct mq_batch batch;
-	int rc, i, down = 0;
+	int rc, i, down = 0, state_failing = 0;
 
 	if (pull != NULL)
 		log_info("%s %s: consuming %s", c->def->name, c->reg->durable, c->reg->filter);
@@ -360,6 +387,8 @@ consume(void *arg)
 			log_info("%s %s: NATS is back", c->def->name, c->reg->durable);
 		down = 0;
 		worker_backoff_reset(&b);
+		if (batch.count == 0)
+			caught_up(c, db, &state_failing);
 		for (i = 0; i < batch.count; i++)
 			handle(c, db, a, batch.msgs[i]);
 		mq_batch_free(&batch);

@@ -26,6 +26,12 @@
  * version-guarded replicas would both hide, shows there as applies > 1
  * and `ticketingctl check` reports it.
  *
+ * Each consumer thread records in consumer_state when it last found
+ * nothing pending while connected to NATS, with no dead letter of its own
+ * waiting (after each empty fetch, which waits half a second): the consuming service
+ * judges how current its replica is from that row alone (lib/revoke.h),
+ * without heartbeat events, so a quiet system stays quiet.
+ *
  * Every consuming worker takes --kill-after-apply N: the process SIGKILLs
  * itself right after its Nth committed application and before the ack,
  * the worst moment for a crash (the event is applied but JetStream
@@ -57,7 +63,20 @@ struct mq;
 /* The shell's statements occupy the first indices of a consuming worker's
  * statement table: put WORKER_STMTS first and number the worker's own
  * statements from WORKER_ST__FIRST. */
-enum { WORKER_ST_PROCESSED, WORKER_ST_APPLIED, WORKER_ST_DEAD_LETTER, WORKER_ST__FIRST };
+enum {
+	WORKER_ST_PROCESSED,
+	WORKER_ST_APPLIED,
+	WORKER_ST_DEAD_LETTER,
+	WORKER_ST_CAUGHT_UP,
+	WORKER_ST__FIRST
+};
+
+/* The consumer (both parameters) found nothing pending: now is its
+ * caught_up_at, unless a dead letter of it waits for an operator. */
+#define WORKER_CAUGHT_UP_SQL                                                                       \
+	"INSERT INTO consumer_state (consumer, caught_up_at) SELECT ?, NOW(6) FROM DUAL "          \
+	"WHERE NOT EXISTS (SELECT 1 FROM dead_letters WHERE consumer = ?) "                        \
+	"ON DUPLICATE KEY UPDATE caught_up_at = VALUES(caught_up_at)"
 
 #define WORKER_STMTS                                                                               \
 	[WORKER_ST_PROCESSED] = "INSERT INTO processed_events (consumer, event_id, subject, "      \
@@ -69,7 +88,8 @@ enum { WORKER_ST_PROCESSED, WORKER_ST_APPLIED, WORKER_ST_DEAD_LETTER, WORKER_ST_
 			      "stream_seq = VALUES(stream_seq)",                                   \
 	[WORKER_ST_DEAD_LETTER] = "INSERT INTO dead_letters (consumer, subject, stream_seq, "      \
 				  "deliveries, reason, payload) VALUES (?, ?, ?, ?, ?, ?) "        \
-				  "ON DUPLICATE KEY UPDATE deliveries = VALUES(deliveries)"
+				  "ON DUPLICATE KEY UPDATE deliveries = VALUES(deliveries)",       \
+	[WORKER_ST_CAUGHT_UP] = WORKER_CAUGHT_UP_SQL
 
 enum worker_answer {
 	WORKER_ACK,   /* done (or nothing to do): never delivered again */

@@ -54,8 +54,16 @@ int store_signin_ok(struct store *st, const struct session *s);
 int store_signin_failed(struct store *st, const char *user_id);
 
 /* store_session_valid: TK_OK when session sid of user_id exists, is not
- * revoked and has not expired; TK_EAUTH otherwise; or a database error. */
+ * revoked, has not expired and was used within session_idle_seconds;
+ * TK_EAUTH otherwise; or a database error. */
 int store_session_valid(struct store *st, const char *sid, const char *user_id);
+
+/* store_session_renew: when session s is valid as store_session_valid
+ * says, record its use now (the idle timeout starts again) and refresh s
+ * from the tables: the user's current role and name, and expires set to
+ * the end of the session. TK_OK, TK_EAUTH (not valid) or a database
+ * error. */
+int store_session_renew(struct store *st, struct session *s);
 
 /* store_revoke_session: mark session sid of user_id revoked and emit
  * session.revoked (idempotent: nothing when revoked already). */
@@ -118,6 +126,7 @@ int h_signup(struct request *r);
 int h_signin_form(struct request *r);
 int h_signin(struct request *r);
 int h_signout(struct request *r);
+int h_renew(struct request *r);
 int h_account(struct request *r);
 int h_password(struct request *r);
 int h_admin_users(struct request *r);

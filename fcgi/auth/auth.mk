@@ -14,6 +14,7 @@ fcgi_auth_ticketing_auth_SOURCES = \
 	fcgi/auth/main.c \
 	fcgi/auth/signup.c \
 	fcgi/auth/signin.c \
+	fcgi/auth/renew.c \
 	fcgi/auth/account.c \
 	fcgi/auth/admin.c
 fcgi_auth_ticketing_auth_LDADD = fcgi/auth/libauth.a $(TK_LIBS)
@@ -21,6 +22,7 @@ fcgi_auth_ticketing_auth_LDADD = fcgi/auth/libauth.a $(TK_LIBS)
 nobase_dist_pkgdata_DATA += \
 	sql/auth/001_users.sql \
 	sql/auth/002_sessions.sql \
+	sql/auth/005_sessions_last_seen.sql \
 	templates/pages/auth/signup.tpl \
 	templates/pages/auth/signin.tpl \
 	templates/pages/auth/account.tpl \

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "fields.h"
 #include "pw.h"
+#include "req.h"
 #include "text.h"
 
 #define EMAIL_MAX 254
@@ -97,14 +98,7 @@ input_password(struct arena *a, const char *raw, const char **out)
 const char *
 input_next(const char *next)
 {
-	const unsigned char *p;
-
-	if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\')
-		return "/auth/account";
-	for (p = (const unsigned char *)next; *p != '\0'; p++)
-		if (*p <= ' ' || *p >= 0x7f || *p == '\\')
-			return "/auth/account";
-	return next;
+	return req_local_path(next) ? next : "/auth/account";
 }
 
 void

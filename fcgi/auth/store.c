@@ -8,6 +8,7 @@
  *   session.revoked             state {id, user_id, revoked_at}, version 1
  * After a commit that wrote events, the relay is nudged (mq_nudge_outbox).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -30,6 +31,8 @@ enum stmt {
 	ST_USER_SET_PASSWORD,
 	ST_SESSION_INSERT,
 	ST_SESSION_VALID,
+	ST_SESSION_TOUCH,
+	ST_SESSION_CURRENT,
 	ST_SESSION_REVOKE,
 	ST_SESSION_OTHERS,
 	ST_USER_STATE,
@@ -62,7 +65,16 @@ const char *const auth_stmts[ST__MAX] = {
     [ST_SESSION_INSERT] = "INSERT INTO sessions (id, user_id, expires_at, remote_addr) "
 			  "VALUES (?, ?, FROM_UNIXTIME(?), ?)",
     [ST_SESSION_VALID] = "SELECT 1 FROM sessions WHERE id = ? AND user_id = ? "
-			 "AND revoked_at IS NULL AND expires_at > NOW(6)",
+			 "AND revoked_at IS NULL AND expires_at > NOW(6) "
+			 "AND last_seen_at > NOW(6) - INTERVAL ? SECOND",
+    /* A renewal: the same conditions as ST_SESSION_VALID, and the
+     * activity recorded. */
+    [ST_SESSION_TOUCH] = "UPDATE sessions SET last_seen_at = NOW(6) WHERE id = ? AND user_id = ? "
+			 "AND revoked_at IS NULL AND expires_at > NOW(6) "
+			 "AND last_seen_at > NOW(6) - INTERVAL ? SECOND",
+    [ST_SESSION_CURRENT] = "SELECT u.name, u.role, FLOOR(UNIX_TIMESTAMP(s.expires_at)) "
+			   "FROM sessions s JOIN users u ON u.id = s.user_id "
+			   "WHERE s.id = ? AND s.user_id = ?",
     [ST_SESSION_REVOKE] = "UPDATE sessions SET revoked_at = NOW(6) "
 			  "WHERE id = ? AND revoked_at IS NULL",
     [ST_SESSION_OTHERS] = "SELECT id FROM sessions WHERE user_id = ? AND id <> ? "
@@ -248,11 +260,40 @@ store_session_valid(struct store *st, const char *sid, const char *user_id)
 	struct db_rows rows;
 	int rc;
 
-	rc = db_exec(st->db, ST_SESSION_VALID, (struct db_val[]){DB_S(sid), DB_S(user_id)}, 2,
-		     st->arena, &rows);
+	rc = db_exec(
+	    st->db, ST_SESSION_VALID,
+	    (struct db_val[]){DB_S(sid), DB_S(user_id), DB_I(config_int("session_idle_seconds"))},
+	    3, st->arena, &rows);
 	if (rc != TK_OK)
 		return rc;
 	return rows.nrows == 1 ? TK_OK : TK_EAUTH;
+}
+
+int
+store_session_renew(struct store *st, struct session *s)
+{
+	struct db_rows rows;
+	int rc;
+
+	rc = db_exec(st->db, ST_SESSION_TOUCH,
+		     (struct db_val[]){DB_S(s->sid), DB_S(s->user_id),
+				       DB_I(config_int("session_idle_seconds"))},
+		     3, st->arena, &rows);
+	if (rc == TK_OK && rows.affected != 1)
+		rc = TK_EAUTH;
+	if (rc == TK_OK)
+		rc =
+		    db_exec(st->db, ST_SESSION_CURRENT,
+			    (struct db_val[]){DB_S(s->sid), DB_S(s->user_id)}, 2, st->arena, &rows);
+	if (rc == TK_OK && rows.nrows != 1)
+		rc = TK_EAUTH;
+	if (rc == TK_OK && role_parse(db_str(&rows, 0, 1), &s->role) != TK_OK)
+		rc = TK_EINTERNAL;
+	if (rc == TK_OK) {
+		snprintf(s->name, sizeof(s->name), "%s", db_str(&rows, 0, 0));
+		s->expires = db_int(&rows, 0, 2);
+	}
+	return rc;
 }
 
 int

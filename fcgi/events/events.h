@@ -99,6 +99,11 @@ struct search {
  * database error. */
 int store_session_valid(struct store *st, const struct session *s);
 
+/* store_revocations_fresh: the app_service replica check: *fresh is 1 when
+ * the revocation replica is current (revoke_fresh). TK_OK or a database
+ * error. */
+int store_revocations_fresh(struct store *st, int *fresh);
+
 /* store_event_search: page s->page (EVENTS_PER_PAGE a page) of the
  * scheduled events that have not ended and match s, soonest first (ties by
  * id), in one query that reads at most EVENTS_LISTED_MAX + 1 matches;

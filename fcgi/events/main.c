@@ -36,7 +36,9 @@ static const struct app_service events = {
     .nroutes = sizeof(routes) / sizeof(routes[0]),
     .stmts = events_stmts,
     .session_valid = store_session_valid,
+    .revocations_fresh = store_revocations_fresh,
     .signin_path = "/auth/signin",
+    .renew_path = "/auth/renew",
 };
 
 int

@@ -53,6 +53,7 @@ enum stmt {
 	ST_IDEM_CLAIM,
 	ST_IDEM_LOOKUP,
 	ST_REVOKED,
+	ST_REVOCATIONS_FRESH,
 	ST__MAX
 };
 
@@ -147,6 +148,7 @@ const char *const events_stmts[ST__MAX] = {
     [ST_IDEM_CLAIM] = IDEM_CLAIM_SQL,
     [ST_IDEM_LOOKUP] = IDEM_LOOKUP_SQL,
     [ST_REVOKED] = REVOKE_LOOKUP_SQL,
+    [ST_REVOCATIONS_FRESH] = REVOKE_FRESH_SQL,
 };
 
 const size_t events_nstmts = ST__MAX;
@@ -157,6 +159,12 @@ int
 store_session_valid(struct store *st, const struct session *s)
 {
 	return revoke_check(st, ST_REVOKED, s);
+}
+
+int
+store_revocations_fresh(struct store *st, int *fresh)
+{
+	return revoke_fresh(st, ST_REVOCATIONS_FRESH, "events", fresh);
 }
 
 #define HOME_CACHE_MS 1000

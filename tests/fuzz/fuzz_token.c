@@ -42,7 +42,8 @@ static int
 same_session(const struct session *a, const struct session *b)
 {
 	return strcmp(a->sid, b->sid) == 0 && strcmp(a->user_id, b->user_id) == 0 &&
-	       a->role == b->role && a->expires == b->expires && strcmp(a->name, b->name) == 0;
+	       a->role == b->role && a->renew_at == b->renew_at && a->expires == b->expires &&
+	       strcmp(a->name, b->name) == 0;
 }
 
 /* fuzz_accepts (fuzz.h): 1 when sess_verify accepts the input, 0 when it

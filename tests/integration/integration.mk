@@ -25,9 +25,14 @@ TESTS += tests/integration/test_guards.sh
 EXTRA_DIST += tests/integration/test_guards.sh
 
 # Revocation across services: a demotion and a password change reach the
-# events service.
+# events service; short-lived tokens, their renewal at auth and the idle
+# timeout; stale tokens while the replicator is stopped (so it is a fault
+# test too, below). age_token ages a session token for it.
 TESTS += tests/integration/test_revocation.sh
 EXTRA_DIST += tests/integration/test_revocation.sh
+check_PROGRAMS += tests/integration/age_token
+tests_integration_age_token_SOURCES = tests/integration/age_token.c
+tests_integration_age_token_LDADD = $(TK_LIBS)
 
 # Negative controls of the consistency checker: each breaks one invariant,
 # expects ticketingctl check to fail naming it, repairs it.
@@ -48,7 +53,7 @@ EXTRA_DIST += tests/integration/test_checker.sh
 AUTOMAKE_OPTIONS = -Wno-portability
 TK_FAULT_TESTS = tests/integration/test_outage.sh \
 	tests/integration/test_backbone.sh tests/integration/test_durability.sh \
-	tests/integration/test_checker.sh
+	tests/integration/test_checker.sh tests/integration/test_revocation.sh
 TK_FAULT_1 = tests/integration/test_outage.sh.log
 TK_FAULT_2 = tests/integration/test_backbone.sh.log
 TK_FAULT_3 = tests/integration/test_durability.sh.log
@@ -57,3 +62,5 @@ $(TK_FAULT_1): $(addsuffix .log,$(filter-out $(TK_FAULT_TESTS),$(TESTS)))
 $(TK_FAULT_2): $(TK_FAULT_1)
 $(TK_FAULT_3): $(TK_FAULT_2)
 $(TK_FAULT_4): $(TK_FAULT_3)
+TK_FAULT_5 = tests/integration/test_revocation.sh.log
+$(TK_FAULT_5): $(TK_FAULT_4)

@@ -227,7 +227,8 @@ fresh_email() {
 }
 
 # token_sid TOKEN: the session id inside a session token (payload fields
-# "1|sid|user_id|role|expires|name", base64url before the first dot).
+# "2|sid|user_id|role|renew_at|expires|name", base64url before the first
+# dot).
 token_sid() {
 	local p=${1%%.*}
 	p=$(printf '%s' "$p" | tr '_-' '/+')

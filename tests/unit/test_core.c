@@ -123,7 +123,7 @@ test_config_defaults_and_file(void)
 	CU_ASSERT_EQUAL(config_int("threads"), 4);
 	CU_ASSERT_STRING_EQUAL(config_str("base_url"), "https://tickets.example");
 	CU_ASSERT_STRING_EQUAL(config_str("db_name"), "ticketing_auth");
-	CU_ASSERT_EQUAL(config_int("session_ttl"), 604800);
+	CU_ASSERT_EQUAL(config_int("session_ttl"), 43200);
 	CU_ASSERT_STRING_EQUAL(config_str("db_socket"), "");
 
 	setenv("TICKETING_THREADS", "7", 1);

@@ -24,6 +24,7 @@
 #include "xalloc.h"
 
 #define FUTURE ((int64_t)4102444800) /* 2100-01-01 */
+#define RENEW ((int64_t)4102444000)  /* FUTURE - 800 s */
 #define NOW ((int64_t)1700000000)
 #define SID "0123456789abcdef0123456789abcdef"
 #define USER "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"
@@ -51,6 +52,7 @@ session_fill(struct session *s, const char *name)
 	memcpy(s->sid, SID, sizeof(SID));
 	memcpy(s->user_id, USER, sizeof(USER));
 	s->role = ROLE_ORGANIZER;
+	s->renew_at = RENEW;
 	s->expires = FUTURE;
 	snprintf(s->name, sizeof(s->name), "%s", name);
 }
@@ -259,9 +261,58 @@ test_sess_round_trip(void)
 		CU_ASSERT_STRING_EQUAL(got.sid, SID);
 		CU_ASSERT_STRING_EQUAL(got.user_id, USER);
 		CU_ASSERT_EQUAL(got.role, r);
+		CU_ASSERT_EQUAL(got.renew_at, RENEW);
 		CU_ASSERT_EQUAL(got.expires, FUTURE);
 		CU_ASSERT_STRING_EQUAL(got.name, "Alice Example");
 	}
+}
+
+/* A stale token (renewal time reached) still verifies until it expires. */
+static void
+test_sess_stale(void)
+{
+	struct session s, got;
+	char tok[SESS_TOKEN_MAX];
+
+	session_fill(&s, "Stale");
+	s.renew_at = NOW;
+	s.expires = NOW + 600;
+	CU_ASSERT_EQUAL_FATAL(sess_sign(&s, test_sk, tok, sizeof(tok)), TK_OK);
+	CU_ASSERT_EQUAL_FATAL(sess_verify(tok, test_pk, NOW - 1, &got), TK_OK);
+	CU_ASSERT_EQUAL(sess_stale(&got, NOW - 1), 0);
+	CU_ASSERT_EQUAL_FATAL(sess_verify(tok, test_pk, NOW, &got), TK_OK);
+	CU_ASSERT_EQUAL(sess_stale(&got, NOW), 1);
+	CU_ASSERT_EQUAL_FATAL(sess_verify(tok, test_pk, NOW + 599, &got), TK_OK);
+	CU_ASSERT_EQUAL(sess_stale(&got, NOW + 599), 1);
+	CU_ASSERT_EQUAL(sess_verify(tok, test_pk, NOW + 600, &got), TK_EAUTH);
+	/* renew_at equal to expires is a token never fresh before it dies. */
+	s.renew_at = s.expires;
+	CU_ASSERT_EQUAL(sess_sign(&s, test_sk, tok, sizeof(tok)), TK_OK);
+}
+
+/* sess_set_times: renewal and idle expiry from now, both cut at the end of
+ * the session. */
+static void
+test_sess_set_times(void)
+{
+	struct session s;
+
+	session_fill(&s, "Times");
+	sess_set_times(&s, NOW, NOW + 43200, 300, 1800);
+	CU_ASSERT_EQUAL(s.renew_at, NOW + 300);
+	CU_ASSERT_EQUAL(s.expires, NOW + 1800);
+	/* Near the end of the session: the idle expiry is cut first. */
+	sess_set_times(&s, NOW, NOW + 1000, 300, 1800);
+	CU_ASSERT_EQUAL(s.renew_at, NOW + 300);
+	CU_ASSERT_EQUAL(s.expires, NOW + 1000);
+	/* Closer still: both end with the session. */
+	sess_set_times(&s, NOW, NOW + 100, 300, 1800);
+	CU_ASSERT_EQUAL(s.renew_at, NOW + 100);
+	CU_ASSERT_EQUAL(s.expires, NOW + 100);
+	/* A renewal period longer than the idle timeout is cut to it. */
+	sess_set_times(&s, NOW, NOW + 43200, 3600, 1800);
+	CU_ASSERT_EQUAL(s.renew_at, NOW + 1800);
+	CU_ASSERT_EQUAL(s.expires, NOW + 1800);
 }
 
 static void
@@ -295,7 +346,8 @@ test_sess_names(void)
 		memcpy(longest + i, ticket, 4);
 	longest[i] = '\0';
 	session_fill(&s, longest);
-	s.expires = INT64_MAX; /* and the longest expiry: the longest token */
+	s.renew_at = INT64_MAX; /* and the longest times: the longest token */
+	s.expires = INT64_MAX;
 	CU_ASSERT_EQUAL_FATAL(sess_sign(&s, test_sk, tok, sizeof(tok)), TK_OK);
 	CU_ASSERT(strlen(tok) < SESS_TOKEN_MAX);
 	CU_ASSERT_EQUAL(sess_verify(tok, test_pk, NOW, &got), TK_OK);
@@ -347,6 +399,7 @@ test_sess_expired(void)
 	char tok[SESS_TOKEN_MAX];
 
 	session_fill(&s, "Expiring");
+	s.renew_at = NOW - 10;
 	s.expires = NOW;
 	CU_ASSERT_EQUAL_FATAL(sess_sign(&s, test_sk, tok, sizeof(tok)), TK_OK);
 	CU_ASSERT_EQUAL(sess_verify(tok, test_pk, NOW, &got), TK_EAUTH);
@@ -358,6 +411,7 @@ test_sess_expired(void)
 	CU_ASSERT_EQUAL_FATAL(sess_sign(&s, test_sk, tok, sizeof(tok)), TK_OK);
 	CU_ASSERT_EQUAL(sess_verify(tok, test_pk, NOW, &got), TK_OK);
 	CU_ASSERT_EQUAL(got.expires, INT64_MAX);
+	s.renew_at = 0;
 	s.expires = 0;
 	CU_ASSERT_EQUAL_FATAL(sess_sign(&s, test_sk, tok, sizeof(tok)), TK_OK);
 	CU_ASSERT_EQUAL(sess_verify(tok, test_pk, -1, &got), TK_OK);
@@ -383,50 +437,58 @@ static void
 test_sess_bad_fields(void)
 {
 	static const char *bad[] = {
-	    "1|0123456789ABCDEF0123456789abcdef|" USER "|member|4102444800|Al", /* upper sid */
-	    "1|0123456789abcdef0123456789abcde|" USER "|member|4102444800|Al",  /* short sid */
-	    "1|0123456789abcdef0123456789abcdef0|" USER "|member|4102444800|Al",
-	    "1|0123456789abcdeg0123456789abcdef|" USER "|member|4102444800|Al",
-	    "1|" SID "|0190A1B2-C3D4-7E5F-8A9B-0C1D2E3F4A5B|member|4102444800|Al",
-	    "1|" SID "|0190a1b2c3d47e5f8a9b0c1d2e3f4a5b|member|4102444800|Al",
-	    "1|" SID "|" USER "|superuser|4102444800|Al",
-	    "1|" SID "|" USER "|Admin|4102444800|Al",
-	    "1|" SID "|" USER "||4102444800|Al",
-	    "1|" SID "|" USER "|member|04102444800|Al", /* leading zero */
-	    "1|" SID "|" USER "|member|00|Al",
-	    "1|" SID "|" USER "|member|+4102444800|Al",
-	    "1|" SID "|" USER "|member|-1|Al",
-	    "1|" SID "|" USER "|member| 4102444800|Al",
-	    "1|" SID "|" USER "|member|4102444800x|Al",
-	    "1|" SID "|" USER "|member||Al",
-	    "1|" SID "|" USER "|member|9223372036854775808|Al", /* INT64_MAX + 1 */
-	    "1|" SID "|" USER "|member|99999999999999999999|Al",
-	    "1|" SID "|" USER "|member|4102444800|",                 /* empty name */
-	    "1|" SID "|" USER "|member|4102444800|Al\x01",           /* control */
-	    "1|" SID "|" USER "|member|4102444800|Al\nice",          /* control */
-	    "1|" SID "|" USER "|member|4102444800|\x7f",             /* DEL */
-	    "1|" SID "|" USER "|member|4102444800|A\xc2\x85",        /* C1 control */
-	    "1|" SID "|" USER "|member|4102444800|A\xff",            /* not UTF-8 */
-	    "1|" SID "|" USER "|member|4102444800|A\xc3",            /* truncated */
-	    "1|" SID "|" USER "|member|4102444800|\xc0\xaf",         /* overlong */
-	    "1|" SID "|" USER "|member|4102444800|\xed\xa0\x80",     /* surrogate */
-	    "1|" SID "|" USER "|member|4102444800|\xf4\x90\x80\x80", /* > U+10FFFF */
-	    "1|" SID "|" USER "|member|4102444800",                  /* five fields */
-	    "1|" SID "|" USER "|member",
-	    "1|" SID,
+	    "2|0123456789ABCDEF0123456789abcdef|" USER
+	    "|member|4102444000|4102444800|Al", /* upper sid */
+	    "2|0123456789abcdef0123456789abcde|" USER
+	    "|member|4102444000|4102444800|Al", /* short sid */
+	    "2|0123456789abcdef0123456789abcdef0|" USER "|member|4102444000|4102444800|Al",
+	    "2|0123456789abcdeg0123456789abcdef|" USER "|member|4102444000|4102444800|Al",
+	    "2|" SID "|0190A1B2-C3D4-7E5F-8A9B-0C1D2E3F4A5B|member|4102444000|4102444800|Al",
+	    "2|" SID "|0190a1b2c3d47e5f8a9b0c1d2e3f4a5b|member|4102444000|4102444800|Al",
+	    "2|" SID "|" USER "|superuser|4102444000|4102444800|Al",
+	    "2|" SID "|" USER "|Admin|4102444000|4102444800|Al",
+	    "2|" SID "|" USER "||4102444000|4102444800|Al",
+	    "2|" SID "|" USER "|member|4102444000|04102444800|Al", /* leading zero */
+	    "2|" SID "|" USER "|member|4102444000|00|Al",
+	    "2|" SID "|" USER "|member|4102444000|+4102444800|Al",
+	    "2|" SID "|" USER "|member|4102444000|-1|Al",
+	    "2|" SID "|" USER "|member|4102444000| 4102444800|Al",
+	    "2|" SID "|" USER "|member|4102444000|4102444800x|Al",
+	    "2|" SID "|" USER "|member|4102444000||Al",
+	    "2|" SID "|" USER "|member|4102444000|9223372036854775808|Al", /* INT64_MAX + 1 */
+	    "2|" SID "|" USER "|member|4102444000|99999999999999999999|Al",
+	    "2|" SID "|" USER "|member|4102444000|4102444800|",                 /* empty name */
+	    "2|" SID "|" USER "|member|4102444000|4102444800|Al\x01",           /* control */
+	    "2|" SID "|" USER "|member|4102444000|4102444800|Al\nice",          /* control */
+	    "2|" SID "|" USER "|member|4102444000|4102444800|\x7f",             /* DEL */
+	    "2|" SID "|" USER "|member|4102444000|4102444800|A\xc2\x85",        /* C1 control */
+	    "2|" SID "|" USER "|member|4102444000|4102444800|A\xff",            /* not UTF-8 */
+	    "2|" SID "|" USER "|member|4102444000|4102444800|A\xc3",            /* truncated */
+	    "2|" SID "|" USER "|member|4102444000|4102444800|\xc0\xaf",         /* overlong */
+	    "2|" SID "|" USER "|member|4102444000|4102444800|\xed\xa0\x80",     /* surrogate */
+	    "2|" SID "|" USER "|member|4102444000|4102444800|\xf4\x90\x80\x80", /* > U+10FFFF */
+	    "2|" SID "|" USER "|member|4102444000|4102444800",                  /* six fields */
+	    "2|" SID "|" USER "|member|4102444800|Al",                          /* five fields */
+	    "2|" SID "|" USER "|member",
+	    "2|" SID,
 	    "1",
 	    "",
-	    "2|" SID "|" USER "|member|4102444800|Al", /* version */
-	    "|" SID "|" USER "|member|4102444800|Al",
-	    "01|" SID "|" USER "|member|4102444800|Al",
-	    "1||" SID "|" USER "|member|4102444800|Al",
+	    "1|" SID "|" USER "|member|4102444800|Al",            /* version 1 */
+	    "3|" SID "|" USER "|member|4102444000|4102444800|Al", /* version */
+	    "2|" SID "|" USER "|member|4102444801|4102444800|Al", /* renew after expiry */
+	    "2|" SID "|" USER "|member|04102444000|4102444800|Al",
+	    "2|" SID "|" USER "|member|-1|4102444800|Al",
+	    "2|" SID "|" USER "|member|x|4102444800|Al",
+	    "|" SID "|" USER "|member|4102444000|4102444800|Al",
+	    "01|" SID "|" USER "|member|4102444000|4102444800|Al",
+	    "2||" SID "|" USER "|member|4102444000|4102444800|Al",
 	};
 	char payload[SESS_TOKEN_MAX];
 	size_t i, head;
 
 	/* The same construction with good fields verifies. */
-	CU_ASSERT_EQUAL(verify_raw("1|" SID "|" USER "|member|4102444800|Al"), TK_OK);
-	CU_ASSERT_EQUAL(verify_raw("1|" SID "|" USER "|member|4102444800|A|l"), TK_OK);
+	CU_ASSERT_EQUAL(verify_raw("2|" SID "|" USER "|member|4102444000|4102444800|Al"), TK_OK);
+	CU_ASSERT_EQUAL(verify_raw("2|" SID "|" USER "|member|4102444000|4102444800|A|l"), TK_OK);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		CU_ASSERT_EQUAL(verify_raw(bad[i]), TK_EAUTH);
 		if (verify_raw(bad[i]) != TK_EAUTH)
@@ -435,13 +497,17 @@ test_sess_bad_fields(void)
 	/* An expiry past INT64_MAX is refused as malformed, not wrapped into
 	 * the past (the earliest possible now shows the difference). */
 	CU_ASSERT_EQUAL(
-	    verify_raw_at("1|" SID "|" USER "|member|9223372036854775807|Al", INT64_MIN), TK_OK);
+	    verify_raw_at("2|" SID "|" USER "|member|4102444000|9223372036854775807|Al", INT64_MIN),
+	    TK_OK);
 	CU_ASSERT_EQUAL(
-	    verify_raw_at("1|" SID "|" USER "|member|9223372036854775808|Al", INT64_MIN), TK_EAUTH);
+	    verify_raw_at("2|" SID "|" USER "|member|4102444000|9223372036854775808|Al", INT64_MIN),
+	    TK_EAUTH);
 	CU_ASSERT_EQUAL(
-	    verify_raw_at("1|" SID "|" USER "|member|9999999999999999999|Al", INT64_MIN), TK_EAUTH);
+	    verify_raw_at("2|" SID "|" USER "|member|4102444000|9999999999999999999|Al", INT64_MIN),
+	    TK_EAUTH);
 	/* A name of SESS_NAME_MAX + 1 bytes, then SESS_NAME_MAX. */
-	head = (size_t)snprintf(payload, sizeof(payload), "1|%s|%s|member|4102444800|", SID, USER);
+	head = (size_t)snprintf(payload, sizeof(payload), "2|%s|%s|member|4102444000|4102444800|",
+				SID, USER);
 	memset(payload + head, 'n', SESS_NAME_MAX + 1);
 	payload[head + SESS_NAME_MAX + 1] = '\0';
 	CU_ASSERT_EQUAL(verify_raw(payload), TK_EAUTH);
@@ -509,7 +575,11 @@ test_sess_sign_refuses(void)
 	s.role = ROLE__MAX;
 	CU_ASSERT_EQUAL(sess_sign(&s, test_sk, tok, sizeof(tok)), TK_EINVAL);
 	session_fill(&s, "Ok");
+	s.renew_at = -1;
 	s.expires = -1;
+	CU_ASSERT_EQUAL(sess_sign(&s, test_sk, tok, sizeof(tok)), TK_EINVAL);
+	session_fill(&s, "Ok");
+	s.renew_at = s.expires + 1; /* renewal after the expiry */
 	CU_ASSERT_EQUAL(sess_sign(&s, test_sk, tok, sizeof(tok)), TK_EINVAL);
 	session_fill(&s, "");
 	CU_ASSERT_EQUAL(sess_sign(&s, test_sk, tok, sizeof(tok)), TK_EINVAL);
@@ -823,6 +893,8 @@ static const struct cu_test sess_tests[] = {
     {"role names", test_role_names},
     {"new sid", test_sess_new_sid},
     {"sign then verify", test_sess_round_trip},
+    {"stale tokens verify until they expire", test_sess_stale},
+    {"renewal and idle times", test_sess_set_times},
     {"names with | and UTF-8", test_sess_names},
     {"every single-byte tamper refused", test_sess_tamper},
     {"expiry", test_sess_expired},

@@ -13,6 +13,7 @@
 #include "cookie.h"
 #include "err.h"
 #include "req.h"
+#include "app.h"
 
 /* A fake FastCGI request: parameters and a body served in small chunks. */
 struct fake {
@@ -556,6 +557,86 @@ test_resp_serialize(void)
 	}
 }
 
+/* req_local_path: the return paths auth's renewal and sign-in accept. */
+static void
+test_local_path(void)
+{
+	static const char *good[] = {"/",         "/events/new",     "/events?q=jazz&page=2",
+				     "/a%2F%2Fb", "/venues#venue-1", "/auth/account"};
+	static const char *bad[] = {
+	    "https://evil.example/",
+	    "http://evil.example",
+	    "//evil.example",
+	    "///evil.example",
+	    "/\\evil.example",
+	    "\\evil.example",
+	    "evil.example",
+	    "",
+	    "javascript:alert(1)",
+	    "/a b",
+	    "/a\tb",
+	    "/a\r\nSet-Cookie: x=1",
+	    "/caf\xc3\xa9",
+	    "/a\\b",
+	    " /",
+	    "/\x7f",
+	};
+	char longest[REQ_LOCAL_PATH_MAX + 2];
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		CU_ASSERT_EQUAL(req_local_path(good[i]), 1);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CU_ASSERT_EQUAL(req_local_path(bad[i]), 0);
+		if (req_local_path(bad[i]))
+			fprintf(stderr, "accepted: %s\n", bad[i]);
+	}
+	CU_ASSERT_EQUAL(req_local_path(NULL), 0);
+	longest[0] = '/';
+	memset(longest + 1, 'a', REQ_LOCAL_PATH_MAX - 1);
+	longest[REQ_LOCAL_PATH_MAX] = '\0';
+	CU_ASSERT_EQUAL(req_local_path(longest), 1);
+	longest[REQ_LOCAL_PATH_MAX] = 'a';
+	longest[REQ_LOCAL_PATH_MAX + 1] = '\0';
+	CU_ASSERT_EQUAL(req_local_path(longest), 0);
+}
+
+/* Over https (the HTTPS parameter "on"): Secure cookies under "__Host-"
+ * names, and HSTS; over http neither. */
+static void
+test_https_transport(void)
+{
+	static const char *const https_env[] = {
+	    "REQUEST_METHOD", "GET", "DOCUMENT_URI", "/", "HTTPS", "on", NULL};
+	static const char *const http_env[] = {"REQUEST_METHOD", "GET", "DOCUMENT_URI", "/", NULL};
+	struct fake f;
+
+	CU_ASSERT_EQUAL_FATAL(run(https_env, NULL, &f), TK_OK);
+	CU_ASSERT_EQUAL(req.https, 1);
+	app_transport(&req);
+	CU_ASSERT(req.cookie_flags & COOKIE_SECURE);
+	CU_ASSERT(req.cookie_flags & COOKIE_HTTPONLY);
+	CU_ASSERT_STRING_EQUAL(app_cookie_name(&req, APP_SESSION_COOKIE), "__Host-tk_session");
+	CU_ASSERT_STRING_EQUAL(app_cookie_name(&req, APP_VISITOR_COOKIE), "__Host-tk_visitor");
+	app_end_session(&req);
+	CU_ASSERT_STRING_EQUAL(req.headers.data,
+			       "Strict-Transport-Security: max-age=63072000; includeSubDomains\r\n"
+			       "Set-Cookie: __Host-tk_session=; Path=/; Max-Age=0; "
+			       "Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Secure; "
+			       "SameSite=Lax\r\n");
+	CU_ASSERT_PTR_NULL(strstr(req.headers.data, "Domain="));
+
+	CU_ASSERT_EQUAL_FATAL(run(http_env, NULL, &f), TK_OK);
+	CU_ASSERT_EQUAL(req.https, 0);
+	app_transport(&req);
+	CU_ASSERT_FALSE(req.cookie_flags & COOKIE_SECURE);
+	CU_ASSERT_STRING_EQUAL(app_cookie_name(&req, APP_SESSION_COOKIE), "tk_session");
+	app_end_session(&req);
+	CU_ASSERT_STRING_EQUAL(req.headers.data, "Set-Cookie: tk_session=; Path=/; Max-Age=0; "
+						 "Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; "
+						 "SameSite=Lax\r\n");
+}
+
 static const struct cu_test req_tests[] = {
     {"GET with query and cookies", test_get},
     {"defaults", test_defaults},
@@ -572,6 +653,8 @@ static const struct cu_test req_tests[] = {
     {"resp_redirect", test_resp_redirect},
     {"resp_cookie", test_resp_cookie},
     {"resp_serialize", test_resp_serialize},
+    {"local return paths", test_local_path},
+    {"https: __Host- cookies and HSTS", test_https_transport},
     {NULL, NULL},
 };
 
