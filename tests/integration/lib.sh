@@ -194,6 +194,9 @@ csrf() {
 		sed -n 's/.*value="\([^"]*\)".*/\1/p'
 }
 
+# form_key: a fresh idempotency key, as a create form carries (lib/idem.h).
+form_key() { od -An -tx1 -N16 /dev/urandom | tr -d ' \n'; }
+
 # input_tag FIELD: the <input> tag of the field named FIELD in the last body.
 input_tag() {
 	printf '%s' "$BODY" | grep -o "<input[^>]*name=\"$1\"[^>]*>" | head -n 1

@@ -41,9 +41,6 @@ count_events() { sql "SELECT COUNT(*) FROM $DB.events WHERE $1"; }
 count_venues() { sql "SELECT COUNT(*) FROM $DB.venues WHERE $1"; }
 count_outbox() { sql "SELECT COUNT(*) FROM $DB.outbox WHERE $1"; }
 
-# form_key: a fresh idempotency key, as a create form carries (lib/idem.h).
-form_key() { od -An -tx1 -N16 /dev/urandom | tr -d ' \n'; }
-
 # day N: the date N days after the day this run started, YYYY-MM-DD. The
 # base is read once, so a run that crosses midnight keeps the same dates in
 # a form it posts and in the page it checks.

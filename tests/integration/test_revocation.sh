@@ -204,7 +204,7 @@ count_venues() { sql "SELECT COUNT(*) FROM ticketing_events.venues"; }
 
 # new_venue NAME: browser NAME posts the venue form it was last shown.
 new_venue() {
-	post "$1" /venues/new "csrf_token=$2" "name=Stale Hall $$ $RANDOM" "city=Lyon" \
+	post "$1" /venues/new "csrf_token=$2" "idempotency_key=$(form_key)" "name=Stale Hall $$ $RANDOM" "city=Lyon" \
 		"address=1 quai X" "capacity=50" "timezone=Europe/Paris"
 }
 
