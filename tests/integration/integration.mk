@@ -29,6 +29,11 @@ EXTRA_DIST += tests/integration/test_guards.sh
 TESTS += tests/integration/test_revocation.sh
 EXTRA_DIST += tests/integration/test_revocation.sh
 
+# Least privilege between processes: FastCGI sockets, NATS users, database
+# accounts.
+TESTS += tests/integration/test_privilege.sh
+EXTRA_DIST += tests/integration/test_privilege.sh
+
 # Negative controls of the consistency checker: each breaks one invariant,
 # expects ticketingctl check to fail naming it, repairs it.
 TESTS += tests/integration/test_checker.sh
