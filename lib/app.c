@@ -368,8 +368,12 @@ open_socket(const char *path)
 	/* A previous instance's socket file: ours now. Never unlinked at exit,
 	 * since a restarted instance may own it by then. */
 	unlink(path);
+	/* Owner and group only: the group is the web server's, inherited from
+	 * the socket folder (set-group-ID, docs/DECISIONS.md "Least privilege
+	 * between processes"), so no other local user can bypass nginx and
+	 * forge REMOTE_ADDR or HTTPS. */
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(path, 0666) < 0 ||
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(path, 0660) < 0 ||
 	    listen(fd, 1024) < 0) {
 		log_error("cannot listen on %s: %s", path, strerror(errno));
 		if (fd >= 0)

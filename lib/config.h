@@ -31,6 +31,9 @@
  *   sql_dir           folder of numbered migrations (ticketingctl) [PKGDATADIR/sql]
  *   nats_url          NATS server, e.g. nats://127.0.0.1:4222; empty: services
  *                     send no outbox nudges [""]
+ *   nats_user, nats_password  this program's NATS account (`ticketingctl
+ *                     accounts nats` gives each service and worker its own,
+ *                     allowed only its subjects); empty: anonymous [""]
  *   outbox_retention_seconds  how long the relay keeps sent outbox rows [604800]
  * The application shell adds listen (app.c); a service adds its own keys
  * (auth: signin_max_failures, signin_lock_seconds).

@@ -80,7 +80,8 @@ on_reconnected(natsConnection *nc, void *closure)
 }
 
 static int
-connect_to(const char *url, const char *name, natsConnection **nc, void *closure)
+connect_to(const char *url, const char *user, const char *password, const char *name,
+	   natsConnection **nc, void *closure)
 {
 	natsOptions *opts = NULL;
 	natsStatus s;
@@ -88,6 +89,8 @@ connect_to(const char *url, const char *name, natsConnection **nc, void *closure
 	s = natsOptions_Create(&opts);
 	if (s == NATS_OK)
 		s = natsOptions_SetURL(opts, url);
+	if (s == NATS_OK && user != NULL && *user != '\0')
+		s = natsOptions_SetUserInfo(opts, user, password != NULL ? password : "");
 	if (s == NATS_OK)
 		s = natsOptions_SetName(opts, name);
 	if (s == NATS_OK)
@@ -115,7 +118,8 @@ connect_to(const char *url, const char *name, natsConnection **nc, void *closure
 }
 
 int
-mq_connect(const char *url, const char *name, struct mq **out)
+mq_connect(const char *url, const char *user, const char *password, const char *name,
+	   struct mq **out)
 {
 	struct mq *mq = xcalloc(1, sizeof(*mq));
 	jsOptions jo;
@@ -123,7 +127,7 @@ mq_connect(const char *url, const char *name, struct mq **out)
 
 	*out = NULL;
 	mq->name = xstrdup(name);
-	rc = connect_to(url, name, &mq->nc, mq->name);
+	rc = connect_to(url, user, password, name, &mq->nc, mq->name);
 	if (rc != TK_OK)
 		goto out;
 	jsOptions_Init(&jo);
@@ -157,6 +161,13 @@ int
 mq_connected(struct mq *mq)
 {
 	return natsConnection_Status(mq->nc) == NATS_CONN_STATUS_CONNECTED;
+}
+
+int
+mq_connect_configured(const char *name, struct mq **out)
+{
+	return mq_connect(config_str("nats_url"), config_str("nats_user"),
+			  config_str("nats_password"), name, out);
 }
 
 int
@@ -597,7 +608,8 @@ nudge_init(void)
 		     config_str("db_name"));
 	if (n < 0 || (size_t)n >= sizeof(nudge_subject))
 		return;
-	if (connect_to(url, nudge_name, &nudge_nc, nudge_name) != TK_OK)
+	if (connect_to(url, config_str("nats_user"), config_str("nats_password"), nudge_name,
+		       &nudge_nc, nudge_name) != TK_OK)
 		nudge_nc = NULL;
 }
 

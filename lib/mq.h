@@ -54,11 +54,17 @@ extern const struct mq_stream_conf mq_stream_default;
 
 /*
  * mq_connect: a connection to url (e.g. nats://127.0.0.1:4222) named name
- * (shown by the server). It reconnects forever; when the server is down
- * at start the connection is made in the background and TK_OK is still
- * returned. Owned by the caller; mq_close. TK_ECONFIG for a bad url.
+ * (shown by the server), as NATS user user with password (user NULL or
+ * "": anonymous). It reconnects forever; when the server is down at start
+ * the connection is made in the background and TK_OK is still returned
+ * (so is a refused user: the server's refusal is logged and retried).
+ * Owned by the caller; mq_close. TK_ECONFIG for a bad url.
  */
-int mq_connect(const char *url, const char *name, struct mq **out /* OUT */);
+int mq_connect(const char *url, const char *user, const char *password, const char *name,
+	       struct mq **out /* OUT */);
+/* mq_connect_configured: mq_connect with the loaded configuration's
+ * nats_url, nats_user and nats_password. */
+int mq_connect_configured(const char *name, struct mq **out /* OUT */);
 /* mq_close: close and free. Accepts NULL. */
 void mq_close(struct mq *mq);
 /* mq_connected: 1 while the connection is up, else 0. */

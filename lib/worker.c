@@ -477,7 +477,7 @@ run(const struct worker_def *def, const char *service)
 	int rc;
 
 	buf_printf(&name, "%s-%s", def->name, service);
-	rc = mq_connect(config_str("nats_url"), name.data, &ctx.mq);
+	rc = mq_connect_configured(name.data, &ctx.mq);
 	if (rc != TK_OK)
 		goto out;
 	if (wait_for_stream(def, ctx.mq) != TK_OK)

@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accounts.h"
 #include "arena.h"
 #include "backbone.h"
 #include "buf.h"
@@ -70,7 +71,8 @@ struct checker {
 	struct service svcs[MAX_SERVICES];
 	size_t nsvcs;
 	const char *dir;
-	char *nats_url;
+	char *nats_url, *nats_user, *nats_password;
+	int nats_admin; /* the settings are ACCOUNTS_ADMIN_CONF's */
 	struct arena *a;
 	long violations;
 	int broken;             /* a store could not be read */
@@ -213,7 +215,23 @@ by_name(const void *x, const void *y)
 	return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
-/* load_services: every DIR/NAME.conf that sets db_name is a service. */
+/* keep_nats: the loaded configuration's NATS settings, for the JetStream
+ * checks. */
+static void
+keep_nats(struct checker *c)
+{
+	free(c->nats_url);
+	free(c->nats_user);
+	free(c->nats_password);
+	c->nats_url = xstrdup(config_str("nats_url"));
+	c->nats_user = xstrdup(config_str("nats_user"));
+	c->nats_password = xstrdup(config_str("nats_password"));
+}
+
+/* load_services: every DIR/NAME.conf that sets db_name is a service. The
+ * NATS settings are those of DIR/admin.conf (ACCOUNTS_ADMIN_CONF: reading
+ * every consumer and message of the stream takes the administrator's
+ * user), else of the first service that has any. */
 static int
 load_services(struct checker *c, const char *dir)
 {
@@ -223,7 +241,7 @@ load_services(struct checker *c, const char *dir)
 	struct dirent *e;
 	struct service *s;
 	DIR *d = opendir(dir);
-	int rc = TK_OK;
+	int rc = TK_OK, is_admin;
 
 	if (d == NULL) {
 		fprintf(stderr, "check: cannot read %s\n", dir);
@@ -239,10 +257,18 @@ load_services(struct checker *c, const char *dir)
 	for (i = 0; i < n; i++) {
 		buf_reset(&path);
 		buf_printf(&path, "%s/%s", dir, names[i]);
-		if (c->nsvcs == MAX_SERVICES || !has_line(path.data, "db_name"))
+		is_admin = strcmp(names[i], ACCOUNTS_ADMIN_CONF) == 0;
+		if (c->nsvcs == MAX_SERVICES || (!is_admin && !has_line(path.data, "db_name")))
 			continue;
 		if (config_load(path.data, NULL, 0, CONFIG_OTHER_KEYS) != TK_OK) {
 			rc = TK_ECONFIG;
+			continue;
+		}
+		if (is_admin) {
+			if (*config_str("nats_url") != '\0') {
+				keep_nats(c);
+				c->nats_admin = 1;
+			}
 			continue;
 		}
 		s = &c->svcs[c->nsvcs++];
@@ -259,8 +285,8 @@ load_services(struct checker *c, const char *dir)
 		s->dc.user = s->user;
 		s->dc.password = s->password;
 		s->dc.database = s->database;
-		if (c->nats_url == NULL && *config_str("nats_url") != '\0')
-			c->nats_url = xstrdup(config_str("nats_url"));
+		if (!c->nats_admin && c->nats_url == NULL && *config_str("nats_url") != '\0')
+			keep_nats(c);
 	}
 	for (i = 0; i < n; i++)
 		free(names[i]);
@@ -631,7 +657,8 @@ check_jetstream(struct checker *c)
 			  c->dir);
 		return;
 	}
-	if (mq_connect(c->nats_url, "ticketingctl-check", &mq) != TK_OK) {
+	if (mq_connect(c->nats_url, c->nats_user, c->nats_password, "ticketingctl-check", &mq) !=
+	    TK_OK) {
 		c->broken = 1;
 		return;
 	}
@@ -750,6 +777,8 @@ out:
 		free(c.svcs[i].database);
 	}
 	free(c.nats_url);
+	free(c.nats_user);
+	free(c.nats_password);
 	arena_free(c.a);
 	return status;
 }

@@ -40,6 +40,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accounts.h"
+#include "arena.h"
 #include "backbone.h"
 #include "config.h"
 #include "db.h"
@@ -60,7 +62,7 @@ connect_nats(struct mq **mq)
 		fprintf(stderr, "ticketingctl: nats_url is not set\n");
 		goto out;
 	}
-	rc = mq_connect(config_str("nats_url"), "ticketingctl", mq);
+	rc = mq_connect_configured("ticketingctl", mq);
 	if (rc == TK_OK)
 		rc = mq_wait_connected(*mq, CONNECT_WAIT_MS);
 	if (rc != TK_OK)
@@ -161,7 +163,8 @@ replay_one(struct mq *mq, struct db *db, const struct backbone_consumer *c, uint
 int
 streams_replay_main(int argc, char **argv)
 {
-	struct db_conf dc = db_conf_configured();
+	struct arena *a = arena_new();
+	struct db_conf dc;
 	struct db *db = NULL;
 	struct mq *mq = NULL;
 	struct mq_stream_state st;
@@ -180,6 +183,7 @@ streams_replay_main(int argc, char **argv)
 		fprintf(stderr, "ticketingctl: stream %s: %s\n", MQ_STREAM, err_str(rc));
 		goto out;
 	}
+	dc = accounts_db_conf(a, argv[1]);
 	db = db_new(&dc, forget_sql, NFORGET);
 	for (i = 0; rc == TK_OK && i < backbone_nconsumers; i++)
 		if (strcmp(backbone_consumers[i].service, argv[1]) == 0) {
@@ -193,6 +197,7 @@ streams_replay_main(int argc, char **argv)
 out:
 	db_free(db);
 	mq_close(mq);
+	arena_free(a);
 	return status;
 }
 

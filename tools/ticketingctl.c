@@ -13,6 +13,8 @@
  *   stream-status        the stream's and consumers' state
  *   prune-stream         remove what every consumer acknowledged
  *   delete-stream-message SEQ  remove one message of the stream
+ *   accounts nats|sql KEYDIR   the NATS users or the MariaDB accounts and
+ *                        grants (accounts.c), passwords made in KEYDIR
  *
  * Configuration (db_*, sql_dir) comes from --config FILE and TICKETING_*
  * variables (config.h). Exit status: 0 done, 1 failed (reason on stderr),
@@ -30,6 +32,7 @@
 
 #include <sodium.h>
 
+#include "accounts.h"
 #include "arena.h"
 #include "auth.h"
 #include "backbone.h"
@@ -59,6 +62,7 @@ usage(FILE *f, int full)
 	      "       ticketingctl [--config FILE] replay SERVICE\n"
 	      "       ticketingctl [--config FILE] stream-status | prune-stream\n"
 	      "       ticketingctl [--config FILE] delete-stream-message SEQ\n"
+	      "       ticketingctl accounts nats|sql KEYDIR\n"
 	      "       ticketingctl --help\n",
 	      f);
 	if (!full)
@@ -89,6 +93,15 @@ usage(FILE *f, int full)
 	      "             stream refuses new events when full; see docs/BACKBONE.md)\n"
 	      "delete-stream-message  remove the message at stream sequence SEQ\n"
 	      "             (consumers that had not read it never will)\n"
+	      "accounts     print the authorization block of nats-server.conf (nats)\n"
+	      "             or the SQL that creates the databases and accounts with\n"
+	      "             their grants (sql): a user per service and worker, each\n"
+	      "             allowed only its own subjects and database; passwords\n"
+	      "             are KEYDIR/nats-USER.password and KEYDIR/db-NAME.password,\n"
+	      "             made (0600) when missing\n"
+	      "\n"
+	      "migrate and replay work on db_name, or on ticketing_SERVICE when the\n"
+	      "configuration names no database (the administrator's).\n"
 	      "\n"
 	      "Settings come from --config FILE and TICKETING_* environment variables\n"
 	      "(db_socket, db_host, db_port, db_user, db_password, db_name, sql_dir).\n"
@@ -101,6 +114,7 @@ cmd_migrate(int argc, char **argv)
 {
 	static const struct option longopts[] = {{NULL, 0, NULL, 0}};
 	struct buf dir = {0};
+	struct arena *a = arena_new();
 	struct db_conf dc;
 	const char *service, *p, *common[8];
 	size_t ncommon, i;
@@ -120,11 +134,7 @@ cmd_migrate(int argc, char **argv)
 		status = EXIT_USAGE;
 		goto out;
 	}
-	dc = db_conf_configured();
-	if (*dc.database == '\0') {
-		fprintf(stderr, "ticketingctl: db_name is not set\n");
-		goto out;
-	}
+	dc = accounts_db_conf(a, service);
 	/* The shared tables the backbone registry gives the service, then
 	 * its own. */
 	ncommon = backbone_common_tables(service, common, sizeof(common) / sizeof(common[0]));
@@ -147,6 +157,7 @@ cmd_migrate(int argc, char **argv)
 	status = EXIT_OK;
 out:
 	buf_free(&dir);
+	arena_free(a);
 	return status;
 }
 
@@ -434,6 +445,73 @@ out:
 	return status;
 }
 
+/* The key folder of cmd_accounts and the passwords read from it. */
+struct key_dir {
+	const char *dir;
+	struct arena *a;
+};
+
+#define PASSWORD_BYTES 24
+
+/* key_password: the password in file of the key folder, as hex; made
+ * (random, 0600) when missing. NULL after a message on stderr. */
+static const char *
+key_password(void *arg, const char *file)
+{
+	struct key_dir *k = arg;
+	unsigned char pw[PASSWORD_BYTES];
+	char hex[2 * PASSWORD_BYTES + 1];
+	const char *path = arena_printf(k->a, "%s/%s", k->dir, file);
+	const char *out = NULL;
+
+	if (access(path, F_OK) != 0) {
+		randombytes_buf(pw, sizeof(pw));
+		sodium_bin2hex(hex, sizeof(hex), pw, sizeof(pw));
+		/* Another run that made it first wins (link fails): read. */
+		if (write_key(k->dir, file, hex, 0600, 0) != TK_OK && access(path, F_OK) != 0)
+			goto out;
+	}
+	if (config_read_hex_file(path, pw, sizeof(pw)) != TK_OK)
+		goto out;
+	sodium_bin2hex(hex, sizeof(hex), pw, sizeof(pw));
+	out = arena_strdup(k->a, hex);
+out:
+	sodium_memzero(pw, sizeof(pw));
+	sodium_memzero(hex, sizeof(hex));
+	return out;
+}
+
+/* cmd_accounts: `accounts nats|sql KEYDIR` to standard output. */
+static int
+cmd_accounts(int argc, char **argv)
+{
+	struct key_dir k = {NULL, NULL};
+	int rc, status = EXIT_USAGE;
+
+	if (argc != 3 || (strcmp(argv[1], "nats") != 0 && strcmp(argv[1], "sql") != 0)) {
+		usage(stderr, 0);
+		goto out;
+	}
+	status = EXIT_FAIL;
+	if (sodium_init() < 0)
+		goto out;
+	k.dir = argv[2];
+	k.a = arena_new();
+	if (strcmp(argv[1], "nats") == 0)
+		rc = accounts_render_nats(stdout, key_password, &k);
+	else
+		rc = accounts_render_sql(stdout, key_password, &k);
+	if (rc != TK_OK) {
+		fprintf(stderr, "ticketingctl: accounts %s: %s\n", argv[1], err_str(rc));
+		goto out;
+	}
+	if (fflush(stdout) == 0)
+		status = EXIT_OK;
+out:
+	arena_free(k.a);
+	return status;
+}
+
 static const struct command {
 	const char *name;
 	int uses_config;
@@ -448,6 +526,7 @@ static const struct command {
     {"stream-status", 1, streams_status_main},
     {"prune-stream", 1, streams_prune_main},
     {"delete-stream-message", 1, streams_delete_msg_main},
+    {"accounts", 0, cmd_accounts},
 };
 
 int

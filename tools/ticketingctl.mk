@@ -3,7 +3,8 @@
 # stream set-up and replay).
 sbin_PROGRAMS += tools/ticketingctl
 tools_ticketingctl_SOURCES = tools/ticketingctl.c tools/check.c tools/check.h \
-	tools/streams.c tools/streams.h
+	tools/streams.c tools/streams.h tools/accounts.c tools/accounts.h
 # create-user runs the auth service's store and input checks.
 tools_ticketingctl_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/fcgi/auth
-tools_ticketingctl_LDADD = fcgi/auth/libauth.a $(TK_LIBS)
+# accounts: bcrypt hashes of the NATS passwords (libxcrypt's crypt_r).
+tools_ticketingctl_LDADD = fcgi/auth/libauth.a $(TK_LIBS) -lcrypt

@@ -8,3 +8,8 @@ EXTRA_DIST += tests/build/test_data_files.sh
 # clang-format 14).
 TESTS += tests/build/test_format.sh
 EXTRA_DIST += tests/build/test_format.sh
+
+# scripts/mariadb-init (the local stack's MariaDB set-up) works on a root
+# without /etc/hosts (skips without root and unshare).
+TESTS += tests/build/test_mariadb_init.sh
+EXTRA_DIST += tests/build/test_mariadb_init.sh scripts/mariadb-init

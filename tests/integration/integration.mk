@@ -34,6 +34,11 @@ check_PROGRAMS += tests/integration/age_token
 tests_integration_age_token_SOURCES = tests/integration/age_token.c
 tests_integration_age_token_LDADD = $(TK_LIBS)
 
+# Least privilege between processes: FastCGI sockets, NATS users, database
+# accounts.
+TESTS += tests/integration/test_privilege.sh
+EXTRA_DIST += tests/integration/test_privilege.sh
+
 # Negative controls of the consistency checker: each breaks one invariant,
 # expects ticketingctl check to fail naming it, repairs it.
 TESTS += tests/integration/test_checker.sh

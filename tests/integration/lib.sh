@@ -278,8 +278,12 @@ readable_text() {
 
 # --- the whole stack --------------------------------------------------------
 
-# CTL: the admin tool of this build.
+# CTL: the admin tool of this build. ADMIN_CONF: the administrator's
+# configuration of the stack (NATS admin, migration account), for the
+# commands no service's own account may run (stream set-up and status,
+# replay, pruning).
 CTL=${TK_BUILDDIR:-$(dirname "$0")/../..}/tools/ticketingctl
+ADMIN_CONF=$TK_TEST_RUN_DIR/conf/admin.conf
 
 # quiet: the backbone has nothing in flight: no outbox row of any service
 # waits for the relay, and every durable consumer has nothing pending and
@@ -296,7 +300,7 @@ quiet() {
 		[ "$n" = 0 ] || return 1
 	done
 	[ -n "$conf" ] || return 1
-	"$CTL" --config "$conf" stream-status >"$TK_TMP/quiet.out" 2>&1 || return 1
+	"$CTL" --config "$ADMIN_CONF" stream-status >"$TK_TMP/quiet.out" 2>&1 || return 1
 	! grep -Eq ' [1-9][0-9]* (pending|unacknowledged)' "$TK_TMP/quiet.out"
 }
 

@@ -59,7 +59,7 @@ unsent() { sql "SELECT COUNT(*) FROM $AUTH.outbox WHERE sent_at IS NULL"; }
 most_applies() { sql "SELECT COALESCE(MAX(applies), 0) FROM $EV.applied_versions"; }
 
 # stream_status: `ticketingctl stream-status`.
-stream_status() { "$CTL" --config "$RUN/conf/events.conf" stream-status; }
+stream_status() { "$CTL" --config "$ADMIN_CONF" stream-status; }
 # stream_last_seq: the stream's last sequence: messages ever stored (a
 # repeat JetStream dropped as a duplicate does not count).
 stream_last_seq() { stream_status | sed -n 's/^stream .*sequences [0-9]*\.\.\([0-9]*\),.*/\1/p'; }
@@ -186,7 +186,7 @@ check_eq "(a) the 5 sign-ups succeeded" 5 "$OK"
 check_eq "(a) the sign-ups wait in the outbox" "$OK" "$BACKLOG"
 killed=0
 for k in $(seq 1 "$BACKLOG"); do
-	"$RELAY" --config "$RUN/conf/auth.conf" --kill-after-publish "$k" \
+	"$RELAY" --config "$RUN/conf/workers/relay-auth.conf" --kill-after-publish "$k" \
 		>>"$TK_TMP/relay.log" 2>&1 &
 	wait $! 2>/dev/null
 	[ $? = 137 ] && killed=$((killed + 1))
@@ -230,7 +230,7 @@ check_counts "(b)" "$OK" "$BEFORE"
 # recognise the applied-but-unacked event by its processed_events record
 # and only ack it.
 check "(c) the consumers take an ack wait of 2 s" \
-	"$CTL" --config "$RUN/conf/events.conf" setup-backbone --ack-wait 2000 >/dev/null 2>&1
+	"$CTL" --config "$ADMIN_CONF" setup-backbone --ack-wait 2000 >/dev/null 2>&1
 BEFORE=$(counts)
 OK=0
 ctl stop replicator-events >/dev/null
@@ -242,7 +242,7 @@ check "(c) the 30 events wait for the stopped replicator" \
 killed=0
 # timeout: a run that never gets to its 8th apply stops (124), not hangs.
 for run in 1 2 3; do
-	timeout 30 "$REPLICATOR" --config "$RUN/conf/events.conf" --kill-after-apply 8 \
+	timeout 30 "$REPLICATOR" --config "$RUN/conf/workers/replicator-events.conf" --kill-after-apply 8 \
 		>>"$TK_TMP/kill.log" 2>&1 &
 	wait $! 2>/dev/null
 	[ $? = 137 ] && killed=$((killed + 1))
@@ -269,7 +269,7 @@ check "(c) the supervised replicator saw the last run's apply again and only ack
 check_eq "(c) no aggregate version applied more than once" 1 "$(most_applies)"
 check_counts "(c)" "$OK" "$BEFORE"
 check "(c) the consumers are back at the default ack wait" \
-	"$CTL" --config "$RUN/conf/events.conf" setup-backbone >/dev/null 2>&1
+	"$CTL" --config "$ADMIN_CONF" setup-backbone >/dev/null 2>&1
 
 # --- (d) MariaDB down under the replicator --------------------------------
 
@@ -301,8 +301,8 @@ ctl stop replicator-events >/dev/null
 sql "DELETE FROM $EV.users_replica; DELETE FROM $EV.session_revocations"
 check "the replicas are empty" [ "$(sql "SELECT COUNT(*) FROM $EV.users_replica")" = 0 ]
 check "ticketingctl replay resets the events consumers" \
-	"$CTL" --config "$RUN/conf/events.conf" replay events
-"$REPLICATOR" --config "$RUN/conf/events.conf" >"$TK_TMP/replay.log" 2>&1 &
+	"$CTL" --config "$ADMIN_CONF" replay events
+"$REPLICATOR" --config "$RUN/conf/workers/replicator-events.conf" >"$TK_TMP/replay.log" 2>&1 &
 REPLAY_PID=$!
 check "checker: the replay rebuilt the replicas exactly" checker
 kill -TERM "$REPLAY_PID"

@@ -97,12 +97,12 @@ repaired "outbox rows pruned by the relay"
 # A new event after the pruning; then its stream message is dropped.
 signup_quick dora
 check "the stack is quiet again" wait_for 30 quiet
-LAST_SEQ=$("$CTL" --config "$RUN/conf/auth.conf" stream-status |
+LAST_SEQ=$("$CTL" --config "$ADMIN_CONF" stream-status |
 	sed -n 's/^stream .*sequences [0-9]*\.\.\([0-9]*\),.*/\1/p')
 LAST_EVENT=$(sql "SELECT event_id FROM $AUTH.outbox ORDER BY id DESC LIMIT 1")
 check "the stream has a last message" [ -n "$LAST_SEQ" ]
 check "delete-stream-message drops it" \
-	"$CTL" --config "$RUN/conf/auth.conf" delete-stream-message "$LAST_SEQ"
+	"$CTL" --config "$ADMIN_CONF" delete-stream-message "$LAST_SEQ"
 control "a dropped stream message" \
 	"outbox of auth: event $LAST_EVENT \(ticketing.user.created\) is marked sent but not in stream"
 # It cannot be published again under its id within the stream's duplicate
@@ -113,7 +113,7 @@ repaired "a dropped stream message"
 # prune-stream removes what every consumer acknowledged: the outboxes then
 # hold rows whose messages are gone, which must stay clean.
 check "prune-stream empties the acknowledged stream" \
-	"$CTL" --config "$RUN/conf/auth.conf" prune-stream
+	"$CTL" --config "$ADMIN_CONF" prune-stream
 repaired "the stream pruned by prune-stream"
 
 # --- what the registry expects ---------------------------------------------------
@@ -124,7 +124,7 @@ sql "RENAME TABLE $EV.dead_letters_away TO $EV.dead_letters"
 repaired "a missing table"
 
 mkdir "$TK_TMP/conf"
-cp "$RUN/conf/auth.conf" "$TK_TMP/conf/"
+cp "$RUN/conf/auth.conf" "$ADMIN_CONF" "$TK_TMP/conf/"
 rc=0
 "$CTL" check --config-dir "$TK_TMP/conf" >"$TK_TMP/check.out" 2>&1 || rc=$?
 check_eq "a missing configuration file: the checker exits 1" 1 "$rc"

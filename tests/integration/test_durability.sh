@@ -18,7 +18,7 @@
 . "$(dirname "$0")/lib.sh"
 
 RUN=$TK_TEST_RUN_DIR
-CONF=$RUN/conf/auth.conf
+CONF=$ADMIN_CONF
 AUTH=ticketing_auth
 EV=ticketing_events
 
@@ -169,7 +169,7 @@ check_eq "(d) the second twin has no replica row" 1 \
 sql "DROP TRIGGER $EV.tktest_twin; DROP TABLE $EV.tktest_twins;
 	DELETE FROM $EV.dead_letters WHERE payload LIKE '%$TWIN%'"
 ctl stop replicator-events >/dev/null
-check "(d) replay after the repair" "$CTL" --config "$RUN/conf/events.conf" replay events
+check "(d) replay after the repair" "$CTL" --config "$ADMIN_CONF" replay events
 ctl start replicator-events >/dev/null
 check "(d) checker: both twins replicated after the replay" checker
 

@@ -4,7 +4,8 @@
  * fetch, ack, nak (at once and with a delay), term, consumer state, a full
  * discard-new stream and purging, and a connection to a server that is not
  * there. It needs TK_TEST_RUN_DIR (set
- * by scripts/dev test) to read nats_url from conf/auth.conf; without it the
+ * by scripts/dev test) to read the NATS settings from conf/admin.conf (it
+ * creates and deletes streams: the administrator's account); without it the
  * program skips (exit 77). It works on a stream of its own, TKTEST<pid>.
  * Nothing depends on how fast a loaded machine answers: asynchronous acks
  * are waited for (up to WAIT_MS) before the consumer's state is checked, and
@@ -231,7 +232,8 @@ test_no_server(void)
 
 	/* Port 1 on loopback: nothing listens. The connection keeps trying
 	 * in the background; publishing fails with TK_EIO, not a hang. */
-	CU_ASSERT_EQUAL_FATAL(mq_connect("nats://127.0.0.1:1", "tktest-down", &down), TK_OK);
+	CU_ASSERT_EQUAL_FATAL(mq_connect("nats://127.0.0.1:1", NULL, NULL, "tktest-down", &down),
+			      TK_OK);
 	CU_ASSERT_EQUAL(mq_connected(down), 0);
 	CU_ASSERT_EQUAL(mq_publish(down, subject, "id-x", "x", 1, 300, NULL), TK_EIO);
 	mq_close(down);
@@ -250,7 +252,7 @@ main(void)
 		printf("TK_TEST_RUN_DIR is not set: no NATS to test against (skipped)\n");
 		return 77;
 	}
-	snprintf(conf, sizeof(conf), "%s/conf/auth.conf", run);
+	snprintf(conf, sizeof(conf), "%s/conf/admin.conf", run);
 	if (config_load(conf, NULL, 0, CONFIG_OTHER_KEYS) != TK_OK ||
 	    *config_str("nats_url") == '\0') {
 		printf("no nats_url in %s\n", conf);
@@ -259,7 +261,7 @@ main(void)
 	snprintf(stream, sizeof(stream), "TKTEST%ld", (long)getpid());
 	snprintf(subject, sizeof(subject), "tktest%ld.thing.done", (long)getpid());
 	snprintf(filter, sizeof(filter), "tktest%ld.>", (long)getpid());
-	if (mq_connect(config_str("nats_url"), "test_mq", &mq) != TK_OK)
+	if (mq_connect_configured("test_mq", &mq) != TK_OK)
 		return 99;
 	mq_wait_connected(mq, 5000);
 	if (CU_initialize_registry() != CUE_SUCCESS)

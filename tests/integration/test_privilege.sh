@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Least privilege between the processes of the stack
+# (docs/DECISIONS.md "Least privilege between processes").
+# (a) FastCGI sockets: mode 0660 with the web server's group, so a local
+#     user outside that group (nobody) cannot connect to a service and
+#     forge REMOTE_ADDR or HTTPS; the web server's user can.
+# (b) NATS: an anonymous connection is refused; each service and worker
+#     has its own user that may publish and subscribe only to its own
+#     subjects: no one but the administrator can forge session.revoked or
+#     user.* events or delete the stream or a consumer.
+# (c) MariaDB: a service's account reads and writes the rows of its own
+#     database only: not another service's database, no DDL; the migration
+#     account can change tables.
+# Each refusal is paired with a connection that succeeds the same way, so
+# a refusal for another reason (a wrong path) would fail the test.
+# shellcheck disable=SC2317 # predicates below run through check
+. "$(dirname "$0")/lib.sh"
+
+RUN=$TK_TEST_RUN_DIR
+NATS_PORT=$(sed -n 's|^nats_url *= *nats://127.0.0.1:||p' "$ADMIN_CONF")
+SOCK_BASE=$(sed -n 's/^SOCK_BASE=//p' "$RUN/stack.env")
+SOCK_DIR=$SOCK_BASE/sock
+WEB_USER=www-data
+
+# connects AS SOCKET: user AS opens a connection to the unix socket SOCKET
+# (curl speaks HTTP to a FastCGI service, which then fails in other ways:
+# only exit status 7, "could not connect", means refused).
+connects() {
+	local rc=0
+	runuser -u "$1" -- curl -s -m 5 -o /dev/null --unix-socket "$2" http://fcgi/ \
+		2>/dev/null || rc=$?
+	[ "$rc" != 7 ]
+}
+
+# --- (a) FastCGI sockets ----------------------------------------------------
+
+if [ "$(id -u)" != 0 ]; then
+	echo "not root: the socket checks need runuser (skipped)"
+else
+	for sock in "$SOCK_DIR"/*.sock; do
+		name=$(basename "$sock")
+		check_eq "(a) $name has mode 660" 660 "$(stat -c %a "$sock")"
+		check_eq "(a) $name belongs to the web server's group" "$WEB_USER" \
+			"$(stat -c %G "$sock")"
+		check "(a) root connects to $name" connects root "$sock"
+		check "(a) the web server's user connects to $name" connects "$WEB_USER" "$sock"
+		check "(a) nobody cannot connect to $name" eval '! connects nobody "$sock"'
+	done
+	check "(a) the site still answers through nginx" \
+		curl -sf --noproxy '*' -o /dev/null "$BASE/auth/signin"
+fi
+
+# --- (b) NATS users ----------------------------------------------------------
+
+# nats_say USER LINE...: connect to NATS as USER (its password from keys/;
+# "" for anonymous), send the protocol LINEs and a PING; print what the
+# server answered, up to its PONG (or the first line matching $UNTIL) or
+# until it closed the connection. A permissions violation comes before the
+# PONG; the answer to a request may come after it.
+nats_say() {
+	local user=$1 auth='' line
+	shift
+	[ -n "$user" ] &&
+		auth=$(printf ',"user":"%s","pass":"%s"' "$user" "$(cat "$RUN/keys/nats-$user.password")")
+	(
+		exec 3<>"/dev/tcp/127.0.0.1/$NATS_PORT" || exit 1
+		{
+			printf 'CONNECT {"verbose":false,"pedantic":false,"protocol":1%s}\r\n' "$auth"
+			for line in "$@"; do printf '%s\r\n' "$line"; done
+			printf 'PING\r\n'
+		} >&3
+		timeout 5 sed -u -e 's/\r$//' -e "/${UNTIL:-^PONG}/q" <&3
+	)
+}
+
+# allowed USER LINE...: the server answered PONG and no error.
+allowed() {
+	local out
+	out=$(nats_say "$@")
+	has "$out" PONG && lacks "$out" -ERR
+}
+
+# violation USER LINE...: the server refused with a permissions violation.
+violation() { has "$(nats_say "$@")" "Permissions Violation"; }
+
+# hello USER PASSWORD: connect with verbose replies and nothing else to
+# send (so a refusal is read, not lost to a reset); the server's answer:
+# +OK or -ERR '...'.
+hello() {
+	local auth=
+	[ -n "$1" ] && auth=$(printf ',"user":"%s","pass":"%s"' "$1" "$2")
+	(
+		exec 3<>"/dev/tcp/127.0.0.1/$NATS_PORT" || exit 1
+		printf 'CONNECT {"verbose":true,"pedantic":false,"protocol":1%s}\r\n' "$auth" >&3
+		timeout 5 sed -u -n -e 's/\r$//' -e '/^[+-]/{p;q}' <&3
+	)
+}
+
+check_eq "(b) the administrator's password is accepted" "+OK" \
+	"$(hello admin "$(cat "$RUN/keys/nats-admin.password")")"
+check_eq "(b) an anonymous connection is refused" "-ERR 'Authorization Violation'" "$(hello "" "")"
+check_eq "(b) a wrong password is refused" "-ERR 'Authorization Violation'" \
+	"$(hello admin wrong-password)"
+check "(b) the administrator gets stream information" has "$(UNTIL=^MSG nats_say admin \
+	'SUB _INBOX.tkpriv 1' "PUB \$JS.API.STREAM.INFO.TICKETING _INBOX.tkpriv 0" '')" \
+	"MSG _INBOX.tkpriv 1"
+check "(b) the events service nudges its own relay" \
+	allowed events "PUB tk_nudge.outbox.ticketing_events 0" ""
+check "(b) the events service cannot nudge auth's relay" \
+	violation events "PUB tk_nudge.outbox.ticketing_auth 0" ""
+for user in auth events relay-events replicator-events; do
+	check "(b) $user cannot publish session.revoked" \
+		violation "$user" "PUB ticketing.session.revoked 0" ""
+	check "(b) $user cannot publish user.updated" \
+		violation "$user" "PUB ticketing.user.updated 0" ""
+done
+check "(b) relay-auth cannot publish event.created" \
+	violation relay-auth "PUB ticketing.event.created 0" ""
+for user in auth events relay-auth relay-events replicator-events; do
+	check "(b) $user cannot delete the stream" \
+		violation "$user" "PUB \$JS.API.STREAM.DELETE.TICKETING 0" ""
+	check "(b) $user cannot purge the stream" \
+		violation "$user" "PUB \$JS.API.STREAM.PURGE.TICKETING 0" ""
+	check "(b) $user cannot delete a consumer" \
+		violation "$user" "PUB \$JS.API.CONSUMER.DELETE.TICKETING.events-sessions 0" ""
+	check "(b) $user cannot create a consumer" \
+		violation "$user" "PUB \$JS.API.CONSUMER.DURABLE.CREATE.TICKETING.tkpriv 0" ""
+done
+check "(b) the FastCGI service events subscribes to nothing" \
+	violation events 'SUB ticketing.> 1'
+check "(b) relay-auth cannot read the stream" \
+	violation relay-auth 'SUB ticketing.> 1'
+check "(b) replicator-events cannot fetch from a consumer not its own" \
+	violation replicator-events "PUB \$JS.API.CONSUMER.MSG.NEXT.TICKETING.other 0" ""
+check "(b) the stream and its consumers are still there" \
+	eval '"$CTL" --config "$ADMIN_CONF" stream-status >/dev/null'
+
+# --- (c) MariaDB accounts -----------------------------------------------------
+
+# sql_as ACCOUNT KEYFILE QUERY: QUERY as ACCOUNT (password keys/KEYFILE);
+# rows on stdout, the error on stderr.
+sql_as() {
+	MYSQL_PWD=$(cat "$RUN/keys/$2") mariadb --no-defaults -u"$1" \
+		--socket="$TK_TEST_MARIADB_SOCKET" -N -B -e "$3"
+}
+EVA=(ticketing_events db-events.password)
+AUA=(ticketing_auth db-auth.password)
+MIG=(ticketing_migrate db-migrate.password)
+SCRATCH=ticketing_events.tk_priv_scratch
+
+sql "DROP TABLE IF EXISTS $SCRATCH; CREATE TABLE $SCRATCH (id INT PRIMARY KEY)"
+check "(c) events reads its own database" \
+	eval 'sql_as "${EVA[@]}" "SELECT COUNT(*) FROM ticketing_events.venues" >/dev/null'
+check "(c) events writes rows of its own database" \
+	sql_as "${EVA[@]}" "INSERT INTO $SCRATCH VALUES (1); DELETE FROM $SCRATCH"
+check "(c) events cannot read the auth database" \
+	eval '! sql_as "${EVA[@]}" "SELECT COUNT(*) FROM ticketing_auth.users" 2>/dev/null'
+check "(c) events cannot write the auth database" \
+	eval '! sql_as "${EVA[@]}" "DELETE FROM ticketing_auth.sessions WHERE 0" 2>/dev/null'
+check "(c) auth cannot read the events database" \
+	eval '! sql_as "${AUA[@]}" "SELECT COUNT(*) FROM ticketing_events.venues" 2>/dev/null'
+check "(c) events cannot ALTER its own tables" \
+	eval '! sql_as "${EVA[@]}" "ALTER TABLE $SCRATCH ADD COLUMN x INT" 2>/dev/null'
+check "(c) events cannot DROP its own tables" \
+	eval '! sql_as "${EVA[@]}" "DROP TABLE $SCRATCH" 2>/dev/null'
+check "(c) events cannot CREATE tables" \
+	eval '! sql_as "${EVA[@]}" "CREATE TABLE ticketing_events.tk_priv_new (id INT)" 2>/dev/null'
+check "(c) events cannot read the server's accounts" \
+	eval '! sql_as "${EVA[@]}" "SELECT COUNT(*) FROM mysql.user" 2>/dev/null'
+check "(c) the migration account can ALTER a table" \
+	sql_as "${MIG[@]}" "ALTER TABLE $SCRATCH ADD COLUMN x INT"
+check "(c) the migration account can DROP a table" \
+	sql_as "${MIG[@]}" "DROP TABLE $SCRATCH"
+check "(c) the migration account cannot read the server's accounts" \
+	eval '! sql_as "${MIG[@]}" "SELECT COUNT(*) FROM mysql.user" 2>/dev/null'
+sql "DROP TABLE IF EXISTS $SCRATCH; DROP TABLE IF EXISTS ticketing_events.tk_priv_new"
+
+finish
