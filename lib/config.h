@@ -29,7 +29,7 @@
  *                     send no outbox nudges [""]
  *   outbox_retention_seconds  how long the relay keeps sent outbox rows [604800]
  * The application shell adds listen (app.c); a service adds its own keys
- * (auth: signin_max_failures, signin_lock_seconds).
+ * (auth: signin_free_failures, signin_max_delay).
  */
 #ifndef TK_CONFIG_H
 #define TK_CONFIG_H

@@ -169,23 +169,3 @@ pw_dummy_hash(void)
 	pthread_once(&dummy_once, dummy_make);
 	return dummy_ok ? dummy_hash : NULL;
 }
-
-void
-pw_burn(const char *password)
-{
-	char scratch[PW_HASH_LEN];
-	size_t len;
-
-	if (password == NULL)
-		password = "";
-	len = pw_len(password);
-	/* pw_verify refuses an over-long password without hashing; so do we. */
-	if (len > PW_MAX_BYTES || sodium_init() < 0)
-		goto out;
-	slot_take();
-	if (crypto_pwhash_str(scratch, password, len, PW_OPSLIMIT, PW_MEMLIMIT) == 0)
-		sodium_memzero(scratch, sizeof(scratch));
-	slot_give();
-out:
-	return;
-}

@@ -46,8 +46,4 @@ int pw_verify_gated(const char *hash, const char *password, int (*gate)(void *ar
  * sign-in). NULL if hashing failed. Owned by the module. */
 const char *pw_dummy_hash(void);
 
-/* pw_burn: spend the time of one verification without a stored hash, so a
- * sign-in for an unknown email takes as long as one with a wrong password. */
-void pw_burn(const char *password);
-
 #endif

@@ -29,6 +29,11 @@ EXTRA_DIST += tests/integration/test_guards.sh
 TESTS += tests/integration/test_revocation.sh
 EXTRA_DIST += tests/integration/test_revocation.sh
 
+# The sign-in policy: races with account changes, the throttling of
+# password guesses, the same work for known and unknown emails.
+TESTS += tests/integration/test_signin.sh
+EXTRA_DIST += tests/integration/test_signin.sh
+
 # Negative controls of the consistency checker: each breaks one invariant,
 # expects ticketingctl check to fail naming it, repairs it.
 TESTS += tests/integration/test_checker.sh

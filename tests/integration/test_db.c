@@ -5,6 +5,7 @@
  * (exit 77). The tests work in scratch databases of their own (tk_dbtest*),
  * dropped at the start and at the end.
  */
+#include <glob.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -490,6 +491,22 @@ remove_migrations(char *dir, const char *const *files, size_t n)
 	free(dir);
 }
 
+/* sql_files: how many migrations folder dir holds (its *.sql files). */
+static int
+sql_files(const char *dir)
+{
+	struct buf pattern = {0};
+	glob_t g;
+	int n = 0;
+
+	buf_printf(&pattern, "%s/*.sql", dir);
+	if (glob(pattern.data, 0, NULL, &g) == 0)
+		n = (int)g.gl_pathc;
+	globfree(&g);
+	buf_free(&pattern);
+	return n;
+}
+
 static void
 test_migrate_auth(void)
 {
@@ -498,13 +515,15 @@ test_migrate_auth(void)
 	struct buf dir = {0};
 	struct db *db;
 	struct db_rows r;
-	int applied = -1;
+	int applied = -1, n;
 
 	buf_printf(&dir, "%s/sql/auth", src && *src ? src : ".");
+	n = sql_files(dir.data);
+	CU_ASSERT_FATAL(n >= 2);
 	CU_ASSERT_EQUAL(db_exec(adm, ADM_DROP_MIG, NULL, 0, NULL, NULL), TK_OK);
 	CU_ASSERT_EQUAL(db_exec(adm, ADM_CREATE_MIG, NULL, 0, NULL, NULL), TK_OK);
 	CU_ASSERT_EQUAL(migrate_run(&c, dir.data, &applied), TK_OK);
-	CU_ASSERT_EQUAL(applied, 2);
+	CU_ASSERT_EQUAL(applied, n);
 	CU_ASSERT_EQUAL(migrate_run(&c, dir.data, &applied), TK_OK);
 	CU_ASSERT_EQUAL(applied, 0);
 	/* A shared table's folder has its own numbers: its 001 is not auth's. */
@@ -517,16 +536,16 @@ test_migrate_auth(void)
 
 	db = db_new(&c, mig_sql, M__MAX);
 	CU_ASSERT_EQUAL(db_exec(db, M_VERSIONS, NULL, 0, arena, &r), TK_OK);
-	CU_ASSERT_EQUAL_FATAL(r.nrows, 3);
+	CU_ASSERT_EQUAL_FATAL(r.nrows, (size_t)n + 1);
 	CU_ASSERT_STRING_EQUAL(db_str(&r, 0, 0), "auth");
 	CU_ASSERT_EQUAL(db_int(&r, 0, 1), 1);
 	CU_ASSERT_STRING_EQUAL(db_str(&r, 0, 2), "001_users.sql");
 	CU_ASSERT_STRING_EQUAL(db_str(&r, 1, 0), "auth");
 	CU_ASSERT_EQUAL(db_int(&r, 1, 1), 2);
 	CU_ASSERT_STRING_EQUAL(db_str(&r, 1, 2), "002_sessions.sql");
-	CU_ASSERT_STRING_EQUAL(db_str(&r, 2, 0), "outbox");
-	CU_ASSERT_EQUAL(db_int(&r, 2, 1), 1);
-	CU_ASSERT_STRING_EQUAL(db_str(&r, 2, 2), "001_outbox.sql");
+	CU_ASSERT_STRING_EQUAL(db_str(&r, n, 0), "outbox");
+	CU_ASSERT_EQUAL(db_int(&r, n, 1), 1);
+	CU_ASSERT_STRING_EQUAL(db_str(&r, n, 2), "001_outbox.sql");
 	CU_ASSERT_EQUAL(db_exec(db, M_USERS, NULL, 0, arena, &r), TK_OK);
 	CU_ASSERT_STRING_EQUAL(db_str(&r, 0, 0), "0");
 	db_free(db);
@@ -614,7 +633,7 @@ test_migrate_concurrent(void)
 		CU_ASSERT_EQUAL(m[i].rc, TK_OK);
 		total += m[i].applied;
 	}
-	CU_ASSERT_EQUAL(total, 2);
+	CU_ASSERT_EQUAL(total, sql_files(dir.data));
 	buf_free(&dir);
 }
 

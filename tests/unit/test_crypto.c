@@ -694,27 +694,6 @@ test_pw_dummy_hash(void)
 	CU_ASSERT(t_dummy < t_verify * 3.0 + 0.05);
 }
 
-static void
-test_pw_burn(void)
-{
-	char h[PW_HASH_LEN];
-	double t0, t_verify, t_burn;
-
-	CU_ASSERT_EQUAL_FATAL(pw_hash("a stored password", h), TK_OK);
-	CU_ASSERT_EQUAL_FATAL(pw_init(2), TK_OK);
-	t0 = now_seconds();
-	CU_ASSERT_EQUAL(pw_verify(h, "a wrong password"), TK_EAUTH);
-	t_verify = now_seconds() - t0;
-	t0 = now_seconds();
-	pw_burn("a wrong password");
-	t_burn = now_seconds() - t0;
-	/* It went through the hashing slots and cost about as much. */
-	CU_ASSERT_EQUAL(pw_in_flight_max(), 1);
-	CU_ASSERT(t_burn > t_verify * 0.3);
-	CU_ASSERT(t_burn < t_verify * 3.0 + 0.05);
-	pw_burn(NULL);
-}
-
 struct pw_job {
 	int id;
 	int hash_rc;
@@ -904,7 +883,6 @@ static const struct cu_test csrf_tests[] = {
 static const struct cu_test pw_tests[] = {
     {"default bound without pw_init", test_pw_default},
     {"hash and verify", test_pw_hash_verify},
-    {"burn", test_pw_burn},
     {"gate", test_pw_gate},
     {"dummy hash", test_pw_dummy_hash},
     {"concurrency bound", test_pw_concurrency},
