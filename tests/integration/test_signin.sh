@@ -255,6 +255,26 @@ browser cw2
 signin cw2 "$CW_EMAIL" "$PW"
 check_status "the password is unchanged: the old one signs in from elsewhere" 303
 
+# nginx limits password-change POSTs per address, before the service.
+member pflood "$(fresh_email pflood)"
+req pflood GET /auth/account
+PF_TOKEN=$(csrf)
+CODES=
+RA=
+SERVED=
+for i in $(seq 15); do
+	# No fields: a 422 from the service without any hashing.
+	post pflood /auth/account/password "csrf_token=$PF_TOKEN"
+	CODES+="$STATUS "
+	if [ "$STATUS" = 429 ] && [ -z "$RA" ]; then
+		RA=$(header Retry-After)
+		SERVED=$(header X-Served-By)
+	fi
+done
+check "15 rapid password-change POSTs from one address meet a 429" has "$CODES" 429
+check "the first 10 of them are served" lacks "$(printf '%s' "$CODES" | cut -d ' ' -f 1-10)" 429
+check_eq "the limit is nginx's (no X-Served-By), with Retry-After: 60" "60 -" "$RA ${SERVED:--}"
+
 # --- the same work for a known and an unknown email ---------------------------
 # Up to the password's verdict both take the same way: the same answer,
 # the same page, the same statements (and one Argon2id verification, the
