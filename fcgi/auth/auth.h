@@ -36,9 +36,10 @@ struct user {
 /* The throttle of password guesses of one account from one client
  * address (throttle.c). */
 struct throttle {
-	char account[65]; /* SHA-256 of the normalised email, hex: known or not */
-	const char *addr; /* the client's address (at most 100 characters) */
-	long retry_after; /* OUT: with TK_ELIMIT, seconds until the next try */
+	const char *email; /* the normalised email */
+	char account[65];  /* SHA-256 of the normalised email, hex: known or not */
+	const char *addr;  /* the client's address (at most 100 characters) */
+	long retry_after;  /* OUT: with TK_ELIMIT, seconds until the next try */
 };
 
 /* store_user_by_email / store_user_by_id: fill *u (strings in st's
@@ -66,14 +67,18 @@ int store_signin_ok(struct store *st, const struct session *s, int64_t version,
  * t->retry_after while it must wait; or a database error. Reads only. */
 int store_throttle_peek(struct store *st, struct throttle *t);
 
-/* store_throttle_charge: in one transaction on t's row (made when
- * missing), TK_ELIMIT with t->retry_after while it must wait; otherwise
- * count one more attempt, set the wait after it (throttle_delay) and keep
- * the row signin_forget_seconds. Then deletes some expired rows. Returns
- * TK_OK, TK_ELIMIT or a database error. */
+/* store_throttle_charge: in one transaction on t's row and the account's
+ * row over all addresses (made when missing), TK_ELIMIT with
+ * t->retry_after while t must wait, or while the account is past
+ * signin_account_max_failures attempts in its hour and t's address is not
+ * one it signed in from in the last 90 days; otherwise count one more
+ * attempt in both, set t's wait after it (throttle_delay) and keep t's row
+ * signin_forget_seconds. Then deletes some expired rows. Returns TK_OK,
+ * TK_ELIMIT or a database error. */
 int store_throttle_charge(struct store *st, struct throttle *t);
 
-/* store_throttle_clear: forget t's attempts (the right password came). */
+/* store_throttle_clear: forget t's attempts and take one off the
+ * account's hourly count (the right password came). */
 int store_throttle_clear(struct store *st, const struct throttle *t);
 
 /* store_session_valid: TK_OK when session sid of user_id exists, is not

@@ -7,7 +7,10 @@
  * whether an address exists. One address's guesses never hold up the
  * account's owner at another address. The first signin_free_failures
  * attempts pass; after each further one the address waits twice as long,
- * from two seconds up to signin_max_delay. An attempt is counted before its
+ * from two seconds up to signin_max_delay. Over all addresses an account
+ * takes signin_account_max_failures attempts an hour; past that only the
+ * addresses it signed in from in the last 90 days may try (ASVS V2.2.1),
+ * which known and unknown emails alike lack. An attempt is counted before its
  * verification, inside the verification slot, so guesses waiting for a
  * slot cannot pass a limit the guesses before them reached; the right
  * password forgets the count.
@@ -30,6 +33,7 @@ throttle_init(struct store *st, const char *email, struct throttle *t)
 	unsigned char digest[crypto_hash_sha256_BYTES];
 
 	memset(t, 0, sizeof(*t));
+	t->email = email;
 	crypto_hash_sha256(digest, (const unsigned char *)email, strlen(email));
 	sodium_bin2hex(t->account, sizeof(t->account), digest, sizeof(digest));
 	t->addr = st->remote_addr != NULL ? st->remote_addr : "";

@@ -232,6 +232,58 @@ between() { [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; }
 check "12 simultaneous guesses: 6 or 7 are verified (got $n422)" between "$n422" 6 7
 check_eq "... and the others answer 429" "$((12 - n422))" "$n429"
 
+# --- an account's budget over all addresses ----------------------------------
+# 100 guesses an hour at one account from any number of addresses (here 5
+# from each of 20, so no address has to wait); past that only an address
+# the account signed in from lately may try: its owner's.
+
+# spread EMAIL NAME: 100 wrong guesses at EMAIL, 5 from each of 20 new
+# addresses (browsers NAME1..NAME20, all at once); the number that
+# answered 422 in N422.
+spread() {
+	local i j f token pids=()
+	browser "$2"
+	req "$2" GET /auth/signin
+	token=$(csrf)
+	for i in $(seq 20); do
+		browser "$2$i"
+		cp "$TK_TMP/$2.jar" "$TK_TMP/$2$i.jar"
+		(for j in 1 2 3 4 5; do
+			post_bg "$2$i" /auth/signin "$TK_TMP/$2.status.$i.$j" "email=$1" \
+				"password=wrong-$i-$j" "csrf_token=$token"
+		done) &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	N422=0
+	for f in "$TK_TMP/$2".status.*; do
+		[ "$(cat "$f")" = 422 ] && N422=$((N422 + 1))
+	done
+}
+
+BU_EMAIL=$(fresh_email budget)
+member own "$BU_EMAIL"
+check_status "a member signs up (its address is now one it signed in from)" 303
+spread "$BU_EMAIL" botk
+check_eq "100 guesses at a known email from 20 addresses answer 422" 100 "$N422"
+browser late
+signin late "$BU_EMAIL" "wrong-password"
+check_status "the next guess, from a new address, answers 429" 429
+check "... waiting for the rest of the hour" [ "$(header Retry-After)" -gt 60 ]
+signin late "$BU_EMAIL" "$PW"
+check_status "... the right password from a new address too" 429
+browser own2
+TK_ADDR[own2]=${TK_ADDR[own]}
+signin own2 "$BU_EMAIL" "$PW"
+check_status "the owner, from the address it signed up from, signs in" 303
+BN_EMAIL=$(fresh_email nobudget)
+spread "$BN_EMAIL" botu
+check_eq "100 guesses at an unknown email answer 422 the same" 100 "$N422"
+browser late2
+signin late2 "$BN_EMAIL" "wrong-password"
+check_status "the next guess at the unknown email answers 429 the same" 429
+check "... with the same kind of wait" [ "$(header Retry-After)" -gt 60 ]
+
 # --- the current password on the account page ------------------------------
 # It is a password guess like a sign-in's and shares its throttle.
 
