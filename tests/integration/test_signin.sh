@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Integration tests of the sign-in policy of the auth service, through
 # nginx: a sign-in that races a password or role change, the throttling of
-# password guesses per account and client address (known and unknown
-# emails alike), the throttling of the current password on the account
-# page, and the equal work of a sign-in for a known and an unknown email.
+# password guesses per account and client address and an account's hourly
+# budget over all addresses (known and unknown emails alike), the
+# throttling of the current password on the account page (and nginx's
+# limit there), and the equal work of a sign-in for a known and an unknown
+# email.
 # The races are made deterministic with a row lock held from a MariaDB
 # client: the requests queue behind it in a known order.
 # shellcheck disable=SC2317 # predicates below run through check
