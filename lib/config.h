@@ -36,7 +36,7 @@
  *                     allowed only its subjects); empty: anonymous [""]
  *   outbox_retention_seconds  how long the relay keeps sent outbox rows [604800]
  * The application shell adds listen (app.c); a service adds its own keys
- * (auth: signin_max_failures, signin_lock_seconds).
+ * (auth: signin_free_failures, signin_max_delay).
  */
 #ifndef TK_CONFIG_H
 #define TK_CONFIG_H

@@ -29,8 +29,21 @@ int pw_hash(const char *password, char out[PW_HASH_LEN]);
 /* pw_verify: TK_OK when password matches hash, TK_EAUTH otherwise. */
 int pw_verify(const char *hash, const char *password);
 
-/* pw_burn: spend the time of one verification without a stored hash, so a
- * sign-in for an unknown email takes as long as one with a wrong password. */
-void pw_burn(const char *password);
+/*
+ * pw_verify_gated: pw_verify with a gate: once the verification slot is
+ * taken, and before any hashing, gate(arg) runs (a throttle that counts the
+ * attempt); when it returns other than TK_OK, that is returned and nothing
+ * is verified. So guesses waiting for a slot cannot pass a limit that the
+ * guesses before them reached. The gate runs for every password, also one
+ * over PW_MAX_BYTES (then TK_EAUTH follows without hashing). gate may be
+ * NULL.
+ */
+int pw_verify_gated(const char *hash, const char *password, int (*gate)(void *arg), void *arg);
+
+/* pw_dummy_hash: an Argon2id hash of a random password nobody knows, made
+ * once per process with the same limits as pw_hash: verifying against it
+ * costs what verifying against a stored hash costs (an unknown email at
+ * sign-in). NULL if hashing failed. Owned by the module. */
+const char *pw_dummy_hash(void);
 
 #endif

@@ -66,7 +66,9 @@ h_account(struct request *r)
  * POST /auth/account/password (signed in, CSRF checked): with the right
  * current password and a valid new one, sets it, signs out every other
  * session of the account and answers 303 to the account page; otherwise 422
- * with messages by the fields and nothing changed.
+ * with messages by the fields and nothing changed. The current password is
+ * a password guess like a sign-in's and shares its throttle (this account
+ * from this client address): 429 with Retry-After while it must wait.
  */
 int
 h_password(struct request *r)
@@ -74,15 +76,30 @@ h_password(struct request *r)
 	struct fields f;
 	char hash[PW_HASH_LEN];
 	struct user u;
+	struct throttle t;
 	int rc;
 
 	fields_read(r->arena, password_form, &r->form, &f);
 	rc = store_user_by_id(&r->store, r->session->user_id, &u);
 	if (rc != TK_OK)
 		return rc;
-	if (!fields_has_error(&f, "current_password") &&
-	    pw_verify(u.password_hash, f.values[PASSWORD_CURRENT]) != TK_OK)
-		fields_error(&f, NULL, "current_password", "The current password is not correct.");
+	if (!fields_has_error(&f, "current_password")) {
+		throttle_init(&r->store, u.email, &t);
+		rc = throttle_verify(&r->store, &t, u.password_hash, f.values[PASSWORD_CURRENT]);
+		if (rc == TK_ELIMIT) {
+			signin_too_many(r, t.retry_after);
+			return TK_OK;
+		}
+		if (rc == TK_OK)
+			rc = store_throttle_clear(&r->store, &t);
+		if (rc == TK_EAUTH) {
+			fields_error(&f, NULL, "current_password",
+				     "The current password is not correct.");
+			rc = TK_OK;
+		}
+		if (rc != TK_OK)
+			return rc;
+	}
 	if (f.nerrors > 0) {
 		rc = account_page(r, &f);
 		if (rc != TK_OK)

@@ -2,7 +2,8 @@
  * The auth service: accounts, passwords and sessions. It owns the
  * ticketing_auth database and is the only service that signs session
  * tokens. Declarations shared by its files: data access (store.c), input
- * checks (input.c) and the handlers (signup.c, signin.c, account.c).
+ * checks (input.c), the throttling of password guesses (throttle.c) and
+ * the handlers (signup.c, signin.c, account.c).
  */
 #ifndef TK_AUTH_H
 #define TK_AUTH_H
@@ -29,7 +30,16 @@ struct user {
 	const char *password_hash;
 	enum role role;
 	const char *created_at; /* YYYY-MM-DD */
-	long lock_seconds_left; /* > 0 while the account is locked */
+	int64_t version;        /* the row's version, moved by every change */
+};
+
+/* The throttle of password guesses of one account from one client
+ * address (throttle.c). */
+struct throttle {
+	const char *email; /* the normalised email */
+	char account[65];  /* SHA-256 of the normalised email, hex: known or not */
+	const char *addr;  /* the client's address (at most 100 characters) */
+	long retry_after;  /* OUT: with TK_ELIMIT, seconds until the next try */
 };
 
 /* store_user_by_email / store_user_by_id: fill *u (strings in st's
@@ -45,13 +55,31 @@ int store_user_by_id(struct store *st, const char *id, struct user *u);
 int store_create_user(struct store *st, const struct user *u);
 int store_create_user_session(struct store *st, const struct user *u, const struct session *s);
 
-/* store_signin_ok: reset the failure count and insert session s (with
- * st->remote_addr). */
-int store_signin_ok(struct store *st, const struct session *s);
+/* store_signin_ok: in one transaction, lock the user row of s, and when
+ * its version is still version (the row the password was verified
+ * against), forget the attempts of throttle t and insert session s (with
+ * st->remote_addr). Returns TK_OK, TK_ECONFLICT when the row changed or
+ * went away meanwhile (nothing written), or a database error. */
+int store_signin_ok(struct store *st, const struct session *s, int64_t version,
+		    const struct throttle *t);
 
-/* store_signin_failed: count a failed sign-in for user id; at
- * signin_max_failures the account locks for signin_lock_seconds. */
-int store_signin_failed(struct store *st, const char *user_id);
+/* store_throttle_peek: TK_OK when t may try now; TK_ELIMIT with
+ * t->retry_after while it must wait; or a database error. Reads only. */
+int store_throttle_peek(struct store *st, struct throttle *t);
+
+/* store_throttle_charge: in one transaction on t's row and the account's
+ * row over all addresses (made when missing), TK_ELIMIT with
+ * t->retry_after while t must wait, or while the account is past
+ * signin_account_max_failures attempts in its hour and t's address is not
+ * one it signed in from in the last 90 days; otherwise count one more
+ * attempt in both, set t's wait after it (throttle_delay) and keep t's row
+ * signin_forget_seconds. Then deletes some expired rows. Returns TK_OK,
+ * TK_ELIMIT or a database error. */
+int store_throttle_charge(struct store *st, struct throttle *t);
+
+/* store_throttle_clear: forget t's attempts and take one off the
+ * account's hourly count (the right password came). */
+int store_throttle_clear(struct store *st, const struct throttle *t);
 
 /* store_session_valid: TK_OK when session sid of user_id exists, is not
  * revoked, has not expired and was used within session_idle_seconds;
@@ -103,6 +131,29 @@ const char *input_password(struct arena *a, const char *raw, const char **out);
 /* input_next: a safe local path to go to after sign-in, or the default. */
 const char *input_next(const char *next);
 
+/* ---- password guesses (throttle.c) ---- */
+
+/* throttle_init: t for the normalised email (known or not) and st's
+ * client address. */
+void throttle_init(struct store *st, const char *email, struct throttle *t);
+
+/* throttle_delay: the seconds an address waits after its nth attempt at
+ * one account without the right password (0 for the first
+ * signin_free_failures, then 2, 4, 8, ... up to signin_max_delay). */
+int64_t throttle_delay(int64_t n);
+
+/*
+ * throttle_verify: the one check of a typed password against an account,
+ * for sign-in and for the current password on the account page. hash is
+ * the stored one, or NULL for an unknown account (then a dummy hash is
+ * verified, at the same cost). Refuses at once while t must wait; else,
+ * once the verification slot is taken, counts the attempt
+ * (store_throttle_charge) and verifies. Returns TK_OK for the right
+ * password (the caller then forgets t's attempts), TK_EAUTH for a wrong
+ * one, TK_ELIMIT with t->retry_after, or a database or crypto error.
+ */
+int throttle_verify(struct store *st, struct throttle *t, const char *hash, const char *password);
+
 /* auth_begin_session: fill s for user u with a fresh session id and the
  * configured lifetime. */
 void auth_begin_session(const struct user *u, struct session *s);
@@ -121,6 +172,11 @@ enum auth_flash {
 };
 
 /* ---- handlers ---- */
+
+/* signin_too_many: answer 429, the fixed error page, with Retry-After
+ * seconds (at least 1): the answer of every throttled password guess. */
+void signin_too_many(struct request *r, long seconds);
+
 int h_signup_form(struct request *r);
 int h_signup(struct request *r);
 int h_signin_form(struct request *r);

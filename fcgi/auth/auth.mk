@@ -6,7 +6,8 @@ noinst_LIBRARIES += fcgi/auth/libauth.a
 fcgi_auth_libauth_a_SOURCES = \
 	fcgi/auth/auth.h \
 	fcgi/auth/store.c \
-	fcgi/auth/input.c
+	fcgi/auth/input.c \
+	fcgi/auth/throttle.c
 
 sbin_PROGRAMS += fcgi/auth/ticketing-auth
 fcgi_auth_ticketing_auth_SOURCES = \
@@ -22,6 +23,8 @@ fcgi_auth_ticketing_auth_LDADD = fcgi/auth/libauth.a $(TK_LIBS)
 nobase_dist_pkgdata_DATA += \
 	sql/auth/001_users.sql \
 	sql/auth/002_sessions.sql \
+	sql/auth/003_signin_throttle.sql \
+	sql/auth/004_users_without_lockout.sql \
 	sql/auth/005_sessions_last_seen.sql \
 	templates/pages/auth/signup.tpl \
 	templates/pages/auth/signin.tpl \

@@ -24,8 +24,13 @@ static const struct route routes[] = {
 
 /* Configuration keys of the auth service, besides the common ones. */
 static const struct config_key config_keys[] = {
-    {"signin_max_failures", CONFIG_INT, "10", 1, 1000, "failed sign-ins before a lock"},
-    {"signin_lock_seconds", CONFIG_INT, "900", 1, 86400, "how long a locked account stays locked"},
+    {"signin_free_failures", CONFIG_INT, "5", 0, 100,
+     "password guesses at one account from one address before waits begin"},
+    {"signin_max_delay", CONFIG_INT, "900", 1, 86400, "the longest wait between two guesses"},
+    {"signin_account_max_failures", CONFIG_INT, "100", 1, 1000000,
+     "guesses at one account an hour, from all addresses but its own"},
+    {"signin_forget_seconds", CONFIG_INT, "86400", 60, 2592000,
+     "how long the guesses of an address at an account are remembered"},
 };
 
 static const char *const flashes[AUTH_FLASH__MAX] = {

@@ -1,5 +1,7 @@
 /*
- * Signing in and out.
+ * Signing in and out. A sign-in verifies the password against the user
+ * row it read, through the throttle of password guesses (throttle.c), and
+ * makes the session only if that row is still the same.
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 #include "req.h"
 
 #define WRONG_CREDENTIALS "Email or password is incorrect."
+#define ACCOUNT_CHANGED "Your account changed while you were signing in. Sign in again."
 
 enum { SIGNIN_EMAIL, SIGNIN_PASSWORD };
 
@@ -65,11 +68,26 @@ wrong_credentials(struct request *r, const struct fields *f, const char *next)
 	page_end(r, 422);
 }
 
+void
+signin_too_many(struct request *r, long seconds)
+{
+	char retry[32];
+
+	page_error(r, 429);
+	snprintf(retry, sizeof(retry), "%ld", seconds > 0 ? seconds : 1);
+	resp_header(r, "Retry-After", retry);
+}
+
 /*
  * POST /auth/signin (CSRF checked): 303 to next (a local path) or the
- * account page with a new session. 422 with one generic message for an
- * unknown email or a wrong password (both take one Argon2id verification);
- * 429 with Retry-After while the account is locked after too many failures.
+ * account page with a new session. A known and an unknown email take the
+ * same way up to the password's verdict (the same statements, one Argon2id
+ * verification, against a dummy hash for an unknown email): 422 with one
+ * generic message for a wrong password or an unknown email, 429 with
+ * Retry-After while this client address must wait before its next guess
+ * at this email (throttle.c). 409 with the form when the account changed
+ * (password, role) while its password was being verified: the session
+ * would carry what the change replaced, so none is made.
  */
 int
 h_signin(struct request *r)
@@ -79,8 +97,8 @@ h_signin(struct request *r)
 	struct fields f;
 	struct user u;
 	struct session s;
-	char retry[32];
-	int rc;
+	struct throttle t;
+	int rc, known;
 
 	fields_read(r->arena, signin_form, &r->form, &f);
 	if (f.nerrors > 0) {
@@ -91,28 +109,29 @@ h_signin(struct request *r)
 	email = f.values[SIGNIN_EMAIL];
 	password = f.values[SIGNIN_PASSWORD];
 	rc = store_user_by_email(&r->store, email, &u);
-	if (rc == TK_ENOTFOUND) {
-		pw_burn(password);
+	if (rc != TK_OK && rc != TK_ENOTFOUND)
+		return rc;
+	known = rc == TK_OK;
+	throttle_init(&r->store, email, &t);
+	rc = throttle_verify(&r->store, &t, known ? u.password_hash : NULL, password);
+	if (rc == TK_ELIMIT) {
+		signin_too_many(r, t.retry_after);
+		return TK_OK;
+	}
+	if (rc == TK_EAUTH || (rc == TK_OK && !known)) {
 		wrong_credentials(r, &f, next);
 		return TK_OK;
 	}
 	if (rc != TK_OK)
 		return rc;
-	if (u.lock_seconds_left > 0) {
-		page_error(r, 429);
-		snprintf(retry, sizeof(retry), "%ld", u.lock_seconds_left);
-		resp_header(r, "Retry-After", retry);
-		return TK_OK;
-	}
-	if (pw_verify(u.password_hash, password) != TK_OK) {
-		rc = store_signin_failed(&r->store, u.id);
-		if (rc != TK_OK)
-			return rc;
-		wrong_credentials(r, &f, next);
-		return TK_OK;
-	}
 	auth_begin_session(&u, &s);
-	rc = store_signin_ok(&r->store, &s);
+	rc = store_signin_ok(&r->store, &s, u.version, &t);
+	if (rc == TK_ECONFLICT) {
+		signin_page(r, &f, next);
+		tmpl_set(tmpl_section(r->page, "SIGNIN_ERROR"), "MESSAGE", ACCOUNT_CHANGED);
+		page_end(r, 409);
+		return TK_OK;
+	}
 	if (rc == TK_OK)
 		rc = app_start_session(r, &s);
 	if (rc != TK_OK)

@@ -26,8 +26,7 @@ enum stmt {
 	ST_USER_BY_EMAIL,
 	ST_USER_BY_ID,
 	ST_USER_INSERT,
-	ST_USER_SIGNIN_OK,
-	ST_USER_SIGNIN_FAILED,
+	ST_USER_VERSION_LOCK,
 	ST_USER_SET_PASSWORD,
 	ST_SESSION_INSERT,
 	ST_SESSION_VALID,
@@ -39,27 +38,39 @@ enum stmt {
 	ST_OUTBOX_INSERT,
 	ST_USER_FIND,
 	ST_USER_SET_ROLE,
+	ST_THROTTLE_PEEK,
+	ST_THROTTLE_CLAIM,
+	ST_THROTTLE_READ,
+	ST_THROTTLE_CHARGE,
+	ST_THROTTLE_CLEAR,
+	ST_THROTTLE_FORGIVE,
+	ST_THROTTLE_TRUSTED,
+	ST_THROTTLE_PRUNE,
 	ST__MAX
 };
 
+/* The whole seconds until blocked_until, 0 when it is past or NULL. */
+#define THROTTLE_WAIT                                                                              \
+	"COALESCE(GREATEST(0, CEILING(TIMESTAMPDIFF(MICROSECOND, NOW(6), blocked_until) / 1e6)), " \
+	"0)"
+
+/* The remote_addr of an account's row over all addresses (never a real
+ * REMOTE_ADDR), and the length of its counting window in seconds. */
+#define THROTTLE_ALL "*"
+#define THROTTLE_WINDOW 3600
+
 #define USER_COLUMNS                                                                               \
-	"id, email, name, password_hash, role, DATE_FORMAT(created_at, '%Y-%m-%d'), "              \
-	"GREATEST(0, COALESCE(TIMESTAMPDIFF(SECOND, NOW(6), locked_until), 0))"
+	"id, email, name, password_hash, role, DATE_FORMAT(created_at, '%Y-%m-%d'), version"
 
 const char *const auth_stmts[ST__MAX] = {
     [ST_USER_BY_EMAIL] = "SELECT " USER_COLUMNS " FROM users WHERE email = ?",
     [ST_USER_BY_ID] = "SELECT " USER_COLUMNS " FROM users WHERE id = ?",
     [ST_USER_INSERT] = "INSERT INTO users (id, email, name, password_hash, role) "
 		       "VALUES (?, ?, ?, ?, ?)",
-    [ST_USER_SIGNIN_OK] = "UPDATE users SET failed_signins = 0, locked_until = NULL "
-			  "WHERE id = ?",
-    /* Both assignments read the old failed_signins (left to right, the
-     * second one is evaluated before the first takes effect on it). */
-    [ST_USER_SIGNIN_FAILED] =
-	"UPDATE users SET "
-	"locked_until = IF(failed_signins + 1 >= ?, NOW(6) + INTERVAL ? SECOND, locked_until), "
-	"failed_signins = IF(failed_signins + 1 >= ?, 0, failed_signins + 1) "
-	"WHERE id = ?",
+    /* A sign-in holds the row until its session is in: a change of the
+     * row commits before (the sign-in sees its version) or after (it
+     * revokes the new session). */
+    [ST_USER_VERSION_LOCK] = "SELECT version FROM users WHERE id = ? FOR UPDATE",
     [ST_USER_SET_PASSWORD] = "UPDATE users SET password_hash = ?, version = version + 1 "
 			     "WHERE id = ?",
     [ST_SESSION_INSERT] = "INSERT INTO sessions (id, user_id, expires_at, remote_addr) "
@@ -88,6 +99,35 @@ const char *const auth_stmts[ST__MAX] = {
     /* Administrators are never changed through the web. */
     [ST_USER_SET_ROLE] = "UPDATE users SET role = ?, version = version + 1 "
 			 "WHERE id = ? AND role IN ('member', 'organizer') AND role <> ?",
+    /* Seconds until the next attempt of (account, address); no row: 0. */
+    [ST_THROTTLE_PEEK] = "SELECT " THROTTLE_WAIT " FROM signin_throttle "
+			 "WHERE account = ? AND remote_addr = ? AND expires_at > NOW(6)",
+    /* The row of (account, address), made if missing, locked exclusively
+     * (a duplicate key takes the exclusive lock an update would). */
+    [ST_THROTTLE_CLAIM] =
+	"INSERT INTO signin_throttle (account, remote_addr, failures, expires_at) "
+	"VALUES (?, ?, 0, NOW(6)) ON DUPLICATE KEY UPDATE failures = failures",
+    /* Attempts, seconds to wait, seconds until the row expires. */
+    [ST_THROTTLE_READ] =
+	"SELECT IF(expires_at > NOW(6), failures, 0), " THROTTLE_WAIT ", "
+	"GREATEST(0, CEILING(TIMESTAMPDIFF(MICROSECOND, NOW(6), expires_at) / 1e6)) "
+	"FROM signin_throttle WHERE account = ? AND remote_addr = ? FOR UPDATE",
+    [ST_THROTTLE_CHARGE] = "UPDATE signin_throttle SET failures = ?, "
+			   "blocked_until = IF(? > 0, NOW(6) + INTERVAL ? SECOND, NULL), "
+			   "expires_at = NOW(6) + INTERVAL ? SECOND "
+			   "WHERE account = ? AND remote_addr = ?",
+    [ST_THROTTLE_CLEAR] = "DELETE FROM signin_throttle WHERE account = ? AND remote_addr = ?",
+    /* The right password was no failure: one off the account's count. */
+    [ST_THROTTLE_FORGIVE] = "UPDATE signin_throttle SET failures = GREATEST(failures, 1) - 1 "
+			    "WHERE account = ? AND remote_addr = '" THROTTLE_ALL "'",
+    /* An address the account signed in from lately. */
+    [ST_THROTTLE_TRUSTED] = "SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id "
+			    "WHERE u.email = ? AND s.remote_addr = ? "
+			    "AND s.created_at > NOW(6) - INTERVAL 90 DAY LIMIT 1",
+    /* Each attempt removes at most this many expired rows: the table stays
+     * as small as the attempts of the last signin_forget_seconds. */
+    [ST_THROTTLE_PRUNE] = "DELETE FROM signin_throttle WHERE expires_at <= NOW(6) "
+			  "ORDER BY expires_at LIMIT 100",
 };
 
 const size_t auth_nstmts = ST__MAX;
@@ -104,7 +144,7 @@ user_from_row(const struct db_rows *rows, size_t i, struct user *u)
 	if (role_parse(db_str(rows, i, 4), &u->role) != TK_OK)
 		return TK_EINTERNAL;
 	u->created_at = db_str(rows, i, 5);
-	u->lock_seconds_left = (long)db_int(rows, i, 6);
+	u->version = db_int(rows, i, 6);
 	return TK_OK;
 }
 
@@ -231,27 +271,126 @@ store_create_user_session(struct store *st, const struct user *u, const struct s
 }
 
 int
-store_signin_ok(struct store *st, const struct session *s)
+store_signin_ok(struct store *st, const struct session *s, int64_t version,
+		const struct throttle *t)
 {
+	struct db_rows rows;
 	int rc;
 
 	rc = db_begin(st->db);
 	if (rc != TK_OK)
 		return rc;
-	rc = db_exec(st->db, ST_USER_SIGNIN_OK, (struct db_val[]){DB_S(s->user_id)}, 1, NULL, NULL);
+	rc = db_exec(st->db, ST_USER_VERSION_LOCK, (struct db_val[]){DB_S(s->user_id)}, 1,
+		     st->arena, &rows);
+	if (rc == TK_OK && (rows.nrows != 1 || db_int(&rows, 0, 0) != version))
+		rc = TK_ECONFLICT;
+	if (rc == TK_OK)
+		rc = store_throttle_clear(st, t);
 	if (rc == TK_OK)
 		rc = insert_session(st, s);
 	return store_finish(st, rc);
 }
 
 int
-store_signin_failed(struct store *st, const char *user_id)
+store_throttle_peek(struct store *st, struct throttle *t)
 {
-	long max = config_int("signin_max_failures");
-	struct db_val p[] = {DB_I(max), DB_I(config_int("signin_lock_seconds")), DB_I(max),
-			     DB_S(user_id)};
+	struct db_rows rows;
+	int rc;
 
-	return db_exec(st->db, ST_USER_SIGNIN_FAILED, p, 4, NULL, NULL);
+	t->retry_after = 0;
+	rc = db_exec(st->db, ST_THROTTLE_PEEK, (struct db_val[]){DB_S(t->account), DB_S(t->addr)},
+		     2, st->arena, &rows);
+	if (rc == TK_OK && rows.nrows == 1)
+		t->retry_after = (long)db_int(&rows, 0, 0);
+	if (rc == TK_OK && t->retry_after > 0)
+		rc = TK_ELIMIT;
+	return rc;
+}
+
+/* lock_row: make the throttle row (account, addr) if it is missing, lock
+ * it and read it into *rows (ST_THROTTLE_READ's columns). */
+static int
+lock_row(struct store *st, const char *account, const char *addr, struct db_rows *rows)
+{
+	struct db_val key[] = {DB_S(account), DB_S(addr)};
+	int rc;
+
+	rc = db_exec(st->db, ST_THROTTLE_CLAIM, key, 2, NULL, NULL);
+	if (rc == TK_OK)
+		rc = db_exec(st->db, ST_THROTTLE_READ, key, 2, st->arena, rows);
+	if (rc == TK_OK && rows->nrows != 1)
+		rc = TK_EINTERNAL;
+	return rc;
+}
+
+/* set_row: give the locked row (account, addr) its count, a wait of delay
+ * seconds (0: none) and a life of keep seconds from now. */
+static int
+set_row(struct store *st, const char *account, const char *addr, int64_t failures, int64_t delay,
+	int64_t keep)
+{
+	return db_exec(st->db, ST_THROTTLE_CHARGE,
+		       (struct db_val[]){DB_I(failures), DB_I(delay), DB_I(delay), DB_I(keep),
+					 DB_S(account), DB_S(addr)},
+		       6, NULL, NULL);
+}
+
+int
+store_throttle_charge(struct store *st, struct throttle *t)
+{
+	struct db_rows pair, all, trusted;
+	int64_t failures, delay, keep, window;
+	int rc;
+
+	t->retry_after = 0;
+	rc = db_begin(st->db);
+	if (rc != TK_OK)
+		return rc;
+	rc = lock_row(st, t->account, t->addr, &pair);
+	if (rc == TK_OK && db_int(&pair, 0, 1) > 0) {
+		t->retry_after = (long)db_int(&pair, 0, 1);
+		rc = TK_ELIMIT;
+	}
+	/* Past the account's hourly budget only its recent addresses pass. */
+	if (rc == TK_OK)
+		rc = lock_row(st, t->account, THROTTLE_ALL, &all);
+	if (rc == TK_OK && db_int(&all, 0, 0) >= config_int("signin_account_max_failures")) {
+		rc = db_exec(st->db, ST_THROTTLE_TRUSTED,
+			     (struct db_val[]){DB_S(t->email), DB_S(t->addr)}, 2, st->arena,
+			     &trusted);
+		if (rc == TK_OK && trusted.nrows == 0) {
+			t->retry_after = (long)db_int(&all, 0, 2);
+			rc = TK_ELIMIT;
+		}
+	}
+	if (rc == TK_OK) {
+		failures = db_int(&pair, 0, 0) + 1;
+		delay = throttle_delay(failures);
+		keep = config_int("signin_forget_seconds");
+		rc = set_row(st, t->account, t->addr, failures, delay, keep > delay ? keep : delay);
+	}
+	if (rc == TK_OK) {
+		/* The account's window runs an hour from its first attempt. */
+		window = db_int(&all, 0, 0) > 0 ? db_int(&all, 0, 2) : THROTTLE_WINDOW;
+		rc = set_row(st, t->account, THROTTLE_ALL, db_int(&all, 0, 0) + 1, 0, window);
+	}
+	rc = store_finish(st, rc);
+	if (rc == TK_OK)
+		rc = db_exec(st->db, ST_THROTTLE_PRUNE, NULL, 0, NULL, NULL);
+	return rc;
+}
+
+int
+store_throttle_clear(struct store *st, const struct throttle *t)
+{
+	int rc;
+
+	rc = db_exec(st->db, ST_THROTTLE_CLEAR, (struct db_val[]){DB_S(t->account), DB_S(t->addr)},
+		     2, NULL, NULL);
+	if (rc == TK_OK)
+		rc = db_exec(st->db, ST_THROTTLE_FORGIVE, (struct db_val[]){DB_S(t->account)}, 1,
+			     NULL, NULL);
+	return rc;
 }
 
 int

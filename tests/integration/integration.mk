@@ -39,6 +39,11 @@ tests_integration_age_token_LDADD = $(TK_LIBS)
 TESTS += tests/integration/test_privilege.sh
 EXTRA_DIST += tests/integration/test_privilege.sh
 
+# The sign-in policy: races with account changes, the throttling of
+# password guesses, the same work for known and unknown emails.
+TESTS += tests/integration/test_signin.sh
+EXTRA_DIST += tests/integration/test_signin.sh
+
 # Negative controls of the consistency checker: each breaks one invariant,
 # expects ticketingctl check to fail naming it, repairs it.
 TESTS += tests/integration/test_checker.sh

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Integration tests of the auth service through nginx: sign up, sign in,
 # sign out, the account page and password change, with the CSRF, session
-# cookie, validation, escaping, lockout and rate-limit rules around them.
+# cookie, validation, escaping and rate-limit rules around them (the
+# throttling of password guesses and sign-in races: test_signin.sh).
 # Runs against the stack of scripts/dev test (see lib.sh for the harness).
-# Every run uses fresh accounts; the account lockout and the nginx rate
-# limit come last since they use up budgets.
+# Every run uses fresh accounts; the nginx rate limit comes last since it
+# uses up a budget.
 # shellcheck disable=SC2317 # predicates below run through check
 . "$(dirname "$0")/lib.sh"
 
@@ -352,28 +353,6 @@ signin cp2 "$CP_EMAIL" "$PW"
 check_status "the old password no longer signs in" 422
 post cp2 /auth/signin "email=$CP_EMAIL" "password=$PW2" "csrf_token=$(csrf)"
 check_status "the new password signs in" 303
-
-# --- account lockout (late: it locks an account) ----------------------------------
-
-LK_EMAIL=$(fresh_email lock)
-browser lk
-signup lk "Lock Smith" "$LK_EMAIL" "$PW"
-browser lk2
-req lk2 GET /auth/signin
-LK_TOKEN=$(csrf)
-codes=
-for i in 1 2 3 4 5 6 7 8 9 10; do
-	post lk2 /auth/signin "email=$LK_EMAIL" "password=wrong-password-$i" "csrf_token=$LK_TOKEN"
-	codes+="$STATUS "
-done
-check_eq "ten wrong passwords answer 422 each" "$(printf '422 %.0s' $(seq 10))" "$codes"
-post lk2 /auth/signin "email=$LK_EMAIL" "password=$PW" "csrf_token=$LK_TOKEN"
-check_status "the next attempt, right password and all, answers 429" 429
-RA=$(header Retry-After)
-check "the locked answer has a Retry-After in seconds" matches "$RA" '^[1-9][0-9]*$'
-check "no session for a locked account" [ -z "$(cookie lk2 tk_session)" ]
-req lk GET /auth/account
-check_status "a session made before the lock still works" 200
 
 # --- nginx rate limit (last: it uses up this address's budget) ------------------
 

@@ -5,7 +5,7 @@
  * (exit 77). The tests work in scratch databases of their own (tk_dbtest*),
  * dropped at the start and at the end.
  */
-#include <dirent.h>
+#include <glob.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -491,23 +491,19 @@ remove_migrations(char *dir, const char *const *files, size_t n)
 	free(dir);
 }
 
-/* count_sql: the number of .sql files in dir, so the tests follow the
- * migrations a service gains. */
+/* sql_files: how many migrations folder dir holds (its *.sql files). */
 static int
-count_sql(const char *dir)
+sql_files(const char *dir)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	size_t len;
+	struct buf pattern = {0};
+	glob_t g;
 	int n = 0;
 
-	while (d != NULL && (e = readdir(d)) != NULL) {
-		len = strlen(e->d_name);
-		if (len > 4 && strcmp(e->d_name + len - 4, ".sql") == 0)
-			n++;
-	}
-	if (d != NULL)
-		closedir(d);
+	buf_printf(&pattern, "%s/*.sql", dir);
+	if (glob(pattern.data, 0, NULL, &g) == 0)
+		n = (int)g.gl_pathc;
+	globfree(&g);
+	buf_free(&pattern);
 	return n;
 }
 
@@ -519,15 +515,15 @@ test_migrate_auth(void)
 	struct buf dir = {0};
 	struct db *db;
 	struct db_rows r;
-	int applied = -1, nauth;
+	int applied = -1, n;
 
 	buf_printf(&dir, "%s/sql/auth", src && *src ? src : ".");
-	nauth = count_sql(dir.data);
-	CU_ASSERT_FATAL(nauth >= 2);
+	n = sql_files(dir.data);
+	CU_ASSERT_FATAL(n >= 2);
 	CU_ASSERT_EQUAL(db_exec(adm, ADM_DROP_MIG, NULL, 0, NULL, NULL), TK_OK);
 	CU_ASSERT_EQUAL(db_exec(adm, ADM_CREATE_MIG, NULL, 0, NULL, NULL), TK_OK);
 	CU_ASSERT_EQUAL(migrate_run(&c, dir.data, &applied), TK_OK);
-	CU_ASSERT_EQUAL(applied, nauth);
+	CU_ASSERT_EQUAL(applied, n);
 	CU_ASSERT_EQUAL(migrate_run(&c, dir.data, &applied), TK_OK);
 	CU_ASSERT_EQUAL(applied, 0);
 	/* A shared table's folder has its own numbers: its 001 is not auth's. */
@@ -540,16 +536,16 @@ test_migrate_auth(void)
 
 	db = db_new(&c, mig_sql, M__MAX);
 	CU_ASSERT_EQUAL(db_exec(db, M_VERSIONS, NULL, 0, arena, &r), TK_OK);
-	CU_ASSERT_EQUAL_FATAL(r.nrows, (size_t)nauth + 1);
+	CU_ASSERT_EQUAL_FATAL(r.nrows, (size_t)n + 1);
 	CU_ASSERT_STRING_EQUAL(db_str(&r, 0, 0), "auth");
 	CU_ASSERT_EQUAL(db_int(&r, 0, 1), 1);
 	CU_ASSERT_STRING_EQUAL(db_str(&r, 0, 2), "001_users.sql");
 	CU_ASSERT_STRING_EQUAL(db_str(&r, 1, 0), "auth");
 	CU_ASSERT_EQUAL(db_int(&r, 1, 1), 2);
 	CU_ASSERT_STRING_EQUAL(db_str(&r, 1, 2), "002_sessions.sql");
-	CU_ASSERT_STRING_EQUAL(db_str(&r, nauth, 0), "outbox");
-	CU_ASSERT_EQUAL(db_int(&r, nauth, 1), 1);
-	CU_ASSERT_STRING_EQUAL(db_str(&r, nauth, 2), "001_outbox.sql");
+	CU_ASSERT_STRING_EQUAL(db_str(&r, n, 0), "outbox");
+	CU_ASSERT_EQUAL(db_int(&r, n, 1), 1);
+	CU_ASSERT_STRING_EQUAL(db_str(&r, n, 2), "001_outbox.sql");
 	CU_ASSERT_EQUAL(db_exec(db, M_USERS, NULL, 0, arena, &r), TK_OK);
 	CU_ASSERT_STRING_EQUAL(db_str(&r, 0, 0), "0");
 	db_free(db);
@@ -637,7 +633,7 @@ test_migrate_concurrent(void)
 		CU_ASSERT_EQUAL(m[i].rc, TK_OK);
 		total += m[i].applied;
 	}
-	CU_ASSERT_EQUAL(total, count_sql(dir.data));
+	CU_ASSERT_EQUAL(total, sql_files(dir.data));
 	buf_free(&dir);
 }
 
