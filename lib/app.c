@@ -39,6 +39,11 @@
 #include "xalloc.h"
 
 #define SHUTDOWN_GRACE_SECONDS 10
+/* Connections the listening socket queues while every thread is busy:
+ * what a full queue holds is served within the latency budget, the rest
+ * is refused at once (nginx answers 503): docs/DECISIONS.md, "Load
+ * beyond a thousand connections". */
+#define LISTEN_BACKLOG_DEFAULT "2048"
 
 struct worker {
 	pthread_t thread;
@@ -289,7 +294,7 @@ open_socket(const char *path)
 	unlink(path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(path, 0666) < 0 ||
-	    listen(fd, 1024) < 0) {
+	    listen(fd, (int)config_int("listen_backlog")) < 0) {
 		log_error("cannot listen on %s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -324,22 +329,28 @@ load_keys(void)
 	return rc;
 }
 
-/* load_config: the common keys, listen (default run/<service>.sock) and
- * the service's own keys, from config_path; strict: a key no table knows
- * is an error, so --check-config validates every line. */
+/* load_config: the common keys, the shell's (listen, default
+ * run/<service>.sock, and listen_backlog) and the service's own keys, from
+ * config_path; strict: a key no table knows is an error, so --check-config
+ * validates every line. */
 static int
 load_config(const char *config_path)
 {
 	static char listen_default[128];
 	static struct config_key *keys; /* kept: the configuration points here */
+	const struct config_key shell[] = {
+	    {"listen", CONFIG_STR, listen_default, 0, 0, "FastCGI unix socket path to bind"},
+	    {"listen_backlog", CONFIG_INT, LISTEN_BACKLOG_DEFAULT, 1, 65535,
+	     "connections the socket queues while every thread is busy (more: nginx answers 503)"},
+	};
+	size_t nshell = sizeof(shell) / sizeof(shell[0]);
 
 	snprintf(listen_default, sizeof(listen_default), "run/%s.sock", svc->name);
-	keys = xcalloc(svc->nconfig_keys + 1, sizeof(*keys));
-	keys[0] = (struct config_key){"listen", CONFIG_STR, listen_default,
-				      0,        0,          "FastCGI unix socket path to bind"};
+	keys = xcalloc(nshell + svc->nconfig_keys, sizeof(*keys));
+	memcpy(keys, shell, sizeof(shell));
 	if (svc->nconfig_keys > 0)
-		memcpy(keys + 1, svc->config_keys, svc->nconfig_keys * sizeof(*keys));
-	return config_load(config_path, keys, svc->nconfig_keys + 1, 0);
+		memcpy(keys + nshell, svc->config_keys, svc->nconfig_keys * sizeof(*keys));
+	return config_load(config_path, keys, nshell + svc->nconfig_keys, 0);
 }
 
 static int
