@@ -36,6 +36,7 @@
 #include "req.h"
 #include "text.h"
 #include "tmpl.h"
+#include "worker.h"
 #include "xalloc.h"
 
 #define SHUTDOWN_GRACE_SECONDS 10
@@ -255,18 +256,47 @@ handle(struct worker *w)
 	req_free(&r);
 }
 
+/* sleep_ms: a pause of ms milliseconds. */
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR && !stopping)
+		;
+}
+
+/*
+ * thread_main: one request thread. libfcgi retries by itself the accept
+ * failures that concern one client (a connection reset or aborted before
+ * it was taken); what it returns is the process's own (out of file
+ * descriptors or memory), and lasts while the connection that caused it
+ * waits in the queue: accepting again at once would spin. So the thread
+ * waits with the one backoff policy (worker.h: 100 ms doubling to 2 s),
+ * logs the first failure of a run and the recovery, and serves again
+ * once an accept succeeds.
+ */
 static void *
-worker_main(void *arg)
+thread_main(void *arg)
 {
 	struct worker *w = arg;
+	struct worker_backoff b = {0};
+	int rc;
 
 	while (!stopping) {
-		if (FCGX_Accept_r(&w->fcgx) < 0) {
+		rc = FCGX_Accept_r(&w->fcgx);
+		if (rc < 0) {
 			if (stopping)
 				break;
-			/* A failed accept (a client gone before we got it) is not fatal. */
+			if (b.attempt == 0)
+				log_warn("%s: accept failed: %s; backing off", svc->name,
+					 strerror(-rc));
+			sleep_ms(worker_backoff_next(&b));
 			continue;
 		}
+		if (b.attempt != 0)
+			log_info("%s: accepting again", svc->name);
+		worker_backoff_reset(&b);
 		handle(w);
 		FCGX_Finish_r(&w->fcgx);
 	}
@@ -460,7 +490,7 @@ app_main(int argc, char **argv, const struct app_service *service)
 		workers[i].db = open_db();
 		workers[i].arena = arena_new();
 		FCGX_InitRequest(&workers[i].fcgx, listen_fd, 0);
-		if (pthread_create(&workers[i].thread, NULL, worker_main, &workers[i]) != 0) {
+		if (pthread_create(&workers[i].thread, NULL, thread_main, &workers[i]) != 0) {
 			log_error("cannot start thread %ld", i);
 			break;
 		}

@@ -29,6 +29,12 @@ EXTRA_DIST += tests/integration/test_guards.sh
 TESTS += tests/integration/test_revocation.sh
 EXTRA_DIST += tests/integration/test_revocation.sh
 
+# A service out of file descriptors under a burst of connections backs off
+# instead of spinning, and serves again once it ends (a fault test: it
+# stands in for the stack's events service).
+TESTS += tests/integration/test_accept.sh
+EXTRA_DIST += tests/integration/test_accept.sh
+
 # Negative controls of the consistency checker: each breaks one invariant,
 # expects ticketingctl check to fail naming it, repairs it.
 TESTS += tests/integration/test_checker.sh
@@ -48,12 +54,14 @@ EXTRA_DIST += tests/integration/test_checker.sh
 AUTOMAKE_OPTIONS = -Wno-portability
 TK_FAULT_TESTS = tests/integration/test_outage.sh \
 	tests/integration/test_backbone.sh tests/integration/test_durability.sh \
-	tests/integration/test_checker.sh
+	tests/integration/test_checker.sh tests/integration/test_accept.sh
 TK_FAULT_1 = tests/integration/test_outage.sh.log
 TK_FAULT_2 = tests/integration/test_backbone.sh.log
 TK_FAULT_3 = tests/integration/test_durability.sh.log
 TK_FAULT_4 = tests/integration/test_checker.sh.log
+TK_FAULT_5 = tests/integration/test_accept.sh.log
 $(TK_FAULT_1): $(addsuffix .log,$(filter-out $(TK_FAULT_TESTS),$(TESTS)))
 $(TK_FAULT_2): $(TK_FAULT_1)
 $(TK_FAULT_3): $(TK_FAULT_2)
 $(TK_FAULT_4): $(TK_FAULT_3)
+$(TK_FAULT_5): $(TK_FAULT_4)
