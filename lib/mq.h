@@ -182,9 +182,11 @@ int mq_delete_msg(struct mq *mq, const char *stream, uint64_t seq);
 /*
  * mq_nudge_outbox: after committing outbox rows, wake the relay of this
  * process's database (config db_name) with a core-NATS message on a
- * process-wide connection opened on first use from config nats_url.
- * Never blocks and never fails the caller; does nothing when nats_url is
- * empty. Thread-safe.
+ * process-wide connection, which the first call starts opening from config
+ * nats_url on a thread of its own. Never blocks (not even on that first
+ * connect) and never fails the caller: a nudge before the connection is up
+ * is dropped (the relay also polls). Does nothing when nats_url is empty.
+ * Thread-safe.
  */
 void mq_nudge_outbox(void);
 
