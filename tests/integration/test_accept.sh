@@ -14,7 +14,6 @@
 # shellcheck disable=SC2317 # predicates below run through check
 . "$(dirname "$0")/lib.sh"
 
-BIN=${TK_BUILDDIR:-$(dirname "$0")/../..}/fcgi/events/ticketing-events
 CONF=$TK_TMP/events.conf
 LOG=$TK_TEST_RUN_DIR/logs/events.log
 FAULT_SECONDS=3
@@ -22,18 +21,8 @@ FAULT_SECONDS=3
 sed -e 's/^threads *=.*/threads = 4/' "$TK_TEST_RUN_DIR/conf/events.conf" >"$CONF"
 SOCK=$(sed -n 's/^listen *= *//p' "$CONF")
 
-PID=
 HOLDER=
-cleanup() {
-	[ -z "$HOLDER" ] || kill "$HOLDER" 2>/dev/null || true
-	if [ -n "$PID" ]; then
-		kill -TERM "$PID" 2>/dev/null || true
-		wait "$PID" 2>/dev/null || true
-	fi
-	ctl start events >/dev/null 2>&1 || true
-	rm -rf "$TK_TMP"
-}
-trap cleanup EXIT
+at_exit '[ -z "$HOLDER" ] || kill "$HOLDER" 2>/dev/null'
 
 # answers: GET / through nginx answers 200 within 3 s.
 answers() {
@@ -62,9 +51,8 @@ limit_for_free() {
 	echo "$fd"
 }
 
-ctl stop events >/dev/null
-"$BIN" --config "$CONF" &
-PID=$!
+stand_in events "$CONF"
+PID=$STAND_IN_PID
 check "the test instance answers through nginx" wait_for 15 answers
 log_from=$(($(wc -l <"$LOG") + 1))
 
@@ -104,9 +92,6 @@ wait "$HOLDER" 2>/dev/null || true
 HOLDER=
 check "after the burst the instance answers again by itself" wait_for 10 answers
 
-kill -TERM "$PID"
-wait "$PID" 2>/dev/null || true
-PID=
-ctl start events >/dev/null
+stand_in_end
 check "the stack's events service is back" wait_for 15 answers
 finish

@@ -12,36 +12,22 @@
 # shellcheck disable=SC2317 # predicates below run through check
 . "$(dirname "$0")/lib.sh"
 
-BIN=${TK_BUILDDIR:-$(dirname "$0")/../..}/fcgi/auth/ticketing-auth
 CONF=$TK_TMP/auth.conf
 
-PID=
-LISTENER=
-cleanup() {
-	[ -z "$LISTENER" ] || kill "$LISTENER" 2>/dev/null || true
-	if [ -n "$PID" ]; then
-		kill -TERM "$PID" 2>/dev/null || true
-		wait "$PID" 2>/dev/null || true
-	fi
-	ctl start auth >/dev/null 2>&1 || true
-	rm -rf "$TK_TMP"
-}
-trap cleanup EXIT
-
 # The silent NATS: a port of its own, printed once it listens. It accepts
-# and never writes. Asked (a line on its ask fifo), it writes how many
-# connections it accepted and how many of those the client has closed by
-# now, as the kernel sees them at that moment (a closed one reads as end of
-# file or a reset), so the reply does not depend on how soon the listener
-# happened to look.
-mkfifo "$TK_TMP/port" "$TK_TMP/ask" "$TK_TMP/reply"
+# and never writes. Asked (a line ID on its ask fifo), it writes into the
+# file answer.ID how many connections it accepted and how many of those
+# the client has closed by now, as the kernel sees them at that moment (a
+# closed one reads as end of file or a reset), so the reply does not
+# depend on how soon the listener happened to look.
+mkfifo "$TK_TMP/port" "$TK_TMP/ask"
 python3 -c '
 import os, select, socket, sys
 srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 srv.bind(("127.0.0.1", 0))
 srv.listen(16)
 print(srv.getsockname()[1], flush=True)
-ask = os.open(sys.argv[1], os.O_RDWR)
+ask = os.open(os.path.join(sys.argv[1], "ask"), os.O_RDWR)
 held = []
 def gone(c):
     try:
@@ -55,18 +41,23 @@ while True:
     if srv in ready:
         held.append(srv.accept()[0])
     if ask in ready:
-        os.read(ask, 64)
-        with open(sys.argv[2], "w") as out:
-            out.write("%d %d\n" % (len(held), sum(gone(c) for c in held)))
-' "$TK_TMP/ask" "$TK_TMP/reply" >"$TK_TMP/port" &
+        for q in os.read(ask, 4096).split():
+            path = os.path.join(sys.argv[1], "answer." + q.decode())
+            with open(path + ".tmp", "w") as out:
+                out.write("%d %d\n" % (len(held), sum(gone(c) for c in held)))
+            os.rename(path + ".tmp", path)
+' "$TK_TMP" >"$TK_TMP/port" &
 LISTENER=$!
+at_exit "kill $LISTENER 2>/dev/null"
 read -r PORT_SILENT <"$TK_TMP/port"
 
 # connects: "ACCEPTED GIVEN_UP": the connections the silent port took, and
 # how many of them the client has closed by now.
 connects() {
-	echo q >"$TK_TMP/ask"
-	cat "$TK_TMP/reply"
+	local id=$BASHPID.$RANDOM
+	echo "$id" >"$TK_TMP/ask"
+	wait_for 5 test -e "$TK_TMP/answer.$id" && cat "$TK_TMP/answer.$id"
+	rm -f "$TK_TMP/answer.$id"
 }
 
 sed -e "s|^nats_url *=.*|nats_url = nats://127.0.0.1:$PORT_SILENT|" \
@@ -80,9 +71,7 @@ signup_form() {
 	[ "$STATUS" = 200 ]
 }
 
-ctl stop auth >/dev/null
-"$BIN" --config "$CONF" &
-PID=$!
+stand_in auth "$CONF"
 browser nina
 check "the test instance answers through nginx" wait_for 15 signup_form nina
 check_eq "no connection to the silent port before the first commit" "0 0" "$(connects)"
@@ -100,9 +89,6 @@ check "the nudge's connect reaches the silent port" \
 check "the pending connect gives up by itself, later" \
 	wait_for 15 eval 'read -r accepted given_up < <(connects); [ "$given_up" -ge 1 ]'
 
-kill -TERM "$PID"
-wait "$PID" 2>/dev/null || true
-PID=
-ctl start auth >/dev/null
+stand_in_end
 check "the stack's auth service is back" wait_for 15 signup_form -
 finish
