@@ -31,6 +31,7 @@
 #include "db.h"
 #include "err.h"
 #include "log.h"
+#include "mq.h"
 #include "page.h"
 #include "pw.h"
 #include "req.h"
@@ -483,6 +484,7 @@ app_main(int argc, char **argv, const struct app_service *service)
 	listen_fd = open_socket(config_str("listen"));
 	if (listen_fd < 0)
 		goto out;
+	mq_nudge_enable();
 
 	nthreads = config_int("threads");
 	workers = xcalloc((size_t)nthreads, sizeof(*workers));

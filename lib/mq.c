@@ -586,8 +586,12 @@ mq_delete_msg(struct mq *mq, const char *stream, uint64_t seq)
  * server that accepts and never answers, or is stopped), and a nudge runs
  * on a request thread that has an answer to send. Nudges before the
  * connection exists are dropped; the relay polls for what they missed.
+ * Only long-running programs enable nudges: a tool that exits right after
+ * its commit would exit under the connecting thread (seen as a crash in
+ * cnats at exit under ASan), and gains nothing from the nudge.
  */
 static pthread_once_t nudge_once = PTHREAD_ONCE_INIT;
+static atomic_int nudge_enabled;
 static _Atomic(natsConnection *) nudge_nc;
 static char nudge_url[256];
 static char nudge_subject[256];
@@ -630,10 +634,18 @@ nudge_init(void)
 }
 
 void
+mq_nudge_enable(void)
+{
+	atomic_store(&nudge_enabled, 1);
+}
+
+void
 mq_nudge_outbox(void)
 {
 	natsConnection *nc;
 
+	if (!atomic_load(&nudge_enabled))
+		return;
 	pthread_once(&nudge_once, nudge_init);
 	nc = atomic_load(&nudge_nc);
 	if (nc != NULL)

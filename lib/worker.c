@@ -460,6 +460,7 @@ run(const struct worker_def *def, const char *service)
 	rc = mq_connect(config_str("nats_url"), name.data, &ctx.mq);
 	if (rc != TK_OK)
 		goto out;
+	mq_nudge_enable();
 	if (wait_for_stream(def, ctx.mq) != TK_OK)
 		goto out; /* stopped while waiting: a clean stop */
 	if (def->run != NULL) {
