@@ -339,16 +339,24 @@ stand_in() {
 	[ -n "$STAND_IN_SERVICE" ] || at_exit stand_in_end
 	STAND_IN_SERVICE=$1
 	ctl stop "$1" >/dev/null
-	"${TK_BUILDDIR:-$(dirname "$0")/../..}/fcgi/$1/ticketing-$1" --config "$2" &
+	# Like the stack's services under the sanitizers: no leak report at
+	# the end of a program that ends by signal.
+	ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} \
+		"${TK_BUILDDIR:-$(dirname "$0")/../..}/fcgi/$1/ticketing-$1" --config "$2" &
 	STAND_IN_PID=$!
 }
 
 # stand_in_end: stop the stand-in (TERM, then wait for it) and start the
 # stack's own service again.
 stand_in_end() {
+	local killer
 	if [ -n "$STAND_IN_PID" ]; then
 		kill -TERM "$STAND_IN_PID" 2>/dev/null || true
+		# One that hangs on its way out is killed after 20 s.
+		(sleep 20 && kill -KILL "$STAND_IN_PID" 2>/dev/null) &
+		killer=$!
 		wait "$STAND_IN_PID" 2>/dev/null || true
+		kill "$killer" 2>/dev/null || true
 		STAND_IN_PID=
 	fi
 	[ -z "$STAND_IN_SERVICE" ] || ctl start "$STAND_IN_SERVICE" >/dev/null 2>&1 || true
