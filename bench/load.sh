@@ -21,7 +21,6 @@
 # the hard one, and a level above it is skipped with a note.
 . "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 LEVELS=${LEVELS:-2000 10000}
-DURATION=${DURATION:-15s}
 STATUS_LUA=$ROOT/bench/status.lua
 
 if [ -z "${EVENT_PATH:-}" ]; then
