@@ -38,9 +38,13 @@ snapshot() {
 	rm -f "$RUN_DIR/bench/$2.check"
 }
 
-# measure URL: "requests_per_second p99_in_ms" from one wrk run.
-measure() {
-	wrk --latency -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "$1" | awk '
+# wrk_run WRK_ARGS...: one wrk run (-t, -c, -d, the URL and any script are
+# the caller's), summed up on one line: requests/s, p50 and p99 in ms,
+# requests answered, socket errors (connect, read, write, timeout), non-2xx
+# answers. The lines a wrk script prints after wrk's report and that start
+# with "status " or "503_without" (bench/status.lua) follow it.
+wrk_run() {
+	wrk --latency "$@" | awk '
 		function ms(v) {
 			if (v ~ /us$/) return v / 1000
 			if (v ~ /ms$/) return v + 0
@@ -49,14 +53,31 @@ measure() {
 			return v
 		}
 		/^Requests\/sec:/ { rps = $2 }
+		$1 == "50%" { p50 = ms($2) }
 		$1 == "99%" { p99 = ms($2) }
+		/ requests in / { n = $1 }
 		/Non-2xx or 3xx responses:/ { bad = $NF }
-		/Socket errors:/ { errs = $0 }
+		/Socket errors:/ {
+			gsub(/,/, "")
+			conn = $4; rd = $6; wr = $8; to = $10
+		}
+		/^status |^503_without/ { extra = extra $0 "\n" }
 		END {
-			if (bad) printf "warning: %s non-2xx answers\n", bad > "/dev/stderr"
-			if (errs) printf "warning: %s\n", errs > "/dev/stderr"
-			printf "%s %s\n", rps, p99
+			printf "%s %s %s %s %d %d %d %d %d\n", rps, p50, p99, n, conn, rd, wr, to, bad
+			printf "%s", extra
 		}'
+}
+
+# measure URL: "requests_per_second p99_in_ms" from one wrk run.
+measure() {
+	local rps p50 p99 n conn rd wr to bad
+	read -r rps p50 p99 n conn rd wr to bad < <(wrk_run -t"$THREADS" -c"$CONNECTIONS" \
+		-d"$DURATION" "$1")
+	[ "$bad" = 0 ] || printf 'warning: %s non-2xx answers\n' "$bad" >&2
+	[ $((conn + rd + wr + to)) = 0 ] ||
+		printf 'warning: socket errors: connect %s, read %s, write %s, timeout %s\n' \
+			"$conn" "$rd" "$wr" "$to" >&2
+	printf '%s %s\n' "$rps" "$p99"
 }
 
 # compare LABEL URL_PATH FILE [TARGET]: measure the page at URL_PATH and its

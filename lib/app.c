@@ -35,15 +35,22 @@
 #include "db.h"
 #include "err.h"
 #include "log.h"
+#include "mq.h"
 #include "page.h"
 #include "pw.h"
 #include "req.h"
 #include "sess.h"
 #include "text.h"
 #include "tmpl.h"
+#include "worker.h"
 #include "xalloc.h"
 
 #define SHUTDOWN_GRACE_SECONDS 10
+/* Connections the listening socket queues while every thread is busy:
+ * what a full queue holds is served within the latency budget, the rest
+ * is refused at once (nginx answers 503): docs/DECISIONS.md, "Load
+ * beyond a thousand connections". */
+#define LISTEN_BACKLOG_DEFAULT "2048"
 
 struct worker {
 	pthread_t thread;
@@ -331,18 +338,47 @@ handle(struct worker *w)
 	req_free(&r);
 }
 
+/* sleep_ms: a pause of ms milliseconds. */
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR && !stopping)
+		;
+}
+
+/*
+ * thread_main: one request thread. libfcgi retries by itself the accept
+ * failures that concern one client (a connection reset or aborted before
+ * it was taken); what it returns is the process's own (out of file
+ * descriptors or memory), and lasts while the connection that caused it
+ * waits in the queue: accepting again at once would spin. So the thread
+ * waits with the one backoff policy (worker.h: 100 ms doubling to 2 s),
+ * logs the first failure of a run and the recovery, and serves again
+ * once an accept succeeds.
+ */
 static void *
-worker_main(void *arg)
+thread_main(void *arg)
 {
 	struct worker *w = arg;
+	struct worker_backoff b = {0};
+	int rc;
 
 	while (!stopping) {
-		if (FCGX_Accept_r(&w->fcgx) < 0) {
+		rc = FCGX_Accept_r(&w->fcgx);
+		if (rc < 0) {
 			if (stopping)
 				break;
-			/* A failed accept (a client gone before we got it) is not fatal. */
+			if (b.attempt == 0)
+				log_warn("%s: accept failed: %s; backing off", svc->name,
+					 strerror(-rc));
+			sleep_ms(worker_backoff_next(&b));
 			continue;
 		}
+		if (b.attempt != 0)
+			log_info("%s: accepting again", svc->name);
+		worker_backoff_reset(&b);
 		handle(w);
 		FCGX_Finish_r(&w->fcgx);
 	}
@@ -374,7 +410,7 @@ open_socket(const char *path)
 	 * forge REMOTE_ADDR or HTTPS. */
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(path, 0660) < 0 ||
-	    listen(fd, 1024) < 0) {
+	    listen(fd, (int)config_int("listen_backlog")) < 0) {
 		log_error("cannot listen on %s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -409,22 +445,28 @@ load_keys(void)
 	return rc;
 }
 
-/* load_config: the common keys, listen (default run/<service>.sock) and
- * the service's own keys, from config_path; strict: a key no table knows
- * is an error, so --check-config validates every line. */
+/* load_config: the common keys, the shell's (listen, default
+ * run/<service>.sock, and listen_backlog) and the service's own keys, from
+ * config_path; strict: a key no table knows is an error, so --check-config
+ * validates every line. */
 static int
 load_config(const char *config_path)
 {
 	static char listen_default[128];
 	static struct config_key *keys; /* kept: the configuration points here */
+	const struct config_key shell[] = {
+	    {"listen", CONFIG_STR, listen_default, 0, 0, "FastCGI unix socket path to bind"},
+	    {"listen_backlog", CONFIG_INT, LISTEN_BACKLOG_DEFAULT, 1, 65535,
+	     "connections the socket queues while every thread is busy (more: nginx answers 503)"},
+	};
+	size_t nshell = sizeof(shell) / sizeof(shell[0]);
 
 	snprintf(listen_default, sizeof(listen_default), "run/%s.sock", svc->name);
-	keys = xcalloc(svc->nconfig_keys + 1, sizeof(*keys));
-	keys[0] = (struct config_key){"listen", CONFIG_STR, listen_default,
-				      0,        0,          "FastCGI unix socket path to bind"};
+	keys = xcalloc(nshell + svc->nconfig_keys, sizeof(*keys));
+	memcpy(keys, shell, sizeof(shell));
 	if (svc->nconfig_keys > 0)
-		memcpy(keys + 1, svc->config_keys, svc->nconfig_keys * sizeof(*keys));
-	return config_load(config_path, keys, svc->nconfig_keys + 1, 0);
+		memcpy(keys + nshell, svc->config_keys, svc->nconfig_keys * sizeof(*keys));
+	return config_load(config_path, keys, nshell + svc->nconfig_keys, 0);
 }
 
 static int
@@ -527,6 +569,7 @@ app_main(int argc, char **argv, const struct app_service *service)
 	listen_fd = open_socket(config_str("listen"));
 	if (listen_fd < 0)
 		goto out;
+	mq_nudge_enable();
 
 	nthreads = config_int("threads");
 	workers = xcalloc((size_t)nthreads, sizeof(*workers));
@@ -534,7 +577,7 @@ app_main(int argc, char **argv, const struct app_service *service)
 		workers[i].db = open_db();
 		workers[i].arena = arena_new();
 		FCGX_InitRequest(&workers[i].fcgx, listen_fd, 0);
-		if (pthread_create(&workers[i].thread, NULL, worker_main, &workers[i]) != 0) {
+		if (pthread_create(&workers[i].thread, NULL, thread_main, &workers[i]) != 0) {
 			log_error("cannot start thread %ld", i);
 			break;
 		}

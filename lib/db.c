@@ -23,6 +23,11 @@
  * statement that could not even be sent (the server closed an idle link
  * sooner, e.g. it restarted a moment ago) is sent once more on a new
  * connection when no transaction is open: it cannot have run.
+ *
+ * Everything a connection's session needs (sql_mode, time zone, lock wait,
+ * the conf's isolation level) is set in db_connect, so every new
+ * connection has it: a setting made by a statement on the old link would
+ * be lost on the new one.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -58,9 +63,18 @@ static const char session_sql[] =
     "'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION,ERROR_FOR_DIVISION_BY_ZERO', "
     "time_zone = '+00:00', innodb_lock_wait_timeout = 5";
 
+/* Run after session_sql on every connection of a handle whose conf asks
+ * for a level: a SET TRANSACTION before db_begin would be lost when
+ * db_begin reconnects. */
+static const char *const isolation_sql[DB_ISOLATION__MAX] = {
+    [DB_ISOLATION_SERVER] = NULL,
+    [DB_READ_COMMITTED] = "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
+};
+
 struct db {
 	char *socket, *host, *user, *password, *database;
 	unsigned port;
+	enum db_isolation isolation;
 	const char *const *stmts;
 	size_t nstmts;
 
@@ -268,6 +282,7 @@ set_options(MYSQL *my)
 static int
 db_connect(struct db *db)
 {
+	const char *iso;
 	size_t i;
 	int rc = TK_OK;
 
@@ -292,6 +307,11 @@ db_connect(struct db *db)
 	}
 	if (mysql_real_query(db->my, session_sql, sizeof(session_sql) - 1) != 0) {
 		rc = fail_conn(db, "session setup");
+		goto out;
+	}
+	iso = isolation_sql[db->isolation];
+	if (iso != NULL && mysql_real_query(db->my, iso, strlen(iso)) != 0) {
+		rc = fail_conn(db, "isolation level");
 		goto out;
 	}
 	db->ps = xcalloc(db->nstmts, sizeof(*db->ps));
@@ -371,6 +391,8 @@ db_new(const struct db_conf *conf, const char *const *stmts, size_t nstmts)
 	db->socket = dup_opt(conf->socket);
 	db->host = dup_opt(conf->host);
 	db->port = conf->port;
+	db->isolation =
+	    (unsigned)conf->isolation < DB_ISOLATION__MAX ? conf->isolation : DB_ISOLATION_SERVER;
 	db->user = dup_opt(conf->user);
 	db->password = dup_opt(conf->password);
 	db->database = dup_opt(conf->database);

@@ -17,6 +17,13 @@
 
 struct arena;
 
+/* The transaction isolation a handle sets on every connection it opens. */
+enum db_isolation {
+	DB_ISOLATION_SERVER, /* the server's default (REPEATABLE READ) */
+	DB_READ_COMMITTED,
+	DB_ISOLATION__MAX
+};
+
 struct db_conf {
 	const char *socket; /* unix socket path, or NULL for TCP */
 	const char *host;   /* when socket is NULL */
@@ -24,6 +31,9 @@ struct db_conf {
 	const char *user;
 	const char *password;
 	const char *database;
+	/* Set on each connection right after it opens, so a reconnect (also
+	 * the one inside db_begin) never runs a transaction at another level. */
+	enum db_isolation isolation;
 };
 
 enum db_type {

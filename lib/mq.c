@@ -3,6 +3,7 @@
  * code stops here and becomes a code of err.h.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -590,16 +591,41 @@ mq_delete_msg(struct mq *mq, const char *stream, uint64_t seq)
 	return rc;
 }
 
-/* The process-wide connection of mq_nudge_outbox. */
+/*
+ * The process-wide connection of mq_nudge_outbox. The first nudge starts a
+ * thread that connects: a connect can take up to the connect timeout (a
+ * server that accepts and never answers, or is stopped), and a nudge runs
+ * on a request thread that has an answer to send. Nudges before the
+ * connection exists are dropped; the relay polls for what they missed.
+ * Only long-running programs enable nudges: a tool that exits right after
+ * its commit would exit under the connecting thread (seen as a crash in
+ * cnats at exit under ASan), and gains nothing from the nudge.
+ */
 static pthread_once_t nudge_once = PTHREAD_ONCE_INIT;
-static natsConnection *nudge_nc;
+static atomic_int nudge_enabled;
+static _Atomic(natsConnection *) nudge_nc;
+static char nudge_url[256];
 static char nudge_subject[256];
 static char nudge_name[] = "nudge";
+
+static void *
+nudge_connect(void *arg)
+{
+	natsConnection *nc = NULL;
+
+	(void)arg;
+	if (connect_to(nudge_url, config_str("nats_user"), config_str("nats_password"), nudge_name,
+		       &nc, nudge_name) == TK_OK)
+		atomic_store(&nudge_nc, nc);
+	return NULL;
+}
 
 static void
 nudge_init(void)
 {
 	const char *url = config_str("nats_url");
+	pthread_attr_t attr;
+	pthread_t t;
 	int n;
 
 	if (*url == '\0')
@@ -608,15 +634,32 @@ nudge_init(void)
 		     config_str("db_name"));
 	if (n < 0 || (size_t)n >= sizeof(nudge_subject))
 		return;
-	if (connect_to(url, config_str("nats_user"), config_str("nats_password"), nudge_name,
-		       &nudge_nc, nudge_name) != TK_OK)
-		nudge_nc = NULL;
+	n = snprintf(nudge_url, sizeof(nudge_url), "%s", url);
+	if (n < 0 || (size_t)n >= sizeof(nudge_url))
+		return;
+	if (pthread_attr_init(&attr) != 0)
+		return;
+	if (pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) != 0 ||
+	    pthread_create(&t, &attr, nudge_connect, NULL) != 0)
+		log_warn("nats %s: cannot start the connecting thread; no nudges", nudge_name);
+	pthread_attr_destroy(&attr);
+}
+
+void
+mq_nudge_enable(void)
+{
+	atomic_store(&nudge_enabled, 1);
 }
 
 void
 mq_nudge_outbox(void)
 {
+	natsConnection *nc;
+
+	if (!atomic_load(&nudge_enabled))
+		return;
 	pthread_once(&nudge_once, nudge_init);
-	if (nudge_nc != NULL)
-		natsConnection_Publish(nudge_nc, nudge_subject, NULL, 0);
+	nc = atomic_load(&nudge_nc);
+	if (nc != NULL)
+		natsConnection_Publish(nc, nudge_subject, NULL, 0);
 }

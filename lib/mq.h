@@ -188,10 +188,19 @@ int mq_delete_msg(struct mq *mq, const char *stream, uint64_t seq);
 /*
  * mq_nudge_outbox: after committing outbox rows, wake the relay of this
  * process's database (config db_name) with a core-NATS message on a
- * process-wide connection opened on first use from config nats_url.
- * Never blocks and never fails the caller; does nothing when nats_url is
- * empty. Thread-safe.
+ * process-wide connection, which the first call starts opening from config
+ * nats_url on a thread of its own. Never blocks (not even on that first
+ * connect) and never fails the caller: a nudge before the connection is up
+ * is dropped (the relay also polls). Does nothing when nats_url is empty
+ * or nudges were not enabled. Thread-safe.
  */
 void mq_nudge_outbox(void);
+
+/* mq_nudge_enable: let mq_nudge_outbox nudge in this process. Called at
+ * start-up by the long-running programs (the application and worker
+ * shells); a short-lived tool leaves nudges off, so that it never exits
+ * while the connecting thread runs, and the relay's poll picks up what it
+ * wrote. */
+void mq_nudge_enable(void);
 
 #endif

@@ -359,12 +359,22 @@ caught_up(struct consumer *c, struct db *db, int *failing)
 	}
 }
 
+/* open_db: a handle on the configured database with def's statements and
+ * isolation level; connects lazily. */
+static struct db *
+open_db(const struct worker_def *def)
+{
+	struct db_conf dc = db_conf_configured();
+
+	dc.isolation = def->isolation;
+	return db_new(&dc, def->stmts, def->nstmts);
+}
+
 static void *
 consume(void *arg)
 {
 	struct consumer *c = arg;
-	struct db_conf dc = db_conf_configured();
-	struct db *db = db_new(&dc, c->def->stmts, c->def->nstmts);
+	struct db *db = open_db(c->def);
 	struct arena *a = arena_new();
 	struct mq_pull *pull = bind_consumer(c);
 	struct worker_backoff b = {0};
@@ -472,7 +482,6 @@ static int
 run(const struct worker_def *def, const char *service)
 {
 	struct worker_ctx ctx = {.service = service};
-	struct db_conf dc = db_conf_configured();
 	struct buf name = {0};
 	int rc;
 
@@ -480,10 +489,11 @@ run(const struct worker_def *def, const char *service)
 	rc = mq_connect_configured(name.data, &ctx.mq);
 	if (rc != TK_OK)
 		goto out;
+	mq_nudge_enable();
 	if (wait_for_stream(def, ctx.mq) != TK_OK)
 		goto out; /* stopped while waiting: a clean stop */
 	if (def->run != NULL) {
-		ctx.db = db_new(&dc, def->stmts, def->nstmts);
+		ctx.db = open_db(def);
 		rc = def->run(&ctx);
 	} else {
 		rc = consume_all(def, service, ctx.mq);

@@ -48,6 +48,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "db.h"
+
 struct arena;
 struct db;
 struct envelope;
@@ -155,6 +157,9 @@ struct worker_def {
 	int (*run)(struct worker_ctx *ctx);
 	const struct worker_option *options;
 	size_t noptions;
+	/* The isolation level of the worker's database connections (db.h):
+	 * set on each connection, so a reconnect keeps it. */
+	enum db_isolation isolation;
 };
 
 /*

@@ -44,6 +44,18 @@ EXTRA_DIST += tests/integration/test_privilege.sh
 TESTS += tests/integration/test_signin.sh
 EXTRA_DIST += tests/integration/test_signin.sh
 
+# A service out of file descriptors under a burst of connections backs off
+# instead of spinning, and serves again once it ends (a fault test: it
+# stands in for the stack's events service).
+TESTS += tests/integration/test_accept.sh
+EXTRA_DIST += tests/integration/test_accept.sh
+
+# A service's first nudge to the relay connects to NATS off the request
+# thread: the answer does not wait for a connect that hangs (a fault test:
+# it stands in for the stack's auth service).
+TESTS += tests/integration/test_nudge.sh
+EXTRA_DIST += tests/integration/test_nudge.sh
+
 # Negative controls of the consistency checker: each breaks one invariant,
 # expects ticketingctl check to fail naming it, repairs it.
 TESTS += tests/integration/test_checker.sh
@@ -63,14 +75,19 @@ EXTRA_DIST += tests/integration/test_checker.sh
 AUTOMAKE_OPTIONS = -Wno-portability
 TK_FAULT_TESTS = tests/integration/test_outage.sh \
 	tests/integration/test_backbone.sh tests/integration/test_durability.sh \
-	tests/integration/test_checker.sh tests/integration/test_revocation.sh
+	tests/integration/test_checker.sh tests/integration/test_revocation.sh \
+	tests/integration/test_accept.sh tests/integration/test_nudge.sh
 TK_FAULT_1 = tests/integration/test_outage.sh.log
 TK_FAULT_2 = tests/integration/test_backbone.sh.log
 TK_FAULT_3 = tests/integration/test_durability.sh.log
 TK_FAULT_4 = tests/integration/test_checker.sh.log
+TK_FAULT_5 = tests/integration/test_revocation.sh.log
+TK_FAULT_6 = tests/integration/test_accept.sh.log
+TK_FAULT_7 = tests/integration/test_nudge.sh.log
 $(TK_FAULT_1): $(addsuffix .log,$(filter-out $(TK_FAULT_TESTS),$(TESTS)))
 $(TK_FAULT_2): $(TK_FAULT_1)
 $(TK_FAULT_3): $(TK_FAULT_2)
 $(TK_FAULT_4): $(TK_FAULT_3)
-TK_FAULT_5 = tests/integration/test_revocation.sh.log
 $(TK_FAULT_5): $(TK_FAULT_4)
+$(TK_FAULT_6): $(TK_FAULT_5)
+$(TK_FAULT_7): $(TK_FAULT_6)

@@ -28,7 +28,16 @@ fi
 BASE=${TK_TEST_BASE_URL%/}
 
 TK_TMP=$(mktemp -d "${TMPDIR:-/tmp}/tk-itest.XXXXXX")
-trap 'rm -rf "$TK_TMP"' EXIT
+# at_exit CMD: run the shell command CMD when the test exits, the last
+# registered first, before TK_TMP is removed (stop what the test started).
+TK_AT_EXIT=()
+at_exit() { TK_AT_EXIT=("$1" "${TK_AT_EXIT[@]}"); }
+tk_exit() {
+	local c
+	for c in "${TK_AT_EXIT[@]}"; do eval "$c" || true; done
+	rm -rf "$TK_TMP"
+}
+trap tk_exit EXIT
 
 # A fresh /16 of the loopback range per run: 127.A.B.n for browser n.
 TK_NET="127.$((RANDOM % 200 + 20)).$((RANDOM % 250 + 1))"
@@ -326,6 +335,40 @@ checker() {
 
 # ctl ARGS...: supervisorctl of the stack (stop, start, status a program).
 ctl() { supervisorctl -c "$TK_TEST_RUN_DIR/supervisord.conf" "$@"; }
+
+# stand_in SERVICE CONF: stop the stack's SERVICE and run its program of
+# this build with configuration CONF in the background instead (a copy of
+# the stack's file with changes: same socket, so nginx reaches it); its
+# pid in STAND_IN_PID. stand_in_end, or the test's exit, stops it and
+# starts the stack's own again.
+STAND_IN_PID=
+STAND_IN_SERVICE=
+stand_in() {
+	[ -n "$STAND_IN_SERVICE" ] || at_exit stand_in_end
+	STAND_IN_SERVICE=$1
+	ctl stop "$1" >/dev/null
+	# Like the stack's services under the sanitizers: no leak report at
+	# the end of a program that ends by signal.
+	ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} \
+		"${TK_BUILDDIR:-$(dirname "$0")/../..}/fcgi/$1/ticketing-$1" --config "$2" &
+	STAND_IN_PID=$!
+}
+
+# stand_in_end: stop the stand-in (TERM, then wait for it) and start the
+# stack's own service again.
+stand_in_end() {
+	local killer
+	if [ -n "$STAND_IN_PID" ]; then
+		kill -TERM "$STAND_IN_PID" 2>/dev/null || true
+		# One that hangs on its way out is killed after 20 s.
+		(sleep 20 && kill -KILL "$STAND_IN_PID" 2>/dev/null) &
+		killer=$!
+		wait "$STAND_IN_PID" 2>/dev/null || true
+		kill "$killer" 2>/dev/null || true
+		STAND_IN_PID=
+	fi
+	[ -z "$STAND_IN_SERVICE" ] || ctl start "$STAND_IN_SERVICE" >/dev/null 2>&1 || true
+}
 
 # running PROGRAM: supervisord has it RUNNING.
 running() { ctl status "$1" 2>/dev/null | grep -q RUNNING; }

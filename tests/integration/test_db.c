@@ -73,6 +73,7 @@ enum work {
 	W_CONN_ID,
 	W_SESSION,
 	W_NOW,
+	W_ISOLATION,
 	W__MAX
 };
 
@@ -87,6 +88,7 @@ static const char *const work_sql[W__MAX] = {
     [W_CONN_ID] = "SELECT CONNECTION_ID()",
     [W_SESSION] = "SELECT @@session.time_zone, @@session.sql_mode",
     [W_NOW] = "SELECT 1",
+    [W_ISOLATION] = "SELECT @@session.tx_isolation",
 };
 
 /* Reading the migrated schema. */
@@ -421,6 +423,55 @@ test_reconnect(void)
 	db_free(db);
 }
 
+/* isolation: the session's isolation level as MariaDB names it, in the
+ * arena ("" on failure). */
+static const char *
+isolation(struct db *db)
+{
+	struct db_rows r;
+
+	if (db_exec(db, W_ISOLATION, NULL, 0, arena, &r) != TK_OK || r.nrows != 1)
+		return "";
+	return db_str(&r, 0, 0);
+}
+
+static void
+test_isolation_reconnect(void)
+{
+	struct db_conf c = conf_for(SCRATCH);
+	struct db *db, *plain = work_db();
+	int64_t id, id2;
+
+	c.isolation = DB_READ_COMMITTED;
+	db = db_new(&c, work_sql, W__MAX);
+	CU_ASSERT_STRING_EQUAL(isolation(plain), "REPEATABLE-READ");
+	CU_ASSERT_STRING_EQUAL(isolation(db), "READ-COMMITTED");
+
+	/* Killed while idle: db_begin cannot send START TRANSACTION on the
+	 * dead link, so it opens a new connection and begins there. That
+	 * transaction must still be READ COMMITTED (the relay's claim relies
+	 * on it). */
+	id = conn_id(db);
+	CU_ASSERT(id > 0);
+	kill_conn(id);
+	CU_ASSERT_EQUAL(db_begin(db), TK_OK);
+	id2 = conn_id(db);
+	CU_ASSERT(id2 > 0 && id2 != id);
+	CU_ASSERT_STRING_EQUAL(isolation(db), "READ-COMMITTED");
+	CU_ASSERT_EQUAL(db_rollback(db), TK_OK);
+
+	/* Killed inside a transaction: the next db_begin reconnects in
+	 * ensure(); the level is there too. */
+	CU_ASSERT_EQUAL(db_begin(db), TK_OK);
+	kill_conn(conn_id(db));
+	CU_ASSERT_EQUAL(db_exec(db, W_NOW, NULL, 0, NULL, NULL), TK_EDBDOWN);
+	CU_ASSERT_EQUAL(db_begin(db), TK_OK);
+	CU_ASSERT_STRING_EQUAL(isolation(db), "READ-COMMITTED");
+	CU_ASSERT_EQUAL(db_commit(db), TK_OK);
+	db_free(db);
+	db_free(plain);
+}
+
 static void
 test_unreachable(void)
 {
@@ -684,6 +735,8 @@ main(void)
 	CU_add_test(s, "commit and rollback", test_transactions);
 	CU_add_test(s, "lock wait timeout is TK_ERETRY", test_lock_wait);
 	CU_add_test(s, "killed connection, reconnect", test_reconnect);
+	CU_add_test(s, "isolation level kept across a reconnect in db_begin",
+		    test_isolation_reconnect);
 	CU_add_test(s, "unreachable server", test_unreachable);
 	CU_add_test(s, "statement that does not prepare", test_bad_statement);
 	CU_add_test(s, "migrate sql/auth twice", test_migrate_auth);

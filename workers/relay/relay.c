@@ -7,8 +7,10 @@
  * window, mq.h), so every committed event reaches the stream exactly once.
  *
  * Several relays on one database share the work: rows are claimed with
- * SELECT ... FOR UPDATE SKIP LOCKED under READ COMMITTED, so a relay never
- * waits for another and never blocks the service's inserts. (Two relays
+ * SELECT ... FOR UPDATE SKIP LOCKED under READ COMMITTED (the session
+ * level of every connection the relay opens, worker_def.isolation), so a
+ * relay never waits for another and never blocks the service's inserts.
+ * (Two relays
  * may then publish neighbouring batches concurrently; consumers apply by
  * version, so cross-batch order does not matter to them.)
  *
@@ -46,11 +48,10 @@
 #define PUBLISH_TIMEOUT_MS 2000
 #define PRUNE_EVERY_S 60
 
-enum stmt { ST_READ_COMMITTED, ST_CLAIM, ST_MARK_SENT, ST_PRUNE, ST__MAX };
+enum stmt { ST_CLAIM, ST_MARK_SENT, ST_PRUNE, ST__MAX };
 
 /* ST_CLAIM's LIMIT is BATCH. */
 static const char *const stmts[ST__MAX] = {
-    [ST_READ_COMMITTED] = "SET TRANSACTION ISOLATION LEVEL READ COMMITTED",
     [ST_CLAIM] = "SELECT id, event_id, subject, payload FROM outbox WHERE sent_at IS NULL "
 		 "ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED",
     [ST_MARK_SENT] = "UPDATE outbox SET sent_at = NOW(6) WHERE id = ?",
@@ -87,9 +88,7 @@ relay_batch(struct db *db, struct mq *mq, struct arena *a, int *published, int *
 	*published = 0;
 	*claimed = 0;
 	arena_reset(a);
-	rc = db_exec(db, ST_READ_COMMITTED, NULL, 0, NULL, NULL);
-	if (rc == TK_OK)
-		rc = db_begin(db);
+	rc = db_begin(db);
 	if (rc != TK_OK)
 		goto out;
 	open = 1;
@@ -198,6 +197,9 @@ static const struct worker_def relay_def = {
     .run = relay,
     .options = options,
     .noptions = sizeof(options) / sizeof(options[0]),
+    /* On every connection: a SET TRANSACTION before each batch was lost
+     * when db_begin reconnected. */
+    .isolation = DB_READ_COMMITTED,
 };
 
 int
