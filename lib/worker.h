@@ -57,7 +57,13 @@ struct mq;
 /* The shell's statements occupy the first indices of a consuming worker's
  * statement table: put WORKER_STMTS first and number the worker's own
  * statements from WORKER_ST__FIRST. */
-enum { WORKER_ST_PROCESSED, WORKER_ST_APPLIED, WORKER_ST_DEAD_LETTER, WORKER_ST__FIRST };
+enum {
+	WORKER_ST_PROCESSED,
+	WORKER_ST_APPLIED,
+	WORKER_ST_DEAD_LETTER,
+	WORKER_ST_RESOLVED,
+	WORKER_ST__FIRST
+};
 
 #define WORKER_STMTS                                                                               \
 	[WORKER_ST_PROCESSED] = "INSERT INTO processed_events (consumer, event_id, subject, "      \
@@ -69,7 +75,9 @@ enum { WORKER_ST_PROCESSED, WORKER_ST_APPLIED, WORKER_ST_DEAD_LETTER, WORKER_ST_
 			      "stream_seq = VALUES(stream_seq)",                                   \
 	[WORKER_ST_DEAD_LETTER] = "INSERT INTO dead_letters (consumer, subject, stream_seq, "      \
 				  "deliveries, reason, payload) VALUES (?, ?, ?, ?, ?, ?) "        \
-				  "ON DUPLICATE KEY UPDATE deliveries = VALUES(deliveries)"
+				  "ON DUPLICATE KEY UPDATE deliveries = VALUES(deliveries)",       \
+	[WORKER_ST_RESOLVED] =                                                                     \
+	    "SELECT 1 FROM processed_events WHERE consumer = ? AND event_id = ?"
 
 enum worker_answer {
 	WORKER_ACK,   /* done (or nothing to do): never delivered again */
