@@ -273,8 +273,8 @@ config_load_buffer(const char *name, const char *text, size_t len, const struct 
 	char *copy = NULL;
 	int rc = TK_OK;
 
-	/* fmemopen reads a writable buffer of at least one byte: an empty text
-	 * is no lines at all. */
+	/* fmemopen takes a non-const buffer, hence the copy; an empty text is
+	 * no lines at all, with no stream. */
 	if (len > 0) {
 		copy = xmalloc(len);
 		memcpy(copy, text, len);
