@@ -34,6 +34,7 @@
 #include "csrf.h"
 #include "db.h"
 #include "err.h"
+#include "guard.h"
 #include "log.h"
 #include "mq.h"
 #include "page.h"
@@ -251,14 +252,15 @@ set_csrf(struct request *r)
 	r->csrf_token = token;
 }
 
-/* dispatch: route r and enforce the route's flags before its handler. */
+/* dispatch: route r and enforce the route's flags (guard_route) before its
+ * handler. */
 static void
 dispatch(struct request *r)
 {
 	enum route_match m;
 	const char *allow = NULL;
 	const struct route *rt;
-	int rc;
+	int rc, csrf_ok;
 	int is_get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
 
 	rt = router_match(svc->routes, svc->nroutes, r->method, r->path, r->arena, &r->route, &m,
@@ -271,22 +273,20 @@ dispatch(struct request *r)
 	}
 	if (stale_session(r, rt, is_get))
 		return;
-	if ((rt->flags & (RF_SIGNED_IN | RF_ORGANIZER | RF_ADMIN)) && r->session == NULL) {
-		if (is_get && svc->signin_path != NULL)
+	csrf_ok = (rt->flags & RF_CSRF) && csrf_check(csrf_key, r->csrf_binding,
+						      params_get(&r->form, "csrf_token")) == TK_OK;
+	switch (guard_route(rt->flags, r->method, r->session, csrf_ok)) {
+	case GUARD_ALLOW:
+		break;
+	case GUARD_SIGN_IN:
+		if (svc->signin_path != NULL) {
 			resp_redirect(r, arena_printf(r->arena, "%s?next=%s", svc->signin_path,
 						      text_url_encode(r->arena, r->path)));
-		else
-			page_error(r, 403);
-		return;
-	}
-	if ((rt->flags & RF_CSRF) &&
-	    csrf_check(csrf_key, r->csrf_binding, params_get(&r->form, "csrf_token")) != TK_OK) {
+			return;
+		}
 		page_error(r, 403);
 		return;
-	}
-	if (((rt->flags & RF_ADMIN) && r->session->role != ROLE_ADMIN) ||
-	    ((rt->flags & RF_ORGANIZER) && r->session->role != ROLE_ORGANIZER &&
-	     r->session->role != ROLE_ADMIN)) {
+	default:
 		page_error(r, 403);
 		return;
 	}

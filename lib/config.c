@@ -1,7 +1,8 @@
 /*
  * Configuration (config.h): the common table of keys with defaults,
- * validators and help, plus the program's own table; a key=value file;
- * TICKETING_* environment overrides. Loaded once at
+ * validators and help, plus the program's own table; a key=value file
+ * (or the same text in memory: config_load_buffer, for tests and the
+ * fuzzer); TICKETING_* environment overrides. Loaded once at
  * start-up, read-only afterwards, so threads read it without locks.
  */
 #include <ctype.h>
@@ -137,19 +138,14 @@ trim(const char *s, const char *end, size_t *len)
 	return s;
 }
 
+/* load_lines: the "key = value" lines of f, named name in messages, into
+ * opts. Returns TK_OK or TK_ECONFIG after printing each problem. */
 static int
-load_file(const char *path, unsigned flags)
+load_lines(FILE *f, const char *name, unsigned flags)
 {
-	FILE *f = NULL;
 	char line[4096];
 	int lineno = 0, rc = TK_OK;
 
-	f = fopen(path, "r");
-	if (f == NULL) {
-		fprintf(stderr, "config: cannot open %s: %s\n", path, strerror(errno));
-		rc = TK_ECONFIG;
-		goto out;
-	}
 	while (fgets(line, sizeof(line), f) != NULL) {
 		const char *eq, *k, *v;
 		size_t klen, vlen, n = strlen(line);
@@ -157,7 +153,7 @@ load_file(const char *path, unsigned flags)
 
 		lineno++;
 		if (n > 0 && line[n - 1] != '\n' && !feof(f)) {
-			fprintf(stderr, "config: %s:%d: line too long\n", path, lineno);
+			fprintf(stderr, "config: %s:%d: line too long\n", name, lineno);
 			rc = TK_ECONFIG;
 			goto out;
 		}
@@ -166,7 +162,7 @@ load_file(const char *path, unsigned flags)
 			continue;
 		eq = memchr(k, '=', klen);
 		if (eq == NULL) {
-			fprintf(stderr, "config: %s:%d: expected key = value\n", path, lineno);
+			fprintf(stderr, "config: %s:%d: expected key = value\n", name, lineno);
 			rc = TK_ECONFIG;
 			continue;
 		}
@@ -176,7 +172,7 @@ load_file(const char *path, unsigned flags)
 		if (o == NULL && (flags & CONFIG_OTHER_KEYS))
 			continue;
 		if (o == NULL) {
-			fprintf(stderr, "config: %s:%d: unknown key '%.*s'\n", path, lineno,
+			fprintf(stderr, "config: %s:%d: unknown key '%.*s'\n", name, lineno,
 				(int)klen, k);
 			rc = TK_ECONFIG;
 			continue;
@@ -184,8 +180,6 @@ load_file(const char *path, unsigned flags)
 		set(o, v, vlen);
 	}
 out:
-	if (f != NULL)
-		fclose(f);
 	return rc;
 }
 
@@ -222,17 +216,23 @@ release(void)
 	nopts = 0;
 }
 
-int
-config_load(const char *path, const struct config_key *keys, size_t nkeys, unsigned flags)
+/* load: the keys at their defaults, then the lines of f (NULL: none), then
+ * the environment, then validation; the body of config_load and
+ * config_load_buffer, which closes f. open_rc is TK_ECONFIG when the
+ * caller could not open its input (the rest still runs, so every problem
+ * is printed at once). */
+static int
+load(FILE *f, const char *name, int open_rc, const struct config_key *keys, size_t nkeys,
+     unsigned flags)
 {
 	size_t i, j;
-	int rc = TK_OK;
+	int rc = open_rc;
 
 	release();
 	opts = xcalloc(NCOMMON + nkeys, sizeof(*opts));
 	if (add_keys(common, NCOMMON) != TK_OK || add_keys(keys, nkeys) != TK_OK)
 		rc = TK_ECONFIG;
-	if (path != NULL && load_file(path, flags) != TK_OK)
+	if (f != NULL && load_lines(f, name, flags) != TK_OK)
 		rc = TK_ECONFIG;
 	for (i = 0; i < nopts; i++) {
 		char env[64] = "TICKETING_";
@@ -248,6 +248,50 @@ config_load(const char *path, const struct config_key *keys, size_t nkeys, unsig
 	for (i = 0; i < nopts; i++)
 		if (validate(&opts[i]) != TK_OK)
 			rc = TK_ECONFIG;
+	if (f != NULL)
+		fclose(f);
+	return rc;
+}
+
+/* opened: f, or after a message on stderr NULL with *rc set to TK_ECONFIG. */
+static FILE *
+opened(FILE *f, const char *name, int *rc /* OUT */)
+{
+	if (f == NULL) {
+		fprintf(stderr, "config: cannot open %s: %s\n", name, strerror(errno));
+		*rc = TK_ECONFIG;
+	}
+	return f;
+}
+
+int
+config_load(const char *path, const struct config_key *keys, size_t nkeys, unsigned flags)
+{
+	FILE *f = NULL;
+	int rc = TK_OK;
+
+	if (path != NULL)
+		f = opened(fopen(path, "r"), path, &rc);
+	return load(f, path, rc, keys, nkeys, flags);
+}
+
+int
+config_load_buffer(const char *name, const char *text, size_t len, const struct config_key *keys,
+		   size_t nkeys, unsigned flags)
+{
+	FILE *f = NULL;
+	char *copy = NULL;
+	int rc = TK_OK;
+
+	/* fmemopen takes a non-const buffer, hence the copy; an empty text is
+	 * no lines at all, with no stream. */
+	if (len > 0) {
+		copy = xmalloc(len);
+		memcpy(copy, text, len);
+		f = opened(fmemopen(copy, len, "r"), name, &rc);
+	}
+	rc = load(f, name, rc, keys, nkeys, flags);
+	free(copy);
 	return rc;
 }
 

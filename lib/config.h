@@ -73,6 +73,14 @@ struct config_key {
  */
 int config_load(const char *path, const struct config_key *keys, size_t nkeys, unsigned flags);
 
+/*
+ * config_load_buffer: config_load with the file's text given as text[0..len)
+ * instead of a path (bytes after a NUL in a line are ignored, as in a
+ * file); name stands for the file in messages. text is not kept.
+ */
+int config_load_buffer(const char *name, const char *text, size_t len,
+		       const struct config_key *keys, size_t nkeys, unsigned flags);
+
 /* config_str: the value of key (never NULL; "" when empty). Aborts on an
  * unknown key: that is a programming error. */
 const char *config_str(const char *key);

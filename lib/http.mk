@@ -27,3 +27,11 @@ tests_unit_test_req_LDADD = $(TK_LIBS) $(CUNIT_LIBS)
 tests_unit_test_router_SOURCES = tests/unit/test_router.c
 tests_unit_test_router_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_test_router_LDADD = $(TK_LIBS) $(CUNIT_LIBS)
+
+# Route-flag enforcement, a pure function the application shell calls.
+lib_libticketing_a_SOURCES += lib/guard.c lib/guard.h
+check_PROGRAMS += tests/unit/test_guard
+TESTS += tests/unit/test_guard
+tests_unit_test_guard_SOURCES = tests/unit/test_guard.c
+tests_unit_test_guard_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_test_guard_LDADD = $(TK_LIBS) $(CUNIT_LIBS)

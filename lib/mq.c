@@ -446,6 +446,16 @@ mq_msg_seq(struct mq_msg *m)
 	return s;
 }
 
+const char *
+mq_msg_id(struct mq_msg *m)
+{
+	const char *v = NULL;
+
+	if (natsMsgHeader_Get((natsMsg *)m, "Nats-Msg-Id", &v) != NATS_OK)
+		v = NULL;
+	return v;
+}
+
 static int
 ack_err(natsStatus s)
 {

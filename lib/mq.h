@@ -127,6 +127,9 @@ const char *mq_msg_subject(struct mq_msg *m);
  * mq_msg_seq its stream sequence. 0 when unknown. */
 uint64_t mq_msg_delivered(struct mq_msg *m);
 uint64_t mq_msg_seq(struct mq_msg *m);
+/* mq_msg_id: its Nats-Msg-Id header (the publisher's event id), or NULL
+ * when it has none; valid as long as m. */
+const char *mq_msg_id(struct mq_msg *m);
 
 /* mq_ack: done with it. mq_nak: redeliver after delay_ms (0: at once).
  * mq_term: never redeliver (a poison message). TK_OK or TK_EIO. */

@@ -251,6 +251,35 @@ applied(struct consumer *c, uint64_t seq)
 	raise(SIGKILL);
 }
 
+/*
+ * resolved: 1 when m, which does not decode, is recorded in processed_events
+ * under its message id (the publisher's event id): an operator resolved
+ * its dead letter by hand, and a replay delivers it again. The message is
+ * acked then, and counted as a duplicate. 0 otherwise, when the lookup
+ * fails too (the caller dead-letters it, which naks when MariaDB is away).
+ * Only a message that does not decode is looked up here: one that does
+ * meets its record in in_transaction.
+ */
+static int
+resolved(struct consumer *c, struct db *db, struct arena *a, struct mq_msg *m)
+{
+	const char *id = mq_msg_id(m);
+	struct db_rows rows = {0};
+	int done = 0;
+
+	if ((c->wc->flags & WORKER_TX) && id != NULL &&
+	    db_exec(db, WORKER_ST_RESOLVED, (struct db_val[]){DB_S(c->reg->durable), DB_S(id)}, 2,
+		    a, &rows) == TK_OK &&
+	    rows.nrows > 0) {
+		log_info("%s %s: seq %llu does not decode but was resolved before; acked again",
+			 c->def->name, c->reg->durable, (unsigned long long)mq_msg_seq(m));
+		c->duplicates++;
+		mq_ack(m);
+		done = 1;
+	}
+	return done;
+}
+
 static void
 handle(struct consumer *c, struct db *db, struct arena *a, struct mq_msg *m)
 {
@@ -264,7 +293,8 @@ handle(struct consumer *c, struct db *db, struct arena *a, struct mq_msg *m)
 
 	arena_reset(a);
 	if (event_decode(data, len, &ev, &why) != TK_OK) {
-		dead_letter(c, db, m, why);
+		if (!resolved(c, db, a, m))
+			dead_letter(c, db, m, why);
 		goto out;
 	}
 	job = (struct worker_job){

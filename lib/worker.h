@@ -70,6 +70,7 @@ enum {
 	WORKER_ST_APPLIED,
 	WORKER_ST_DEAD_LETTER,
 	WORKER_ST_CAUGHT_UP,
+	WORKER_ST_RESOLVED,
 	WORKER_ST__FIRST
 };
 
@@ -91,7 +92,9 @@ enum {
 	[WORKER_ST_DEAD_LETTER] = "INSERT INTO dead_letters (consumer, subject, stream_seq, "      \
 				  "deliveries, reason, payload) VALUES (?, ?, ?, ?, ?, ?) "        \
 				  "ON DUPLICATE KEY UPDATE deliveries = VALUES(deliveries)",       \
-	[WORKER_ST_CAUGHT_UP] = WORKER_CAUGHT_UP_SQL
+	[WORKER_ST_CAUGHT_UP] = WORKER_CAUGHT_UP_SQL,                                              \
+	[WORKER_ST_RESOLVED] =                                                                     \
+	    "SELECT 1 FROM processed_events WHERE consumer = ? AND event_id = ?"
 
 enum worker_answer {
 	WORKER_ACK,   /* done (or nothing to do): never delivered again */

@@ -4,13 +4,16 @@
  * backbone registry (lib/backbone.h). Workers only bind to what this made,
  * so they need no stream-administration rights.
  *
- *   setup-backbone [--max-bytes N] [--ack-wait MS]
+ *   setup-backbone [--max-bytes N] [--ack-wait MS] [--duplicate-window S]
  *       create or update the stream (limits default to mq_stream_default;
  *       no age limit, which would drop unread messages) and every consumer
  *       of the registry; run after NATS is up, by scripts/dev and at every
  *       deployment. A byte limit below what the stream holds is refused.
  *       --ack-wait sets the consumers' ack wait (default 30 s); a replay
- *       recreates them with the default.
+ *       recreates them with the default. --duplicate-window sets how long
+ *       the stream remembers a Nats-Msg-Id to drop a second copy (default
+ *       2 hours; a test shortens it to store an event twice); running
+ *       setup-backbone again without it restores the default.
  *   replay SERVICE
  *       with SERVICE's replicator stopped: delete SERVICE's consumers and
  *       their processed_events and applied_versions records of the
@@ -90,6 +93,7 @@ streams_setup_main(int argc, char **argv)
 	static const struct option longopts[] = {
 	    {"max-bytes", required_argument, NULL, 'b'},
 	    {"ack-wait", required_argument, NULL, 'w'},
+	    {"duplicate-window", required_argument, NULL, 'd'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct mq_stream_conf sc = mq_stream_default;
@@ -101,6 +105,8 @@ streams_setup_main(int argc, char **argv)
 		if (ch == 'b' && number(optarg, &sc.max_bytes) == TK_OK)
 			continue;
 		if (ch == 'w' && number(optarg, &ack_wait_ms) == TK_OK)
+			continue;
+		if (ch == 'd' && number(optarg, &sc.duplicates_s) == TK_OK)
 			continue;
 		goto usage;
 	}
@@ -118,7 +124,7 @@ streams_setup_main(int argc, char **argv)
 	goto out;
 usage:
 	fprintf(stderr, "usage: ticketingctl --config FILE setup-backbone [--max-bytes N] "
-			"[--ack-wait MS]\n");
+			"[--ack-wait MS] [--duplicate-window S]\n");
 out:
 	mq_close(mq);
 	return status;

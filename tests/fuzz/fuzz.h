@@ -13,6 +13,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct arena;
+struct field;
+struct fields;
+struct params;
+
 /* fuzz_accepts: run one input; crash (abort) on a broken invariant.
  * Returns 1 when the code under test accepted the input, 0 when it
  * rejected it. The target's own comment says what accepting means. */
@@ -21,5 +26,17 @@ int fuzz_accepts(const uint8_t *data, size_t size);
 /* LLVMFuzzerTestOneInput: libFuzzer's entry point (fuzz_entry.c): runs
  * fuzz_accepts and always returns 0. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/*
+ * fuzz_form_read (fuzz_form.c): the shared check of the targets over a
+ * declared form: form_parse body[0..size) into *p, fields_read it against
+ * form into *f (both in arena a), and abort when a promise of fields_read
+ * breaks or a message is not one of messages (NULL-terminated). Returns 1
+ * when the body parses and every field reads without error, else 0 (*f is
+ * all zero, f->form NULL, when the body does not parse).
+ */
+int fuzz_form_read(struct arena *a, const struct field *const *form, const char *const *messages,
+		   const char *body, size_t size, struct params *p /* OUT */,
+		   struct fields *f /* OUT */);
 
 #endif

@@ -27,7 +27,9 @@ AM_CXXFLAGS += -fsanitize=fuzzer-no-link $(FUZZ_SANITIZERS) -fno-sanitize=vptr
 AM_LDFLAGS += $(FUZZ_SANITIZERS)
 
 noinst_PROGRAMS += tests/fuzz/fuzz_urlencoded tests/fuzz/fuzz_cookie \
-	tests/fuzz/fuzz_token tests/fuzz/fuzz_event tests/fuzz/fuzz_fields
+	tests/fuzz/fuzz_token tests/fuzz/fuzz_event tests/fuzz/fuzz_fields \
+	tests/fuzz/fuzz_req tests/fuzz/fuzz_router tests/fuzz/fuzz_auth_input \
+	tests/fuzz/fuzz_events_input tests/fuzz/fuzz_config
 
 tests_fuzz_fuzz_urlencoded_SOURCES = tests/fuzz/fuzz_urlencoded.c \
 	tests/fuzz/fuzz_entry.c tests/fuzz/fuzz.h
@@ -53,17 +55,56 @@ tests_fuzz_fuzz_event_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_event_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_event_LDADD = $(TK_LIBS)
 
-tests_fuzz_fuzz_fields_SOURCES = tests/fuzz/fuzz_fields.c \
+tests_fuzz_fuzz_fields_SOURCES = tests/fuzz/fuzz_fields.c tests/fuzz/fuzz_form.c \
 	tests/fuzz/fuzz_entry.c tests/fuzz/fuzz.h
 tests_fuzz_fuzz_fields_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_fields_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_fields_LDADD = $(TK_LIBS)
+
+tests_fuzz_fuzz_req_SOURCES = tests/fuzz/fuzz_req.c \
+	tests/fuzz/fuzz_entry.c tests/fuzz/fuzz.h
+tests_fuzz_fuzz_req_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_req_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_req_LDADD = $(TK_LIBS)
+
+tests_fuzz_fuzz_router_SOURCES = tests/fuzz/fuzz_router.c \
+	tests/fuzz/fuzz_entry.c tests/fuzz/fuzz.h
+tests_fuzz_fuzz_router_CPPFLAGS = $(AM_CPPFLAGS) $(FUZZ_ROUTER_CPPFLAGS)
+tests_fuzz_fuzz_router_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_router_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_router_LDADD = $(TK_LIBS)
+
+tests_fuzz_fuzz_auth_input_SOURCES = tests/fuzz/fuzz_auth_input.c \
+	tests/fuzz/fuzz_entry.c tests/fuzz/fuzz.h
+tests_fuzz_fuzz_auth_input_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/fcgi/auth
+tests_fuzz_fuzz_auth_input_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_auth_input_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_auth_input_LDADD = fcgi/auth/libauth.a $(TK_LIBS)
+
+tests_fuzz_fuzz_events_input_SOURCES = tests/fuzz/fuzz_events_input.c \
+	tests/fuzz/fuzz_form.c fcgi/events/input.c tests/fuzz/fuzz_entry.c tests/fuzz/fuzz.h
+tests_fuzz_fuzz_events_input_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/fcgi/events
+tests_fuzz_fuzz_events_input_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_events_input_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_events_input_LDADD = $(TK_LIBS)
+
+tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz_config.c \
+	tests/fuzz/fuzz_entry.c tests/fuzz/fuzz.h
+tests_fuzz_fuzz_config_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_config_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_config_LDADD = $(TK_LIBS)
 endif
 
-check_PROGRAMS += tests/fuzz/replay_urlencoded tests/fuzz/replay_cookie \
-	tests/fuzz/replay_token tests/fuzz/replay_event tests/fuzz/replay_fields
-TESTS += tests/fuzz/replay_urlencoded tests/fuzz/replay_cookie \
-	tests/fuzz/replay_token tests/fuzz/replay_event tests/fuzz/replay_fields
+# The router target reads the route tables the service programs of this
+# build print (--list-routes); $TK_BUILDDIR, set by make check, overrides.
+FUZZ_ROUTER_CPPFLAGS = -DFUZZ_BUILDDIR='"$(abs_top_builddir)"'
+
+FUZZ_REPLAYS = tests/fuzz/replay_urlencoded tests/fuzz/replay_cookie \
+	tests/fuzz/replay_token tests/fuzz/replay_event tests/fuzz/replay_fields \
+	tests/fuzz/replay_req tests/fuzz/replay_router tests/fuzz/replay_auth_input \
+	tests/fuzz/replay_events_input tests/fuzz/replay_config
+check_PROGRAMS += $(FUZZ_REPLAYS)
+TESTS += $(FUZZ_REPLAYS)
 
 tests_fuzz_replay_urlencoded_SOURCES = tests/fuzz/fuzz_urlencoded.c \
 	tests/fuzz/replay.c tests/fuzz/fuzz.h
@@ -81,8 +122,31 @@ tests_fuzz_replay_event_SOURCES = tests/fuzz/fuzz_event.c \
 	tests/fuzz/replay.c tests/fuzz/fuzz.h
 tests_fuzz_replay_event_LDADD = $(TK_LIBS)
 
-tests_fuzz_replay_fields_SOURCES = tests/fuzz/fuzz_fields.c \
+tests_fuzz_replay_fields_SOURCES = tests/fuzz/fuzz_fields.c tests/fuzz/fuzz_form.c \
 	tests/fuzz/replay.c tests/fuzz/fuzz.h
 tests_fuzz_replay_fields_LDADD = $(TK_LIBS)
+
+tests_fuzz_replay_req_SOURCES = tests/fuzz/fuzz_req.c \
+	tests/fuzz/replay.c tests/fuzz/fuzz.h
+tests_fuzz_replay_req_LDADD = $(TK_LIBS)
+
+tests_fuzz_replay_router_SOURCES = tests/fuzz/fuzz_router.c \
+	tests/fuzz/replay.c tests/fuzz/fuzz.h
+tests_fuzz_replay_router_CPPFLAGS = $(AM_CPPFLAGS) $(FUZZ_ROUTER_CPPFLAGS)
+tests_fuzz_replay_router_LDADD = $(TK_LIBS)
+
+tests_fuzz_replay_auth_input_SOURCES = tests/fuzz/fuzz_auth_input.c \
+	tests/fuzz/replay.c tests/fuzz/fuzz.h
+tests_fuzz_replay_auth_input_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/fcgi/auth
+tests_fuzz_replay_auth_input_LDADD = fcgi/auth/libauth.a $(TK_LIBS)
+
+tests_fuzz_replay_events_input_SOURCES = tests/fuzz/fuzz_events_input.c \
+	tests/fuzz/fuzz_form.c fcgi/events/input.c tests/fuzz/replay.c tests/fuzz/fuzz.h
+tests_fuzz_replay_events_input_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/fcgi/events
+tests_fuzz_replay_events_input_LDADD = $(TK_LIBS)
+
+tests_fuzz_replay_config_SOURCES = tests/fuzz/fuzz_config.c \
+	tests/fuzz/replay.c tests/fuzz/fuzz.h
+tests_fuzz_replay_config_LDADD = $(TK_LIBS)
 
 EXTRA_DIST += tests/fuzz/corpus

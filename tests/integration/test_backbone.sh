@@ -350,6 +350,16 @@ sql "INSERT INTO $EV.processed_events (consumer, event_id, subject, aggregate_id
 		AND (payload LIKE '%$BAD1%' OR payload LIKE '%$BAD2%')) d;
 	DELETE FROM $EV.dead_letters WHERE payload LIKE '%$BAD1%' OR payload LIKE '%$BAD2%'"
 check "checker: clean once they are resolved" checker
+# A replay delivers them again: the resolution holds, no dead letter comes
+# back (the undecodable one is looked up by its message id).
+ctl stop replicator-events >/dev/null
+check "ticketingctl replay after the resolution" \
+	"$CTL" --config "$ADMIN_CONF" replay events
+ctl start replicator-events >/dev/null
+check "checker: clean after replaying the resolved messages" checker
+check_eq "the replay dead-lettered no resolved message again" 0 "$(dead)"
+check "the replicator acked the undecodable one as resolved" \
+	grep -q "does not decode but was resolved before" "$RUN/logs/replicator-events-output.log"
 
 # --- the checker sees violations ------------------------------------------
 

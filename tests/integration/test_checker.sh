@@ -4,7 +4,8 @@
 # status 1 and a message naming what is wrong, repair it, and expect exit
 # status 0 again. Broken in turn: a replica row deleted, an extra one
 # added, its version bumped, a replicated field changed; an outbox row
-# marked sent without being published; a stream message dropped; a table
+# marked sent without being published; an event stored twice in the
+# stream; a stream message dropped; a table
 # and a configuration file the backbone registry expects missing. Between
 # them: outbox rows pruned as the relay prunes them, and the stream pruned
 # by prune-stream, which must both stay clean. Both prunings are for good:
@@ -86,6 +87,27 @@ control "an outbox row marked sent, never published" \
 	"outbox of events: event $FAKE_EVENT \(ticketing.venue.updated\) is marked sent but not in stream"
 sql "DELETE FROM $EV.outbox WHERE event_id = '$FAKE_EVENT'"
 repaired "an outbox row marked sent, never published"
+
+# The same event stored twice: JetStream drops a second copy of a
+# Nats-Msg-Id within the stream's duplicate window, so the window is
+# shortened to 1 s and waited out, then the relay publishes a sent row of
+# auth again under its event id.
+TWICE=$(sql "SELECT event_id FROM $AUTH.outbox WHERE sent_at IS NOT NULL ORDER BY id DESC LIMIT 1")
+check "setup-backbone shortens the duplicate window" \
+	"$CTL" --config "$ADMIN_CONF" setup-backbone --duplicate-window 1
+sleep 2
+sql "UPDATE $AUTH.outbox SET sent_at = NULL WHERE event_id = $(sql_quote "$TWICE")"
+check "the relay published it again" wait_for 30 quiet
+TWICE_SEQ=$("$CTL" --config "$ADMIN_CONF" stream-status |
+	sed -n 's/^stream .*sequences [0-9]*\.\.\([0-9]*\),.*/\1/p')
+check "the copy is the stream's last message" [ -n "$TWICE_SEQ" ]
+control "an event stored twice in the stream" \
+	"event $TWICE stored twice \(messages [0-9]+ and $TWICE_SEQ\)"
+check "delete-stream-message drops the copy" \
+	"$CTL" --config "$ADMIN_CONF" delete-stream-message "$TWICE_SEQ"
+check "setup-backbone restores the default duplicate window" \
+	"$CTL" --config "$ADMIN_CONF" setup-backbone
+repaired "an event stored twice in the stream"
 
 # The relay's pruning (outbox_retention_seconds), done now: every sent row
 # of auth but the newest goes. The stream then holds more than the outbox.

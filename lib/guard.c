@@ -1,0 +1,32 @@
+/*
+ * Route-flag enforcement (guard.h). The checks run in the order a person
+ * would be told about them: sign in first, then a form that is not ours,
+ * then a role that is too low, so a signed-out visitor is sent to sign in
+ * rather than shown a refusal.
+ */
+#include <string.h>
+
+#include "guard.h"
+#include "router.h"
+#include "sess.h"
+
+enum guard_verdict
+guard_route(unsigned flags, const char *method, const struct session *s, int csrf_ok)
+{
+	enum guard_verdict v = GUARD_ALLOW;
+	int is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+
+	if ((flags & (RF_SIGNED_IN | RF_ORGANIZER | RF_ADMIN)) && s == NULL) {
+		v = is_get ? GUARD_SIGN_IN : GUARD_FORBIDDEN;
+		goto out;
+	}
+	if ((flags & RF_CSRF) && !csrf_ok) {
+		v = GUARD_FORBIDDEN;
+		goto out;
+	}
+	if (((flags & RF_ADMIN) && s->role != ROLE_ADMIN) ||
+	    ((flags & RF_ORGANIZER) && s->role != ROLE_ORGANIZER && s->role != ROLE_ADMIN))
+		v = GUARD_FORBIDDEN;
+out:
+	return v;
+}
