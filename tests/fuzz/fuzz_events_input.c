@@ -112,7 +112,7 @@ fuzz_accepts(const uint8_t *data, size_t size)
 	accepted = fuzz_form_read(a, forms[i].form, messages, body + plen, size - plen, &p, &f);
 	if (forms[i].form != input_search_form || f.form == NULL)
 		goto out;
-	rc = input_page(params_get(&p, "page"), &page);
+	rc = input_page(params_get(&p, "page"), EVENTS_PAGE_MAX, &page);
 	if ((rc != TK_OK && rc != TK_EINVAL) || page < 1 || page > EVENTS_PAGE_MAX ||
 	    (rc == TK_EINVAL && page != 1))
 		abort();
