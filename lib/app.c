@@ -261,7 +261,7 @@ dispatch(struct request *r)
 	const char *allow = NULL;
 	const struct route *rt;
 	int rc, csrf_ok;
-	int is_get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
+	int is_get = guard_is_get(r->method);
 
 	rt = router_match(svc->routes, svc->nroutes, r->method, r->path, r->arena, &r->route, &m,
 			  &allow);

@@ -10,11 +10,17 @@
 #include "router.h"
 #include "sess.h"
 
+int
+guard_is_get(const char *method)
+{
+	return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+}
+
 enum guard_verdict
 guard_route(unsigned flags, const char *method, const struct session *s, int csrf_ok)
 {
 	enum guard_verdict v = GUARD_ALLOW;
-	int is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+	int is_get = guard_is_get(method);
 
 	if ((flags & (RF_SIGNED_IN | RF_ORGANIZER | RF_ADMIN)) && s == NULL) {
 		v = is_get ? GUARD_SIGN_IN : GUARD_FORBIDDEN;

@@ -29,6 +29,10 @@ enum guard_verdict {
  * RF_ORGANIZER needs the organizer or admin role, RF_ADMIN the admin role.
  * RF_MACHINE asks for nothing. Returns GUARD_ALLOW when every flag is met.
  */
+/* guard_is_get: 1 when method is GET or HEAD (a request that only reads and
+ * may be redirected), else 0. */
+int guard_is_get(const char *method);
+
 enum guard_verdict guard_route(unsigned flags, const char *method, const struct session *s,
 			       int csrf_ok);
 

@@ -614,7 +614,6 @@ mq_delete_msg(struct mq *mq, const char *stream, uint64_t seq)
 static pthread_once_t nudge_once = PTHREAD_ONCE_INIT;
 static atomic_int nudge_enabled;
 static _Atomic(natsConnection *) nudge_nc;
-static char nudge_url[256];
 static char nudge_subject[256];
 static char nudge_name[] = "nudge";
 
@@ -624,8 +623,9 @@ nudge_connect(void *arg)
 	natsConnection *nc = NULL;
 
 	(void)arg;
-	if (connect_to(nudge_url, config_str("nats_user"), config_str("nats_password"), nudge_name,
-		       &nc, nudge_name) == TK_OK)
+	/* The configuration is loaded once and never changes: read here. */
+	if (connect_to(config_str("nats_url"), config_str("nats_user"), config_str("nats_password"),
+		       nudge_name, &nc, nudge_name) == TK_OK)
 		atomic_store(&nudge_nc, nc);
 	return NULL;
 }
@@ -643,9 +643,6 @@ nudge_init(void)
 	n = snprintf(nudge_subject, sizeof(nudge_subject), MQ_NUDGE_PREFIX "%s",
 		     config_str("db_name"));
 	if (n < 0 || (size_t)n >= sizeof(nudge_subject))
-		return;
-	n = snprintf(nudge_url, sizeof(nudge_url), "%s", url);
-	if (n < 0 || (size_t)n >= sizeof(nudge_url))
 		return;
 	if (pthread_attr_init(&attr) != 0)
 		return;
