@@ -36,6 +36,7 @@
 #include "err.h"
 #include "guard.h"
 #include "log.h"
+#include "money.h"
 #include "mq.h"
 #include "page.h"
 #include "pw.h"
@@ -475,6 +476,8 @@ setup(const char *config_path)
 	if (load_config(config_path) != TK_OK)
 		return TK_ECONFIG;
 	if (log_open(config_str("log_file")) != TK_OK)
+		return TK_ECONFIG;
+	if (money_configure(config_str("currency")) != TK_OK)
 		return TK_ECONFIG;
 	if (sodium_init() < 0)
 		return TK_ECRYPTO;

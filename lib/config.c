@@ -48,6 +48,7 @@ static const struct config_key common[] = {
     {"nats_password", CONFIG_SECRET, "", 0, 0, "the NATS user's password"},
     {"outbox_retention_seconds", CONFIG_INT, "604800", 60, 31536000,
      "how long the relay keeps sent outbox rows"},
+    {"currency", CONFIG_STR, "EUR", 0, 0, "ISO 4217 code of the deployment's currency"},
 };
 
 #define NCOMMON (sizeof(common) / sizeof(common[0]))

@@ -20,6 +20,7 @@
 #include "err.h"
 #include "event.h"
 #include "log.h"
+#include "money.h"
 #include "mq.h"
 #include "worker.h"
 #include "xalloc.h"
@@ -589,11 +590,38 @@ out:
 	return rc;
 }
 
+/* serving: the first of defs[0..n) with a consumer of service, or NULL.
+ * A definition without consumers (a loop) serves every service. */
+static const struct worker_def *
+serving(const struct worker_def *const *defs, size_t n, const char *service)
+{
+	const struct backbone_consumer *reg;
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		if (defs[i]->nconsumers == 0)
+			return defs[i];
+		for (j = 0; j < defs[i]->nconsumers; j++) {
+			reg = backbone_consumer_find(defs[i]->consumers[j].durable);
+			if (reg != NULL && strcmp(reg->service, service) == 0)
+				return defs[i];
+		}
+	}
+	return NULL;
+}
+
 int
 worker_main(int argc, char **argv, const struct worker_def *def)
 {
+	return worker_main_of(argc, argv, &def, 1);
+}
+
+int
+worker_main_of(int argc, char **argv, const struct worker_def *const *defs, size_t ndefs)
+{
 	pthread_condattr_t ca;
 	struct sigaction sa;
+	const struct worker_def *def = defs[0];
 	const char *config_path = NULL, *service = NULL;
 	int status = 2;
 
@@ -610,10 +638,18 @@ worker_main(int argc, char **argv, const struct worker_def *def)
 		log_error("%s: db_name and nats_url must be set", def->name);
 		goto out;
 	}
+	if (money_configure(config_str("currency")) != TK_OK)
+		goto out;
 	if (service == NULL) {
 		service = config_str("db_name");
 		if (strncmp(service, "ticketing_", 10) == 0)
 			service += 10;
+	}
+	def = serving(defs, ndefs, service);
+	if (def == NULL) {
+		log_error("%s: no consumer of this worker serves the %s service", defs[0]->name,
+			  service);
+		goto out;
 	}
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

@@ -172,6 +172,16 @@ struct worker_def {
  */
 int worker_main(int argc, char **argv, const struct worker_def *def);
 
+/*
+ * worker_main_of: worker_main for a program that serves several services'
+ * databases with one definition each (the replicator): it runs the first
+ * of defs[0..ndefs) with a consumer of the service named by --service or
+ * the configuration's db_name. Options are parsed with defs[0]'s, so the
+ * definitions share their options. Returns as worker_main; 1 when none of
+ * defs serves the service.
+ */
+int worker_main_of(int argc, char **argv, const struct worker_def *const *defs, size_t ndefs);
+
 /* worker_stopping: 1 once SIGTERM or SIGINT arrived. */
 int worker_stopping(void);
 

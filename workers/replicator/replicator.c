@@ -10,8 +10,14 @@
 #include "replicator.h"
 #include "worker.h"
 
+/* One definition per consuming service database: the shell runs the one
+ * with consumers of the configured service. */
+static const struct worker_def *const targets[] = {
+    &repl_events,
+};
+
 int
 main(int argc, char **argv)
 {
-	return worker_main(argc, argv, &repl_events);
+	return worker_main_of(argc, argv, targets, sizeof(targets) / sizeof(targets[0]));
 }
