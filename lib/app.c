@@ -350,7 +350,16 @@ sleep_ms(long ms)
 }
 
 /*
- * thread_main: one request thread. libfcgi retries by itself the accept
+ * thread_main: one request thread. It opens its database connection before
+ * it first accepts: Linux takes the descriptor of an accepted connection
+ * when accept starts waiting, so every thread blocked in accept holds one,
+ * and a thread that connected to MariaDB only after accepting would need a
+ * descriptor its idle siblings may hold; near the file limit it would fail
+ * every request. Connected first, a request needs only the descriptor its
+ * accept already has (and the first requests skip the connect). A database
+ * that is down at start-up is connected to by the first request instead.
+ *
+ * libfcgi retries by itself the accept
  * failures that concern one client (a connection reset or aborted before
  * it was taken); what it returns is the process's own (out of file
  * descriptors or memory), and lasts while the connection that caused it
@@ -366,6 +375,7 @@ thread_main(void *arg)
 	struct worker_backoff b = {0};
 	int rc;
 
+	(void)db_ping(w->db);
 	while (!stopping) {
 		rc = FCGX_Accept_r(&w->fcgx);
 		if (rc < 0) {
