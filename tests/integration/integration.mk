@@ -91,3 +91,12 @@ $(TK_FAULT_4): $(TK_FAULT_3)
 $(TK_FAULT_5): $(TK_FAULT_4)
 $(TK_FAULT_6): $(TK_FAULT_5)
 $(TK_FAULT_7): $(TK_FAULT_6)
+
+# A COMMIT whose reply is lost (lib/db.c's fault hook) and the resubmission
+# of the same create form: one row, and a 303 to it (a fault test: it
+# stands in for the stack's events service).
+TESTS += tests/integration/test_lost_commit.sh
+EXTRA_DIST += tests/integration/test_lost_commit.sh
+TK_FAULT_TESTS += tests/integration/test_lost_commit.sh
+TK_FAULT_LOST_COMMIT = tests/integration/test_lost_commit.sh.log
+$(TK_FAULT_LOST_COMMIT): $(TK_FAULT_7)
