@@ -100,3 +100,12 @@ EXTRA_DIST += tests/integration/test_lost_commit.sh
 TK_FAULT_TESTS += tests/integration/test_lost_commit.sh
 TK_FAULT_LOST_COMMIT = tests/integration/test_lost_commit.sh.log
 $(TK_FAULT_LOST_COMMIT): $(TK_FAULT_7)
+
+# The relay's pruning of the shared tables: old idempotency keys and sent
+# outbox rows go in bounded batches, young ones stay (a fault test: it
+# restarts auth's relay).
+TESTS += tests/integration/test_prune.sh
+EXTRA_DIST += tests/integration/test_prune.sh
+TK_FAULT_TESTS += tests/integration/test_prune.sh
+TK_FAULT_PRUNE = tests/integration/test_prune.sh.log
+$(TK_FAULT_PRUNE): $(TK_FAULT_LOST_COMMIT)
