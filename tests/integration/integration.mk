@@ -109,3 +109,8 @@ EXTRA_DIST += tests/integration/test_prune.sh
 TK_FAULT_TESTS += tests/integration/test_prune.sh
 TK_FAULT_PRUNE = tests/integration/test_prune.sh.log
 $(TK_FAULT_PRUNE): $(TK_FAULT_LOST_COMMIT)
+
+# End to end over TLS: the stack's https listener, __Host- cookies with
+# Secure, HSTS only over https.
+TESTS += tests/integration/test_tls.sh
+EXTRA_DIST += tests/integration/test_tls.sh
