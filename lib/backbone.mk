@@ -11,6 +11,8 @@ lib_libticketing_a_SOURCES += \
 	lib/backbone.c lib/backbone.h \
 	lib/worker.c lib/worker.h \
 	lib/revoke.c lib/revoke.h
+# Pruning of the shared tables' old rows (the relay runs it).
+lib_libticketing_a_SOURCES += lib/prune.c lib/prune.h
 
 nobase_dist_pkgdata_DATA += \
 	sql/common/outbox/001_outbox.sql \

@@ -48,6 +48,8 @@ static const struct config_key common[] = {
     {"nats_password", CONFIG_SECRET, "", 0, 0, "the NATS user's password"},
     {"outbox_retention_seconds", CONFIG_INT, "604800", 60, 31536000,
      "how long the relay keeps sent outbox rows"},
+    {"idempotency_retention_seconds", CONFIG_INT, "86400", 3600, 31536000,
+     "how long the relay keeps used idempotency keys of create forms"},
     {"currency", CONFIG_STR, "EUR", 0, 0, "ISO 4217 code of the deployment's currency"},
 };
 

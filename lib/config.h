@@ -35,6 +35,8 @@
  *                     accounts nats` gives each service and worker its own,
  *                     allowed only its subjects); empty: anonymous [""]
  *   outbox_retention_seconds  how long the relay keeps sent outbox rows [604800]
+ *   idempotency_retention_seconds  how long the relay keeps used idempotency
+ *                     keys of create forms (lib/prune.h) [86400]
  *   currency          ISO 4217 code of every price (lib/money.h) [EUR]
  * The application shell adds listen (app.c); a service adds its own keys
  * (auth: signin_free_failures, signin_max_delay).

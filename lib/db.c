@@ -28,10 +28,18 @@
  * the conf's isolation level) is set in db_connect, so every new
  * connection has it: a setting made by a statement on the old link would
  * be lost on the new one.
+ *
+ * One fault can be injected, for tests only: with the environment variable
+ * TK_FAULT_LOST_COMMITS=N set when the program starts, the first N commits
+ * of the process that succeed on the server are reported to their callers
+ * as a lost link (TK_EDBDOWN, the connection closed), as when the reply to
+ * a COMMIT is lost on the way back. Nothing a request sends can reach it
+ * (docs/DECISIONS.md, "Lost-COMMIT fault hook").
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,7 +106,46 @@ struct db {
 	size_t rcap;
 };
 
+#define FAULT_ENV "TK_FAULT_LOST_COMMITS"
+#define FAULT_MAX 1000 /* lost commits a test may ask for */
+
 static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
+
+/* Commits still to be reported lost (the fault of the file comment), for
+ * the whole process: which thread's handle commits does not matter. */
+static atomic_int fault_lost_commits;
+
+/* Arm the lost-commit fault from the environment, once at start-up. */
+static void
+fault_init(void)
+{
+	const char *v = getenv(FAULT_ENV);
+	char *end;
+	long n;
+
+	if (v == NULL || *v == '\0')
+		return;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || *end != '\0' || n < 0 || n > FAULT_MAX) {
+		log_warn("db: %s=%s ignored: not a count from 0 to %d", FAULT_ENV, v, FAULT_MAX);
+		return;
+	}
+	atomic_store(&fault_lost_commits, (int)n);
+	if (n > 0)
+		log_warn("db: fault injection: the next %ld commits will be reported lost", n);
+}
+
+/* Whether this successful commit is to be reported lost (and count it). */
+static int
+fault_take_commit(void)
+{
+	int left = atomic_load(&fault_lost_commits);
+
+	while (left > 0 && !atomic_compare_exchange_weak(&fault_lost_commits, &left, left - 1))
+		;
+	return left > 0;
+}
 
 static void
 lib_init(void)
@@ -108,6 +155,7 @@ lib_init(void)
 		log_error("db: mysql_library_init failed");
 		abort();
 	}
+	fault_init();
 }
 
 static time_t
@@ -700,6 +748,8 @@ db_commit(struct db *db)
 	db->last_used = now_mono();
 	if (mysql_commit(db->my) != 0)
 		rc = fail_conn(db, "commit");
+	else if (fault_take_commit())
+		rc = fail(db, CR_SERVER_LOST, "reply lost (injected fault)", "commit");
 out:
 	db->in_txn = 0;
 	db->txn_lost = 0;

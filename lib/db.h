@@ -101,7 +101,9 @@ int db_exec(struct db *db, int stmt, const struct db_val *params, size_t nparams
 	    struct db_rows *out);
 
 /* Transactions: db_begin starts one (autocommit otherwise). db_rollback
- * accepts a dropped connection silently. Same returns as db_exec. */
+ * accepts a dropped connection silently. Same returns as db_exec; a
+ * TK_EDBDOWN from db_commit means the outcome is unknown (the server may
+ * have committed), which tests produce with TK_FAULT_LOST_COMMITS (db.c). */
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 int db_rollback(struct db *db);

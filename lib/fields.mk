@@ -8,7 +8,8 @@ lib_libticketing_a_SOURCES += \
 # The idempotency keys of create forms (idem.h), a table every emitting
 # service gets (backbone_common_tables).
 nobase_dist_pkgdata_DATA += \
-	sql/common/idempotency_keys/001_idempotency_keys.sql
+	sql/common/idempotency_keys/001_idempotency_keys.sql \
+	sql/common/idempotency_keys/002_idempotency_keys_age.sql
 
 check_PROGRAMS += tests/unit/test_fields
 TESTS += tests/unit/test_fields

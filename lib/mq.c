@@ -85,13 +85,20 @@ connect_to(const char *url, const char *user, const char *password, const char *
 	   natsConnection **nc, void *closure)
 {
 	natsOptions *opts = NULL;
+	char inbox[256];
 	natsStatus s;
 
 	s = natsOptions_Create(&opts);
 	if (s == NATS_OK)
 		s = natsOptions_SetURL(opts, url);
-	if (s == NATS_OK && user != NULL && *user != '\0')
+	if (s == NATS_OK && user != NULL && *user != '\0') {
 		s = natsOptions_SetUserInfo(opts, user, password != NULL ? password : "");
+		if (s == NATS_OK && (size_t)snprintf(inbox, sizeof(inbox), MQ_INBOX_PREFIX "%s",
+						     user) >= sizeof(inbox))
+			s = NATS_INVALID_ARG;
+		if (s == NATS_OK)
+			s = natsOptions_SetCustomInboxPrefix(opts, inbox);
+	}
 	if (s == NATS_OK)
 		s = natsOptions_SetName(opts, name);
 	if (s == NATS_OK)

@@ -27,6 +27,12 @@ struct mq_msg; /* a fetched JetStream message */
 /* Core-NATS subject a service nudges after committing outbox rows of its
  * database db_name: MQ_NUDGE_PREFIX db_name. Outside the stream. */
 #define MQ_NUDGE_PREFIX "tk_nudge.outbox."
+/* A connection as NATS user U receives its replies (PubAcks, API answers,
+ * fetched messages) on inboxes under MQ_INBOX_PREFIX U, so U's account may
+ * subscribe to MQ_INBOX_PREFIX U ".>" alone and never read another
+ * program's replies (tools/accounts.c). Anonymous connections keep the
+ * library's "_INBOX". */
+#define MQ_INBOX_PREFIX "_INBOX."
 
 struct mq_stream_conf {
 	const char *name;
@@ -55,7 +61,8 @@ extern const struct mq_stream_conf mq_stream_default;
 /*
  * mq_connect: a connection to url (e.g. nats://127.0.0.1:4222) named name
  * (shown by the server), as NATS user user with password (user NULL or
- * "": anonymous). It reconnects forever; when the server is down at start
+ * "": anonymous; a user gets inboxes of its own, MQ_INBOX_PREFIX). It
+ * reconnects forever; when the server is down at start
  * the connection is made in the background and TK_OK is still returned
  * (so is a refused user: the server's refusal is logged and retried).
  * Owned by the caller; mq_close. TK_ECONFIG for a bad url.

@@ -1,6 +1,7 @@
 /*
  * Layout, page and error rendering (page.h).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "arena.h"
@@ -10,6 +11,7 @@
 #include "log.h"
 #include "page.h"
 #include "req.h"
+#include "text.h"
 #include "tmpl.h"
 
 #define FLASH_COOKIE "tk_flash"
@@ -40,6 +42,16 @@ static const struct {
     {503, "Temporarily unavailable",
      "The service is briefly unavailable. Try again in a "
      "moment."},
+};
+
+/* What page_error_wait says before "Try again in ...", for the statuses
+ * that ask the browser to come back. */
+static const struct {
+	int status;
+	const char *lead;
+} wait_leads[] = {
+    {429, "Too many attempts."},
+    {503, "The service is briefly unavailable."},
 };
 
 static const char fallback_500[] =
@@ -151,9 +163,12 @@ error_index(int status)
 	return fallback;
 }
 
-void
-page_error(struct request *r, int status)
+/* error_page: page_error with message (when not NULL) in place of the
+ * status's own, and Retry-After: retry seconds when retry > 0. */
+static void
+error_page(struct request *r, int status, const char *message, long retry)
 {
+	char seconds[32];
 	size_t i = error_index(status);
 	tmpl_dict *d;
 	struct buf out = {0};
@@ -163,7 +178,7 @@ page_error(struct request *r, int status)
 	buf_reset(&r->body);
 	d = page_begin(r, "pages/error.tpl", errors[i].heading);
 	tmpl_set(d, "HEADING", errors[i].heading);
-	tmpl_set(d, "MESSAGE", errors[i].message);
+	tmpl_set(d, "MESSAGE", message != NULL ? message : errors[i].message);
 	if (tmpl_render("layout.tpl", r->layout, &out) != TK_OK) {
 		log_error("%s: rendering the error page failed", r->request_id);
 		status = 500;
@@ -173,10 +188,36 @@ page_error(struct request *r, int status)
 	release(r);
 	resp_status(r, status);
 	resp_header(r, "Cache-Control", PAGE_CACHE_CONTROL);
-	if (status == 503)
-		resp_header(r, "Retry-After", "5");
+	if (retry > 0 || status == 503) {
+		snprintf(seconds, sizeof(seconds), "%ld", retry > 0 ? retry : 5);
+		resp_header(r, "Retry-After", seconds);
+	}
 	resp_html(r, out.data, out.len);
 	buf_free(&out);
+}
+
+void
+page_error(struct request *r, int status)
+{
+	error_page(r, status, NULL, 0);
+}
+
+void
+page_error_wait(struct request *r, int status, long seconds)
+{
+	const char *lead = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(wait_leads) / sizeof(wait_leads[0]); i++)
+		if (wait_leads[i].status == status)
+			lead = wait_leads[i].lead;
+	if (seconds < 1)
+		seconds = 1;
+	error_page(r, status,
+		   lead == NULL ? NULL
+				: arena_printf(r->arena, "%s Try again in %s.", lead,
+					       text_duration(r->arena, seconds)),
+		   seconds);
 }
 
 void

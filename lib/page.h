@@ -51,6 +51,14 @@ void page_end(struct request *r, int status);
 void page_error(struct request *r, int status);
 
 /*
+ * page_error_wait: page_error for a status that asks the browser to come
+ * back (429, 503), saying how long in words ("Too many attempts. Try again
+ * in 8 seconds.", text_duration) and in a Retry-After header of seconds
+ * (at least 1, in place of the 5 of page_error's 503).
+ */
+void page_error_wait(struct request *r, int status, long seconds);
+
+/*
  * page_pagination: the PAGINATION include of d (partials/pagination.tpl)
  * for page of pages, nothing when pages <= 1; base is the link up to the
  * page number ("/?page=" or "/events?q=x&page="), already URL-encoded.

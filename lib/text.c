@@ -1,6 +1,7 @@
 /*
- * Checks on user-entered text (text.h).
+ * Checks on user-entered text, and small texts made for pages (text.h).
  */
+#include <limits.h>
 #include <string.h>
 
 #include "arena.h"
@@ -73,4 +74,28 @@ text_trim(struct arena *a, const char *s)
 	while (end > s && is_space(end[-1]))
 		end--;
 	return arena_strndup(a, s, (size_t)(end - s));
+}
+
+char *
+text_duration(struct arena *a, long seconds)
+{
+	static const struct {
+		long below; /* seconds: use this unit for waits shorter than this */
+		long unit;  /* seconds in one unit */
+		const char *one, *many;
+	} units[] = {
+	    {120, 1, "second", "seconds"},
+	    {2 * 3600, 60, "minute", "minutes"},
+	    {LONG_MAX, 3600, "hour", "hours"},
+	};
+	size_t i = 0;
+	long n;
+
+	if (seconds < 1)
+		seconds = 1;
+	while (i + 1 < sizeof(units) / sizeof(units[0]) && seconds >= units[i].below)
+		i++;
+	/* Rounded up, without the overflow of (seconds + unit - 1) / unit. */
+	n = seconds / units[i].unit + (seconds % units[i].unit != 0);
+	return arena_printf(a, "%ld %s", n, n == 1 ? units[i].one : units[i].many);
 }

@@ -1,7 +1,8 @@
 /*
  * Checks on user-entered text shared by every form: length in characters
  * (code points, not bytes) and the absence of control characters. Input is
- * already valid UTF-8 (form_parse refuses anything else).
+ * already valid UTF-8 (form_parse refuses anything else). Also small texts
+ * made for pages: URL-encoded values, waits said in words.
  */
 #ifndef TK_TEXT_H
 #define TK_TEXT_H
@@ -28,5 +29,14 @@ char *text_url_encode(struct arena *a, const char *s);
 /* text_trim: s without leading and trailing ASCII white space, a copy in
  * arena a. */
 char *text_trim(struct arena *a, const char *s);
+
+/*
+ * text_duration: a wait of seconds as a reader says it, rounded up so it
+ * is never shorter than the wait: "1 second", "8 seconds" below two
+ * minutes, then whole minutes ("15 minutes") below two hours, then whole
+ * hours ("3 hours"). Less than 1 second reads as "1 second". A copy in
+ * arena a.
+ */
+char *text_duration(struct arena *a, long seconds);
 
 #endif

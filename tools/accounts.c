@@ -34,8 +34,6 @@
 #define JS_CONSUMER_INFO "$JS.API.CONSUMER.INFO." MQ_STREAM "."
 #define JS_CONSUMER_NEXT "$JS.API.CONSUMER.MSG.NEXT." MQ_STREAM "."
 #define JS_ACK "$JS.ACK." MQ_STREAM "."
-/* Replies to requests (PubAcks, API answers, fetched messages). */
-#define INBOXES "_INBOX.>"
 
 /* One NATS user: all (the administrator, no limits) or the subjects it may
  * publish and subscribe to (none: it may subscribe to nothing). */
@@ -79,6 +77,14 @@ nudge_subject(struct arena *a, const char *service)
 	return arena_printf(a, MQ_NUDGE_PREFIX "%s", accounts_db_name(a, service));
 }
 
+/* inboxes: the replies to user's requests (PubAcks, API answers, fetched
+ * messages): its own inboxes only (mq.h, MQ_INBOX_PREFIX). */
+static const char *
+inboxes(struct arena *a, const char *user)
+{
+	return arena_printf(a, MQ_INBOX_PREFIX "%s.>", user);
+}
+
 /* service_user: the FastCGI service: it nudges its relay, nothing else. */
 static void
 service_user(struct arena *a, const char *service, struct nats_user *u)
@@ -101,7 +107,7 @@ relay_user(struct arena *a, const char *service, struct nats_user *u)
 		if (strcmp(backbone_emitters[i].service, service) == 0)
 			add(u->pub, &u->npub, backbone_emitters[i].subjects);
 	add(u->pub, &u->npub, JS_STREAM_INFO);
-	add(u->sub, &u->nsub, INBOXES);
+	add(u->sub, &u->nsub, inboxes(a, u->name));
 	add(u->sub, &u->nsub, nudge_subject(a, service));
 }
 
@@ -126,7 +132,7 @@ replicator_user(struct arena *a, const char *service, struct nats_user *u)
 	}
 	if (backbone_emits(service))
 		add(u->pub, &u->npub, nudge_subject(a, service));
-	add(u->sub, &u->nsub, INBOXES);
+	add(u->sub, &u->nsub, inboxes(a, u->name));
 }
 
 /* nats_users: every NATS user, the administrator first, into u[0..max);

@@ -71,11 +71,7 @@ wrong_credentials(struct request *r, const struct fields *f, const char *next)
 void
 signin_too_many(struct request *r, long seconds)
 {
-	char retry[32];
-
-	page_error(r, 429);
-	snprintf(retry, sizeof(retry), "%ld", seconds > 0 ? seconds : 1);
-	resp_header(r, "Retry-After", retry);
+	page_error_wait(r, 429, seconds);
 }
 
 /*

@@ -91,3 +91,26 @@ $(TK_FAULT_4): $(TK_FAULT_3)
 $(TK_FAULT_5): $(TK_FAULT_4)
 $(TK_FAULT_6): $(TK_FAULT_5)
 $(TK_FAULT_7): $(TK_FAULT_6)
+
+# A COMMIT whose reply is lost (lib/db.c's fault hook) and the resubmission
+# of the same create form: one row, and a 303 to it (a fault test: it
+# stands in for the stack's events service).
+TESTS += tests/integration/test_lost_commit.sh
+EXTRA_DIST += tests/integration/test_lost_commit.sh
+TK_FAULT_TESTS += tests/integration/test_lost_commit.sh
+TK_FAULT_LOST_COMMIT = tests/integration/test_lost_commit.sh.log
+$(TK_FAULT_LOST_COMMIT): $(TK_FAULT_7)
+
+# The relay's pruning of the shared tables: old idempotency keys and sent
+# outbox rows go in bounded batches, young ones stay (a fault test: it
+# restarts auth's relay).
+TESTS += tests/integration/test_prune.sh
+EXTRA_DIST += tests/integration/test_prune.sh
+TK_FAULT_TESTS += tests/integration/test_prune.sh
+TK_FAULT_PRUNE = tests/integration/test_prune.sh.log
+$(TK_FAULT_PRUNE): $(TK_FAULT_LOST_COMMIT)
+
+# End to end over TLS: the stack's https listener, __Host- cookies with
+# Secure, HSTS only over https.
+TESTS += tests/integration/test_tls.sh
+EXTRA_DIST += tests/integration/test_tls.sh

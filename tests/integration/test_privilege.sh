@@ -142,6 +142,14 @@ check "(b) the FastCGI service events subscribes to nothing" \
 	violation events 'SUB ticketing.> 1'
 check "(b) relay-auth cannot read the stream" \
 	violation relay-auth 'SUB ticketing.> 1'
+check "(b) relay-events may subscribe to its own inboxes" \
+	allowed relay-events 'SUB _INBOX.relay-events.tkpriv 1'
+for inbox in _INBOX.relay-auth.tkpriv _INBOX.replicator-events.tkpriv _INBOX.tkpriv '_INBOX.>'; do
+	check "(b) relay-events cannot subscribe to another's inbox $inbox" \
+		violation relay-events "SUB $inbox 1"
+done
+check "(b) replicator-events cannot subscribe to relay-events' inboxes" \
+	violation replicator-events 'SUB _INBOX.relay-events.> 1'
 check "(b) replicator-events cannot fetch from a consumer not its own" \
 	violation replicator-events "PUB \$JS.API.CONSUMER.MSG.NEXT.TICKETING.other 0" ""
 check "(b) the stream and its consumers are still there" \

@@ -168,6 +168,21 @@ wait_out() {
 	              WHERE account = SHA2($(sql_quote "$1"), 256) AND remote_addr = '$2'")"
 }
 EXPECTED="422 422 422 422 422 422 429 "
+# says_wait: the last page, a 429, says how long its Retry-After asks to
+# wait, in seconds below two minutes and in whole minutes (rounded up)
+# below two hours (lib/text.h text_duration).
+says_wait() {
+	local ra want
+	ra=$(header Retry-After)
+	if [ "$ra" = 1 ]; then
+		want="1 second"
+	elif [ "$ra" -lt 120 ]; then
+		want="$ra seconds"
+	else
+		want="$(((ra + 59) / 60)) minutes"
+	fi
+	has "$(text)" "Too many attempts. Try again in $want."
+}
 
 VI_EMAIL=$(fresh_email victim)
 member vi "$VI_EMAIL"
@@ -179,6 +194,7 @@ check "... and the 429 asks to wait 2 s (or what is left of them)" matches "$RA"
 signin mallory "$VI_EMAIL" "$PW"
 check_status "the right password from the guessing address waits too (429)" 429
 check "... with a Retry-After" matches "$(header Retry-After)" '^[1-9][0-9]*$'
+check "... and the page says how long in words" says_wait
 check_eq "only the 6 guesses that were verified are counted" 6 \
 	"$(throttled "$VI_EMAIL" "${TK_ADDR[mallory]:-127.0.0.1}")"
 
@@ -272,6 +288,7 @@ browser late
 signin late "$BU_EMAIL" "wrong-password"
 check_status "the next guess, from a new address, answers 429" 429
 check "... waiting for the rest of the hour" [ "$(header Retry-After)" -gt 60 ]
+check "... which the page says in minutes" says_wait
 signin late "$BU_EMAIL" "$PW"
 check_status "... the right password from a new address too" 429
 browser own2

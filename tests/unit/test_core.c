@@ -1,6 +1,7 @@
 /*
  * Unit tests for lib/ core: arena, buf, err and config.
  */
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,6 +98,19 @@ test_text(void)
 	CU_ASSERT_STRING_EQUAL(text_url_encode(a, "a-b_c.d~e"), "a-b_c.d~e");
 	CU_ASSERT_STRING_EQUAL(text_url_encode(a, "/a b?c=d&e"), "%2Fa%20b%3Fc%3Dd%26e");
 	CU_ASSERT_STRING_EQUAL(text_url_encode(a, "\xc3\xa9"), "%C3%A9");
+	/* Waits in words, rounded up, never shorter than the wait. */
+	CU_ASSERT_STRING_EQUAL(text_duration(a, 0), "1 second");
+	CU_ASSERT_STRING_EQUAL(text_duration(a, -5), "1 second");
+	CU_ASSERT_STRING_EQUAL(text_duration(a, 1), "1 second");
+	CU_ASSERT_STRING_EQUAL(text_duration(a, 8), "8 seconds");
+	CU_ASSERT_STRING_EQUAL(text_duration(a, 119), "119 seconds");
+	CU_ASSERT_STRING_EQUAL(text_duration(a, 120), "2 minutes");
+	CU_ASSERT_STRING_EQUAL(text_duration(a, 121), "3 minutes");
+	CU_ASSERT_STRING_EQUAL(text_duration(a, 900), "15 minutes");
+	CU_ASSERT_STRING_EQUAL(text_duration(a, 2 * 3600 - 1), "120 minutes");
+	CU_ASSERT_STRING_EQUAL(text_duration(a, 2 * 3600), "2 hours");
+	CU_ASSERT_STRING_EQUAL(text_duration(a, 2 * 3600 + 1), "3 hours");
+	CU_ASSERT_STRING_EQUAL(text_duration(a, LONG_MAX), "2562047788015216 hours");
 	arena_free(a);
 }
 

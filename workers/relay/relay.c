@@ -19,16 +19,19 @@
  * also polls every POLL_MS in case a nudge was lost (NATS down, or a
  * writer without a connection such as ticketingctl). While NATS or MariaDB
  * is down it backs off (the shell's policy, lib/worker.h) and catches up
- * afterwards. Sent rows older than outbox_retention_seconds are deleted.
+ * afterwards. Every PRUNE_EVERY_S (and once at start) it deletes the old
+ * rows of the database's shared tables (lib/prune.h): sent outbox rows
+ * older than outbox_retention_seconds, idempotency keys older than
+ * idempotency_retention_seconds.
  *
  * A loop worker of the shell (lib/worker.h): options, configuration,
  * signals and the wait for NATS and the stream are the shell's.
  * Usage: ticketing-relay --config FILE [--kill-after-publish N]
  * FILE is the service's own configuration (db_*, nats_url,
- * outbox_retention_seconds). Stops cleanly on SIGTERM or SIGINT after the
- * batch in hand. --kill-after-publish is for fault tests: the process
- * SIGKILLs itself right after the Nth PubAck, before marking that row sent
- * (the worst moment to die).
+ * outbox_retention_seconds, idempotency_retention_seconds). Stops cleanly
+ * on SIGTERM or SIGINT after the batch in hand. --kill-after-publish is for
+ * fault tests: the process SIGKILLs itself right after the Nth PubAck,
+ * before marking that row sent (the worst moment to die).
  */
 #include <signal.h>
 #include <stdio.h>
@@ -41,6 +44,7 @@
 #include "err.h"
 #include "log.h"
 #include "mq.h"
+#include "prune.h"
 #include "worker.h"
 
 #define BATCH 100
@@ -48,16 +52,18 @@
 #define PUBLISH_TIMEOUT_MS 2000
 #define PRUNE_EVERY_S 60
 
-enum stmt { ST_CLAIM, ST_MARK_SENT, ST_PRUNE, ST__MAX };
+enum stmt { ST_CLAIM, ST_MARK_SENT, ST_PRUNE_OUTBOX, ST_PRUNE_IDEMPOTENCY_KEYS, ST__MAX };
 
 /* ST_CLAIM's LIMIT is BATCH. */
 static const char *const stmts[ST__MAX] = {
     [ST_CLAIM] = "SELECT id, event_id, subject, payload FROM outbox WHERE sent_at IS NULL "
 		 "ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED",
     [ST_MARK_SENT] = "UPDATE outbox SET sent_at = NOW(6) WHERE id = ?",
-    [ST_PRUNE] = "DELETE FROM outbox WHERE sent_at < NOW(6) - INTERVAL ? SECOND "
-		 "ORDER BY sent_at LIMIT 1000",
+    [ST_PRUNE_OUTBOX] = PRUNE_OUTBOX_SQL,
+    [ST_PRUNE_IDEMPOTENCY_KEYS] = PRUNE_IDEMPOTENCY_KEYS_SQL,
 };
+
+static const struct prune_stmts prune_stmts = {ST_PRUNE_OUTBOX, ST_PRUNE_IDEMPOTENCY_KEYS};
 
 static long kill_after; /* --kill-after-publish; 0: never */
 static long acked;      /* PubAcks received by this process */
@@ -128,14 +134,6 @@ out:
 	return rc;
 }
 
-static int
-prune(struct db *db)
-{
-	return db_exec(db, ST_PRUNE,
-		       (struct db_val[]){DB_I(config_int("outbox_retention_seconds"))}, 1, NULL,
-		       NULL);
-}
-
 /* relay: publish until the shell says stop. */
 static int
 relay(struct worker_ctx *w)
@@ -169,7 +167,8 @@ relay(struct worker_ctx *w)
 			log_info("relay: recovered; %ld events published so far", total);
 		failing = TK_OK;
 		worker_backoff_reset(&b);
-		if (time(NULL) - last_prune >= PRUNE_EVERY_S && prune(w->db) == TK_OK)
+		if (time(NULL) - last_prune >= PRUNE_EVERY_S &&
+		    prune_shared(w->db, &prune_stmts, NULL) == TK_OK)
 			last_prune = time(NULL);
 		if (claimed < BATCH)
 			worker_wait(POLL_MS, 1);
