@@ -3,7 +3,7 @@
 {{! SECTION, ROW, PRICE, CURRENCY, STATE; show HAS_VENUE (VENUE, CITY, }}
 {{! TIMEZONE), HAS_SEAT (SEAT), HAS_NOTE (a PARAGRAPH with TEXT per line), }}
 {{! HIDDEN (HIDDEN_REASON); at most one of WITHDRAWN, CANCELLED, STARTED; }}
-{{! AVAILABLE (AVAILABLE) or OFFERED_ONLY (QUANTITY); BUY (BUY_MAX), }}
+{{! AVAILABLE (AVAILABLE) or OFFERED_ONLY (QUANTITY); BUY (BUY_MIN, BUY_MAX), }}
 {{! SIGN_IN_TO_BUY or SOLD_OUT; SELLER (OFFERED, STOCK or STOCK_UNKNOWN, }}
 {{! HELD_REMOVED, CAN_CHANGE: see mine.tpl for the counts); ADMIN, with the }}
 {{! hide form's REASON, REASON_MAXLENGTH, REASON_REQUIRED, REASON_ERROR. }}
@@ -73,7 +73,7 @@
 <input type="hidden" name="ticket_id" value="{{ID}}">
 <div class="field">
 <label for="buy-quantity">Number of tickets</label>
-<input type="number" id="buy-quantity" name="quantity" value="1" required min="1" max="{{BUY_MAX}}">
+<input type="number" id="buy-quantity" name="quantity" value="1" required min="{{BUY_MIN}}" max="{{BUY_MAX}}">
 </div>
 <div class="actions">
 <button type="submit">Reserve</button>
