@@ -59,10 +59,7 @@ check_numbers(const struct fields *f, int i_price, int i_quantity)
 int
 fuzz_accepts(const uint8_t *data, size_t size)
 {
-	static const struct {
-		const char *prefix;
-		const struct field *const *form;
-	} forms[] = {
+	static const struct fuzz_form forms[] = {
 	    {"listing?", input_listing_form},
 	    {"edit?", input_edit_form},
 	    {"hide?", input_hide_form},
@@ -71,20 +68,17 @@ fuzz_accepts(const uint8_t *data, size_t size)
 	struct params p;
 	struct fields f;
 	const char *body = (const char *)data;
-	size_t i, plen = 0;
+	const struct fuzz_form *picked;
+	size_t plen = 0;
 	int accepted = 0;
 
-	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
-		plen = strlen(forms[i].prefix);
-		if (size >= plen && memcmp(body, forms[i].prefix, plen) == 0)
-			break;
-	}
-	if (i == sizeof(forms) / sizeof(forms[0]))
+	picked = fuzz_form_pick(forms, sizeof(forms) / sizeof(forms[0]), data, size, &plen);
+	if (picked == NULL)
 		goto out;
-	accepted = fuzz_form_read(a, forms[i].form, messages, body + plen, size - plen, &p, &f);
-	if (accepted && forms[i].form == input_listing_form)
+	accepted = fuzz_form_read(a, picked->form, messages, body + plen, size - plen, &p, &f);
+	if (accepted && picked->form == input_listing_form)
 		check_numbers(&f, LISTING_PRICE, LISTING_QUANTITY);
-	if (accepted && forms[i].form == input_edit_form)
+	if (accepted && picked->form == input_edit_form)
 		check_numbers(&f, EDIT_PRICE, EDIT_QUANTITY);
 out:
 	arena_free(a);
