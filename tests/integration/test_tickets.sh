@@ -337,9 +337,12 @@ check_status "no event id answers 404" 404
 # An event that has started: moved into the past at the source and in the
 # replica alike (same version), as if time had passed.
 wait_for 10 eval '[ "$(sql "SELECT COUNT(*) FROM $DB.events_replica WHERE id = '"'$EV_PAST'"'")" = 1 ]'
+# The same times, read once, for both rows (statements a second apart
+# must not make them differ).
+NOW=$(sql "SELECT UTC_TIMESTAMP()")
 for t in ticketing_events.events $DB.events_replica; do
-	sql "UPDATE $t SET starts_at = UTC_TIMESTAMP() - INTERVAL 2 HOUR,
-		ends_at = UTC_TIMESTAMP() + INTERVAL 1 HOUR WHERE id = '$EV_PAST'"
+	sql "UPDATE $t SET starts_at = '$NOW' - INTERVAL 2 HOUR,
+		ends_at = '$NOW' + INTERVAL 1 HOUR WHERE id = '$EV_PAST'"
 done
 req seller GET "/tickets/new?event_id=$EV_PAST"
 check_status "an event that has started answers 409" 409
