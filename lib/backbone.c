@@ -15,11 +15,17 @@
 #define ACK_WAIT_MS 30000
 #define MAX_ACK_PENDING 1000
 
+/* The replica check of a service's session_revocations (lib/revoke.h),
+ * the same for every service that keeps one. */
+#define REVOCATIONS_CHECK                                                                          \
+	.src_service = "auth",                                                                     \
+	.src_sql = "SELECT id, 1, user_id FROM sessions WHERE revoked_at IS NOT NULL",             \
+	.replica_sql = "SELECT session_id, version, user_id FROM session_revocations"
+
 const struct backbone_emitter backbone_emitters[] = {
-    {"auth", "ticketing.user.*"},
-    {"auth", "ticketing.session.*"},
-    {"events", "ticketing.event.*"},
-    {"events", "ticketing.venue.*"},
+    {"auth", "ticketing.user.*"},      {"auth", "ticketing.session.*"},
+    {"events", "ticketing.event.*"},   {"events", "ticketing.venue.*"},
+    {"tickets", "ticketing.ticket.*"},
 };
 const size_t backbone_nemitters = NELEM(backbone_emitters);
 
@@ -39,9 +45,43 @@ const struct backbone_consumer backbone_consumers[] = {
 	.filter = "ticketing.session.*",
 	.keeps = "session_revocations",
 	.replica_table = "session_revocations",
-	.src_service = "auth",
-	.src_sql = "SELECT id, 1, user_id FROM sessions WHERE revoked_at IS NOT NULL",
-	.replica_sql = "SELECT session_id, version, user_id FROM session_revocations",
+	REVOCATIONS_CHECK,
+    },
+    {
+	.durable = "tickets-events",
+	.service = "tickets",
+	.filter = "ticketing.event.*",
+	.replica_table = "events_replica",
+	.src_service = "events",
+	.src_sql = "SELECT id, version, CONCAT_WS('|', venue_id, name, starts_at, ends_at, status)"
+		   " FROM events",
+	.replica_sql = "SELECT id, version, CONCAT_WS('|', venue_id, name, starts_at, ends_at,"
+		       " status) FROM events_replica",
+    },
+    {
+	.durable = "tickets-venues",
+	.service = "tickets",
+	.filter = "ticketing.venue.*",
+	.replica_table = "venues_replica",
+	.src_service = "events",
+	.src_sql = "SELECT id, version, CONCAT_WS('|', name, city, timezone) FROM venues",
+	.replica_sql =
+	    "SELECT id, version, CONCAT_WS('|', name, city, timezone) FROM venues_replica",
+    },
+    /* stock_replica's source is the orders service's stock table: no
+     * replica check until that service exists. */
+    {
+	.durable = "tickets-stock",
+	.service = "tickets",
+	.filter = "ticketing.stock.*",
+    },
+    {
+	.durable = "tickets-sessions",
+	.service = "tickets",
+	.filter = "ticketing.session.*",
+	.keeps = "session_revocations",
+	.replica_table = "session_revocations",
+	REVOCATIONS_CHECK,
     },
 };
 const size_t backbone_nconsumers = NELEM(backbone_consumers);

@@ -16,3 +16,6 @@ TESTS += tests/unit/test_fields
 tests_unit_test_fields_SOURCES = tests/unit/test_fields.c
 tests_unit_test_fields_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_test_fields_LDADD = $(TK_LIBS) $(CUNIT_LIBS)
+
+# Table-driven field checks shared by the services' input tests.
+EXTRA_DIST += tests/unit/fields_cases.h

@@ -221,6 +221,22 @@ page_error_wait(struct request *r, int status, long seconds)
 }
 
 void
+page_paragraphs(struct request *r, tmpl_dict *d, const char *text)
+{
+	const char *p = text, *nl;
+
+	while (*p != '\0') {
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			nl = p + strlen(p);
+		if (nl > p)
+			tmpl_set(tmpl_section(d, "PARAGRAPH"), "TEXT",
+				 arena_strndup(r->arena, p, (size_t)(nl - p)));
+		p = *nl ? nl + 1 : nl;
+	}
+}
+
+void
 page_pagination(struct request *r, tmpl_dict *d, const char *base, long page, long pages)
 {
 	tmpl_dict *p;

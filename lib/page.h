@@ -65,6 +65,10 @@ void page_error_wait(struct request *r, int status, long seconds);
  */
 void page_pagination(struct request *r, tmpl_dict *d, const char *base, long page, long pages);
 
+/* page_paragraphs: one section PARAGRAPH with TEXT in d per non-empty
+ * line of text (a description or note typed in a textarea). */
+void page_paragraphs(struct request *r, tmpl_dict *d, const char *text);
+
 /* page_fail: page_error with the HTTP status of an error code (err.h). */
 void page_fail(struct request *r, int code);
 

@@ -14,23 +14,6 @@
 #include "req.h"
 #include "uuid.h"
 
-/* paragraphs: one PARAGRAPH section with TEXT per non-empty line of text. */
-static void
-paragraphs(struct request *r, tmpl_dict *d, const char *text)
-{
-	const char *p = text, *nl;
-
-	while (*p != '\0') {
-		nl = strchr(p, '\n');
-		if (nl == NULL)
-			nl = p + strlen(p);
-		if (nl > p)
-			tmpl_set(tmpl_section(d, "PARAGRAPH"), "TEXT",
-				 arena_strndup(r->arena, p, (size_t)(nl - p)));
-		p = *nl ? nl + 1 : nl;
-	}
-}
-
 /* event_fill: the fields of the event page (and the cancel page) in d. */
 static void
 event_fill(struct request *r, tmpl_dict *d, const struct event *e)
@@ -48,7 +31,7 @@ event_fill(struct request *r, tmpl_dict *d, const struct event *e)
 	tmpl_set(d, "ENDS", e->ends_display);
 	tmpl_set(d, "ENDS_ISO", e->ends_input);
 	if (*e->description != '\0')
-		paragraphs(r, tmpl_section(d, "HAS_DESCRIPTION"), e->description);
+		page_paragraphs(r, tmpl_section(d, "HAS_DESCRIPTION"), e->description);
 	if (strcmp(e->status, "cancelled") == 0)
 		tmpl_show(d, "CANCELLED");
 	else if (e->past)

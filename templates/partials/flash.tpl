@@ -10,5 +10,10 @@
 {{#SIGNED_OUT}}<p>You are signed out.</p>{{/SIGNED_OUT}}
 {{#PASSWORD_CHANGED}}<p>Your password has been changed. Other devices are signed out.</p>{{/PASSWORD_CHANGED}}
 {{#ROLE_CHANGED}}<p>The role has been changed.</p>{{/ROLE_CHANGED}}
+{{#LISTING_CREATED}}<p>Your tickets are listed.</p>{{/LISTING_CREATED}}
+{{#LISTING_SAVED}}<p>Your listing has been changed.</p>{{/LISTING_SAVED}}
+{{#LISTING_SAVED_HELD}}<p>Your listing has been changed. More tickets are reserved or sold than the new quantity: only free tickets are removed now, and reserved ones go when their orders end.</p>{{/LISTING_SAVED_HELD}}
+{{#LISTING_WITHDRAWN}}<p>Your tickets are withdrawn: nobody can reserve them any more.</p>{{/LISTING_WITHDRAWN}}
+{{#LISTING_HIDDEN}}<p>The listing is hidden.</p>{{/LISTING_HIDDEN}}
 </div>
 {{/FLASH}}

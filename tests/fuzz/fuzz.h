@@ -39,4 +39,16 @@ int fuzz_form_read(struct arena *a, const struct field *const *form, const char 
 		   const char *body, size_t size, struct params *p /* OUT */,
 		   struct fields *f /* OUT */);
 
+/* A form a fuzz input names by its prefix ("event?" and the body). */
+struct fuzz_form {
+	const char *prefix;
+	const struct field *const *form;
+};
+
+/* fuzz_form_pick (fuzz_form.c): the form of forms[0..n) whose prefix
+ * begins data[0..size), with the prefix's length in *plen; NULL when
+ * none does. */
+const struct fuzz_form *fuzz_form_pick(const struct fuzz_form *forms, size_t n, const uint8_t *data,
+				       size_t size, size_t *plen /* OUT */);
+
 #endif

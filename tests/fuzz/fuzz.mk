@@ -29,7 +29,8 @@ AM_LDFLAGS += $(FUZZ_SANITIZERS)
 noinst_PROGRAMS += tests/fuzz/fuzz_urlencoded tests/fuzz/fuzz_cookie \
 	tests/fuzz/fuzz_token tests/fuzz/fuzz_event tests/fuzz/fuzz_fields \
 	tests/fuzz/fuzz_req tests/fuzz/fuzz_router tests/fuzz/fuzz_auth_input \
-	tests/fuzz/fuzz_events_input tests/fuzz/fuzz_config
+	tests/fuzz/fuzz_events_input tests/fuzz/fuzz_config \
+	tests/fuzz/fuzz_money tests/fuzz/fuzz_tickets_input
 
 tests_fuzz_fuzz_urlencoded_SOURCES = tests/fuzz/fuzz_urlencoded.c \
 	tests/fuzz/fuzz_entry.c tests/fuzz/fuzz.h
@@ -93,6 +94,19 @@ tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz_config.c \
 tests_fuzz_fuzz_config_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_config_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_config_LDADD = $(TK_LIBS)
+
+tests_fuzz_fuzz_money_SOURCES = tests/fuzz/fuzz_money.c \
+	tests/fuzz/fuzz_entry.c tests/fuzz/fuzz.h
+tests_fuzz_fuzz_money_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_money_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_money_LDADD = $(TK_LIBS)
+
+tests_fuzz_fuzz_tickets_input_SOURCES = tests/fuzz/fuzz_tickets_input.c \
+	tests/fuzz/fuzz_form.c fcgi/tickets/input.c tests/fuzz/fuzz_entry.c tests/fuzz/fuzz.h
+tests_fuzz_fuzz_tickets_input_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/fcgi/tickets
+tests_fuzz_fuzz_tickets_input_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_tickets_input_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_tickets_input_LDADD = $(TK_LIBS)
 endif
 
 # The router target reads the route tables the service programs of this
@@ -102,7 +116,8 @@ FUZZ_ROUTER_CPPFLAGS = -DFUZZ_BUILDDIR='"$(abs_top_builddir)"'
 FUZZ_REPLAYS = tests/fuzz/replay_urlencoded tests/fuzz/replay_cookie \
 	tests/fuzz/replay_token tests/fuzz/replay_event tests/fuzz/replay_fields \
 	tests/fuzz/replay_req tests/fuzz/replay_router tests/fuzz/replay_auth_input \
-	tests/fuzz/replay_events_input tests/fuzz/replay_config
+	tests/fuzz/replay_events_input tests/fuzz/replay_config \
+	tests/fuzz/replay_money tests/fuzz/replay_tickets_input
 check_PROGRAMS += $(FUZZ_REPLAYS)
 TESTS += $(FUZZ_REPLAYS)
 
@@ -148,5 +163,14 @@ tests_fuzz_replay_events_input_LDADD = $(TK_LIBS)
 tests_fuzz_replay_config_SOURCES = tests/fuzz/fuzz_config.c \
 	tests/fuzz/replay.c tests/fuzz/fuzz.h
 tests_fuzz_replay_config_LDADD = $(TK_LIBS)
+
+tests_fuzz_replay_money_SOURCES = tests/fuzz/fuzz_money.c \
+	tests/fuzz/replay.c tests/fuzz/fuzz.h
+tests_fuzz_replay_money_LDADD = $(TK_LIBS)
+
+tests_fuzz_replay_tickets_input_SOURCES = tests/fuzz/fuzz_tickets_input.c \
+	tests/fuzz/fuzz_form.c fcgi/tickets/input.c tests/fuzz/replay.c tests/fuzz/fuzz.h
+tests_fuzz_replay_tickets_input_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/fcgi/tickets
+tests_fuzz_replay_tickets_input_LDADD = $(TK_LIBS)
 
 EXTRA_DIST += tests/fuzz/corpus

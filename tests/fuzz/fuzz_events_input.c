@@ -85,10 +85,7 @@ check_fulltext(struct arena *a, const char *q)
 int
 fuzz_accepts(const uint8_t *data, size_t size)
 {
-	static const struct {
-		const char *prefix;
-		const struct field *const *form;
-	} forms[] = {
+	static const struct fuzz_form forms[] = {
 	    {"event?", input_event_form},
 	    {"venue?", input_venue_form},
 	    {"search?", input_search_form},
@@ -98,19 +95,16 @@ fuzz_accepts(const uint8_t *data, size_t size)
 	struct params p;
 	struct fields f;
 	const char *body = (const char *)data;
-	size_t i, plen = 0;
+	const struct fuzz_form *picked;
+	size_t plen = 0;
 	long page = -1;
 	int accepted = 0, rc;
 
-	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
-		plen = strlen(forms[i].prefix);
-		if (size >= plen && memcmp(body, forms[i].prefix, plen) == 0)
-			break;
-	}
-	if (i == sizeof(forms) / sizeof(forms[0]))
+	picked = fuzz_form_pick(forms, sizeof(forms) / sizeof(forms[0]), data, size, &plen);
+	if (picked == NULL)
 		goto out;
-	accepted = fuzz_form_read(a, forms[i].form, messages, body + plen, size - plen, &p, &f);
-	if (forms[i].form != input_search_form || f.form == NULL)
+	accepted = fuzz_form_read(a, picked->form, messages, body + plen, size - plen, &p, &f);
+	if (picked->form != input_search_form || f.form == NULL)
 		goto out;
 	rc = input_page(params_get(&p, "page"), EVENTS_PAGE_MAX, &page);
 	if ((rc != TK_OK && rc != TK_EINVAL) || page < 1 || page > EVENTS_PAGE_MAX ||

@@ -100,3 +100,18 @@ fuzz_form_read(struct arena *a, const struct field *const *form, const char *con
 out:
 	return accepted;
 }
+
+const struct fuzz_form *
+fuzz_form_pick(const struct fuzz_form *forms, size_t n, const uint8_t *data, size_t size,
+	       size_t *plen)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		*plen = strlen(forms[i].prefix);
+		if (size >= *plen && memcmp(data, forms[i].prefix, *plen) == 0)
+			return &forms[i];
+	}
+	*plen = 0;
+	return NULL;
+}

@@ -15,6 +15,11 @@ EXTRA_DIST += tests/integration/lib.sh tests/integration/test_auth.sh \
 TESTS += tests/integration/test_backbone.sh tests/integration/test_durability.sh
 EXTRA_DIST += tests/integration/test_backbone.sh tests/integration/test_durability.sh
 
+# The tickets service: listings through the real forms, the seller's and
+# the admin's changes, a cancelled event cancelling its listings.
+TESTS += tests/integration/test_tickets.sh
+EXTRA_DIST += tests/integration/test_tickets.sh
+
 # ticketingctl create-user through the auth store.
 TESTS += tests/integration/test_ctl.sh
 EXTRA_DIST += tests/integration/test_ctl.sh

@@ -395,3 +395,67 @@ signup_quick() {
 	post "$1" /auth/signup "name=$1" "email=$(fresh_email "$1")" \
 		"password=correct-horse-battery-1" "csrf_token=$(csrf)"
 }
+
+# --- accounts ---------------------------------------------------------------
+
+# TK_PASSWORD: the password of the accounts account_create makes.
+TK_PASSWORD=correct-horse-battery-1
+
+# account_create EMAIL ROLE NAME: an account made with ticketingctl, as an
+# operator makes one (the only way to make an admin).
+account_create() {
+	printf '%s\n' "$TK_PASSWORD" | "$CTL" --config "$TK_TEST_RUN_DIR/conf/auth.conf" \
+		create-user --email "$1" --role "$2" --name "$3" >/dev/null
+}
+
+# account_signin BROWSER EMAIL: browser BROWSER (as it is) signs in as
+# EMAIL, an account of account_create; checked to answer 303.
+account_signin() {
+	req "$1" GET /auth/signin
+	post "$1" /auth/signin "email=$2" "password=$TK_PASSWORD" "csrf_token=$(csrf)"
+	check_status "$2 signs in" 303
+}
+
+# --- marketplace ------------------------------------------------------------
+
+# event_create_future BROWSER [NAME]: as the organizer (or admin) signed in
+# in BROWSER, a venue in Paris and an event there in 30 days, through the
+# real forms; prints the event's id (nothing, and status 1, on a failure).
+event_create_future() {
+	local b=$1 name=${2:-Event $$-$RANDOM} token venue day l
+	req "$b" GET /venues/new
+	token=$(csrf)
+	post "$b" /venues/new "csrf_token=$token" "idempotency_key=$(form_key)" \
+		"name=Hall of $name" "city=Paris" "address=1 rue de la Paix" \
+		"capacity=500" "timezone=Europe/Paris"
+	[ "$STATUS" = 303 ] || return 1
+	venue=$(location)
+	venue=${venue##*#venue-}
+	day=$(date -d '+30 days' +%Y-%m-%d)
+	post "$b" /events/new "csrf_token=$token" "idempotency_key=$(form_key)" \
+		"name=$name" "venue_id=$venue" "starts_at=${day}T19:30" \
+		"ends_at=${day}T22:30" "description="
+	[ "$STATUS" = 303 ] || return 1
+	l=$(location)
+	printf '%s\n' "${l#/events/}"
+}
+
+# listing_create BROWSER EVENT_ID QUANTITY PRICE: as the member signed in
+# in BROWSER, list QUANTITY tickets of EVENT_ID at PRICE (as typed, e.g.
+# 25.50) through the real form, waiting up to 10 s for the tickets service
+# to know the event; prints the listing's id (nothing, and status 1, on a
+# failure).
+listing_create() {
+	local b=$1 ev=$2 n=100 l
+	while req "$b" GET "/tickets/new?event_id=$ev" && [ "$STATUS" != 200 ]; do
+		n=$((n - 1))
+		[ "$n" -gt 0 ] || return 1
+		sleep 0.1
+	done
+	post "$b" "/tickets/new?event_id=$ev" "csrf_token=$(csrf)" \
+		"idempotency_key=$(form_key)" "section=Stalls" "row=A" "seat=" \
+		"quantity=$3" "price=$4" "note="
+	[ "$STATUS" = 303 ] || return 1
+	l=$(location)
+	printf '%s\n' "${l#/tickets/}"
+}

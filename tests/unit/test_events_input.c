@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cu.h"
+#include "fields_cases.h"
 
 #include "arena.h"
 #include "err.h"
@@ -22,16 +23,7 @@
 
 static struct request req;
 
-/* One value checked against field i of a form. */
-struct case_ {
-	const struct field *const *form;
-	int field;
-	const char *raw;
-	const char *message; /* NULL: fine */
-	const char *value;   /* the value kept */
-};
-
-static const struct case_ cases[] = {
+static const struct fields_case cases[] = {
     /* event form */
     {input_event_form, EVENT_NAME, "  Jazz night  ", NULL, "Jazz night"},
     {input_event_form, EVENT_NAME, "   ", "Enter the event's name.", ""},
@@ -82,21 +74,7 @@ static const struct case_ cases[] = {
 static void
 test_form_fields(void)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const struct case_ *c = &cases[i];
-		const char *out = NULL;
-		const char *msg = fields_check(req.arena, c->form[c->field], c->raw, &out, NULL);
-		int ok = (c->message == NULL ? msg == NULL
-					     : msg != NULL && strcmp(msg, c->message) == 0) &&
-			 out != NULL && strcmp(out, c->value) == 0;
-
-		CU_ASSERT(ok);
-		if (!ok)
-			fprintf(stderr, "\n  case %zu: got %s / %s\n", i, msg ? msg : "(fine)",
-				out ? out : "(null)");
-	}
+	fields_cases_check(req.arena, cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 /* The limits: one past each is refused with the limit in the message,
@@ -104,12 +82,7 @@ test_form_fields(void)
 static void
 test_limits(void)
 {
-	static const struct {
-		const struct field *const *form;
-		int field;
-		size_t max;
-		const char *message;
-	} limits[] = {
+	static const struct fields_limit limits[] = {
 	    {input_event_form, EVENT_NAME, 200, "A name has at most 200 characters."},
 	    {input_event_form, EVENT_DESCRIPTION, 5000,
 	     "A description has at most 5000 characters."},
@@ -118,21 +91,8 @@ test_limits(void)
 	    {input_venue_form, VENUE_ADDRESS, 300, "An address has at most 300 characters."},
 	    {input_search_form, SEARCH_Q, 200, "Search words have at most 200 characters."},
 	};
-	size_t i, j;
 
-	for (i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
-		const struct field *fd = limits[i].form[limits[i].field];
-		char *s = arena_alloc(req.arena, 2 * (limits[i].max + 1) + 1);
-		const char *out, *msg;
-
-		CU_ASSERT_EQUAL(fd->max_chars, limits[i].max);
-		for (j = 0; j < limits[i].max; j++)
-			memcpy(s + 2 * j, "é", 2);
-		CU_ASSERT_PTR_NULL(fields_check(req.arena, fd, s, &out, NULL));
-		memcpy(s + 2 * j, "é", 2);
-		msg = fields_check(req.arena, fd, s, &out, NULL);
-		CU_ASSERT(msg != NULL && strcmp(msg, limits[i].message) == 0);
-	}
+	fields_limits_check(req.arena, limits, sizeof(limits) / sizeof(limits[0]));
 }
 
 /* render: the page template file with form read from the pairs name,

@@ -16,10 +16,46 @@
  */
 #ifndef TK_REPLICATOR_H
 #define TK_REPLICATOR_H
+#include <stddef.h>
+#include <stdint.h>
 
+struct db;
+struct envelope;
 struct worker_def;
 
 /* events.c: replication into the events service's database. */
 extern const struct worker_def repl_events;
+/* tickets.c: replication into the tickets service's database. */
+extern const struct worker_def repl_tickets;
+
+/* ---- shared by the replication files (repl.c) ---- */
+
+/* repl_str: data member key of ev when it is a non-empty string of at
+ * most max bytes, else NULL. repl_text: the same, empty allowed. */
+const char *repl_str(const struct envelope *ev, const char *key, size_t max);
+const char *repl_text(const struct envelope *ev, const char *key, size_t max);
+
+/* repl_int: 1 and *out when data member key of ev is an integer from min
+ * to max, else 0. */
+int repl_int(const struct envelope *ev, const char *key, int64_t min, int64_t max,
+	     int64_t *out /* OUT */);
+
+/* repl_utc: a UTC time of event data ("YYYY-MM-DDTHH:MM:SSZ", with or
+ * without milliseconds) as MariaDB's "YYYY-MM-DD HH:MM:SS" into out: 1,
+ * or 0 when s is not such a time. */
+#define REPL_UTC_LEN 19
+int repl_utc(const char *s, char out[REPL_UTC_LEN + 1]);
+
+/* The statement repl_revocation runs, for a service's statement table. */
+#define REPL_REVOCATION_UPSERT_SQL                                                                 \
+	"INSERT INTO session_revocations "                                                         \
+	"(session_id, user_id, revoked_at, version) VALUES (?, ?, ?, ?) "                          \
+	"ON DUPLICATE KEY UPDATE version = GREATEST(version, VALUES(version))"
+
+/* repl_revocation: apply session event ev to session_revocations with
+ * statement stmt (REPL_REVOCATION_UPSERT_SQL): session.revoked is kept,
+ * other session events are ignored. TK_OK, TK_EINVAL for bad data, or a
+ * database error. */
+int repl_revocation(struct db *db, int stmt, const struct envelope *ev);
 
 #endif

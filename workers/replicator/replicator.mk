@@ -6,5 +6,10 @@ sbin_PROGRAMS += workers/replicator/ticketing-replicator
 workers_replicator_ticketing_replicator_SOURCES = \
 	workers/replicator/replicator.h \
 	workers/replicator/replicator.c \
-	workers/replicator/events.c
+	workers/replicator/repl.c \
+	workers/replicator/events.c \
+	workers/replicator/tickets.c \
+	fcgi/tickets/listing.h \
+	fcgi/tickets/listing.c
+workers_replicator_ticketing_replicator_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/fcgi/tickets
 workers_replicator_ticketing_replicator_LDADD = $(TK_LIBS)

@@ -37,6 +37,7 @@
 <h2>Tickets on offer</h2>
 {{#SCHEDULED}}
 <p>No tickets listed yet. Tickets appear here as soon as members offer them.</p>
+<p><a href="/tickets/new?event_id={{ID}}">Sell tickets for this event</a></p>
 {{/SCHEDULED}}
 {{#PAST}}
 <p>No tickets are on offer for a past event.</p>

@@ -1,0 +1,56 @@
+/*
+ * ticketing-tickets: the FastCGI program of the tickets service. Its
+ * routes and flash codes, in one table each; everything else is the shared
+ * application shell (lib/app.c). "/tickets/new" and "/tickets/mine" come
+ * before "/tickets/:id" so that the literal paths win.
+ */
+#include <stddef.h>
+
+#include "app.h"
+#include "req.h"
+#include "tickets.h"
+
+#define MEMBER (RF_SIGNED_IN)
+#define MEMBER_POST (RF_SIGNED_IN | RF_CSRF)
+
+static const struct route routes[] = {
+    {"GET", "/tickets/new", h_listing_new, MEMBER},
+    {"POST", "/tickets/new", h_listing_create, MEMBER_POST},
+    {"GET", "/tickets/mine", h_listings_mine, MEMBER},
+    {"GET", "/tickets/:id", h_listing, 0},
+    {"GET", "/tickets/:id/edit", h_listing_edit, MEMBER},
+    {"POST", "/tickets/:id/edit", h_listing_update, MEMBER_POST},
+    {"POST", "/tickets/:id/withdraw", h_listing_withdraw, MEMBER_POST},
+    {"POST", "/tickets/:id/hide", h_listing_hide, RF_ADMIN | RF_CSRF},
+};
+
+/* Indexed by the FLASH_* enum of tickets.h; texts in partials/flash.tpl. */
+static const char *const flashes[] = {
+    [FLASH_LISTING_CREATED] = "listing_created",
+    [FLASH_LISTING_SAVED] = "listing_saved",
+    [FLASH_LISTING_SAVED_HELD] = "listing_saved_held",
+    [FLASH_LISTING_WITHDRAWN] = "listing_withdrawn",
+    [FLASH_LISTING_HIDDEN] = "listing_hidden",
+};
+
+static const struct app_service tickets = {
+    .name = "tickets",
+    .routes = routes,
+    .nroutes = sizeof(routes) / sizeof(routes[0]),
+    .stmts = tickets_stmts,
+    .session_valid = store_session_valid,
+    .revocations_fresh = store_revocations_fresh,
+    .flashes = flashes,
+    .nflashes = sizeof(flashes) / sizeof(flashes[0]),
+    .signin_path = "/auth/signin",
+    .renew_path = "/auth/renew",
+};
+
+int
+main(int argc, char **argv)
+{
+	struct app_service svc = tickets;
+
+	svc.nstmts = tickets_nstmts;
+	return app_main(argc, argv, &svc);
+}

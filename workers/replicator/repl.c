@@ -1,0 +1,76 @@
+/*
+ * What the replication files of every consuming service share
+ * (replicator.h): reading the members of an event's data with their
+ * bounds, UTC times in the stream's format, and the one apply of
+ * session.revoked into a service's session_revocations.
+ */
+#include <string.h>
+
+#include <jansson.h>
+
+#include "db.h"
+#include "err.h"
+#include "event.h"
+#include "replicator.h"
+
+const char *
+repl_str(const struct envelope *ev, const char *key, size_t max)
+{
+	const char *s = json_string_value(json_object_get(ev->data, key));
+
+	return s != NULL && *s != '\0' && strlen(s) <= max ? s : NULL;
+}
+
+const char *
+repl_text(const struct envelope *ev, const char *key, size_t max)
+{
+	const char *s = json_string_value(json_object_get(ev->data, key));
+
+	return s != NULL && strlen(s) <= max ? s : NULL;
+}
+
+int
+repl_int(const struct envelope *ev, const char *key, int64_t min, int64_t max, int64_t *out)
+{
+	json_t *v = json_object_get(ev->data, key);
+
+	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
+		return 0;
+	*out = json_integer_value(v);
+	return 1;
+}
+
+int
+repl_utc(const char *s, char out[REPL_UTC_LEN + 1])
+{
+	size_t n = s != NULL ? strlen(s) : 0;
+
+	/* "YYYY-MM-DDTHH:MM:SSZ" or "YYYY-MM-DDTHH:MM:SS.mmmZ" */
+	if ((n != REPL_UTC_LEN + 1 && n != EVENT_TIME_LEN) || s[10] != 'T' || s[n - 1] != 'Z')
+		return 0;
+	memcpy(out, s, REPL_UTC_LEN);
+	out[10] = ' ';
+	out[REPL_UTC_LEN] = '\0';
+	return 1;
+}
+
+int
+repl_revocation(struct db *db, int stmt, const struct envelope *ev)
+{
+	const char *id = repl_str(ev, "id", 32), *user_id = repl_str(ev, "user_id", 36),
+		   *at = repl_str(ev, "revoked_at", EVENT_TIME_LEN);
+	char when[EVENT_TIME_LEN + 1];
+
+	if (strcmp(ev->type, "session.revoked") != 0)
+		return TK_OK; /* other session events: nothing to keep */
+	if (id == NULL || user_id == NULL || at == NULL || strcmp(id, ev->aggregate_id) != 0 ||
+	    strlen(at) != EVENT_TIME_LEN)
+		return TK_EINVAL;
+	/* "YYYY-MM-DDTHH:MM:SS.mmmZ" -> "YYYY-MM-DD HH:MM:SS.mmm" */
+	memcpy(when, at, EVENT_TIME_LEN);
+	when[10] = ' ';
+	when[EVENT_TIME_LEN - 1] = '\0';
+	return db_exec(db, stmt,
+		       (struct db_val[]){DB_S(id), DB_S(user_id), DB_S(when), DB_I(ev->version)}, 4,
+		       NULL, NULL);
+}

@@ -1,0 +1,208 @@
+/*
+ * Replication into the tickets service's database (ticketing_tickets):
+ *   ticketing.event.*         -> events_replica; a cancelled event cancels
+ *                                its listings (docs/MARKETPLACE.md rule 4)
+ *   ticketing.venue.*         -> venues_replica (name, city, time zone)
+ *   ticketing.stock.*         -> stock_replica (the orders service's counts)
+ *   ticketing.session.revoked -> session_revocations (lib/revoke.h)
+ * Every apply checks the event's data against its envelope and upserts
+ * with a version guard: the replica row only ever moves to a newer
+ * version. Cancelling listings runs in the shell's transaction with the
+ * event's record (WORKER_TX): each listing's version grows and its
+ * ticket.updated goes into the outbox in that transaction
+ * (fcgi/tickets/listing.h), and a listing created meanwhile is ordered
+ * with it by the lock on the event's replica row (fcgi/tickets/store.c).
+ */
+#include <string.h>
+
+#include <jansson.h>
+
+#include "db.h"
+#include "err.h"
+#include "event.h"
+#include "listing.h"
+#include "outbox.h"
+#include "replicator.h"
+#include "worker.h"
+
+enum stmt {
+	ST_EVENT_UPSERT = WORKER_ST__FIRST,
+	ST_VENUE_UPSERT,
+	ST_STOCK_UPSERT,
+	ST_REVOCATION_UPSERT,
+	ST_EVENT_LISTINGS,
+	ST_LISTING_CANCEL,
+	ST_LISTING_STATE,
+	ST_OUTBOX_INSERT,
+	ST__MAX
+};
+
+/* IF_NEWER(col): the column's new value when the event is newer than the
+ * row. MariaDB evaluates the assignments left to right: version last, so
+ * the guards compare with the old version. */
+#define IF_NEWER(col) col " = IF(VALUES(version) > version, VALUES(" col "), " col "), "
+
+static const char *const stmts[ST__MAX] = {
+    WORKER_STMTS,
+    [ST_EVENT_UPSERT] =
+	"INSERT INTO events_replica"
+	" (id, venue_id, name, starts_at, ends_at, status, version)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE " IF_NEWER("venue_id")
+	    IF_NEWER("name") IF_NEWER("starts_at") IF_NEWER("ends_at")
+		IF_NEWER("status") "version = GREATEST(version, VALUES(version))",
+    [ST_VENUE_UPSERT] =
+	"INSERT INTO venues_replica (id, name, city, timezone, version)"
+	" VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE " IF_NEWER("name") IF_NEWER("city")
+	    IF_NEWER("timezone") "version = GREATEST(version, VALUES(version))",
+    [ST_STOCK_UPSERT] =
+	"INSERT INTO stock_replica (id, ticket_version, offered, quantity, reserved, sold,"
+	" available, sold_amount, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	" ON DUPLICATE KEY UPDATE " IF_NEWER("ticket_version") IF_NEWER("offered")
+	    IF_NEWER("quantity") IF_NEWER("reserved") IF_NEWER("sold") IF_NEWER("available")
+		IF_NEWER("sold_amount") "version = GREATEST(version, VALUES(version))",
+    [ST_REVOCATION_UPSERT] = REPL_REVOCATION_UPSERT_SQL,
+    [ST_EVENT_LISTINGS] = "SELECT id FROM listings WHERE event_id = ? AND state <> 'cancelled'"
+			  " ORDER BY id FOR UPDATE",
+    [ST_LISTING_CANCEL] = "UPDATE listings SET state = 'cancelled', version = version + 1"
+			  " WHERE id = ? AND state <> 'cancelled'",
+    [ST_LISTING_STATE] = LISTING_STATE_SQL,
+    [ST_OUTBOX_INSERT] = OUTBOX_INSERT_SQL,
+};
+
+/* versioned: the data's id and version match the envelope's. */
+static int
+versioned(const struct envelope *ev, const char *id)
+{
+	int64_t version;
+
+	return id != NULL && strcmp(id, ev->aggregate_id) == 0 &&
+	       repl_int(ev, "version", 1, INT64_MAX, &version) && version == ev->version;
+}
+
+/* cancel_listings: every listing of event id that is not cancelled yet
+ * becomes cancelled, each with ticket.updated. */
+static int
+cancel_listings(struct worker_job *job, const char *id)
+{
+	struct db_rows rows;
+	const char *lid;
+	size_t i;
+	int rc;
+
+	rc = db_exec(job->db, ST_EVENT_LISTINGS, (struct db_val[]){DB_S(id)}, 1, job->a, &rows);
+	for (i = 0; rc == TK_OK && i < rows.nrows; i++) {
+		lid = db_str(&rows, i, 0);
+		rc = db_exec(job->db, ST_LISTING_CANCEL, (struct db_val[]){DB_S(lid)}, 1, NULL,
+			     NULL);
+		if (rc == TK_OK)
+			rc = listing_emit(job->db, ST_LISTING_STATE, ST_OUTBOX_INSERT, job->a,
+					  "ticket.updated", lid);
+	}
+	return rc;
+}
+
+static int
+apply_event(struct worker_job *job)
+{
+	const struct envelope *ev = job->ev;
+	const char *id = repl_str(ev, "id", 36), *venue = repl_str(ev, "venue_id", 36),
+		   *name = repl_str(ev, "name", 800), *status = repl_str(ev, "status", 16);
+	char starts[REPL_UTC_LEN + 1], ends[REPL_UTC_LEN + 1];
+	int rc;
+
+	if (!versioned(ev, id) || venue == NULL || name == NULL || status == NULL ||
+	    !repl_utc(repl_str(ev, "starts_at", 32), starts) ||
+	    !repl_utc(repl_str(ev, "ends_at", 32), ends))
+		return TK_EINVAL;
+	if (strcmp(status, "scheduled") != 0 && strcmp(status, "cancelled") != 0)
+		return TK_EINVAL;
+	rc = db_exec(job->db, ST_EVENT_UPSERT,
+		     (struct db_val[]){DB_S(id), DB_S(venue), DB_S(name), DB_S(starts), DB_S(ends),
+				       DB_S(status), DB_I(ev->version)},
+		     7, NULL, NULL);
+	/* Cancelled is final: whichever version says so cancels the listings
+	 * that are left (none when this was applied before). */
+	if (rc == TK_OK && strcmp(status, "cancelled") == 0)
+		rc = cancel_listings(job, id);
+	return rc;
+}
+
+static int
+apply_venue(const struct envelope *ev, struct db *db)
+{
+	const char *id = repl_str(ev, "id", 36), *name = repl_str(ev, "name", 800),
+		   *city = repl_str(ev, "city", 400), *tz = repl_str(ev, "timezone", 64);
+
+	if (!versioned(ev, id) || name == NULL || city == NULL || tz == NULL)
+		return TK_EINVAL;
+	return db_exec(
+	    db, ST_VENUE_UPSERT,
+	    (struct db_val[]){DB_S(id), DB_S(name), DB_S(city), DB_S(tz), DB_I(ev->version)}, 5,
+	    NULL, NULL);
+}
+
+/* The counts of stock.changed, in ST_STOCK_UPSERT's order after the id. */
+static const char *const stock_counts[] = {"ticket_version", "offered",   "quantity",   "reserved",
+					   "sold",           "available", "sold_amount"};
+#define NSTOCK_COUNTS (sizeof(stock_counts) / sizeof(stock_counts[0]))
+
+static int
+apply_stock(const struct envelope *ev, struct db *db)
+{
+	const char *id = repl_str(ev, "id", 36);
+	struct db_val p[NSTOCK_COUNTS + 2];
+	int64_t v;
+	size_t i;
+
+	if (!versioned(ev, id))
+		return TK_EINVAL;
+	p[0] = DB_S(id);
+	for (i = 0; i < NSTOCK_COUNTS; i++) {
+		if (!repl_int(ev, stock_counts[i], 0, INT64_MAX, &v))
+			return TK_EINVAL;
+		p[i + 1] = DB_I(v);
+	}
+	p[NSTOCK_COUNTS + 1] = DB_I(ev->version);
+	return db_exec(db, ST_STOCK_UPSERT, p, NSTOCK_COUNTS + 2, NULL, NULL);
+}
+
+static struct worker_verdict
+h_events(struct worker_job *job)
+{
+	return worker_verdict_of(apply_event(job), job->delivered);
+}
+
+static struct worker_verdict
+h_venues(struct worker_job *job)
+{
+	return worker_verdict_of(apply_venue(job->ev, job->db), job->delivered);
+}
+
+static struct worker_verdict
+h_stock(struct worker_job *job)
+{
+	return worker_verdict_of(apply_stock(job->ev, job->db), job->delivered);
+}
+
+static struct worker_verdict
+h_sessions(struct worker_job *job)
+{
+	return worker_verdict_of(repl_revocation(job->db, ST_REVOCATION_UPSERT, job->ev),
+				 job->delivered);
+}
+
+/* The consumers, by their names in the backbone registry. */
+static const struct worker_consumer consumers[] = {
+    {"tickets-events", h_events, WORKER_TX | WORKER_EMITS},
+    {"tickets-venues", h_venues, WORKER_TX},
+    {"tickets-stock", h_stock, WORKER_TX},
+    {"tickets-sessions", h_sessions, WORKER_TX},
+};
+
+const struct worker_def repl_tickets = {
+    .name = "replicator",
+    .stmts = stmts,
+    .nstmts = ST__MAX,
+    .consumers = consumers,
+    .nconsumers = sizeof(consumers) / sizeof(consumers[0]),
+};
