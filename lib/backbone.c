@@ -43,6 +43,13 @@ const struct backbone_consumer backbone_consumers[] = {
 	.src_sql = "SELECT id, 1, user_id FROM sessions WHERE revoked_at IS NOT NULL",
 	.replica_sql = "SELECT session_id, version, user_id FROM session_revocations",
     },
+    {
+	/* Its source, the orders service's stock table, comes with that
+	 * service: then replica_table and the check queries join here. */
+	.durable = "events-stock",
+	.service = "events",
+	.filter = "ticketing.stock.*",
+    },
 };
 const size_t backbone_nconsumers = NELEM(backbone_consumers);
 
