@@ -91,3 +91,7 @@ $(TK_FAULT_4): $(TK_FAULT_3)
 $(TK_FAULT_5): $(TK_FAULT_4)
 $(TK_FAULT_6): $(TK_FAULT_5)
 $(TK_FAULT_7): $(TK_FAULT_6)
+
+# Availability on the catalogue pages (stock_replica).
+TESTS += tests/integration/test_avail.sh
+EXTRA_DIST += tests/integration/test_avail.sh

@@ -395,3 +395,36 @@ signup_quick() {
 	post "$1" /auth/signup "name=$1" "email=$(fresh_email "$1")" \
 		"password=correct-horse-battery-1" "csrf_token=$(csrf)"
 }
+
+# make_user EMAIL ROLE NAME: an account made with ticketingctl, with the
+# password PW. signin BROWSER EMAIL: that account signs in from BROWSER
+# (a check that it answers 303).
+PW=correct-horse-battery-1
+make_user() {
+	printf '%s\n' "$PW" | "$CTL" --config "$TK_TEST_RUN_DIR/conf/auth.conf" create-user \
+		--email "$1" --role "$2" --name "$3" >/dev/null
+}
+signin() {
+	req "$1" GET /auth/signin
+	post "$1" /auth/signin "email=$2" "password=$PW" "csrf_token=$(csrf)"
+	check_status "$2 signs in" 303
+}
+
+# stock_fixture EVENT_ID PRICE AVAILABLE [STATE]: a listing of the event
+# written straight into the events database's stock_replica, as the
+# events-stock consumer keeps it from a stock.changed (PRICE in minor units
+# of the deployment's currency, AVAILABLE units left, STATE active unless
+# given). A stand-in: no service of this stack emits stock.changed yet; a
+# listing made through the tickets and orders services replaces it.
+# Prints the listing's id.
+stock_fixture() {
+	local id available=$3 state=${4:-active}
+	id=$(sql "SELECT UUID()")
+	[ "$state" = active ] || available=0
+	sql "INSERT INTO ticketing_events.stock_replica (id, event_id, seller_id, section,
+		seat_row, seat, price, currency, state, ticket_version, offered, quantity,
+		reserved, sold, available, sold_amount, version)
+		VALUES ('$id', $(sql_quote "$1"), UUID(), 'Stalls', 'B', '', $2, 'EUR',
+		'$state', 1, $3 + 1, $3 + 1, 1, 0, $available, 0, 1)" >/dev/null
+	printf '%s' "$id"
+}

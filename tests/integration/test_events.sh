@@ -10,24 +10,9 @@
 . "$(dirname "$0")/lib.sh"
 
 DB=ticketing_events
-PW=correct-horse-battery-1
 TAG=run$$x$RANDOM
-AUTH_CONF=$TK_TEST_RUN_DIR/conf/auth.conf
 EVIL='<script>alert(1)</script>'
 EVIL_ESC='&lt;script&gt;alert(1)&lt;/script&gt;'
-
-# make_user EMAIL ROLE NAME: an account made with ticketingctl.
-make_user() {
-	printf '%s\n' "$PW" | "$CTL" --config "$AUTH_CONF" create-user --email "$1" \
-		--role "$2" --name "$3" >/dev/null
-}
-
-# signin BROWSER EMAIL
-signin() {
-	req "$1" GET /auth/signin
-	post "$1" /auth/signin "email=$2" "password=$PW" "csrf_token=$(csrf)"
-	check_status "$2 signs in" 303
-}
 
 # page_ok WHAT: the last body is valid HTML with the events' layout.
 page_ok() {
