@@ -10,7 +10,8 @@
  *
  * For visitors who are signed out (and carry no cookie but the visitor
  * cookie, so no flash message either), each thread also keeps the home
- * pages it rendered, whole, for at most PAGE_CACHE_MS (lib/pagecache.h),
+ * pages and search results it rendered, whole, for at most PAGE_CACHE_MS
+ * (lib/pagecache.h), keyed by the filters and the page number,
  * dropped as soon as this process commits a change (store_generation).
  * The page holds nothing personal for them: no CSRF field, no name.
  *
@@ -195,12 +196,16 @@ search_link(struct request *r, const struct search *s)
  * city matches exactly; from/to are venue-local dates, inclusive. 400 with
  * the form and messages for malformed parameters; 404 past the last page;
  * 200 otherwise, with a helpful empty state when nothing matches.
+ * Signed-out visitors may get a copy of a 200 page rendered up to
+ * PAGE_CACHE_MS before for the same filters and page.
  */
 int
 h_search(struct request *r)
 {
 	struct search s = {.page = 1};
 	struct fields f;
+	unsigned long generation = store_generation();
+	const char *key;
 	tmpl_dict *d;
 	int rc, status = 200, bad;
 
@@ -214,6 +219,9 @@ h_search(struct request *r)
 		fields_error(&f, NULL, "to", "The end date is before the start date.");
 	s.text_bool = input_fulltext(r, s.text);
 	bad = input_page(params_get(&r->query, "page"), EVENTS_PAGE_MAX, &s.page) != TK_OK;
+	key = arena_printf(r->arena, "%s%ld", search_link(r, &s), s.page);
+	if (f.nerrors == 0 && !bad && pagecache_serve(r, key, generation, PAGE_CACHE_MS))
+		return TK_OK;
 
 	d = page_begin(r, "pages/events/search.tpl",
 		       *s.text ? arena_printf(r->arena, "Events matching “%s”", s.text)
@@ -235,5 +243,6 @@ h_search(struct request *r)
 			return rc;
 	}
 	page_end(r, status);
+	pagecache_keep(r, key, generation);
 	return TK_OK;
 }
