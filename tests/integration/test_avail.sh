@@ -12,12 +12,14 @@
 . "$(dirname "$0")/lib.sh"
 
 TAG=avail$$x$RANDOM
-TOMORROW=$(date -d tomorrow +%Y-%m-%d)
+# Two days on, at midday: in the future in the venue's time zone whatever
+# the hour of the run.
+DAY=$(date -d '+2 days' +%Y-%m-%d)
 
-# new_event NAME HH:MM: an event of the run's venue tomorrow; its id.
+# new_event NAME HH:MM: an event of the run's venue on DAY; its id.
 new_event() {
 	post org /events/new "csrf_token=$(csrf)" "idempotency_key=$(form_key)" "name=$1" \
-		"venue_id=$VENUE" "starts_at=${TOMORROW}T$2" "ends_at=${TOMORROW}T23:30" \
+		"venue_id=$VENUE" "starts_at=${DAY}T$2" "ends_at=${DAY}T23:30" \
 		"description=" >/dev/null
 	location | sed 's|^/events/||'
 }
@@ -45,9 +47,9 @@ check_status "the venue is made" 303
 VENUE=$(location)
 VENUE=${VENUE##*#venue-}
 req org GET /events/new
-ON_SALE=$(new_event "On sale $TAG" 00:10)
-SOLD_OUT=$(new_event "Sold out $TAG" 00:20)
-NONE=$(new_event "Nothing yet $TAG" 00:30)
+ON_SALE=$(new_event "On sale $TAG" 12:10)
+SOLD_OUT=$(new_event "Sold out $TAG" 12:20)
+NONE=$(new_event "Nothing yet $TAG" 12:30)
 check "three events are made" [ ${#ON_SALE} = 36 ] && [ ${#SOLD_OUT} = 36 ] && [ ${#NONE} = 36 ]
 
 # The listings: three of the first event (one with no unit left, which
