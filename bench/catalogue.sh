@@ -46,25 +46,13 @@ load() {
 		FROM seq_1_to_$EVENTS"
 }
 
-# session: the demo organizer's session cookie.
-session() {
-	local jar=$RUN_DIR/bench/catalogue.jar token
-	rm -f "$jar"
-	token=$(curl -fsS --noproxy '*' -c "$jar" -b "$jar" "$BASE/auth/signin" |
-		sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -n 1)
-	curl -sS --noproxy '*' -o /dev/null -c "$jar" -b "$jar" --data-urlencode "email=$ORGANIZER" \
-		--data-urlencode "password=$PASSWORD" --data-urlencode "csrf_token=$token" \
-		"$BASE/auth/signin"
-	awk -F '\t' 'NF >= 7 && $6 == "tk_session" { print $7 }' "$jar"
-}
-
 # page LABEL PATH [COOKIE]: one line for PATH: status, bytes, requests/s, p99.
 page() {
-	local status bytes out args=()
-	[ -n "${3:-}" ] && args=(-H "Cookie: tk_session=$3")
+	local status bytes out
+	cookie_args "${3:-}"
 	read -r status bytes < <(curl -sS --noproxy '*' -o /dev/null -w '%{http_code} %{size_download}\n' \
-		"${args[@]}" "$BASE$2")
-	out=$(wrk --latency -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "${args[@]}" "$BASE$2" 2>&1)
+		"${COOKIE_ARGS[@]}" "$BASE$2")
+	out=$(wrk --latency -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "${COOKIE_ARGS[@]}" "$BASE$2" 2>&1)
 	printf '%s\n' "$out" | awk -v l="$1" -v u="$2" -v s="$status" -v b="$bytes" '
 		function ms(v) {
 			if (v ~ /us$/) return v / 1000
@@ -80,7 +68,7 @@ page() {
 [ -S "$SOCK" ] || die "no MariaDB socket at $SOCK: is the stack up?"
 [ "${KEEP:-0}" = 1 ] || trap remove EXIT
 load
-COOKIE=$(session)
+COOKIE=$(session "$ORGANIZER" "$PASSWORD")
 [ -n "$COOKIE" ] || die "cannot sign in as $ORGANIZER (the demo accounts of scripts/dev up)"
 header
 echo "  catalogue: $(sql "SELECT COUNT(*) FROM venues") venues in" \

@@ -25,11 +25,33 @@ die() {
 command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk)"
 [ -d "$RUN_DIR/bench" ] || die "no local stack in $RUN_DIR (start it with scripts/dev up)"
 
-# snapshot URL_PATH FILE: the page as the service renders it for a
-# first-time visitor, saved where the local stack's nginx serves /bench/
-# from, and checked to come back from nginx byte for byte.
+# cookie_args [SESSION]: the curl and wrk arguments that send the session
+# cookie SESSION, into the array COOKIE_ARGS (none without SESSION).
+cookie_args() {
+	COOKIE_ARGS=()
+	if [ -n "${1:-}" ]; then COOKIE_ARGS=(-H "Cookie: tk_session=$1"); fi
+}
+
+# session EMAIL [PASSWORD]: the session cookie of a sign-in by EMAIL
+# (PASSWORD defaults to the demo accounts' one).
+session() {
+	local jar=$RUN_DIR/bench/session.jar token
+	rm -f "$jar"
+	token=$(curl -fsS --noproxy '*' -c "$jar" -b "$jar" "$BASE/auth/signin" |
+		sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -n 1)
+	curl -sS --noproxy '*' -o /dev/null -c "$jar" -b "$jar" --data-urlencode "email=$1" \
+		--data-urlencode "password=${2:-demo-password-123}" --data-urlencode "csrf_token=$token" \
+		"$BASE/auth/signin"
+	awk -F '\t' 'NF >= 7 && $6 == "tk_session" { print $7 }' "$jar"
+}
+
+# snapshot URL_PATH FILE [SESSION]: the page as the service renders it for
+# a first-time visitor (or the holder of session cookie SESSION), saved
+# where the local stack's nginx serves /bench/ from, and checked to come
+# back from nginx byte for byte.
 snapshot() {
-	curl -fsS --noproxy '*' -o "$RUN_DIR/bench/$2" "$BASE$1" ||
+	cookie_args "${3:-}"
+	curl -fsS --noproxy '*' "${COOKIE_ARGS[@]}" -o "$RUN_DIR/bench/$2" "$BASE$1" ||
 		die "GET $BASE$1 failed: is the stack up on port $PORT?"
 	curl -fsS --noproxy '*' -o "$RUN_DIR/bench/$2.check" "$BASE/bench/$2" ||
 		die "nginx does not serve $BASE/bench/$2"
@@ -68,11 +90,13 @@ wrk_run() {
 		}'
 }
 
-# measure URL: "requests_per_second p99_in_ms" from one wrk run.
+# measure URL [SESSION]: "requests_per_second p99_in_ms" from one wrk run
+# (sending session cookie SESSION).
 measure() {
 	local rps p50 p99 n conn rd wr to bad
+	cookie_args "${2:-}"
 	read -r rps p50 p99 n conn rd wr to bad < <(wrk_run -t"$THREADS" -c"$CONNECTIONS" \
-		-d"$DURATION" "$1")
+		-d"$DURATION" "${COOKIE_ARGS[@]}" "$1")
 	[ "$bad" = 0 ] || printf 'warning: %s non-2xx answers\n' "$bad" >&2
 	[ $((conn + rd + wr + to)) = 0 ] ||
 		printf 'warning: socket errors: connect %s, read %s, write %s, timeout %s\n' \
@@ -80,12 +104,13 @@ measure() {
 	printf '%s %s\n' "$rps" "$p99"
 }
 
-# compare LABEL URL_PATH FILE [TARGET]: measure the page at URL_PATH and its
+# compare LABEL URL_PATH FILE [TARGET [SESSION]]: measure the page at
+# URL_PATH (as the holder of session cookie SESSION, if given) and its
 # static copy FILE (made by snapshot), print both and the ratios; with
 # TARGET, the ratio of requests/s the page should reach at least.
 compare() {
 	local dyn_rps dyn_p99 sta_rps sta_p99
-	read -r dyn_rps dyn_p99 < <(measure "$BASE$2")
+	read -r dyn_rps dyn_p99 < <(measure "$BASE$2" "${5:-}")
 	read -r sta_rps sta_p99 < <(measure "$BASE/bench/$3")
 	awk -v l="$1" -v u="$2" -v f="$3" -v t="${4:-}" -v dr="$dyn_rps" -v dp="$dyn_p99" \
 		-v sr="$sta_rps" -v sp="$sta_p99" 'BEGIN {

@@ -2,6 +2,7 @@
 lib_libticketing_a_SOURCES += \
 	lib/app.c lib/app.h \
 	lib/page.c lib/page.h \
+	lib/pagecache.c lib/pagecache.h \
 	lib/store.c lib/store.h
 lib_libticketing_a_SOURCES += lib/text.c lib/text.h
 lib_libticketing_a_SOURCES += lib/outbox.c lib/outbox.h

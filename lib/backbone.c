@@ -83,6 +83,13 @@ const struct backbone_consumer backbone_consumers[] = {
 	.replica_table = "session_revocations",
 	REVOCATIONS_CHECK,
     },
+    {
+	/* Its source, the orders service's stock table, comes with that
+	 * service: then replica_table and the check queries join here. */
+	.durable = "events-stock",
+	.service = "events",
+	.filter = "ticketing.stock.*",
+    },
 };
 const size_t backbone_nconsumers = NELEM(backbone_consumers);
 

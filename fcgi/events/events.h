@@ -20,6 +20,7 @@
 #include "store.h"
 
 struct field;
+struct money_currency;
 struct request;
 
 /* Paging is bounded, so no request makes MariaDB skip more rows than
@@ -50,6 +51,28 @@ struct venue {
 	int64_t version;
 };
 
+/* What the catalogue shows of an event's tickets (stock_replica): its
+ * active listings, the units they have available, and the lowest price of
+ * one with units left (0 when none has). */
+struct stock_summary {
+	long listings;
+	long available;
+	int64_t price_from;
+};
+
+/* One listing with units left, as the event page lists it. */
+struct listing {
+	const char *id;
+	const char *section; /* "" when the seller gave none */
+	const char *row;
+	const char *seat;
+	int64_t price; /* minor units of the deployment's currency */
+	long available;
+};
+
+/* The event page lists at most this many listings, the cheapest first. */
+#define LISTINGS_SHOWN_MAX 100
+
 /* An event with what pages show of its venue. Local times are in the
  * venue's time zone. */
 struct event {
@@ -68,9 +91,10 @@ struct event {
 	const char *ends_display;
 	const char *starts_input; /* "2026-12-12T19:30" (datetime-local) */
 	const char *ends_input;
-	const char *starts_iso; /* "2026-12-12T19:30" for <time datetime>, local */
-	int past;               /* ended before now */
-	const char *created_by; /* the organizer's user id */
+	const char *starts_iso;     /* "2026-12-12T19:30" for <time datetime>, local */
+	int past;                   /* ended before now */
+	const char *created_by;     /* the organizer's user id */
+	struct stock_summary stock; /* filled by store_event_search only */
 };
 
 /* event_manageable: 1 when the signed-in user may edit or cancel e: the
@@ -115,8 +139,6 @@ int store_event_search(struct store *st, const struct search *s, struct event **
 /* store_generation: a number that changes whenever this process commits
  * a change to venues or events (for caches of rendered pages). */
 unsigned long store_generation(void);
-/* store_now_ms: a monotonic clock in milliseconds. */
-int64_t store_now_ms(void);
 /* store_event_count: the number of events matching s, counted up to
  * EVENTS_LISTED_MAX + 1. */
 int store_event_count(struct store *st, const struct search *s, long *total);
@@ -129,6 +151,12 @@ struct event_times {
 	const char *ends_utc;
 	int starts_in_future;
 };
+
+/* store_event_listings: the summary of event id's tickets into *sum, and
+ * its active listings with units available, cheapest first (ties by id),
+ * at most LISTINGS_SHOWN_MAX, into *out and *n (in the arena). */
+int store_event_listings(struct store *st, const char *id, struct stock_summary *sum,
+			 struct listing **out, size_t *n);
 
 /* store_event_times: starts/ends ("YYYY-MM-DD HH:MM:SS", local to venue
  * venue_id) converted to UTC. TK_ENOTFOUND when the venue does not exist. */
@@ -205,6 +233,20 @@ int input_page(const char *raw, long max, long *page);
  * dropped, so no operator of the boolean syntax reaches MariaDB. "" when
  * nothing is left. In the arena. */
 const char *input_fulltext(struct request *r, const char *q);
+
+/* ---- availability (avail.c), pure ---- */
+
+/* Room for any text of avail_summary, NUL included. */
+#define AVAIL_TEXT_MAX 96
+
+/*
+ * avail_summary: what the catalogue says of s, prices in currency c, into
+ * out (size bytes, AVAIL_TEXT_MAX is always enough): "from €25.00 · 12
+ * tickets" (one ticket: "1 ticket") when units are available, "Sold out"
+ * when listings exist and none is, "" when there are none. Returns out.
+ */
+char *avail_summary(const struct stock_summary *s, const struct money_currency *c, char *out,
+		    size_t size);
 
 /* ---- handlers ---- */
 int h_home(struct request *r);

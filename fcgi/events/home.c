@@ -5,11 +5,15 @@
  * with the rows (COUNT(*) OVER ()). The city filter is typed, not chosen
  * from a list of every city.
  *
+ * Each event says what its tickets are: "from €25.00 · 12 tickets",
+ * "Sold out", or that none are listed yet (avail_summary).
+ *
  * For visitors who are signed out (and carry no cookie but the visitor
- * cookie, so no flash message either), each thread also keeps the last
- * home page it rendered, whole, for at most PAGE_CACHE_MS, dropped as soon
- * as this process commits a change (store_generation). The page holds
- * nothing personal for them: no CSRF field, no name.
+ * cookie, so no flash message either), each thread also keeps the home
+ * pages and search results it rendered, whole, for at most PAGE_CACHE_MS
+ * (lib/pagecache.h), keyed by the filters and the page number,
+ * dropped as soon as this process commits a change (store_generation).
+ * The page holds nothing personal for them: no CSRF field, no name.
  *
  * Malformed parameters (page not a whole number from 1 to EVENTS_PAGE_MAX,
  * a date not YYYY-MM-DD, "to" before "from") answer 400 with the page
@@ -23,46 +27,23 @@
 
 #include "app.h"
 #include "arena.h"
-#include "buf.h"
 #include "err.h"
 #include "events.h"
 #include "fields.h"
+#include "money.h"
 #include "page.h"
+#include "pagecache.h"
 #include "req.h"
 #include "text.h"
 
 #define PAGE_CACHE_MS 1000
-
-/* The last anonymous home page this thread rendered. */
-struct page_cache {
-	int valid;
-	long page;
-	unsigned long generation;
-	int64_t rendered_ms;
-	struct buf html;
-};
-
-static __thread struct page_cache page_cache;
-
-/* anonymous: r is signed out and carries no cookie but the visitor's. */
-static int
-anonymous(const struct request *r)
-{
-	size_t i;
-
-	if (r->session != NULL)
-		return 0;
-	for (i = 0; i < r->cookies.n; i++)
-		if (strcmp(r->cookies.v[i].name, APP_VISITOR_COOKIE) != 0)
-			return 0;
-	return 1;
-}
 
 /* list_events: fill the LIST include of d with events v[0..n). */
 static void
 list_events(tmpl_dict *d, const struct event *v, size_t n)
 {
 	tmpl_dict *list = tmpl_include(d, "LIST", "pages/events/list.tpl"), *e;
+	char tickets[AVAIL_TEXT_MAX];
 	size_t i;
 
 	if (n > 0)
@@ -75,6 +56,11 @@ list_events(tmpl_dict *d, const struct event *v, size_t n)
 		tmpl_set(e, "CITY", v[i].venue_city);
 		tmpl_set(e, "WHEN", v[i].starts_display);
 		tmpl_set(e, "WHEN_ISO", v[i].starts_iso);
+		avail_summary(&v[i].stock, money_currency(), tickets, sizeof(tickets));
+		if (tickets[0] != '\0')
+			tmpl_set(tmpl_section(e, "TICKETS"), "SUMMARY", tickets);
+		else
+			tmpl_show(e, "NO_TICKETS");
 	}
 }
 
@@ -157,17 +143,14 @@ h_home(struct request *r)
 	struct search s = {.text = "", .text_bool = "", .city = "", .from = "", .to = ""};
 	struct fields f;
 	unsigned long generation = store_generation();
-	int cacheable = anonymous(r);
+	const char *key;
 	tmpl_dict *d;
 	int rc = TK_OK, status = 200, bad;
 
 	bad = input_page(params_get(&r->query, "page"), EVENTS_PAGE_MAX, &s.page) != TK_OK;
-	if (!bad && cacheable && page_cache.valid && page_cache.page == s.page &&
-	    page_cache.generation == generation &&
-	    store_now_ms() - page_cache.rendered_ms < PAGE_CACHE_MS) {
-		resp_html(r, page_cache.html.data, page_cache.html.len);
+	key = arena_printf(r->arena, "/?page=%ld", s.page);
+	if (!bad && pagecache_serve(r, key, generation, PAGE_CACHE_MS))
 		return TK_OK;
-	}
 	d = page_begin(r, "pages/events/home.tpl",
 		       s.page > 1 ? arena_printf(r->arena, "Upcoming events, page %ld", s.page)
 				  : "Upcoming events");
@@ -185,14 +168,8 @@ h_home(struct request *r)
 			return rc;
 	}
 	page_end(r, status);
-	if (cacheable && r->status == 200) {
-		buf_reset(&page_cache.html);
-		buf_append(&page_cache.html, r->body.data, r->body.len);
-		page_cache.page = s.page;
-		page_cache.generation = generation;
-		page_cache.rendered_ms = store_now_ms();
-		page_cache.valid = 1;
-	}
+	if (!bad)
+		pagecache_keep(r, key, generation);
 	return TK_OK;
 }
 
@@ -219,12 +196,16 @@ search_link(struct request *r, const struct search *s)
  * city matches exactly; from/to are venue-local dates, inclusive. 400 with
  * the form and messages for malformed parameters; 404 past the last page;
  * 200 otherwise, with a helpful empty state when nothing matches.
+ * Signed-out visitors may get a copy of a 200 page rendered up to
+ * PAGE_CACHE_MS before for the same filters and page.
  */
 int
 h_search(struct request *r)
 {
 	struct search s = {.page = 1};
 	struct fields f;
+	unsigned long generation = store_generation();
+	const char *key;
 	tmpl_dict *d;
 	int rc, status = 200, bad;
 
@@ -238,6 +219,9 @@ h_search(struct request *r)
 		fields_error(&f, NULL, "to", "The end date is before the start date.");
 	s.text_bool = input_fulltext(r, s.text);
 	bad = input_page(params_get(&r->query, "page"), EVENTS_PAGE_MAX, &s.page) != TK_OK;
+	key = arena_printf(r->arena, "%s%ld", search_link(r, &s), s.page);
+	if (f.nerrors == 0 && !bad && pagecache_serve(r, key, generation, PAGE_CACHE_MS))
+		return TK_OK;
 
 	d = page_begin(r, "pages/events/search.tpl",
 		       *s.text ? arena_printf(r->arena, "Events matching “%s”", s.text)
@@ -259,5 +243,6 @@ h_search(struct request *r)
 			return rc;
 	}
 	page_end(r, status);
+	pagecache_keep(r, key, generation);
 	return TK_OK;
 }

@@ -17,7 +17,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <jansson.h>
 
@@ -27,6 +26,7 @@
 #include "events.h"
 #include "idem.h"
 #include "outbox.h"
+#include "pagecache.h"
 #include "store.h"
 #include "revoke.h"
 #include "uuid.h"
@@ -54,6 +54,8 @@ enum stmt {
 	ST_IDEM_LOOKUP,
 	ST_REVOKED,
 	ST_REVOCATIONS_FRESH,
+	ST_STOCK_SUMMARY,
+	ST_EVENT_LISTINGS,
 	ST__MAX
 };
 
@@ -74,6 +76,16 @@ enum stmt {
 	" AND (? = '' OR " LOCAL("e.starts_at") " >= ?)"                                           \
 						" AND (? = '' OR " LOCAL(                          \
 						    "e.starts_at") " < ? + INTERVAL 1 DAY)"
+
+/* The summary of the tickets of up to EVENTS_PER_PAGE events: one
+ * aggregate that reads the index stock_catalogue alone (sql/events/
+ * 025_stock_replica.sql). Unused places get "", which no event id is. */
+#define Q5 "?, ?, ?, ?, ?"
+_Static_assert(EVENTS_PER_PAGE == 20, "ST_STOCK_SUMMARY has 20 placeholders");
+#define STOCK_SUMMARY_SQL                                                                          \
+	"SELECT event_id, COUNT(*), SUM(available), MIN(IF(available > 0, price, NULL))"           \
+	" FROM stock_replica WHERE event_id IN (" Q5 ", " Q5 ", " Q5 ", " Q5 ")"                   \
+	" AND state = 'active' GROUP BY event_id"
 
 #define VENUE_COLUMNS "id, name, city, address, capacity, timezone, version"
 
@@ -149,6 +161,10 @@ const char *const events_stmts[ST__MAX] = {
     [ST_IDEM_LOOKUP] = IDEM_LOOKUP_SQL,
     [ST_REVOKED] = REVOKE_LOOKUP_SQL,
     [ST_REVOCATIONS_FRESH] = REVOKE_FRESH_SQL,
+    [ST_STOCK_SUMMARY] = STOCK_SUMMARY_SQL,
+    [ST_EVENT_LISTINGS] = "SELECT id, section, seat_row, seat, price, available FROM stock_replica"
+			  " WHERE event_id = ? AND state = 'active' AND available > 0"
+			  " ORDER BY price, id LIMIT ?",
 };
 
 const size_t events_nstmts = ST__MAX;
@@ -186,25 +202,10 @@ struct home_cache {
 
 static __thread struct home_cache home_cache;
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 unsigned long
 store_generation(void)
 {
 	return atomic_load(&catalogue_generation);
-}
-
-int64_t
-store_now_ms(void)
-{
-	return now_ms();
 }
 
 static int
@@ -250,13 +251,37 @@ cache_store(long page, unsigned long gen, const struct event *v, size_t n, long 
 		c->v[i].starts_display = cache_copy(&p, v[i].starts_display);
 		c->v[i].starts_iso = cache_copy(&p, v[i].starts_iso);
 		c->v[i].status = "scheduled";
+		c->v[i].stock = v[i].stock;
 	}
 	c->n = n;
 	c->total = total;
 	c->page = page;
 	c->generation = gen;
-	c->fetched_ms = now_ms();
+	c->fetched_ms = pagecache_now_ms();
 	c->valid = 1;
+}
+
+/* stock_summaries: the stock field of each of v[0..n) (n at most
+ * EVENTS_PER_PAGE), zero for an event with no active listing. */
+static int
+stock_summaries(struct store *st, struct event *v, size_t n)
+{
+	struct db_val p[EVENTS_PER_PAGE];
+	struct db_rows rows;
+	size_t i, j;
+	int rc;
+
+	for (i = 0; i < EVENTS_PER_PAGE; i++)
+		p[i] = DB_S(i < n ? v[i].id : "");
+	rc = db_exec(st->db, ST_STOCK_SUMMARY, p, EVENTS_PER_PAGE, st->arena, &rows);
+	for (i = 0; rc == TK_OK && i < rows.nrows; i++)
+		for (j = 0; j < n; j++)
+			if (strcmp(v[j].id, db_str(&rows, i, 0)) == 0) {
+				v[j].stock.listings = (long)db_int(&rows, i, 1);
+				v[j].stock.available = (long)db_int(&rows, i, 2);
+				v[j].stock.price_from = db_int(&rows, i, 3);
+			}
+	return rc;
 }
 
 /* search_params: the ten parameters of SEARCH_WHERE into p. */
@@ -293,7 +318,8 @@ store_event_search(struct store *st, const struct search *s, struct event **out,
 	gen = atomic_load(&catalogue_generation);
 	cacheable = unfiltered(s);
 	if (cacheable && home_cache.valid && home_cache.page == s->page &&
-	    home_cache.generation == gen && now_ms() - home_cache.fetched_ms < HOME_CACHE_MS) {
+	    home_cache.generation == gen &&
+	    pagecache_now_ms() - home_cache.fetched_ms < HOME_CACHE_MS) {
 		/* The thread serves one request at a time: the cache stays
 		 * put until this request is done. */
 		*out = home_cache.v;
@@ -317,9 +343,12 @@ store_event_search(struct store *st, const struct search *s, struct event **out,
 		v[i].starts_display = db_str(&rows, i, 4);
 		v[i].starts_iso = db_str(&rows, i, 5);
 		v[i].status = "scheduled";
+		memset(&v[i].stock, 0, sizeof(v[i].stock));
 	}
 	if (rows.nrows > 0)
 		*total = (long)db_int(&rows, 0, 6);
+	if (rows.nrows > 0 && (rc = stock_summaries(st, v, rows.nrows)) != TK_OK)
+		return rc;
 	*out = v;
 	*n = rows.nrows;
 	if (cacheable)
@@ -373,6 +402,41 @@ store_event_by_id(struct store *st, const char *id, struct event *e)
 	e->starts_iso = e->starts_input;
 	e->past = db_int(&rows, 0, 15) != 0;
 	e->created_by = db_str(&rows, 0, 16);
+	return TK_OK;
+}
+
+int
+store_event_listings(struct store *st, const char *id, struct stock_summary *sum,
+		     struct listing **out, size_t *n)
+{
+	struct event e = {.id = id};
+	struct db_rows rows;
+	struct listing *l;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	memset(sum, 0, sizeof(*sum));
+	rc = stock_summaries(st, &e, 1);
+	if (rc != TK_OK)
+		return rc;
+	*sum = e.stock;
+	rc = db_exec(st->db, ST_EVENT_LISTINGS,
+		     (struct db_val[]){DB_S(id), DB_I(LISTINGS_SHOWN_MAX)}, 2, st->arena, &rows);
+	if (rc != TK_OK)
+		return rc;
+	l = arena_alloc(st->arena, (rows.nrows + 1) * sizeof(*l));
+	for (i = 0; i < rows.nrows; i++) {
+		l[i].id = db_str(&rows, i, 0);
+		l[i].section = db_str(&rows, i, 1);
+		l[i].row = db_str(&rows, i, 2);
+		l[i].seat = db_str(&rows, i, 3);
+		l[i].price = db_int(&rows, i, 4);
+		l[i].available = (long)db_int(&rows, i, 5);
+	}
+	*out = l;
+	*n = rows.nrows;
 	return TK_OK;
 }
 

@@ -119,3 +119,7 @@ $(TK_FAULT_PRUNE): $(TK_FAULT_LOST_COMMIT)
 # Secure, HSTS only over https.
 TESTS += tests/integration/test_tls.sh
 EXTRA_DIST += tests/integration/test_tls.sh
+
+# Availability on the catalogue pages (stock_replica).
+TESTS += tests/integration/test_avail.sh
+EXTRA_DIST += tests/integration/test_avail.sh

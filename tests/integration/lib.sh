@@ -459,3 +459,22 @@ listing_create() {
 	l=$(location)
 	printf '%s\n' "${l#/tickets/}"
 }
+
+# stock_fixture EVENT_ID PRICE AVAILABLE [STATE]: a listing of the event
+# written straight into the events database's stock_replica, as the
+# events-stock consumer keeps it from a stock.changed (PRICE in minor units
+# of the deployment's currency, AVAILABLE units left, STATE active unless
+# given). A stand-in: no service of this stack emits stock.changed yet; a
+# listing made through the tickets and orders services replaces it.
+# Prints the listing's id.
+stock_fixture() {
+	local id available=$3 state=${4:-active}
+	id=$(sql "SELECT UUID()")
+	[ "$state" = active ] || available=0
+	sql "INSERT INTO ticketing_events.stock_replica (id, event_id, seller_id, section,
+		seat_row, seat, price, currency, state, ticket_version, offered, quantity,
+		reserved, sold, available, sold_amount, version)
+		VALUES ('$id', $(sql_quote "$1"), UUID(), 'Stalls', 'B', '', $2, 'EUR',
+		'$state', 1, $3 + 1, $3 + 1, 1, 0, $available, 0, 1)" >/dev/null
+	printf '%s' "$id"
+}

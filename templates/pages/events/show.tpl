@@ -2,6 +2,9 @@
 {{! The event page. Fill ID, NAME, DESCRIPTION, VENUE, CITY, ADDRESS, }}
 {{! CAPACITY, TIMEZONE, STARTS, STARTS_ISO, ENDS, ENDS_ISO; show }}
 {{! HAS_DESCRIPTION (a PARAGRAPH with TEXT per line), one of SCHEDULED, PAST, CANCELLED, and ORGANIZER. }}
+{{! ON_OFFER (scheduled and upcoming): SELL; one of NO_TICKETS, SOLD_OUT and }}
+{{! OFFERS (SUMMARY, a LISTING each with LISTING_ID, SECTION, ROW, SEAT, }}
+{{! PRICE, AVAILABLE; SHOWN_MAX when the list is cut). }}
 <article>
 <h1>{{NAME}}</h1>
 {{#CANCELLED}}
@@ -35,10 +38,33 @@
 {{/PARAGRAPH}}
 {{/HAS_DESCRIPTION}}
 <h2>Tickets on offer</h2>
-{{#SCHEDULED}}
+{{#ON_OFFER}}
+{{#NO_TICKETS}}
 <p>No tickets listed yet. Tickets appear here as soon as members offer them.</p>
+{{/NO_TICKETS}}
+{{#SOLD_OUT}}
+<p><strong>Sold out.</strong> Every ticket offered is reserved or sold; tickets appear here again when a reservation ends unpaid or a member offers more.</p>
+{{/SOLD_OUT}}
+{{#OFFERS}}
+<p>{{SUMMARY}}</p>
+<table class="listings">
+<thead>
+<tr><th scope="col">Section</th><th scope="col">Row</th><th scope="col">Seat</th><th scope="col">Price each</th><th scope="col">Available</th><th scope="col">Listing</th></tr>
+</thead>
+<tbody>
+{{#LISTING}}
+<tr><td>{{SECTION}}</td><td>{{ROW}}</td><td>{{SEAT}}</td><td>{{PRICE}}</td><td>{{AVAILABLE}}</td><td><a href="/tickets/{{LISTING_ID}}">See and buy</a></td></tr>
+{{/LISTING}}
+</tbody>
+</table>
+{{#SHOWN_MAX}}
+<p>Only the {{SHOWN_MAX}} cheapest listings are shown.</p>
+{{/SHOWN_MAX}}
+{{/OFFERS}}
+{{#SELL}}
 <p><a href="/tickets/new?event_id={{ID}}">Sell tickets for this event</a></p>
-{{/SCHEDULED}}
+{{/SELL}}
+{{/ON_OFFER}}
 {{#PAST}}
 <p>No tickets are on offer for a past event.</p>
 {{/PAST}}

@@ -1,0 +1,94 @@
+/*
+ * Rendered pages kept per thread for signed-out visitors (pagecache.h):
+ * PAGECACHE_SLOTS copies, looked up by key, the least recently stored
+ * making room for a new key.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "buf.h"
+#include "pagecache.h"
+#include "req.h"
+
+struct slot {
+	int valid;
+	char key[PAGECACHE_KEY_MAX + 1];
+	unsigned long generation;
+	int64_t stored_ms;
+	struct buf html;
+};
+
+static __thread struct slot slots[PAGECACHE_SLOTS];
+
+int64_t
+pagecache_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+pagecache_anonymous(const struct request *r)
+{
+	size_t i;
+
+	if (r->session != NULL)
+		return 0;
+	for (i = 0; i < r->cookies.n; i++)
+		if (strcmp(r->cookies.v[i].name, APP_VISITOR_COOKIE) != 0)
+			return 0;
+	return 1;
+}
+
+/* find: the valid slot of key, or NULL. */
+static struct slot *
+find(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < PAGECACHE_SLOTS; i++)
+		if (slots[i].valid && strcmp(slots[i].key, key) == 0)
+			return &slots[i];
+	return NULL;
+}
+
+int
+pagecache_serve(struct request *r, const char *key, unsigned long gen, int64_t ttl_ms)
+{
+	struct slot *s;
+
+	if (!pagecache_anonymous(r) || (s = find(key)) == NULL || s->generation != gen ||
+	    pagecache_now_ms() - s->stored_ms >= ttl_ms)
+		return 0;
+	resp_html(r, s->html.data, s->html.len);
+	return 1;
+}
+
+void
+pagecache_keep(const struct request *r, const char *key, unsigned long gen)
+{
+	struct slot *s;
+	size_t i;
+
+	if (!pagecache_anonymous(r) || r->status != 200 || strlen(key) > PAGECACHE_KEY_MAX)
+		return;
+	s = find(key);
+	for (i = 0; s == NULL && i < PAGECACHE_SLOTS; i++)
+		if (!slots[i].valid)
+			s = &slots[i];
+	if (s == NULL) {
+		s = &slots[0];
+		for (i = 1; i < PAGECACHE_SLOTS; i++)
+			if (slots[i].stored_ms < s->stored_ms)
+				s = &slots[i];
+	}
+	buf_reset(&s->html);
+	buf_append(&s->html, r->body.data, r->body.len);
+	memcpy(s->key, key, strlen(key) + 1);
+	s->generation = gen;
+	s->stored_ms = pagecache_now_ms();
+	s->valid = 1;
+}

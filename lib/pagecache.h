@@ -1,0 +1,48 @@
+/*
+ * Rendered pages kept for a moment: each thread of a service keeps the last
+ * few pages it rendered for visitors who are signed out and carry no cookie
+ * but the visitor cookie (so no flash message either), whole, for at most
+ * the caller's lifetime, under a key the caller makes from what the page
+ * depends on (its path and query). Such a page holds nothing personal: no
+ * CSRF field, no name, so one visitor's copy may be served to the next.
+ * A generation number of the caller's (e.g. one that grows with every
+ * change the process commits) drops every copy made before it changed.
+ *
+ * A thread serves one request at a time, so its cache needs no lock; the
+ * copies live until the thread's next store into the same slot.
+ */
+#ifndef TK_PAGECACHE_H
+#define TK_PAGECACHE_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct request;
+
+/* Pages kept per thread: the least recently stored one makes room. */
+#define PAGECACHE_SLOTS 8
+/* Keys longer than this are never cached. */
+#define PAGECACHE_KEY_MAX 96
+
+/* pagecache_anonymous: 1 when r may be answered from, and its page kept in,
+ * the cache: signed out, and no cookie but the visitor cookie. */
+int pagecache_anonymous(const struct request *r);
+
+/*
+ * pagecache_serve: when r is anonymous and this thread keeps the page of
+ * key, stored at generation gen less than ttl_ms ago, answer r with it
+ * (200, text/html) and return 1; else 0 and r is untouched.
+ */
+int pagecache_serve(struct request *r, const char *key, unsigned long gen, int64_t ttl_ms);
+
+/*
+ * pagecache_keep: when r is anonymous and its response is a 200, keep a
+ * copy of its body under key, stamped with gen and the time now. The copy
+ * is the thread's: r keeps its body.
+ */
+void pagecache_keep(const struct request *r, const char *key, unsigned long gen);
+
+/* pagecache_now_ms: the monotonic clock the cache stamps pages with, in
+ * milliseconds. */
+int64_t pagecache_now_ms(void);
+
+#endif

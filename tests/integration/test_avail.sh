@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Availability on the catalogue pages: search results and the home page say
+# per event "from €25.00 · 12 tickets" (the lowest price among active
+# listings with units left, and the sum of those units), "Sold out" when
+# listings exist and none has units left, "No tickets listed yet" when none
+# exist; the event page lists each active listing with units left, cheapest
+# first, with a link to it, and offers members to sell tickets. The
+# listings come from stock_fixture (lib.sh), which stands in for the
+# orders service's stock.changed events. Runs against the stack of
+# scripts/dev test (see lib.sh for the harness).
+# shellcheck disable=SC2317 # predicates below run through check
+. "$(dirname "$0")/lib.sh"
+
+TAG=avail$$x$RANDOM
+# Two days on, at midday: in the future in the venue's time zone whatever
+# the hour of the run.
+DAY=$(date -d '+2 days' +%Y-%m-%d)
+
+# new_event NAME HH:MM: an event of the run's venue on DAY; its id.
+new_event() {
+	post org /events/new "csrf_token=$(csrf)" "idempotency_key=$(form_key)" "name=$1" \
+		"venue_id=$VENUE" "starts_at=${DAY}T$2" "ends_at=${DAY}T23:30" \
+		"description=" >/dev/null
+	location | sed 's|^/events/||'
+}
+
+# card ID: the home or search card of event ID in the last body, as text.
+card() {
+	printf '%s' "$BODY" | awk -v id="/events/$1\"" 'BEGIN { RS = "</article>" }
+		index($0, id) { print; exit }'
+}
+
+ORG=$(fresh_email org)
+MEMBER=$(fresh_email member)
+account_create "$ORG" organizer "Org $TAG"
+account_create "$MEMBER" member "Member $TAG"
+browser org
+account_signin org "$ORG"
+browser member
+account_signin member "$MEMBER"
+browser visitor
+
+req org GET /venues/new
+post org /venues/new "csrf_token=$(csrf)" "idempotency_key=$(form_key)" "name=Hall $TAG" \
+	"city=Paris$TAG" "address=1 rue X" "capacity=500" "timezone=Europe/Paris"
+check_status "the venue is made" 303
+VENUE=$(location)
+VENUE=${VENUE##*#venue-}
+req org GET /events/new
+ON_SALE=$(new_event "On sale $TAG" 12:10)
+SOLD_OUT=$(new_event "Sold out $TAG" 12:20)
+NONE=$(new_event "Nothing yet $TAG" 12:30)
+check "three events are made" [ ${#ON_SALE} = 36 ] && [ ${#SOLD_OUT} = 36 ] && [ ${#NONE} = 36 ]
+
+# The listings: three of the first event (one with no unit left, which
+# neither sets the lowest price nor counts), one of the second with no unit
+# left, and a withdrawn one of the third.
+L25=$(stock_fixture "$ON_SALE" 2500 5)
+L18=$(stock_fixture "$ON_SALE" 1800 0)
+L30=$(stock_fixture "$ON_SALE" 3050 7)
+stock_fixture "$SOLD_OUT" 4000 0 >/dev/null
+LW=$(stock_fixture "$NONE" 1000 3 withdrawn)
+
+# --- search results and the home page ----------------------------------------
+
+req visitor GET "/events?q=$TAG"
+check_status "the search answers 200" 200
+check "the search page is valid HTML" valid_html
+check "an event on sale says from the lowest price with units, and the units" \
+	has "$(card "$ON_SALE")" "from €25.00 · 12 tickets"
+check "an event whose listings have no unit left says Sold out" \
+	has "$(card "$SOLD_OUT")" "Sold out"
+check "... and not that none are listed" lacks "$(card "$SOLD_OUT")" "No tickets listed yet"
+check "an event with only a withdrawn listing says none are listed yet" \
+	has "$(card "$NONE")" "No tickets listed yet"
+check "lynx reads the summary" readable_text "from €25.00 · 12 tickets"
+
+# The home page is kept for a second: wait for a fresh copy.
+home_says() { req visitor GET / && has "$(card "$ON_SALE")" "$1"; }
+check "the home page says the same" wait_for 5 home_says "from €25.00 · 12 tickets"
+check "the home page is valid HTML" valid_html
+req member GET /
+check "... signed in too" has "$(card "$SOLD_OUT")" "Sold out"
+
+# --- the event page ----------------------------------------------------------
+
+req visitor GET "/events/$ON_SALE"
+check_status "the event page answers 200" 200
+check "the event page is valid HTML" valid_html
+check "it says the summary" has "$BODY" "from €25.00 · 12 tickets"
+check "it links the listings with units left" has "$BODY" "href=\"/tickets/$L25\""
+check "... both of them" has "$BODY" "href=\"/tickets/$L30\""
+check "... and not the one with none" lacks "$BODY" "/tickets/$L18"
+check "the cheapest comes first" matches "$(printf '%s' "$BODY" | tr '\n' ' ')" \
+	"/tickets/$L25.*/tickets/$L30"
+check "prices carry the currency" has "$BODY" "€30.50"
+check "lynx reads a listing's place" readable_text "Stalls"
+check "... and its link" readable_text "See and buy"
+check "a visitor is not offered to sell" lacks "$BODY" "/tickets/new?event_id="
+req member GET "/events/$ON_SALE"
+check "a member is offered to sell tickets for the event" \
+	has "$BODY" "href=\"/tickets/new?event_id=$ON_SALE\""
+check "... and the page is valid HTML" valid_html
+
+req visitor GET "/events/$SOLD_OUT"
+check "a sold-out event page says so" has "$BODY" "Sold out."
+check "... and lists no listing" lacks "$BODY" 'href="/tickets/'
+req visitor GET "/events/$NONE"
+check "an event with no active listing says none are listed" has "$BODY" "No tickets listed yet"
+check "... not the withdrawn one" lacks "$BODY" "/tickets/$LW"
+
+# A signed-out visitor's page is kept for at most a second by each thread
+# of the service: a change of the replica shows within it (the cache's lag,
+# docs/DECISIONS.md). warm: enough requests for every thread to keep a copy.
+warm() {
+	local _
+	for _ in $(seq 48); do req visitor GET "$1"; done
+}
+warm "/events/$ON_SALE"
+sql "UPDATE ticketing_events.stock_replica SET available = 0, reserved = 6, version = 2
+	WHERE id = '$L25'"
+event_says() { req visitor GET "/events/$ON_SALE" && has "$BODY" "$1"; }
+check "a change of the units shows on the event page within the cache's life" \
+	wait_for 5 event_says "from €30.50 · 7 tickets"
+
+# Cancelled: nothing is on offer, whatever the replica holds, and the copies
+# kept for visitors are dropped at once.
+warm "/events/$ON_SALE"
+req org GET "/events/$ON_SALE/cancel"
+post org "/events/$ON_SALE/cancel" "csrf_token=$(csrf)"
+check_status "the organizer cancels the event" 303
+req visitor GET "/events/$ON_SALE"
+check "a cancelled event lists no listing, at once" lacks "$BODY" 'href="/tickets/'
+
+finish
