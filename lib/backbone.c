@@ -20,8 +20,15 @@ const struct backbone_emitter backbone_emitters[] = {
     {"auth", "ticketing.session.*"},
     {"events", "ticketing.event.*"},
     {"events", "ticketing.venue.*"},
+    {"orders", "ticketing.order.*"},
+    {"orders", "ticketing.stock.*"},
+    {"orders", "ticketing.expiration.*"},
 };
 const size_t backbone_nemitters = NELEM(backbone_emitters);
+
+/* The revocation replica of a service and its source at auth. */
+#define REVOCATIONS_SRC_SQL "SELECT id, 1, user_id FROM sessions WHERE revoked_at IS NOT NULL"
+#define REVOCATIONS_REPLICA_SQL "SELECT session_id, version, user_id FROM session_revocations"
 
 const struct backbone_consumer backbone_consumers[] = {
     {
@@ -40,8 +47,39 @@ const struct backbone_consumer backbone_consumers[] = {
 	.keeps = "session_revocations",
 	.replica_table = "session_revocations",
 	.src_service = "auth",
-	.src_sql = "SELECT id, 1, user_id FROM sessions WHERE revoked_at IS NOT NULL",
-	.replica_sql = "SELECT session_id, version, user_id FROM session_revocations",
+	.src_sql = REVOCATIONS_SRC_SQL,
+	.replica_sql = REVOCATIONS_REPLICA_SQL,
+    },
+    /* listings_replica is compared with the tickets service's listings
+     * once that service is in the registry. */
+    {
+	.durable = "orders-tickets",
+	.service = "orders",
+	.filter = "ticketing.ticket.*",
+    },
+    {
+	.durable = "orders-events",
+	.service = "orders",
+	.filter = "ticketing.event.*",
+	.replica_table = "events_replica",
+	.src_service = "events",
+	.src_sql = "SELECT id, version, CONCAT(starts_at, '|', status) FROM events",
+	.replica_sql = "SELECT id, version, CONCAT(starts_at, '|', status) FROM events_replica",
+    },
+    {
+	.durable = "orders-expirations",
+	.service = "orders",
+	.filter = "ticketing.expiration.*",
+    },
+    {
+	.durable = "orders-sessions",
+	.service = "orders",
+	.filter = "ticketing.session.*",
+	.keeps = "session_revocations",
+	.replica_table = "session_revocations",
+	.src_service = "auth",
+	.src_sql = REVOCATIONS_SRC_SQL,
+	.replica_sql = REVOCATIONS_REPLICA_SQL,
     },
 };
 const size_t backbone_nconsumers = NELEM(backbone_consumers);

@@ -10,5 +10,7 @@
 {{#SIGNED_OUT}}<p>You are signed out.</p>{{/SIGNED_OUT}}
 {{#PASSWORD_CHANGED}}<p>Your password has been changed. Other devices are signed out.</p>{{/PASSWORD_CHANGED}}
 {{#ROLE_CHANGED}}<p>The role has been changed.</p>{{/ROLE_CHANGED}}
+{{#ORDER_RESERVED}}<p>Your tickets are reserved. Pay before the deadline to keep them.</p>{{/ORDER_RESERVED}}
+{{#ORDER_CANCELLED}}<p>Your order is cancelled and its tickets are released.</p>{{/ORDER_CANCELLED}}
 </div>
 {{/FLASH}}

@@ -26,25 +26,14 @@ static const char *const stmts[ST__MAX] = {
 		       "name = IF(VALUES(version) > version, VALUES(name), name), "
 		       "role = IF(VALUES(version) > version, VALUES(role), role), "
 		       "version = GREATEST(version, VALUES(version))",
-    [ST_REVOCATION_UPSERT] = "INSERT INTO session_revocations "
-			     "(session_id, user_id, revoked_at, version) VALUES (?, ?, ?, ?) "
-			     "ON DUPLICATE KEY UPDATE version = GREATEST(version, VALUES(version))",
+    [ST_REVOCATION_UPSERT] = REPL_REVOCATION_UPSERT_SQL,
 };
-
-/* str: data.key when it is a non-empty string of at most max bytes. */
-static const char *
-str(const struct envelope *ev, const char *key, size_t max)
-{
-	const char *s = json_string_value(json_object_get(ev->data, key));
-
-	return s != NULL && *s != '\0' && strlen(s) <= max ? s : NULL;
-}
 
 static int
 apply_user(struct db *db, const struct envelope *ev)
 {
-	const char *id = str(ev, "id", 36), *name = str(ev, "name", 400),
-		   *role = str(ev, "role", 16);
+	const char *id = repl_str(ev, "id", 36), *name = repl_str(ev, "name", 400),
+		   *role = repl_str(ev, "role", 16);
 	json_t *version = json_object_get(ev->data, "version");
 
 	if (id == NULL || name == NULL || role == NULL || strcmp(id, ev->aggregate_id) != 0 ||
@@ -58,27 +47,6 @@ apply_user(struct db *db, const struct envelope *ev)
 		       NULL, NULL);
 }
 
-static int
-apply_session(struct db *db, const struct envelope *ev)
-{
-	const char *id = str(ev, "id", 32), *user_id = str(ev, "user_id", 36),
-		   *at = str(ev, "revoked_at", EVENT_TIME_LEN);
-	char when[EVENT_TIME_LEN + 1];
-
-	if (strcmp(ev->type, "session.revoked") != 0)
-		return TK_OK; /* other session events: nothing to keep */
-	if (id == NULL || user_id == NULL || at == NULL || strcmp(id, ev->aggregate_id) != 0 ||
-	    strlen(at) != EVENT_TIME_LEN)
-		return TK_EINVAL;
-	/* "YYYY-MM-DDTHH:MM:SS.mmmZ" -> "YYYY-MM-DD HH:MM:SS.mmm" */
-	memcpy(when, at, EVENT_TIME_LEN);
-	when[10] = ' ';
-	when[EVENT_TIME_LEN - 1] = '\0';
-	return db_exec(db, ST_REVOCATION_UPSERT,
-		       (struct db_val[]){DB_S(id), DB_S(user_id), DB_S(when), DB_I(ev->version)}, 4,
-		       NULL, NULL);
-}
-
 static struct worker_verdict
 h_users(struct worker_job *job)
 {
@@ -88,7 +56,7 @@ h_users(struct worker_job *job)
 static struct worker_verdict
 h_sessions(struct worker_job *job)
 {
-	return worker_verdict_of(apply_session(job->db, job->ev), job->delivered);
+	return worker_verdict_of(repl_apply_session(job->db, ST_REVOCATION_UPSERT, job->ev), job->delivered);
 }
 
 /* The consumers, by their names in the backbone registry. */

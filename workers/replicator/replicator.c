@@ -14,6 +14,7 @@
  * with consumers of the configured service. */
 static const struct worker_def *const targets[] = {
     &repl_events,
+    &repl_orders,
 };
 
 int

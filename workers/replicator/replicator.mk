@@ -2,9 +2,16 @@
 # consuming service database. The replica tables it writes are migrations of
 # the consuming service, listed in that service's fragment; the shared
 # processed_events and dead_letters tables are in sql/common/ (lib/backbone.mk).
+# The orders service's unit rules (fcgi/orders/ledger.c) are compiled in
+# too: its replication applies them.
 sbin_PROGRAMS += workers/replicator/ticketing-replicator
 workers_replicator_ticketing_replicator_SOURCES = \
 	workers/replicator/replicator.h \
 	workers/replicator/replicator.c \
-	workers/replicator/events.c
+	workers/replicator/apply.c \
+	workers/replicator/events.c \
+	workers/replicator/orders.c \
+	fcgi/orders/ledger.h \
+	fcgi/orders/ledger.c
+workers_replicator_ticketing_replicator_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/fcgi/orders
 workers_replicator_ticketing_replicator_LDADD = $(TK_LIBS)
