@@ -91,3 +91,13 @@ $(TK_FAULT_4): $(TK_FAULT_3)
 $(TK_FAULT_5): $(TK_FAULT_4)
 $(TK_FAULT_6): $(TK_FAULT_5)
 $(TK_FAULT_7): $(TK_FAULT_6)
+
+# The orders service: reservations, refusals, order pages, cancel and the
+# cancelling side of expiry; and the oversell race with its negative
+# control (which builds fcgi/orders/ticketing-orders-unlocked), whose
+# members come from mint_tokens.
+TESTS += tests/integration/test_orders.sh tests/integration/test_race.sh
+EXTRA_DIST += tests/integration/test_orders.sh tests/integration/test_race.sh
+check_PROGRAMS += tests/integration/mint_tokens
+tests_integration_mint_tokens_SOURCES = tests/integration/mint_tokens.c
+tests_integration_mint_tokens_LDADD = $(TK_LIBS)

@@ -10,24 +10,11 @@
 . "$(dirname "$0")/lib.sh"
 
 DB=ticketing_events
-PW=correct-horse-battery-1
 TAG=run$$x$RANDOM
 AUTH_CONF=$TK_TEST_RUN_DIR/conf/auth.conf
 EVIL='<script>alert(1)</script>'
 EVIL_ESC='&lt;script&gt;alert(1)&lt;/script&gt;'
 
-# make_user EMAIL ROLE NAME: an account made with ticketingctl.
-make_user() {
-	printf '%s\n' "$PW" | "$CTL" --config "$AUTH_CONF" create-user --email "$1" \
-		--role "$2" --name "$3" >/dev/null
-}
-
-# signin BROWSER EMAIL
-signin() {
-	req "$1" GET /auth/signin
-	post "$1" /auth/signin "email=$2" "password=$PW" "csrf_token=$(csrf)"
-	check_status "$2 signs in" 303
-}
 
 # page_ok WHAT: the last body is valid HTML with the events' layout.
 page_ok() {
@@ -50,14 +37,14 @@ day() { date -d "$TODAY +$1 days" +%Y-%m-%d; }
 ORG=$(fresh_email org)
 ADMIN=$(fresh_email admin)
 MEMBER=$(fresh_email member)
-make_user "$ORG" organizer "Org $TAG"
-make_user "$ADMIN" admin "Admin $TAG"
-make_user "$MEMBER" member "Member $TAG"
+account_make "$ORG" organizer "Org $TAG"
+account_make "$ADMIN" admin "Admin $TAG"
+account_make "$MEMBER" member "Member $TAG"
 
 browser org
-signin org "$ORG"
+account_signin org "$ORG"
 browser member
-signin member "$MEMBER"
+account_signin member "$MEMBER"
 browser visitor
 
 # --- organizer pages: the role rules -----------------------------------------
@@ -71,7 +58,7 @@ for p in /events/new /venues /venues/new; do
 	page_ok "the 403 page"
 done
 browser admin
-signin admin "$ADMIN"
+account_signin admin "$ADMIN"
 req admin GET /venues/new
 check_status "an admin gets the venue form" 200
 req admin GET /events/new
@@ -422,9 +409,9 @@ check_status "editing an unknown event answers 404" 404
 # --- ownership: an event is its organizer's (and any admin's) to change -----
 
 ORG2=$(fresh_email org2)
-make_user "$ORG2" organizer "Other Org $TAG"
+account_make "$ORG2" organizer "Other Org $TAG"
 browser org2
-signin org2 "$ORG2"
+account_signin org2 "$ORG2"
 req org2 GET /events/new
 ORG2_TOKEN=$(csrf)
 req org2 GET "/events/$E_EDIT"
@@ -743,7 +730,10 @@ search "q=Bigshow$TAG&page=51"
 check_status "its page 51 answers 400" 400
 check "... explaining the bound" has "$BODY" "a whole number from 1 to 50"
 
-sql "DELETE FROM $DB.events WHERE description = '$BIG' OR name = 'Far Venue Show $TAG';
+# The orders service's replica of the events goes with them.
+sql "DELETE FROM ticketing_orders.events_replica WHERE id IN (SELECT id FROM $DB.events
+	WHERE description = '$BIG' OR name = 'Far Venue Show $TAG');
+	DELETE FROM $DB.events WHERE description = '$BIG' OR name = 'Far Venue Show $TAG';
 	DELETE FROM $DB.venues WHERE address = '$BIG'"
 
 finish
