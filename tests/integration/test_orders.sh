@@ -197,6 +197,11 @@ sql "UPDATE $DB.orders SET state = 'awaiting_payment' WHERE id = '$PAYING'"
 req buyer GET "/orders/$PAYING"
 post buyer "/orders/$PAYING/cancel" "csrf_token=$(csrf)"
 check_status "the buyer cancels the last short order" 303
+req buyer GET "/orders/$FRESH"
+post buyer "/orders/$FRESH/cancel" "csrf_token=$(csrf)"
+check_status "the buyer cancels the fresh order" 303
+check_eq "no order of the test awaits payment" 0 \
+	"$(orders_count "listing_id = '$L' AND state = 'awaiting_payment'")"
 
 # --- a withdrawn listing ------------------------------------------------------
 

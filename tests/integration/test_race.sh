@@ -41,14 +41,17 @@ done <"$TK_TMP/tokens"
 check_eq "$BUYERS buyers are signed in, each with a CSRF token" "$BUYERS" \
 	"$(awk 'length($2) > 20' "$TK_TMP/buyers" | sort -u -k2,2 | wc -l)"
 
-# race LISTING: every buyer POSTs one unit of LISTING at once; the status
-# codes, one a line, in $TK_TMP/codes.
+# race LISTING: every buyer POSTs one unit of LISTING at once; one line
+# per answer in $TK_TMP/answers: status, Location, the buyer's session and
+# CSRF tokens; the status codes alone in $TK_TMP/codes.
 race() {
 	# shellcheck disable=SC2016 # expanded by the inner shell
-	xargs -P "$BUYERS" -L 1 sh -c 'curl -s --noproxy "*" -o /dev/null -w "%{http_code}\n" \
+	xargs -P "$BUYERS" -L 1 sh -c 'curl -s --noproxy "*" -o /dev/null \
+		-w "%{http_code} %{redirect_url} $1 $2\n" \
 		-b "tk_session=$1" --data-urlencode "csrf_token=$2" \
 		--data "ticket_id=$0&quantity=1" "$3/orders"' "$1" <"$TK_TMP/buyers" \
-		>"$TK_TMP/codes" 2>&1 || true
+		>"$TK_TMP/answers" 2>&1 || true
+	cut -d ' ' -f 1 "$TK_TMP/answers" >"$TK_TMP/codes"
 }
 
 L=$(listing_fixture "$EVENT" "$SELLER_ID" "$UNITS" 1000)
@@ -62,6 +65,14 @@ check_eq "exactly $UNITS orders exist" "$UNITS" "$(orders_count "listing_id = '$
 check_eq "the stock row holds $UNITS reserved" "$UNITS" \
 	"$(sql "SELECT reserved FROM $DB.stock WHERE listing_id = '$L'")"
 check "the checker passes after the race" checker
+# The winners cancel: every unit is free again.
+awk '$1 == 303 { print $2, $3, $4 }' "$TK_TMP/answers" | while read -r url token csrf; do
+	req - POST "${url#"$BASE"}/cancel" -b "tk_session=$token" --data-urlencode "csrf_token=$csrf"
+	echo "$STATUS" >>"$TK_TMP/cancels"
+done
+check_eq "the $UNITS winners cancel their orders" "$UNITS" "$(grep -c '^303$' "$TK_TMP/cancels")"
+check_eq "the stock row holds none reserved" 0 \
+	"$(sql "SELECT reserved FROM $DB.stock WHERE listing_id = '$L'")"
 
 # The negative control: the same race without the lock.
 CONF=$TK_TMP/orders.conf
