@@ -16,12 +16,9 @@
 #define MAX_ACK_PENDING 1000
 
 const struct backbone_emitter backbone_emitters[] = {
-    {"auth", "ticketing.user.*"},
-    {"auth", "ticketing.session.*"},
-    {"events", "ticketing.event.*"},
-    {"events", "ticketing.venue.*"},
-    {"orders", "ticketing.order.*"},
-    {"orders", "ticketing.stock.*"},
+    {"auth", "ticketing.user.*"},         {"auth", "ticketing.session.*"},
+    {"events", "ticketing.event.*"},      {"events", "ticketing.venue.*"},
+    {"orders", "ticketing.order.*"},      {"orders", "ticketing.stock.*"},
     {"orders", "ticketing.expiration.*"},
 };
 const size_t backbone_nemitters = NELEM(backbone_emitters);

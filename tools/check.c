@@ -68,7 +68,7 @@
 /* SPEC invariant 1: the stock rows whose counts do not match their
  * orders, or exceed their quantity. */
 #define STOCK_SQL                                                                                  \
-	"SELECT s.listing_id, s.quantity, s.reserved, s.sold, COALESCE(h.held, 0),"               \
+	"SELECT s.listing_id, s.quantity, s.reserved, s.sold, COALESCE(h.held, 0),"                \
 	" COALESCE(h.done, 0) FROM stock s LEFT JOIN (SELECT listing_id,"                          \
 	" SUM(IF(state IN ('awaiting_payment', 'paying'), quantity, 0)) AS held,"                  \
 	" SUM(IF(state = 'complete', quantity, 0)) AS done FROM orders GROUP BY listing_id) h"     \
@@ -80,7 +80,7 @@
  * grace. Parameter: the grace in seconds. */
 #define DEADLINES_SQL                                                                              \
 	"SELECT id, TIMESTAMPDIFF(SECOND, expires_at, UTC_TIMESTAMP(3)) FROM orders"               \
-	" WHERE state = 'awaiting_payment' AND expires_at < UTC_TIMESTAMP(3) - INTERVAL ? SECOND" \
+	" WHERE state = 'awaiting_payment' AND expires_at < UTC_TIMESTAMP(3) - INTERVAL ? SECOND"  \
 	" ORDER BY expires_at"
 
 struct service {
@@ -781,12 +781,13 @@ check_stock(struct checker *c)
 			c->violations++;
 			continue;
 		}
-		violation(c,
-			  "stock of listing %s: quantity %lld, reserved %lld, sold %lld; its orders "
-			  "hold %lld and sold %lld",
-			  db_str(&rows, i, 0), (long long)db_int(&rows, i, 1),
-			  (long long)db_int(&rows, i, 2), (long long)db_int(&rows, i, 3),
-			  (long long)db_int(&rows, i, 4), (long long)db_int(&rows, i, 5));
+		violation(
+		    c,
+		    "stock of listing %s: quantity %lld, reserved %lld, sold %lld; its orders "
+		    "hold %lld and sold %lld",
+		    db_str(&rows, i, 0), (long long)db_int(&rows, i, 1),
+		    (long long)db_int(&rows, i, 2), (long long)db_int(&rows, i, 3),
+		    (long long)db_int(&rows, i, 4), (long long)db_int(&rows, i, 5));
 	}
 }
 
@@ -806,17 +807,16 @@ check_deadlines(struct checker *c)
 			c->violations++;
 			continue;
 		}
-		violation(c, "order %s awaits payment %lld s past its deadline", db_str(&rows, i, 0),
-			  (long long)db_int(&rows, i, 1));
+		violation(c, "order %s awaits payment %lld s past its deadline",
+			  db_str(&rows, i, 0), (long long)db_int(&rows, i, 1));
 	}
 }
 
 /* Every check, in the order they run and print; check_outboxes comes
  * before check_jetstream, which compares the stream with its rows. */
 static void (*const checks[])(struct checker *c) = {
-    check_stores,    check_outboxes,     check_replicas,
-    check_consumers, check_dead_letters, check_stock,
-    check_deadlines, check_jetstream,
+    check_stores,       check_outboxes, check_replicas,  check_consumers,
+    check_dead_letters, check_stock,    check_deadlines, check_jetstream,
 };
 
 int

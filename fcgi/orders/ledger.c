@@ -53,8 +53,8 @@ emit_stock(const struct ledger *l, const char *listing)
 	int64_t quantity, reserved, sold;
 	int rc;
 
-	rc = db_exec(l->db, ST(l, LEDGER_ST_STOCK_STATE), (struct db_val[]){DB_S(listing)}, 1,
-		     l->a, &rows);
+	rc = db_exec(l->db, ST(l, LEDGER_ST_STOCK_STATE), (struct db_val[]){DB_S(listing)}, 1, l->a,
+		     &rows);
 	if (rc != TK_OK)
 		goto out;
 	if (rows.nrows != 1) {
@@ -74,7 +74,7 @@ emit_stock(const struct ledger *l, const char *listing)
 	    "quantity", (json_int_t)quantity, "reserved", (json_int_t)reserved, "sold",
 	    (json_int_t)sold, "available",
 	    (json_int_t)(strcmp(db_str(&rows, 0, 8), "active") == 0 ? quantity - reserved - sold
-								     : 0),
+								    : 0),
 	    "sold_amount", (json_int_t)db_int(&rows, 0, 14), "version",
 	    (json_int_t)db_int(&rows, 0, 15));
 	if (state == NULL) {
@@ -91,7 +91,7 @@ out:
 int
 ledger_store(const struct ledger *l, const char *listing, const struct ledger_units *u)
 {
-	struct db_val p[] = {DB_I(u->offered), DB_I(u->quantity), DB_I(u->reserved),
+	struct db_val p[] = {DB_I(u->offered), DB_I(u->quantity),       DB_I(u->reserved),
 			     DB_I(u->sold),    DB_I(u->ticket_version), DB_S(listing)};
 	int rc;
 
@@ -116,15 +116,14 @@ ledger_emit_order(const struct ledger *l, const char *type, const char *id)
 		rc = TK_EINTERNAL;
 		goto out;
 	}
-	state = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:I}",
-			  "id", db_str(&rows, 0, 0), "buyer_id", db_str(&rows, 0, 1), "seller_id",
+	state = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:I}", "id",
+			  db_str(&rows, 0, 0), "buyer_id", db_str(&rows, 0, 1), "seller_id",
 			  db_str(&rows, 0, 2), "ticket_id", db_str(&rows, 0, 3), "event_id",
 			  db_str(&rows, 0, 4), "quantity", (json_int_t)db_int(&rows, 0, 5),
 			  "unit_price", (json_int_t)db_int(&rows, 0, 6), "amount",
-			  (json_int_t)db_int(&rows, 0, 7), "currency", db_str(&rows, 0, 8),
-			  "state", db_str(&rows, 0, 9), "expires_at", db_str(&rows, 0, 10),
-			  "cancel_reason", db_str(&rows, 0, 11), "version",
-			  (json_int_t)db_int(&rows, 0, 12));
+			  (json_int_t)db_int(&rows, 0, 7), "currency", db_str(&rows, 0, 8), "state",
+			  db_str(&rows, 0, 9), "expires_at", db_str(&rows, 0, 10), "cancel_reason",
+			  db_str(&rows, 0, 11), "version", (json_int_t)db_int(&rows, 0, 12));
 	if (state == NULL) {
 		rc = TK_EINTERNAL;
 		goto out;

@@ -36,36 +36,39 @@ enum {
  * (both rows: one listing's, so reservations of different listings never
  * wait for each other) or not. Parameter: the listing id. */
 #define LEDGER_UNITS_SQL                                                                           \
-	"SELECT s.offered, s.quantity, s.reserved, s.sold, l.state = 'active', s.ticket_version"  \
+	"SELECT s.offered, s.quantity, s.reserved, s.sold, l.state = 'active', s.ticket_version"   \
 	" FROM stock s JOIN listings_replica l ON l.id = s.listing_id WHERE s.listing_id = ?"
 
 /* A DATETIME(3) column as the envelope's time format, YYYY-MM-DDTHH:MM:SS.mmmZ. */
 #define LEDGER_TIME(col)                                                                           \
-	"CONCAT(DATE_FORMAT(" col ", '%Y-%m-%dT%H:%i:%s.'), LPAD(MICROSECOND(" col ") DIV 1000, 3, '0'), 'Z')"
+	"CONCAT(DATE_FORMAT(" col ", '%Y-%m-%dT%H:%i:%s.'), LPAD(MICROSECOND(" col                 \
+	") DIV 1000, 3, '0'), 'Z')"
 
 #define LEDGER_STMTS(base)                                                                         \
-	[(base) + LEDGER_ST_STOCK_LOCK] = LEDGER_UNITS_SQL " FOR UPDATE",                          \
-	[(base) + LEDGER_ST_STOCK_PEEK] = LEDGER_UNITS_SQL,                                        \
-	[(base) + LEDGER_ST_STOCK_SET] =                                                           \
-	    "UPDATE stock SET offered = ?, quantity = ?, reserved = ?, sold = ?,"                  \
-	    " ticket_version = ?, version = version + 1 WHERE listing_id = ?",                     \
-	[(base) + LEDGER_ST_STOCK_STATE] =                                                         \
-	    "SELECT s.listing_id, l.event_id, l.seller_id, l.section, l.row_label, l.seat,"        \
-	    " l.price, l.currency, l.state, s.ticket_version, s.offered, s.quantity,"              \
-	    " s.reserved, s.sold, s.sold_amount, s.version"                                        \
-	    " FROM stock s JOIN listings_replica l ON l.id = s.listing_id"                         \
-	    " WHERE s.listing_id = ?",                                                             \
-	[(base) + LEDGER_ST_ORDER_STATE] =                                                         \
-	    "SELECT id, buyer_id, seller_id, listing_id, event_id, quantity, unit_price,"          \
-	    " amount, currency, state, " LEDGER_TIME("expires_at") ","                               \
-	    " cancel_reason, version FROM orders WHERE id = ?",                                    \
-	[(base) + LEDGER_ST_ORDER_UNITS] =                                                         \
-	    "SELECT listing_id, quantity FROM orders WHERE id = ?",                                \
-	[(base) + LEDGER_ST_ORDER_CANCEL] =                                                        \
-	    "UPDATE orders SET state = 'cancelled', cancel_reason = ?, version = version + 1"      \
-	    " WHERE id = ? AND state = 'awaiting_payment'"                                         \
-	    " AND (? = '' OR buyer_id = ?) AND (? = 0 OR expires_at <= UTC_TIMESTAMP(3))",         \
-	[(base) + LEDGER_ST_OUTBOX] = OUTBOX_INSERT_SQL
+	[(base) +                                                                                  \
+	    LEDGER_ST_STOCK_LOCK] = LEDGER_UNITS_SQL " FOR UPDATE",                                \
+	    [(base) + LEDGER_ST_STOCK_PEEK] = LEDGER_UNITS_SQL,                                    \
+	    [(base) + LEDGER_ST_STOCK_SET] =                                                       \
+		"UPDATE stock SET offered = ?, quantity = ?, reserved = ?, sold = ?,"              \
+		" ticket_version = ?, version = version + 1 WHERE listing_id = ?",                 \
+	    [(base) + LEDGER_ST_STOCK_STATE] =                                                     \
+		"SELECT s.listing_id, l.event_id, l.seller_id, l.section, l.row_label, l.seat,"    \
+		" l.price, l.currency, l.state, s.ticket_version, s.offered, s.quantity,"          \
+		" s.reserved, s.sold, s.sold_amount, s.version"                                    \
+		" FROM stock s JOIN listings_replica l ON l.id = s.listing_id"                     \
+		" WHERE s.listing_id = ?",                                                         \
+	    [(base) + LEDGER_ST_ORDER_STATE] =                                                     \
+		"SELECT id, buyer_id, seller_id, listing_id, event_id, quantity, unit_price,"      \
+		" amount, currency, state, " LEDGER_TIME(                                          \
+		    "expires_at") ","                                                              \
+				  " cancel_reason, version FROM orders WHERE id = ?",              \
+	    [(base) + LEDGER_ST_ORDER_UNITS] =                                                     \
+		"SELECT listing_id, quantity FROM orders WHERE id = ?",                            \
+	    [(base) + LEDGER_ST_ORDER_CANCEL] =                                                    \
+		"UPDATE orders SET state = 'cancelled', cancel_reason = ?, version = version + 1"  \
+		" WHERE id = ? AND state = 'awaiting_payment'"                                     \
+		" AND (? = '' OR buyer_id = ?) AND (? = 0 OR expires_at <= UTC_TIMESTAMP(3))",     \
+	    [(base) + LEDGER_ST_OUTBOX] = OUTBOX_INSERT_SQL
 
 /* Where the ledger runs: the caller's connection (a transaction open),
  * the index of LEDGER_STMTS in its table, an arena for rows. */

@@ -22,8 +22,7 @@ static const struct route routes[] = {
 /* Configuration keys of the orders service (docs/MARKETPLACE.md,
  * Settings). */
 static const struct config_key config_keys[] = {
-    {"reservation_seconds", CONFIG_INT, "900", 1, 86400,
-     "how long a reservation holds its units"},
+    {"reservation_seconds", CONFIG_INT, "900", 1, 86400, "how long a reservation holds its units"},
     {"order_max_units", CONFIG_INT, "10", 1, 50, "most units one order may take"},
 };
 

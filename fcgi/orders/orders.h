@@ -46,9 +46,9 @@ enum reserve_outcome {
 
 struct reserve_out {
 	enum reserve_outcome outcome;
-	int64_t available;      /* REFUSED_UNITS: the units left */
-	struct listing_view l;  /* unless REFUSED_NO_LISTING */
-	char id[37];            /* RESERVED: the new order */
+	int64_t available;     /* REFUSED_UNITS: the units left */
+	struct listing_view l; /* unless REFUSED_NO_LISTING */
+	char id[37];           /* RESERVED: the new order */
 };
 
 /*
@@ -66,8 +66,8 @@ int store_reserve(struct store *st, const char *listing, long quantity, long sec
 /* An order as its pages show it. */
 struct order {
 	const char *id, *state, *cancel_reason, *currency, *listing_id;
-	const char *expires;   /* "YYYY-MM-DD HH:MM:SS" UTC */
-	const char *created;   /* "YYYY-MM-DD HH:MM" UTC */
+	const char *expires; /* "YYYY-MM-DD HH:MM:SS" UTC */
+	const char *created; /* "YYYY-MM-DD HH:MM" UTC */
 	long quantity;
 	int64_t unit_price, amount;
 	long seconds_left;     /* 0 once the deadline passed */

@@ -16,11 +16,11 @@ fcgi_orders_ticketing_orders_LDADD = $(TK_LIBS)
 # The same program whose reservation skips the stock row's lock and waits
 # between check and write: the negative control of the oversell race test
 # (tests/integration/test_race.sh). Built for make check only, never
-# installed.
-check_PROGRAMS += fcgi/orders/ticketing-orders-unlocked
-fcgi_orders_ticketing_orders_unlocked_SOURCES = $(ORDERS_SOURCES)
-fcgi_orders_ticketing_orders_unlocked_CFLAGS = $(AM_CFLAGS) -DORDERS_UNLOCKED_TEST
-fcgi_orders_ticketing_orders_unlocked_LDADD = $(TK_LIBS)
+# installed, and kept out of fcgi/ so no test takes it for a service.
+check_PROGRAMS += tests/integration/orders_unlocked
+tests_integration_orders_unlocked_SOURCES = $(ORDERS_SOURCES)
+tests_integration_orders_unlocked_CFLAGS = $(AM_CFLAGS) -DORDERS_UNLOCKED_TEST
+tests_integration_orders_unlocked_LDADD = $(TK_LIBS)
 
 nobase_dist_pkgdata_DATA += \
 	sql/orders/001_events_replica.sql \

@@ -16,6 +16,9 @@
 #include "req.h"
 #include "uuid.h"
 
+/* The fewest units an order takes (the most: order_max_units). */
+#define MIN_UNITS 1
+
 /* quantity_of: raw as a whole number of units 1..max into *q, else a
  * message for the form. */
 static const char *
@@ -31,7 +34,7 @@ quantity_of(const char *raw, long max, long *q)
 	v = strtol(raw, &end, 10);
 	if (errno != 0 || *end != '\0' || end == raw || (*raw < '0' || *raw > '9'))
 		return "Enter the number of tickets as a whole number, like 2.";
-	if (v < 1)
+	if (v < MIN_UNITS)
 		return "Reserve at least one ticket.";
 	if (v > max)
 		return NULL; /* the caller says how many at most */
@@ -58,6 +61,7 @@ refused(struct request *r, int status, const char *heading, const char *message,
 		f = tmpl_section(d, "FORM");
 		tmpl_set(f, "TICKET_ID", ticket);
 		tmpl_set(f, "QUANTITY", quantity);
+		tmpl_set_int(f, "MIN_UNITS", MIN_UNITS);
 		tmpl_set_int(f, "MAX_UNITS", config_int("order_max_units"));
 		if (field_error != NULL) {
 			tmpl_set(tmpl_section(f, "QUANTITY_ERROR"), "MESSAGE", field_error);

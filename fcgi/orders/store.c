@@ -5,9 +5,9 @@
  * writes its outbox events with the rows it changes; owner checks are in
  * the WHERE clauses.
  *
- * Built a second time, as the test-only program ticketing-orders-unlocked
- * (ORDERS_UNLOCKED_TEST, make check only, never installed), the
- * reservation reads the stock row without its lock and waits
+ * Built a second time, as the test-only program
+ * tests/integration/orders_unlocked (ORDERS_UNLOCKED_TEST, make check
+ * only, never installed), the reservation reads the stock row without its lock and waits
  * ORDERS_UNLOCKED_WINDOW_MS between the check and the write: the negative
  * control of the oversell race test (docs/DECISIONS.md, "The oversell
  * race and its negative control").
@@ -203,8 +203,8 @@ store_order(struct store *st, const char *id, struct order *o)
 	int rc;
 
 	memset(o, 0, sizeof(*o));
-	rc = db_exec(st->db, ST_ORDER_VIEW,
-		     (struct db_val[]){DB_S(id), DB_S(st->actor->user_id)}, 2, st->arena, &rows);
+	rc = db_exec(st->db, ST_ORDER_VIEW, (struct db_val[]){DB_S(id), DB_S(st->actor->user_id)},
+		     2, st->arena, &rows);
 	if (rc != TK_OK)
 		return rc;
 	if (rows.nrows == 0)
@@ -224,8 +224,8 @@ store_orders(struct store *st, struct order **out, size_t *n)
 	*out = NULL;
 	*n = 0;
 	rc = db_exec(st->db, ST_ORDERS,
-		     (struct db_val[]){DB_S(st->actor->user_id), DB_I(ORDERS_LISTED)}, 2,
-		     st->arena, &rows);
+		     (struct db_val[]){DB_S(st->actor->user_id), DB_I(ORDERS_LISTED)}, 2, st->arena,
+		     &rows);
 	if (rc != TK_OK)
 		return rc;
 	v = arena_alloc(st->arena, (rows.nrows + 1) * sizeof(*v));

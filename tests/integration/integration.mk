@@ -94,7 +94,7 @@ $(TK_FAULT_7): $(TK_FAULT_6)
 
 # The orders service: reservations, refusals, order pages, cancel and the
 # cancelling side of expiry; and the oversell race with its negative
-# control (which builds fcgi/orders/ticketing-orders-unlocked), whose
+# control (which builds tests/integration/orders_unlocked), whose
 # members come from mint_tokens.
 TESTS += tests/integration/test_orders.sh tests/integration/test_race.sh
 EXTRA_DIST += tests/integration/test_orders.sh tests/integration/test_race.sh

@@ -4,9 +4,9 @@
 # parallel). Exactly 5 orders are made, the other 195 answers are 409, none
 # is a 5xx, and the stock row holds 5 reserved. The negative control runs
 # the same race, with the same members, against a stand-in orders instance
-# of the test-only program ticketing-orders-unlocked (its reservation reads
-# the stock row without the lock and waits between check and write;
-# docs/DECISIONS.md): it must oversell, or this test cannot see an oversell
+# of the test-only program tests/integration/orders_unlocked (its
+# reservation reads the stock row without the lock and waits between check
+# and write; docs/DECISIONS.md): it must oversell, or this test cannot see an oversell
 # and reports itself invalid. Listings come from listing_fixture (lib.sh).
 # shellcheck disable=SC2317 # predicates below run through check
 . "$(dirname "$0")/lib.sh"
@@ -77,7 +77,7 @@ check_eq "the stock row holds none reserved" 0 \
 # The negative control: the same race without the lock.
 CONF=$TK_TMP/orders.conf
 cp "$TK_TEST_RUN_DIR/conf/orders.conf" "$CONF"
-stand_in orders "$CONF" fcgi/orders/ticketing-orders-unlocked
+stand_in orders "$CONF" tests/integration/orders_unlocked
 FIRST=$(head -n 1 "$TK_TMP/tokens")
 check "the unlocked stand-in answers" wait_for 15 \
 	eval 'req - GET /orders -b "tk_session=$FIRST"; [ "$STATUS" = 200 ]'

@@ -56,7 +56,8 @@ h_users(struct worker_job *job)
 static struct worker_verdict
 h_sessions(struct worker_job *job)
 {
-	return worker_verdict_of(repl_apply_session(job->db, ST_REVOCATION_UPSERT, job->ev), job->delivered);
+	return worker_verdict_of(repl_apply_session(job->db, ST_REVOCATION_UPSERT, job->ev),
+				 job->delivered);
 }
 
 /* The consumers, by their names in the backbone registry. */

@@ -34,7 +34,6 @@ enum stmt {
 	ST__MAX = ST_LEDGER + LEDGER_ST__MAX
 };
 
-
 static const char *const stmts[ST__MAX] = {
     WORKER_STMTS,
     [ST_LISTING_VERSION] = "SELECT version FROM listings_replica WHERE id = ? FOR UPDATE",
@@ -136,8 +135,8 @@ apply_ticket(struct worker_job *job)
 		goto out;
 	rc = ledger_lock(&l, t.id, 0, &u);
 	if (rc == TK_ENOTFOUND) {
-		rc = db_exec(job->db, ST_STOCK_INSERT, (struct db_val[]){DB_S(t.id)}, 1, NULL,
-			     NULL);
+		rc =
+		    db_exec(job->db, ST_STOCK_INSERT, (struct db_val[]){DB_S(t.id)}, 1, NULL, NULL);
 		if (rc == TK_OK)
 			rc = ledger_lock(&l, t.id, 0, &u);
 	}
@@ -151,8 +150,7 @@ apply_ticket(struct worker_job *job)
 		goto out;
 	rc = db_exec(job->db, ST_AWAITING, (struct db_val[]){DB_S(t.id)}, 1, job->a, &awaiting);
 	for (i = 0; rc == TK_OK && i < awaiting.nrows; i++)
-		rc = ledger_release(&l, db_str(&awaiting, i, 0), "event_cancelled", NULL, 0,
-				    &done);
+		rc = ledger_release(&l, db_str(&awaiting, i, 0), "event_cancelled", NULL, 0, &done);
 out:
 	return rc;
 }

@@ -29,7 +29,8 @@ struct worker_def;
  * revoked at, version. */
 #define REPL_REVOCATION_UPSERT_SQL                                                                 \
 	"INSERT INTO session_revocations (session_id, user_id, revoked_at, version)"               \
-	" VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE version = GREATEST(version, VALUES(version))"
+	" VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE version = GREATEST(version, "                \
+	"VALUES(version))"
 
 /* repl_str: data.key of ev when it is a non-empty string of at most max
  * bytes, else NULL. */

@@ -1,7 +1,7 @@
 {{%AUTOESCAPE context="HTML"}}
 {{! A reservation that was refused: HEADING and MESSAGE say why. Show }}
 {{! LISTING (ITEM, PRICE) when the listing is known, and FORM (TICKET_ID, }}
-{{! QUANTITY, MAX_UNITS; QUANTITY_ERROR with MESSAGE) when trying again }}
+{{! QUANTITY, MIN_UNITS, MAX_UNITS; QUANTITY_ERROR with MESSAGE) when trying again }}
 {{! can help; include CSRF. }}
 <h1>{{HEADING}}</h1>
 <div class="alert" role="alert">
@@ -24,7 +24,7 @@
 {{#QUANTITY_ERROR}}
 <p class="field-error" id="quantity-error">{{MESSAGE}}</p>
 {{/QUANTITY_ERROR}}
-<input type="number" id="quantity" name="quantity" value="{{QUANTITY}}" required min="1" max="{{MAX_UNITS}}" step="1"{{#QUANTITY_ERROR}} aria-invalid="true" aria-describedby="quantity-error"{{/QUANTITY_ERROR}}>
+<input type="number" id="quantity" name="quantity" value="{{QUANTITY}}" required min="{{MIN_UNITS}}" max="{{MAX_UNITS}}" step="1"{{#QUANTITY_ERROR}} aria-invalid="true" aria-describedby="quantity-error"{{/QUANTITY_ERROR}}>
 </div>
 <div class="actions">
 <button type="submit">Reserve</button>
