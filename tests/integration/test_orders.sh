@@ -4,7 +4,8 @@
 # quantity, CSRF, not enough units), the order page and list with their
 # owner checks, the buyer's cancel releasing units, and the cancelling side
 # of expiry (an expiration.complete event cancels only an order still
-# awaiting payment whose deadline passed). Short deadlines come from a
+# awaiting payment whose deadline passed), and a cancelled event (the
+# orders-events replica) refusing reservations. Short deadlines come from a
 # stand-in orders instance with reservation_seconds = 2 (lib.sh stand_in).
 # Listings come from listing_fixture (lib.sh) until the tickets service
 # makes them. The consistency checker runs after each scenario.
@@ -210,5 +211,17 @@ reserve buyer "$L" 1
 check_status "a withdrawn listing answers 404" 404
 check "... saying it is not on sale" has "$BODY" "not on sale"
 sql "UPDATE $DB.listings_replica SET state = 'active' WHERE id = '$L'"
+
+# --- a cancelled event (orders-events) -----------------------------------------
+
+req org GET "/events/$EVENT/cancel"
+post org "/events/$EVENT/cancel" "csrf_token=$(csrf)"
+check_status "the organizer cancels the event" 303
+check "the orders service's replica learns it" wait_for 20 eval \
+	'[ "$(sql "SELECT status FROM '"$DB"'.events_replica WHERE id = '"'$EVENT'"'")" = cancelled ]'
+reserve buyer "$L" 1
+check_status "a listing of a cancelled event answers 409" 409
+check "... saying its tickets are no longer on sale" has "$BODY" "no longer on sale"
+check_eq "... and no order is made" 0 "$(orders_count "listing_id = '$L' AND state = 'awaiting_payment'")"
 
 finish
