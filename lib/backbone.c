@@ -25,7 +25,8 @@
 const struct backbone_emitter backbone_emitters[] = {
     {"auth", "ticketing.user.*"},      {"auth", "ticketing.session.*"},
     {"events", "ticketing.event.*"},   {"events", "ticketing.venue.*"},
-    {"tickets", "ticketing.ticket.*"},
+    {"tickets", "ticketing.ticket.*"}, {"orders", "ticketing.order.*"},
+    {"orders", "ticketing.stock.*"},   {"orders", "ticketing.expiration.*"},
 };
 const size_t backbone_nemitters = NELEM(backbone_emitters);
 
@@ -89,6 +90,35 @@ const struct backbone_consumer backbone_consumers[] = {
 	.durable = "events-stock",
 	.service = "events",
 	.filter = "ticketing.stock.*",
+    },
+    /* listings_replica is compared with the tickets service's listings
+     * once that service is in the registry. */
+    {
+	.durable = "orders-tickets",
+	.service = "orders",
+	.filter = "ticketing.ticket.*",
+    },
+    {
+	.durable = "orders-events",
+	.service = "orders",
+	.filter = "ticketing.event.*",
+	.replica_table = "events_replica",
+	.src_service = "events",
+	.src_sql = "SELECT id, version, CONCAT(starts_at, '|', status) FROM events",
+	.replica_sql = "SELECT id, version, CONCAT(starts_at, '|', status) FROM events_replica",
+    },
+    {
+	.durable = "orders-expirations",
+	.service = "orders",
+	.filter = "ticketing.expiration.*",
+    },
+    {
+	.durable = "orders-sessions",
+	.service = "orders",
+	.filter = "ticketing.session.*",
+	.keeps = "session_revocations",
+	.replica_table = "session_revocations",
+	REVOCATIONS_CHECK,
     },
 };
 const size_t backbone_nconsumers = NELEM(backbone_consumers);

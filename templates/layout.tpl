@@ -21,6 +21,7 @@
 <li><a href="/">Events</a></li>
 {{#SIGNED_IN}}
 <li><a href="/tickets/mine">My listings</a></li>
+<li><a href="/orders">My orders</a></li>
 <li><a href="/auth/account">Signed in as {{USER_NAME}}</a></li>
 <li>
 <form class="inline-form" method="post" action="/auth/signout">

@@ -15,6 +15,12 @@
  *               records of one aggregate version, or a count above 1 in
  *               applied_versions, which the worker shell keeps apart from
  *               the records), no dead letters wait
+ *   stock       SPEC invariant 1, in the orders database: each stock row's
+ *               reserved is the sum of the units of its awaiting_payment
+ *               and paying orders, its sold the sum of its complete ones,
+ *               and reserved + sold <= quantity
+ *   deadlines   SPEC invariant 4: no order awaits payment more than
+ *               EXPIRY_GRACE_S past its deadline
  *   jetstream   compared per event id (Nats-Msg-Id): the stream holds no
  *               id twice, every sent outbox row is in the stream, every
  *               message is in an outbox, except what pruning explains
@@ -51,6 +57,31 @@
 #define FULL_PERCENT 80 /* the stream's alarm: this full of its byte limit */
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* How late past its deadline an order may still await payment on a quiet
+ * system: the expiry worker's lateness (its goal: p99 under 1 s), the
+ * relay's publication of expiration.complete and the orders-expirations
+ * consumer's next fetch (up to half a second when idle) together, several
+ * times over, so a violation means an expiry was lost, not slow. */
+#define EXPIRY_GRACE_S 5
+
+/* SPEC invariant 1: the stock rows whose counts do not match their
+ * orders, or exceed their quantity. */
+#define STOCK_SQL                                                                                  \
+	"SELECT s.listing_id, s.quantity, s.reserved, s.sold, COALESCE(h.held, 0),"                \
+	" COALESCE(h.done, 0) FROM stock s LEFT JOIN (SELECT listing_id,"                          \
+	" SUM(IF(state IN ('awaiting_payment', 'paying'), quantity, 0)) AS held,"                  \
+	" SUM(IF(state = 'complete', quantity, 0)) AS done FROM orders GROUP BY listing_id) h"     \
+	" ON h.listing_id = s.listing_id"                                                          \
+	" WHERE s.reserved <> COALESCE(h.held, 0) OR s.sold <> COALESCE(h.done, 0)"                \
+	" OR s.reserved + s.sold > s.quantity ORDER BY s.listing_id"
+
+/* SPEC invariant 4: orders awaiting payment past their deadline and the
+ * grace. Parameter: the grace in seconds. */
+#define DEADLINES_SQL                                                                              \
+	"SELECT id, TIMESTAMPDIFF(SECOND, expires_at, UTC_TIMESTAMP(3)) FROM orders"               \
+	" WHERE state = 'awaiting_payment' AND expires_at < UTC_TIMESTAMP(3) - INTERVAL ? SECOND"  \
+	" ORDER BY expires_at"
 
 struct service {
 	char *name;
@@ -724,11 +755,68 @@ check_consumers(struct checker *c)
 	}
 }
 
+/* orders_store: the orders service's configuration when its database has
+ * the stock and orders tables, else NULL (check_stores reports a missing
+ * configuration). */
+static const struct service *
+orders_store(struct checker *c)
+{
+	const struct service *s = find_service(c, "orders");
+
+	return s != NULL && has_table(c, s, "stock") && has_table(c, s, "orders") ? s : NULL;
+}
+
+/* check_stock: SPEC invariant 1 for every stock row. */
+static void
+check_stock(struct checker *c)
+{
+	const struct service *s = orders_store(c);
+	struct db_rows rows;
+	size_t i;
+
+	if (s == NULL || query(c, s, STOCK_SQL, NULL, 0, &rows) != TK_OK)
+		return;
+	for (i = 0; i < rows.nrows; i++) {
+		if (i >= MAX_SHOWN) {
+			c->violations++;
+			continue;
+		}
+		violation(
+		    c,
+		    "stock of listing %s: quantity %lld, reserved %lld, sold %lld; its orders "
+		    "hold %lld and sold %lld",
+		    db_str(&rows, i, 0), (long long)db_int(&rows, i, 1),
+		    (long long)db_int(&rows, i, 2), (long long)db_int(&rows, i, 3),
+		    (long long)db_int(&rows, i, 4), (long long)db_int(&rows, i, 5));
+	}
+}
+
+/* check_deadlines: SPEC invariant 4. */
+static void
+check_deadlines(struct checker *c)
+{
+	const struct service *s = orders_store(c);
+	struct db_rows rows;
+	size_t i;
+
+	if (s == NULL ||
+	    query(c, s, DEADLINES_SQL, (struct db_val[]){DB_I(EXPIRY_GRACE_S)}, 1, &rows) != TK_OK)
+		return;
+	for (i = 0; i < rows.nrows; i++) {
+		if (i >= MAX_SHOWN) {
+			c->violations++;
+			continue;
+		}
+		violation(c, "order %s awaits payment %lld s past its deadline",
+			  db_str(&rows, i, 0), (long long)db_int(&rows, i, 1));
+	}
+}
+
 /* Every check, in the order they run and print; check_outboxes comes
  * before check_jetstream, which compares the stream with its rows. */
 static void (*const checks[])(struct checker *c) = {
-    check_stores,    check_outboxes,     check_replicas,
-    check_consumers, check_dead_letters, check_jetstream,
+    check_stores,       check_outboxes, check_replicas,  check_consumers,
+    check_dead_letters, check_stock,    check_deadlines, check_jetstream,
 };
 
 int

@@ -15,5 +15,7 @@
 {{#LISTING_SAVED_HELD}}<p>Your listing has been changed. More tickets are reserved or sold than the new quantity: only free tickets are removed now, and reserved ones go when their orders end.</p>{{/LISTING_SAVED_HELD}}
 {{#LISTING_WITHDRAWN}}<p>Your tickets are withdrawn: nobody can reserve them any more.</p>{{/LISTING_WITHDRAWN}}
 {{#LISTING_HIDDEN}}<p>The listing is hidden.</p>{{/LISTING_HIDDEN}}
+{{#ORDER_RESERVED}}<p>Your tickets are reserved. Pay before the deadline to keep them.</p>{{/ORDER_RESERVED}}
+{{#ORDER_CANCELLED}}<p>Your order is cancelled and its tickets are released.</p>{{/ORDER_CANCELLED}}
 </div>
 {{/FLASH}}

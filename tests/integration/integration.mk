@@ -123,3 +123,13 @@ EXTRA_DIST += tests/integration/test_tls.sh
 # Availability on the catalogue pages (stock_replica).
 TESTS += tests/integration/test_avail.sh
 EXTRA_DIST += tests/integration/test_avail.sh
+
+# The orders service: reservations, refusals, order pages, cancel and the
+# cancelling side of expiry; and the oversell race with its negative
+# control (which builds tests/integration/orders_unlocked), whose
+# members come from mint_tokens.
+TESTS += tests/integration/test_orders.sh tests/integration/test_race.sh
+EXTRA_DIST += tests/integration/test_orders.sh tests/integration/test_race.sh
+check_PROGRAMS += tests/integration/mint_tokens
+tests_integration_mint_tokens_SOURCES = tests/integration/mint_tokens.c
+tests_integration_mint_tokens_LDADD = $(TK_LIBS)

@@ -336,11 +336,12 @@ checker() {
 # ctl ARGS...: supervisorctl of the stack (stop, start, status a program).
 ctl() { supervisorctl -c "$TK_TEST_RUN_DIR/supervisord.conf" "$@"; }
 
-# stand_in SERVICE CONF: stop the stack's SERVICE and run its program of
-# this build with configuration CONF in the background instead (a copy of
-# the stack's file with changes: same socket, so nginx reaches it); its
-# pid in STAND_IN_PID. stand_in_end, or the test's exit, stops it and
-# starts the stack's own again.
+# stand_in SERVICE CONF [PROGRAM]: stop the stack's SERVICE and run its
+# program of this build with configuration CONF in the background instead
+# (a copy of the stack's file with changes: same socket, so nginx reaches
+# it); its pid in STAND_IN_PID. PROGRAM names another program of the
+# build to run (default fcgi/SERVICE/ticketing-SERVICE). stand_in_end, or
+# the test's exit, stops it and starts the stack's own again.
 STAND_IN_PID=
 STAND_IN_SERVICE=
 stand_in() {
@@ -350,7 +351,7 @@ stand_in() {
 	# Like the stack's services under the sanitizers: no leak report at
 	# the end of a program that ends by signal.
 	ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} \
-		"${TK_BUILDDIR:-$(dirname "$0")/../..}/fcgi/$1/ticketing-$1" --config "$2" &
+		"${TK_BUILDDIR:-$(dirname "$0")/../..}/${3:-fcgi/$1/ticketing-$1}" --config "$2" &
 	STAND_IN_PID=$!
 }
 
@@ -478,3 +479,45 @@ stock_fixture() {
 		'$state', 1, $3 + 1, $3 + 1, 1, 0, $available, 0, 1)" >/dev/null
 	printf '%s' "$id"
 }
+
+# event_fixture BROWSER TAG: a scheduled event ten days ahead, made through
+# the organizer forms by BROWSER (an organizer, signed in); prints its id
+# once the orders service's replica has it.
+event_fixture() {
+	local venue id day
+	day=$(date -d '+10 days' +%Y-%m-%d)
+	req "$1" GET /venues/new
+	post "$1" /venues/new "csrf_token=$(csrf)" "idempotency_key=$(form_key)" \
+		"name=Hall $2" "city=Paris" "address=1 rue X" "capacity=100" \
+		"timezone=Europe/Paris"
+	venue=$(location)
+	venue=${venue##*#venue-}
+	req "$1" GET /events/new
+	post "$1" /events/new "csrf_token=$(csrf)" "idempotency_key=$(form_key)" \
+		"name=Gig $2" "venue_id=$venue" "starts_at=${day}T20:00" "ends_at=${day}T23:00" \
+		"description="
+	id=$(location)
+	id=${id#/events/}
+	wait_for 20 eval '[ "$(sql "SELECT COUNT(*) FROM ticketing_orders.events_replica
+		WHERE id = '"'$id'"'")" = 1 ]' || return 1
+	printf '%s' "$id"
+}
+
+# listing_fixture EVENT_ID SELLER_ID QUANTITY PRICE: a listing of QUANTITY
+# units at PRICE (minor units) for sale in the orders service, written
+# straight into its listings_replica and stock; prints its id. It stands
+# for a listing made through the tickets service's form until that
+# service is part of the stack.
+listing_fixture() {
+	local id
+	id=$(cat /proc/sys/kernel/random/uuid)
+	sql "INSERT INTO ticketing_orders.listings_replica (id, event_id, seller_id, quantity,
+		price, currency, state, version) VALUES ('$id', '$1', '$2', $3, $4, 'EUR',
+		'active', 1);
+		INSERT INTO ticketing_orders.stock (listing_id, offered, quantity, ticket_version)
+		VALUES ('$id', $3, $3, 1)"
+	printf '%s' "$id"
+}
+
+# user_id EMAIL: the id of the account with EMAIL.
+user_id() { sql "SELECT id FROM ticketing_auth.users WHERE email = $(sql_quote "$1")"; }

@@ -729,9 +729,12 @@ check_status "its page 51 answers 400" 400
 check "... explaining the bound" has "$BODY" "a whole number from 1 to 50"
 
 # The event made through the form went out on the backbone: once it is
-# applied, its copy in the tickets service's replica goes with it.
+# applied, its copies in the tickets and orders services' replicas go with
+# it.
 wait_for 30 quiet
-sql "DELETE FROM $DB.events WHERE description = '$BIG' OR name = 'Far Venue Show $TAG';
+sql "DELETE FROM ticketing_orders.events_replica WHERE id IN (SELECT id FROM $DB.events
+	WHERE description = '$BIG' OR name = 'Far Venue Show $TAG');
+	DELETE FROM $DB.events WHERE description = '$BIG' OR name = 'Far Venue Show $TAG';
 	DELETE FROM $DB.venues WHERE address = '$BIG';
 	DELETE FROM ticketing_tickets.events_replica WHERE name = 'Far Venue Show $TAG'"
 

@@ -15,6 +15,7 @@
 static const struct worker_def *const targets[] = {
     &repl_events,
     &repl_tickets,
+    &repl_orders,
 };
 
 int

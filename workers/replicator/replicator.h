@@ -27,6 +27,8 @@ struct worker_def;
 extern const struct worker_def repl_events;
 /* tickets.c: replication into the tickets service's database. */
 extern const struct worker_def repl_tickets;
+/* orders.c: replication into the orders service's database. */
+extern const struct worker_def repl_orders;
 
 /* ---- shared by the replication files (repl.c) ---- */
 

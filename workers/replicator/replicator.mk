@@ -2,6 +2,8 @@
 # consuming service database. The replica tables it writes are migrations of
 # the consuming service, listed in that service's fragment; the shared
 # processed_events and dead_letters tables are in sql/common/ (lib/backbone.mk).
+# The orders service's unit rules (fcgi/orders/ledger.c) are compiled in
+# too: its replication applies them.
 sbin_PROGRAMS += workers/replicator/ticketing-replicator
 workers_replicator_ticketing_replicator_SOURCES = \
 	workers/replicator/replicator.h \
@@ -9,7 +11,11 @@ workers_replicator_ticketing_replicator_SOURCES = \
 	workers/replicator/repl.c \
 	workers/replicator/events.c \
 	workers/replicator/tickets.c \
+	workers/replicator/orders.c \
 	fcgi/tickets/listing.h \
-	fcgi/tickets/listing.c
-workers_replicator_ticketing_replicator_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/fcgi/tickets
+	fcgi/tickets/listing.c \
+	fcgi/orders/ledger.h \
+	fcgi/orders/ledger.c
+workers_replicator_ticketing_replicator_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/fcgi/tickets \
+	-I$(top_srcdir)/fcgi/orders
 workers_replicator_ticketing_replicator_LDADD = $(TK_LIBS)

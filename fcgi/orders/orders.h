@@ -1,0 +1,106 @@
+/*
+ * The orders service: reservations of listing units, the buyer's order
+ * pages and cancel. It owns the ticketing_orders database (stock, orders
+ * and the replicas of listings and events) and emits order.* and
+ * stock.changed through its outbox. Declarations shared by its files: data
+ * access (store.c), the unit rules it shares with the replicator
+ * (ledger.c), the reservation (reserve.c) and the order pages (show.c).
+ * The rules are docs/MARKETPLACE.md's.
+ */
+#ifndef TK_ORDERS_H
+#define TK_ORDERS_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+struct request;
+struct session;
+struct tmpl_dict;
+
+/* The member's order list shows at most this many, newest first
+ * (docs/DECISIONS.md, "Bounded work per request"). */
+#define ORDERS_LISTED 50
+
+extern const char *const orders_stmts[];
+extern const size_t orders_nstmts;
+
+/* The app_service checks of the revocation replica (lib/revoke.h). */
+int store_session_valid(struct store *st, const struct session *s);
+int store_revocations_fresh(struct store *st, int *fresh);
+
+/* What a listing shows on the order pages. */
+struct listing_view {
+	const char *section, *row, *seat;
+	int64_t price; /* minor units */
+};
+
+/* How a reservation ended. */
+enum reserve_outcome {
+	RESERVED,
+	REFUSED_NO_LISTING, /* unknown, withdrawn, hidden or cancelled listing */
+	REFUSED_OWN,        /* the buyer is the seller */
+	REFUSED_EVENT,      /* its event started, was cancelled, or is unknown here */
+	REFUSED_UNITS,      /* fewer units available than asked for */
+};
+
+struct reserve_out {
+	enum reserve_outcome outcome;
+	int64_t available;     /* REFUSED_UNITS: the units left */
+	struct listing_view l; /* unless REFUSED_NO_LISTING */
+	char id[37];           /* RESERVED: the new order */
+};
+
+/*
+ * store_reserve: rule 1 of docs/MARKETPLACE.md for st->actor: in one
+ * transaction lock the stock row of listing, check the listing, its event
+ * and the units free, insert the order (awaiting_payment, deadline now +
+ * seconds), grow stock.reserved and append order.created and
+ * stock.changed. quantity must already be 1..order_max_units. *out says
+ * how it ended; TK_OK also for a refusal (nothing written then), else a
+ * database error (a deadlock is tried again up to three times first).
+ */
+int store_reserve(struct store *st, const char *listing, long quantity, long seconds,
+		  struct reserve_out *out);
+
+/* An order as its pages show it. */
+struct order {
+	const char *id, *state, *cancel_reason, *currency, *listing_id;
+	const char *expires; /* "YYYY-MM-DD HH:MM:SS" UTC */
+	const char *created; /* "YYYY-MM-DD HH:MM" UTC */
+	long quantity;
+	int64_t unit_price, amount;
+	long seconds_left;     /* 0 once the deadline passed */
+	struct listing_view l; /* empty strings when the replica lacks the listing */
+};
+
+/* store_order: order id of st->actor (the owner check is in the query).
+ * TK_ENOTFOUND when there is none, or it is someone else's. */
+int store_order(struct store *st, const char *id, struct order *o);
+
+/* store_orders: st->actor's ORDERS_LISTED newest orders into *out (n of
+ * them, in the arena). */
+int store_orders(struct store *st, struct order **out, size_t *n);
+
+/*
+ * store_cancel: rule 3 for the buyer: cancel order id of st->actor with
+ * reason "buyer" if it is awaiting_payment, releasing its units, with
+ * order.cancelled and stock.changed, in one transaction. TK_ENOTFOUND
+ * when it is not theirs, TK_ECONFLICT when it is in another state.
+ */
+int store_cancel(struct store *st, const char *id);
+
+/* show_listing (show.c): ITEM ("Section A, row 3, seat 12") and PRICE
+ * (per unit, formatted) of l into d. */
+void show_listing(struct request *r, struct tmpl_dict *d, const struct listing_view *l);
+
+/* Handlers (reserve.c, show.c). */
+int h_reserve(struct request *r);
+int h_order(struct request *r);
+int h_orders(struct request *r);
+int h_order_cancel(struct request *r);
+
+/* Flash codes (main.c's table). */
+enum { ORDERS_FLASH_RESERVED, ORDERS_FLASH_CANCELLED, ORDERS_FLASH__MAX };
+
+#endif

@@ -1,0 +1,177 @@
+/*
+ * The buyer's order pages: one order (GET /orders/:id), the list (GET
+ * /orders) and the cancel (POST /orders/:id/cancel). Someone else's order
+ * is not found: the owner check is in the queries (store.c). Times are
+ * UTC; the time left is counted by MariaDB when the page is made (no
+ * JavaScript).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "arena.h"
+#include "err.h"
+#include "money.h"
+#include "orders.h"
+#include "page.h"
+#include "req.h"
+#include "uuid.h"
+
+/* item: "Section A, row 3, seat 12" from the parts that are not empty;
+ * "General admission" when none is. In the arena. */
+static const char *
+item(struct request *r, const struct listing_view *l)
+{
+	const char *s = "";
+
+	if (*l->section != '\0')
+		s = arena_printf(r->arena, "Section %s", l->section);
+	if (*l->row != '\0')
+		s = arena_printf(r->arena, "%s%srow %s", s, *s ? ", " : "", l->row);
+	if (*l->seat != '\0')
+		s = arena_printf(r->arena, "%s%sseat %s", s, *s ? ", " : "", l->seat);
+	return *s ? s : "General admission";
+}
+
+/* money: minor units in currency code (the deployment's when unknown) as
+ * a page shows them. In the arena. */
+static const char *
+money(struct request *r, int64_t minor, const char *code)
+{
+	const struct money_currency *c = money_currency_find(code);
+	char buf[MONEY_TEXT_MAX];
+
+	return arena_strdup(r->arena,
+			    money_format(minor, c ? c : money_currency(), buf, sizeof(buf)));
+}
+
+void
+show_listing(struct request *r, tmpl_dict *d, const struct listing_view *l)
+{
+	tmpl_set(d, "ITEM", item(r, l));
+	tmpl_set(d, "PRICE", money(r, l->price, money_currency()->code));
+}
+
+/* state_text: what a person reads for the state of o. */
+static const char *
+state_text(const struct order *o)
+{
+	if (strcmp(o->state, "awaiting_payment") == 0)
+		return "Reserved, awaiting payment";
+	if (strcmp(o->state, "paying") == 0)
+		return "Payment in progress";
+	if (strcmp(o->state, "complete") == 0)
+		return "Paid";
+	if (strcmp(o->state, "refunded") == 0)
+		return "Refunded";
+	if (strcmp(o->cancel_reason, "buyer") == 0)
+		return "Cancelled by you";
+	if (strcmp(o->cancel_reason, "expired") == 0)
+		return "Cancelled: not paid in time";
+	if (strcmp(o->cancel_reason, "event_cancelled") == 0)
+		return "Cancelled: the event was cancelled";
+	return "Cancelled";
+}
+
+/* time_left: "14 min 5 s", "40 s". In the arena. */
+static const char *
+time_left(struct request *r, long s)
+{
+	if (s >= 3600)
+		return arena_printf(r->arena, "%ld h %ld min", s / 3600, s % 3600 / 60);
+	if (s >= 60)
+		return arena_printf(r->arena, "%ld min %ld s", s / 60, s % 60);
+	return arena_printf(r->arena, "%ld s", s);
+}
+
+/*
+ * GET /orders/:id (member): the order, its state, tickets, prices, and
+ * while it awaits payment its deadline, the time left and the cancel
+ * form. 404 for an id that is not a UUID, not an order, or someone
+ * else's.
+ */
+int
+h_order(struct request *r)
+{
+	const char *id = params_get(&r->route, "id");
+	struct order o;
+	tmpl_dict *d, *a;
+	char iso[24];
+	int rc;
+
+	if (id == NULL || !uuid_valid(id))
+		return TK_ENOTFOUND;
+	rc = store_order(&r->store, id, &o);
+	if (rc != TK_OK)
+		return rc;
+	d = page_begin(r, "pages/orders/show.tpl", "Order");
+	tmpl_set(d, "ID", o.id);
+	tmpl_set(d, "STATE", state_text(&o));
+	tmpl_set(d, "ITEM", item(r, &o.l));
+	tmpl_set_int(d, "QUANTITY", o.quantity);
+	tmpl_set(d, "UNIT_PRICE", money(r, o.unit_price, o.currency));
+	tmpl_set(d, "AMOUNT", money(r, o.amount, o.currency));
+	tmpl_set(d, "CREATED", o.created);
+	if (strcmp(o.state, "awaiting_payment") == 0) {
+		a = tmpl_section(d, "AWAITING");
+		snprintf(iso, sizeof(iso), "%.10sT%.8sZ", o.expires, o.expires + 11);
+		tmpl_set(a, "EXPIRES", o.expires);
+		tmpl_set(a, "EXPIRES_ISO", iso);
+		tmpl_set(a, "TIME_LEFT", time_left(r, o.seconds_left));
+	}
+	page_end(r, 200);
+	return TK_OK;
+}
+
+/* GET /orders (member): the member's ORDERS_LISTED newest orders. */
+int
+h_orders(struct request *r)
+{
+	struct order *v;
+	tmpl_dict *d, *h = NULL, *row;
+	size_t n, i;
+	int rc;
+
+	rc = store_orders(&r->store, &v, &n);
+	if (rc != TK_OK)
+		return rc;
+	d = page_begin(r, "pages/orders/list.tpl", "My orders");
+	if (n == 0)
+		tmpl_show(d, "NONE");
+	else
+		h = tmpl_section(d, "HAS_ORDERS");
+	for (i = 0; i < n; i++) {
+		row = tmpl_section(h, "ORDER");
+		tmpl_set(row, "ID", v[i].id);
+		tmpl_set(row, "CREATED", v[i].created);
+		tmpl_set(row, "ITEM", item(r, &v[i].l));
+		tmpl_set_int(row, "QUANTITY", v[i].quantity);
+		tmpl_set(row, "AMOUNT", money(r, v[i].amount, v[i].currency));
+		tmpl_set(row, "STATE", state_text(&v[i]));
+	}
+	if (n == ORDERS_LISTED)
+		tmpl_set_int(tmpl_section(d, "MORE"), "LISTED", ORDERS_LISTED);
+	page_end(r, 200);
+	return TK_OK;
+}
+
+/*
+ * POST /orders/:id/cancel (member, CSRF checked): cancels the order while
+ * it awaits payment, releasing its tickets (order.cancelled with reason
+ * buyer, stock.changed), and answers 303 to its page. 404 when it is not
+ * the member's; 409 when it no longer awaits payment.
+ */
+int
+h_order_cancel(struct request *r)
+{
+	const char *id = params_get(&r->route, "id");
+	int rc;
+
+	if (id == NULL || !uuid_valid(id))
+		return TK_ENOTFOUND;
+	rc = store_cancel(&r->store, id);
+	if (rc != TK_OK)
+		return rc;
+	page_flash(r, ORDERS_FLASH_CANCELLED);
+	resp_redirect(r, arena_printf(r->arena, "/orders/%s", id));
+	return TK_OK;
+}

@@ -1,0 +1,258 @@
+/*
+ * Data access of the orders service: its statement table (the ledger's
+ * statements included, ledger.h) and the only code of the program that
+ * runs them. A reservation and a cancel are each one transaction that
+ * writes its outbox events with the rows it changes; owner checks are in
+ * the WHERE clauses.
+ *
+ * Built a second time, as the test-only program
+ * tests/integration/orders_unlocked (ORDERS_UNLOCKED_TEST, make check
+ * only, never installed), the reservation reads the stock row without its lock and waits
+ * ORDERS_UNLOCKED_WINDOW_MS between the check and the write: the negative
+ * control of the oversell race test (docs/DECISIONS.md, "The oversell
+ * race and its negative control").
+ */
+#include <string.h>
+#include <time.h>
+
+#include "arena.h"
+#include "db.h"
+#include "err.h"
+#include "ledger.h"
+#include "orders.h"
+#include "revoke.h"
+#include "sess.h"
+#include "store.h"
+#include "uuid.h"
+
+#ifdef ORDERS_UNLOCKED_TEST
+#define ORDERS_UNLOCKED_WINDOW_MS 100
+#endif
+
+/* How often a reservation that deadlocked is run again. */
+#define RESERVE_TRIES 3
+
+enum stmt {
+	ST_LISTING,
+	ST_ORDER_INSERT,
+	ST_ORDER_VIEW,
+	ST_ORDERS,
+	ST_ORDER_EXISTS,
+	ST_REVOKED,
+	ST_REVOCATIONS_FRESH,
+	ST_LEDGER,
+	ST__MAX = ST_LEDGER + LEDGER_ST__MAX
+};
+
+/* The columns of an order page, from orders o and listings_replica l. */
+#define ORDER_COLUMNS                                                                              \
+	"SELECT o.id, o.state, o.cancel_reason, o.currency, o.listing_id,"                         \
+	" DATE_FORMAT(o.expires_at, '%Y-%m-%d %H:%i:%s'),"                                         \
+	" DATE_FORMAT(o.created_at, '%Y-%m-%d %H:%i'), o.quantity, o.unit_price, o.amount,"        \
+	" GREATEST(TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(3), o.expires_at), 0),"                     \
+	" COALESCE(l.section, ''), COALESCE(l.row_label, ''), COALESCE(l.seat, ''),"               \
+	" COALESCE(l.price, 0)"                                                                    \
+	" FROM orders o LEFT JOIN listings_replica l ON l.id = o.listing_id"
+
+const char *const orders_stmts[ST__MAX] = {
+    /* The listing, and whether its event is open for sale: known here,
+     * scheduled and not started. */
+    [ST_LISTING] = "SELECT l.seller_id, l.event_id, l.state, l.price, l.currency,"
+		   " l.section, l.row_label, l.seat,"
+		   " e.id IS NOT NULL AND e.status = 'scheduled' AND e.starts_at > UTC_TIMESTAMP()"
+		   " FROM listings_replica l LEFT JOIN events_replica e ON e.id = l.event_id"
+		   " WHERE l.id = ?",
+    [ST_ORDER_INSERT] = "INSERT INTO orders (id, buyer_id, seller_id, listing_id, event_id,"
+			" quantity, unit_price, amount, currency, expires_at)"
+			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+			" UTC_TIMESTAMP(3) + INTERVAL ? SECOND)",
+    [ST_ORDER_VIEW] = ORDER_COLUMNS " WHERE o.id = ? AND o.buyer_id = ?",
+    [ST_ORDERS] = ORDER_COLUMNS " WHERE o.buyer_id = ? ORDER BY o.created_at DESC, o.id DESC"
+				" LIMIT ?",
+    [ST_ORDER_EXISTS] = "SELECT state FROM orders WHERE id = ? AND buyer_id = ?",
+    [ST_REVOKED] = REVOKE_LOOKUP_SQL,
+    [ST_REVOCATIONS_FRESH] = REVOKE_FRESH_SQL,
+    LEDGER_STMTS(ST_LEDGER),
+};
+
+const size_t orders_nstmts = ST__MAX;
+
+int
+store_session_valid(struct store *st, const struct session *s)
+{
+	return revoke_check(st, ST_REVOKED, s);
+}
+
+int
+store_revocations_fresh(struct store *st, int *fresh)
+{
+	return revoke_fresh(st, ST_REVOCATIONS_FRESH, "orders", fresh);
+}
+
+/* reserve_once: one try of store_reserve. */
+static int
+reserve_once(struct store *st, const char *listing, long quantity, long seconds,
+	     struct reserve_out *out)
+{
+	const struct ledger l = {st->db, ST_LEDGER, st->arena};
+	struct ledger_units u;
+	struct db_rows rows;
+	const char *seller, *event, *currency;
+	int64_t price;
+	int rc, unlocked = 0;
+
+#ifdef ORDERS_UNLOCKED_TEST
+	unlocked = 1;
+#endif
+	memset(out, 0, sizeof(*out));
+	rc = db_begin(st->db);
+	if (rc != TK_OK)
+		return rc;
+	rc = ledger_lock(&l, listing, unlocked, &u);
+	if (rc == TK_ENOTFOUND) {
+		out->outcome = REFUSED_NO_LISTING;
+		goto refused;
+	}
+	if (rc != TK_OK)
+		goto out;
+	rc = db_exec(st->db, ST_LISTING, (struct db_val[]){DB_S(listing)}, 1, st->arena, &rows);
+	if (rc != TK_OK)
+		goto out;
+	if (rows.nrows != 1 || strcmp(db_str(&rows, 0, 2), "active") != 0) {
+		out->outcome = REFUSED_NO_LISTING;
+		goto refused;
+	}
+	seller = db_str(&rows, 0, 0);
+	event = db_str(&rows, 0, 1);
+	price = db_int(&rows, 0, 3);
+	currency = db_str(&rows, 0, 4);
+	out->l.price = price;
+	out->l.section = db_str(&rows, 0, 5);
+	out->l.row = db_str(&rows, 0, 6);
+	out->l.seat = db_str(&rows, 0, 7);
+	out->available = u.quantity - u.reserved - u.sold;
+	if (strcmp(seller, st->actor->user_id) == 0)
+		out->outcome = REFUSED_OWN;
+	else if (db_int(&rows, 0, 8) == 0)
+		out->outcome = REFUSED_EVENT;
+	else if (quantity > out->available)
+		out->outcome = REFUSED_UNITS;
+	else
+		out->outcome = RESERVED;
+	if (out->outcome != RESERVED)
+		goto refused;
+#ifdef ORDERS_UNLOCKED_TEST
+	nanosleep(&(struct timespec){0, ORDERS_UNLOCKED_WINDOW_MS * 1000000L}, NULL);
+#endif
+	uuid_v7(out->id);
+	rc = db_exec(st->db, ST_ORDER_INSERT,
+		     (struct db_val[]){DB_S(out->id), DB_S(st->actor->user_id), DB_S(seller),
+				       DB_S(listing), DB_S(event), DB_I(quantity), DB_I(price),
+				       DB_I(price * quantity), DB_S(currency), DB_I(seconds)},
+		     10, NULL, NULL);
+	if (rc != TK_OK)
+		goto out;
+	u.reserved += quantity;
+	rc = ledger_store(&l, listing, &u);
+	if (rc == TK_OK)
+		rc = ledger_emit_order(&l, "order.created", out->id);
+out:
+	return store_finish(st, rc);
+refused:
+	store_finish(st, TK_ECONFLICT);
+	return TK_OK;
+}
+
+int
+store_reserve(struct store *st, const char *listing, long quantity, long seconds,
+	      struct reserve_out *out)
+{
+	int rc, tries = 0;
+
+	do
+		rc = reserve_once(st, listing, quantity, seconds, out);
+	while (rc == TK_ERETRY && ++tries < RESERVE_TRIES);
+	return rc;
+}
+
+/* order_row: row i of an ORDER_COLUMNS result into *o. */
+static void
+order_row(const struct db_rows *rows, size_t i, struct order *o)
+{
+	o->id = db_str(rows, i, 0);
+	o->state = db_str(rows, i, 1);
+	o->cancel_reason = db_str(rows, i, 2);
+	o->currency = db_str(rows, i, 3);
+	o->listing_id = db_str(rows, i, 4);
+	o->expires = db_str(rows, i, 5);
+	o->created = db_str(rows, i, 6);
+	o->quantity = (long)db_int(rows, i, 7);
+	o->unit_price = db_int(rows, i, 8);
+	o->amount = db_int(rows, i, 9);
+	o->seconds_left = (long)db_int(rows, i, 10);
+	o->l.section = db_str(rows, i, 11);
+	o->l.row = db_str(rows, i, 12);
+	o->l.seat = db_str(rows, i, 13);
+	o->l.price = db_int(rows, i, 14);
+}
+
+int
+store_order(struct store *st, const char *id, struct order *o)
+{
+	struct db_rows rows;
+	int rc;
+
+	memset(o, 0, sizeof(*o));
+	rc = db_exec(st->db, ST_ORDER_VIEW, (struct db_val[]){DB_S(id), DB_S(st->actor->user_id)},
+		     2, st->arena, &rows);
+	if (rc != TK_OK)
+		return rc;
+	if (rows.nrows == 0)
+		return TK_ENOTFOUND;
+	order_row(&rows, 0, o);
+	return TK_OK;
+}
+
+int
+store_orders(struct store *st, struct order **out, size_t *n)
+{
+	struct db_rows rows;
+	struct order *v;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = db_exec(st->db, ST_ORDERS,
+		     (struct db_val[]){DB_S(st->actor->user_id), DB_I(ORDERS_LISTED)}, 2, st->arena,
+		     &rows);
+	if (rc != TK_OK)
+		return rc;
+	v = arena_alloc(st->arena, (rows.nrows + 1) * sizeof(*v));
+	for (i = 0; i < rows.nrows; i++)
+		order_row(&rows, i, &v[i]);
+	*out = v;
+	*n = rows.nrows;
+	return TK_OK;
+}
+
+int
+store_cancel(struct store *st, const char *id)
+{
+	const struct ledger l = {st->db, ST_LEDGER, st->arena};
+	struct db_rows rows;
+	int rc, done = 0;
+
+	rc = db_begin(st->db);
+	if (rc != TK_OK)
+		return rc;
+	rc = ledger_release(&l, id, "buyer", st->actor->user_id, 0, &done);
+	if (rc == TK_OK && !done) {
+		rc = db_exec(st->db, ST_ORDER_EXISTS,
+			     (struct db_val[]){DB_S(id), DB_S(st->actor->user_id)}, 2, st->arena,
+			     &rows);
+		if (rc == TK_OK)
+			rc = rows.nrows == 0 ? TK_ENOTFOUND : TK_ECONFLICT;
+	}
+	return store_finish(st, rc);
+}

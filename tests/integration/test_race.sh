@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# "Never oversell", raced: 200 members, each with a session of their own,
+# POST /orders for one unit of a listing of 5 at the same moment (curl in
+# parallel). Exactly 5 orders are made, the other 195 answers are 409, none
+# is a 5xx, and the stock row holds 5 reserved. The negative control runs
+# the same race, with the same members, against a stand-in orders instance
+# of the test-only program tests/integration/orders_unlocked (its
+# reservation reads the stock row without the lock and waits between check
+# and write; docs/DECISIONS.md): it must oversell, or this test cannot see an oversell
+# and reports itself invalid. Listings come from listing_fixture (lib.sh).
+# shellcheck disable=SC2317 # predicates below run through check
+. "$(dirname "$0")/lib.sh"
+
+DB=ticketing_orders
+BUYERS=200
+UNITS=5
+TAG=run$$x$RANDOM
+BUILD=${TK_BUILDDIR:-$(dirname "$0")/../..}
+orders_count() { sql "SELECT COUNT(*) FROM $DB.orders WHERE $1"; }
+
+ORG=$(fresh_email org)
+SELLER=$(fresh_email seller)
+account_create "$ORG" organizer "Org $TAG"
+browser org
+account_signin org "$ORG"
+EVENT=$(event_fixture org "$TAG")
+check "an event for the listings is made and replicated" [ -n "$EVENT" ]
+account_create "$SELLER" member "Seller $TAG"
+SELLER_ID=$(user_id "$SELLER")
+
+# The buyers: distinct members, each with a session of their own, minted
+# with the stack's session key (mint_tokens: no Argon2id hash each) and used
+# by both races. One line per buyer: session token, CSRF token, base URL.
+"$BUILD/tests/integration/mint_tokens" "$TK_TEST_RUN_DIR/keys/session.key" "$BUYERS" \
+	>"$TK_TMP/tokens"
+: >"$TK_TMP/buyers"
+while read -r token; do
+	req - GET /orders -b "tk_session=$token"
+	printf '%s %s %s\n' "$token" "$(csrf)" "$BASE" >>"$TK_TMP/buyers"
+done <"$TK_TMP/tokens"
+check_eq "$BUYERS buyers are signed in, each with a CSRF token" "$BUYERS" \
+	"$(awk 'length($2) > 20' "$TK_TMP/buyers" | sort -u -k2,2 | wc -l)"
+
+# race LISTING: every buyer POSTs one unit of LISTING at once; one line
+# per answer in $TK_TMP/answers: status, Location, the buyer's session and
+# CSRF tokens; the status codes alone in $TK_TMP/codes.
+race() {
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	xargs -P "$BUYERS" -L 1 sh -c 'curl -s --noproxy "*" -o /dev/null \
+		-w "%{http_code} %{redirect_url} $1 $2\n" \
+		-b "tk_session=$1" --data-urlencode "csrf_token=$2" \
+		--data "ticket_id=$0&quantity=1" "$3/orders"' "$1" <"$TK_TMP/buyers" \
+		>"$TK_TMP/answers" 2>&1 || true
+	cut -d ' ' -f 1 "$TK_TMP/answers" >"$TK_TMP/codes"
+}
+
+L=$(listing_fixture "$EVENT" "$SELLER_ID" "$UNITS" 1000)
+race "$L"
+check_eq "every buyer got an answer" "$BUYERS" "$(wc -l <"$TK_TMP/codes")"
+check_eq "exactly $UNITS reservations answered 303" "$UNITS" "$(grep -c '^303$' "$TK_TMP/codes")"
+check_eq "the other $((BUYERS - UNITS)) answered 409" "$((BUYERS - UNITS))" \
+	"$(grep -c '^409$' "$TK_TMP/codes")"
+check_eq "no answer was a 5xx" 0 "$(grep -c '^5' "$TK_TMP/codes")"
+check_eq "exactly $UNITS orders exist" "$UNITS" "$(orders_count "listing_id = '$L'")"
+check_eq "the stock row holds $UNITS reserved" "$UNITS" \
+	"$(sql "SELECT reserved FROM $DB.stock WHERE listing_id = '$L'")"
+check "the checker passes after the race" checker
+# The winners cancel: every unit is free again.
+awk '$1 == 303 { print $2, $3, $4 }' "$TK_TMP/answers" | while read -r url token csrf; do
+	req - POST "${url#"$BASE"}/cancel" -b "tk_session=$token" --data-urlencode "csrf_token=$csrf"
+	echo "$STATUS" >>"$TK_TMP/cancels"
+done
+check_eq "the $UNITS winners cancel their orders" "$UNITS" "$(grep -c '^303$' "$TK_TMP/cancels")"
+check_eq "the stock row holds none reserved" 0 \
+	"$(sql "SELECT reserved FROM $DB.stock WHERE listing_id = '$L'")"
+
+# The negative control: the same race without the lock.
+CONF=$TK_TMP/orders.conf
+cp "$TK_TEST_RUN_DIR/conf/orders.conf" "$CONF"
+stand_in orders "$CONF" tests/integration/orders_unlocked
+FIRST=$(head -n 1 "$TK_TMP/tokens")
+check "the unlocked stand-in answers" wait_for 15 \
+	eval 'req - GET /orders -b "tk_session=$FIRST"; [ "$STATUS" = 200 ]'
+U=$(listing_fixture "$EVENT" "$SELLER_ID" "$UNITS" 1000)
+race "$U"
+stand_in_end
+MADE=$(orders_count "listing_id = '$U'")
+echo "   (without the lock: $MADE orders for $UNITS units; answers: $(sort "$TK_TMP/codes" | uniq -c | tr '\n' ' '))"
+check "negative control: without the lock the race oversells (else this test is invalid)" \
+	[ "$MADE" -gt "$UNITS" ]
+# Repair what the control broke: its orders cancelled, its units free.
+sql "UPDATE $DB.orders SET state = 'cancelled', cancel_reason = 'buyer'
+	WHERE listing_id = '$U';
+	UPDATE $DB.stock SET reserved = 0 WHERE listing_id = '$U'"
+
+finish

@@ -1,0 +1,223 @@
+/*
+ * Replication into the orders service's database (ticketing_orders), and
+ * the rules of docs/MARKETPLACE.md that other services' events start:
+ *   ticketing.ticket.*      -> listings_replica, then the listing's stock
+ *                              row (rule 2) and, for a cancelled listing,
+ *                              its awaiting orders cancelled (rule 4)
+ *   ticketing.event.*       -> events_replica (start time, status)
+ *   ticketing.expiration.*  -> the order cancelled if its deadline passed
+ *                              while it still awaits payment (rule 5)
+ *   ticketing.session.*     -> session_revocations (lib/revoke.h)
+ * The stock and order changes go through the ledger the FastCGI program
+ * uses (fcgi/orders/ledger.h), so each rule is written once, and emit
+ * stock.changed and order.cancelled in the shell's transaction.
+ */
+#include <string.h>
+
+#include <jansson.h>
+
+#include "db.h"
+#include "err.h"
+#include "event.h"
+#include "ledger.h"
+#include "replicator.h"
+#include "worker.h"
+
+enum stmt {
+	ST_LISTING_VERSION = WORKER_ST__FIRST,
+	ST_LISTING_UPSERT,
+	ST_STOCK_INSERT,
+	ST_AWAITING,
+	ST_EVENT_UPSERT,
+	ST_REVOCATION_UPSERT,
+	ST_LEDGER,
+	ST__MAX = ST_LEDGER + LEDGER_ST__MAX
+};
+
+static const char *const stmts[ST__MAX] = {
+    WORKER_STMTS,
+    [ST_LISTING_VERSION] = "SELECT version FROM listings_replica WHERE id = ? FOR UPDATE",
+    [ST_LISTING_UPSERT] =
+	"REPLACE INTO listings_replica (id, event_id, seller_id, section, row_label, seat, note,"
+	" quantity, price, currency, state, hidden_reason, version)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    [ST_STOCK_INSERT] = "INSERT INTO stock (listing_id, offered, quantity, ticket_version, version)"
+			" VALUES (?, 0, 0, 0, 0)",
+    [ST_AWAITING] = "SELECT id FROM orders WHERE listing_id = ? AND state = 'awaiting_payment'"
+		    " ORDER BY id",
+    /* Assignments left to right: version last, so the guards compare
+     * with the old version. */
+    [ST_EVENT_UPSERT] = "INSERT INTO events_replica (id, starts_at, status, version)"
+			" VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
+			" starts_at = IF(VALUES(version) > version, VALUES(starts_at), starts_at),"
+			" status = IF(VALUES(version) > version, VALUES(status), status),"
+			" version = GREATEST(version, VALUES(version))",
+    [ST_REVOCATION_UPSERT] = REPL_REVOCATION_UPSERT_SQL,
+    LEDGER_STMTS(ST_LEDGER),
+};
+
+/* A ticket.* event's data, checked. */
+struct listing {
+	const char *id, *event_id, *seller_id, *section, *row, *seat, *note, *currency, *state,
+	    *hidden_reason;
+	int64_t quantity, price;
+};
+
+/* listing_of: the data of ticket event ev into *t. TK_OK or TK_EINVAL. */
+static int
+listing_of(const struct envelope *ev, struct listing *t)
+{
+	int64_t version;
+
+	t->id = repl_str(ev, "id", 36);
+	t->event_id = repl_str(ev, "event_id", 36);
+	t->seller_id = repl_str(ev, "seller_id", 36);
+	t->section = repl_text(ev, "section", 400);
+	t->row = repl_text(ev, "row", 400);
+	t->seat = repl_text(ev, "seat", 400);
+	t->note = repl_text(ev, "note", 4000);
+	t->currency = repl_str(ev, "currency", 3);
+	t->state = repl_str(ev, "state", 16);
+	t->hidden_reason = repl_text(ev, "hidden_reason", 2000);
+	if (t->id == NULL || t->event_id == NULL || t->seller_id == NULL || t->section == NULL ||
+	    t->row == NULL || t->seat == NULL || t->note == NULL || t->currency == NULL ||
+	    t->state == NULL || t->hidden_reason == NULL || strcmp(t->id, ev->aggregate_id) != 0)
+		return TK_EINVAL;
+	if (strcmp(t->state, "active") != 0 && strcmp(t->state, "withdrawn") != 0 &&
+	    strcmp(t->state, "hidden") != 0 && strcmp(t->state, "cancelled") != 0)
+		return TK_EINVAL;
+	if (!repl_int(ev, "quantity", 0, 1000000, &t->quantity) ||
+	    !repl_int(ev, "price", 0, INT64_MAX, &t->price) ||
+	    !repl_int(ev, "version", 1, INT64_MAX, &version) || version != ev->version)
+		return TK_EINVAL;
+	return TK_OK;
+}
+
+/* apply_ticket: rules 2 and 4 for a ticket.* event. */
+static int
+apply_ticket(struct worker_job *job)
+{
+	const struct ledger l = {job->db, ST_LEDGER, job->a};
+	const struct envelope *ev = job->ev;
+	struct ledger_units u;
+	struct db_rows rows, awaiting;
+	struct listing t;
+	size_t i;
+	int rc, done;
+
+	rc = listing_of(ev, &t);
+	if (rc != TK_OK)
+		goto out;
+	/* Only a newer version replaces the replica row (it stays a faithful
+	 * copy of the source) and changes the stock. */
+	rc = db_exec(job->db, ST_LISTING_VERSION, (struct db_val[]){DB_S(t.id)}, 1, job->a, &rows);
+	if (rc != TK_OK || (rows.nrows == 1 && db_int(&rows, 0, 0) >= ev->version))
+		goto out;
+	rc = db_exec(job->db, ST_LISTING_UPSERT,
+		     (struct db_val[]){DB_S(t.id), DB_S(t.event_id), DB_S(t.seller_id),
+				       DB_S(t.section), DB_S(t.row), DB_S(t.seat), DB_S(t.note),
+				       DB_I(t.quantity), DB_I(t.price), DB_S(t.currency),
+				       DB_S(t.state), DB_S(t.hidden_reason), DB_I(ev->version)},
+		     13, NULL, NULL);
+	if (rc != TK_OK)
+		goto out;
+	rc = ledger_lock(&l, t.id, 0, &u);
+	if (rc == TK_ENOTFOUND) {
+		rc =
+		    db_exec(job->db, ST_STOCK_INSERT, (struct db_val[]){DB_S(t.id)}, 1, NULL, NULL);
+		if (rc == TK_OK)
+			rc = ledger_lock(&l, t.id, 0, &u);
+	}
+	if (rc != TK_OK)
+		goto out;
+	u.offered = t.quantity;
+	u.ticket_version = ev->version;
+	u.quantity = ledger_quantity(&u);
+	rc = ledger_store(&l, t.id, &u);
+	if (rc != TK_OK || strcmp(t.state, "cancelled") != 0)
+		goto out;
+	rc = db_exec(job->db, ST_AWAITING, (struct db_val[]){DB_S(t.id)}, 1, job->a, &awaiting);
+	for (i = 0; rc == TK_OK && i < awaiting.nrows; i++)
+		rc = ledger_release(&l, db_str(&awaiting, i, 0), "event_cancelled", NULL, 0, &done);
+out:
+	return rc;
+}
+
+/* apply_event: events_replica for an event.* event. */
+static int
+apply_event(struct worker_job *job)
+{
+	const struct envelope *ev = job->ev;
+	const char *id = repl_str(ev, "id", 36), *status = repl_str(ev, "status", 16),
+		   *starts = repl_str(ev, "starts_at", EVENT_TIME_LEN);
+	char at[REPL_UTC_LEN + 1];
+	int64_t version;
+
+	if (id == NULL || status == NULL || strcmp(id, ev->aggregate_id) != 0 ||
+	    !repl_utc(starts, at) ||
+	    !repl_int(ev, "version", 1, INT64_MAX, &version) || version != ev->version)
+		return TK_EINVAL;
+	if (strcmp(status, "scheduled") != 0 && strcmp(status, "cancelled") != 0)
+		return TK_EINVAL;
+	return db_exec(job->db, ST_EVENT_UPSERT,
+		       (struct db_val[]){DB_S(id), DB_S(at), DB_S(status), DB_I(ev->version)}, 4,
+		       NULL, NULL);
+}
+
+/* apply_expiration: rule 5, the cancelling side: the order is cancelled
+ * (reason expired) only while it awaits payment and its deadline has
+ * passed; otherwise nothing happens. */
+static int
+apply_expiration(struct worker_job *job)
+{
+	const struct ledger l = {job->db, ST_LEDGER, job->a};
+	const char *id = repl_str(job->ev, "order_id", 36);
+	int done;
+
+	if (strcmp(job->ev->type, "expiration.complete") != 0)
+		return TK_OK;
+	if (id == NULL || strcmp(id, job->ev->aggregate_id) != 0)
+		return TK_EINVAL;
+	return ledger_release(&l, id, "expired", NULL, 1, &done);
+}
+
+static struct worker_verdict
+h_tickets(struct worker_job *job)
+{
+	return worker_verdict_of(apply_ticket(job), job->delivered);
+}
+
+static struct worker_verdict
+h_events(struct worker_job *job)
+{
+	return worker_verdict_of(apply_event(job), job->delivered);
+}
+
+static struct worker_verdict
+h_expirations(struct worker_job *job)
+{
+	return worker_verdict_of(apply_expiration(job), job->delivered);
+}
+
+static struct worker_verdict
+h_sessions(struct worker_job *job)
+{
+	return worker_verdict_of(repl_revocation(job->db, ST_REVOCATION_UPSERT, job->ev),
+				 job->delivered);
+}
+
+/* The consumers, by their names in the backbone registry. */
+static const struct worker_consumer consumers[] = {
+    {"orders-tickets", h_tickets, WORKER_TX | WORKER_EMITS},
+    {"orders-events", h_events, WORKER_TX},
+    {"orders-expirations", h_expirations, WORKER_TX | WORKER_EMITS},
+    {"orders-sessions", h_sessions, WORKER_TX},
+};
+
+const struct worker_def repl_orders = {
+    .name = "replicator",
+    .stmts = stmts,
+    .nstmts = ST__MAX,
+    .consumers = consumers,
+    .nconsumers = sizeof(consumers) / sizeof(consumers[0]),
+};
