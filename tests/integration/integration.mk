@@ -133,3 +133,10 @@ EXTRA_DIST += tests/integration/test_orders.sh tests/integration/test_race.sh
 check_PROGRAMS += tests/integration/mint_tokens
 tests_integration_mint_tokens_SOURCES = tests/integration/mint_tokens.c
 tests_integration_mint_tokens_LDADD = $(TK_LIBS)
+
+# The marketplace end to end through the backbone: a listing made through
+# the tickets form reaches the orders service's stock and both catalogues;
+# a reservation, the seller's lowering below it and the buyer's cancel
+# (docs/MARKETPLACE.md rules 1-3), checked in every service.
+TESTS += tests/integration/test_market.sh
+EXTRA_DIST += tests/integration/test_market.sh
