@@ -20,6 +20,8 @@ const struct backbone_emitter backbone_emitters[] = {
     {"auth", "ticketing.session.*"},
     {"events", "ticketing.event.*"},
     {"events", "ticketing.venue.*"},
+    {"orders", "ticketing.order.*"},
+    {"orders", "ticketing.expiration.*"},
 };
 const size_t backbone_nemitters = NELEM(backbone_emitters);
 
@@ -43,6 +45,12 @@ const struct backbone_consumer backbone_consumers[] = {
 	.src_sql = "SELECT id, 1, user_id FROM sessions WHERE revoked_at IS NOT NULL",
 	.replica_sql = "SELECT session_id, version, user_id FROM session_revocations",
     },
+    {
+	.durable = "orders-expiry",
+	.service = "orders",
+	.filter = "ticketing.order.created",
+	.worker = "expiry",
+    },
 };
 const size_t backbone_nconsumers = NELEM(backbone_consumers);
 
@@ -55,6 +63,12 @@ backbone_consumer_find(const char *durable)
 		if (strcmp(backbone_consumers[i].durable, durable) == 0)
 			return &backbone_consumers[i];
 	return NULL;
+}
+
+const char *
+backbone_worker(const struct backbone_consumer *k)
+{
+	return k->worker != NULL ? k->worker : "replicator";
 }
 
 int
