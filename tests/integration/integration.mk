@@ -91,3 +91,8 @@ $(TK_FAULT_4): $(TK_FAULT_3)
 $(TK_FAULT_5): $(TK_FAULT_4)
 $(TK_FAULT_6): $(TK_FAULT_5)
 $(TK_FAULT_7): $(TK_FAULT_6)
+
+# The expiry worker: deadlines held and expired once, through kill -9 of
+# the worker and NATS and MariaDB outages (a fault test).
+TESTS += tests/integration/test_expiry.sh
+EXTRA_DIST += tests/integration/test_expiry.sh
