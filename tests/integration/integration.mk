@@ -93,6 +93,10 @@ $(TK_FAULT_6): $(TK_FAULT_5)
 $(TK_FAULT_7): $(TK_FAULT_6)
 
 # The expiry worker: deadlines held and expired once, through kill -9 of
-# the worker and NATS and MariaDB outages (a fault test).
+# the worker and NATS and MariaDB outages (a fault test: last in the chain
+# above).
 TESTS += tests/integration/test_expiry.sh
 EXTRA_DIST += tests/integration/test_expiry.sh
+TK_FAULT_TESTS += tests/integration/test_expiry.sh
+TK_FAULT_8 = tests/integration/test_expiry.sh.log
+$(TK_FAULT_8): $(TK_FAULT_7)
