@@ -61,10 +61,13 @@ by_value(const void *x, const void *y)
 int
 main(int argc, char **argv)
 {
-	struct mq_stream_conf sc = {.name = STREAM, .subjects = SUBJECT, .max_bytes = -1,
-				    .duplicates_s = 60};
-	struct mq_consumer_conf cc = {.stream = STREAM, .durable = "bench-nak", .filter = SUBJECT,
-				      .ack_wait_ms = 30000, .max_deliver = -1,
+	struct mq_stream_conf sc = {
+	    .name = STREAM, .subjects = SUBJECT, .max_bytes = -1, .duplicates_s = 60};
+	struct mq_consumer_conf cc = {.stream = STREAM,
+				      .durable = "bench-nak",
+				      .filter = SUBJECT,
+				      .ack_wait_ms = 30000,
+				      .max_deliver = -1,
 				      .max_ack_pending = MAX_ACK_PENDING};
 	struct mq *mq = NULL;
 	struct mq_pull *pull = NULL;
@@ -91,8 +94,8 @@ main(int argc, char **argv)
 	lead = atol(argv[a + 1]);
 	window = atol(argv[a + 2]);
 	if (n <= 0 || config_load(argv[2], NULL, 0, CONFIG_OTHER_KEYS) != TK_OK ||
-	    mq_connect(config_str("nats_url"), config_str("nats_user"),
-		       config_str("nats_password"), "bench-nak", &mq) != TK_OK ||
+	    mq_connect(config_str("nats_url"), config_str("nats_user"), config_str("nats_password"),
+		       "bench-nak", &mq) != TK_OK ||
 	    mq_wait_connected(mq, 5000) != TK_OK) {
 		fprintf(stderr, "expiry_nak: no configuration or no NATS\n");
 		goto out;

@@ -21,6 +21,7 @@ const struct backbone_emitter backbone_emitters[] = {
     {"events", "ticketing.event.*"},
     {"events", "ticketing.venue.*"},
     {"orders", "ticketing.order.*"},
+    /* the expiry worker's events, in the orders outbox */
     {"orders", "ticketing.expiration.*"},
 };
 const size_t backbone_nemitters = NELEM(backbone_emitters);

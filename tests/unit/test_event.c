@@ -243,6 +243,7 @@ static const struct cu_test event_tests[] = {
     {"reject each bad field", test_decode_bad},
     {"encode and round trip", test_encode_roundtrip},
     {"reject oversized input", test_too_big},
+    /* the envelope's time format, also used in data (expires_at) */
     {"times as milliseconds", test_time_ms},
     {NULL, NULL},
 };

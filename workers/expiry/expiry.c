@@ -57,14 +57,7 @@
  * was not told about. */
 #define MAX_SLEEP_MS 1000
 
-enum stmt {
-	ST_SCHEDULE = WORKER_ST__FIRST,
-	ST_DUE,
-	ST_UNSCHEDULE,
-	ST_NEXT,
-	ST_OUTBOX,
-	ST__MAX
-};
+enum stmt { ST_SCHEDULE = WORKER_ST__FIRST, ST_DUE, ST_UNSCHEDULE, ST_NEXT, ST_OUTBOX, ST__MAX };
 
 static const char *const stmts[ST__MAX] = {
     WORKER_STMTS,
@@ -92,7 +85,7 @@ static int64_t wake_at = INT64_MAX;
 static int64_t nearer = INT64_MAX;
 
 static long kill_after_expire; /* --kill-after-expire; 0: never */
-static long expired;	       /* expirations committed by this process */
+static long expired;           /* expirations committed by this process */
 
 static int64_t
 now_ms(void)
@@ -136,9 +129,8 @@ h_order_created(struct worker_job *job)
 	if (due >= __atomic_load_n(&wake_at, __ATOMIC_SEQ_CST))
 		goto out;
 	planned = __atomic_load_n(&nearer, __ATOMIC_SEQ_CST);
-	while (due < planned &&
-	       !__atomic_compare_exchange_n(&nearer, &planned, due, 0, __ATOMIC_SEQ_CST,
-					    __ATOMIC_SEQ_CST))
+	while (due < planned && !__atomic_compare_exchange_n(&nearer, &planned, due, 0,
+							     __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 		;
 	worker_wake();
 out:
