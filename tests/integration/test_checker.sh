@@ -154,7 +154,7 @@ check "a missing configuration file: the checker names it" \
 	grep -q "service events: no configuration $TK_TMP/conf/events.conf" "$TK_TMP/check.out"
 check "a missing configuration file: the other service's events are not blamed" \
 	eval '! grep -q "is in no outbox" "$TK_TMP/check.out"'
-cp "$RUN/conf/events.conf" "$TK_TMP/conf/"
+cp "$RUN/conf/events.conf" "$RUN/conf/orders.conf" "$TK_TMP/conf/"
 rc=0
 "$CTL" check --config-dir "$TK_TMP/conf" >"$TK_TMP/check.out" 2>&1 || rc=$?
 check_eq "a missing configuration file: repaired, the checker exits 0" 0 "$rc"
