@@ -120,6 +120,12 @@ const struct backbone_consumer backbone_consumers[] = {
 	.replica_table = "session_revocations",
 	REVOCATIONS_CHECK,
     },
+    {
+	.durable = "orders-expiry",
+	.service = "orders",
+	.filter = "ticketing.order.created",
+	.worker = "expiry",
+    },
 };
 const size_t backbone_nconsumers = NELEM(backbone_consumers);
 
@@ -132,6 +138,12 @@ backbone_consumer_find(const char *durable)
 		if (strcmp(backbone_consumers[i].durable, durable) == 0)
 			return &backbone_consumers[i];
 	return NULL;
+}
+
+const char *
+backbone_worker(const struct backbone_consumer *k)
+{
+	return k->worker != NULL ? k->worker : "replicator";
 }
 
 int

@@ -34,11 +34,14 @@ struct backbone_emitter {
  * `ticketingctl check` is described by the queries below: each gives
  * (key, version, content) rows of the source (in src_service) and of the
  * copy (in service's replica_table); NULL when it keeps no replica.
+ * worker names the program that consumes it (workers/WORKER, NATS user
+ * WORKER-SERVICE); NULL means the replicator.
  */
 struct backbone_consumer {
 	const char *durable;
 	const char *service;
 	const char *filter;
+	const char *worker;
 	const char *keeps;
 	const char *replica_table;
 	const char *src_service, *src_sql, *replica_sql;
@@ -51,6 +54,10 @@ extern const size_t backbone_nconsumers;
 
 /* backbone_consumer_find: the registry entry of durable, or NULL. */
 const struct backbone_consumer *backbone_consumer_find(const char *durable);
+
+/* backbone_worker: the program that consumes k: k->worker, or
+ * "replicator" when that is NULL. */
+const char *backbone_worker(const struct backbone_consumer *k);
 
 /* backbone_emits / backbone_consumes: 1 when service has an entry in the
  * emitters / is the service of some consumer, else 0. */

@@ -95,6 +95,36 @@ time_valid(const char *t)
 	       s <= 60;
 }
 
+int
+event_time_ms(const char *t, int64_t *ms)
+{
+	struct tm tm = {0}, want, back;
+	time_t secs;
+	int msec = 0, rc = TK_EINVAL;
+
+	if (t == NULL || !time_valid(t))
+		goto out;
+	digits(t, 4, &tm.tm_year);
+	digits(t + 5, 2, &tm.tm_mon);
+	digits(t + 8, 2, &tm.tm_mday);
+	digits(t + 11, 2, &tm.tm_hour);
+	digits(t + 14, 2, &tm.tm_min);
+	digits(t + 17, 2, &tm.tm_sec);
+	digits(t + 20, 3, &msec);
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	want = tm;
+	secs = timegm(&tm);
+	/* timegm normalises: a day or second out of range moves the time. */
+	if (secs == (time_t)-1 || gmtime_r(&secs, &back) == NULL || back.tm_mday != want.tm_mday ||
+	    back.tm_sec != want.tm_sec)
+		goto out;
+	*ms = (int64_t)secs * 1000 + msec;
+	rc = TK_OK;
+out:
+	return rc;
+}
+
 /* check: every rule of event.h on root; NULL when it holds, else why. */
 static const char *
 check(json_t *root, struct envelope *ev)

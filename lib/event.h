@@ -63,6 +63,15 @@ char *event_encode(const char *event_id, const char *type, const char *aggregate
 /* event_now: the current UTC time in the envelope format. */
 void event_now(char out[EVENT_TIME_LEN + 1]);
 
+/*
+ * event_time_ms: the UTC time t, in the envelope format
+ * "YYYY-MM-DDTHH:MM:SS.mmmZ" (the format of occurred_at and of the times
+ * in data), as milliseconds since 1970 into *ms. TK_OK, or TK_EINVAL when
+ * t is not in that format or names no real time (February 30th, a leap
+ * second).
+ */
+int event_time_ms(const char *t, int64_t *ms /* OUT */);
+
 /* event_type_valid: 1 when type is "<[a-z_]+>.<[a-z_]+>" and not longer
  * than EVENT_TYPE_MAX, else 0. */
 int event_type_valid(const char *type);

@@ -443,14 +443,28 @@ consume(void *arg)
 	return NULL;
 }
 
-/* consume_all: one thread per consumer of def that serves service. */
+/* The consumer threads of a running worker. */
+struct consumers {
+	struct consumer *cs;
+	size_t started;
+};
+
+/*
+ * consumers_start: one thread per consumer of def that serves service,
+ * into *all (release with consumers_join, also after a failure). TK_OK, or
+ * TK_ECONFIG when a consumer is not in the registry or none serves
+ * service, TK_EINTERNAL when a thread cannot start (then stopping is set,
+ * so the ones started end).
+ */
 static int
-consume_all(const struct worker_def *def, const char *service, struct mq *mq)
+consumers_start(const struct worker_def *def, const char *service, struct mq *mq,
+		struct consumers *all /* OUT */)
 {
-	struct consumer *cs = xcalloc(def->nconsumers, sizeof(*cs));
-	size_t i, n = 0, started = 0;
+	size_t i, n = 0;
 	int rc = TK_OK;
 
+	all->cs = xcalloc(def->nconsumers, sizeof(*all->cs));
+	all->started = 0;
 	for (i = 0; i < def->nconsumers; i++) {
 		const struct backbone_consumer *reg =
 		    backbone_consumer_find(def->consumers[i].durable);
@@ -463,7 +477,7 @@ consume_all(const struct worker_def *def, const char *service, struct mq *mq)
 		}
 		if (strcmp(reg->service, service) != 0)
 			continue;
-		cs[n] =
+		all->cs[n] =
 		    (struct consumer){.def = def, .wc = &def->consumers[i], .reg = reg, .mq = mq};
 		n++;
 	}
@@ -474,19 +488,30 @@ consume_all(const struct worker_def *def, const char *service, struct mq *mq)
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		if (pthread_create(&cs[i].thread, NULL, consume, &cs[i]) != 0) {
+		if (pthread_create(&all->cs[i].thread, NULL, consume, &all->cs[i]) != 0) {
 			log_error("%s: cannot start a thread", def->name);
 			stopping = 1;
 			rc = TK_EINTERNAL;
 			break;
 		}
-		started++;
+		all->started++;
 	}
-	for (i = 0; i < started; i++)
-		pthread_join(cs[i].thread, NULL);
 out:
-	free(cs);
 	return rc;
+}
+
+/* consumers_join: wait for the threads of consumers_start to end (they do
+ * once stopping is set) and release them. */
+static void
+consumers_join(struct consumers *all)
+{
+	size_t i;
+
+	for (i = 0; i < all->started; i++)
+		pthread_join(all->cs[i].thread, NULL);
+	free(all->cs);
+	all->cs = NULL;
+	all->started = 0;
 }
 
 /* wait_for_stream: until NATS answers and the stream exists. */
@@ -513,6 +538,7 @@ static int
 run(const struct worker_def *def, const char *service)
 {
 	struct worker_ctx ctx = {.service = service};
+	struct consumers all = {0};
 	struct buf name = {0};
 	int rc;
 
@@ -523,12 +549,15 @@ run(const struct worker_def *def, const char *service)
 	mq_nudge_enable();
 	if (wait_for_stream(def, ctx.mq) != TK_OK)
 		goto out; /* stopped while waiting: a clean stop */
-	if (def->run != NULL) {
+	if (def->nconsumers > 0)
+		rc = consumers_start(def, service, ctx.mq, &all);
+	if (rc == TK_OK && def->run != NULL) {
 		ctx.db = open_db(def);
 		rc = def->run(&ctx);
-	} else {
-		rc = consume_all(def, service, ctx.mq);
+		/* The loop ended: the consumer threads end too. */
+		stopping = 1;
 	}
+	consumers_join(&all);
 out:
 	db_free(ctx.db);
 	mq_close(ctx.mq);
@@ -542,7 +571,7 @@ usage(const struct worker_def *def)
 	size_t i;
 
 	fprintf(stderr, "usage: ticketing-%s --config FILE [--service NAME]", def->name);
-	if (def->run == NULL)
+	if (def->nconsumers > 0)
 		fputs(" [--kill-after-apply N]", stderr);
 	for (i = 0; i < def->noptions; i++)
 		fprintf(stderr, " %s", def->options[i].usage);
@@ -577,7 +606,7 @@ parse(int argc, char **argv, const struct worker_def *def, const char **config_p
 		} else if (ch == 'k') {
 			/* Only a consuming worker applies events. */
 			kill_after_apply = strtol(optarg, &end, 10);
-			if (def->run != NULL || *optarg == '\0' || *end != '\0' ||
+			if (def->nconsumers == 0 || *optarg == '\0' || *end != '\0' ||
 			    kill_after_apply <= 0)
 				goto out;
 		} else if (ch != 'o' || def->options[idx - 3].set(optarg) != TK_OK) {

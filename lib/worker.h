@@ -5,13 +5,16 @@
  *
  * worker_main parses the options (--config FILE, --service NAME and the
  * worker's own), loads the configuration, handles SIGTERM/SIGINT,
- * connects to NATS and waits until the stream exists, then either
- *   - runs def->run (a worker whose body is a loop, like the relay), or
+ * connects to NATS and waits until the stream exists, then
  *   - runs one thread per consumer of def->consumers that belongs to the
  *     service (backbone registry, lib/backbone.h): each waits for its
  *     durable consumer to exist, pulls batches and hands each decoded
  *     envelope to its handler, which answers ACK, RETRY (with a delay) or
- *     DEAD (with a reason).
+ *     DEAD (with a reason); and/or
+ *   - runs def->run on the main thread (a worker whose body is a loop,
+ *     like the relay). A worker with both (the expiry worker: a consumer
+ *     that fills a schedule, a loop that empties it) stops its consumers
+ *     when the loop returns.
  * Streams and consumers are never created here: `ticketingctl
  * setup-backbone` does that from the registry, so a worker needs no
  * stream-administration rights.
@@ -155,8 +158,9 @@ struct worker_def {
 	size_t nstmts;
 	const struct worker_consumer *consumers;
 	size_t nconsumers;
-	/* Instead of consumers: the body of a loop worker. Returns TK_OK when
-	 * it stopped because worker_stopping(), else an error. */
+	/* The body of a loop worker, NULL for none; beside the consumers'
+	 * threads when there are consumers too. Returns TK_OK when it stopped
+	 * because worker_stopping(), else an error. */
 	int (*run)(struct worker_ctx *ctx);
 	const struct worker_option *options;
 	size_t noptions;

@@ -111,28 +111,48 @@ relay_user(struct arena *a, const char *service, struct nats_user *u)
 	add(u->sub, &u->nsub, nudge_subject(a, service));
 }
 
-/* replicator_user: binds to, fetches from and acks each durable consumer
- * of service; nudges its relay when it wrote outbox rows. */
+/* consumer_user: the worker program that consumes for service (the
+ * replicator, the expiry worker): binds to, fetches from and acks each
+ * durable consumer of service the registry gives that worker, nothing
+ * else; nudges the service's relay when the service emits (its handlers
+ * may write outbox rows). */
 static void
-replicator_user(struct arena *a, const char *service, struct nats_user *u)
+consumer_user(struct arena *a, const char *worker, const char *service, struct nats_user *u)
 {
-	const char *d;
+	const struct backbone_consumer *k;
 	size_t i;
 
 	memset(u, 0, sizeof(*u));
-	u->name = arena_printf(a, "replicator-%s", service);
+	u->name = arena_printf(a, "%s-%s", worker, service);
 	add(u->pub, &u->npub, JS_STREAM_INFO);
 	for (i = 0; i < backbone_nconsumers; i++) {
-		if (strcmp(backbone_consumers[i].service, service) != 0)
+		k = &backbone_consumers[i];
+		if (strcmp(k->service, service) != 0 || strcmp(backbone_worker(k), worker) != 0)
 			continue;
-		d = backbone_consumers[i].durable;
-		add(u->pub, &u->npub, arena_printf(a, JS_CONSUMER_INFO "%s", d));
-		add(u->pub, &u->npub, arena_printf(a, JS_CONSUMER_NEXT "%s", d));
-		add(u->pub, &u->npub, arena_printf(a, JS_ACK "%s.>", d));
+		add(u->pub, &u->npub, arena_printf(a, JS_CONSUMER_INFO "%s", k->durable));
+		add(u->pub, &u->npub, arena_printf(a, JS_CONSUMER_NEXT "%s", k->durable));
+		add(u->pub, &u->npub, arena_printf(a, JS_ACK "%s.>", k->durable));
 	}
 	if (backbone_emits(service))
 		add(u->pub, &u->npub, nudge_subject(a, service));
 	add(u->sub, &u->nsub, inboxes(a, u->name));
+}
+
+/* first_of_worker: 1 when consumer i is the registry's first of its
+ * worker and service, so each consuming program gets one user. */
+static int
+first_of_worker(size_t i)
+{
+	const struct backbone_consumer *k = &backbone_consumers[i], *o;
+	size_t j;
+
+	for (j = 0; j < i; j++) {
+		o = &backbone_consumers[j];
+		if (strcmp(o->service, k->service) == 0 &&
+		    strcmp(backbone_worker(o), backbone_worker(k)) == 0)
+			return 0;
+	}
+	return 1;
 }
 
 /* nats_users: every NATS user, the administrator first, into u[0..max);
@@ -141,7 +161,7 @@ static size_t
 nats_users(struct arena *a, struct nats_user *u, size_t max)
 {
 	const char *svcs[MAX_SERVICES];
-	size_t nsvcs = backbone_services(svcs, NELEM(svcs)), i, n = 0;
+	size_t nsvcs = backbone_services(svcs, NELEM(svcs)), i, j, n = 0;
 
 	if (n < max) {
 		memset(&u[n], 0, sizeof(u[n]));
@@ -153,8 +173,11 @@ nats_users(struct arena *a, struct nats_user *u, size_t max)
 			service_user(a, svcs[i], &u[n++]);
 		if (backbone_emits(svcs[i]) && n < max)
 			relay_user(a, svcs[i], &u[n++]);
-		if (backbone_consumes(svcs[i]) && n < max)
-			replicator_user(a, svcs[i], &u[n++]);
+		for (j = 0; j < backbone_nconsumers; j++)
+			if (strcmp(backbone_consumers[j].service, svcs[i]) == 0 &&
+			    first_of_worker(j) && n < max)
+				consumer_user(a, backbone_worker(&backbone_consumers[j]), svcs[i],
+					      &u[n++]);
 	}
 	return n;
 }
@@ -196,7 +219,7 @@ out:
 int
 accounts_render_nats(FILE *out, accounts_password_fn pw, void *arg)
 {
-	struct nats_user users[3 * MAX_SERVICES + 1];
+	struct nats_user users[4 * MAX_SERVICES + 1];
 	struct arena *a = arena_new();
 	char hash[CRYPT_OUTPUT_SIZE];
 	const char *p;

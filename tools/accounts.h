@@ -13,7 +13,9 @@
  * Accounts, for each service S of the registry:
  *   NATS  S              the FastCGI service: only its outbox nudge
  *         relay-S        (S emits) publishes S's subjects into the stream
- *         replicator-S   (S consumes) pulls and acks S's durable consumers
+ *         W-S            pulls and acks the durable consumers of S that
+ *                        the registry gives worker W (replicator-S,
+ *                        expiry-orders); nudges relay-S when S emits
  *         admin          everything: stream set-up, replay, pruning, check
  *   SQL   ticketing_S    SELECT, INSERT, UPDATE, DELETE on database ticketing_S
  *         ticketing_migrate  every privilege on every service's database

@@ -140,3 +140,12 @@ tests_integration_mint_tokens_LDADD = $(TK_LIBS)
 # (docs/MARKETPLACE.md rules 1-3), checked in every service.
 TESTS += tests/integration/test_market.sh
 EXTRA_DIST += tests/integration/test_market.sh
+
+# The expiry worker: deadlines held and expired once, through kill -9 of
+# the worker and NATS and MariaDB outages (a fault test: last in the chain
+# of fault tests).
+TESTS += tests/integration/test_expiry.sh
+EXTRA_DIST += tests/integration/test_expiry.sh
+TK_FAULT_TESTS += tests/integration/test_expiry.sh
+TK_FAULT_8 = tests/integration/test_expiry.sh.log
+$(TK_FAULT_8): $(TK_FAULT_PRUNE)

@@ -25,30 +25,6 @@ REPLICATOR=$BUILD/workers/replicator/ticketing-replicator
 AUTH=ticketing_auth
 EV=ticketing_events
 
-# pid_of PROGRAM: its process id under supervisord, or 0.
-pid_of() {
-	local pid
-	pid=$(ctl pid "$1" 2>/dev/null)
-	[ "${pid:-0}" -gt 0 ] 2>/dev/null && echo "$pid" || echo 0
-}
-
-# kill9 PROGRAM: SIGKILL it (no chance to clean up), wait until supervisord
-# saw it die, and start it again. Succeeds only when the old process is
-# gone and a new one, with another process id, runs.
-kill9() {
-	local pid new=0
-	pid=$(pid_of "$1")
-	[ "$pid" -gt 0 ] || return 1
-	kill -9 "$pid" || return 1
-	wait_for 10 eval "! kill -0 $pid 2>/dev/null" || return 1
-	wait_for 10 eval "! running $1"
-	# A kill during its first second leaves supervisord restarting it by
-	# itself (BACKOFF): then this start is refused, which is fine.
-	ctl start "$1" >/dev/null 2>&1
-	wait_for 10 eval "running $1 && new=\$(pid_of $1) && [ \$new -gt 0 ]" || return 1
-	[ "$new" != "$pid" ]
-}
-
 replica_name() { sql "SELECT name FROM $EV.users_replica WHERE id = $(sql_quote "$1")"; }
 revoked_in_events() {
 	[ "$(sql "SELECT COUNT(*) FROM $EV.session_revocations WHERE session_id = $(sql_quote "$1")")" = 1 ]

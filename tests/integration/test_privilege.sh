@@ -152,6 +152,18 @@ check "(b) replicator-events cannot subscribe to relay-events' inboxes" \
 	violation replicator-events 'SUB _INBOX.relay-events.> 1'
 check "(b) replicator-events cannot fetch from a consumer not its own" \
 	violation replicator-events "PUB \$JS.API.CONSUMER.MSG.NEXT.TICKETING.other 0" ""
+# The expiry worker consumes orders-expiry and writes its events into the
+# orders outbox: it publishes nothing but its relay's nudge.
+check "(b) expiry-orders fetches from its consumer" \
+	allowed expiry-orders "PUB \$JS.API.CONSUMER.MSG.NEXT.TICKETING.orders-expiry _INBOX.tkpriv 0" ""
+check "(b) expiry-orders nudges the orders relay" \
+	allowed expiry-orders "PUB tk_nudge.outbox.ticketing_orders 0" ""
+check "(b) expiry-orders cannot publish expiration.complete" \
+	violation expiry-orders "PUB ticketing.expiration.complete 0" ""
+check "(b) expiry-orders cannot fetch from a consumer not its own" \
+	violation expiry-orders "PUB \$JS.API.CONSUMER.MSG.NEXT.TICKETING.events-users 0" ""
+check "(b) expiry-orders cannot create a consumer" \
+	violation expiry-orders "PUB \$JS.API.CONSUMER.DURABLE.CREATE.TICKETING.tkpriv 0" ""
 check "(b) the stream and its consumers are still there" \
 	eval '"$CTL" --config "$ADMIN_CONF" stream-status >/dev/null'
 

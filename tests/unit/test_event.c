@@ -215,11 +215,36 @@ test_too_big(void)
 	free(big);
 }
 
+static void
+test_time_ms(void)
+{
+	int64_t ms = -1;
+
+	CU_ASSERT_EQUAL(event_time_ms("1970-01-01T00:00:00.000Z", &ms), TK_OK);
+	CU_ASSERT_EQUAL(ms, 0);
+	/* date -u -d 2026-11-29T22:38:32Z +%s */
+	CU_ASSERT_EQUAL(event_time_ms("2026-11-29T22:38:32.123Z", &ms), TK_OK);
+	CU_ASSERT_EQUAL(ms, INT64_C(1795991912123));
+	CU_ASSERT_EQUAL(event_time_ms("2028-02-29T23:59:59.999Z", &ms), TK_OK);
+	CU_ASSERT_EQUAL(ms, INT64_C(1835481599999));
+	ms = 7;
+	CU_ASSERT_EQUAL(event_time_ms("2026-02-29T00:00:00.000Z", &ms), TK_EINVAL);
+	CU_ASSERT_EQUAL(event_time_ms("2026-04-31T00:00:00.000Z", &ms), TK_EINVAL);
+	CU_ASSERT_EQUAL(event_time_ms("2026-01-01T00:00:60.000Z", &ms), TK_EINVAL);
+	CU_ASSERT_EQUAL(event_time_ms("2026-01-01T00:00:00.000", &ms), TK_EINVAL);
+	CU_ASSERT_EQUAL(event_time_ms("2026-01-01 00:00:00.000Z", &ms), TK_EINVAL);
+	CU_ASSERT_EQUAL(event_time_ms("2026-01-01T00:00:00Z", &ms), TK_EINVAL);
+	CU_ASSERT_EQUAL(event_time_ms(NULL, &ms), TK_EINVAL);
+	CU_ASSERT_EQUAL(ms, 7);
+}
+
 static const struct cu_test event_tests[] = {
     {"decode a good envelope", test_decode_good},
     {"reject each bad field", test_decode_bad},
     {"encode and round trip", test_encode_roundtrip},
     {"reject oversized input", test_too_big},
+    /* the envelope's time format, also used in data (expires_at) */
+    {"times as milliseconds", test_time_ms},
     {NULL, NULL},
 };
 
