@@ -154,8 +154,8 @@ apply_event(struct worker_job *job)
 	int64_t version;
 
 	if (id == NULL || status == NULL || strcmp(id, ev->aggregate_id) != 0 ||
-	    !repl_utc(starts, at) ||
-	    !repl_int(ev, "version", 1, INT64_MAX, &version) || version != ev->version)
+	    !repl_utc(starts, at) || !repl_int(ev, "version", 1, INT64_MAX, &version) ||
+	    version != ev->version)
 		return TK_EINVAL;
 	if (strcmp(status, "scheduled") != 0 && strcmp(status, "cancelled") != 0)
 		return TK_EINVAL;
