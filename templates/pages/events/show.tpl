@@ -47,6 +47,7 @@
 {{/SOLD_OUT}}
 {{#OFFERS}}
 <p>{{SUMMARY}}</p>
+<div class="table-wrap">
 <table class="listings">
 <thead>
 <tr><th scope="col">Section</th><th scope="col">Row</th><th scope="col">Seat</th><th scope="col">Price each</th><th scope="col">Available</th><th scope="col">Listing</th></tr>
@@ -57,6 +58,7 @@
 {{/LISTING}}
 </tbody>
 </table>
+</div>
 {{#SHOWN_MAX}}
 <p>Only the {{SHOWN_MAX}} cheapest listings are shown.</p>
 {{/SHOWN_MAX}}

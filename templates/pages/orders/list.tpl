@@ -7,6 +7,7 @@
 <p>You have no orders yet. Find tickets on the <a href="/">events</a> pages.</p>
 {{/NONE}}
 {{#HAS_ORDERS}}
+<div class="table-wrap">
 <table>
 <thead>
 <tr><th scope="col">Reserved (UTC)</th><th scope="col">Tickets</th><th scope="col">Quantity</th><th scope="col">Total</th><th scope="col">State</th></tr>
@@ -17,6 +18,7 @@
 {{/ORDER}}
 </tbody>
 </table>
+</div>
 {{/HAS_ORDERS}}
 {{#MORE}}
 <p>Only your {{LISTED}} newest orders are listed.</p>
