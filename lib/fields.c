@@ -28,9 +28,8 @@ const struct field fields_idempotency_key = {
     .invalid = "This form is incomplete. Check it and send it again.",
 };
 
-/* fresh_key: a new random idempotency key, in the arena. */
-static const char *
-fresh_key(struct arena *a)
+const char *
+fields_fresh_key(struct arena *a)
 {
 	unsigned char bin[KEY_BYTES];
 	char *hex = arena_alloc(a, KEY_BYTES * 2 + 1);
@@ -159,7 +158,7 @@ fields_init(struct arena *a, const struct field *const *form, struct fields *f)
 	f->values = arena_alloc(a, (f->n + 1) * sizeof(*f->values));
 	f->numbers = arena_alloc(a, (f->n + 1) * sizeof(*f->numbers));
 	for (i = 0; i < f->n; i++)
-		f->values[i] = (form[i]->flags & FIELD_IDEMPOTENCY) ? fresh_key(a) : "";
+		f->values[i] = (form[i]->flags & FIELD_IDEMPOTENCY) ? fields_fresh_key(a) : "";
 }
 
 void
@@ -175,7 +174,7 @@ fields_read(struct arena *a, const struct field *const *form, const struct param
 				   &f->numbers[i]);
 		/* A form sent without its key gets a new one to be sent with. */
 		if (msg != NULL && (form[i]->flags & FIELD_IDEMPOTENCY))
-			f->values[i] = fresh_key(a);
+			f->values[i] = fields_fresh_key(a);
 		fields_error(f, NULL, form[i]->name, msg);
 	}
 }

@@ -85,6 +85,11 @@ struct field {
  */
 extern const struct field fields_idempotency_key;
 
+/* fields_fresh_key: a new random idempotency key (32 hex digits) in a, for
+ * a form that carries one without a form table of the service that reads
+ * it (the listing page's Buy form, which the orders service reads). */
+const char *fields_fresh_key(struct arena *a);
+
 struct fields_error {
 	const char *section; /* "NAME_ERROR", or a page's own, e.g. "CONFLICT_ERROR" */
 	const char *field;   /* the element id the summary links to */

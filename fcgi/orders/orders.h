@@ -59,9 +59,12 @@ struct reserve_out {
  * stock.changed. quantity must already be 1..order_max_units. *out says
  * how it ended; TK_OK also for a refusal (nothing written then), else a
  * database error (a deadlock is tried again up to three times first).
+ * key: the Buy form's idempotency key (lib/idem.h), or NULL: the same key
+ * sent again by the same buyer ends RESERVED with the order the first
+ * submission made, and nothing else is written.
  */
 int store_reserve(struct store *st, const char *listing, long quantity, long seconds,
-		  struct reserve_out *out);
+		  const char *key, struct reserve_out *out);
 
 /* An order as its pages show it. */
 struct order {

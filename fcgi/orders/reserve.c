@@ -15,6 +15,7 @@
 #include "page.h"
 #include "req.h"
 #include "uuid.h"
+#include "valid.h"
 
 /* The fewest units an order takes (the most: order_max_units). */
 #define MIN_UNITS 1
@@ -86,6 +87,7 @@ h_reserve(struct request *r)
 {
 	const char *ticket = params_get(&r->form, "ticket_id");
 	const char *raw = params_get(&r->form, "quantity");
+	const char *key = params_get(&r->form, "idempotency_key"), *checked;
 	long max = config_int("order_max_units"), q;
 	struct reserve_out out;
 	const char *why;
@@ -103,7 +105,11 @@ h_reserve(struct request *r)
 	if (why != NULL)
 		return refused(r, 422, "Check the number of tickets", why, NULL, 1, ticket, raw,
 			       why);
-	rc = store_reserve(&r->store, ticket, q, config_int("reservation_seconds"), &out);
+	/* The Buy form's key (lib/idem.h): a form without one, or with a
+	 * malformed one, reserves without the double-submit guard. */
+	if (key != NULL && valid_key(r->arena, key, &checked) != NULL)
+		key = NULL;
+	rc = store_reserve(&r->store, ticket, q, config_int("reservation_seconds"), key, &out);
 	if (rc != TK_OK)
 		return rc;
 	switch (out.outcome) {

@@ -18,6 +18,7 @@
 #include "arena.h"
 #include "db.h"
 #include "err.h"
+#include "idem.h"
 #include "ledger.h"
 #include "orders.h"
 #include "revoke.h"
@@ -40,6 +41,8 @@ enum stmt {
 	ST_ORDER_EXISTS,
 	ST_REVOKED,
 	ST_REVOCATIONS_FRESH,
+	ST_IDEM_CLAIM,
+	ST_IDEM_LOOKUP,
 	ST_LEDGER,
 	ST__MAX = ST_LEDGER + LEDGER_ST__MAX
 };
@@ -72,8 +75,12 @@ const char *const orders_stmts[ST__MAX] = {
     [ST_ORDER_EXISTS] = "SELECT state FROM orders WHERE id = ? AND buyer_id = ?",
     [ST_REVOKED] = REVOKE_LOOKUP_SQL,
     [ST_REVOCATIONS_FRESH] = REVOKE_FRESH_SQL,
+    [ST_IDEM_CLAIM] = IDEM_CLAIM_SQL,
+    [ST_IDEM_LOOKUP] = IDEM_LOOKUP_SQL,
     LEDGER_STMTS(ST_LEDGER),
 };
+
+static const struct idem_stmts idem = {ST_IDEM_CLAIM, ST_IDEM_LOOKUP};
 
 const size_t orders_nstmts = ST__MAX;
 
@@ -91,7 +98,7 @@ store_revocations_fresh(struct store *st, int *fresh)
 
 /* reserve_once: one try of store_reserve. */
 static int
-reserve_once(struct store *st, const char *listing, long quantity, long seconds,
+reserve_once(struct store *st, const char *listing, long quantity, long seconds, const char *key,
 	     struct reserve_out *out)
 {
 	const struct ledger l = {st->db, ST_LEDGER, st->arena};
@@ -105,7 +112,14 @@ reserve_once(struct store *st, const char *listing, long quantity, long seconds,
 	unlocked = 1;
 #endif
 	memset(out, 0, sizeof(*out));
-	rc = db_begin(st->db);
+	/* The id is claimed with the key before anything is decided: a
+	 * submission of the same key finds it and goes to that order. */
+	uuid_v7(out->id);
+	rc = idem_begin(st, &idem, "order", key, out->id);
+	if (rc == TK_EEXIST) {
+		out->outcome = RESERVED;
+		return TK_OK;
+	}
 	if (rc != TK_OK)
 		return rc;
 	rc = ledger_lock(&l, listing, unlocked, &u);
@@ -144,7 +158,6 @@ reserve_once(struct store *st, const char *listing, long quantity, long seconds,
 #ifdef ORDERS_UNLOCKED_TEST
 	nanosleep(&(struct timespec){0, ORDERS_UNLOCKED_WINDOW_MS * 1000000L}, NULL);
 #endif
-	uuid_v7(out->id);
 	rc = db_exec(st->db, ST_ORDER_INSERT,
 		     (struct db_val[]){DB_S(out->id), DB_S(st->actor->user_id), DB_S(seller),
 				       DB_S(listing), DB_S(event), DB_I(quantity), DB_I(price),
@@ -164,13 +177,13 @@ refused:
 }
 
 int
-store_reserve(struct store *st, const char *listing, long quantity, long seconds,
+store_reserve(struct store *st, const char *listing, long quantity, long seconds, const char *key,
 	      struct reserve_out *out)
 {
 	int rc, tries = 0;
 
 	do
-		rc = reserve_once(st, listing, quantity, seconds, out);
+		rc = reserve_once(st, listing, quantity, seconds, key, out);
 	while (rc == TK_ERETRY && ++tries < RESERVE_TRIES);
 	return rc;
 }

@@ -139,6 +139,7 @@ show_listing(struct request *r, const struct listing *l, const struct fields *hi
 			tmpl_show(d, "SIGN_IN_TO_BUY");
 		} else {
 			b = tmpl_section(d, "BUY");
+			tmpl_set(b, "BUY_KEY", fields_fresh_key(r->arena));
 			tmpl_set_int(b, "BUY_MIN", 1);
 			tmpl_set_int(b, "BUY_MAX",
 				     l->stock.known ? l->stock.available : l->quantity);

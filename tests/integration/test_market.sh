@@ -60,13 +60,23 @@ check "the catalogue's replica shows 3 available" \
 check "the event page offers them" wait_for 10 event_page_has "from €25.50 · 3 tickets"
 check "... with a link to the listing" has "$BODY" "/tickets/$L"
 
-# The buyer reserves two through the listing page's form.
+# The buyer reserves two through the listing page's form, and sends it
+# twice (a double click, or the back button and Reserve again): its
+# idempotency key makes the second submission lead to the same order.
 req buyer GET "/tickets/$L"
 check_status "the listing page answers the buyer" 200
-post buyer /orders "csrf_token=$(csrf)" "ticket_id=$L" "quantity=2"
+KEY=$(input_tag idempotency_key | sed -n 's/.*value="\([0-9a-f]*\)".*/\1/p')
+check "the Buy form carries an idempotency key" matches "$KEY" '^[0-9a-f]{32}$'
+TOKEN=$(csrf)
+post buyer /orders "csrf_token=$TOKEN" "idempotency_key=$KEY" "ticket_id=$L" "quantity=2"
 check_status "the reservation answers 303" 303
 ORDER=$(location)
 check "... to the order page" matches "$ORDER" '^/orders/[0-9a-f-]{36}$'
+post buyer /orders "csrf_token=$TOKEN" "idempotency_key=$KEY" "ticket_id=$L" "quantity=2"
+check_status "the same form sent again answers 303" 303
+check_eq "... to the same order" "$ORDER" "$(location)"
+check_eq "one order exists for the listing" 1 \
+	"$(sql "SELECT COUNT(*) FROM ticketing_orders.orders WHERE listing_id = '$L'")"
 req buyer GET "$ORDER"
 check "the order page shows the total" has "$BODY" "€51.00"
 check "the orders service holds 2 of 3" [ "$(stock "$L")" = "3 2 0" ]

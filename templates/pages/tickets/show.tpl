@@ -71,6 +71,7 @@
 <form class="form" method="post" action="/orders">
 {{>CSRF}}
 <input type="hidden" name="ticket_id" value="{{ID}}">
+<input type="hidden" name="idempotency_key" value="{{BUY_KEY}}">
 <div class="field">
 <label for="buy-quantity">Number of tickets</label>
 <input type="number" id="buy-quantity" name="quantity" value="1" required min="{{BUY_MIN}}" max="{{BUY_MAX}}">
