@@ -21,31 +21,24 @@
 
 enum stmt { ST_USER_UPSERT = WORKER_ST__FIRST, ST_REVOCATION_UPSERT, ST_STOCK_UPSERT, ST__MAX };
 
-/* The columns of stock_replica that a stock.changed sets, in the order of
- * the members read by apply_stock. */
-#define STOCK_SET(c) c " = IF(VALUES(version) > version, VALUES(" c "), " c "), "
-
 static const char *const stmts[ST__MAX] = {
     WORKER_STMTS,
-    /* MariaDB evaluates the assignments left to right: version last, so
-     * the guards compare with the old version. */
-    [ST_USER_UPSERT] = "INSERT INTO users_replica (id, name, role, version) VALUES (?, ?, ?, ?) "
-		       "ON DUPLICATE KEY UPDATE "
-		       "name = IF(VALUES(version) > version, VALUES(name), name), "
-		       "role = IF(VALUES(version) > version, VALUES(role), role), "
-		       "version = GREATEST(version, VALUES(version))",
+    [ST_USER_UPSERT] =
+	"INSERT INTO users_replica (id, name, role, version) VALUES (?, ?, ?, ?) "
+	"ON DUPLICATE KEY UPDATE " REPL_IF_NEWER("name") REPL_IF_NEWER("role") REPL_VERSION_LAST,
     [ST_REVOCATION_UPSERT] = REPL_REVOCATION_UPSERT_SQL,
     [ST_STOCK_UPSERT] =
 	"INSERT INTO stock_replica (id, event_id, seller_id, section, seat_row, "
 	"seat, price, currency, state, ticket_version, offered, quantity, "
 	"reserved, sold, available, sold_amount, version) "
 	"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-	"ON DUPLICATE KEY UPDATE " STOCK_SET("event_id") STOCK_SET("seller_id") STOCK_SET("section")
-	    STOCK_SET("seat_row") STOCK_SET("seat") STOCK_SET("price") STOCK_SET("currency")
-		STOCK_SET("state") STOCK_SET("ticket_version") STOCK_SET("offered")
-		    STOCK_SET("quantity") STOCK_SET("reserved") STOCK_SET("sold")
-			STOCK_SET("available")
-			    STOCK_SET("sold_amount") "version = GREATEST(version, VALUES(version))",
+	"ON DUPLICATE KEY UPDATE " REPL_IF_NEWER("event_id") REPL_IF_NEWER("seller_id")
+	    REPL_IF_NEWER("section") REPL_IF_NEWER("seat_row") REPL_IF_NEWER("seat")
+		REPL_IF_NEWER("price") REPL_IF_NEWER("currency") REPL_IF_NEWER("state")
+		    REPL_IF_NEWER("ticket_version") REPL_IF_NEWER("offered")
+			REPL_IF_NEWER("quantity") REPL_IF_NEWER("reserved") REPL_IF_NEWER("sold")
+			    REPL_IF_NEWER("available") REPL_IF_NEWER("sold_amount")
+				REPL_VERSION_LAST,
 };
 
 static int

@@ -45,13 +45,9 @@ static const char *const stmts[ST__MAX] = {
 			" VALUES (?, 0, 0, 0, 0)",
     [ST_AWAITING] = "SELECT id FROM orders WHERE listing_id = ? AND state = 'awaiting_payment'"
 		    " ORDER BY id",
-    /* Assignments left to right: version last, so the guards compare
-     * with the old version. */
     [ST_EVENT_UPSERT] = "INSERT INTO events_replica (id, starts_at, status, version)"
-			" VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
-			" starts_at = IF(VALUES(version) > version, VALUES(starts_at), starts_at),"
-			" status = IF(VALUES(version) > version, VALUES(status), status),"
-			" version = GREATEST(version, VALUES(version))",
+			" VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE " REPL_IF_NEWER("starts_at")
+			    REPL_IF_NEWER("status") REPL_VERSION_LAST,
     [ST_REVOCATION_UPSERT] = REPL_REVOCATION_UPSERT_SQL,
     LEDGER_STMTS(ST_LEDGER),
 };

@@ -23,6 +23,16 @@ struct db;
 struct envelope;
 struct worker_def;
 
+/*
+ * The guarded assignments of a replica's upsert (INSERT ... ON DUPLICATE
+ * KEY UPDATE): REPL_IF_NEWER(col) takes col from the event only when the
+ * event's version is newer than the row's, and REPL_VERSION_LAST ends the
+ * list. MariaDB evaluates the assignments left to right, so version goes
+ * last and the guards compare with the old version.
+ */
+#define REPL_IF_NEWER(col) col " = IF(VALUES(version) > version, VALUES(" col "), " col "), "
+#define REPL_VERSION_LAST "version = GREATEST(version, VALUES(version))"
+
 /* events.c: replication into the events service's database. */
 extern const struct worker_def repl_events;
 /* tickets.c: replication into the tickets service's database. */

@@ -37,29 +37,23 @@ enum stmt {
 	ST__MAX
 };
 
-/* IF_NEWER(col): the column's new value when the event is newer than the
- * row. MariaDB evaluates the assignments left to right: version last, so
- * the guards compare with the old version. */
-#define IF_NEWER(col) col " = IF(VALUES(version) > version, VALUES(" col "), " col "), "
-
 static const char *const stmts[ST__MAX] = {
     WORKER_STMTS,
     [ST_EVENT_UPSERT] =
 	"INSERT INTO events_replica"
 	" (id, venue_id, name, starts_at, ends_at, status, version)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE " IF_NEWER("venue_id")
-	    IF_NEWER("name") IF_NEWER("starts_at") IF_NEWER("ends_at")
-		IF_NEWER("status") "version = GREATEST(version, VALUES(version))",
-    [ST_VENUE_UPSERT] =
-	"INSERT INTO venues_replica (id, name, city, timezone, version)"
-	" VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE " IF_NEWER("name") IF_NEWER("city")
-	    IF_NEWER("timezone") "version = GREATEST(version, VALUES(version))",
+	" VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE " REPL_IF_NEWER("venue_id")
+	    REPL_IF_NEWER("name") REPL_IF_NEWER("starts_at") REPL_IF_NEWER("ends_at")
+		REPL_IF_NEWER("status") REPL_VERSION_LAST,
+    [ST_VENUE_UPSERT] = "INSERT INTO venues_replica (id, name, city, timezone, version)"
+			" VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE " REPL_IF_NEWER("name")
+			    REPL_IF_NEWER("city") REPL_IF_NEWER("timezone") REPL_VERSION_LAST,
     [ST_STOCK_UPSERT] =
 	"INSERT INTO stock_replica (id, ticket_version, offered, quantity, reserved, sold,"
 	" available, sold_amount, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-	" ON DUPLICATE KEY UPDATE " IF_NEWER("ticket_version") IF_NEWER("offered")
-	    IF_NEWER("quantity") IF_NEWER("reserved") IF_NEWER("sold") IF_NEWER("available")
-		IF_NEWER("sold_amount") "version = GREATEST(version, VALUES(version))",
+	" ON DUPLICATE KEY UPDATE " REPL_IF_NEWER("ticket_version") REPL_IF_NEWER("offered")
+	    REPL_IF_NEWER("quantity") REPL_IF_NEWER("reserved") REPL_IF_NEWER("sold")
+		REPL_IF_NEWER("available") REPL_IF_NEWER("sold_amount") REPL_VERSION_LAST,
     [ST_REVOCATION_UPSERT] = REPL_REVOCATION_UPSERT_SQL,
     [ST_EVENT_LISTINGS] = "SELECT id FROM listings WHERE event_id = ? AND state <> 'cancelled'"
 			  " ORDER BY id FOR UPDATE",
