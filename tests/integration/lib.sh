@@ -417,6 +417,16 @@ account_signin() {
 	check_status "$2 signs in" 303
 }
 
+# account_browser BROWSER ROLE NAME: a new account (a fresh email, ROLE,
+# NAME) made with account_create, signed in in a new browser BROWSER.
+account_browser() {
+	local email
+	email=$(fresh_email "$1")
+	account_create "$email" "$2" "$3"
+	browser "$1"
+	account_signin "$1" "$email"
+}
+
 # --- marketplace ------------------------------------------------------------
 
 # event_create_future BROWSER [NAME]: as the organizer (or admin) signed in
@@ -461,25 +471,6 @@ listing_create() {
 	printf '%s\n' "${l#/tickets/}"
 }
 
-# stock_fixture EVENT_ID PRICE AVAILABLE [STATE]: a listing of the event
-# written straight into the events database's stock_replica, as the
-# events-stock consumer keeps it from a stock.changed (PRICE in minor units
-# of the deployment's currency, AVAILABLE units left, STATE active unless
-# given). A stand-in: no service of this stack emits stock.changed yet; a
-# listing made through the tickets and orders services replaces it.
-# Prints the listing's id.
-stock_fixture() {
-	local id available=$3 state=${4:-active}
-	id=$(sql "SELECT UUID()")
-	[ "$state" = active ] || available=0
-	sql "INSERT INTO ticketing_events.stock_replica (id, event_id, seller_id, section,
-		seat_row, seat, price, currency, state, ticket_version, offered, quantity,
-		reserved, sold, available, sold_amount, version)
-		VALUES ('$id', $(sql_quote "$1"), UUID(), 'Stalls', 'B', '', $2, 'EUR',
-		'$state', 1, $3 + 1, $3 + 1, 1, 0, $available, 0, 1)" >/dev/null
-	printf '%s' "$id"
-}
-
 # event_fixture BROWSER TAG: a scheduled event ten days ahead, made through
 # the organizer forms by BROWSER (an organizer, signed in); prints its id
 # once the orders service's replica has it.
@@ -503,20 +494,45 @@ event_fixture() {
 	printf '%s' "$id"
 }
 
-# listing_fixture EVENT_ID SELLER_ID QUANTITY PRICE: a listing of QUANTITY
-# units at PRICE (minor units) for sale in the orders service, written
-# straight into its listings_replica and stock; prints its id. It stands
-# for a listing made through the tickets service's form until that
-# service is part of the stack.
-listing_fixture() {
+# listing_on_sale BROWSER EVENT_ID QUANTITY PRICE: listing_create, then
+# wait up to 20 s until the orders service can sell the listing: its
+# listings_replica row, its stock row (both made by the orders-tickets
+# consumer from ticket.created) and its event's row in events_replica.
+# Prints the listing's id (nothing, and status 1, on a failure).
+listing_on_sale() {
 	local id
-	id=$(cat /proc/sys/kernel/random/uuid)
-	sql "INSERT INTO ticketing_orders.listings_replica (id, event_id, seller_id, quantity,
-		price, currency, state, version) VALUES ('$id', '$1', '$2', $3, $4, 'EUR',
-		'active', 1);
-		INSERT INTO ticketing_orders.stock (listing_id, offered, quantity, ticket_version)
-		VALUES ('$id', $3, $3, 1)"
-	printf '%s' "$id"
+	id=$(listing_create "$@") || return 1
+	wait_for 20 eval '[ "$(sql "SELECT COUNT(*) FROM ticketing_orders.listings_replica l
+		JOIN ticketing_orders.stock s ON s.listing_id = l.id
+		JOIN ticketing_orders.events_replica e ON e.id = l.event_id
+		WHERE l.id = '"'$id'"'")" = 1 ]' || return 1
+	printf '%s\n' "$id"
+}
+
+# listing_withdraw BROWSER LISTING: the seller signed in in BROWSER
+# withdraws LISTING through the listing page's form; succeeds on its 303.
+listing_withdraw() {
+	req "$1" GET "/tickets/$2"
+	post "$1" "/tickets/$2/withdraw" "csrf_token=$(csrf)"
+	[ "$STATUS" = 303 ]
+}
+
+# reserve BROWSER LISTING QUANTITY: the member signed in in BROWSER
+# reserves QUANTITY units of LISTING (POST /orders with the browser's CSRF
+# token); the answer in STATUS, the new order's page in its Location.
+reserve() {
+	req "$1" GET /orders
+	post "$1" /orders "csrf_token=$(csrf)" "ticket_id=$2" "quantity=$3"
+}
+
+# stock_settled LISTING: wait up to 20 s until the tickets and the events
+# services' stock_replica both hold the orders service's current version
+# of LISTING's stock row (its last stock.changed is applied everywhere).
+stock_settled() {
+	wait_for 20 eval '[ "$(sql "SELECT COUNT(*) FROM ticketing_orders.stock s
+		JOIN ticketing_tickets.stock_replica t ON t.id = s.listing_id AND t.version = s.version
+		JOIN ticketing_events.stock_replica e ON e.id = s.listing_id AND e.version = s.version
+		WHERE s.listing_id = '"'$1'"'")" = 1 ]'
 }
 
 # user_id EMAIL: the id of the account with EMAIL.

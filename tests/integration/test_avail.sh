@@ -5,7 +5,8 @@
 # listings exist and none has units left, "No tickets listed yet" when none
 # exist; the event page lists each active listing with units left, cheapest
 # first, with a link to it, and offers members to sell tickets. The
-# listings come from stock_fixture (lib.sh), which stands in for the
+# listings are made through the tickets service's form, their units taken
+# by real reservations, and the catalogue's stock_replica filled by the
 # orders service's stock.changed events. Runs against the stack of
 # scripts/dev test (see lib.sh for the harness).
 # shellcheck disable=SC2317 # predicates below run through check
@@ -38,6 +39,7 @@ browser org
 account_signin org "$ORG"
 browser member
 account_signin member "$MEMBER"
+account_browser buyer member "Buyer $TAG"
 browser visitor
 
 req org GET /venues/new
@@ -52,14 +54,27 @@ SOLD_OUT=$(new_event "Sold out $TAG" 12:20)
 NONE=$(new_event "Nothing yet $TAG" 12:30)
 check "three events are made" [ ${#ON_SALE} = 36 ] && [ ${#SOLD_OUT} = 36 ] && [ ${#NONE} = 36 ]
 
-# The listings: three of the first event (one with no unit left, which
-# neither sets the lowest price nor counts), one of the second with no unit
-# left, and a withdrawn one of the third.
-L25=$(stock_fixture "$ON_SALE" 2500 5)
-L18=$(stock_fixture "$ON_SALE" 1800 0)
-L30=$(stock_fixture "$ON_SALE" 3050 7)
-stock_fixture "$SOLD_OUT" 4000 0 >/dev/null
-LW=$(stock_fixture "$NONE" 1000 3 withdrawn)
+# The listings, by the member: three of the first event (one with no unit
+# left, which neither sets the lowest price nor counts), one of the second
+# with no unit left, and a withdrawn one of the third. "No unit left" is a
+# listing of one unit the buyer reserved.
+L25=$(listing_on_sale member "$ON_SALE" 5 25.00)
+L18=$(listing_on_sale member "$ON_SALE" 1 18.00)
+L30=$(listing_on_sale member "$ON_SALE" 7 30.50)
+L40=$(listing_on_sale member "$SOLD_OUT" 1 40.00)
+LW=$(listing_on_sale member "$NONE" 3 10.00)
+check "five listings are on sale" [ ${#L25} = 36 ] && [ ${#L18} = 36 ] && [ ${#L30} = 36 ] &&
+	[ ${#L40} = 36 ] && [ ${#LW} = 36 ]
+reserve buyer "$L18" 1
+check_status "the buyer reserves the one unit of a listing" 303
+reserve buyer "$L40" 1
+check_status "... and of another" 303
+check "the member withdraws a listing" listing_withdraw member "$LW"
+check "the withdrawal reaches the orders service" wait_for 20 eval \
+	'[ "$(sql "SELECT state FROM ticketing_orders.listings_replica WHERE id = '"'$LW'"'")" = withdrawn ]'
+for l in "$L25" "$L18" "$L30" "$L40" "$LW"; do
+	check "the catalogue's replica holds the orders service's counts of $l" stock_settled "$l"
+done
 
 # --- search results and the home page ----------------------------------------
 
@@ -117,8 +132,10 @@ warm() {
 	for _ in $(seq 48); do req visitor GET "$1"; done
 }
 warm "/events/$ON_SALE"
-sql "UPDATE ticketing_events.stock_replica SET available = 0, reserved = 6, version = 2
-	WHERE id = '$L25'"
+reserve buyer "$L25" 5
+check_status "the buyer reserves the 5 units of the cheapest listing" 303
+check "the catalogue's replica learns it" wait_for 20 eval \
+	'[ "$(sql "SELECT available FROM ticketing_events.stock_replica WHERE id = '"'$L25'"'")" = 0 ]'
 event_says() { req visitor GET "/events/$ON_SALE" && has "$BODY" "$1"; }
 check "a change of the units shows on the event page within the cache's life" \
 	wait_for 5 event_says "from €30.50 · 7 tickets"

@@ -7,8 +7,9 @@
 # awaiting payment whose deadline passed), and a cancelled event (the
 # orders-events replica) refusing reservations. Short deadlines come from a
 # stand-in orders instance with reservation_seconds = 2 (lib.sh stand_in).
-# Listings come from listing_fixture (lib.sh) until the tickets service
-# makes them. The consistency checker runs after each scenario.
+# Listings are made through the tickets service's form and reach the
+# orders service over the backbone (lib.sh listing_on_sale). The
+# consistency checker runs after each scenario.
 # shellcheck disable=SC2317 # predicates below run through check
 . "$(dirname "$0")/lib.sh"
 
@@ -21,11 +22,6 @@ reserved() { sql "SELECT reserved FROM $DB.stock WHERE listing_id = '$1'"; }
 page_ok() {
 	check "$1 is valid HTML" valid_html
 	check "$1 has no script" lacks_i "$BODY" "<script"
-}
-# reserve BROWSER LISTING QUANTITY: POST /orders with the browser's token.
-reserve() {
-	req "$1" GET /orders
-	post "$1" /orders "csrf_token=$(csrf)" "ticket_id=$2" "quantity=$3"
 }
 # expired ORDER: the stack's expiry worker's expiration of ORDER has been
 # applied by the orders service (waits up to 20 s).
@@ -74,7 +70,8 @@ account_signin other "$OTHER"
 
 EVENT=$(event_fixture org "$TAG")
 check "an event for the listings is made and replicated" [ -n "$EVENT" ]
-L=$(listing_fixture "$EVENT" "$(user_id "$SELLER")" 5 2550)
+L=$(listing_on_sale seller "$EVENT" 5 25.50)
+check "the seller's listing is on sale in the orders service" [ -n "$L" ]
 
 # --- refusals -------------------------------------------------------------
 
@@ -187,9 +184,10 @@ PAYING=${PAYING#/orders/}
 # A paying order is never cancelled by expiry (SPEC section 3): marked
 # paying before its deadline, as the expiry worker of the stack runs too.
 sql "UPDATE $DB.orders SET state = 'paying' WHERE id = '$PAYING'"
+# Counted before the stand-in stops: that can take longer than 2 s.
+check_eq "4 units are reserved (1 fresh, 3 short)" 4 "$(reserved "$L")"
 stand_in_end
 check "two short orders made" [ -n "$SHORT" ] && [ -n "$PAYING" ]
-check_eq "4 units are reserved (1 fresh, 3 short)" 4 "$(reserved "$L")"
 check "the expiry worker expires the short order" expired "$SHORT"
 check_eq "an expired order is cancelled with reason expired" 1 \
 	"$(orders_count "id = '$SHORT' AND state = 'cancelled' AND cancel_reason = 'expired'")"
@@ -216,22 +214,36 @@ check_eq "no order of the test awaits payment" 0 \
 
 # --- a withdrawn listing ------------------------------------------------------
 
-sql "UPDATE $DB.listings_replica SET state = 'withdrawn' WHERE id = '$L'"
-reserve buyer "$L" 1
+LW=$(listing_on_sale seller "$EVENT" 2 25.50)
+check "the seller withdraws a second listing" listing_withdraw seller "$LW"
+check "the orders service learns it" wait_for 20 eval \
+	'[ "$(sql "SELECT state FROM '"$DB"'.listings_replica WHERE id = '"'$LW'"'")" = withdrawn ]'
+reserve buyer "$LW" 1
 check_status "a withdrawn listing answers 404" 404
 check "... saying it is not on sale" has "$BODY" "not on sale"
-sql "UPDATE $DB.listings_replica SET state = 'active' WHERE id = '$L'"
 
 # --- a cancelled event (orders-events) -----------------------------------------
 
+# The cancellation reaches the orders service twice: as event.updated
+# (orders-events) and, through the tickets service, as ticket.updated of
+# each listing (rule 4). The tickets service's replicator is held while
+# the first is tried, so the listing is still active here and only the
+# event's state refuses the reservation.
+ctl stop replicator-tickets >/dev/null
+at_exit 'ctl start replicator-tickets >/dev/null'
 req org GET "/events/$EVENT/cancel"
 post org "/events/$EVENT/cancel" "csrf_token=$(csrf)"
 check_status "the organizer cancels the event" 303
 check "the orders service's replica learns it" wait_for 20 eval \
 	'[ "$(sql "SELECT status FROM '"$DB"'.events_replica WHERE id = '"'$EVENT'"'")" = cancelled ]'
+check_eq "... while the listing is still active there" active \
+	"$(sql "SELECT state FROM $DB.listings_replica WHERE id = '$L'")"
 reserve buyer "$L" 1
 check_status "a listing of a cancelled event answers 409" 409
 check "... saying its tickets are no longer on sale" has "$BODY" "no longer on sale"
 check_eq "... and no order is made" 0 "$(orders_count "listing_id = '$L' AND state = 'awaiting_payment'")"
+ctl start replicator-tickets >/dev/null
+check "the listing is cancelled with its event (rule 4)" wait_for 20 eval \
+	'[ "$(sql "SELECT state FROM '"$DB"'.listings_replica WHERE id = '"'$L'"'")" = cancelled ]'
 
 finish

@@ -7,7 +7,8 @@
 # of the test-only program tests/integration/orders_unlocked (its
 # reservation reads the stock row without the lock and waits between check
 # and write; docs/DECISIONS.md): it must oversell, or this test cannot see an oversell
-# and reports itself invalid. Listings come from listing_fixture (lib.sh).
+# and reports itself invalid. Listings are made through the tickets
+# service's form (lib.sh listing_on_sale).
 # shellcheck disable=SC2317 # predicates below run through check
 . "$(dirname "$0")/lib.sh"
 
@@ -26,7 +27,8 @@ account_signin org "$ORG"
 EVENT=$(event_fixture org "$TAG")
 check "an event for the listings is made and replicated" [ -n "$EVENT" ]
 account_create "$SELLER" member "Seller $TAG"
-SELLER_ID=$(user_id "$SELLER")
+browser seller
+account_signin seller "$SELLER"
 
 # The buyers: distinct members, each with a session of their own, minted
 # with the stack's session key (mint_tokens: no Argon2id hash each) and used
@@ -54,7 +56,8 @@ race() {
 	cut -d ' ' -f 1 "$TK_TMP/answers" >"$TK_TMP/codes"
 }
 
-L=$(listing_fixture "$EVENT" "$SELLER_ID" "$UNITS" 1000)
+L=$(listing_on_sale seller "$EVENT" "$UNITS" 10.00)
+check "the listing is on sale" [ -n "$L" ]
 race "$L"
 check_eq "every buyer got an answer" "$BUYERS" "$(wc -l <"$TK_TMP/codes")"
 check_eq "exactly $UNITS reservations answered 303" "$UNITS" "$(grep -c '^303$' "$TK_TMP/codes")"
@@ -81,7 +84,7 @@ stand_in orders "$CONF" tests/integration/orders_unlocked
 FIRST=$(head -n 1 "$TK_TMP/tokens")
 check "the unlocked stand-in answers" wait_for 15 \
 	eval 'req - GET /orders -b "tk_session=$FIRST"; [ "$STATUS" = 200 ]'
-U=$(listing_fixture "$EVENT" "$SELLER_ID" "$UNITS" 1000)
+U=$(listing_on_sale seller "$EVENT" "$UNITS" 10.00)
 race "$U"
 stand_in_end
 MADE=$(orders_count "listing_id = '$U'")
@@ -89,8 +92,15 @@ echo "   (without the lock: $MADE orders for $UNITS units; answers: $(sort "$TK_
 check "negative control: without the lock the race oversells (else this test is invalid)" \
 	[ "$MADE" -gt "$UNITS" ]
 # Repair what the control broke: its orders cancelled, its units free.
+# No real flow can: the cancels would release more units than the stock
+# row holds. The seller then withdraws the listing, so the orders service
+# publishes the repaired row (stock.changed) to both stock replicas.
 sql "UPDATE $DB.orders SET state = 'cancelled', cancel_reason = 'buyer'
 	WHERE listing_id = '$U';
 	UPDATE $DB.stock SET reserved = 0 WHERE listing_id = '$U'"
+check "the seller withdraws the control's listing" listing_withdraw seller "$U"
+check "the orders service applies the withdrawal" wait_for 20 eval \
+	'[ "$(sql "SELECT state FROM '"$DB"'.listings_replica WHERE id = '"'$U'"'")" = withdrawn ]'
+check "the repaired stock row reaches both replicas" stock_settled "$U"
 
 finish
