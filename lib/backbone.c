@@ -22,6 +22,18 @@
 	.src_sql = "SELECT id, 1, user_id FROM sessions WHERE revoked_at IS NOT NULL",             \
 	.replica_sql = "SELECT session_id, version, user_id FROM session_revocations"
 
+/* The counts of stock.changed (docs/MARKETPLACE.md) that both stock
+ * replicas keep: from the orders service's stock row s and its listing l
+ * (available derived as the event defines it), and from a replica's own
+ * columns. JSON_ARRAY, unlike a joined string, keeps the columns apart
+ * whatever text they hold. */
+#define STOCK_COUNTS_SRC                                                                           \
+	"s.ticket_version, s.offered, s.quantity, s.reserved, s.sold,"                             \
+	" IF(l.state = 'active', CAST(s.quantity AS SIGNED) - s.reserved - s.sold, 0),"            \
+	" s.sold_amount"
+#define STOCK_COUNTS_REPLICA                                                                       \
+	"ticket_version, offered, quantity, reserved, sold, available, sold_amount"
+
 const struct backbone_emitter backbone_emitters[] = {
     {"auth", "ticketing.user.*"},      {"auth", "ticketing.session.*"},
     {"events", "ticketing.event.*"},   {"events", "ticketing.venue.*"},
@@ -69,12 +81,16 @@ const struct backbone_consumer backbone_consumers[] = {
 	.replica_sql =
 	    "SELECT id, version, CONCAT_WS('|', name, city, timezone) FROM venues_replica",
     },
-    /* stock_replica's source is the orders service's stock table: no
-     * replica check until that service exists. */
     {
 	.durable = "tickets-stock",
 	.service = "tickets",
 	.filter = "ticketing.stock.*",
+	.replica_table = "stock_replica",
+	.src_service = "orders",
+	.src_sql = "SELECT s.listing_id, s.version, JSON_ARRAY(" STOCK_COUNTS_SRC ") FROM stock s"
+		   " LEFT JOIN listings_replica l ON l.id = s.listing_id",
+	.replica_sql =
+	    "SELECT id, version, JSON_ARRAY(" STOCK_COUNTS_REPLICA ") FROM stock_replica",
     },
     {
 	.durable = "tickets-sessions",
@@ -85,18 +101,29 @@ const struct backbone_consumer backbone_consumers[] = {
 	REVOCATIONS_CHECK,
     },
     {
-	/* Its source, the orders service's stock table, comes with that
-	 * service: then replica_table and the check queries join here. */
 	.durable = "events-stock",
 	.service = "events",
 	.filter = "ticketing.stock.*",
+	.replica_table = "stock_replica",
+	.src_service = "orders",
+	.src_sql = "SELECT s.listing_id, s.version, JSON_ARRAY(l.event_id, l.seller_id, l.section,"
+		   " l.row_label, l.seat, l.price, l.currency, l.state, " STOCK_COUNTS_SRC ")"
+		   " FROM stock s LEFT JOIN listings_replica l ON l.id = s.listing_id",
+	.replica_sql =
+	    "SELECT id, version, JSON_ARRAY(event_id, seller_id, section, seat_row, seat,"
+	    " price, currency, state, " STOCK_COUNTS_REPLICA ") FROM stock_replica",
     },
-    /* listings_replica is compared with the tickets service's listings
-     * once that service is in the registry. */
     {
 	.durable = "orders-tickets",
 	.service = "orders",
 	.filter = "ticketing.ticket.*",
+	.replica_table = "listings_replica",
+	.src_service = "tickets",
+	.src_sql = "SELECT id, version, JSON_ARRAY(event_id, seller_id, section, seat_row, seat,"
+		   " note, quantity, price, currency, state, hidden_reason) FROM listings",
+	.replica_sql = "SELECT id, version, JSON_ARRAY(event_id, seller_id, section, row_label,"
+		       " seat, note, quantity, price, currency, state, hidden_reason)"
+		       " FROM listings_replica",
     },
     {
 	.durable = "orders-events",

@@ -3,7 +3,10 @@
 # quiet stack, break one thing at a time, run the checker once, expect exit
 # status 1 and a message naming what is wrong, repair it, and expect exit
 # status 0 again. Broken in turn: a replica row deleted, an extra one
-# added, its version bumped, a replicated field changed; an outbox row
+# added, its version bumped, a replicated field changed (users_replica,
+# and the marketplace's copies: the orders service's listings_replica, the
+# tickets and events services' stock_replica); a stock row's units and an
+# order's deadline at their source; an outbox row
 # marked sent without being published; an event stored twice in the
 # stream; a stream message dropped; a table
 # and a configuration file the backbone registry expects missing. Between
@@ -69,12 +72,12 @@ sql "DELETE FROM $EV.users_replica WHERE id = '$FAKE_EVENT'"
 repaired "an extra replica row"
 
 sql "UPDATE $EV.users_replica SET version = version + 1 WHERE id = $QID"
-control "a bumped replica version" "users_replica: $ID at version 2, source at 1"
+control "a bumped replica version" "users_replica: $ID at version 2 in events, source at 1"
 sql "UPDATE $EV.users_replica SET version = version - 1 WHERE id = $QID"
 repaired "a bumped replica version"
 
 sql "UPDATE $EV.users_replica SET role = 'admin' WHERE id = $QID"
-control "a changed replicated field" "users_replica: $ID differs from its source at version 1"
+control "a changed replicated field" "users_replica: $ID in events differs from its source at version 1"
 sql "UPDATE $EV.users_replica SET role = 'member' WHERE id = $QID"
 repaired "a changed replicated field"
 
@@ -138,19 +141,92 @@ check "prune-stream empties the acknowledged stream" \
 	"$CTL" --config "$ADMIN_CONF" prune-stream
 repaired "the stream pruned by prune-stream"
 
-# --- the orders service's units and deadlines (SPEC invariants 1 and 4) -----
+# --- the marketplace's replicas, units and deadlines (SPEC 3, 1 and 4) ---------
 
+# A listing made through the tickets service's form, one unit of it
+# reserved: its copies are the orders service's listings_replica, and the
+# tickets and events services' stock_replica of the orders service's
+# stock row (version 1 when listed, 2 after the reservation).
 OD=ticketing_orders
-CL=00000000-0000-7000-8000-00000000c4e1
-CO=00000000-0000-7000-8000-00000000c4e2
-sql "INSERT INTO $OD.listings_replica (id, event_id, seller_id, quantity, price, currency,
-	state, version) VALUES ('$CL', '$FAKE_EVENT', '$FAKE_EVENT', 3, 100, 'EUR', 'active', 1);
-	INSERT INTO $OD.stock (listing_id, offered, quantity, reserved, ticket_version)
-	VALUES ('$CL', 3, 3, 1, 1);
-	INSERT INTO $OD.orders (id, buyer_id, seller_id, listing_id, event_id, quantity,
-	unit_price, amount, currency, expires_at) VALUES ('$CO', '$FAKE_EVENT', '$FAKE_EVENT',
-	'$CL', '$FAKE_EVENT', 1, 100, 100, 'EUR', UTC_TIMESTAMP(3) + INTERVAL 1 HOUR)"
+TD=ticketing_tickets
+account_browser org organizer "Org Control"
+account_browser seller member "Seller Control"
+account_browser buyer member "Buyer Control"
+EVENT=$(event_fixture org "control$$")
+CL=$(listing_on_sale seller "$EVENT" 3 1.00)
+check "a listing is on sale" [ -n "$CL" ]
+reserve buyer "$CL" 1
+check_status "the buyer reserves one unit" 303
+CO=$(location)
+CO=${CO#/orders/}
+check "the stack is quiet again" wait_for 30 quiet
 repaired "a listing with one reserved unit"
+
+# keep_row DB TABLE / put_back DB TABLE: the listing's row of DB.TABLE
+# copied aside (into DB.TABLE_kept), and written back from there.
+keep_row() { sql "CREATE TABLE $1.$2_kept AS SELECT * FROM $1.$2 WHERE id = '$CL'"; }
+put_back() { sql "REPLACE INTO $1.$2 SELECT * FROM $1.$2_kept; DROP TABLE $1.$2_kept"; }
+
+keep_row $OD listings_replica
+sql "DELETE FROM $OD.listings_replica WHERE id = '$CL'"
+control "a deleted listings_replica row" "listings_replica: $CL \(version 1\) missing in orders"
+put_back $OD listings_replica
+repaired "a deleted listings_replica row"
+
+sql "INSERT INTO $OD.listings_replica (id, event_id, seller_id, quantity, price, currency,
+	state, version) VALUES ('$FAKE_EVENT', '$EVENT', '$FAKE_EVENT', 1, 100, 'EUR', 'active', 1)"
+control "an extra listings_replica row" "listings_replica: $FAKE_EVENT is in orders but not in tickets"
+sql "DELETE FROM $OD.listings_replica WHERE id = '$FAKE_EVENT'"
+repaired "an extra listings_replica row"
+
+sql "UPDATE $OD.listings_replica SET version = 2 WHERE id = '$CL'"
+control "a bumped listings_replica version" "listings_replica: $CL at version 2 in orders, source at 1"
+sql "UPDATE $OD.listings_replica SET version = 1 WHERE id = '$CL'"
+repaired "a bumped listings_replica version"
+
+sql "UPDATE $OD.listings_replica SET note = 'Not the seller''s' WHERE id = '$CL'"
+control "a changed listings_replica field" "listings_replica: $CL in orders differs from its source at version 1"
+sql "UPDATE $OD.listings_replica SET note = '' WHERE id = '$CL'"
+repaired "a changed listings_replica field"
+
+keep_row $TD stock_replica
+sql "DELETE FROM $TD.stock_replica WHERE id = '$CL'"
+control "a deleted stock_replica row of tickets" "stock_replica: $CL \(version 2\) missing in tickets"
+put_back $TD stock_replica
+repaired "a deleted stock_replica row of tickets"
+
+sql "UPDATE $TD.stock_replica SET available = available + 1 WHERE id = '$CL'"
+control "a changed count in tickets' stock_replica" "stock_replica: $CL in tickets differs from its source at version 2"
+sql "UPDATE $TD.stock_replica SET available = available - 1 WHERE id = '$CL'"
+repaired "a changed count in tickets' stock_replica"
+
+sql "UPDATE $TD.stock_replica SET version = 1 WHERE id = '$CL'"
+control "an old version in tickets' stock_replica" "stock_replica: $CL at version 1 in tickets, source at 2"
+sql "UPDATE $TD.stock_replica SET version = 2 WHERE id = '$CL'"
+repaired "an old version in tickets' stock_replica"
+
+keep_row $EV stock_replica
+sql "DELETE FROM $EV.stock_replica WHERE id = '$CL'"
+control "a deleted stock_replica row of events" "stock_replica: $CL \(version 2\) missing in events"
+put_back $EV stock_replica
+repaired "a deleted stock_replica row of events"
+
+sql "UPDATE $EV.stock_replica SET price = price + 1 WHERE id = '$CL'"
+control "a changed listing field in events' stock_replica" "stock_replica: $CL in events differs from its source at version 2"
+sql "UPDATE $EV.stock_replica SET price = price - 1 WHERE id = '$CL'"
+repaired "a changed listing field in events' stock_replica"
+
+sql "UPDATE $EV.stock_replica SET available = available - 1 WHERE id = '$CL'"
+control "a changed count in events' stock_replica" "stock_replica: $CL in events differs from its source at version 2"
+sql "UPDATE $EV.stock_replica SET available = available + 1 WHERE id = '$CL'"
+repaired "a changed count in events' stock_replica"
+
+sql "UPDATE $EV.stock_replica SET version = 3 WHERE id = '$CL'"
+control "a bumped version in events' stock_replica" "stock_replica: $CL at version 3 in events, source at 2"
+sql "UPDATE $EV.stock_replica SET version = 2 WHERE id = '$CL'"
+repaired "a bumped version in events' stock_replica"
+
+# The units and the deadline, at their source.
 sql "UPDATE $OD.stock SET reserved = 2 WHERE listing_id = '$CL'"
 control "reserved units no order holds" "stock of listing $CL: quantity 3, reserved 2, sold 0; its orders hold 1 and sold 0"
 sql "UPDATE $OD.stock SET reserved = 1 WHERE listing_id = '$CL'"
@@ -164,8 +240,10 @@ sql "UPDATE $OD.stock SET quantity = 3 WHERE listing_id = '$CL'"
 repaired "more units held than exist"
 sql "UPDATE $OD.orders SET expires_at = UTC_TIMESTAMP(3) - INTERVAL 1 MINUTE WHERE id = '$CO'"
 control "an order awaiting payment past its deadline" "order $CO awaits payment 6[0-9] s past its deadline"
-sql "UPDATE $OD.orders SET state = 'cancelled', cancel_reason = 'expired' WHERE id = '$CO';
-	UPDATE $OD.stock SET reserved = 0 WHERE listing_id = '$CL'"
+req buyer GET "/orders/$CO"
+post buyer "/orders/$CO/cancel" "csrf_token=$(csrf)"
+check_status "the buyer cancels the order" 303
+check "the stack is quiet after the cancel" wait_for 30 quiet
 repaired "an order awaiting payment past its deadline"
 
 # --- what the registry expects ---------------------------------------------------
