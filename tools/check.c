@@ -453,12 +453,12 @@ check_replica(struct checker *c, const struct backbone_consumer *r)
 			violation(c, "%s: %s is in %s but not in %s", r->replica_table, dk[j].key,
 				  dst->name, src->name);
 		else if (sk[i].version != dk[j].version)
-			violation(c, "%s: %s at version %lld in %s, source at %lld",
-				  r->replica_table, dk[j].key, (long long)dk[j].version, dst->name,
-				  (long long)sk[i].version);
+			violation(c, "%s: %s at version %lld, source at %lld, in %s",
+				  r->replica_table, dk[j].key, (long long)dk[j].version,
+				  (long long)sk[i].version, dst->name);
 		else
-			violation(c, "%s: %s in %s differs from its source at version %lld",
-				  r->replica_table, dk[j].key, dst->name, (long long)dk[j].version);
+			violation(c, "%s: %s differs from its source at version %lld, in %s",
+				  r->replica_table, dk[j].key, (long long)dk[j].version, dst->name);
 		if (cmp <= 0)
 			i++;
 		if (cmp >= 0)

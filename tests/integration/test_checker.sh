@@ -72,12 +72,12 @@ sql "DELETE FROM $EV.users_replica WHERE id = '$FAKE_EVENT'"
 repaired "an extra replica row"
 
 sql "UPDATE $EV.users_replica SET version = version + 1 WHERE id = $QID"
-control "a bumped replica version" "users_replica: $ID at version 2 in events, source at 1"
+control "a bumped replica version" "users_replica: $ID at version 2, source at 1"
 sql "UPDATE $EV.users_replica SET version = version - 1 WHERE id = $QID"
 repaired "a bumped replica version"
 
 sql "UPDATE $EV.users_replica SET role = 'admin' WHERE id = $QID"
-control "a changed replicated field" "users_replica: $ID in events differs from its source at version 1"
+control "a changed replicated field" "users_replica: $ID differs from its source at version 1"
 sql "UPDATE $EV.users_replica SET role = 'member' WHERE id = $QID"
 repaired "a changed replicated field"
 
@@ -180,12 +180,12 @@ sql "DELETE FROM $OD.listings_replica WHERE id = '$FAKE_EVENT'"
 repaired "an extra listings_replica row"
 
 sql "UPDATE $OD.listings_replica SET version = 2 WHERE id = '$CL'"
-control "a bumped listings_replica version" "listings_replica: $CL at version 2 in orders, source at 1"
+control "a bumped listings_replica version" "listings_replica: $CL at version 2, source at 1, in orders"
 sql "UPDATE $OD.listings_replica SET version = 1 WHERE id = '$CL'"
 repaired "a bumped listings_replica version"
 
 sql "UPDATE $OD.listings_replica SET note = 'Not the seller''s' WHERE id = '$CL'"
-control "a changed listings_replica field" "listings_replica: $CL in orders differs from its source at version 1"
+control "a changed listings_replica field" "listings_replica: $CL differs from its source at version 1, in orders"
 sql "UPDATE $OD.listings_replica SET note = '' WHERE id = '$CL'"
 repaired "a changed listings_replica field"
 
@@ -196,12 +196,12 @@ put_back $TD stock_replica
 repaired "a deleted stock_replica row of tickets"
 
 sql "UPDATE $TD.stock_replica SET available = available + 1 WHERE id = '$CL'"
-control "a changed count in tickets' stock_replica" "stock_replica: $CL in tickets differs from its source at version 2"
+control "a changed count in tickets' stock_replica" "stock_replica: $CL differs from its source at version 2, in tickets"
 sql "UPDATE $TD.stock_replica SET available = available - 1 WHERE id = '$CL'"
 repaired "a changed count in tickets' stock_replica"
 
 sql "UPDATE $TD.stock_replica SET version = 1 WHERE id = '$CL'"
-control "an old version in tickets' stock_replica" "stock_replica: $CL at version 1 in tickets, source at 2"
+control "an old version in tickets' stock_replica" "stock_replica: $CL at version 1, source at 2, in tickets"
 sql "UPDATE $TD.stock_replica SET version = 2 WHERE id = '$CL'"
 repaired "an old version in tickets' stock_replica"
 
@@ -212,17 +212,17 @@ put_back $EV stock_replica
 repaired "a deleted stock_replica row of events"
 
 sql "UPDATE $EV.stock_replica SET price = price + 1 WHERE id = '$CL'"
-control "a changed listing field in events' stock_replica" "stock_replica: $CL in events differs from its source at version 2"
+control "a changed listing field in events' stock_replica" "stock_replica: $CL differs from its source at version 2, in events"
 sql "UPDATE $EV.stock_replica SET price = price - 1 WHERE id = '$CL'"
 repaired "a changed listing field in events' stock_replica"
 
 sql "UPDATE $EV.stock_replica SET available = available - 1 WHERE id = '$CL'"
-control "a changed count in events' stock_replica" "stock_replica: $CL in events differs from its source at version 2"
+control "a changed count in events' stock_replica" "stock_replica: $CL differs from its source at version 2, in events"
 sql "UPDATE $EV.stock_replica SET available = available + 1 WHERE id = '$CL'"
 repaired "a changed count in events' stock_replica"
 
 sql "UPDATE $EV.stock_replica SET version = 3 WHERE id = '$CL'"
-control "a bumped version in events' stock_replica" "stock_replica: $CL at version 3 in events, source at 2"
+control "a bumped version in events' stock_replica" "stock_replica: $CL at version 3, source at 2, in events"
 sql "UPDATE $EV.stock_replica SET version = 2 WHERE id = '$CL'"
 repaired "a bumped version in events' stock_replica"
 
