@@ -3,11 +3,11 @@
  *   ticketing.user.*          -> users_replica (display name and role)
  *   ticketing.session.revoked -> session_revocations (lib/revoke.h)
  *   ticketing.stock.*         -> stock_replica (the units of each listing
- *                                the catalogue pages show)
+ *                                the catalogue pages show; stock.h reads
+ *                                the event)
  * Every apply checks the event's data against its envelope and upserts
  * with a version guard: the replica row only ever moves to a newer version.
  */
-#include <stdint.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -15,8 +15,8 @@
 #include "db.h"
 #include "err.h"
 #include "event.h"
-#include "money.h"
 #include "replicator.h"
+#include "stock.h"
 #include "worker.h"
 
 enum stmt { ST_USER_UPSERT = WORKER_ST__FIRST, ST_REVOCATION_UPSERT, ST_STOCK_UPSERT, ST__MAX };
@@ -59,67 +59,18 @@ apply_user(struct db *db, const struct envelope *ev)
 		       NULL, NULL);
 }
 
-/* The members of stock.changed that are counts, with their bounds: the
- * units of a listing fit an INT UNSIGNED, amounts a BIGINT. */
-static const struct {
-	const char *key;
-	int64_t max;
-} stock_counts[] = {
-    {"price", INT64_MAX},      {"ticket_version", INT64_MAX}, {"offered", UINT32_MAX},
-    {"quantity", UINT32_MAX},  {"reserved", UINT32_MAX},      {"sold", UINT32_MAX},
-    {"available", UINT32_MAX}, {"sold_amount", INT64_MAX},    {"version", INT64_MAX},
-};
-#define NCOUNTS (sizeof(stock_counts) / sizeof(stock_counts[0]))
-
-/*
- * apply_stock: a stock.changed (docs/MARKETPLACE.md) into stock_replica.
- * The data must name the envelope's aggregate and version, carry every
- * member with its type, a state the listings know, the deployment's
- * currency (the catalogue shows every price in it), and counts that add
- * up (available at most quantity - reserved - sold, and 0 unless active).
- */
+/* apply_stock: a stock.changed, decoded by stock.h, into stock_replica. */
 static int
-apply_stock(struct db *db, const struct envelope *ev)
+apply_stock(struct worker_job *job, const struct stock_change *sc)
 {
-	const char *id = repl_str(ev, "id", 36), *event_id = repl_str(ev, "event_id", 36),
-		   *seller_id = repl_str(ev, "seller_id", 36),
-		   *section = repl_text(ev, "section", 100), *row = repl_text(ev, "row", 100),
-		   *seat = repl_text(ev, "seat", 100), *currency = repl_str(ev, "currency", 3),
-		   *state = repl_str(ev, "state", 9);
-	struct db_val p[17];
-	int64_t v[NCOUNTS];
-	size_t i;
-
-	if (strcmp(ev->type, "stock.changed") != 0)
-		return TK_OK; /* no other stock event is known: nothing to keep */
-	if (id == NULL || event_id == NULL || seller_id == NULL || section == NULL || row == NULL ||
-	    seat == NULL || currency == NULL || state == NULL || strcmp(id, ev->aggregate_id) != 0)
-		return TK_EINVAL;
-	for (i = 0; i < NCOUNTS; i++)
-		if (!repl_int(ev, stock_counts[i].key, 0, stock_counts[i].max, &v[i]))
-			return TK_EINVAL;
-	/* v: price, ticket_version, offered, quantity, reserved, sold,
-	 * available, sold_amount, version */
-	if (v[8] != ev->version || strcmp(currency, money_currency()->code) != 0)
-		return TK_EINVAL;
-	if (strcmp(state, "active") != 0 && strcmp(state, "withdrawn") != 0 &&
-	    strcmp(state, "hidden") != 0 && strcmp(state, "cancelled") != 0)
-		return TK_EINVAL;
-	if (v[4] + v[5] > v[3] || v[6] > v[3] - v[4] - v[5] ||
-	    (strcmp(state, "active") != 0 && v[6] != 0))
-		return TK_EINVAL;
-	p[0] = DB_S(id);
-	p[1] = DB_S(event_id);
-	p[2] = DB_S(seller_id);
-	p[3] = DB_S(section);
-	p[4] = DB_S(row);
-	p[5] = DB_S(seat);
-	p[6] = DB_I(v[0]);
-	p[7] = DB_S(currency);
-	p[8] = DB_S(state);
-	for (i = 1; i < NCOUNTS; i++)
-		p[8 + i] = DB_I(v[i]);
-	return db_exec(db, ST_STOCK_UPSERT, p, 17, NULL, NULL);
+	return db_exec(job->db, ST_STOCK_UPSERT,
+		       (struct db_val[]){
+			   DB_S(sc->id), DB_S(sc->event_id), DB_S(sc->seller_id), DB_S(sc->section),
+			   DB_S(sc->row), DB_S(sc->seat), DB_I(sc->price), DB_S(sc->currency),
+			   DB_S(sc->state), DB_I(sc->ticket_version), DB_I(sc->offered),
+			   DB_I(sc->quantity), DB_I(sc->reserved), DB_I(sc->sold),
+			   DB_I(sc->available), DB_I(sc->sold_amount), DB_I(sc->version)},
+		       17, NULL, NULL);
 }
 
 static struct worker_verdict
@@ -138,7 +89,7 @@ h_sessions(struct worker_job *job)
 static struct worker_verdict
 h_stock(struct worker_job *job)
 {
-	return worker_verdict_of(apply_stock(job->db, job->ev), job->delivered);
+	return stock_handle(job, apply_stock);
 }
 
 /* The consumers, by their names in the backbone registry. */

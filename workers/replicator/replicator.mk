@@ -9,6 +9,8 @@ workers_replicator_ticketing_replicator_SOURCES = \
 	workers/replicator/replicator.h \
 	workers/replicator/replicator.c \
 	workers/replicator/repl.c \
+	workers/replicator/stock.h \
+	workers/replicator/stock.c \
 	workers/replicator/events.c \
 	workers/replicator/tickets.c \
 	workers/replicator/orders.c \
@@ -19,3 +21,12 @@ workers_replicator_ticketing_replicator_SOURCES = \
 workers_replicator_ticketing_replicator_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/fcgi/tickets \
 	-I$(top_srcdir)/fcgi/orders
 workers_replicator_ticketing_replicator_LDADD = $(TK_LIBS)
+
+# The reader of stock.changed (stock.c), on its own: each refusal's reason.
+check_PROGRAMS += tests/unit/test_stock
+TESTS += tests/unit/test_stock
+tests_unit_test_stock_SOURCES = tests/unit/test_stock.c workers/replicator/stock.c \
+	workers/replicator/stock.h
+tests_unit_test_stock_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/workers/replicator
+tests_unit_test_stock_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_test_stock_LDADD = $(TK_LIBS) $(CUNIT_LIBS)

@@ -3,7 +3,8 @@
  *   ticketing.event.*         -> events_replica; a cancelled event cancels
  *                                its listings (docs/MARKETPLACE.md rule 4)
  *   ticketing.venue.*         -> venues_replica (name, city, time zone)
- *   ticketing.stock.*         -> stock_replica (the orders service's counts)
+ *   ticketing.stock.*         -> stock_replica (the orders service's counts;
+ *                                stock.h reads the event)
  *   ticketing.session.revoked -> session_revocations (lib/revoke.h)
  * Every apply checks the event's data against its envelope and upserts
  * with a version guard: the replica row only ever moves to a newer
@@ -23,6 +24,7 @@
 #include "listing.h"
 #include "outbox.h"
 #include "replicator.h"
+#include "stock.h"
 #include "worker.h"
 
 enum stmt {
@@ -135,29 +137,16 @@ apply_venue(const struct envelope *ev, struct db *db)
 	    NULL, NULL);
 }
 
-/* The counts of stock.changed, in ST_STOCK_UPSERT's order after the id. */
-static const char *const stock_counts[] = {"ticket_version", "offered",   "quantity",   "reserved",
-					   "sold",           "available", "sold_amount"};
-#define NSTOCK_COUNTS (sizeof(stock_counts) / sizeof(stock_counts[0]))
-
+/* apply_stock: a stock.changed, decoded by stock.h, into stock_replica. */
 static int
-apply_stock(const struct envelope *ev, struct db *db)
+apply_stock(struct worker_job *job, const struct stock_change *sc)
 {
-	const char *id = repl_str(ev, "id", 36);
-	struct db_val p[NSTOCK_COUNTS + 2];
-	int64_t v;
-	size_t i;
-
-	if (!versioned(ev, id))
-		return TK_EINVAL;
-	p[0] = DB_S(id);
-	for (i = 0; i < NSTOCK_COUNTS; i++) {
-		if (!repl_int(ev, stock_counts[i], 0, INT64_MAX, &v))
-			return TK_EINVAL;
-		p[i + 1] = DB_I(v);
-	}
-	p[NSTOCK_COUNTS + 1] = DB_I(ev->version);
-	return db_exec(db, ST_STOCK_UPSERT, p, NSTOCK_COUNTS + 2, NULL, NULL);
+	return db_exec(job->db, ST_STOCK_UPSERT,
+		       (struct db_val[]){DB_S(sc->id), DB_I(sc->ticket_version), DB_I(sc->offered),
+					 DB_I(sc->quantity), DB_I(sc->reserved), DB_I(sc->sold),
+					 DB_I(sc->available), DB_I(sc->sold_amount),
+					 DB_I(sc->version)},
+		       9, NULL, NULL);
 }
 
 static struct worker_verdict
@@ -175,7 +164,7 @@ h_venues(struct worker_job *job)
 static struct worker_verdict
 h_stock(struct worker_job *job)
 {
-	return worker_verdict_of(apply_stock(job->ev, job->db), job->delivered);
+	return stock_handle(job, apply_stock);
 }
 
 static struct worker_verdict
