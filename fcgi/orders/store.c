@@ -68,7 +68,7 @@ const char *const orders_stmts[ST__MAX] = {
     [ST_ORDER_INSERT] = "INSERT INTO orders (id, buyer_id, seller_id, listing_id, event_id,"
 			" quantity, unit_price, amount, currency, expires_at)"
 			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-			" UTC_TIMESTAMP(3) + INTERVAL ? SECOND)",
+			" UTC_TIMESTAMP(3) + INTERVAL ? SECOND) RETURNING " LEDGER_ORDER_COLUMNS,
     [ST_ORDER_VIEW] = ORDER_COLUMNS " WHERE o.id = ? AND o.buyer_id = ?",
     [ST_ORDERS] = ORDER_COLUMNS " WHERE o.buyer_id = ? ORDER BY o.created_at DESC, o.id DESC"
 				" LIMIT ?",
@@ -103,7 +103,7 @@ reserve_once(struct store *st, const char *listing, long quantity, long seconds,
 {
 	const struct ledger l = {st->db, ST_LEDGER, st->arena};
 	struct ledger_units u;
-	struct db_rows rows;
+	struct db_rows rows, order;
 	const char *seller, *event, *currency;
 	int64_t price;
 	int rc, unlocked = 0;
@@ -162,13 +162,13 @@ reserve_once(struct store *st, const char *listing, long quantity, long seconds,
 		     (struct db_val[]){DB_S(out->id), DB_S(st->actor->user_id), DB_S(seller),
 				       DB_S(listing), DB_S(event), DB_I(quantity), DB_I(price),
 				       DB_I(price * quantity), DB_S(currency), DB_I(seconds)},
-		     10, NULL, NULL);
+		     10, st->arena, &order);
 	if (rc != TK_OK)
 		goto out;
 	u.reserved += quantity;
 	rc = ledger_store(&l, listing, &u);
 	if (rc == TK_OK)
-		rc = ledger_emit_order(&l, "order.created", out->id);
+		rc = ledger_emit_order_row(&l, "order.created", &order);
 out:
 	return store_finish(st, rc);
 refused:
