@@ -12,7 +12,8 @@
 #      of its final version) to the row of that version in
 #      ticketing_tickets.stock_replica and in ticketing_events.stock_replica
 #      (their updated_at): p50/p99/max, and the stock.changed events/s
-#      delivered. A replica row keeps only its latest version, so each
+#      delivered; the same up to the event's publication (the orders
+#      outbox row's sent_at) tells the relay's share from the replicators'. A replica row keeps only its latest version, so each
 #      listing gives one sample, its final version. The buyers are ordered
 #      so that these finals are spread over the whole load: the listings
 #      come in groups of GROUP, and the buyers of a group take one unit of
@@ -210,6 +211,7 @@ cpu_each() {
 	cat "$TMP/pids" "$TMP/pids.other" | while read -r p pid; do echo "$p $(cpu_ticks "$pid")"; done
 }
 cpu_each >"$TMP/cpu0"
+OUTBOX0=$(sqlq "SELECT COALESCE(MAX(id), 0) FROM ticketing_orders.outbox")
 LOAD_T0=$(sqlq "SELECT UTC_TIMESTAMP(6)")
 "$DRIVE" 127.0.0.1 "$PORT" POST /orders "$CONNECTIONS" "$LOAD_SECONDS" "$TMP/buyers" \
 	>"$TMP/load.out" || die "bench/drive failed"
@@ -236,37 +238,43 @@ awk -v r="$RPS" 'BEGIN { exit !(r >= 2000) }' && echo "   goal >= 2,000/s: met" 
 # --- 2. propagation ---------------------------------------------------------
 wait_until "$SETTLE" "$IN_REPLICAS" || die "the replicas did not catch up within $SETTLE s"
 cpu_each >"$TMP/cpu1"
-# The listings that took reservations in 1: source and replica times.
-sqlq "SELECT TIMESTAMPDIFF(MICROSECOND, s.updated_at, t.updated_at) / 1000,
-		TIMESTAMPDIFF(MICROSECOND, s.updated_at, e.updated_at) / 1000
-	FROM ticketing_orders.stock s
+# The listings that took reservations in 1: the write of the final
+# version in orders, its publication (the orders outbox row's sent_at: the
+# relay's share), its rows in the two replicas.
+RUN_LISTINGS="FROM ticketing_orders.stock s
 	JOIN ticketing_tickets.stock_replica t ON t.id = s.listing_id
 	JOIN ticketing_events.stock_replica e ON e.id = s.listing_id
 	JOIN ticketing_tickets.listings l ON l.id = s.listing_id
-	WHERE l.seller_id = '$SELLER_ID' AND s.listing_id <> '$BURST_LISTING' AND s.version > 1" \
-	>"$TMP/lat"
-read -r EVENTS SPAN_T SPAN_E < <(sqlq "SELECT SUM(s.version - 1),
+	LEFT JOIN (SELECT JSON_VALUE(payload, '\$.aggregate_id') a,
+		JSON_VALUE(payload, '\$.aggregate_version') v, sent_at FROM ticketing_orders.outbox
+		WHERE id > $OUTBOX0 AND subject = 'ticketing.stock.changed') o
+		ON o.a = s.listing_id AND o.v = s.version
+	WHERE l.seller_id = '$SELLER_ID' AND s.listing_id <> '$BURST_LISTING' AND s.version > 1"
+sqlq "SELECT TIMESTAMPDIFF(MICROSECOND, s.updated_at, o.sent_at) / 1000,
+		TIMESTAMPDIFF(MICROSECOND, s.updated_at, t.updated_at) / 1000,
+		TIMESTAMPDIFF(MICROSECOND, s.updated_at, e.updated_at) / 1000 $RUN_LISTINGS" >"$TMP/lat"
+read -r EVENTS SPAN_O SPAN_T SPAN_E < <(sqlq "SELECT SUM(s.version - 1),
+		TIMESTAMPDIFF(MICROSECOND, '$LOAD_T0', MAX(o.sent_at)) / 1000000,
 		TIMESTAMPDIFF(MICROSECOND, '$LOAD_T0', MAX(t.updated_at)) / 1000000,
-		TIMESTAMPDIFF(MICROSECOND, '$LOAD_T0', MAX(e.updated_at)) / 1000000
-	FROM ticketing_orders.stock s
-	JOIN ticketing_tickets.stock_replica t ON t.id = s.listing_id
-	JOIN ticketing_events.stock_replica e ON e.id = s.listing_id
-	JOIN ticketing_tickets.listings l ON l.id = s.listing_id
-	WHERE l.seller_id = '$SELLER_ID' AND s.listing_id <> '$BURST_LISTING'")
-echo "2. propagation under 1: commit in orders -> replica row of the same version ($(wc -l <"$TMP/lat") listings)"
-for col in 1 2; do
-	span=$SPAN_T
-	name="ticketing_tickets.stock_replica"
-	[ "$col" = 2 ] && span=$SPAN_E && name="ticketing_events.stock_replica "
-	cut -f "$col" "$TMP/lat" | sort -n | awk -v name="$name" -v ev="$EVENTS" -v span="$span" '
+		TIMESTAMPDIFF(MICROSECOND, '$LOAD_T0', MAX(e.updated_at)) / 1000000 $RUN_LISTINGS")
+echo "2. propagation under 1: write in orders -> row of the same version ($(wc -l <"$TMP/lat") listings)"
+for col in 1 2 3; do
+	case $col in
+	1) span=$SPAN_O name="published (relay-orders)" ;;
+	2) span=$SPAN_T name="ticketing_tickets.stock_replica" ;;
+	3) span=$SPAN_E name="ticketing_events.stock_replica" ;;
+	esac
+	cut -f "$col" "$TMP/lat" | sort -n | awk -v name="$name" -v ev="$EVENTS" -v span="$span" \
+		-v goal="$((col > 1))" '
 		function pct(p,   i) { i = int(NR * p + 0.5); if (i < 1) i = 1; return v[i] }
 		{ v[NR] = $1 }
 		END {
 			if (NR == 0) { print "   no samples"; exit }
-			printf "   %s p50 %.1f ms  p99 %.1f ms  max %.1f ms; %d stock.changed in %.2f s: %.0f events/s\n",
+			printf "   %-32s p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms; %d stock.changed by %.2f s: %.0f/s\n",
 				name, pct(0.50), pct(0.99), v[NR], ev, span, (span > 0 ? ev / span : 0)
-			ok = pct(0.50) <= 5 && pct(0.99) <= 50
-			printf "   goal p50 <= 5 ms, p99 <= 50 ms: %s\n", ok ? "met" : "MISSED"
+			if (goal)
+				printf "   %-32s goal p50 <= 5 ms, p99 <= 50 ms: %s\n", "",
+					pct(0.50) <= 5 && pct(0.99) <= 50 ? "met" : "MISSED"
 		}'
 done
 
