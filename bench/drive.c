@@ -40,9 +40,9 @@
 
 struct conn {
 	int fd;
-	int busy;       /* a request is out */
-	double sent;    /* when it left, seconds */
-	size_t len;     /* bytes in buf */
+	int busy;    /* a request is out */
+	double sent; /* when it left, seconds */
+	size_t len;  /* bytes in buf */
 	char buf[RESP_MAX];
 };
 
