@@ -58,13 +58,15 @@ enum stmt {
 	" FROM orders o LEFT JOIN listings_replica l ON l.id = o.listing_id"
 
 const char *const orders_stmts[ST__MAX] = {
-    /* The listing, and whether its event is open for sale: known here,
-     * scheduled and not started. */
+    /* The listing, whether its event is open for sale (known here,
+     * scheduled and not started), and its stock row as last committed
+     * (units free, the listing version applied), read without a lock. */
     [ST_LISTING] = "SELECT l.seller_id, l.event_id, l.state, l.price, l.currency,"
 		   " l.section, l.row_label, l.seat,"
-		   " e.id IS NOT NULL AND e.status = 'scheduled' AND e.starts_at > UTC_TIMESTAMP()"
-		   " FROM listings_replica l LEFT JOIN events_replica e ON e.id = l.event_id"
-		   " WHERE l.id = ?",
+		   " e.id IS NOT NULL AND e.status = 'scheduled' AND e.starts_at > UTC_TIMESTAMP(),"
+		   " CAST(s.quantity AS SIGNED) - s.reserved - s.sold, s.ticket_version"
+		   " FROM listings_replica l JOIN stock s ON s.listing_id = l.id"
+		   " LEFT JOIN events_replica e ON e.id = l.event_id WHERE l.id = ?",
     [ST_ORDER_INSERT] = "INSERT INTO orders (id, buyer_id, seller_id, listing_id, event_id,"
 			" quantity, unit_price, amount, currency, expires_at)"
 			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
@@ -96,7 +98,15 @@ store_revocations_fresh(struct store *st, int *fresh)
 	return revoke_fresh(st, ST_REVOCATIONS_FRESH, "orders", fresh);
 }
 
-/* reserve_once: one try of store_reserve. */
+/*
+ * reserve_once: one try of store_reserve. The listing and its units as
+ * last committed decide every refusal without the lock, so a sold-out
+ * listing's refusals never queue behind its stock row's lock (an on-sale's
+ * burst). What they let through takes the lock, and the units are checked
+ * again on what the lock holds; a listing version other than the one read
+ * (the seller changed it in between) makes the try start again, so the
+ * order always carries the price and state of the version the lock holds.
+ */
 static int
 reserve_once(struct store *st, const char *listing, long quantity, long seconds, const char *key,
 	     struct reserve_out *out)
@@ -122,13 +132,6 @@ reserve_once(struct store *st, const char *listing, long quantity, long seconds,
 	}
 	if (rc != TK_OK)
 		return rc;
-	rc = ledger_lock(&l, listing, unlocked, &u);
-	if (rc == TK_ENOTFOUND) {
-		out->outcome = REFUSED_NO_LISTING;
-		goto refused;
-	}
-	if (rc != TK_OK)
-		goto out;
 	rc = db_exec(st->db, ST_LISTING, (struct db_val[]){DB_S(listing)}, 1, st->arena, &rows);
 	if (rc != TK_OK)
 		goto out;
@@ -144,7 +147,7 @@ reserve_once(struct store *st, const char *listing, long quantity, long seconds,
 	out->l.section = db_str(&rows, 0, 5);
 	out->l.row = db_str(&rows, 0, 6);
 	out->l.seat = db_str(&rows, 0, 7);
-	out->available = u.quantity - u.reserved - u.sold;
+	out->available = db_int(&rows, 0, 9);
 	if (strcmp(seller, st->actor->user_id) == 0)
 		out->outcome = REFUSED_OWN;
 	else if (db_int(&rows, 0, 8) == 0)
@@ -155,6 +158,22 @@ reserve_once(struct store *st, const char *listing, long quantity, long seconds,
 		out->outcome = RESERVED;
 	if (out->outcome != RESERVED)
 		goto refused;
+	rc = ledger_lock(&l, listing, unlocked, &u);
+	if (rc == TK_ENOTFOUND) {
+		out->outcome = REFUSED_NO_LISTING;
+		goto refused;
+	}
+	if (rc != TK_OK)
+		goto out;
+	if (u.ticket_version != db_int(&rows, 0, 10)) {
+		rc = TK_ERETRY;
+		goto out;
+	}
+	out->available = u.quantity - u.reserved - u.sold;
+	if (quantity > out->available) {
+		out->outcome = REFUSED_UNITS;
+		goto refused;
+	}
 #ifdef ORDERS_UNLOCKED_TEST
 	nanosleep(&(struct timespec){0, ORDERS_UNLOCKED_WINDOW_MS * 1000000L}, NULL);
 #endif
