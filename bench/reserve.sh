@@ -315,9 +315,11 @@ B_5XX=$(awk '$1 == "status" && $2 >= 500 { n += $3 } END { print n + 0 }' "$TMP/
 B_MADE=$(sqlq "SELECT COUNT(*) FROM ticketing_orders.orders WHERE listing_id = '$BURST_LISTING'")
 read -r BP50 BP99 BMAX < <(field latency "$TMP/burst.out")
 echo "4. burst: $BURST buyers at once for one listing of $BURST_UNITS units"
-printf '   %d answers in %.3f s: %.0f requests/s (goal >= 1,000); p50 %.1f ms, p99 %.1f ms\n' \
+printf '   %d answers in %.3f s: %.0f requests/s (goal >= 1,000), %.3f of nginx static; p50 %.1f ms, p99 %.1f ms\n' \
 	"$(field requests "$TMP/burst.out")" "$(field seconds "$TMP/burst.out")" \
-	"$(field rps "$TMP/burst.out")" "$BP50" "$BP99"
+	"$(field rps "$TMP/burst.out")" \
+	"$(awk -v a="$(field rps "$TMP/burst.out")" -v b="$STATIC_RPS" 'BEGIN { print (b > 0 ? a / b : 0) }')" \
+	"$BP50" "$BP99"
 echo "   303: $B_OK, 409: $B_409, 5xx: $B_5XX, connection errors: $(field errors "$TMP/burst.out"); orders: $B_MADE"
 if [ "$B_MADE" = "$BURST_UNITS" ] && [ "$B_OK" = "$BURST_UNITS" ] &&
 	[ "$B_409" = $((BURST - BURST_UNITS)) ] && [ "$B_5XX" = 0 ]; then
