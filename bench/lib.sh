@@ -126,3 +126,14 @@ compare() {
 header() {
 	echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION against $BASE"
 }
+
+# cpu_ticks PID...: the user + system CPU time the processes PID... have
+# used so far, in clock ticks (getconf CLK_TCK a second); a process that
+# is gone counts 0.
+cpu_ticks() {
+	local pid n=0
+	for pid in "$@"; do
+		n=$((n + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+	done
+	echo "$n"
+}

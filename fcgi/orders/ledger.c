@@ -102,36 +102,44 @@ ledger_store(const struct ledger *l, const char *listing, const struct ledger_un
 }
 
 int
-ledger_emit_order(const struct ledger *l, const char *type, const char *id)
+ledger_emit_order_row(const struct ledger *l, const char *type, const struct db_rows *rows)
 {
-	struct db_rows rows;
 	json_t *state = NULL;
 	int rc;
 
-	rc = db_exec(l->db, ST(l, LEDGER_ST_ORDER_STATE), (struct db_val[]){DB_S(id)}, 1, l->a,
-		     &rows);
-	if (rc != TK_OK)
-		goto out;
-	if (rows.nrows != 1) {
+	if (rows->nrows != 1) {
 		rc = TK_EINTERNAL;
 		goto out;
 	}
 	state = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:I}", "id",
-			  db_str(&rows, 0, 0), "buyer_id", db_str(&rows, 0, 1), "seller_id",
-			  db_str(&rows, 0, 2), "ticket_id", db_str(&rows, 0, 3), "event_id",
-			  db_str(&rows, 0, 4), "quantity", (json_int_t)db_int(&rows, 0, 5),
-			  "unit_price", (json_int_t)db_int(&rows, 0, 6), "amount",
-			  (json_int_t)db_int(&rows, 0, 7), "currency", db_str(&rows, 0, 8), "state",
-			  db_str(&rows, 0, 9), "expires_at", db_str(&rows, 0, 10), "cancel_reason",
-			  db_str(&rows, 0, 11), "version", (json_int_t)db_int(&rows, 0, 12));
+			  db_str(rows, 0, 0), "buyer_id", db_str(rows, 0, 1), "seller_id",
+			  db_str(rows, 0, 2), "ticket_id", db_str(rows, 0, 3), "event_id",
+			  db_str(rows, 0, 4), "quantity", (json_int_t)db_int(rows, 0, 5),
+			  "unit_price", (json_int_t)db_int(rows, 0, 6), "amount",
+			  (json_int_t)db_int(rows, 0, 7), "currency", db_str(rows, 0, 8), "state",
+			  db_str(rows, 0, 9), "expires_at", db_str(rows, 0, 10), "cancel_reason",
+			  db_str(rows, 0, 11), "version", (json_int_t)db_int(rows, 0, 12));
 	if (state == NULL) {
 		rc = TK_EINTERNAL;
 		goto out;
 	}
-	rc = outbox_append(l->db, ST(l, LEDGER_ST_OUTBOX), type, "order", id, db_int(&rows, 0, 12),
-			   state);
+	rc = outbox_append(l->db, ST(l, LEDGER_ST_OUTBOX), type, "order", db_str(rows, 0, 0),
+			   db_int(rows, 0, 12), state);
 out:
 	json_decref(state);
+	return rc;
+}
+
+int
+ledger_emit_order(const struct ledger *l, const char *type, const char *id)
+{
+	struct db_rows rows;
+	int rc;
+
+	rc = db_exec(l->db, ST(l, LEDGER_ST_ORDER_STATE), (struct db_val[]){DB_S(id)}, 1, l->a,
+		     &rows);
+	if (rc == TK_OK)
+		rc = ledger_emit_order_row(l, type, &rows);
 	return rc;
 }
 

@@ -19,6 +19,7 @@
 
 struct arena;
 struct db;
+struct db_rows;
 
 enum {
 	LEDGER_ST_STOCK_LOCK,
@@ -44,6 +45,13 @@ enum {
 	"CONCAT(DATE_FORMAT(" col ", '%Y-%m-%dT%H:%i:%s.'), LPAD(MICROSECOND(" col                 \
 	") DIV 1000, 3, '0'), 'Z')"
 
+/* An order's state as its order.* events carry it, in the order
+ * ledger_emit_order_row reads: from the orders table, or from the
+ * RETURNING clause of the INSERT that made the order. */
+#define LEDGER_ORDER_COLUMNS                                                                       \
+	"id, buyer_id, seller_id, listing_id, event_id, quantity, unit_price, amount, currency,"   \
+	" state, " LEDGER_TIME("expires_at") ", cancel_reason, version"
+
 #define LEDGER_STMTS(base)                                                                         \
 	[(base) +                                                                                  \
 	    LEDGER_ST_STOCK_LOCK] = LEDGER_UNITS_SQL " FOR UPDATE",                                \
@@ -58,10 +66,7 @@ enum {
 		" FROM stock s JOIN listings_replica l ON l.id = s.listing_id"                     \
 		" WHERE s.listing_id = ?",                                                         \
 	    [(base) + LEDGER_ST_ORDER_STATE] =                                                     \
-		"SELECT id, buyer_id, seller_id, listing_id, event_id, quantity, unit_price,"      \
-		" amount, currency, state, " LEDGER_TIME(                                          \
-		    "expires_at") ","                                                              \
-				  " cancel_reason, version FROM orders WHERE id = ?",              \
+		"SELECT " LEDGER_ORDER_COLUMNS " FROM orders WHERE id = ?",                        \
 	    [(base) + LEDGER_ST_ORDER_UNITS] =                                                     \
 		"SELECT listing_id, quantity FROM orders WHERE id = ?",                            \
 	    [(base) + LEDGER_ST_ORDER_CANCEL] =                                                    \
@@ -108,6 +113,12 @@ int64_t ledger_quantity(const struct ledger_units *u);
 /* ledger_emit_order: append the order.* event type (e.g. "order.created")
  * with the full state of order id. TK_OK or a db_exec error. */
 int ledger_emit_order(const struct ledger *l, const char *type, const char *id);
+
+/* ledger_emit_order_row: the same from rows, one row of
+ * LEDGER_ORDER_COLUMNS the caller read already (the reservation's INSERT
+ * ... RETURNING: one round trip fewer). TK_EINTERNAL unless rows holds
+ * exactly one row; else TK_OK or a db_exec error. */
+int ledger_emit_order_row(const struct ledger *l, const char *type, const struct db_rows *rows);
 
 /*
  * ledger_release: rule 3. Cancel order id with reason ("buyer",

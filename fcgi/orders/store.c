@@ -58,17 +58,19 @@ enum stmt {
 	" FROM orders o LEFT JOIN listings_replica l ON l.id = o.listing_id"
 
 const char *const orders_stmts[ST__MAX] = {
-    /* The listing, and whether its event is open for sale: known here,
-     * scheduled and not started. */
+    /* The listing, whether its event is open for sale (known here,
+     * scheduled and not started), and its stock row as last committed
+     * (units free, the listing version applied), read without a lock. */
     [ST_LISTING] = "SELECT l.seller_id, l.event_id, l.state, l.price, l.currency,"
 		   " l.section, l.row_label, l.seat,"
-		   " e.id IS NOT NULL AND e.status = 'scheduled' AND e.starts_at > UTC_TIMESTAMP()"
-		   " FROM listings_replica l LEFT JOIN events_replica e ON e.id = l.event_id"
-		   " WHERE l.id = ?",
+		   " e.id IS NOT NULL AND e.status = 'scheduled' AND e.starts_at > UTC_TIMESTAMP(),"
+		   " CAST(s.quantity AS SIGNED) - s.reserved - s.sold, s.ticket_version"
+		   " FROM listings_replica l JOIN stock s ON s.listing_id = l.id"
+		   " LEFT JOIN events_replica e ON e.id = l.event_id WHERE l.id = ?",
     [ST_ORDER_INSERT] = "INSERT INTO orders (id, buyer_id, seller_id, listing_id, event_id,"
 			" quantity, unit_price, amount, currency, expires_at)"
 			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-			" UTC_TIMESTAMP(3) + INTERVAL ? SECOND)",
+			" UTC_TIMESTAMP(3) + INTERVAL ? SECOND) RETURNING " LEDGER_ORDER_COLUMNS,
     [ST_ORDER_VIEW] = ORDER_COLUMNS " WHERE o.id = ? AND o.buyer_id = ?",
     [ST_ORDERS] = ORDER_COLUMNS " WHERE o.buyer_id = ? ORDER BY o.created_at DESC, o.id DESC"
 				" LIMIT ?",
@@ -96,14 +98,22 @@ store_revocations_fresh(struct store *st, int *fresh)
 	return revoke_fresh(st, ST_REVOCATIONS_FRESH, "orders", fresh);
 }
 
-/* reserve_once: one try of store_reserve. */
+/*
+ * reserve_once: one try of store_reserve. The listing and its units as
+ * last committed decide every refusal without the lock, so a sold-out
+ * listing's refusals never queue behind its stock row's lock (an on-sale's
+ * burst). What they let through takes the lock, and the units are checked
+ * again on what the lock holds; a listing version other than the one read
+ * (the seller changed it in between) makes the try start again, so the
+ * order always carries the price and state of the version the lock holds.
+ */
 static int
 reserve_once(struct store *st, const char *listing, long quantity, long seconds, const char *key,
 	     struct reserve_out *out)
 {
 	const struct ledger l = {st->db, ST_LEDGER, st->arena};
 	struct ledger_units u;
-	struct db_rows rows;
+	struct db_rows rows, order;
 	const char *seller, *event, *currency;
 	int64_t price;
 	int rc, unlocked = 0;
@@ -122,13 +132,6 @@ reserve_once(struct store *st, const char *listing, long quantity, long seconds,
 	}
 	if (rc != TK_OK)
 		return rc;
-	rc = ledger_lock(&l, listing, unlocked, &u);
-	if (rc == TK_ENOTFOUND) {
-		out->outcome = REFUSED_NO_LISTING;
-		goto refused;
-	}
-	if (rc != TK_OK)
-		goto out;
 	rc = db_exec(st->db, ST_LISTING, (struct db_val[]){DB_S(listing)}, 1, st->arena, &rows);
 	if (rc != TK_OK)
 		goto out;
@@ -144,7 +147,7 @@ reserve_once(struct store *st, const char *listing, long quantity, long seconds,
 	out->l.section = db_str(&rows, 0, 5);
 	out->l.row = db_str(&rows, 0, 6);
 	out->l.seat = db_str(&rows, 0, 7);
-	out->available = u.quantity - u.reserved - u.sold;
+	out->available = db_int(&rows, 0, 9);
 	if (strcmp(seller, st->actor->user_id) == 0)
 		out->outcome = REFUSED_OWN;
 	else if (db_int(&rows, 0, 8) == 0)
@@ -155,6 +158,22 @@ reserve_once(struct store *st, const char *listing, long quantity, long seconds,
 		out->outcome = RESERVED;
 	if (out->outcome != RESERVED)
 		goto refused;
+	rc = ledger_lock(&l, listing, unlocked, &u);
+	if (rc == TK_ENOTFOUND) {
+		out->outcome = REFUSED_NO_LISTING;
+		goto refused;
+	}
+	if (rc != TK_OK)
+		goto out;
+	if (u.ticket_version != db_int(&rows, 0, 10)) {
+		rc = TK_ERETRY;
+		goto out;
+	}
+	out->available = u.quantity - u.reserved - u.sold;
+	if (quantity > out->available) {
+		out->outcome = REFUSED_UNITS;
+		goto refused;
+	}
 #ifdef ORDERS_UNLOCKED_TEST
 	nanosleep(&(struct timespec){0, ORDERS_UNLOCKED_WINDOW_MS * 1000000L}, NULL);
 #endif
@@ -162,13 +181,13 @@ reserve_once(struct store *st, const char *listing, long quantity, long seconds,
 		     (struct db_val[]){DB_S(out->id), DB_S(st->actor->user_id), DB_S(seller),
 				       DB_S(listing), DB_S(event), DB_I(quantity), DB_I(price),
 				       DB_I(price * quantity), DB_S(currency), DB_I(seconds)},
-		     10, NULL, NULL);
+		     10, st->arena, &order);
 	if (rc != TK_OK)
 		goto out;
 	u.reserved += quantity;
 	rc = ledger_store(&l, listing, &u);
 	if (rc == TK_OK)
-		rc = ledger_emit_order(&l, "order.created", out->id);
+		rc = ledger_emit_order_row(&l, "order.created", &order);
 out:
 	return store_finish(st, rc);
 refused:

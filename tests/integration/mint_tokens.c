@@ -7,7 +7,12 @@
  * what a sign-up would give them. Each has a fresh session id and user id
  * (UUIDv7), role member, and the lifetime of a fresh sign-in.
  *
- * Usage: mint_tokens KEYFILE COUNT
+ * With CSRF_KEYFILE (the stack's CSRF key), each line also carries the
+ * CSRF token bound to that session, after a space: what a form rendered
+ * for the session would hold, so a benchmark need not fetch a page per
+ * member (bench/reserve.sh).
+ *
+ * Usage: mint_tokens KEYFILE COUNT [CSRF_KEYFILE]
  * A test helper only: it is not installed.
  */
 #include <stdio.h>
@@ -17,6 +22,7 @@
 #include <sodium.h>
 
 #include "config.h"
+#include "csrf.h"
 #include "err.h"
 #include "sess.h"
 #include "uuid.h"
@@ -24,15 +30,15 @@
 int
 main(int argc, char **argv)
 {
-	unsigned char sk[crypto_sign_SECRETKEYBYTES];
-	char out[SESS_TOKEN_MAX], *end;
+	unsigned char sk[crypto_sign_SECRETKEYBYTES], ck[CSRF_KEY_LEN];
+	char out[SESS_TOKEN_MAX], csrf[CSRF_TOKEN_LEN + 1], *end;
 	struct session s;
 	long count, i;
 	int64_t now = (int64_t)time(NULL);
 	int status = 2;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: mint_tokens KEYFILE COUNT\n");
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr, "usage: mint_tokens KEYFILE COUNT [CSRF_KEYFILE]\n");
 		goto out;
 	}
 	count = strtol(argv[2], &end, 10);
@@ -43,6 +49,8 @@ main(int argc, char **argv)
 	status = 1;
 	if (sodium_init() < 0 || config_read_hex_file(argv[1], sk, sizeof(sk)) != TK_OK)
 		goto out;
+	if (argc == 4 && config_read_hex_file(argv[3], ck, sizeof(ck)) != TK_OK)
+		goto out;
 	for (i = 0; i < count; i++) {
 		s = (struct session){.role = ROLE_MEMBER};
 		sess_new_sid(s.sid);
@@ -52,10 +60,15 @@ main(int argc, char **argv)
 		sess_set_times(&s, now, now + 43200, 300, 1800);
 		if (sess_sign(&s, sk, out, sizeof(out)) != TK_OK)
 			goto out;
-		printf("%s\n", out);
+		if (argc == 4) {
+			csrf_token(ck, s.sid, csrf);
+			printf("%s %s\n", out, csrf);
+		} else
+			printf("%s\n", out);
 	}
 	status = 0;
 out:
 	sodium_memzero(sk, sizeof(sk));
+	sodium_memzero(ck, sizeof(ck));
 	return status;
 }

@@ -2,7 +2,10 @@
 # "Never oversell", raced: 200 members, each with a session of their own,
 # POST /orders for one unit of a listing of 5 at the same moment (curl in
 # parallel). Exactly 5 orders are made, the other 195 answers are 409, none
-# is a 5xx, and the stock row holds 5 reserved. The negative control runs
+# is a 5xx, and the stock row holds 5 reserved. While another transaction
+# holds the sold-out listing's stock row lock, a reservation of it is
+# still refused at once: refusals are decided without the lock. The
+# negative control runs
 # the same race, with the same members, against a stand-in orders instance
 # of the test-only program tests/integration/orders_unlocked (its
 # reservation reads the stock row without the lock and waits between check
@@ -67,6 +70,22 @@ check_eq "no answer was a 5xx" 0 "$(grep -c '^5' "$TK_TMP/codes")"
 check_eq "exactly $UNITS orders exist" "$UNITS" "$(orders_count "listing_id = '$L'")"
 check_eq "the stock row holds $UNITS reserved" "$UNITS" \
 	"$(sql "SELECT reserved FROM $DB.stock WHERE listing_id = '$L'")"
+# A sold-out listing refuses without taking its stock row's lock (an
+# on-sale's refusals do not queue behind it): while another transaction
+# holds that lock, a loser sending again is answered 409 at once.
+sql "START TRANSACTION; SELECT reserved FROM $DB.stock WHERE listing_id = '$L' FOR UPDATE;
+	SELECT SLEEP(6); ROLLBACK" >/dev/null &
+HOLDER=$!
+check "another transaction holds the stock row's lock" wait_for 10 eval '[ "$(sql "SELECT COUNT(*)
+	FROM information_schema.INNODB_TRX WHERE trx_query LIKE '"'SELECT SLEEP%'"'")" = 1 ]'
+read -r token csrf < <(awk '$1 == 409 { print $2, $3; exit }' "$TK_TMP/answers")
+T0=$(date +%s%N)
+req - POST /orders -b "tk_session=$token" --data-urlencode "csrf_token=$csrf" \
+	--data "ticket_id=$L&quantity=1"
+MS=$((($(date +%s%N) - T0) / 1000000))
+check_eq "a reservation of the sold-out listing answers 409 meanwhile" 409 "$STATUS"
+check "... in under 3 s, without waiting for the lock (took $MS ms)" [ "$MS" -lt 3000 ]
+wait "$HOLDER" || true
 check "the checker passes after the race" checker
 # The winners cancel: every unit is free again.
 awk '$1 == 303 { print $2, $3, $4 }' "$TK_TMP/answers" | while read -r url token csrf; do
