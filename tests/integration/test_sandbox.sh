@@ -4,9 +4,11 @@
 # the hosted card form (every bad value answers 422 with the form kept and
 # the security code dropped, escaping, CSRF); the four test cards; capture,
 # void and refund and their idempotency keys; and the webhooks: signed
-# (checked with lib/paysig through paysig_check, which refuses an altered
+# (checked with lib/payprov's payprov_verify, which refuses an altered
 # body), retried after the receiver fails, the late card's held back, and
-# a pending one delivered after the sandbox is killed and started again.
+# a pending one delivered after the sandbox is killed and started again;
+# and the client side, lib/payprov, against the running sandbox through
+# payprov_client.
 # The receiver is webhook_sink.py; the sandbox runs as a stand-in (lib.sh
 # stand_in) whose webhook URL is that receiver's.
 # shellcheck disable=SC2317 # predicates below run through check
@@ -16,7 +18,6 @@ DB=ticketing_sandbox
 HERE=$(dirname "$0")
 BUILD=${TK_BUILDDIR:-$HERE/../..}
 API_KEY=$(cat "$TK_TEST_RUN_DIR/keys/sandbox-api.key")
-SECRET=$TK_TEST_RUN_DIR/keys/webhook.secret
 LATE=4
 
 # api PATH FIELD=VALUE...: a POST to the API with the stack's API key.
@@ -76,8 +77,12 @@ webhook_of() {
 }
 # received DIR EVENT: the numbers of the requests in sink DIR carrying EVENT.
 received() { grep -l "\"id\":\"$2\"" "$TK_TMP/$1"/*.body 2>/dev/null | sed 's|.*/||; s|\.body$||' | sort -n; }
-# signed DIR N: request N of sink DIR verifies with lib/paysig.
-signed() { "$BUILD/tests/integration/paysig_check" "$SECRET" "$(cat "$TK_TMP/$1/$2.sig")" "$TK_TMP/$1/$2.body"; }
+# client ARGS...: payprov_client (lib/payprov.h) against the stack; its
+# output in OUT, its exit status.
+client() { OUT=$("$BUILD/tests/integration/payprov_client" "$TK_TEST_RUN_DIR/keys" "$BASE" "$@"); }
+# signed DIR N: request N of sink DIR verifies with payprov_verify; the
+# event it reads in OUT.
+signed() { client verify "$(cat "$TK_TMP/$1/$2.sig")" "$TK_TMP/$1/$2.body"; }
 
 sink 1 2
 sandbox_to "$SINK_PORT"
@@ -229,7 +234,8 @@ check "the body names the charge" has "$(cat "$TK_TMP/sink1/$(received sink1 "$E
 n=$(received sink1 "$EV_OK" | tail -n 1)
 cp "$TK_TMP/sink1/$n.body" "$TK_TMP/altered.body"
 sed -i 's/"amount":2500/"amount":1/' "$TK_TMP/altered.body"
-check "an altered body does not verify" eval '! "$BUILD/tests/integration/paysig_check" "$SECRET" "$(cat "$TK_TMP/sink1/$n.sig")" "$TK_TMP/altered.body"'
+check "the verified event names the charge" eval 'signed sink1 "$n" && same "$OUT" "$EV_OK charge.authorized $C1 2500 -"'
+check "an altered body does not verify" eval '! client verify "$(cat "$TK_TMP/sink1/$n.sig")" "$TK_TMP/altered.body" && same "$OUT" "error auth"'
 check "the late card's webhook comes" wait_for 40 delivered "$EV_LATE"
 n=$(received sink1 "$EV_LATE" | head -n 1)
 check "not before its $LATE s" [ "$(cut -d. -f1 "$TK_TMP/sink1/$n.time")" -ge $((LATE_PAID + LATE - 1)) ]
@@ -269,6 +275,36 @@ api "/sandbox-pay/api/charges/$(uuid)/capture" "idempotency_key=$(key)"
 check "an unknown charge answers 404" [ "$STATUS" = 404 ]
 req - POST "/sandbox-pay/api/charges/$C1/void" --data "idempotency_key=$(key)"
 check "an operation without the API key answers 401" [ "$STATUS" = 401 ]
+
+# --- the client side: lib/payprov ------------------------------------------
+ORDER=$(uuid)
+K=$(key)
+check "payprov_checkout creates a session" client checkout "$ORDER" 4200 EUR /payments/return "$K"
+S2=${OUT%% *}
+check "with the hosted page's URL" same "$OUT" "$S2 /sandbox-pay/checkout/$S2"
+check "the same key gives the same session" eval 'client checkout "$ORDER" 4200 EUR /payments/return "$K" && same "${OUT%% *}" "$S2"'
+check "the key with another amount is a conflict" eval '! client checkout "$ORDER" 4300 EUR /payments/return "$K" && same "$OUT" "error conflict"'
+check "a zero amount is refused" eval '! client checkout "$ORDER" 0 EUR /payments/return "$(key)" && same "$OUT" "error invalid"'
+mkdir -p "$TK_TMP/otherkeys"
+openssl rand -hex 32 >"$TK_TMP/otherkeys/sandbox-api.key"
+cp "$TK_TEST_RUN_DIR/keys/webhook.secret" "$TK_TMP/otherkeys/"
+OUT=$("$BUILD/tests/integration/payprov_client" "$TK_TMP/otherkeys" "$BASE" checkout "$ORDER" 4200 EUR /payments/return "$(key)")
+check "another API key is refused" same "$OUT" "error auth"
+SESSION=$S2
+pay buyer "4242 4242 4242 4242"
+C2=$(charge_of "$S2")
+KC=$(key)
+check "payprov_capture captures" client capture "$C2" "$KC"
+check "the same capture again succeeds" client capture "$C2" "$KC"
+check "payprov_void of a captured charge is a conflict" eval '! client void "$C2" "$(key)" && same "$OUT" "error conflict"'
+KR=$(key)
+check "payprov_refund refunds" client refund "$C2" 4200 "$KR"
+R2=$OUT
+check "the same refund again gives the same refund" eval 'client refund "$C2" 4200 "$KR" && same "$OUT" "$R2"'
+check "an unknown charge is not found" eval '! client capture "$(uuid)" "$(key)" && same "$OUT" "error not_found"'
+check "the sandbox holds the charge refunded" same "$(sql "SELECT state FROM $DB.charges WHERE id = '$C2'")" refunded
+OUT=$("$BUILD/tests/integration/payprov_client" "$TK_TEST_RUN_DIR/keys" "http://127.0.0.1:1" capture "$C2" "$(key)")
+check "a provider that does not answer is an I/O error" same "$OUT" "error io"
 
 # --- a restart with webhooks pending ---------------------------------------
 kill "$SINK_PID"
