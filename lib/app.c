@@ -509,6 +509,24 @@ open_db(void)
 	return db_new(&dc, svc->stmts, svc->nstmts);
 }
 
+/* is_stopping: the stopping() of a background thread. */
+static int
+is_stopping(void)
+{
+	return stopping != 0;
+}
+
+/* background_main: the service's background thread (arg: its db). */
+static void *
+background_main(void *arg)
+{
+	int rc = svc->background(arg, is_stopping);
+
+	if (rc != TK_OK)
+		log_error("%s: the background thread stopped: %s", svc->name, err_str(rc));
+	return NULL;
+}
+
 static void
 usage(const char *prog)
 {
@@ -531,6 +549,9 @@ app_main(int argc, char **argv, const struct app_service *service)
 	struct worker *workers = NULL;
 	sigset_t sigs;
 	struct timespec deadline;
+	pthread_t background;
+	struct db *background_db = NULL;
+	int background_started = 0;
 
 	svc = service;
 	while ((ch = getopt_long(argc, argv, "c:CLh", longopts, NULL)) != -1) {
@@ -562,6 +583,10 @@ app_main(int argc, char **argv, const struct app_service *service)
 		fprintf(stderr, "%s: configuration is not valid\n", svc->name);
 		return 1;
 	}
+	if (svc->init != NULL && svc->init() != TK_OK) {
+		fprintf(stderr, "%s: configuration is not valid\n", svc->name);
+		return 1;
+	}
 	if (check_only) {
 		config_dump(stdout);
 		printf("# %s: configuration OK\n", svc->name);
@@ -582,7 +607,9 @@ app_main(int argc, char **argv, const struct app_service *service)
 	listen_fd = open_socket(config_str("listen"));
 	if (listen_fd < 0)
 		goto out;
-	mq_nudge_enable();
+	/* A service without NATS (the sandbox provider) has no relay to wake. */
+	if (*config_str("nats_url") != '\0')
+		mq_nudge_enable();
 
 	nthreads = config_int("threads");
 	workers = xcalloc((size_t)nthreads, sizeof(*workers));
@@ -597,6 +624,13 @@ app_main(int argc, char **argv, const struct app_service *service)
 		workers[i].started = 1;
 	}
 	log_info("%s: serving on %s with %ld threads", svc->name, config_str("listen"), i);
+	if (svc->background != NULL) {
+		background_db = open_db();
+		if (pthread_create(&background, NULL, background_main, background_db) == 0)
+			background_started = 1;
+		else
+			log_error("%s: cannot start the background thread", svc->name);
+	}
 
 	sigwait(&sigs, &sig);
 	log_info("%s: signal %d, stopping", svc->name, sig);
@@ -608,6 +642,12 @@ app_main(int argc, char **argv, const struct app_service *service)
 	clock_gettime(CLOCK_REALTIME, &deadline);
 	deadline.tv_sec += SHUTDOWN_GRACE_SECONDS;
 	status = 0;
+	if (background_started && pthread_timedjoin_np(background, NULL, &deadline) != 0) {
+		log_warn("%s: the background thread did not stop in time", svc->name);
+		goto out;
+	}
+	db_free(background_db);
+	background_db = NULL;
 	for (i = 0; i < nthreads; i++) {
 		if (!workers[i].started)
 			continue;

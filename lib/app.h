@@ -20,6 +20,7 @@
 #include "router.h"
 #include "sess.h"
 
+struct db;
 struct request;
 struct store;
 
@@ -73,6 +74,20 @@ struct app_service {
 	/* Where a signed-out GET of a route that needs sign-in goes (with
 	 * ?next=); NULL answers 403 instead. */
 	const char *signin_path;
+	/*
+	 * init: optional, run once the configuration is loaded (also for
+	 * --check-config): read the service's own keys and settings. Returns
+	 * TK_OK, or an error that stops the program (logged by init).
+	 */
+	int (*init)(void);
+	/*
+	 * background: optional body of one thread beside the request threads
+	 * (the sandbox's webhook delivery), with a database connection of its
+	 * own (the service's statements prepared). It runs until stopping()
+	 * answers 1 (SIGTERM or SIGINT), which it asks at least every second,
+	 * and returns TK_OK, or an error (logged; the requests go on).
+	 */
+	int (*background)(struct db *db, int (*stopping)(void));
 };
 
 /*

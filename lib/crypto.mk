@@ -12,3 +12,13 @@ TESTS += tests/unit/test_crypto
 tests_unit_test_crypto_SOURCES = tests/unit/test_crypto.c
 tests_unit_test_crypto_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_test_crypto_LDADD = $(TK_LIBS) $(CUNIT_LIBS)
+
+# Webhook signatures of payment providers, and the provider interface
+# with its sandbox client (libcurl: programs that call it link
+# $(CURL_LIBS)); docs/PAYMENTS.md.
+lib_libticketing_a_SOURCES += lib/paysig.c lib/paysig.h lib/payprov.c lib/payprov.h
+check_PROGRAMS += tests/unit/test_paysig
+TESTS += tests/unit/test_paysig
+tests_unit_test_paysig_SOURCES = tests/unit/test_paysig.c
+tests_unit_test_paysig_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_test_paysig_LDADD = $(TK_LIBS) $(CUNIT_LIBS)

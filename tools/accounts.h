@@ -20,6 +20,8 @@
  *   SQL   ticketing_S    SELECT, INSERT, UPDATE, DELETE on database ticketing_S
  *         ticketing_migrate  every privilege on every service's database
  *                        (migrations), none elsewhere
+ *   and SQL ticketing_S for each service outside the registry (the sandbox
+ *   payment provider: `standalone` in accounts.c), which has no NATS user.
  * Passwords are KEYDIR/nats-NAME.password and KEYDIR/db-NAME.password (NAME
  * the user, or the service for its database account, or "migrate"):
  * random hex, made when missing, never in the repository.

@@ -30,7 +30,8 @@ noinst_PROGRAMS += tests/fuzz/fuzz_urlencoded tests/fuzz/fuzz_cookie \
 	tests/fuzz/fuzz_token tests/fuzz/fuzz_event tests/fuzz/fuzz_fields \
 	tests/fuzz/fuzz_req tests/fuzz/fuzz_router tests/fuzz/fuzz_auth_input \
 	tests/fuzz/fuzz_events_input tests/fuzz/fuzz_config \
-	tests/fuzz/fuzz_money tests/fuzz/fuzz_tickets_input tests/fuzz/fuzz_stock
+	tests/fuzz/fuzz_money tests/fuzz/fuzz_tickets_input tests/fuzz/fuzz_stock \
+	tests/fuzz/fuzz_paysig
 
 tests_fuzz_fuzz_urlencoded_SOURCES = tests/fuzz/fuzz_urlencoded.c \
 	tests/fuzz/fuzz_entry.c tests/fuzz/fuzz.h
@@ -114,6 +115,12 @@ tests_fuzz_fuzz_stock_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/workers/replicat
 tests_fuzz_fuzz_stock_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_stock_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_stock_LDADD = $(TK_LIBS)
+
+tests_fuzz_fuzz_paysig_SOURCES = tests/fuzz/fuzz_paysig.c \
+	tests/fuzz/fuzz_entry.c tests/fuzz/fuzz.h
+tests_fuzz_fuzz_paysig_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_paysig_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_paysig_LDADD = $(TK_LIBS)
 endif
 
 # The router target reads the route tables the service programs of this
@@ -124,7 +131,8 @@ FUZZ_REPLAYS = tests/fuzz/replay_urlencoded tests/fuzz/replay_cookie \
 	tests/fuzz/replay_token tests/fuzz/replay_event tests/fuzz/replay_fields \
 	tests/fuzz/replay_req tests/fuzz/replay_router tests/fuzz/replay_auth_input \
 	tests/fuzz/replay_events_input tests/fuzz/replay_config \
-	tests/fuzz/replay_money tests/fuzz/replay_tickets_input tests/fuzz/replay_stock
+	tests/fuzz/replay_money tests/fuzz/replay_tickets_input tests/fuzz/replay_stock \
+	tests/fuzz/replay_paysig
 check_PROGRAMS += $(FUZZ_REPLAYS)
 TESTS += $(FUZZ_REPLAYS)
 
@@ -184,5 +192,9 @@ tests_fuzz_replay_stock_SOURCES = tests/fuzz/fuzz_stock.c workers/replicator/sto
 	tests/fuzz/replay.c tests/fuzz/fuzz.h
 tests_fuzz_replay_stock_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/workers/replicator
 tests_fuzz_replay_stock_LDADD = $(TK_LIBS)
+
+tests_fuzz_replay_paysig_SOURCES = tests/fuzz/fuzz_paysig.c \
+	tests/fuzz/replay.c tests/fuzz/fuzz.h
+tests_fuzz_replay_paysig_LDADD = $(TK_LIBS)
 
 EXTRA_DIST += tests/fuzz/corpus

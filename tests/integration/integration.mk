@@ -149,3 +149,14 @@ EXTRA_DIST += tests/integration/test_expiry.sh
 TK_FAULT_TESTS += tests/integration/test_expiry.sh
 TK_FAULT_8 = tests/integration/test_expiry.sh.log
 $(TK_FAULT_8): $(TK_FAULT_PRUNE)
+
+# The sandbox payment provider: its card form, the four test cards, its
+# API's idempotency, and its webhooks (signed, retried, kept across a
+# restart) received by webhook_sink.py; the provider interface
+# (lib/payprov.h) through payprov_client, which also verifies the
+# webhooks. It stands in for the stack's sandbox only.
+TESTS += tests/integration/test_sandbox.sh
+EXTRA_DIST += tests/integration/test_sandbox.sh tests/integration/webhook_sink.py
+check_PROGRAMS += tests/integration/payprov_client
+tests_integration_payprov_client_SOURCES = tests/integration/payprov_client.c
+tests_integration_payprov_client_LDADD = $(TK_LIBS) $(CURL_LIBS)
