@@ -630,12 +630,27 @@ out:
 	return rc;
 }
 
+/* Grows after every change this process may have made (db_generation). */
+static atomic_ulong generation;
+
+unsigned long
+db_generation(void)
+{
+	return atomic_load(&generation);
+}
+
+int
+db_in_transaction(const struct db *db)
+{
+	return db->in_txn;
+}
+
 int
 db_exec(struct db *db, int stmt, const struct db_val *params, size_t nparams, struct arena *a,
 	struct db_rows *out)
 {
 	MYSQL_STMT *st = NULL;
-	size_t ncols;
+	size_t ncols = 0;
 	int rc, retried = 0;
 
 	if (out != NULL)
@@ -692,6 +707,10 @@ again:
 		rc = fetch_rows(db, st, ncols, a, out);
 	}
 out:
+	/* A write in autocommit mode, or one that may have run: copies read
+	 * before it are out of date (inside a transaction, db_commit says so). */
+	if (!db->in_txn && (rc != TK_OK || ncols == 0))
+		atomic_fetch_add(&generation, 1);
 	if (rc != TK_OK && out != NULL)
 		memset(out, 0, sizeof(*out)); /* no half-fetched result */
 	/* A lost link has closed st already (db->my is NULL then). */
@@ -753,6 +772,7 @@ db_commit(struct db *db)
 out:
 	db->in_txn = 0;
 	db->txn_lost = 0;
+	atomic_fetch_add(&generation, 1); /* committed, or maybe */
 	return rc;
 }
 
