@@ -123,6 +123,18 @@ int db_transient(int rc);
  */
 unsigned long db_generation(void);
 
+/*
+ * The statements a handle sent since db_trace_reset, for the request log
+ * (lib/app.c): db_trace returns them, in arena a, as "N:" and a
+ * comma-separated list of statement indexes and "begin", "commit",
+ * "rollback", N counting them all (e.g. "4:2,begin,7,commit"; the list
+ * stops after 64 with ",..."). A statement sent again on a new connection
+ * counts twice, as the server saw it twice; one answered from dbcache is
+ * not sent and does not count.
+ */
+void db_trace_reset(struct db *db);
+const char *db_trace(const struct db *db, struct arena *a);
+
 /* db_in_transaction: 1 between db_begin and db_commit/db_rollback. */
 int db_in_transaction(const struct db *db);
 
