@@ -304,6 +304,7 @@ handle(struct worker *w)
 	int rc;
 
 	arena_reset(w->arena);
+	db_trace_reset(w->db);
 	memset(&r, 0, sizeof(r));
 	r.arena = w->arena;
 	r.fcgx = &w->fcgx;
@@ -334,7 +335,7 @@ handle(struct worker *w)
 	resp_header(&r, "X-Served-By", svc->name);
 	resp_serialize(&r, &out);
 	FCGX_PutStr(out.data, (int)out.len, w->fcgx.out);
-	log_request(&r, now_us() - r.started_us);
+	log_request(&r, now_us() - r.started_us, db_trace(w->db, w->arena));
 	buf_free(&out);
 	req_free(&r);
 }

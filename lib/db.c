@@ -50,6 +50,7 @@
 #include <mysqld_error.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "config.h"
 #include "db.h"
 #include "err.h"
@@ -60,6 +61,10 @@
 #define RW_TIMEOUT 10     /* seconds; above LOCK_WAIT below */
 #define IDLE_CHECK 30     /* seconds idle before a ping */
 #define CELL_BUF 4096     /* bytes per column before the long-value path */
+#define DB_TRACE_MAX 64   /* statements a trace lists (it counts them all) */
+
+/* Trace entries other than a statement index. */
+enum { TRACE_BEGIN = -1, TRACE_COMMIT = -2, TRACE_ROLLBACK = -3 };
 
 /*
  * Run once per connection. The lock wait stays below RW_TIMEOUT, so a
@@ -96,6 +101,11 @@ struct db {
 	MYSQL_BIND *pbind;
 	long long *pint;
 	size_t pcap;
+
+	/* What was sent since db_trace_reset: the first DB_TRACE_MAX of
+	 * ntrace (statement indexes, or a TRACE_* below). */
+	int trace[DB_TRACE_MAX];
+	size_t ntrace;
 
 	/* Result binds and buffers, grown to the widest result seen. */
 	MYSQL_BIND *rbind;
@@ -630,12 +640,64 @@ out:
 	return rc;
 }
 
+/* trace: note what db sends next (a statement index or a TRACE_*). */
+static void
+trace(struct db *db, int what)
+{
+	if (db->ntrace < DB_TRACE_MAX)
+		db->trace[db->ntrace] = what;
+	db->ntrace++;
+}
+
+void
+db_trace_reset(struct db *db)
+{
+	db->ntrace = 0;
+}
+
+const char *
+db_trace(const struct db *db, struct arena *a)
+{
+	static const char *const names[] = {"begin", "commit", "rollback"};
+	struct buf b = {0};
+	const char *out;
+	size_t i;
+
+	buf_printf(&b, "%zu:", db->ntrace);
+	for (i = 0; i < db->ntrace && i < DB_TRACE_MAX; i++) {
+		if (db->trace[i] < 0)
+			buf_printf(&b, "%s%s", i ? "," : "", names[-db->trace[i] - 1]);
+		else
+			buf_printf(&b, "%s%d", i ? "," : "", db->trace[i]);
+	}
+	if (db->ntrace > DB_TRACE_MAX)
+		buf_puts(&b, ",...");
+	out = arena_strndup(a, b.data, b.len);
+	buf_free(&b);
+	return out;
+}
+
+/* Grows after every change this process may have made (db_generation). */
+static atomic_ulong generation;
+
+unsigned long
+db_generation(void)
+{
+	return atomic_load(&generation);
+}
+
+int
+db_in_transaction(const struct db *db)
+{
+	return db->in_txn;
+}
+
 int
 db_exec(struct db *db, int stmt, const struct db_val *params, size_t nparams, struct arena *a,
 	struct db_rows *out)
 {
 	MYSQL_STMT *st = NULL;
-	size_t ncols;
+	size_t ncols = 0;
 	int rc, retried = 0;
 
 	if (out != NULL)
@@ -660,6 +722,7 @@ again:
 	if (rc != TK_OK)
 		goto out;
 	db->last_used = now_mono();
+	trace(db, stmt);
 	if (mysql_stmt_execute(st) != 0) {
 		int resend = unsent_outside_txn(db, mysql_stmt_errno(st)) && !retried;
 
@@ -692,6 +755,10 @@ again:
 		rc = fetch_rows(db, st, ncols, a, out);
 	}
 out:
+	/* A write in autocommit mode, or one that may have run: copies read
+	 * before it are out of date (inside a transaction, db_commit says so). */
+	if (!db->in_txn && (rc != TK_OK || ncols == 0))
+		atomic_fetch_add(&generation, 1);
 	if (rc != TK_OK && out != NULL)
 		memset(out, 0, sizeof(*out)); /* no half-fetched result */
 	/* A lost link has closed st already (db->my is NULL then). */
@@ -719,6 +786,7 @@ again:
 	if (rc != TK_OK)
 		goto out;
 	db->last_used = now_mono();
+	trace(db, TRACE_BEGIN);
 	if (mysql_real_query(db->my, sql, sizeof(sql) - 1) != 0) {
 		int resend = unsent_outside_txn(db, mysql_errno(db->my)) && !retried;
 
@@ -746,6 +814,7 @@ db_commit(struct db *db)
 	if (db->my == NULL)
 		goto out; /* no transaction open, so nothing to commit */
 	db->last_used = now_mono();
+	trace(db, TRACE_COMMIT);
 	if (mysql_commit(db->my) != 0)
 		rc = fail_conn(db, "commit");
 	else if (fault_take_commit())
@@ -753,6 +822,7 @@ db_commit(struct db *db)
 out:
 	db->in_txn = 0;
 	db->txn_lost = 0;
+	atomic_fetch_add(&generation, 1); /* committed, or maybe */
 	return rc;
 }
 
@@ -764,6 +834,7 @@ db_rollback(struct db *db)
 	if (db->my == NULL || db->txn_lost)
 		goto out;
 	db->last_used = now_mono();
+	trace(db, TRACE_ROLLBACK);
 	if (mysql_rollback(db->my) != 0) {
 		if (link_lost(mysql_errno(db->my)))
 			disconnect(db); /* the server rolls back by itself */

@@ -113,6 +113,31 @@ int db_rollback(struct db *db);
  * transient/permanent split of database failures. */
 int db_transient(int rc);
 
+/*
+ * db_generation: a number of this process that grows after every change
+ * it may have made to any database: each db_commit (even a failed one:
+ * the server may have committed), and each db_exec outside a transaction
+ * that returned no result set or failed. A copy of data read at one
+ * generation is out of date once it differs (lib/dbcache.h); changes made
+ * by other processes do not move it.
+ */
+unsigned long db_generation(void);
+
+/*
+ * The statements a handle sent since db_trace_reset, for the request log
+ * (lib/app.c): db_trace returns them, in arena a, as "N:" and a
+ * comma-separated list of statement indexes and "begin", "commit",
+ * "rollback", N counting them all (e.g. "4:2,begin,7,commit"; the list
+ * stops after 64 with ",..."). A statement sent again on a new connection
+ * counts twice, as the server saw it twice; one answered from dbcache is
+ * not sent and does not count.
+ */
+void db_trace_reset(struct db *db);
+const char *db_trace(const struct db *db, struct arena *a);
+
+/* db_in_transaction: 1 between db_begin and db_commit/db_rollback. */
+int db_in_transaction(const struct db *db);
+
 /* db_ping: TK_OK when the server answers (reconnecting if needed), else
  * TK_EDBDOWN. */
 int db_ping(struct db *db);

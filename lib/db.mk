@@ -3,6 +3,7 @@
 # numbered SQL migrations (installed under $(pkgdatadir)/sql/SERVICE).
 lib_libticketing_a_SOURCES += \
 	lib/db.c lib/db.h \
+	lib/dbcache.c lib/dbcache.h \
 	lib/migrate.c lib/migrate.h
 
 # Skips (77) unless TK_TEST_MARIADB_SOCKET names a server socket where

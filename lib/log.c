@@ -86,10 +86,10 @@ log_line(const char *fmt, ...)
 }
 
 void
-log_request(const struct request *r, int64_t duration_us)
+log_request(const struct request *r, int64_t duration_us, const char *db)
 {
-	log_line("%s %s %s %d %lld.%03lldms user=%s", r->request_id ? r->request_id : "-",
+	log_line("%s %s %s %d %lld.%03lldms user=%s db=%s", r->request_id ? r->request_id : "-",
 		 r->method ? r->method : "-", r->path ? r->path : "-", r->status,
 		 (long long)(duration_us / 1000), (long long)(duration_us % 1000),
-		 r->session ? r->session->user_id : "-");
+		 r->session ? r->session->user_id : "-", db);
 }

@@ -20,7 +20,9 @@ void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* log_request: "req <id> <method> <path> <status> <ms>ms user=<id or ->". */
-void log_request(const struct request *r, int64_t duration_us);
+/* log_request: "req <id> <method> <path> <status> <ms>ms user=<id or ->
+ * db=<db>", db being what the request sent to the database (db_trace in
+ * lib/db.h). */
+void log_request(const struct request *r, int64_t duration_us, const char *db);
 
 #endif

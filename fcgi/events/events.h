@@ -136,8 +136,8 @@ int store_revocations_fresh(struct store *st, int *fresh);
  * store_event_count). Strings in the arena. */
 int store_event_search(struct store *st, const struct search *s, struct event **out, size_t *n,
 		       long *total);
-/* store_generation: a number that changes whenever this process commits
- * a change to venues or events (for caches of rendered pages). */
+/* store_generation: a number that changes whenever this process may have
+ * changed its database (db_generation), for caches of rendered pages. */
 unsigned long store_generation(void);
 /* store_event_count: the number of events matching s, counted up to
  * EVENTS_LISTED_MAX + 1. */

@@ -6,31 +6,29 @@
  * WHERE status = 'scheduled') decide conflicts, never a read before a
  * write.
  *
- * The unfiltered listing (the home page, and /events without filters) is
- * kept per thread for at most HOME_CACHE_MS: the database then runs its
- * query about once a second per thread instead of once per request (see
- * README "Benchmarks"). Every change this process commits bumps
- * catalogue_generation, which drops every thread's copy at once, so an
- * organizer sees their own change immediately; a change made by another
- * process shows within HOME_CACHE_MS.
+ * What the catalogue pages read (search results and their stock
+ * summaries, an event and its listings) is kept per thread for at most
+ * READ_CACHE_MS (lib/dbcache.h), signed in or not: the database then runs
+ * each query about once a second per thread instead of once per request
+ * (see README "Benchmarks"). Every change this process commits drops
+ * every thread's copies at once (db_generation), so an organizer sees
+ * their own change immediately; a change made by another process (the
+ * replicas of stock) shows within READ_CACHE_MS.
  */
-#include <stdatomic.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
 #include "arena.h"
 #include "db.h"
+#include "dbcache.h"
 #include "err.h"
 #include "events.h"
 #include "idem.h"
 #include "outbox.h"
-#include "pagecache.h"
 #include "store.h"
 #include "revoke.h"
 #include "uuid.h"
-#include "xalloc.h"
 
 enum stmt {
 	ST_EVENT_SEARCH,
@@ -183,82 +181,12 @@ store_revocations_fresh(struct store *st, int *fresh)
 	return revoke_fresh(st, ST_REVOCATIONS_FRESH, "events", fresh);
 }
 
-#define HOME_CACHE_MS 1000
-
-static atomic_ulong catalogue_generation;
-
-/* One page of the unfiltered listing, owned by one thread. The events'
- * strings live in blob. */
-struct home_cache {
-	int valid;
-	long page;
-	unsigned long generation;
-	int64_t fetched_ms;
-	long total;
-	size_t n;
-	struct event *v;
-	char *blob;
-};
-
-static __thread struct home_cache home_cache;
+#define READ_CACHE_MS 1000
 
 unsigned long
 store_generation(void)
 {
-	return atomic_load(&catalogue_generation);
-}
-
-static int
-unfiltered(const struct search *s)
-{
-	return *s->text == '\0' && *s->city == '\0' && *s->from == '\0' && *s->to == '\0';
-}
-
-/* cache_copy: copy src into dst's blob, advancing *p. */
-static const char *
-cache_copy(char **p, const char *src)
-{
-	char *dst = *p;
-	size_t n = strlen(src) + 1;
-
-	memcpy(dst, src, n);
-	*p += n;
-	return dst;
-}
-
-/* cache_store: keep page of the unfiltered listing, v[0..n), in the
- * thread's cache, stamped with generation gen. */
-static void
-cache_store(long page, unsigned long gen, const struct event *v, size_t n, long total)
-{
-	struct home_cache *c = &home_cache;
-	size_t size = 0, i;
-	char *p;
-
-	free(c->v);
-	free(c->blob);
-	for (i = 0; i < n; i++)
-		size += strlen(v[i].id) + strlen(v[i].name) + strlen(v[i].venue_name) +
-			strlen(v[i].venue_city) + strlen(v[i].starts_display) +
-			strlen(v[i].starts_iso) + 6;
-	c->v = xcalloc(n + 1, sizeof(*c->v));
-	c->blob = p = xmalloc(size + 1);
-	for (i = 0; i < n; i++) {
-		c->v[i].id = cache_copy(&p, v[i].id);
-		c->v[i].name = cache_copy(&p, v[i].name);
-		c->v[i].venue_name = cache_copy(&p, v[i].venue_name);
-		c->v[i].venue_city = cache_copy(&p, v[i].venue_city);
-		c->v[i].starts_display = cache_copy(&p, v[i].starts_display);
-		c->v[i].starts_iso = cache_copy(&p, v[i].starts_iso);
-		c->v[i].status = "scheduled";
-		c->v[i].stock = v[i].stock;
-	}
-	c->n = n;
-	c->total = total;
-	c->page = page;
-	c->generation = gen;
-	c->fetched_ms = pagecache_now_ms();
-	c->valid = 1;
+	return db_generation();
 }
 
 /* stock_summaries: the stock field of each of v[0..n) (n at most
@@ -273,7 +201,8 @@ stock_summaries(struct store *st, struct event *v, size_t n)
 
 	for (i = 0; i < EVENTS_PER_PAGE; i++)
 		p[i] = DB_S(i < n ? v[i].id : "");
-	rc = db_exec(st->db, ST_STOCK_SUMMARY, p, EVENTS_PER_PAGE, st->arena, &rows);
+	rc = dbcache_exec(st->db, ST_STOCK_SUMMARY, p, EVENTS_PER_PAGE, READ_CACHE_MS, st->arena,
+			  &rows);
 	for (i = 0; rc == TK_OK && i < rows.nrows; i++)
 		for (j = 0; j < n; j++)
 			if (strcmp(v[j].id, db_str(&rows, i, 0)) == 0) {
@@ -307,31 +236,17 @@ store_event_search(struct store *st, const struct search *s, struct event **out,
 	struct db_val p[13];
 	struct db_rows rows;
 	struct event *v;
-	unsigned long gen;
-	int cacheable;
 	size_t i;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
 	*total = 0;
-	gen = atomic_load(&catalogue_generation);
-	cacheable = unfiltered(s);
-	if (cacheable && home_cache.valid && home_cache.page == s->page &&
-	    home_cache.generation == gen &&
-	    pagecache_now_ms() - home_cache.fetched_ms < HOME_CACHE_MS) {
-		/* The thread serves one request at a time: the cache stays
-		 * put until this request is done. */
-		*out = home_cache.v;
-		*n = home_cache.n;
-		*total = home_cache.total;
-		return TK_OK;
-	}
 	search_params(s, p);
 	p[10] = DB_I(EVENTS_LISTED_MAX + 1);
 	p[11] = DB_I(EVENTS_PER_PAGE);
 	p[12] = DB_I((s->page - 1) * EVENTS_PER_PAGE);
-	rc = db_exec(st->db, ST_EVENT_SEARCH, p, 13, st->arena, &rows);
+	rc = dbcache_exec(st->db, ST_EVENT_SEARCH, p, 13, READ_CACHE_MS, st->arena, &rows);
 	if (rc != TK_OK)
 		return rc;
 	v = arena_alloc(st->arena, (rows.nrows + 1) * sizeof(*v));
@@ -351,8 +266,6 @@ store_event_search(struct store *st, const struct search *s, struct event **out,
 		return rc;
 	*out = v;
 	*n = rows.nrows;
-	if (cacheable)
-		cache_store(s->page, gen, v, rows.nrows, *total);
 	return TK_OK;
 }
 
@@ -379,7 +292,8 @@ store_event_by_id(struct store *st, const char *id, struct event *e)
 	int rc;
 
 	memset(e, 0, sizeof(*e));
-	rc = db_exec(st->db, ST_EVENT_BY_ID, (struct db_val[]){DB_S(id)}, 1, st->arena, &rows);
+	rc = dbcache_exec(st->db, ST_EVENT_BY_ID, (struct db_val[]){DB_S(id)}, 1, READ_CACHE_MS,
+			  st->arena, &rows);
 	if (rc != TK_OK)
 		return rc;
 	if (rows.nrows == 0)
@@ -422,8 +336,9 @@ store_event_listings(struct store *st, const char *id, struct stock_summary *sum
 	if (rc != TK_OK)
 		return rc;
 	*sum = e.stock;
-	rc = db_exec(st->db, ST_EVENT_LISTINGS,
-		     (struct db_val[]){DB_S(id), DB_I(LISTINGS_SHOWN_MAX)}, 2, st->arena, &rows);
+	rc = dbcache_exec(st->db, ST_EVENT_LISTINGS,
+			  (struct db_val[]){DB_S(id), DB_I(LISTINGS_SHOWN_MAX)}, 2, READ_CACHE_MS,
+			  st->arena, &rows);
 	if (rc != TK_OK)
 		return rc;
 	l = arena_alloc(st->arena, (rows.nrows + 1) * sizeof(*l));
@@ -461,20 +376,6 @@ store_event_times(struct store *st, const char *venue_id, const char *starts, co
 	t->ends_utc = db_str(&rows, 0, 1);
 	t->starts_in_future = db_int(&rows, 0, 2) != 0;
 	return TK_OK;
-}
-
-/* finish: store_finish, and drop every thread's cached listing after a
- * commit. */
-static int
-finish(struct store *st, int rc)
-{
-	int committing = rc == TK_OK;
-
-	rc = store_finish(st, rc);
-	/* Even a failed commit may have committed: drop the caches. */
-	if (committing)
-		atomic_fetch_add(&catalogue_generation, 1);
-	return rc;
 }
 
 /* emit_event: read event id back inside the open transaction and append
@@ -561,7 +462,7 @@ store_event_create(struct store *st, const struct event_input *in, const char *k
 	rc = db_exec(st->db, ST_EVENT_INSERT, p, 7, NULL, NULL);
 	if (rc == TK_OK)
 		rc = emit_event(st, "event.created", id);
-	return finish(st, rc);
+	return store_finish(st, rc);
 }
 
 /* OWNER_PARAMS: the values of OWNED for the acting organizer or admin. */
@@ -600,7 +501,7 @@ store_event_update(struct store *st, const char *id, int64_t version, const stru
 		rc = missing_or_conflict(st, id);
 	if (rc == TK_OK)
 		rc = emit_event(st, "event.updated", id);
-	return finish(st, rc);
+	return store_finish(st, rc);
 }
 
 int
@@ -617,11 +518,11 @@ store_event_cancel(struct store *st, const char *id)
 	if (rc == TK_OK && rows.affected == 0) {
 		/* Already cancelled: nothing changes, nothing is emitted. */
 		rc = missing_or_conflict(st, id);
-		return finish(st, rc == TK_ECONFLICT ? TK_OK : rc);
+		return store_finish(st, rc == TK_ECONFLICT ? TK_OK : rc);
 	}
 	if (rc == TK_OK)
 		rc = emit_event(st, "event.cancelled", id);
-	return finish(st, rc);
+	return store_finish(st, rc);
 }
 
 /* venue_row: row i of a VENUE_COLUMNS result into *v. */
@@ -743,7 +644,7 @@ store_venue_create(struct store *st, const struct venue *v, const char *key, cha
 	rc = db_exec(st->db, ST_VENUE_INSERT, p, 7, NULL, NULL);
 	if (rc == TK_OK)
 		rc = emit_venue(st, "venue.created", id);
-	return finish(st, rc);
+	return store_finish(st, rc);
 }
 
 int
@@ -766,5 +667,5 @@ store_venue_update(struct store *st, const struct venue *v)
 	}
 	if (rc == TK_OK)
 		rc = emit_venue(st, "venue.updated", v->id);
-	return finish(st, rc);
+	return store_finish(st, rc);
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
@@ -18,6 +19,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "db.h"
+#include "dbcache.h"
 #include "err.h"
 #include "migrate.h"
 
@@ -289,6 +291,98 @@ test_duplicate(void)
 	/* The statement stays usable after the error. */
 	CU_ASSERT_EQUAL(insert(db, "dup2"), TK_OK);
 	CU_ASSERT_EQUAL(count_rows(db), before + 1);
+	db_free(db);
+}
+
+/* cached_s: column s of key k read through dbcache_exec (ttl_ms), or
+ * "(error)"; "(none)" when there is no such row. In the arena. */
+static const char *
+cached_s(struct db *db, const char *k, int64_t ttl_ms)
+{
+	struct db_rows r;
+
+	if (dbcache_exec(db, W_SELECT, (struct db_val[]){DB_S(k)}, 1, ttl_ms, arena, &r) != TK_OK)
+		return "(error)";
+	return r.nrows == 1 ? db_str(&r, 0, 2) : "(none)";
+}
+
+/* set_s: column s of key k, changed by another process (a child with its
+ * own connection, whose writes this process's db_generation never sees). */
+static void
+set_s(const char *k, const char *v)
+{
+	static const char *const sql[] = {"UPDATE t SET s = ? WHERE k = ?"};
+	int status = -1;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct db_conf c = conf_for(SCRATCH);
+		struct db *raw = db_new(&c, sql, 1);
+		int rc = db_exec(raw, 0, (struct db_val[]){DB_S(v), DB_S(k)}, 2, NULL, NULL);
+
+		db_free(raw);
+		_exit(rc == TK_OK ? 0 : 1);
+	}
+	CU_ASSERT_FATAL(pid > 0);
+	CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
+	CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* dbcache_exec: a copy per statement and parameters, kept for its lifetime
+ * while this process writes nothing; each key gets its own rows back. */
+static void
+test_dbcache(void)
+{
+	struct db *db = work_db();
+	char k[32], v[32];
+	int i, round, wrong = 0;
+
+	for (i = 0; i < DBCACHE_SLOTS + 4; i++) {
+		snprintf(k, sizeof(k), "cache-%d", i);
+		snprintf(v, sizeof(v), "value %d", i);
+		CU_ASSERT_EQUAL(db_exec(db, W_INSERT,
+					(struct db_val[]){DB_S(k), DB_S(v), DB_NUL, DB_NUL, DB_NUL},
+					5, NULL, NULL),
+				TK_OK);
+	}
+	/* Every key gives its own row, read through the cache in turn, more
+	 * keys than it holds. */
+	for (round = 0; round < 3; round++)
+		for (i = 0; i < DBCACHE_SLOTS + 4; i++) {
+			snprintf(k, sizeof(k), "cache-%d", i);
+			snprintf(v, sizeof(v), "value %d", i);
+			if (strcmp(cached_s(db, k, 60000), v) != 0)
+				wrong++;
+		}
+	CU_ASSERT_EQUAL(wrong, 0);
+	CU_ASSERT_STRING_EQUAL(cached_s(db, "cache-absent", 60000), "(none)");
+
+	/* A change made elsewhere shows once the copy's lifetime is over. */
+	CU_ASSERT_STRING_EQUAL(cached_s(db, "cache-1", 60000), "value 1");
+	set_s("cache-1", "changed elsewhere");
+	CU_ASSERT_STRING_EQUAL(cached_s(db, "cache-1", 60000), "value 1");
+	CU_ASSERT_STRING_EQUAL(cached_s(db, "cache-1", 0), "changed elsewhere");
+
+	/* A change this process makes drops the copies at once: in autocommit
+	 * mode, and through a commit. */
+	CU_ASSERT_STRING_EQUAL(cached_s(db, "cache-2", 60000), "value 2");
+	CU_ASSERT_EQUAL(
+	    db_exec(db, W_SET_N, (struct db_val[]){DB_I(1), DB_S("cache-2")}, 2, NULL, NULL),
+	    TK_OK);
+	set_s("cache-2", "changed 2"); /* after the write, before the read */
+	CU_ASSERT_STRING_EQUAL(cached_s(db, "cache-2", 60000), "changed 2");
+	CU_ASSERT_STRING_EQUAL(cached_s(db, "cache-4", 60000), "value 4");
+	CU_ASSERT_STRING_EQUAL(cached_s(db, "cache-5", 60000), "value 5");
+	CU_ASSERT_EQUAL(db_begin(db), TK_OK);
+	CU_ASSERT_EQUAL(
+	    db_exec(db, W_SET_N, (struct db_val[]){DB_I(2), DB_S("cache-3")}, 2, NULL, NULL),
+	    TK_OK);
+	/* Inside a transaction it always reads (kept from before it: value 5). */
+	set_s("cache-5", "changed 5");
+	CU_ASSERT_STRING_EQUAL(cached_s(db, "cache-5", 60000), "changed 5");
+	set_s("cache-4", "changed 4");
+	CU_ASSERT_EQUAL(db_commit(db), TK_OK);
+	CU_ASSERT_STRING_EQUAL(cached_s(db, "cache-4", 60000), "changed 4");
 	db_free(db);
 }
 
@@ -733,6 +827,7 @@ main(void)
 	CU_add_test(s, "strict session, misuse", test_strict_and_session);
 	CU_add_test(s, "duplicate key is TK_EEXIST", test_duplicate);
 	CU_add_test(s, "commit and rollback", test_transactions);
+	CU_add_test(s, "results kept per thread (dbcache)", test_dbcache);
 	CU_add_test(s, "lock wait timeout is TK_ERETRY", test_lock_wait);
 	CU_add_test(s, "killed connection, reconnect", test_reconnect);
 	CU_add_test(s, "isolation level kept across a reconnect in db_begin",

@@ -351,26 +351,27 @@ check_eq "the limit is nginx's (no X-Served-By), with Retry-After: 60" "60 -" "$
 # the same page, the same statements (and one Argon2id verification, the
 # unknown email's against a dummy hash; bench/signin.sh times them).
 
-# attempt NAME EMAIL PASSWORD: a sign-in from browser NAME with MariaDB's
-# general log on. The answer is left in STATUS and BODY (with the email
-# and the CSRF token replaced by placeholders), the statements the auth
-# service ran for it in WORK, one a line.
+# attempt NAME EMAIL PASSWORD: a sign-in from browser NAME. The answer is
+# left in STATUS and BODY (with the email and the CSRF token replaced by
+# placeholders), the statements the auth service sent to MariaDB for this
+# request alone in WORK, one a line: the db= list of its request log line
+# (lib/db.h db_trace), found by the X-Request-Id nginx answered with, so
+# no other request's statements (another test's) can show in it.
 attempt() {
-	local token out
+	local token rid
 	req "$1" GET /auth/signin
 	token=$(csrf)
-	out=$(sql "SELECT @@global.log_output")
-	sql "SET GLOBAL general_log = 0; TRUNCATE TABLE mysql.general_log;
-	     SET GLOBAL log_output = 'TABLE'; SET GLOBAL general_log = 1"
 	post "$1" /auth/signin "email=$2" "password=$3" "csrf_token=$token"
-	sql "SET GLOBAL general_log = 0; SET GLOBAL log_output = '$out'"
+	rid=$(header X-Request-Id)
 	BODY=${BODY//"$2"/EMAIL}
 	BODY=${BODY//"$(csrf)"/TOKEN}
-	WORK=$(sql "SELECT CONCAT(command_type, ' ', argument) FROM mysql.general_log
-		    WHERE thread_id IN (SELECT thread_id FROM mysql.general_log
-		                        WHERE argument LIKE '%FROM users WHERE email = ?%')
-		    ORDER BY event_time")
+	WORK=
+	wait_for 5 logged "$rid" || true
+	WORK=$(grep -F " req $rid POST /auth/signin " "$TK_TEST_RUN_DIR/logs/auth.log" |
+		sed -n 's/.* db=[0-9]*://p' | tr ',' '\n')
 }
+# logged RID: the auth service has logged request RID.
+logged() { [ -n "$1" ] && grep -qF " req $1 " "$TK_TEST_RUN_DIR/logs/auth.log"; }
 
 KN_EMAIL=$(fresh_email known)
 member kn "$KN_EMAIL"

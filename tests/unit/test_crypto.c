@@ -364,6 +364,8 @@ test_sess_tamper(void)
 
 	session_fill(&s, "Tamper | Test");
 	CU_ASSERT_EQUAL_FATAL(sess_sign(&s, test_sk, tok, sizeof(tok)), TK_OK);
+	/* Verified first, so the thread remembers it: a near copy is not it. */
+	CU_ASSERT_EQUAL_FATAL(sess_verify(tok, test_pk, NOW, &got), TK_OK);
 	len = strlen(tok);
 	for (i = 0; i < len; i++) {
 		for (c = 0; c < 256; c++) {
@@ -431,6 +433,41 @@ test_sess_wrong_key(void)
 	CU_ASSERT_EQUAL(sess_verify(tok, test_pk, NOW, &got), TK_EAUTH);
 	CU_ASSERT(session_is_zero(&got));
 	CU_ASSERT_EQUAL(sess_verify(tok, pk2, NOW, &got), TK_OK);
+	/* Remembered as verified with pk2 only. */
+	CU_ASSERT_EQUAL(sess_verify(tok, test_pk, NOW, &got), TK_EAUTH);
+	CU_ASSERT(session_is_zero(&got));
+}
+
+/* The thread remembers verified tokens: each token still gives back its
+ * own session, whichever was verified before, past the slots it keeps. */
+static void
+test_sess_remembered(void)
+{
+	struct session s, got;
+	char tok[10][SESS_TOKEN_MAX], name[32];
+	int i, round, wrong = 0;
+
+	for (i = 0; i < 10; i++) {
+		snprintf(name, sizeof(name), "Member %d", i);
+		session_fill(&s, name);
+		s.sid[0] = (char)('0' + i);
+		s.role = i % 2 ? ROLE_MEMBER : ROLE_ADMIN;
+		CU_ASSERT_EQUAL_FATAL(sess_sign(&s, test_sk, tok[i], sizeof(tok[i])), TK_OK);
+	}
+	for (round = 0; round < 3; round++)
+		for (i = 0; i < 10; i++) {
+			int k = round == 1 ? i % 2 : i; /* two tokens in turn */
+
+			snprintf(name, sizeof(name), "Member %d", k);
+			if (sess_verify(tok[k], test_pk, NOW, &got) != TK_OK ||
+			    strcmp(got.name, name) != 0 || got.sid[0] != '0' + k ||
+			    got.role != (k % 2 ? ROLE_MEMBER : ROLE_ADMIN))
+				wrong++;
+		}
+	CU_ASSERT_EQUAL(wrong, 0);
+	/* A remembered token still dies at its expiry. */
+	CU_ASSERT_EQUAL(sess_verify(tok[0], test_pk, FUTURE, &got), TK_EAUTH);
+	CU_ASSERT(session_is_zero(&got));
 }
 
 static void
@@ -941,6 +978,7 @@ static const struct cu_test sess_tests[] = {
     {"every single-byte tamper refused", test_sess_tamper},
     {"expiry", test_sess_expired},
     {"wrong key", test_sess_wrong_key},
+    {"remembered tokens", test_sess_remembered},
     {"bad fields under a good signature", test_sess_bad_fields},
     {"malformed tokens", test_sess_malformed},
     {"sign refuses bad sessions", test_sess_sign_refuses},
