@@ -514,25 +514,12 @@ int
 mq_fetch(struct mq_pull *p, int max, int64_t timeout_ms, struct mq_batch *out)
 {
 	natsMsgList list = {0};
-	jsFetchRequest req;
 	jsErrCode jerr = 0;
 	natsStatus s;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	/* What is there now, without waiting for more (the server answers
-	 * the rest of a no-wait request with 404 at once). */
-	jsFetchRequest_Init(&req);
-	req.Batch = max;
-	req.NoWait = true;
-	req.Expires = timeout_ms * NS_PER_MS;
-	s = natsSubscription_FetchRequest(&list, p->sub, &req);
-	if (s == NATS_NOT_FOUND || (s == NATS_OK && list.Count == 0)) {
-		/* Nothing: wait for one message. A batch of max would wait until
-		 * max came or the time ran out, holding the first one back. */
-		natsMsgList_Destroy(&list);
-		s = natsSubscription_Fetch(&list, p->sub, 1, timeout_ms, &jerr);
-	}
+	s = natsSubscription_Fetch(&list, p->sub, max, timeout_ms, &jerr);
 	/* An empty fetch ends in NATS_TIMEOUT: not a failure. */
 	rc = s == NATS_OK || s == NATS_TIMEOUT ? TK_OK : TK_EIO;
 	if (rc == TK_OK && list.Count > 0) {

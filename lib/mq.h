@@ -142,10 +142,8 @@ struct mq_batch {
 };
 
 /*
- * mq_fetch: up to max messages: those the consumer has ready now, or,
- * when none is, the first to come within timeout_ms (never waiting for a
- * batch to fill, which would hold the first message back). TK_OK with
- * count >= 0 (0 when none came in time; free with
+ * mq_fetch: up to max messages, waiting up to timeout_ms for the first.
+ * TK_OK with count >= 0 (0 when none came in time; free with
  * mq_batch_free), TK_EIO while the server is unreachable (sleep and retry).
  */
 int mq_fetch(struct mq_pull *p, int max, int64_t timeout_ms, struct mq_batch *out /* OUT */);
