@@ -49,6 +49,7 @@ struct consumer {
 	struct mq *mq;
 	pthread_t thread;
 	long acked, duplicates, retried, dead;
+	long commits; /* transactions committed (WORKER_TX) */
 };
 
 static void
@@ -251,6 +252,8 @@ in_transaction(struct consumer *c, struct worker_job *job, int *duplicate)
 	if (v.answer != WORKER_ACK || *duplicate)
 		goto out;
 	rc = db_commit(job->db);
+	if (rc == TK_OK)
+		c->commits++;
 	if (rc != TK_OK)
 		v = worker_verdict_of(rc, job->delivered);
 	else if (c->wc->flags & WORKER_EMITS)
@@ -443,6 +446,7 @@ handle_batch(struct consumer *c, struct db *db, struct arena *a, struct mq_msg *
 		goto out;
 	}
 	done = 1;
+	c->commits++;
 	if ((c->wc->flags & WORKER_EMITS) && emitted)
 		mq_nudge_outbox();
 	for (i = 0; i < count; i++)
@@ -551,8 +555,9 @@ consume(void *arg)
 		mq_batch_free(&batch);
 	}
 	log_info("%s %s: stopping; %ld handled, %ld redeliveries skipped, %ld retries, "
-		 "%ld dead letters",
-		 c->def->name, c->reg->durable, c->acked, c->duplicates, c->retried, c->dead);
+		 "%ld dead letters, %ld transactions",
+		 c->def->name, c->reg->durable, c->acked, c->duplicates, c->retried, c->dead,
+		 c->commits);
 	mq_pull_close(pull);
 	arena_free(a);
 	db_free(db);
