@@ -2,6 +2,7 @@
  * JetStream access (mq.h) over cnats. Every natsStatus and JetStream error
  * code stops here and becomes a code of err.h.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -25,7 +26,21 @@ struct mq {
 	natsConnection *nc;
 	jsCtx *js;
 	char *name;
+	/* Asynchronous publishing (mq_publish_batch): its own context, whose
+	 * PubAck callback (on_pub_ack) answers into the batch in hand. One
+	 * batch at a time (pub_mu), its state under ack_mu. */
+	jsCtx *ajs;
+	pthread_mutex_t pub_mu, ack_mu;
+	pthread_cond_t ack_cv;
+	struct mq_out *out;
+	natsMsg **sent; /* the messages of out, to know an answer's index */
+	size_t nout, answered;
 };
+
+/* The window of asynchronous publishes in flight on one connection. */
+#define PUBLISH_WINDOW 256
+
+static void on_pub_ack(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae, void *closure);
 
 struct mq_pull {
 	natsSubscription *sub;
@@ -130,17 +145,31 @@ mq_connect(const char *url, const char *user, const char *password, const char *
 	   struct mq **out)
 {
 	struct mq *mq = xcalloc(1, sizeof(*mq));
+	pthread_condattr_t ca;
 	jsOptions jo;
 	int rc;
 
 	*out = NULL;
 	mq->name = xstrdup(name);
+	pthread_mutex_init(&mq->pub_mu, NULL);
+	pthread_mutex_init(&mq->ack_mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&mq->ack_cv, &ca);
+	pthread_condattr_destroy(&ca);
 	rc = connect_to(url, user, password, name, &mq->nc, mq->name);
 	if (rc != TK_OK)
 		goto out;
 	jsOptions_Init(&jo);
 	jo.Wait = API_WAIT_MS;
 	if (natsConnection_JetStream(&mq->js, mq->nc, &jo) != NATS_OK) {
+		rc = TK_EINTERNAL;
+		goto out;
+	}
+	jo.PublishAsync.MaxPending = PUBLISH_WINDOW;
+	jo.PublishAsync.AckHandler = on_pub_ack;
+	jo.PublishAsync.AckHandlerClosure = mq;
+	if (natsConnection_JetStream(&mq->ajs, mq->nc, &jo) != NATS_OK) {
 		rc = TK_EINTERNAL;
 		goto out;
 	}
@@ -157,11 +186,15 @@ mq_close(struct mq *mq)
 	if (mq == NULL)
 		return;
 	jsCtx_Destroy(mq->js);
+	jsCtx_Destroy(mq->ajs);
 	if (mq->nc != NULL) {
 		natsConnection_Close(mq->nc);
 		natsConnection_Destroy(mq->nc);
 	}
 	free(mq->name);
+	pthread_mutex_destroy(&mq->pub_mu);
+	pthread_mutex_destroy(&mq->ack_mu);
+	pthread_cond_destroy(&mq->ack_cv);
 	free(mq);
 }
 
@@ -292,6 +325,112 @@ mq_publish(struct mq *mq, const char *subject, const char *msg_id, const void *d
 	jsPubAck_Destroy(pa);
 	natsMsg_Destroy(msg);
 	return rc;
+}
+
+/*
+ * on_pub_ack: cnats' answer to an asynchronous publish of mq_publish_batch
+ * (a PubAck or an error), on a library thread: recorded in the batch in
+ * hand when msg belongs to it (an answer after the batch gave up on it
+ * finds no batch), then msg is released.
+ */
+static void
+on_pub_ack(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae, void *closure)
+{
+	struct mq *mq = closure;
+	size_t i;
+
+	(void)js;
+	pthread_mutex_lock(&mq->ack_mu);
+	for (i = 0; mq->out != NULL && i < mq->nout; i++) {
+		if (mq->sent[i] != msg)
+			continue;
+		if (pa != NULL) {
+			mq->out[i].rc = TK_OK;
+			mq->out[i].duplicate = pa->Duplicate;
+		} else {
+			mq->out[i].rc =
+			    pae != NULL && pae->ErrCode == JS_STORE_FAILED ? TK_ELIMIT : TK_EIO;
+		}
+		mq->sent[i] = NULL;
+		mq->answered++;
+		pthread_cond_broadcast(&mq->ack_cv);
+		break;
+	}
+	pthread_mutex_unlock(&mq->ack_mu);
+	natsMsg_Destroy(msg);
+}
+
+int
+mq_publish_batch(struct mq *mq, struct mq_out *out, size_t n, int64_t timeout_ms)
+{
+	natsMsgList pending = {0};
+	natsMsg *msg = NULL;
+	jsPubOptions po;
+	struct timespec until;
+	size_t i, published = 0, stored = 0;
+	natsStatus s = NATS_OK;
+
+	pthread_mutex_lock(&mq->pub_mu);
+	for (i = 0; i < n; i++) {
+		out[i].rc = TK_EIO;
+		out[i].duplicate = 0;
+	}
+	pthread_mutex_lock(&mq->ack_mu);
+	mq->out = out;
+	mq->sent = xcalloc(n > 0 ? n : 1, sizeof(*mq->sent));
+	mq->nout = n;
+	mq->answered = 0;
+	pthread_mutex_unlock(&mq->ack_mu);
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (timeout_ms % 1000) * NS_PER_MS;
+	until.tv_sec += until.tv_nsec / NS_PER_S;
+	until.tv_nsec %= NS_PER_S;
+	/* Publish them all; the answers come meanwhile. A failure to send
+	 * (disconnected, the window full past its stall wait) stops here: the
+	 * rest keep TK_EIO. */
+	for (i = 0; i < n && s == NATS_OK; i++) {
+		s = natsMsg_Create(&msg, out[i].subject, NULL, out[i].data, (int)out[i].len);
+		if (s != NATS_OK)
+			break;
+		jsPubOptions_Init(&po);
+		po.MsgId = out[i].msg_id;
+		pthread_mutex_lock(&mq->ack_mu);
+		mq->sent[i] = msg;
+		pthread_mutex_unlock(&mq->ack_mu);
+		/* On success the library owns msg and sets it to NULL; the
+		 * answer's callback gets it back. */
+		s = js_PublishMsgAsync(mq->ajs, &msg, &po);
+		if (s != NATS_OK) {
+			pthread_mutex_lock(&mq->ack_mu);
+			mq->sent[i] = NULL;
+			pthread_mutex_unlock(&mq->ack_mu);
+			natsMsg_Destroy(msg);
+			msg = NULL;
+			break;
+		}
+		published++;
+	}
+	pthread_mutex_lock(&mq->ack_mu);
+	while (mq->answered < published &&
+	       pthread_cond_timedwait(&mq->ack_cv, &mq->ack_mu, &until) != ETIMEDOUT)
+		;
+	pthread_mutex_unlock(&mq->ack_mu);
+	/* What was not answered in time is taken back (its answer, if it
+	 * comes, is dropped by cnats) and stays TK_EIO: the caller publishes
+	 * it again with the same id, and JetStream drops a repeat. */
+	if (js_PublishAsyncGetPendingList(&pending, mq->ajs) == NATS_OK)
+		natsMsgList_Destroy(&pending);
+	pthread_mutex_lock(&mq->ack_mu);
+	mq->out = NULL;
+	free(mq->sent);
+	mq->sent = NULL;
+	mq->nout = 0;
+	pthread_mutex_unlock(&mq->ack_mu);
+	pthread_mutex_unlock(&mq->pub_mu);
+	for (i = 0; i < n; i++)
+		stored += out[i].rc == TK_OK;
+	return stored == n ? TK_OK : TK_EIO;
 }
 
 int

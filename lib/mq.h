@@ -98,6 +98,29 @@ int mq_ensure_consumer(struct mq *mq, const struct mq_consumer_conf *conf);
 int mq_publish(struct mq *mq, const char *subject, const char *msg_id, const void *data, size_t len,
 	       int64_t timeout_ms, int *duplicate /* OUT, may be NULL */);
 
+/* One message of mq_publish_batch, and what became of it. */
+struct mq_out {
+	const char *subject;
+	const char *msg_id; /* its Nats-Msg-Id */
+	const void *data;
+	size_t len;
+	int rc;        /* OUT: as mq_publish's */
+	int duplicate; /* OUT: with TK_OK, stored before under msg_id */
+};
+
+/*
+ * mq_publish_batch: publish out[0..n) as mq_publish does each, but all at
+ * once (asynchronously, at most a window of them in flight) and wait up to
+ * timeout_ms for all their PubAcks. Each out[i].rc says what became of
+ * message i: TK_OK (stored; .duplicate as mq_publish's *duplicate),
+ * TK_ELIMIT (the stream is full), TK_EIO (refused, not sent or not
+ * answered in time: maybe stored, retry with the same msg_id). Messages
+ * are sent in order, but a failed one may be followed by stored ones.
+ * Returns TK_OK when every message is stored, else TK_EIO. One batch at a
+ * time per connection (callers wait for each other).
+ */
+int mq_publish_batch(struct mq *mq, struct mq_out *out, size_t n, int64_t timeout_ms);
+
 /* mq_notify: a fire-and-forget core-NATS message (not stored) on subject.
  * Never blocks; while disconnected it is buffered or dropped. */
 int mq_notify(struct mq *mq, const char *subject);

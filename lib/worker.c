@@ -49,6 +49,7 @@ struct consumer {
 	struct mq *mq;
 	pthread_t thread;
 	long acked, duplicates, retried, dead;
+	long commits; /* transactions committed (WORKER_TX) */
 };
 
 static void
@@ -188,24 +189,25 @@ dead_letter(struct consumer *c, struct db *db, struct mq_msg *m, const char *rea
 }
 
 /*
- * in_transaction: the handler inside one transaction with the
- * processed_events record of the event. *duplicate is set when the record
- * existed (the event was handled before: the handler did not run).
+ * apply_in_tx: inside the caller's open transaction, the processed_events
+ * record of job's event, the handler and the applied_versions count.
+ * *duplicate is set when the record existed (the event was handled
+ * before: the handler did not run, and the failed insert undid only
+ * itself). Any verdict but ACK leaves the transaction for the caller to
+ * roll back.
  */
 static struct worker_verdict
-in_transaction(struct consumer *c, struct worker_job *job, int *duplicate)
+apply_in_tx(struct consumer *c, struct worker_job *job, int *duplicate)
 {
 	struct worker_verdict v;
 	int rc;
 
 	*duplicate = 0;
-	rc = db_begin(job->db);
-	if (rc == TK_OK)
-		rc = db_exec(job->db, WORKER_ST_PROCESSED,
-			     (struct db_val[]){DB_S(job->durable), DB_S(job->ev->event_id),
-					       DB_S(job->subject), DB_S(job->ev->aggregate_id),
-					       DB_I(job->ev->version), DB_I((int64_t)job->seq)},
-			     6, NULL, NULL);
+	rc = db_exec(job->db, WORKER_ST_PROCESSED,
+		     (struct db_val[]){DB_S(job->durable), DB_S(job->ev->event_id),
+				       DB_S(job->subject), DB_S(job->ev->aggregate_id),
+				       DB_I(job->ev->version), DB_I((int64_t)job->seq)},
+		     6, NULL, NULL);
 	if (rc == TK_EEXIST) {
 		/* Only this record's key means "processed already". */
 		*duplicate = 1;
@@ -223,8 +225,35 @@ in_transaction(struct consumer *c, struct worker_job *job, int *duplicate)
 		     (struct db_val[]){DB_S(job->durable), DB_S(job->ev->aggregate_id),
 				       DB_I(job->ev->version), DB_I((int64_t)job->seq)},
 		     4, NULL, NULL);
+	if (rc != TK_OK)
+		v = worker_verdict_of(rc, job->delivered);
+out:
+	return v;
+}
+
+/*
+ * in_transaction: the handler inside one transaction with the
+ * processed_events record of the event. *duplicate is set when the record
+ * existed (the event was handled before: the handler did not run).
+ */
+static struct worker_verdict
+in_transaction(struct consumer *c, struct worker_job *job, int *duplicate)
+{
+	struct worker_verdict v;
+	int rc;
+
+	*duplicate = 0;
+	rc = db_begin(job->db);
+	if (rc != TK_OK) {
+		v = worker_verdict_of(rc, job->delivered);
+		goto out;
+	}
+	v = apply_in_tx(c, job, duplicate);
+	if (v.answer != WORKER_ACK || *duplicate)
+		goto out;
+	rc = db_commit(job->db);
 	if (rc == TK_OK)
-		rc = db_commit(job->db);
+		c->commits++;
 	if (rc != TK_OK)
 		v = worker_verdict_of(rc, job->delivered);
 	else if (c->wc->flags & WORKER_EMITS)
@@ -281,6 +310,54 @@ resolved(struct consumer *c, struct db *db, struct arena *a, struct mq_msg *m)
 	return done;
 }
 
+/* answer: turn verdict v for message m (job's) into its ack, nak or dead
+ * letter, and count it. */
+static void
+answer(struct consumer *c, struct db *db, struct mq_msg *m, const struct worker_job *job,
+       struct worker_verdict v, int duplicate)
+{
+	switch (v.answer) {
+	case WORKER_ACK:
+		if (duplicate) {
+			log_info("%s %s: seq %llu (delivery %llu) was applied before; acked again",
+				 c->def->name, c->reg->durable, (unsigned long long)job->seq,
+				 (unsigned long long)job->delivered);
+			c->duplicates++;
+		} else {
+			applied(c, job->seq);
+			c->acked++;
+		}
+		mq_ack(m);
+		break;
+	case WORKER_RETRY:
+		if (job->delivered == 1)
+			log_warn("%s %s: seq %llu: retrying later", c->def->name, c->reg->durable,
+				 (unsigned long long)job->seq);
+		c->retried++;
+		mq_nak(m, v.delay_ms);
+		break;
+	case WORKER_DEAD:
+		dead_letter(c, db, m, v.reason != NULL ? v.reason : "refused by the handler");
+		break;
+	}
+}
+
+/* job_of: the job of message m, decoded into *ev. */
+static struct worker_job
+job_of(struct consumer *c, struct db *db, struct arena *a, struct mq_msg *m,
+       const struct envelope *ev)
+{
+	return (struct worker_job){
+	    .durable = c->reg->durable,
+	    .db = db,
+	    .a = a,
+	    .ev = ev,
+	    .subject = mq_msg_subject(m),
+	    .seq = mq_msg_seq(m),
+	    .delivered = mq_msg_delivered(m),
+	};
+}
+
 static void
 handle(struct consumer *c, struct db *db, struct arena *a, struct mq_msg *m)
 {
@@ -298,45 +375,86 @@ handle(struct consumer *c, struct db *db, struct arena *a, struct mq_msg *m)
 			dead_letter(c, db, m, why);
 		goto out;
 	}
-	job = (struct worker_job){
-	    .durable = c->reg->durable,
-	    .db = db,
-	    .a = a,
-	    .ev = &ev,
-	    .subject = mq_msg_subject(m),
-	    .seq = mq_msg_seq(m),
-	    .delivered = mq_msg_delivered(m),
-	};
+	job = job_of(c, db, a, m, &ev);
 	if (c->wc->flags & WORKER_TX)
 		v = in_transaction(c, &job, &duplicate);
 	else
 		v = c->wc->handler(&job);
-	switch (v.answer) {
-	case WORKER_ACK:
-		if (duplicate) {
-			log_info("%s %s: seq %llu (delivery %llu) was applied before; acked again",
-				 c->def->name, c->reg->durable, (unsigned long long)job.seq,
-				 (unsigned long long)job.delivered);
-			c->duplicates++;
-		} else {
-			applied(c, job.seq);
-			c->acked++;
-		}
-		mq_ack(m);
-		break;
-	case WORKER_RETRY:
-		if (job.delivered == 1)
-			log_warn("%s %s: seq %llu: retrying later", c->def->name, c->reg->durable,
-				 (unsigned long long)job.seq);
-		c->retried++;
-		mq_nak(m, v.delay_ms);
-		break;
-	case WORKER_DEAD:
-		dead_letter(c, db, m, v.reason != NULL ? v.reason : "refused by the handler");
-		break;
-	}
+	answer(c, db, m, &job, v, duplicate);
 out:
 	event_free(&ev);
+}
+
+/*
+ * batch_prefix: how many of a fetched batch of count to apply in one
+ * transaction: all, except under --kill-after-apply, where the
+ * transaction ends at the application the process is to die after (the
+ * ones after it are handled one by one), so the kill still comes right
+ * after the Nth committed application and before its ack.
+ */
+static int
+batch_prefix(int count)
+{
+	long left;
+
+	if (kill_after_apply <= 0)
+		return count;
+	left = kill_after_apply - __atomic_load_n(&applications, __ATOMIC_SEQ_CST);
+	return left >= 1 && left < count ? (int)left : count;
+}
+
+/*
+ * handle_batch: msgs[0..count) in one transaction (WORKER_TX
+ * consumers): each event's processed_events record, handler and
+ * applied_versions count as in_transaction, one commit for them all, then
+ * the acks, in stream order. Returns 1 when the batch was committed and
+ * answered; 0 when it was not (nothing of it is written: a message did
+ * not decode, or a handler or the database answered anything but ACK),
+ * and the caller then handles the messages one by one, so a failure keeps
+ * its own verdict and never holds back the others.
+ */
+static int
+handle_batch(struct consumer *c, struct db *db, struct arena *a, struct mq_msg **msgs, int count)
+{
+	struct envelope evs[BATCH];
+	struct worker_job jobs[BATCH];
+	int duplicate[BATCH];
+	struct worker_verdict v = worker_ack();
+	const char *why = NULL;
+	size_t len;
+	const char *data;
+	int i, decoded = 0, rc, done = 0, emitted = 0;
+
+	if (count < 2 || count > BATCH || !(c->wc->flags & WORKER_TX))
+		goto out;
+	for (decoded = 0; decoded < count; decoded++) {
+		data = mq_msg_data(msgs[decoded], &len);
+		if (event_decode(data, len, &evs[decoded], &why) != TK_OK)
+			goto out;
+		jobs[decoded] = job_of(c, db, a, msgs[decoded], &evs[decoded]);
+	}
+	rc = db_begin(db);
+	for (i = 0; rc == TK_OK && i < count && v.answer == WORKER_ACK; i++) {
+		arena_reset(a);
+		v = apply_in_tx(c, &jobs[i], &duplicate[i]);
+		emitted |= !duplicate[i];
+	}
+	if (rc == TK_OK && v.answer == WORKER_ACK)
+		rc = db_commit(db);
+	if (rc != TK_OK || v.answer != WORKER_ACK) {
+		db_rollback(db);
+		goto out;
+	}
+	done = 1;
+	c->commits++;
+	if ((c->wc->flags & WORKER_EMITS) && emitted)
+		mq_nudge_outbox();
+	for (i = 0; i < count; i++)
+		answer(c, db, msgs[i], &jobs[i], worker_ack(), duplicate[i]);
+out:
+	for (i = 0; i < decoded; i++)
+		event_free(&evs[i]);
+	return done;
 }
 
 /* bind_consumer: wait until the durable consumer exists, then bind to it. */
@@ -410,7 +528,7 @@ consume(void *arg)
 	struct mq_pull *pull = bind_consumer(c);
 	struct worker_backoff b = {0};
 	struct mq_batch batch;
-	int rc, i, down = 0, state_failing = 0;
+	int rc, i, n, down = 0, state_failing = 0;
 
 	if (pull != NULL)
 		log_info("%s %s: consuming %s", c->def->name, c->reg->durable, c->reg->filter);
@@ -430,13 +548,16 @@ consume(void *arg)
 		worker_backoff_reset(&b);
 		if (batch.count == 0)
 			caught_up(c, db, &state_failing);
-		for (i = 0; i < batch.count; i++)
+		n = batch_prefix(batch.count);
+		i = n >= 2 && handle_batch(c, db, a, batch.msgs, n) ? n : 0;
+		for (; i < batch.count; i++)
 			handle(c, db, a, batch.msgs[i]);
 		mq_batch_free(&batch);
 	}
 	log_info("%s %s: stopping; %ld handled, %ld redeliveries skipped, %ld retries, "
-		 "%ld dead letters",
-		 c->def->name, c->reg->durable, c->acked, c->duplicates, c->retried, c->dead);
+		 "%ld dead letters, %ld transactions",
+		 c->def->name, c->reg->durable, c->acked, c->duplicates, c->retried, c->dead,
+		 c->commits);
 	mq_pull_close(pull);
 	arena_free(a);
 	db_free(db);

@@ -23,7 +23,14 @@
  * together with the processed_events record of the event, so a
  * redelivered event is acked without running the handler again, and
  * whatever the handler writes, its outbox rows included (outbox_append on
- * job->db), commits exactly once with it. The same transaction counts the
+ * job->db), commits exactly once with it. The messages of one fetch
+ * (whatever the consumer had ready, up to 64) share one such transaction,
+ * each with its own record, handler run and version guard, and are acked
+ * after its commit; should any of them fail (a handler's RETRY or DEAD, a
+ * database error, a message that does not decode), nothing of the batch
+ * is kept and its messages are handled one transaction each, so one
+ * failure never holds back or decides for the others. Handlers must not
+ * rely on seeing their writes committed before the next message. The same transaction counts the
  * application in applied_versions (one row per consumer and aggregate
  * version): a version applied twice, which the processed_events key and
  * version-guarded replicas would both hide, shows there as applies > 1

@@ -8,7 +8,10 @@
 #     the ack (--kill-after-apply), and right after it committed an
 #     expiration batch and before anything else (--kill-after-expire);
 # (c) NATS and MariaDB stopped while deadlines pass, and an order.created
-#     that reaches the worker only after its deadline.
+#     that reaches the worker only after its deadline;
+# (d) a backlog is scheduled a fetched batch per transaction (the worker
+#     shell's batching): 30 orders waiting in the stream when the worker
+#     starts take far fewer than 30 transactions.
 # The orders are made here: each is an order.created row written straight
 # into the orders outbox (the envelope the orders service writes, with the
 # members the worker reads), which the orders relay publishes. The lateness
@@ -198,5 +201,27 @@ check "(c) the worker said it recovered" eval \
 	'tail -n +$((SKIP + 1)) "$LOG" | grep -q "expiry: recovered"'
 check_eq "(c) no dead letter" 0 "$(sql "SELECT COUNT(*) FROM $OD.dead_letters")"
 check "(c) checker" checker
+
+# --- (d) a backlog, a batch per transaction ----------------------------------
+
+ctl stop expiry-orders >/dev/null
+check "(d) the supervised expiry worker is stopped" eval '! running expiry-orders'
+new_orders 30 600000
+check "(d) the relay published the 30 order.created" wait_for 30 eval \
+	'[ "$(sql "SELECT COUNT(*) FROM $OD.outbox WHERE sent_at IS NULL")" = 0 ]'
+SKIP=$(wc -l <"$LOG")
+ctl start expiry-orders >/dev/null
+check "(d) the 30 orders are scheduled" wait_for 15 eval '[ "$(scheduled)" = 30 ]'
+ctl stop expiry-orders >/dev/null
+STOP=$(tail -n +$((SKIP + 1)) "$LOG" | grep "expiry orders-expiry: stopping;" | tail -n 1)
+echo "# $STOP"
+HANDLED=$(sed -n 's/.*stopping; \([0-9]*\) handled,.*/\1/p' <<<"$STOP")
+TXS=$(sed -n 's/.* \([0-9]*\) transactions$/\1/p' <<<"$STOP")
+check_eq "(d) the worker handled the 30" 30 "$HANDLED"
+check "(d) in at most 10 transactions" [ "${TXS:-30}" -le 10 ]
+ctl start expiry-orders >/dev/null
+check "(d) the worker runs again" wait_for 10 running expiry-orders
+check_eq "(d) no order was scheduled twice" 1 "$(most_applies)"
+check "(d) checker" checker
 
 finish

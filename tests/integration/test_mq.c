@@ -2,8 +2,9 @@
  * Tests of lib/mq.c against the stack's live nats-server: idempotent
  * stream and consumer set-up, publish de-duplication by Nats-Msg-Id,
  * fetch, ack, nak (at once and with a delay), term, consumer state, a full
- * discard-new stream and purging, and a connection to a server that is not
- * there. It needs TK_TEST_RUN_DIR (set
+ * discard-new stream and purging, batch publishing, a fetch that returns
+ * what is ready without waiting for a full batch, and a connection to a
+ * server that is not there. It needs TK_TEST_RUN_DIR (set
  * by scripts/dev test) to read the NATS settings from conf/admin.conf (it
  * creates and deletes streams: the administrator's account); without it the
  * program skips (exit 77). It works on a stream of its own, TKTEST<pid>.
@@ -12,6 +13,7 @@
  * a delayed redelivery is waited for and then checked not to have come
  * early, the one bound a slow machine cannot break.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,6 +199,15 @@ test_full_stream(void)
 	}
 	CU_ASSERT_EQUAL(rc, TK_ELIMIT); /* refused, not dropping the oldest */
 	CU_ASSERT(n > 2);
+	/* So is each message of a batch. */
+	{
+		struct mq_out out[2] = {{subj, "full-batch-1", body, sizeof(body), 0, 0},
+					{subj, "full-batch-2", body, sizeof(body), 0, 0}};
+
+		CU_ASSERT_EQUAL(mq_publish_batch(mq, out, 2, 2000), TK_EIO);
+		CU_ASSERT_EQUAL(out[0].rc, TK_ELIMIT);
+		CU_ASSERT_EQUAL(out[1].rc, TK_ELIMIT);
+	}
 	CU_ASSERT_EQUAL_FATAL(mq_stream_state(mq, name, &st), TK_OK);
 	CU_ASSERT_EQUAL(st.msgs, (uint64_t)n);
 	CU_ASSERT_EQUAL(st.first_seq, 1);
@@ -223,6 +234,96 @@ test_full_stream(void)
 	mq_pull_close(p);
 	CU_ASSERT_EQUAL(mq_delete_consumer(mq, name, cc.durable), TK_OK);
 	CU_ASSERT_EQUAL(mq_purge_before(mq, "TKTEST_NO_SUCH_STREAM", 1), TK_ENOTFOUND);
+}
+
+/*
+ * A batch is stored as its messages one by one would be: a new id stored,
+ * an id stored before reported as a duplicate, and a message no stream
+ * takes failing alone.
+ */
+static void
+test_publish_batch(void)
+{
+	char subj[64], other[64];
+	struct mq_stream_state before, after;
+	struct mq_out out[4];
+
+	snprintf(subj, sizeof(subj), "tktest%ld.batch.done", (long)getpid());
+	snprintf(other, sizeof(other), "tknostream%ld.batch.done", (long)getpid());
+	out[0] = (struct mq_out){subj, "batch-1", "b1", 2, 0, 0};
+	out[1] = (struct mq_out){subj, "id-1", "one", 3, 0, 0}; /* test_publish_dedup's */
+	out[2] = (struct mq_out){other, "batch-x", "bx", 2, 0, 0};
+	out[3] = (struct mq_out){subj, "batch-2", "b2", 2, 0, 0};
+	CU_ASSERT_EQUAL_FATAL(mq_stream_state(mq, stream, &before), TK_OK);
+	CU_ASSERT_EQUAL(mq_publish_batch(mq, out, 4, 5000), TK_EIO);
+	CU_ASSERT_EQUAL(out[0].rc, TK_OK);
+	CU_ASSERT_EQUAL(out[0].duplicate, 0);
+	CU_ASSERT_EQUAL(out[1].rc, TK_OK);
+	CU_ASSERT_EQUAL(out[1].duplicate, 1);
+	CU_ASSERT_EQUAL(out[2].rc, TK_EIO);
+	CU_ASSERT_EQUAL(out[3].rc, TK_OK);
+	CU_ASSERT_EQUAL(out[3].duplicate, 0);
+	CU_ASSERT_EQUAL_FATAL(mq_stream_state(mq, stream, &after), TK_OK);
+	CU_ASSERT_EQUAL(after.last_seq, before.last_seq + 2);
+	/* All stored: TK_OK. */
+	out[2] = (struct mq_out){subj, "batch-3", "b3", 2, 0, 0};
+	CU_ASSERT_EQUAL(mq_publish_batch(mq, out, 4, 5000), TK_OK);
+	CU_ASSERT_EQUAL(out[0].duplicate, 1);
+	CU_ASSERT_EQUAL(out[2].duplicate, 0);
+	CU_ASSERT_EQUAL(mq_publish_batch(mq, out, 0, 5000), TK_OK);
+}
+
+/* publish_later: publish one message on the subject arg after 300 ms. */
+static void *
+publish_later(void *arg)
+{
+	usleep(300 * 1000);
+	mq_publish(mq, arg, "later-1", "l1", 2, 5000, NULL);
+	return NULL;
+}
+
+/*
+ * A fetch of up to 64 takes what is ready at once, and when nothing is, it
+ * returns with the first message that comes, not after the timeout (a
+ * fetch that waited for 64 held it until then).
+ */
+static void
+test_fetch_ready(void)
+{
+	char subj[64], filt[64];
+	struct mq_consumer_conf cc = {stream, "tktest-ready", filt, 5000, -1, 1000};
+	struct mq_pull *p = NULL;
+	struct mq_batch b;
+	struct timespec t0;
+	pthread_t later;
+	int i;
+
+	snprintf(subj, sizeof(subj), "tktest%ld.ready.done", (long)getpid());
+	snprintf(filt, sizeof(filt), "tktest%ld.ready.>", (long)getpid());
+	CU_ASSERT_EQUAL_FATAL(mq_ensure_consumer(mq, &cc), TK_OK);
+	CU_ASSERT_EQUAL_FATAL(mq_pull_open(mq, stream, cc.durable, filt, &p), TK_OK);
+	CU_ASSERT_EQUAL(mq_publish(mq, subj, "ready-1", "r1", 2, 5000, NULL), TK_OK);
+	CU_ASSERT_EQUAL(mq_publish(mq, subj, "ready-2", "r2", 2, 5000, NULL), TK_OK);
+	CU_ASSERT_EQUAL(mq_publish(mq, subj, "ready-3", "r3", 2, 5000, NULL), TK_OK);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CU_ASSERT_EQUAL_FATAL(mq_fetch(p, 64, WAIT_MS, &b), TK_OK);
+	CU_ASSERT(ms_since(&t0) < WAIT_MS / 2);
+	CU_ASSERT_EQUAL(b.count, 3);
+	for (i = 0; i < b.count; i++)
+		mq_ack(b.msgs[i]);
+	mq_batch_free(&b);
+
+	CU_ASSERT_EQUAL_FATAL(pthread_create(&later, NULL, publish_later, subj), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CU_ASSERT_EQUAL(mq_fetch(p, 64, WAIT_MS, &b), TK_OK);
+	CU_ASSERT(ms_since(&t0) < WAIT_MS / 2);
+	CU_ASSERT_EQUAL(b.count, 1);
+	for (i = 0; i < b.count; i++)
+		mq_ack(b.msgs[i]);
+	mq_batch_free(&b);
+	pthread_join(later, NULL);
+	mq_pull_close(p);
+	CU_ASSERT_EQUAL(mq_delete_consumer(mq, stream, cc.durable), TK_OK);
 }
 
 static void
@@ -271,6 +372,8 @@ main(void)
 	CU_add_test(s, "publish de-duplicates by Nats-Msg-Id", test_publish_dedup);
 	CU_add_test(s, "fetch, nak, nak with delay, term, ack", test_consume);
 	CU_add_test(s, "a full discard-new stream refuses, purge makes room", test_full_stream);
+	CU_add_test(s, "a batch is published as its messages would be", test_publish_batch);
+	CU_add_test(s, "a fetch takes what is ready, waits only for one", test_fetch_ready);
 	CU_add_test(s, "no server: publish fails, no hang", test_no_server);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# bench/backbone.sh: the event backbone alone at a controlled rate, on the
+# local stack. For each rate of RATES, bench/stockload commits RATE stock
+# changes a second for SECONDS_EACH seconds in the orders database, each as
+# the orders service commits one (the stock row and its stock.changed in
+# one transaction, by fcgi/orders/ledger.c, then the relay's nudge), on
+# listings made for the run. The orders relay publishes them, the
+# replicator applies them to ticketing_tickets.stock_replica (consumer
+# tickets-stock) and ticketing_events.stock_replica (events-stock). The
+# figures per rate and replica:
+#   - the rate the commits reached;
+#   - latency from the commit (the outbox row's created_at) to the replica
+#     row (its updated_at), both stamped by the one MariaDB server: p50,
+#     p99, max (goal: p50 <= 5 ms and p99 <= 50 ms at >= 1,000 events/s);
+#   - delivered events/s: the changes over the time from the first commit
+#     to the last replica write;
+#   - the CPU the orders relay, the replicators, NATS and MariaDB spent
+#     per second of the run, and the load average before and after (the
+#     machine's other work shows there: compare runs by their ratios).
+# Each listing is changed once, so each replica row carries the stamp of
+# its own event. The run's rows (stock, listings_replica, both
+# stock_replica) are removed at the end, also after a failure; the outbox
+# rows stay, as the service's would.
+#
+# Needs the local stack (scripts/dev up) and bench/stockload (make). Knobs:
+# RUN_DIR (default run/), RATES (events/s, default "1000 2000 4000"),
+# SECONDS_EACH (5), THREADS (stockload's connections, 4), WAIT (seconds to
+# wait for the replicas after the last commit, 120).
+set -euo pipefail
+
+ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
+RUN_DIR=${RUN_DIR:-$ROOT/run}
+RATES=${RATES:-1000 2000 4000}
+SECONDS_EACH=${SECONDS_EACH:-5}
+THREADS=${THREADS:-4}
+WAIT=${WAIT:-120}
+OD=ticketing_orders
+REPLICAS="ticketing_tickets ticketing_events"
+
+die() {
+	printf 'bench: %s\n' "$*" >&2
+	exit 1
+}
+
+[ -f "$RUN_DIR/stack.env" ] || die "no local stack in $RUN_DIR (start it with scripts/dev up)"
+[ -x "$ROOT/bench/stockload" ] || die "bench/stockload is not built (make)"
+SOCK=$(sed -n 's/^MARIADB_SOCK=//p' "$RUN_DIR/stack.env")
+sqlq() { mariadb --no-defaults -u"$(id -un)" --socket="$SOCK" -N -B -e "$1"; }
+ctl() { supervisorctl -c "$RUN_DIR/supervisord.conf" "$@"; }
+sqlq "SELECT 1" >/dev/null || die "MariaDB does not answer on $SOCK"
+PROGRAMS="relay-orders replicator-tickets replicator-events nats mariadb"
+declare -A PID
+for p in $PROGRAMS; do
+	PID[$p]=$(ctl pid "$p" || true)
+	[ "${PID[$p]:-0}" -gt 0 ] 2>/dev/null || die "$p does not run"
+done
+
+# ticks PID: user + system CPU time of the process so far, in clock ticks.
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+HZ=$(getconf CLK_TCK)
+now() { date +%s.%N; }
+load() { cut -d ' ' -f 1-3 /proc/loadavg; }
+
+# This run's listing ids start with TAG.
+TAG=bb$(od -An -tx1 -N4 /dev/urandom | tr -d ' \n')
+cleanup() {
+	sqlq "DELETE FROM $OD.stock WHERE listing_id LIKE '$TAG%';
+		DELETE FROM $OD.listings_replica WHERE id LIKE '$TAG%';
+		DELETE FROM ticketing_tickets.stock_replica WHERE id LIKE '$TAG%';
+		DELETE FROM ticketing_events.stock_replica WHERE id LIKE '$TAG%'" ||
+		printf 'bench: could not remove the rows of %s\n' "$TAG" >&2
+}
+trap cleanup EXIT
+
+# listings PREFIX N: N active listings with their stock rows, ids
+# PREFIX-00000001.., for an event and a seller that exist nowhere else.
+listings() {
+	sqlq "INSERT INTO $OD.listings_replica (id, event_id, seller_id, quantity, price, currency,
+		state, version)
+		SELECT CONCAT('$1-', LPAD(seq, 8, '0')), '$TAG-event', '$TAG-seller', 10, 2500,
+		'EUR', 'active', 1 FROM $OD.seq_1_to_$2;
+		INSERT INTO $OD.stock (listing_id, offered, quantity, ticket_version)
+		SELECT CONCAT('$1-', LPAD(seq, 8, '0')), 10, 10, 1 FROM $OD.seq_1_to_$2"
+}
+
+# arrived DB PREFIX: replica rows of DB holding the run's change.
+arrived() {
+	sqlq "SELECT COUNT(*) FROM $1.stock_replica WHERE id LIKE '$2-%' AND version >= 2"
+}
+
+# figures DB PREFIX FROM_ID: latency p50/p99/max and delivered events/s of
+# the replica of DB, from the outbox rows after FROM_ID.
+figures() {
+	sqlq "SELECT TIMESTAMPDIFF(MICROSECOND, o.created_at, r.updated_at) / 1000,
+		UNIX_TIMESTAMP(o.created_at), UNIX_TIMESTAMP(r.updated_at)
+		FROM $OD.outbox o JOIN $1.stock_replica r
+		ON r.id = JSON_VALUE(o.payload, '\$.aggregate_id')
+		WHERE o.id > $3 AND o.subject = 'ticketing.stock.changed' AND r.id LIKE '$2-%'" |
+		sort -n | awk -v db="$1" '
+		{ v[NR] = $1; if (NR == 1 || $2 < first) first = $2; if ($3 > last) last = $3 }
+		END {
+			if (NR == 0) { print "   " db ": nothing arrived"; exit }
+			p50 = v[int(NR * 0.50 + 0.5)]; p99 = v[int(NR * 0.99 + 0.5)]
+			printf "   %-18s commit -> replica p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms;", db,
+				p50, p99, v[NR]
+			printf "  delivered %d at %.0f events/s\n", NR, NR / (last - first)
+		}'
+}
+
+echo "backbone: rates $RATES events/s, $SECONDS_EACH s each, $THREADS connections (run $TAG)"
+for rate in $RATES; do
+	n=$((rate * SECONDS_EACH))
+	prefix=$TAG-$rate
+	listings "$prefix" "$n"
+	from=$(sqlq "SELECT COALESCE(MAX(id), 0) FROM $OD.outbox")
+	echo "rate $rate/s: $n changes; load average $(load)"
+	declare -A T0
+	for p in $PROGRAMS; do T0[$p]=$(ticks "${PID[$p]}"); done
+	s0=$(now)
+	printf '   '
+	"$ROOT/bench/stockload" --config "$RUN_DIR/conf/orders.conf" --rate "$rate" \
+		--threads "$THREADS" "$prefix" || die "stockload failed"
+	for db in $REPLICAS; do
+		until [ "$(arrived "$db" "$prefix")" -ge "$n" ]; do
+			awk -v a="$(now)" -v b="$s0" -v l="$((SECONDS_EACH + WAIT))" \
+				'BEGIN { exit !(a < b + l) }' ||
+				die "$db: $(arrived "$db" "$prefix") of $n changes arrived within $WAIT s"
+			sleep 0.2
+		done
+	done
+	s1=$(now)
+	cpu=""
+	for p in $PROGRAMS; do
+		cpu="$cpu$(awk -v p="$p" -v a="${T0[$p]}" -v b="$(ticks "${PID[$p]}")" \
+			-v t0="$s0" -v t1="$s1" -v hz="$HZ" \
+			'BEGIN { printf "%s %.0f, ", p, (b - a) * 1000 / hz / (t1 - t0) }')"
+	done
+	for db in $REPLICAS; do figures "$db" "$prefix" "$from"; done
+	echo "   CPU ms/s: ${cpu%, }; load average $(load)"
+done
