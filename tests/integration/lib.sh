@@ -545,3 +545,29 @@ kill9() {
 	wait_for 10 eval "running $1 && new=\$(pid_of $1) && [ \$new -gt 0 ]" || return 1
 	[ "$new" != "$pid" ]
 }
+
+# buyers_mint COUNT FILE: COUNT distinct members, each with a session of
+# their own minted with the stack's session key (mint_tokens: no Argon2id
+# hash each), written to FILE one a line: session token, CSRF token, base
+# URL (what a buyer needs to POST a form with curl, e.g. from xargs).
+buyers_mint() {
+	local token
+	"${TK_BUILDDIR:-$(dirname "$0")/../..}/tests/integration/mint_tokens" \
+		"$TK_TEST_RUN_DIR/keys/session.key" "$1" >"$TK_TMP/minted"
+	: >"$2"
+	while read -r token; do
+		req - GET /orders -b "tk_session=$token"
+		printf '%s %s %s\n' "$token" "$(csrf)" "$BASE" >>"$2"
+	done <"$TK_TMP/minted"
+}
+
+# account_browser BROWSER ROLE: a new account with ROLE (a fresh email,
+# named after BROWSER) made with ticketingctl, and browser BROWSER, new,
+# signed in as it (checked).
+account_browser() {
+	local email
+	email=$(fresh_email "$1")
+	account_create "$email" "$2" "$1 $$"
+	browser "$1"
+	account_signin "$1" "$email"
+}
