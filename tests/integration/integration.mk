@@ -149,3 +149,9 @@ EXTRA_DIST += tests/integration/test_expiry.sh
 TK_FAULT_TESTS += tests/integration/test_expiry.sh
 TK_FAULT_8 = tests/integration/test_expiry.sh.log
 $(TK_FAULT_8): $(TK_FAULT_PRUNE)
+
+# The seller against the buyers (docs/MARKETPLACE.md rule 2): a lowered
+# quantity, a price change and a withdrawal through the tickets forms,
+# each raced with many members reserving through the orders service.
+TESTS += tests/integration/test_seller_race.sh
+EXTRA_DIST += tests/integration/test_seller_race.sh
