@@ -22,6 +22,11 @@ struct tmpl_dict;
  * (docs/DECISIONS.md, "Bounded work per request"). */
 #define ORDERS_LISTED 50
 
+/* Seconds between reloads of an order page whose deadline has passed
+ * while the order still awaits payment: the expiry worker cancels it
+ * within the checker's grace (EXPIRY_GRACE_S, 5 s) of its deadline. */
+#define ORDERS_REFRESH_PAST_S 5
+
 extern const char *const orders_stmts[];
 extern const size_t orders_nstmts;
 
@@ -73,7 +78,7 @@ struct order {
 	const char *created; /* "YYYY-MM-DD HH:MM" UTC */
 	long quantity;
 	int64_t unit_price, amount;
-	long seconds_left;     /* 0 once the deadline passed */
+	long seconds_left;     /* whole seconds to the deadline; < 0 once it passed */
 	struct listing_view l; /* empty strings when the replica lacks the listing */
 };
 

@@ -52,7 +52,7 @@ enum stmt {
 	"SELECT o.id, o.state, o.cancel_reason, o.currency, o.listing_id,"                         \
 	" DATE_FORMAT(o.expires_at, '%Y-%m-%d %H:%i:%s'),"                                         \
 	" DATE_FORMAT(o.created_at, '%Y-%m-%d %H:%i'), o.quantity, o.unit_price, o.amount,"        \
-	" GREATEST(TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(3), o.expires_at), 0),"                     \
+	" FLOOR(TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(3), o.expires_at) / 1000000),"            \
 	" COALESCE(l.section, ''), COALESCE(l.row_label, ''), COALESCE(l.seat, ''),"               \
 	" COALESCE(l.price, 0)"                                                                    \
 	" FROM orders o LEFT JOIN listings_replica l ON l.id = o.listing_id"

@@ -27,6 +27,24 @@ reserve() {
 	req "$1" GET /orders
 	post "$1" /orders "csrf_token=$(csrf)" "ticket_id=$2" "quantity=$3"
 }
+# refresh: the seconds of the last page's <meta http-equiv="refresh">
+# ("" when it has none).
+refresh() {
+	printf '%s' "$BODY" | grep -o '<meta http-equiv="refresh" content="[0-9]*">' |
+		sed 's/.*content="\([0-9]*\)".*/\1/'
+}
+# left_text: the seconds of the last order page's "(14 min 5 s left)".
+left_text() {
+	text | sed -n 's/.*(\(\([0-9]*\) min \)\{0,1\}\([0-9]*\) s left).*/\2 \3/p' |
+		awk '{ print $2 == "" ? $1 : $1 * 60 + $2 }'
+}
+# deadline_left: seconds from now to the deadline in the last order
+# page's <time datetime>.
+deadline_left() {
+	local iso
+	iso=$(printf '%s' "$BODY" | grep -o '<time datetime="[^"]*"' | head -n 1 | cut -d '"' -f 2)
+	echo $(($(date -u -d "$iso" +%s) - $(date -u +%s)))
+}
 # expired ORDER: the stack's expiry worker's expiration of ORDER has been
 # applied by the orders service (waits up to 20 s).
 expired() {
@@ -127,6 +145,10 @@ check "it shows the state" has "$BODY" "Reserved, awaiting payment"
 check "it shows the unit price with its currency" has "$BODY" "€25.50"
 check "it shows the total" has "$BODY" "€51.00"
 check "it shows the time left" matches "$(text)" "\(1[45] min [0-9]+ s left\)"
+LEFT=$(left_text)
+check "the time left agrees with the deadline (${LEFT:-?} s, deadline in $(deadline_left) s)" \
+	[ -n "$LEFT" ] && [ $(($(deadline_left) - LEFT)) -ge -2 ] && [ $(($(deadline_left) - LEFT)) -le 2 ]
+check_eq "it reloads itself a second after the time left" "$((LEFT + 1))" "$(refresh)"
 check "it offers the cancel form" has "$BODY" "action=\"/orders/$O/cancel\""
 req buyer GET /orders
 check "the order list links the order" has "$BODY" "/orders/$O"
@@ -158,6 +180,7 @@ check_eq "stock.changed says 5 available" 1 \
 	"$(outbox_count "subject = 'ticketing.stock.changed' AND payload LIKE '%$L%' AND payload LIKE '%\"available\":5%' AND payload LIKE '%\"version\":3%'")"
 req buyer GET "/orders/$O"
 check "the page says it was cancelled" has "$BODY" "Cancelled by you"
+check_eq "... and does not reload itself" "" "$(refresh)"
 check "... and offers no cancel" lacks "$BODY" "/cancel\""
 post buyer "/orders/$O/cancel" "csrf_token=$(csrf)"
 check_status "cancelling again answers 409" 409
@@ -208,7 +231,13 @@ sql "UPDATE $DB.orders SET state = 'awaiting_payment' WHERE id = '$PAYING'"
 req buyer GET "/orders/$PAYING"
 post buyer "/orders/$PAYING/cancel" "csrf_token=$(csrf)"
 check_status "the buyer cancels the last short order" 303
+# Its deadline passed while the expiry worker has nothing for it (expire
+# took its schedule row): the page says 0 s left and reloads every
+# ORDERS_REFRESH_PAST_S (5 s) until the order changes.
+sql "UPDATE $DB.orders SET expires_at = UTC_TIMESTAMP(3) - INTERVAL 1 SECOND WHERE id = '$FRESH'"
 req buyer GET "/orders/$FRESH"
+check "past its deadline, the page says 0 s left" matches "$(text)" "\(0 s left\)"
+check_eq "... and reloads itself every 5 s" 5 "$(refresh)"
 post buyer "/orders/$FRESH/cancel" "csrf_token=$(csrf)"
 check_status "the buyer cancels the fresh order" 303
 check_eq "no order of the test awaits payment" 0 \
