@@ -6,7 +6,7 @@
 # of expiry (an expiration.complete event cancels only an order still
 # awaiting payment whose deadline passed), and a cancelled event (the
 # orders-events replica) refusing reservations. Short deadlines come from a
-# stand-in orders instance with reservation_seconds = 2 (lib.sh stand_in).
+# stand-in orders instance with reservation_seconds = 5 (lib.sh stand_in).
 # Listings come from listing_fixture (lib.sh) until the tickets service
 # makes them. The consistency checker runs after each scenario.
 # shellcheck disable=SC2317 # predicates below run through check
@@ -195,10 +195,13 @@ expire "$FRESH"
 check_eq "an expiration before the deadline changes nothing" 1 \
 	"$(orders_count "id = '$FRESH' AND state = 'awaiting_payment'")"
 
-# The short-deadline mode: a stand-in with reservation_seconds = 2.
+# The short-deadline mode: a stand-in with reservation_seconds = 5 (long
+# enough for the steps below to come before the deadline on a loaded
+# machine, where 2 s was not: the short order expired before its units
+# were counted).
 CONF=$TK_TMP/orders.conf
 grep -v '^reservation_seconds' "$TK_TEST_RUN_DIR/conf/orders.conf" >"$CONF"
-echo "reservation_seconds = 2" >>"$CONF"
+echo "reservation_seconds = 5" >>"$CONF"
 stand_in orders "$CONF"
 check "the short-deadline stand-in answers" wait_for 15 eval 'req buyer GET /orders; [ "$STATUS" = 200 ]'
 reserve buyer "$L" 2
@@ -210,9 +213,9 @@ PAYING=${PAYING#/orders/}
 # A paying order is never cancelled by expiry (SPEC section 3): marked
 # paying before its deadline, as the expiry worker of the stack runs too.
 sql "UPDATE $DB.orders SET state = 'paying' WHERE id = '$PAYING'"
+check_eq "4 units are reserved (1 fresh, 3 short)" 4 "$(reserved "$L")"
 stand_in_end
 check "two short orders made" [ -n "$SHORT" ] && [ -n "$PAYING" ]
-check_eq "4 units are reserved (1 fresh, 3 short)" 4 "$(reserved "$L")"
 check "the expiry worker expires the short order" expired "$SHORT"
 check_eq "an expired order is cancelled with reason expired" 1 \
 	"$(orders_count "id = '$SHORT' AND state = 'cancelled' AND cancel_reason = 'expired'")"
