@@ -93,8 +93,9 @@ int store_orders(struct store *st, struct order **out, size_t *n);
 /*
  * store_cancel: rule 3 for the buyer: cancel order id of st->actor with
  * reason "buyer" if it is awaiting_payment, releasing its units, with
- * order.cancelled and stock.changed, in one transaction. TK_ENOTFOUND
- * when it is not theirs, TK_ECONFLICT when it is in another state.
+ * order.cancelled and stock.changed, in one transaction, run again when
+ * it deadlocks. TK_ENOTFOUND when it is not theirs, TK_ECONFLICT when it
+ * is in another state.
  */
 int store_cancel(struct store *st, const char *id);
 
