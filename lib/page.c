@@ -119,6 +119,12 @@ page_begin(struct request *r, const char *file, const char *title)
 }
 
 void
+page_refresh(struct request *r, long seconds)
+{
+	tmpl_set_int(tmpl_section(r->layout, "REFRESH"), "SECONDS", seconds > 1 ? seconds : 1);
+}
+
+void
 page_field_error(struct request *r, const char *section, const char *field, const char *message)
 {
 	tmpl_dict *e;

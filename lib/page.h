@@ -25,6 +25,14 @@ struct request;
 tmpl_dict *page_begin(struct request *r, const char *file, const char *title);
 
 /*
+ * page_refresh: the page begun by page_begin tells the browser to load it
+ * again after seconds (at least 1): <meta http-equiv="refresh"> in the
+ * layout's head, which works without JavaScript. For a page whose
+ * content changes at a known moment (an order's deadline).
+ */
+void page_refresh(struct request *r, long seconds);
+
+/*
  * page_field_error: show section (e.g. "EMAIL_ERROR") with message next to
  * the field whose element id is field, and list it in the form's error
  * summary. message is a fixed server text, never request data.

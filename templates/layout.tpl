@@ -1,13 +1,17 @@
 {{%AUTOESCAPE context="HTML"}}
 {{! The whole document. Fill: TITLE; show SIGNED_IN (USER_NAME, and the }}
 {{! CSRF include with CSRF_TOKEN) or SIGNED_OUT; include FLASH }}
-{{! (partials/flash.tpl) and BODY (the page template). }}
+{{! (partials/flash.tpl) and BODY (the page template); show REFRESH }}
+{{! (SECONDS) for a page the browser loads again by itself. }}
 <!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{TITLE}} · Ticketing</title>
+{{#REFRESH}}
+<meta http-equiv="refresh" content="{{SECONDS}}">
+{{/REFRESH}}
 <link rel="stylesheet" href="/static/style.css">
 <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 </head>

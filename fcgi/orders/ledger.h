@@ -40,6 +40,12 @@ enum {
 	"SELECT s.offered, s.quantity, s.reserved, s.sold, l.state = 'active', s.ticket_version"   \
 	" FROM stock s JOIN listings_replica l ON l.id = s.listing_id WHERE s.listing_id = ?"
 
+/* LEDGER_ST_STOCK_STATE, the state stock.changed publishes, is a locking
+ * read (of rows ledger_lock holds already): a plain read would see the
+ * transaction's snapshot, which a cancel takes before it waits for the
+ * lock (its first statement reads the order), so a seller's change
+ * applied meanwhile would be missing from the listing's state and price. */
+
 /* A DATETIME(3) column as the envelope's time format, YYYY-MM-DDTHH:MM:SS.mmmZ. */
 #define LEDGER_TIME(col)                                                                           \
 	"CONCAT(DATE_FORMAT(" col ", '%Y-%m-%dT%H:%i:%s.'), LPAD(MICROSECOND(" col                 \
@@ -64,7 +70,7 @@ enum {
 		" l.price, l.currency, l.state, s.ticket_version, s.offered, s.quantity,"          \
 		" s.reserved, s.sold, s.sold_amount, s.version"                                    \
 		" FROM stock s JOIN listings_replica l ON l.id = s.listing_id"                     \
-		" WHERE s.listing_id = ?",                                                         \
+		" WHERE s.listing_id = ? FOR UPDATE",                                              \
 	    [(base) + LEDGER_ST_ORDER_STATE] =                                                     \
 		"SELECT " LEDGER_ORDER_COLUMNS " FROM orders WHERE id = ?",                        \
 	    [(base) + LEDGER_ST_ORDER_UNITS] =                                                     \

@@ -22,6 +22,11 @@ struct tmpl_dict;
  * (docs/DECISIONS.md, "Bounded work per request"). */
 #define ORDERS_LISTED 50
 
+/* Seconds between reloads of an order page whose deadline has passed
+ * while the order still awaits payment: the expiry worker cancels it
+ * within the checker's grace (EXPIRY_GRACE_S, 5 s) of its deadline. */
+#define ORDERS_REFRESH_PAST_S 5
+
 extern const char *const orders_stmts[];
 extern const size_t orders_nstmts;
 
@@ -73,7 +78,7 @@ struct order {
 	const char *created; /* "YYYY-MM-DD HH:MM" UTC */
 	long quantity;
 	int64_t unit_price, amount;
-	long seconds_left;     /* 0 once the deadline passed */
+	long seconds_left;     /* whole seconds to the deadline; < 0 once it passed */
 	struct listing_view l; /* empty strings when the replica lacks the listing */
 };
 
@@ -88,8 +93,9 @@ int store_orders(struct store *st, struct order **out, size_t *n);
 /*
  * store_cancel: rule 3 for the buyer: cancel order id of st->actor with
  * reason "buyer" if it is awaiting_payment, releasing its units, with
- * order.cancelled and stock.changed, in one transaction. TK_ENOTFOUND
- * when it is not theirs, TK_ECONFLICT when it is in another state.
+ * order.cancelled and stock.changed, in one transaction, run again when
+ * it deadlocks. TK_ENOTFOUND when it is not theirs, TK_ECONFLICT when it
+ * is in another state.
  */
 int store_cancel(struct store *st, const char *id);
 

@@ -72,10 +72,12 @@ state_text(const struct order *o)
 	return "Cancelled";
 }
 
-/* time_left: "14 min 5 s", "40 s". In the arena. */
+/* time_left: "14 min 5 s", "40 s", "0 s" once past. In the arena. */
 static const char *
 time_left(struct request *r, long s)
 {
+	if (s < 0)
+		s = 0;
 	if (s >= 3600)
 		return arena_printf(r->arena, "%ld h %ld min", s / 3600, s % 3600 / 60);
 	if (s >= 60)
@@ -86,8 +88,9 @@ time_left(struct request *r, long s)
 /*
  * GET /orders/:id (member): the order, its state, tickets, prices, and
  * while it awaits payment its deadline, the time left and the cancel
- * form. 404 for an id that is not a UUID, not an order, or someone
- * else's.
+ * form, and a refresh that reloads the page once the deadline has passed
+ * (docs/DECISIONS.md, "The order page reloads at its deadline"). 404 for
+ * an id that is not a UUID, not an order, or someone else's.
  */
 int
 h_order(struct request *r)
@@ -117,6 +120,9 @@ h_order(struct request *r)
 		tmpl_set(a, "EXPIRES", o.expires);
 		tmpl_set(a, "EXPIRES_ISO", iso);
 		tmpl_set(a, "TIME_LEFT", time_left(r, o.seconds_left));
+		/* seconds_left is rounded down: one more second is past the
+		 * deadline. */
+		page_refresh(r, o.seconds_left >= 0 ? o.seconds_left + 1 : ORDERS_REFRESH_PAST_S);
 	}
 	page_end(r, 200);
 	return TK_OK;

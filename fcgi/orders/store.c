@@ -30,8 +30,11 @@
 #define ORDERS_UNLOCKED_WINDOW_MS 100
 #endif
 
-/* How often a reservation that deadlocked is run again. */
-#define RESERVE_TRIES 3
+/* How often a reservation or a cancel that deadlocked (TK_ERETRY: its
+ * transaction was rolled back whole) is run again. Both lock the stock
+ * row with its listing row, which the orders replicator, applying a
+ * seller's change, locks in the other order. */
+#define STORE_TRIES 3
 
 enum stmt {
 	ST_LISTING,
@@ -52,7 +55,7 @@ enum stmt {
 	"SELECT o.id, o.state, o.cancel_reason, o.currency, o.listing_id,"                         \
 	" DATE_FORMAT(o.expires_at, '%Y-%m-%d %H:%i:%s'),"                                         \
 	" DATE_FORMAT(o.created_at, '%Y-%m-%d %H:%i'), o.quantity, o.unit_price, o.amount,"        \
-	" GREATEST(TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(3), o.expires_at), 0),"                     \
+	" FLOOR(TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(3), o.expires_at) / 1000000),"            \
 	" COALESCE(l.section, ''), COALESCE(l.row_label, ''), COALESCE(l.seat, ''),"               \
 	" COALESCE(l.price, 0)"                                                                    \
 	" FROM orders o LEFT JOIN listings_replica l ON l.id = o.listing_id"
@@ -203,7 +206,7 @@ store_reserve(struct store *st, const char *listing, long quantity, long seconds
 
 	do
 		rc = reserve_once(st, listing, quantity, seconds, key, out);
-	while (rc == TK_ERETRY && ++tries < RESERVE_TRIES);
+	while (rc == TK_ERETRY && ++tries < STORE_TRIES);
 	return rc;
 }
 
@@ -268,8 +271,9 @@ store_orders(struct store *st, struct order **out, size_t *n)
 	return TK_OK;
 }
 
-int
-store_cancel(struct store *st, const char *id)
+/* cancel_once: one try of store_cancel. */
+static int
+cancel_once(struct store *st, const char *id)
 {
 	const struct ledger l = {st->db, ST_LEDGER, st->arena};
 	struct db_rows rows;
@@ -287,4 +291,15 @@ store_cancel(struct store *st, const char *id)
 			rc = rows.nrows == 0 ? TK_ENOTFOUND : TK_ECONFLICT;
 	}
 	return store_finish(st, rc);
+}
+
+int
+store_cancel(struct store *st, const char *id)
+{
+	int rc, tries = 0;
+
+	do
+		rc = cancel_once(st, id);
+	while (rc == TK_ERETRY && ++tries < STORE_TRIES);
+	return rc;
 }

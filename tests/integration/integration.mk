@@ -160,3 +160,9 @@ EXTRA_DIST += tests/integration/test_sandbox.sh tests/integration/webhook_sink.p
 check_PROGRAMS += tests/integration/payprov_client
 tests_integration_payprov_client_SOURCES = tests/integration/payprov_client.c
 tests_integration_payprov_client_LDADD = $(TK_LIBS) $(CURL_LIBS)
+
+# The seller against the buyers (docs/MARKETPLACE.md rule 2): a lowered
+# quantity, a price change and a withdrawal through the tickets forms,
+# each raced with many members reserving through the orders service.
+TESTS += tests/integration/test_seller_race.sh
+EXTRA_DIST += tests/integration/test_seller_race.sh

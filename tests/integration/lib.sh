@@ -419,12 +419,13 @@ account_signin() {
 	check_status "$2 signs in" 303
 }
 
-# account_browser BROWSER ROLE NAME: a new account (a fresh email, ROLE,
-# NAME) made with account_create, signed in in a new browser BROWSER.
+# account_browser BROWSER ROLE [NAME]: a new account (a fresh email, ROLE,
+# NAME, by default named after BROWSER) made with account_create, signed in
+# (checked) in a new browser BROWSER.
 account_browser() {
 	local email
 	email=$(fresh_email "$1")
-	account_create "$email" "$2" "$3"
+	account_create "$email" "$2" "${3:-$1 $$}"
 	browser "$1"
 	account_signin "$1" "$email"
 }
@@ -562,4 +563,19 @@ kill9() {
 	ctl start "$1" >/dev/null 2>&1
 	wait_for 10 eval "running $1 && new=\$(pid_of $1) && [ \$new -gt 0 ]" || return 1
 	[ "$new" != "$pid" ]
+}
+
+# buyers_mint COUNT FILE: COUNT distinct members, each with a session of
+# their own minted with the stack's session key (mint_tokens: no Argon2id
+# hash each), written to FILE one a line: session token, CSRF token, base
+# URL (what a buyer needs to POST a form with curl, e.g. from xargs).
+buyers_mint() {
+	local token
+	"${TK_BUILDDIR:-$(dirname "$0")/../..}/tests/integration/mint_tokens" \
+		"$TK_TEST_RUN_DIR/keys/session.key" "$1" >"$TK_TMP/minted"
+	: >"$2"
+	while read -r token; do
+		req - GET /orders -b "tk_session=$token"
+		printf '%s %s %s\n' "$token" "$(csrf)" "$BASE" >>"$2"
+	done <"$TK_TMP/minted"
 }

@@ -6,7 +6,7 @@
 # of expiry (an expiration.complete event cancels only an order still
 # awaiting payment whose deadline passed), and a cancelled event (the
 # orders-events replica) refusing reservations. Short deadlines come from a
-# stand-in orders instance with reservation_seconds = 2 (lib.sh stand_in).
+# stand-in orders instance with reservation_seconds = 5 (lib.sh stand_in).
 # Listings are made through the tickets service's form and reach the
 # orders service over the backbone (lib.sh listing_on_sale). The
 # consistency checker runs after each scenario.
@@ -22,6 +22,24 @@ reserved() { sql "SELECT reserved FROM $DB.stock WHERE listing_id = '$1'"; }
 page_ok() {
 	check "$1 is valid HTML" valid_html
 	check "$1 has no script" lacks_i "$BODY" "<script"
+}
+# refresh: the seconds of the last page's <meta http-equiv="refresh">
+# ("" when it has none).
+refresh() {
+	printf '%s' "$BODY" | grep -o '<meta http-equiv="refresh" content="[0-9]*">' |
+		sed 's/.*content="\([0-9]*\)".*/\1/'
+}
+# left_text: the seconds of the last order page's "(14 min 5 s left)".
+left_text() {
+	text | sed -n 's/.*(\(\([0-9]*\) min \)\{0,1\}\([0-9]*\) s left).*/\2 \3/p' |
+		awk '{ print $2 == "" ? $1 : $1 * 60 + $2 }'
+}
+# deadline_left: seconds from now to the deadline in the last order
+# page's <time datetime>.
+deadline_left() {
+	local iso
+	iso=$(printf '%s' "$BODY" | grep -o '<time datetime="[^"]*"' | head -n 1 | cut -d '"' -f 2)
+	echo $(($(date -u -d "$iso" +%s) - $(date -u +%s)))
 }
 # expired ORDER: the stack's expiry worker's expiration of ORDER has been
 # applied by the orders service (waits up to 20 s).
@@ -124,6 +142,10 @@ check "it shows the state" has "$BODY" "Reserved, awaiting payment"
 check "it shows the unit price with its currency" has "$BODY" "€25.50"
 check "it shows the total" has "$BODY" "€51.00"
 check "it shows the time left" matches "$(text)" "\(1[45] min [0-9]+ s left\)"
+LEFT=$(left_text)
+check "the time left agrees with the deadline (${LEFT:-?} s, deadline in $(deadline_left) s)" \
+	[ -n "$LEFT" ] && [ $(($(deadline_left) - LEFT)) -ge -2 ] && [ $(($(deadline_left) - LEFT)) -le 2 ]
+check_eq "it reloads itself a second after the time left" "$((LEFT + 1))" "$(refresh)"
 check "it offers the cancel form" has "$BODY" "action=\"/orders/$O/cancel\""
 req buyer GET /orders
 check "the order list links the order" has "$BODY" "/orders/$O"
@@ -155,6 +177,7 @@ check_eq "stock.changed says 5 available" 1 \
 	"$(outbox_count "subject = 'ticketing.stock.changed' AND payload LIKE '%$L%' AND payload LIKE '%\"available\":5%' AND payload LIKE '%\"version\":3%'")"
 req buyer GET "/orders/$O"
 check "the page says it was cancelled" has "$BODY" "Cancelled by you"
+check_eq "... and does not reload itself" "" "$(refresh)"
 check "... and offers no cancel" lacks "$BODY" "/cancel\""
 post buyer "/orders/$O/cancel" "csrf_token=$(csrf)"
 check_status "cancelling again answers 409" 409
@@ -169,15 +192,18 @@ expire "$FRESH"
 check_eq "an expiration before the deadline changes nothing" 1 \
 	"$(orders_count "id = '$FRESH' AND state = 'awaiting_payment'")"
 
-# The short-deadline mode: a stand-in with reservation_seconds = 2.
+# The short-deadline mode: a stand-in with reservation_seconds = 5 (long
+# enough for the steps below to come before the deadline on a loaded
+# machine, where 2 s was not: the short order expired before its units
+# were counted).
 CONF=$TK_TMP/orders.conf
 grep -v '^reservation_seconds' "$TK_TEST_RUN_DIR/conf/orders.conf" >"$CONF"
-echo "reservation_seconds = 2" >>"$CONF"
+echo "reservation_seconds = 5" >>"$CONF"
 stand_in orders "$CONF"
 check "the short-deadline stand-in answers" wait_for 15 eval 'req buyer GET /orders; [ "$STATUS" = 200 ]'
 # The stack's expiry worker waits until the units are counted: with the
 # stand-in's restart in between, a backbone quicker than that could
-# expire the 2-second order first.
+# expire the short order first.
 ctl stop expiry-orders >/dev/null
 reserve buyer "$L" 2
 SHORT=$(location)
@@ -188,7 +214,7 @@ PAYING=${PAYING#/orders/}
 # A paying order is never cancelled by expiry (SPEC section 3): marked
 # paying before its deadline, as the expiry worker of the stack runs too.
 sql "UPDATE $DB.orders SET state = 'paying' WHERE id = '$PAYING'"
-# Counted before the stand-in stops: that can take longer than 2 s.
+# Counted before the stand-in stops: that can take longer than the deadline.
 check_eq "4 units are reserved (1 fresh, 3 short)" 4 "$(reserved "$L")"
 stand_in_end
 check "two short orders made" [ -n "$SHORT" ] && [ -n "$PAYING" ]
@@ -211,7 +237,13 @@ sql "UPDATE $DB.orders SET state = 'awaiting_payment' WHERE id = '$PAYING'"
 req buyer GET "/orders/$PAYING"
 post buyer "/orders/$PAYING/cancel" "csrf_token=$(csrf)"
 check_status "the buyer cancels the last short order" 303
+# Its deadline passed while the expiry worker has nothing for it (expire
+# took its schedule row): the page says 0 s left and reloads every
+# ORDERS_REFRESH_PAST_S (5 s) until the order changes.
+sql "UPDATE $DB.orders SET expires_at = UTC_TIMESTAMP(3) - INTERVAL 1 SECOND WHERE id = '$FRESH'"
 req buyer GET "/orders/$FRESH"
+check "past its deadline, the page says 0 s left" matches "$(text)" "\(0 s left\)"
+check_eq "... and reloads itself every 5 s" 5 "$(refresh)"
 post buyer "/orders/$FRESH/cancel" "csrf_token=$(csrf)"
 check_status "the buyer cancels the fresh order" 303
 check_eq "no order of the test awaits payment" 0 \

@@ -19,7 +19,6 @@ DB=ticketing_orders
 BUYERS=200
 UNITS=5
 TAG=run$$x$RANDOM
-BUILD=${TK_BUILDDIR:-$(dirname "$0")/../..}
 orders_count() { sql "SELECT COUNT(*) FROM $DB.orders WHERE $1"; }
 
 ORG=$(fresh_email org)
@@ -33,16 +32,9 @@ account_create "$SELLER" member "Seller $TAG"
 browser seller
 account_signin seller "$SELLER"
 
-# The buyers: distinct members, each with a session of their own, minted
-# with the stack's session key (mint_tokens: no Argon2id hash each) and used
-# by both races. One line per buyer: session token, CSRF token, base URL.
-"$BUILD/tests/integration/mint_tokens" "$TK_TEST_RUN_DIR/keys/session.key" "$BUYERS" \
-	>"$TK_TMP/tokens"
-: >"$TK_TMP/buyers"
-while read -r token; do
-	req - GET /orders -b "tk_session=$token"
-	printf '%s %s %s\n' "$token" "$(csrf)" "$BASE" >>"$TK_TMP/buyers"
-done <"$TK_TMP/tokens"
+# The buyers: distinct members, each with a session of their own
+# (buyers_mint), used by both races.
+buyers_mint "$BUYERS" "$TK_TMP/buyers"
 check_eq "$BUYERS buyers are signed in, each with a CSRF token" "$BUYERS" \
 	"$(awk 'length($2) > 20' "$TK_TMP/buyers" | sort -u -k2,2 | wc -l)"
 
@@ -100,7 +92,7 @@ check_eq "the stock row holds none reserved" 0 \
 CONF=$TK_TMP/orders.conf
 cp "$TK_TEST_RUN_DIR/conf/orders.conf" "$CONF"
 stand_in orders "$CONF" tests/integration/orders_unlocked
-FIRST=$(head -n 1 "$TK_TMP/tokens")
+FIRST=$(head -n 1 "$TK_TMP/buyers" | cut -d " " -f 1)
 check "the unlocked stand-in answers" wait_for 15 \
 	eval 'req - GET /orders -b "tk_session=$FIRST"; [ "$STATUS" = 200 ]'
 U=$(listing_on_sale seller "$EVENT" "$UNITS" 10.00)
