@@ -13,6 +13,9 @@
  * for byte with the key that verified them, and the session each carries.
  * A token equal in every byte to one of them, with the same key, holds
  * the same signature and payload, so only the times are checked again.
+ * The remembered tokens are other members' secrets: a token is compared
+ * with them in constant time (sodium_memcmp), so how long a refusal takes
+ * says nothing about how many of its first bytes match one of them.
  */
 #include <inttypes.h>
 #include <stdint.h>
@@ -317,7 +320,7 @@ verified_find(const char *token, size_t len, const unsigned char *pk)
 	lookups++;
 	for (i = 0; i < VERIFIED_SLOTS; i++)
 		if (verified[i].valid && verified[i].len == len &&
-		    memcmp(verified[i].token, token, len) == 0 &&
+		    sodium_memcmp(verified[i].token, token, len) == 0 &&
 		    memcmp(verified[i].pk, pk, crypto_sign_PUBLICKEYBYTES) == 0) {
 			verified[i].used = lookups;
 			return &verified[i];
