@@ -92,7 +92,9 @@ ORDER=$(uuid)
 K=$(key)
 req - POST /sandbox-pay/api/sessions --data "order_id=$ORDER&amount=100&currency=EUR&return_url=/payments/return&idempotency_key=$K"
 check "a session without the API key answers 401" [ "$STATUS" = 401 ]
-req - POST /sandbox-pay/api/sessions -H "Authorization: Bearer ${API_KEY%?}0" \
+# The key with its last hex digit changed (to 1 when it is 0, else to 0).
+WRONG_KEY=${API_KEY%?}$([ "${API_KEY: -1}" = 0 ] && echo 1 || echo 0)
+req - POST /sandbox-pay/api/sessions -H "Authorization: Bearer $WRONG_KEY" \
 	--data "order_id=$ORDER&amount=100&currency=EUR&return_url=/payments/return&idempotency_key=$K"
 check "a session with a wrong API key answers 401" [ "$STATUS" = 401 ]
 check "and creates nothing" [ "$(count "sessions WHERE order_id = '$ORDER'")" = 0 ]
