@@ -61,8 +61,9 @@ HZ=$(getconf CLK_TCK)
 now() { date +%s.%N; }
 load() { cut -d ' ' -f 1-3 /proc/loadavg; }
 
-# This run's listing ids start with TAG.
-TAG=bb$(od -An -tx1 -N4 /dev/urandom | tr -d ' \n')
+# This run's ids start with TAG (8 hex digits: every id is a UUID, as
+# the replicas' reader of stock.changed demands).
+TAG=$(od -An -tx1 -N4 /dev/urandom | tr -d ' \n')
 cleanup() {
 	sqlq "DELETE FROM $OD.stock WHERE listing_id LIKE '$TAG%';
 		DELETE FROM $OD.listings_replica WHERE id LIKE '$TAG%';
@@ -73,14 +74,17 @@ cleanup() {
 trap cleanup EXIT
 
 # listings PREFIX N: N active listings with their stock rows, ids
-# PREFIX-00000001.., for an event and a seller that exist nowhere else.
+# PREFIX-7000-8000-000000000001.. (PREFIX is TAG-xxxx), for an event and a
+# seller that exist nowhere else.
 listings() {
 	sqlq "INSERT INTO $OD.listings_replica (id, event_id, seller_id, quantity, price, currency,
 		state, version)
-		SELECT CONCAT('$1-', LPAD(seq, 8, '0')), '$TAG-event', '$TAG-seller', 10, 2500,
+		SELECT CONCAT('$1-7000-8000-', LPAD(seq, 12, '0')),
+		'$TAG-0000-7000-8000-0000000e0e47', '$TAG-0000-7000-8000-00000005e11e', 10, 2500,
 		'EUR', 'active', 1 FROM $OD.seq_1_to_$2;
 		INSERT INTO $OD.stock (listing_id, offered, quantity, ticket_version)
-		SELECT CONCAT('$1-', LPAD(seq, 8, '0')), 10, 10, 1 FROM $OD.seq_1_to_$2"
+		SELECT CONCAT('$1-7000-8000-', LPAD(seq, 12, '0')), 10, 10, 1
+		FROM $OD.seq_1_to_$2"
 }
 
 # arrived DB PREFIX: replica rows of DB holding the run's change.
@@ -110,7 +114,7 @@ figures() {
 echo "backbone: rates $RATES events/s, $SECONDS_EACH s each, $THREADS connections (run $TAG)"
 for rate in $RATES; do
 	n=$((rate * SECONDS_EACH))
-	prefix=$TAG-$rate
+	prefix=$TAG-$(printf '%04x' "$rate")
 	listings "$prefix" "$n"
 	from=$(sqlq "SELECT COALESCE(MAX(id), 0) FROM $OD.outbox")
 	echo "rate $rate/s: $n changes; load average $(load)"
