@@ -23,4 +23,10 @@ int streams_prune_main(int argc, char **argv);
  * removes one message, for repairs and the checker's negative controls. */
 int streams_delete_msg_main(int argc, char **argv);
 
+/* streams_publish_main: `publish`, same conventions: one envelope from
+ * standard input (checked by event_decode) onto its subject, with its
+ * event_id as Nats-Msg-Id; prints "published" or "duplicate" (the stream
+ * had it). */
+int streams_publish_main(int argc, char **argv);
+
 #endif

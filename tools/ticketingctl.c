@@ -13,6 +13,7 @@
  *   stream-status        the stream's and consumers' state
  *   prune-stream         remove what every consumer acknowledged
  *   delete-stream-message SEQ  remove one message of the stream
+ *   publish              publish one event envelope from standard input
  *   accounts nats|sql KEYDIR   the NATS users or the MariaDB accounts and
  *                        grants (accounts.c), passwords made in KEYDIR
  *
@@ -63,6 +64,7 @@ usage(FILE *f, int full)
 	      "       ticketingctl [--config FILE] replay SERVICE\n"
 	      "       ticketingctl [--config FILE] stream-status | prune-stream\n"
 	      "       ticketingctl [--config FILE] delete-stream-message SEQ\n"
+	      "       ticketingctl [--config FILE] publish < ENVELOPE\n"
 	      "       ticketingctl accounts nats|sql KEYDIR\n"
 	      "       ticketingctl --help\n",
 	      f);
@@ -94,6 +96,9 @@ usage(FILE *f, int full)
 	      "             stream refuses new events when full; see docs/BACKBONE.md)\n"
 	      "delete-stream-message  remove the message at stream sequence SEQ\n"
 	      "             (consumers that had not read it never will)\n"
+	      "publish      publish the event envelope on standard input as the\n"
+	      "             relay would (its type's subject, its event_id as\n"
+	      "             Nats-Msg-Id), for repairs and tests\n"
 	      "accounts     print the authorization block of nats-server.conf (nats)\n"
 	      "             or the SQL that creates the databases and accounts with\n"
 	      "             their grants (sql): a user per service and worker, each\n"
@@ -527,6 +532,7 @@ static const struct command {
     {"stream-status", 1, streams_status_main},
     {"prune-stream", 1, streams_prune_main},
     {"delete-stream-message", 1, streams_delete_msg_main},
+    {"publish", 1, streams_publish_main},
     {"accounts", 0, cmd_accounts},
 };
 

@@ -53,6 +53,19 @@ create_user "$EMAIL" "Cleo Again" member --if-missing
 check_eq "unless --if-missing" 0 "$CTL_STATUS"
 check_eq "which leaves the account as it was" "Cleo Ctl" "$(name_of "$EMAIL")"
 
+# publish: an envelope goes out as the relay sends it, so the copy the
+# relay already published is recognised as one, and bytes that are not an
+# envelope are refused with the decoder's reason.
+ENVELOPE=$(sql "SELECT payload FROM $DB.outbox WHERE subject = 'ticketing.user.created'
+	ORDER BY id DESC LIMIT 1")
+wait_for 10 quiet || true
+OUT=$(printf '%s' "$ENVELOPE" | "$CTL" --config "$ADMIN_CONF" publish 2>&1)
+check_eq "publish of an envelope the relay sent exits 0" 0 "$?"
+check "and is dropped by the stream as a duplicate" has "$OUT" "duplicate ticketing.user.created"
+OUT=$(printf '{"event_id":"x"}' | "$CTL" --config "$ADMIN_CONF" publish 2>&1)
+check_eq "publish refuses what is not an envelope" 1 "$?"
+check "saying why" has "$OUT" "not an event envelope"
+
 browser cleo
 req cleo GET /auth/signin
 post cleo /auth/signin "email=$EMAIL" "password=$PW" "csrf_token=$(csrf)"
