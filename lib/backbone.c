@@ -153,6 +153,11 @@ const struct backbone_consumer backbone_consumers[] = {
 	.filter = "ticketing.order.created",
 	.worker = "expiry",
     },
+    {
+	.durable = "orders-payments",
+	.service = "orders",
+	.filter = "ticketing.payment.*",
+    },
 };
 const size_t backbone_nconsumers = NELEM(backbone_consumers);
 

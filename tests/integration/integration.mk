@@ -166,3 +166,8 @@ tests_integration_payprov_client_LDADD = $(TK_LIBS) $(CURL_LIBS)
 # each raced with many members reserving through the orders service.
 TESTS += tests/integration/test_seller_race.sh
 EXTRA_DIST += tests/integration/test_seller_race.sh
+
+# The orders side of payments: the orders-payments consumer, played with
+# ticketingctl publish (lib.sh play_event).
+TESTS += tests/integration/test_paying.sh
+EXTRA_DIST += tests/integration/test_paying.sh
