@@ -238,6 +238,17 @@ sql "SET SESSION check_constraint_checks = 0;
 control "more units held than exist" "stock of listing $CL: quantity 0, reserved 1"
 sql "UPDATE $OD.stock SET quantity = 3 WHERE listing_id = '$CL'"
 repaired "more units held than exist"
+# SPEC invariant 4's second half: paying for longer than the capture
+# timeout (capture_timeout_seconds, 120 s by default); a paying order holds
+# its units as an awaiting one does.
+sql "UPDATE $OD.orders SET state = 'paying', paying_at = UTC_TIMESTAMP(3) - INTERVAL 60 SECOND
+	WHERE id = '$CO'"
+repaired "an order paying for less than the capture timeout"
+sql "UPDATE $OD.orders SET paying_at = UTC_TIMESTAMP(3) - INTERVAL 3 MINUTE WHERE id = '$CO'"
+control "an order paying for longer than the capture timeout" \
+	"order $CO is paying for 18[0-9] s, longer than the capture timeout \(120 s\)"
+sql "UPDATE $OD.orders SET state = 'awaiting_payment', paying_at = NULL WHERE id = '$CO'"
+repaired "an order paying for longer than the capture timeout"
 sql "UPDATE $OD.orders SET expires_at = UTC_TIMESTAMP(3) - INTERVAL 1 MINUTE WHERE id = '$CO'"
 control "an order awaiting payment past its deadline" "order $CO awaits payment 6[0-9] s past its deadline"
 req buyer GET "/orders/$CO"
