@@ -839,8 +839,9 @@ check_deadlines(struct checker *c)
 			c->violations++;
 			continue;
 		}
-		violation(c, "order %s is paying for %lld s, longer than the capture timeout (%ld s)",
-			  db_str(&rows, i, 0), (long long)db_int(&rows, i, 1), s->capture_timeout_s);
+		violation(
+		    c, "order %s is paying for %lld s, longer than the capture timeout (%ld s)",
+		    db_str(&rows, i, 0), (long long)db_int(&rows, i, 1), s->capture_timeout_s);
 	}
 }
 

@@ -92,9 +92,9 @@ out:
 int
 ledger_store(const struct ledger *l, const char *listing, const struct ledger_units *u)
 {
-	struct db_val p[] = {DB_I(u->offered),        DB_I(u->quantity), DB_I(u->reserved),
-			     DB_I(u->sold),           DB_I(u->sold_amount),
-			     DB_I(u->ticket_version), DB_S(listing)};
+	struct db_val p[] = {DB_I(u->offered), DB_I(u->quantity),    DB_I(u->reserved),
+			     DB_I(u->sold),    DB_I(u->sold_amount), DB_I(u->ticket_version),
+			     DB_S(listing)};
 	int rc;
 
 	rc = db_exec(l->db, ST(l, LEDGER_ST_STOCK_SET), p, 7, NULL, NULL);
@@ -117,18 +117,17 @@ emit_order_row(const struct ledger *l, const char *type, const struct db_rows *r
 		rc = TK_EINTERNAL;
 		goto out;
 	}
-	state = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:s,"
-			  " s:s, s:s}",
-			  "id", db_str(rows, 0, 0), "buyer_id", db_str(rows, 0, 1), "seller_id",
-			  db_str(rows, 0, 2), "ticket_id", db_str(rows, 0, 3), "event_id",
-			  db_str(rows, 0, 4), "quantity", (json_int_t)db_int(rows, 0, 5),
-			  "unit_price", (json_int_t)db_int(rows, 0, 6), "amount",
-			  (json_int_t)db_int(rows, 0, 7), "currency", db_str(rows, 0, 8), "state",
-			  db_str(rows, 0, 9), "expires_at", db_str(rows, 0, 10), "cancel_reason",
-			  db_str(rows, 0, 11), "version", (json_int_t)db_int(rows, 0, 12),
-			  "payment_id", payment_id != NULL ? payment_id : db_str(rows, 0, 13),
-			  "charge_id", charge_id != NULL ? charge_id : db_str(rows, 0, 14),
-			  "reason", db_str(rows, 0, 15));
+	state = json_pack(
+	    "{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:s,"
+	    " s:s, s:s}",
+	    "id", db_str(rows, 0, 0), "buyer_id", db_str(rows, 0, 1), "seller_id",
+	    db_str(rows, 0, 2), "ticket_id", db_str(rows, 0, 3), "event_id", db_str(rows, 0, 4),
+	    "quantity", (json_int_t)db_int(rows, 0, 5), "unit_price",
+	    (json_int_t)db_int(rows, 0, 6), "amount", (json_int_t)db_int(rows, 0, 7), "currency",
+	    db_str(rows, 0, 8), "state", db_str(rows, 0, 9), "expires_at", db_str(rows, 0, 10),
+	    "cancel_reason", db_str(rows, 0, 11), "version", (json_int_t)db_int(rows, 0, 12),
+	    "payment_id", payment_id != NULL ? payment_id : db_str(rows, 0, 13), "charge_id",
+	    charge_id != NULL ? charge_id : db_str(rows, 0, 14), "reason", db_str(rows, 0, 15));
 	if (state == NULL) {
 		rc = TK_EINTERNAL;
 		goto out;
@@ -220,8 +219,8 @@ ledger_request_refund(const struct ledger *l, const char *id, const char *reason
 	int rc;
 
 	*done = 0;
-	rc = db_exec(l->db, ST(l, LEDGER_ST_ORDER_REFUND), (struct db_val[]){DB_S(reason), DB_S(id)},
-		     2, l->a, &rows);
+	rc = db_exec(l->db, ST(l, LEDGER_ST_ORDER_REFUND),
+		     (struct db_val[]){DB_S(reason), DB_S(id)}, 2, l->a, &rows);
 	if (rc != TK_OK || rows.affected == 0)
 		goto out;
 	rc = ledger_emit_order(l, "order.refund_requested", id);

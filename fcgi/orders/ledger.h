@@ -39,7 +39,8 @@ enum {
  * wait for each other) or not. Parameter: the listing id. */
 #define LEDGER_UNITS_SQL                                                                           \
 	"SELECT s.offered, s.quantity, s.reserved, s.sold, l.state = 'active', s.ticket_version,"  \
-	" s.sold_amount FROM stock s JOIN listings_replica l ON l.id = s.listing_id WHERE s.listing_id = ?"
+	" s.sold_amount FROM stock s JOIN listings_replica l ON l.id = s.listing_id"               \
+	" WHERE s.listing_id = ?"
 
 /* LEDGER_ST_STOCK_STATE, the state stock.changed publishes, is a locking
  * read (of rows ledger_lock holds already): a plain read would see the
@@ -57,8 +58,8 @@ enum {
  * RETURNING clause of the INSERT that made the order. */
 #define LEDGER_ORDER_COLUMNS                                                                       \
 	"id, buyer_id, seller_id, listing_id, event_id, quantity, unit_price, amount, currency,"   \
-	" state, " LEDGER_TIME("expires_at") ", cancel_reason, version, payment_id, charge_id,"    \
-	" reason"
+	" state, " LEDGER_TIME("expires_at") ", cancel_reason, version,"                           \
+					     " payment_id, charge_id, reason"
 
 #define LEDGER_STMTS(base)                                                                         \
 	[(base) +                                                                                  \
@@ -79,12 +80,13 @@ enum {
 	    [(base) + LEDGER_ST_ORDER_UNITS] =                                                     \
 		"SELECT listing_id, quantity FROM orders WHERE id = ?",                            \
 	    [(base) + LEDGER_ST_ORDER_CANCEL] =                                                    \
-		"UPDATE orders SET state = 'cancelled', cancel_reason = ?, reason = cancel_reason," \
-		" version = version + 1 WHERE id = ? AND state = ?"                                \
+		"UPDATE orders SET state = 'cancelled', cancel_reason = ?,"                        \
+		" reason = cancel_reason, version = version + 1 WHERE id = ? AND state = ?"        \
 		" AND (? = '' OR buyer_id = ?) AND (? = 0 OR expires_at <= UTC_TIMESTAMP(3))",     \
 	    [(base) + LEDGER_ST_ORDER_REFUND] =                                                    \
 		"UPDATE orders SET refund_reason = ?, reason = refund_reason,"                     \
-		" version = version + 1 WHERE id = ? AND state = 'complete' AND refund_reason = ''", \
+		" version = version + 1 WHERE id = ? AND state = 'complete'"                       \
+		" AND refund_reason = ''",                                                         \
 	    [(base) + LEDGER_ST_OUTBOX] = OUTBOX_INSERT_SQL
 
 /* Where the ledger runs: the caller's connection (a transaction open),

@@ -80,8 +80,8 @@ struct order {
 	const char *id, *state, *cancel_reason, *currency, *listing_id, *buyer_id;
 	const char *refused_payment_id; /* the last payment refused; "" if none */
 	const char *refund_reason;      /* "", "admin", "event_cancelled" */
-	const char *expires; /* "YYYY-MM-DD HH:MM:SS" UTC */
-	const char *created; /* "YYYY-MM-DD HH:MM" UTC */
+	const char *expires;            /* "YYYY-MM-DD HH:MM:SS" UTC */
+	const char *created;            /* "YYYY-MM-DD HH:MM" UTC */
 	long quantity;
 	int64_t unit_price, amount;
 	long seconds_left;     /* whole seconds to the deadline; < 0 once it passed */

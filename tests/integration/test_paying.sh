@@ -8,6 +8,7 @@
 # with the units sold and the tickets and events replicas following; an
 # authorisation after the deadline cancels the order (units free once) and
 # is refused; a second payment of a paying order, a wrong amount: refused;
+# the admin's Refund form and a cancelled event ask for refunds;
 # a replayed and an older event change nothing; a failed capture cancels a
 # paying order; expiry leaves a paying order alone; a refund takes the
 # amount out of sold_amount and keeps the units sold. The consistency
@@ -236,6 +237,38 @@ req buyer GET "/orders/$O1"
 check "the refunded order's page says why" has "$(text)" "Refunded by the platform"
 req buyer GET /orders
 check "the orders list says each state in words" has "$(text)" "Refunded by the platform"
+
+# --- the event cancelled -> refunds requested --------------------------------
+EV2=$(event_fixture org "${TAG}b")
+L2=$(listing_on_sale seller "$EV2" 4 10.00)
+check "a second event's listing is on sale" [ -n "$L2" ]
+O5=$(new_order "$L2" 1)
+P5=$(uuid)
+check "an order of it is paid" pay "$(payment payment.authorized "$P5" "$O5" 1 authorized)"
+check "and settled" pay "$(payment payment.settled "$P5" "$O5" 2 captured)"
+O6=$(new_order "$L2" 1)
+P6=$(uuid)
+check "another one is paying" pay "$(payment payment.authorized "$P6" "$O6" 1 authorized)"
+check_eq "complete and paying" "complete paying" \
+	"$(order_col "$O5" state) $(order_col "$O6" state)"
+req org GET "/events/$EV2/cancel"
+post org "/events/$EV2/cancel" "csrf_token=$(csrf)"
+check_status "the organizer cancels the event" 303
+REQ5="subject = 'ticketing.order.refund_requested' AND JSON_VALUE(payload, '$.aggregate_id') = '$O5'"
+check "the complete order's refund is requested" \
+	wait_for 20 eval '[ "$(outbox_count "$REQ5")" = 1 ]'
+check_eq "for the event's cancellation" event_cancelled \
+	"$(sql "SELECT JSON_VALUE(payload, '$.data.reason') FROM $DB.outbox WHERE $REQ5")"
+check "the paying order's capture succeeds later" \
+	pay "$(payment payment.settled "$P6" "$O6" 2 captured)"
+check_eq "it completes and its refund is requested at once" "complete event_cancelled" \
+	"$(order_col "$O6" "CONCAT(state, ' ', refund_reason)")"
+check "payment.refunded of the first is applied" \
+	pay "$(payment payment.refunded "$P5" "$O5" 3 refunded)"
+req buyer GET "/orders/$O5"
+check "its page says the event was cancelled" has "$(text)" "Refunded: the event was cancelled"
+check "payment.refunded of the second is applied" \
+	pay "$(payment payment.refunded "$P6" "$O6" 3 refunded)"
 
 # The awaiting order is cancelled by its buyer, so the stack is settled.
 req buyer GET "/orders/$O4"

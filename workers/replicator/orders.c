@@ -36,6 +36,7 @@ enum stmt {
 	ST_AWAITING,
 	ST_COMPLETE,
 	ST_PAY_LISTING,
+	ST_LISTING_CANCELLED,
 	ST_PAY_ORDER,
 	ST_PAYING,
 	ST_REFUSED,
@@ -61,6 +62,7 @@ static const char *const stmts[ST__MAX] = {
     [ST_COMPLETE] = "SELECT id FROM orders WHERE listing_id = ? AND state = 'complete'"
 		    " AND refund_reason = '' ORDER BY id",
     [ST_PAY_LISTING] = "SELECT listing_id FROM orders WHERE id = ?",
+    [ST_LISTING_CANCELLED] = "SELECT state = 'cancelled' FROM listings_replica WHERE id = ?",
     /* Read after the stock row's lock (the lock order of ledger.h). */
     [ST_PAY_ORDER] = "SELECT state, payment_id, refused_payment_id, buyer_id, amount, currency,"
 		     " quantity, cancel_reason, expires_at <= UTC_TIMESTAMP(3)"
@@ -214,8 +216,7 @@ apply_expiration(struct worker_job *job)
 
 /* An order as a payment event finds it, locked. */
 struct paid_order {
-	const char *state, *payment_id, *refused_payment_id, *buyer_id, *currency,
-	    *cancel_reason;
+	const char *state, *payment_id, *refused_payment_id, *buyer_id, *currency, *cancel_reason;
 	int64_t amount, quantity;
 	int due; /* its deadline has passed */
 };
@@ -273,13 +274,15 @@ out:
 
 /* move: order id of payment pe from its state by statement stmt
  * (ST_COMPLETED, ST_REFUNDED), its units u of listing following, and
- * order event type emitted. */
+ * order event type emitted. An order completed after its listing was
+ * cancelled with its event (it was paying then) is asked for its refund
+ * at once, as the cancellation asked for the complete ones. */
 static int
 move(const struct ledger *l, int stmt, const char *type, const char *id, const char *listing,
      struct ledger_units *u, const struct paid_order *o, const struct payment_event *pe)
 {
 	struct db_rows rows;
-	int rc;
+	int rc, done;
 
 	rc = db_exec(l->db, stmt, (struct db_val[]){DB_S(id), DB_S(pe->id)}, 2, l->a, &rows);
 	if (rc != TK_OK || rows.affected != 1)
@@ -297,6 +300,11 @@ move(const struct ledger *l, int stmt, const char *type, const char *id, const c
 	rc = ledger_emit_order(l, type, id);
 	if (rc == TK_OK)
 		rc = ledger_store(l, listing, u);
+	if (rc != TK_OK || stmt != ST_COMPLETED)
+		goto out;
+	rc = db_exec(l->db, ST_LISTING_CANCELLED, (struct db_val[]){DB_S(listing)}, 1, l->a, &rows);
+	if (rc == TK_OK && rows.nrows == 1 && db_int(&rows, 0, 0) == 1)
+		rc = ledger_request_refund(l, id, "event_cancelled", &done);
 out:
 	return rc;
 }

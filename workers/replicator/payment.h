@@ -36,7 +36,7 @@ struct payment_event {
 	const char *provider, *provider_session_id;
 	const char *charge_id; /* not empty */
 	const char *state, *failure_code;
-	int64_t amount; /* minor units, 1..PAYMENT_AMOUNT_MAX */
+	int64_t amount;  /* minor units, 1..PAYMENT_AMOUNT_MAX */
 	int64_t version; /* = the envelope's */
 };
 
