@@ -166,3 +166,10 @@ tests_integration_payprov_client_LDADD = $(TK_LIBS) $(CURL_LIBS)
 # each raced with many members reserving through the orders service.
 TESTS += tests/integration/test_seller_race.sh
 EXTRA_DIST += tests/integration/test_seller_race.sh
+
+# The golden path in Debian's chromium without JavaScript (tests/browser/
+# golden.js, playwright-core from tests/browser/package-lock.json) and the
+# same walk in lynx; screenshots and dumps in the run folder's golden/.
+TESTS += tests/integration/test_golden.sh
+EXTRA_DIST += tests/integration/test_golden.sh tests/browser/golden.js \
+	tests/browser/package.json tests/browser/package-lock.json
