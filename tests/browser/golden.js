@@ -11,9 +11,11 @@
 // whose browser takes it, what it does (run) and the texts the page must
 // then show (expect). A step that throws or misses a text fails the walk
 // with its number and name, the reason, the page's address and the start of
-// its text, and a screenshot "NN-name-FAILED.png". After each step that
-// passes, the page is saved at desktop (1280 px) and phone (390 px) width
-// as "NN-name-desktop.png" and "NN-name-phone.png". Adding a step (paying on
+// its text, and a screenshot "NN-name-FAILED.png". After each step the page
+// is saved at desktop (1280 px) and phone (390 px) width as
+// "NN-name-desktop.png" and "NN-name-phone.png", and a link, button or
+// field off the screen at either width (reached only by scrolling
+// sideways) fails the step too. Adding a step (paying on
 // the provider's page, the e-ticket) is one more entry in STEPS.
 //
 // Environment: TK_GOLDEN_BASE_URL (the site), TK_GOLDEN_OUT (the folder of
@@ -214,14 +216,32 @@ const STEPS = [
 
 // --- the runner ---------------------------------------------------------------
 
+// offScreen(page, width): the links, buttons and fields a person cannot
+// reach at WIDTH without scrolling sideways (past the right edge of the
+// screen, or of a table scrolled inside its box), named by their text.
+async function offScreen(page, width) {
+  return page.evaluate((w) => [...document.querySelectorAll('a, button, input, select, textarea')]
+    .filter((e) => {
+      const r = e.getBoundingClientRect();
+      return r.width > 0 && r.height > 0 && r.right > w + 0.5;
+    })
+    .map((e) => (e.innerText || e.name || e.tagName).replace(/\s+/g, ' ').trim().slice(0, 40)), width);
+}
+
 // shoot(page, stem): save the whole page at every width as STEM-WIDTH.png,
-// then give the page back its first width.
+// then give the page back its first width. Returns what is wrong at a
+// width (a control off the screen), or null.
 async function shoot(page, stem) {
+  let wrong = null;
   for (const [label, size] of WIDTHS) {
     await page.setViewportSize(size);
     await page.screenshot({ path: path.join(OUT, `${stem}-${label}.png`), fullPage: true });
+    const off = await offScreen(page, size.width);
+    if (off.length > 0 && !wrong)
+      wrong = `at ${size.width} px, off the screen: "${off.slice(0, 5).join('", "')}" (${stem}-${label}.png)`;
   }
   await page.setViewportSize(WIDTHS[0][1]);
+  return wrong;
 }
 
 // missing(page, texts): the first of TEXTS the page does not show, or null.
@@ -262,6 +282,7 @@ async function main() {
         await step.run(page, state);
         const absent = await missing(page, step.expect);
         if (absent) why = `the page does not say "${absent}"`;
+        else why = await shoot(page, stem);
       } catch (e) {
         why = e.message.split('\n')[0];
       }
@@ -276,7 +297,6 @@ async function main() {
         console.log(`   screenshot: ${path.join(OUT, `${stem}-FAILED.png`)}`);
         break;
       }
-      await shoot(page, stem);
       console.log(`ok ${i + 1} - ${step.name}`);
     }
   } finally {
