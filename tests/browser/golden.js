@@ -15,8 +15,8 @@
 // is saved at desktop (1280 px) and phone (390 px) width as
 // "NN-name-desktop.png" and "NN-name-phone.png", and a link, button or
 // field off the screen at either width (reached only by scrolling
-// sideways) fails the step too. Adding a step (paying on
-// the provider's page, the e-ticket) is one more entry in STEPS.
+// sideways) fails the step too. Adding a step (paying on the provider's
+// page, the e-ticket) is one more entry in STEPS.
 //
 // Environment: TK_GOLDEN_BASE_URL (the site), TK_GOLDEN_OUT (the folder of
 // the screenshots, made if missing), TK_GOLDEN_ORGANIZER_EMAIL and
@@ -137,8 +137,11 @@ const STEPS = [
         capacity: '400', timezone: 'Europe/Paris' });
       await submit(page, 'main form[method=post] button[type=submit]');
       state.venueId = new URL(page.url()).hash.replace(/^#venue-/, '');
+      // The list is by city, 50 a page: find the new venue by its name.
+      await fill(page, { q: W.venue });
+      await submit(page, 'main form[role=search] button[type=submit]');
     },
-    expect: [W.venue, 'Create an event here'],
+    expect: ['Venues 1 to 1 of 1', W.venue, 'Create an event here'],
   },
   {
     name: 'organizer creates the event', who: 'organizer',
