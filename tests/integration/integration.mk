@@ -171,3 +171,10 @@ EXTRA_DIST += tests/integration/test_seller_race.sh
 # ticketingctl publish (lib.sh play_event).
 TESTS += tests/integration/test_paying.sh
 EXTRA_DIST += tests/integration/test_paying.sh
+
+# The golden path in Debian's chromium without JavaScript (tests/browser/
+# golden.js, playwright-core from tests/browser/package-lock.json) and the
+# same walk in lynx; screenshots and dumps in the run folder's golden/.
+TESTS += tests/integration/test_golden.sh
+EXTRA_DIST += tests/integration/test_golden.sh tests/browser/golden.js \
+	tests/browser/package.json tests/browser/package-lock.json

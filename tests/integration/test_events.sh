@@ -721,7 +721,7 @@ req org GET "/venues?q=Big+Hall+0001+$TAG"
 check "the venue list finds a venue by the start of its name" \
 	[ "$(printf '%s' "$BODY" | grep -c '<tr id="venue-')" = 1 ]
 req org GET "/venues?q=Big+City+$TAG+59"
-check "... or of its city" has "$BODY" "<td>Big City $TAG 59</td>"
+check "... or of its city" has "$BODY" "<td data-label=\"City\">Big City $TAG 59</td>"
 check "... keeping the words in its links" has "$BODY" "/venues?q=Big%20City%20$TAG%2059&amp;page=2"
 req org GET "/venues?q=%25"
 check "a % in the words is a character, not a wildcard" has "$BODY" "No venue's name or city starts with"

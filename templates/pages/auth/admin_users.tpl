@@ -20,7 +20,7 @@
 {{/NONE}}
 {{#RESULTS}}
 <div class="table-wrap">
-<table>
+<table class="stack">
 <caption>Members{{#MORE}} (the first {{LIMIT}} matches; narrow the search to see others){{/MORE}}</caption>
 <thead>
 <tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Since</th><th scope="col">Change</th></tr>
@@ -28,11 +28,11 @@
 <tbody>
 {{#USER}}
 <tr>
-<td>{{NAME}}</td>
-<td>{{EMAIL}}</td>
-<td>{{ROLE}}</td>
-<td>{{CREATED_AT}}</td>
-<td>
+<td data-label="Name">{{NAME}}</td>
+<td data-label="Email">{{EMAIL}}</td>
+<td data-label="Role">{{ROLE}}</td>
+<td data-label="Since">{{CREATED_AT}}</td>
+<td data-label="Change">
 {{#ADMIN}}Administrator{{/ADMIN}}
 {{#PROMOTE}}
 <form method="post" action="{{ACTION_URL}}">

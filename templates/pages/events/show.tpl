@@ -48,13 +48,13 @@
 {{#OFFERS}}
 <p>{{SUMMARY}}</p>
 <div class="table-wrap">
-<table class="listings">
+<table class="listings stack">
 <thead>
 <tr><th scope="col">Section</th><th scope="col">Row</th><th scope="col">Seat</th><th scope="col">Price each</th><th scope="col">Available</th><th scope="col">Listing</th></tr>
 </thead>
 <tbody>
 {{#LISTING}}
-<tr><td>{{SECTION}}</td><td>{{ROW}}</td><td>{{SEAT}}</td><td>{{PRICE}}</td><td>{{AVAILABLE}}</td><td><a href="/tickets/{{LISTING_ID}}">See and buy</a></td></tr>
+<tr><td data-label="Section">{{SECTION}}</td><td data-label="Row">{{ROW}}</td><td data-label="Seat">{{SEAT}}</td><td data-label="Price each">{{PRICE}}</td><td data-label="Available">{{AVAILABLE}}</td><td><a href="/tickets/{{LISTING_ID}}">See and buy</a></td></tr>
 {{/LISTING}}
 </tbody>
 </table>

@@ -8,13 +8,13 @@
 {{/NONE}}
 {{#HAS_ORDERS}}
 <div class="table-wrap">
-<table>
+<table class="stack">
 <thead>
 <tr><th scope="col">Reserved (UTC)</th><th scope="col">Tickets</th><th scope="col">Quantity</th><th scope="col">Total</th><th scope="col">State</th></tr>
 </thead>
 <tbody>
 {{#ORDER}}
-<tr><td><a href="/orders/{{ID}}">{{CREATED}}</a></td><td>{{ITEM}}</td><td>{{QUANTITY}}</td><td>{{AMOUNT}}</td><td>{{STATE}}</td></tr>
+<tr><td data-label="Reserved (UTC)"><a href="/orders/{{ID}}">{{CREATED}}</a></td><td data-label="Tickets">{{ITEM}}</td><td data-label="Quantity">{{QUANTITY}}</td><td data-label="Total">{{AMOUNT}}</td><td data-label="State">{{STATE}}</td></tr>
 {{/ORDER}}
 </tbody>
 </table>

@@ -26,7 +26,7 @@
 <p>Venues {{FIRST}} to {{LAST}} of {{TOTAL}}, by city.</p>
 {{/COUNT}}
 <div class="table-wrap">
-<table>
+<table class="stack">
 <caption>Venues by city</caption>
 <thead>
 <tr><th scope="col">Name</th><th scope="col">City</th><th scope="col">Address</th><th scope="col" class="num">Capacity</th><th scope="col">Time zone</th><th scope="col">Actions</th></tr>
@@ -34,11 +34,11 @@
 <tbody>
 {{#VENUE}}
 <tr id="venue-{{ID}}">
-<td>{{NAME}}</td>
-<td>{{CITY}}</td>
-<td>{{ADDRESS}}</td>
-<td class="num">{{CAPACITY}}</td>
-<td>{{TIMEZONE}}</td>
+<td data-label="Name">{{NAME}}</td>
+<td data-label="City">{{CITY}}</td>
+<td data-label="Address">{{ADDRESS}}</td>
+<td class="num" data-label="Capacity">{{CAPACITY}}</td>
+<td data-label="Time zone">{{TIMEZONE}}</td>
 <td><a href="/venues/{{ID}}/edit">Edit<span class="visually-hidden"> {{NAME}}</span></a> · <a href="/events/new?venue_id={{ID}}">Create an event here<span class="visually-hidden">: {{NAME}}</span></a></td>
 </tr>
 {{/VENUE}}
