@@ -166,3 +166,9 @@ tests_integration_payprov_client_LDADD = $(TK_LIBS) $(CURL_LIBS)
 # each raced with many members reserving through the orders service.
 TESTS += tests/integration/test_seller_race.sh
 EXTRA_DIST += tests/integration/test_seller_race.sh
+
+# The micro-cache of signed-out pages in nginx: what is kept and served,
+# what never is (signed-in pages, responses that set a cookie, POSTs), and
+# how soon an edit shows.
+TESTS += tests/integration/test_microcache.sh
+EXTRA_DIST += tests/integration/test_microcache.sh
