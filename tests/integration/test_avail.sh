@@ -174,7 +174,7 @@ req org GET "/events/$ON_SALE/cancel"
 post org "/events/$ON_SALE/cancel" "csrf_token=$(csrf)"
 check_status "the organizer cancels the event" 303
 req org GET "/events/$ON_SALE"
-check "the organizer's page lists no listing, at once" lacks "$BODY" "href=\"/tickets/$L30\"
+check "the organizer's page lists no listing, at once" lacks "$BODY" "href=\"/tickets/$L30\""
 no_listing() { req visitor GET "/events/$ON_SALE" && lacks "$BODY" 'href="/tickets/'; }
 check "a visitor's lists none within the micro-cache's validity" wait_for 3 no_listing
 
