@@ -64,7 +64,7 @@ snapshot() {
 # the caller's), summed up on one line: requests/s, p50 and p99 in ms,
 # requests answered, socket errors (connect, read, write, timeout), non-2xx
 # answers. The lines a wrk script prints after wrk's report and that start
-# with "status " or "503_without" (bench/status.lua) follow it.
+# with "status ", "cache " or "503_without" (bench/status.lua) follow it.
 wrk_run() {
 	wrk --latency "$@" | awk '
 		function ms(v) {
@@ -83,7 +83,7 @@ wrk_run() {
 			gsub(/,/, "")
 			conn = $4; rd = $6; wr = $8; to = $10
 		}
-		/^status |^503_without/ { extra = extra $0 "\n" }
+		/^status |^cache |^503_without/ { extra = extra $0 "\n" }
 		END {
 			printf "%s %s %s %s %d %d %d %d %d\n", rps, p50, p99, n, conn, rd, wr, to, bad
 			printf "%s", extra

@@ -1,7 +1,8 @@
 /*
  * Rendered pages kept per thread for signed-out visitors (pagecache.h):
  * PAGECACHE_SLOTS copies, looked up by key, the least recently stored
- * making room for a new key.
+ * making room for a new key. The responses made of such pages are marked
+ * for shared caches here too, so one test decides both.
  */
 #include <string.h>
 #include <time.h>
@@ -33,12 +34,14 @@ pagecache_now_ms(void)
 int
 pagecache_anonymous(const struct request *r)
 {
+	/* The name app_cookie_name gives it over https and over http. */
+	const char *visitor = r->https ? APP_HOST_PREFIX APP_VISITOR_COOKIE : APP_VISITOR_COOKIE;
 	size_t i;
 
 	if (r->session != NULL)
 		return 0;
 	for (i = 0; i < r->cookies.n; i++)
-		if (strcmp(r->cookies.v[i].name, APP_VISITOR_COOKIE) != 0)
+		if (strcmp(r->cookies.v[i].name, visitor) != 0)
 			return 0;
 	return 1;
 }
@@ -55,6 +58,21 @@ find(const char *key)
 	return NULL;
 }
 
+/*
+ * share: r's response is a page the same for every signed-out visitor:
+ * shared caches may keep it, and it sets no cookie. r is anonymous, so
+ * the only cookie it can set is the visitor cookie (app.c's set_csrf, for
+ * a browser that has none); a page without a form does not need it, and
+ * a response that sets one could not be shared.
+ */
+static void
+share(struct request *r)
+{
+	resp_header_remove(r, "Set-Cookie");
+	resp_header_remove(r, "Cache-Control");
+	resp_header(r, "Cache-Control", PAGECACHE_SHARED_CONTROL);
+}
+
 int
 pagecache_serve(struct request *r, const char *key, unsigned long gen, int64_t ttl_ms)
 {
@@ -64,16 +82,20 @@ pagecache_serve(struct request *r, const char *key, unsigned long gen, int64_t t
 	    pagecache_now_ms() - s->stored_ms >= ttl_ms)
 		return 0;
 	resp_html(r, s->html.data, s->html.len);
+	share(r);
 	return 1;
 }
 
 void
-pagecache_keep(const struct request *r, const char *key, unsigned long gen)
+pagecache_keep(struct request *r, const char *key, unsigned long gen)
 {
 	struct slot *s;
 	size_t i;
 
-	if (!pagecache_anonymous(r) || r->status != 200 || strlen(key) > PAGECACHE_KEY_MAX)
+	if (!pagecache_anonymous(r) || r->status != 200)
+		return;
+	share(r);
+	if (strlen(key) > PAGECACHE_KEY_MAX)
 		return;
 	s = find(key);
 	for (i = 0; s == NULL && i < PAGECACHE_SLOTS; i++)

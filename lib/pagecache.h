@@ -10,6 +10,13 @@
  *
  * A thread serves one request at a time, so its cache needs no lock; the
  * copies live until the thread's next store into the same slot.
+ *
+ * The same pages are the only responses any other cache may keep: a page
+ * served or kept here goes out with PAGECACHE_SHARED_CONTROL instead of
+ * the private Cache-Control of every other response, and without the
+ * visitor cookie a browser without one is otherwise given (the page has
+ * no form to bind it to). nginx's micro-cache (nginx/site.conf.in) keeps
+ * nothing else (docs/DECISIONS.md, "A micro-cache of signed-out pages").
  */
 #ifndef TK_PAGECACHE_H
 #define TK_PAGECACHE_H
@@ -22,6 +29,10 @@ struct request;
 #define PAGECACHE_SLOTS 8
 /* Keys longer than this are never cached. */
 #define PAGECACHE_KEY_MAX 96
+/* The Cache-Control of a page that is the same for every signed-out
+ * visitor: a shared cache (nginx) may keep it for a second; a browser asks
+ * again each time, so it shows the member's own page once they sign in. */
+#define PAGECACHE_SHARED_CONTROL "public, max-age=0, s-maxage=1"
 
 /* pagecache_anonymous: 1 when r may be answered from, and its page kept in,
  * the cache: signed out, and no cookie but the visitor cookie. */
@@ -30,16 +41,16 @@ int pagecache_anonymous(const struct request *r);
 /*
  * pagecache_serve: when r is anonymous and this thread keeps the page of
  * key, stored at generation gen less than ttl_ms ago, answer r with it
- * (200, text/html) and return 1; else 0 and r is untouched.
+ * (200, text/html, shared) and return 1; else 0 and r is untouched.
  */
 int pagecache_serve(struct request *r, const char *key, unsigned long gen, int64_t ttl_ms);
 
 /*
- * pagecache_keep: when r is anonymous and its response is a 200, keep a
- * copy of its body under key, stamped with gen and the time now. The copy
- * is the thread's: r keeps its body.
+ * pagecache_keep: when r is anonymous and its response is a 200, mark the
+ * response shared and keep a copy of its body under key, stamped with gen
+ * and the time now. The copy is the thread's: r keeps its body.
  */
-void pagecache_keep(const struct request *r, const char *key, unsigned long gen);
+void pagecache_keep(struct request *r, const char *key, unsigned long gen);
 
 /* pagecache_now_ms: the monotonic clock the cache stamps pages with, in
  * milliseconds. */

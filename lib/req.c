@@ -248,6 +248,38 @@ out:
 	return rc;
 }
 
+/* header_is: 1 when the header line at line is called name (any case). */
+static int
+header_is(const char *line, const char *name)
+{
+	size_t n = strlen(name);
+
+	return strncasecmp(line, name, n) == 0 && line[n] == ':';
+}
+
+/* resp_header_remove: copy every other line over (see req.h). */
+void
+resp_header_remove(struct request *r, const char *name)
+{
+	char *line = r->headers.data, *to = r->headers.data, *next;
+	size_t len;
+
+	while (line != NULL && *line != '\0') {
+		next = strstr(line, "\r\n");
+		next = next != NULL ? next + 2 : line + strlen(line);
+		len = (size_t)(next - line);
+		if (!header_is(line, name)) {
+			memmove(to, line, len);
+			to += len;
+		}
+		line = next;
+	}
+	if (r->headers.data != NULL) {
+		*to = '\0';
+		r->headers.len = (size_t)(to - r->headers.data);
+	}
+}
+
 /* resp_cookie: add a Set-Cookie header (see cookie_format). */
 int
 resp_cookie(struct request *r, const char *name, const char *value, long max_age, unsigned flags)
@@ -307,12 +339,11 @@ out:
 static int
 has_header(const struct request *r, const char *name)
 {
-	size_t n = strlen(name);
 	const char *line = r->headers.data;
 	int found = 0;
 
 	while (line != NULL && *line != '\0') {
-		if (strncasecmp(line, name, n) == 0 && line[n] == ':') {
+		if (header_is(line, name)) {
 			found = 1;
 			break;
 		}

@@ -85,6 +85,9 @@ void resp_status(struct request *r, int status);
 /* resp_header: add a header. Returns TK_OK, or TK_EINVAL (and adds nothing)
  * when name or value holds CR, LF or another control byte. */
 int resp_header(struct request *r, const char *name, const char *value);
+/* resp_header_remove: drop every header called name (any case) that was
+ * added so far. */
+void resp_header_remove(struct request *r, const char *name);
 /* resp_cookie: add a Set-Cookie header (see cookie_format). */
 int resp_cookie(struct request *r, const char *name, const char *value, long max_age,
 		unsigned flags);

@@ -178,3 +178,9 @@ EXTRA_DIST += tests/integration/test_paying.sh
 TESTS += tests/integration/test_golden.sh
 EXTRA_DIST += tests/integration/test_golden.sh tests/browser/golden.js \
 	tests/browser/package.json tests/browser/package-lock.json
+
+# The micro-cache of signed-out pages in nginx: what is kept and served,
+# what never is (signed-in pages, responses that set a cookie, POSTs), and
+# how soon an edit shows.
+TESTS += tests/integration/test_microcache.sh
+EXTRA_DIST += tests/integration/test_microcache.sh

@@ -214,14 +214,17 @@ test_config_hex_file(void)
 	char *good = write_tmp("  0a1B2c3D\n");
 	char *shortk = write_tmp("0a1b\n");
 	char *nothex = write_tmp("0a1b2c3g\n");
+	/* A file made and removed: a fixed name such as /nonexistent may exist
+	 * (programs run with that home folder create it). */
+	char *gone = write_tmp("");
 
+	unlink(gone);
 	CU_ASSERT_EQUAL(config_read_hex_file(good, key, sizeof(key)), TK_OK);
 	CU_ASSERT_EQUAL(key[0], 0x0a);
 	CU_ASSERT_EQUAL(key[3], 0x3d);
 	CU_ASSERT_EQUAL(config_read_hex_file(shortk, key, sizeof(key)), TK_ECONFIG);
 	CU_ASSERT_EQUAL(config_read_hex_file(nothex, key, sizeof(key)), TK_ECONFIG);
-	CU_ASSERT_EQUAL(config_read_hex_file("/nonexistent/ticketing.key", key, sizeof(key)),
-			TK_EIO);
+	CU_ASSERT_EQUAL(config_read_hex_file(gone, key, sizeof(key)), TK_EIO);
 	CU_ASSERT_EQUAL(config_read_hex_file("", key, sizeof(key)), TK_ECONFIG);
 	unlink(good);
 	unlink(shortk);
@@ -229,6 +232,7 @@ test_config_hex_file(void)
 	free(good);
 	free(shortk);
 	free(nothex);
+	free(gone);
 }
 
 static const struct cu_test core_tests[] = {

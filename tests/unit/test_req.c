@@ -491,6 +491,29 @@ test_resp_cookie(void)
 }
 
 static void
+test_resp_header_remove(void)
+{
+	start("GET");
+	resp_header_remove(&req, "Set-Cookie"); /* no header yet */
+	CU_ASSERT_EQUAL(req.headers.len, 0);
+	CU_ASSERT_EQUAL(resp_cookie(&req, "a", "1", -1, 0), TK_OK);
+	CU_ASSERT_EQUAL(resp_header(&req, "Cache-Control", "private, no-store"), TK_OK);
+	CU_ASSERT_EQUAL(resp_header(&req, "set-cookie", "b=2"), TK_OK);
+	CU_ASSERT_EQUAL(resp_header(&req, "Set-Cookie-Like", "c"), TK_OK);
+	CU_ASSERT_EQUAL(resp_cookie(&req, "d", "4", -1, 0), TK_OK);
+	resp_header_remove(&req, "Set-Cookie");
+	CU_ASSERT_STRING_EQUAL(req.headers.data, "Cache-Control: private, no-store\r\n"
+						 "Set-Cookie-Like: c\r\n");
+	CU_ASSERT_EQUAL(req.headers.len, strlen(req.headers.data));
+	resp_header_remove(&req, "cache-control");
+	resp_header_remove(&req, "Set-Cookie-Like");
+	CU_ASSERT_EQUAL(req.headers.len, 0);
+	CU_ASSERT_STRING_EQUAL(req.headers.data, "");
+	CU_ASSERT_EQUAL(resp_header(&req, "X-A", "1"), TK_OK);
+	CU_ASSERT_STRING_EQUAL(req.headers.data, "X-A: 1\r\n");
+}
+
+static void
 test_resp_serialize(void)
 {
 	struct buf out = {0};
@@ -652,6 +675,7 @@ static const struct cu_test req_tests[] = {
     {"resp_header", test_resp_header},
     {"resp_redirect", test_resp_redirect},
     {"resp_cookie", test_resp_cookie},
+    {"resp_header_remove", test_resp_header_remove},
     {"resp_serialize", test_resp_serialize},
     {"local return paths", test_local_path},
     {"https: __Host- cookies and HSTS", test_https_transport},
