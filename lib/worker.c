@@ -46,6 +46,7 @@ struct consumer {
 	const struct worker_def *def;
 	const struct worker_consumer *wc;
 	const struct backbone_consumer *reg;
+	const struct worker_rows *rows; /* NULL, or the def's rows of this consumer */
 	struct mq *mq;
 	pthread_t thread;
 	long acked, duplicates, retried, dead;
@@ -194,9 +195,33 @@ dead_letter(struct consumer *c, struct db *db, struct mq_msg *m, const char *rea
 #define APPLIED_PARAMS 4
 
 /*
+ * as_rows: 1 when c's consumer has rows (worker.h) and every one of
+ * jobs[0..n) is such a row, with their parameters one set after the other
+ * in *params (in arena a); else 0.
+ */
+static int
+as_rows(struct consumer *c, struct arena *a, const struct worker_job *jobs, int n,
+	struct db_val **params /* OUT */)
+{
+	const struct worker_rows *r = c->rows;
+	int i;
+
+	*params = NULL;
+	if (r == NULL)
+		return 0;
+	arena_reset(a);
+	*params = arena_alloc(a, (size_t)n * r->nparams * sizeof(**params));
+	for (i = 0; i < n; i++)
+		if (r->row(&jobs[i], &(*params)[(size_t)i * r->nparams]) != TK_OK)
+			return 0;
+	return 1;
+}
+
+/*
  * apply_batch: jobs[0..n) (1 <= n <= BATCH) in one transaction on db:
  * the processed_events records of all of them in one statement, each
- * handler in stream order, the applied_versions counts of all of them in
+ * handler in stream order (or, when they are all rows of the consumer's
+ * worker_rows, one statement for them all), the applied_versions counts of all of them in
  * one statement, one commit. Returns ACK when it committed. *duplicate is
  * set when a record existed already (an event of the jobs was handled
  * before, or two of them carry one event id): no handler ran. Anything
@@ -208,7 +233,7 @@ static struct worker_verdict
 apply_batch(struct consumer *c, struct db *db, struct arena *a, struct worker_job *jobs, int n,
 	    int *duplicate)
 {
-	struct db_val rows[BATCH * PROCESSED_PARAMS];
+	struct db_val rows[BATCH * PROCESSED_PARAMS], *params = NULL;
 	struct worker_verdict v = worker_ack();
 	int i, at = 0, rc;
 
@@ -232,11 +257,17 @@ apply_batch(struct consumer *c, struct db *db, struct arena *a, struct worker_jo
 	}
 	if (rc != TK_OK)
 		goto out;
-	for (at = 0; at < n; at++) {
-		arena_reset(a);
-		v = c->wc->handler(&jobs[at]);
-		if (v.answer != WORKER_ACK)
+	if (as_rows(c, a, jobs, n, &params)) {
+		rc = db_exec_rows(db, c->rows->stmt, params, c->rows->nparams, (size_t)n, NULL);
+		if (rc != TK_OK)
 			goto out;
+	} else {
+		for (at = 0; at < n; at++) {
+			arena_reset(a);
+			v = c->wc->handler(&jobs[at]);
+			if (v.answer != WORKER_ACK)
+				goto out;
+		}
 	}
 	at = n - 1;
 	for (i = 0; i < n; i++)
@@ -553,6 +584,18 @@ struct consumers {
 	size_t started;
 };
 
+/* rows_of: def's worker_rows of consumer reg, or NULL. */
+static const struct worker_rows *
+rows_of(const struct worker_def *def, const struct backbone_consumer *reg)
+{
+	size_t i;
+
+	for (i = 0; i < def->nrows; i++)
+		if (strcmp(def->rows[i].durable, reg->durable) == 0)
+			return &def->rows[i];
+	return NULL;
+}
+
 /*
  * consumers_start: one thread per consumer of def that serves service,
  * into *all (release with consumers_join, also after a failure). TK_OK, or
@@ -581,8 +624,11 @@ consumers_start(const struct worker_def *def, const char *service, struct mq *mq
 		}
 		if (strcmp(reg->service, service) != 0)
 			continue;
-		all->cs[n] =
-		    (struct consumer){.def = def, .wc = &def->consumers[i], .reg = reg, .mq = mq};
+		all->cs[n] = (struct consumer){.def = def,
+					       .wc = &def->consumers[i],
+					       .reg = reg,
+					       .rows = rows_of(def, reg),
+					       .mq = mq};
 		n++;
 	}
 	if (n == 0) {

@@ -141,6 +141,24 @@ typedef struct worker_verdict (*worker_handler_fn)(struct worker_job *job);
 #define WORKER_TX 0x1    /* one transaction with the processed_events record */
 #define WORKER_EMITS 0x2 /* the handler appends to the outbox: nudge the relay after commit */
 
+/*
+ * The events of a WORKER_TX consumer (durable) that each become one
+ * execution of one statement (a replica's version-guarded upsert): the
+ * shell runs stmt once for all such events of a batch (db_exec_rows, in
+ * stream order, so the guard still sees the versions before it), in place
+ * of their handlers. row puts job's event as stmt's nparams parameters
+ * into row (strings may point into job->ev, which outlives the statement)
+ * and returns TK_OK, or anything else when the event is not such a row
+ * (another type, data to refuse): the batch's handlers then run one by
+ * one as without rows. Listed in worker_def.rows.
+ */
+struct worker_rows {
+	const char *durable;
+	int stmt;
+	size_t nparams;
+	int (*row)(const struct worker_job *job, struct db_val *row /* OUT */);
+};
+
 /* A consumer of the worker: durable names its registry entry (filter and
  * service come from there). */
 struct worker_consumer {
@@ -180,6 +198,9 @@ struct worker_def {
 	/* The isolation level of the worker's database connections (db.h):
 	 * set on each connection, so a reconnect keeps it. */
 	enum db_isolation isolation;
+	/* Consumers whose events are rows of one statement (worker_rows). */
+	const struct worker_rows *rows;
+	size_t nrows;
 };
 
 /*

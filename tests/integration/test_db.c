@@ -77,6 +77,7 @@ enum work {
 	W_NOW,
 	W_ISOLATION,
 	W_ADD_N,
+	W_NEWER_S,
 	W__MAX
 };
 
@@ -94,6 +95,9 @@ static const char *const work_sql[W__MAX] = {
     [W_ISOLATION] = "SELECT @@session.tx_isolation",
     [W_ADD_N] =
 	"INSERT INTO t (k, s, n) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE n = n + VALUES(n)",
+    /* A replica's version guard (workers/replicator): n is the version. */
+    [W_NEWER_S] = "INSERT INTO t (k, s, n) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE"
+		  " s = IF(VALUES(n) > n, VALUES(s), s), n = GREATEST(n, VALUES(n))",
 };
 
 /* Reading the migrated schema. */
@@ -333,6 +337,21 @@ test_rows(void)
 	CU_ASSERT_EQUAL(db_exec(db, W_SELECT, (struct db_val[]){DB_S("rows-b")}, 1, arena, &r),
 			TK_OK);
 	CU_ASSERT(r.nrows == 1 && db_int(&r, 0, 4) == 15);
+	/* A version guard sees the sets before it: an older version after a
+	 * newer one of the same key changes nothing, a newer one wins. */
+	CU_ASSERT_EQUAL(
+	    db_exec_rows(db, W_NEWER_S,
+			 (struct db_val[]){DB_S("rows-v"), DB_S("three"), DB_I(3), DB_S("rows-v"),
+					   DB_S("two"), DB_I(2), DB_S("rows-w"), DB_S("one"),
+					   DB_I(1), DB_S("rows-w"), DB_S("four"), DB_I(4)},
+			 3, 4, NULL),
+	    TK_OK);
+	CU_ASSERT_EQUAL(db_exec(db, W_SELECT, (struct db_val[]){DB_S("rows-v")}, 1, arena, &r),
+			TK_OK);
+	CU_ASSERT(r.nrows == 1 && strcmp(db_str(&r, 0, 2), "three") == 0 && db_int(&r, 0, 4) == 3);
+	CU_ASSERT_EQUAL(db_exec(db, W_SELECT, (struct db_val[]){DB_S("rows-w")}, 1, arena, &r),
+			TK_OK);
+	CU_ASSERT(r.nrows == 1 && strcmp(db_str(&r, 0, 2), "four") == 0 && db_int(&r, 0, 4) == 4);
 	/* A duplicate key among the sets fails the whole call, which a
 	 * transaction then undoes. */
 	CU_ASSERT_EQUAL(db_begin(db), TK_OK);
@@ -343,7 +362,7 @@ test_rows(void)
 			 5, 2, NULL),
 	    TK_EEXIST);
 	CU_ASSERT_EQUAL(db_rollback(db), TK_OK);
-	CU_ASSERT_EQUAL(count_rows(db), before + 2);
+	CU_ASSERT_EQUAL(count_rows(db), before + 4);
 	/* No sets: nothing sent. */
 	db_trace_reset(db);
 	CU_ASSERT_EQUAL(db_exec_rows(db, W_INSERT, NULL, 5, 0, &affected), TK_OK);
