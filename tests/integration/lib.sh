@@ -579,3 +579,16 @@ buyers_mint() {
 		printf '%s %s %s\n' "$token" "$(csrf)" "$BASE" >>"$2"
 	done <"$TK_TMP/minted"
 }
+
+# consumer_stopped LOG SKIP LINE: the last stop line of the consumer LINE
+# names ("expiry orders-expiry", "replicator tickets-stock") in LOG after
+# its first SKIP lines, printed as a comment, and its figures in HANDLED,
+# TXS and STMTS (events handled, transactions, statements in them).
+consumer_stopped() {
+	local stop
+	stop=$(tail -n +$(($2 + 1)) "$1" | grep "$3: stopping;" | tail -n 1)
+	echo "# $stop"
+	HANDLED=$(sed -n 's/.*stopping; \([0-9]*\) handled,.*/\1/p' <<<"$stop")
+	TXS=$(sed -n 's/.* \([0-9]*\) transactions,.*/\1/p' <<<"$stop")
+	STMTS=$(sed -n 's/.* \([0-9]*\) statements in them$/\1/p' <<<"$stop")
+}

@@ -213,11 +213,7 @@ SKIP=$(wc -l <"$LOG")
 ctl start expiry-orders >/dev/null
 check "(d) the 30 orders are scheduled" wait_for 15 eval '[ "$(scheduled)" = 30 ]'
 ctl stop expiry-orders >/dev/null
-STOP=$(tail -n +$((SKIP + 1)) "$LOG" | grep "expiry orders-expiry: stopping;" | tail -n 1)
-echo "# $STOP"
-HANDLED=$(sed -n 's/.*stopping; \([0-9]*\) handled,.*/\1/p' <<<"$STOP")
-TXS=$(sed -n 's/.* \([0-9]*\) transactions,.*/\1/p' <<<"$STOP")
-STMTS=$(sed -n 's/.* \([0-9]*\) statements in them$/\1/p' <<<"$STOP")
+consumer_stopped "$LOG" "$SKIP" "expiry orders-expiry"
 check_eq "(d) the worker handled the 30" 30 "$HANDLED"
 check "(d) in at most 10 transactions" [ "${TXS:-30}" -le 10 ]
 # Per transaction the shell sends begin, one processed_events statement

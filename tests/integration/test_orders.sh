@@ -283,11 +283,7 @@ check_eq "six reservations while the replicator is stopped" 6 "$made"
 ctl start replicator-tickets >/dev/null
 check "the tickets replica catches up with the last of them" stock_settled "$LB"
 ctl stop replicator-tickets >/dev/null
-STOP=$(tail -n +$((SKIP + 1)) "$RLOG" | grep "tickets-stock: stopping;" | tail -n 1)
-echo "# $STOP"
-HANDLED=$(sed -n 's/.*stopping; \([0-9]*\) handled,.*/\1/p' <<<"$STOP")
-TXS=$(sed -n 's/.* \([0-9]*\) transactions,.*/\1/p' <<<"$STOP")
-STMTS=$(sed -n 's/.* \([0-9]*\) statements in them$/\1/p' <<<"$STOP")
+consumer_stopped "$RLOG" "$SKIP" "replicator tickets-stock"
 check "the six were applied in fewer transactions than events" \
 	eval '[ "${HANDLED:-0}" -ge 6 ] && [ "${TXS:-6}" -lt "${HANDLED:-0}" ]'
 check "5 statements per transaction, none per event" \
