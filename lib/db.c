@@ -551,6 +551,88 @@ out:
 	return rc;
 }
 
+/*
+ * The column-wise arrays of one array-bound execution (bind_rows): for
+ * parameter j, its nrows values start at index j * nrows of each array.
+ */
+struct rows_bind {
+	long long *ints;
+	const char **strs;
+	unsigned long *lens;
+	char *ind;
+};
+
+static void
+rows_bind_free(struct rows_bind *rb)
+{
+	free(rb->ints);
+	free(rb->strs);
+	free(rb->lens);
+	free(rb->ind);
+}
+
+/*
+ * Bind nrows parameter sets of n each (params row after row) to st as
+ * arrays, one per parameter, and set st's array size. A parameter's
+ * values must be of one type, DB_NULL aside. The arrays live in *rb until
+ * rows_bind_free.
+ */
+static int
+bind_rows(struct db *db, MYSQL_STMT *st, const struct db_val *params, size_t n, size_t nrows,
+	  struct rows_bind *rb)
+{
+	unsigned int size = (unsigned int)nrows;
+	enum db_type type;
+	size_t i, j, k;
+	int rc = TK_OK;
+
+	grow_params(db, n);
+	memset(db->pbind, 0, n * sizeof(*db->pbind));
+	rb->ints = xcalloc(n * nrows, sizeof(*rb->ints));
+	rb->strs = xcalloc(n * nrows, sizeof(*rb->strs));
+	rb->lens = xcalloc(n * nrows, sizeof(*rb->lens));
+	rb->ind = xcalloc(n * nrows, sizeof(*rb->ind));
+	for (j = 0; j < n; j++) {
+		MYSQL_BIND *b = &db->pbind[j];
+
+		type = DB_NULL;
+		for (i = 0; i < nrows; i++) {
+			const struct db_val *v = &params[i * n + j];
+
+			k = j * nrows + i;
+			if (v->type == DB_NULL) {
+				rb->ind[k] = STMT_INDICATOR_NULL;
+				continue;
+			}
+			if (type != DB_NULL && v->type != type) {
+				log_error("db: parameter %zu changes type between rows", j);
+				rc = TK_EDB;
+				goto out;
+			}
+			type = v->type;
+			rb->ind[k] = STMT_INDICATOR_NONE;
+			rb->ints[k] = v->i;
+			rb->strs[k] = v->s != NULL ? v->s : "";
+			rb->lens[k] = (unsigned long)v->len;
+		}
+		b->u.indicator = &rb->ind[j * nrows];
+		if (type == DB_INT) {
+			b->buffer_type = MYSQL_TYPE_LONGLONG;
+			b->buffer = &rb->ints[j * nrows];
+		} else {
+			/* Strings: an array of pointers with an array of lengths. */
+			b->buffer_type = type == DB_TEXT ? MYSQL_TYPE_STRING : MYSQL_TYPE_NULL;
+			b->buffer = (void *)&rb->strs[j * nrows];
+			b->length = &rb->lens[j * nrows];
+		}
+	}
+	if (mysql_stmt_attr_set(st, STMT_ATTR_ARRAY_SIZE, &size) != 0 ||
+	    mysql_stmt_bind_param(st, db->pbind) != 0)
+		rc = fail_stmt(db, st, "bind parameter arrays");
+out:
+	return rc;
+}
+
 /* Fetch the stored result of st whole into out, strings in a. */
 static int
 fetch_rows(struct db *db, MYSQL_STMT *st, size_t ncols, struct arena *a, struct db_rows *out)
@@ -655,6 +737,12 @@ db_trace_reset(struct db *db)
 	db->ntrace = 0;
 }
 
+size_t
+db_trace_count(const struct db *db)
+{
+	return db->ntrace;
+}
+
 const char *
 db_trace(const struct db *db, struct arena *a)
 {
@@ -692,10 +780,16 @@ db_in_transaction(const struct db *db)
 	return db->in_txn;
 }
 
-int
-db_exec(struct db *db, int stmt, const struct db_val *params, size_t nparams, struct arena *a,
-	struct db_rows *out)
+/*
+ * run: db_exec, and with nrows > 1 db_exec_rows (one execution of nrows
+ * parameter sets, no result set).
+ */
+static int
+run(struct db *db, int stmt, const struct db_val *params, size_t nparams, size_t nrows,
+    struct arena *a, struct db_rows *out)
 {
+	static const unsigned int one_row = 0;
+	struct rows_bind rb = {0};
 	MYSQL_STMT *st = NULL;
 	size_t ncols = 0;
 	int rc, retried = 0;
@@ -718,7 +812,12 @@ again:
 		rc = TK_EDB;
 		goto out;
 	}
-	rc = bind_params(db, st, params, nparams);
+	rows_bind_free(&rb);
+	rb = (struct rows_bind){0};
+	if (nrows > 1)
+		rc = bind_rows(db, st, params, nparams, nrows, &rb);
+	else
+		rc = bind_params(db, st, params, nparams);
 	if (rc != TK_OK)
 		goto out;
 	db->last_used = now_mono();
@@ -764,11 +863,36 @@ out:
 	/* A lost link has closed st already (db->my is NULL then). */
 	if (st != NULL && db->my != NULL) {
 		mysql_stmt_free_result(st);
+		/* The next execution of st binds single values again. */
+		if (nrows > 1)
+			mysql_stmt_attr_set(st, STMT_ATTR_ARRAY_SIZE, &one_row);
 		/* After a failure, also reset the statement on the server, so
 		 * its next execution starts clean. */
 		if (rc != TK_OK && mysql_stmt_reset(st) != 0 && link_lost(mysql_stmt_errno(st)))
 			disconnect(db);
 	}
+	rows_bind_free(&rb);
+	return rc;
+}
+
+int
+db_exec(struct db *db, int stmt, const struct db_val *params, size_t nparams, struct arena *a,
+	struct db_rows *out)
+{
+	return run(db, stmt, params, nparams, 1, a, out);
+}
+
+int
+db_exec_rows(struct db *db, int stmt, const struct db_val *params, size_t nparams, size_t nrows,
+	     uint64_t *affected)
+{
+	struct db_rows out = {0};
+	int rc = TK_OK;
+
+	if (nrows > 0)
+		rc = run(db, stmt, params, nparams, nrows, NULL, &out);
+	if (affected != NULL)
+		*affected = out.affected;
 	return rc;
 }
 

@@ -100,6 +100,20 @@ void db_free(struct db *db);
 int db_exec(struct db *db, int stmt, const struct db_val *params, size_t nparams, struct arena *a,
 	    struct db_rows *out);
 
+/*
+ * db_exec_rows: run statement stmt, one that returns no result set (an
+ * INSERT, also with ON DUPLICATE KEY UPDATE), for nrows parameter sets in
+ * one round trip and one execution on the server (MariaDB's array
+ * binding), as if it ran nrows times in order. params holds the sets one
+ * after the other, nparams each; each parameter keeps one type over the
+ * sets, DB_NULL aside. *affected (when not NULL) gets the rows changed by
+ * them all. Returns as db_exec; a set that fails fails the call, and sets
+ * before it may have been applied: inside a transaction, roll back. No
+ * sets: TK_OK without a round trip. The trace counts one statement.
+ */
+int db_exec_rows(struct db *db, int stmt, const struct db_val *params, size_t nparams, size_t nrows,
+		 uint64_t *affected /* OUT */);
+
 /* Transactions: db_begin starts one (autocommit otherwise). db_rollback
  * accepts a dropped connection silently. Same returns as db_exec; a
  * TK_EDBDOWN from db_commit means the outcome is unknown (the server may
@@ -134,6 +148,8 @@ unsigned long db_generation(void);
  */
 void db_trace_reset(struct db *db);
 const char *db_trace(const struct db *db, struct arena *a);
+/* db_trace_count: the N of db_trace, without the list. */
+size_t db_trace_count(const struct db *db);
 
 /* db_in_transaction: 1 between db_begin and db_commit/db_rollback. */
 int db_in_transaction(const struct db *db);

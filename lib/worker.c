@@ -46,10 +46,12 @@ struct consumer {
 	const struct worker_def *def;
 	const struct worker_consumer *wc;
 	const struct backbone_consumer *reg;
+	const struct worker_rows *rows; /* NULL, or the def's rows of this consumer */
 	struct mq *mq;
 	pthread_t thread;
 	long acked, duplicates, retried, dead;
-	long commits; /* transactions committed (WORKER_TX) */
+	long commits;    /* transactions committed (WORKER_TX) */
+	long statements; /* sent by apply_batch: begin and commit included */
 };
 
 static void
@@ -188,79 +190,105 @@ dead_letter(struct consumer *c, struct db *db, struct mq_msg *m, const char *rea
 	mq_term(m);
 }
 
-/*
- * apply_in_tx: inside the caller's open transaction, the processed_events
- * record of job's event, the handler and the applied_versions count.
- * *duplicate is set when the record existed (the event was handled
- * before: the handler did not run, and the failed insert undid only
- * itself). Any verdict but ACK leaves the transaction for the caller to
- * roll back.
- */
-static struct worker_verdict
-apply_in_tx(struct consumer *c, struct worker_job *job, int *duplicate)
-{
-	struct worker_verdict v;
-	int rc;
+/* The parameters of WORKER_ST_PROCESSED and WORKER_ST_APPLIED. */
+#define PROCESSED_PARAMS 6
+#define APPLIED_PARAMS 4
 
-	*duplicate = 0;
-	rc = db_exec(job->db, WORKER_ST_PROCESSED,
-		     (struct db_val[]){DB_S(job->durable), DB_S(job->ev->event_id),
-				       DB_S(job->subject), DB_S(job->ev->aggregate_id),
-				       DB_I(job->ev->version), DB_I((int64_t)job->seq)},
-		     6, NULL, NULL);
-	if (rc == TK_EEXIST) {
-		/* Only this record's key means "processed already". */
-		*duplicate = 1;
-		v = worker_ack();
-		goto out;
-	}
-	if (rc != TK_OK) {
-		v = worker_verdict_of(rc, job->delivered);
-		goto out;
-	}
-	v = c->wc->handler(job);
-	if (v.answer != WORKER_ACK)
-		goto out;
-	rc = db_exec(job->db, WORKER_ST_APPLIED,
-		     (struct db_val[]){DB_S(job->durable), DB_S(job->ev->aggregate_id),
-				       DB_I(job->ev->version), DB_I((int64_t)job->seq)},
-		     4, NULL, NULL);
-	if (rc != TK_OK)
-		v = worker_verdict_of(rc, job->delivered);
-out:
-	return v;
+/*
+ * as_rows: 1 when c's consumer has rows (worker.h) and every one of
+ * jobs[0..n) is such a row, with their parameters one set after the other
+ * in *params (in arena a); else 0.
+ */
+static int
+as_rows(struct consumer *c, struct arena *a, const struct worker_job *jobs, int n,
+	struct db_val **params /* OUT */)
+{
+	const struct worker_rows *r = c->rows;
+	int i;
+
+	*params = NULL;
+	if (r == NULL)
+		return 0;
+	arena_reset(a);
+	*params = arena_alloc(a, (size_t)n * r->nparams * sizeof(**params));
+	for (i = 0; i < n; i++)
+		if (r->row(&jobs[i], &(*params)[(size_t)i * r->nparams]) != TK_OK)
+			return 0;
+	return 1;
 }
 
 /*
- * in_transaction: the handler inside one transaction with the
- * processed_events record of the event. *duplicate is set when the record
- * existed (the event was handled before: the handler did not run).
+ * apply_batch: jobs[0..n) (1 <= n <= BATCH) in one transaction on db:
+ * the processed_events records of all of them in one statement, each
+ * handler in stream order (or, when they are all rows of the consumer's
+ * worker_rows, one statement for them all), the applied_versions counts of all of them in
+ * one statement, one commit. Returns ACK when it committed. *duplicate is
+ * set when a record existed already (an event of the jobs was handled
+ * before, or two of them carry one event id): no handler ran. Anything
+ * but a committed ACK is rolled back, with nothing of the jobs written;
+ * the verdict is then that of the job that failed (for n == 1, the
+ * event's own).
  */
 static struct worker_verdict
-in_transaction(struct consumer *c, struct worker_job *job, int *duplicate)
+apply_batch(struct consumer *c, struct db *db, struct arena *a, struct worker_job *jobs, int n,
+	    int *duplicate)
 {
-	struct worker_verdict v;
-	int rc;
+	struct db_val rows[BATCH * PROCESSED_PARAMS], *params = NULL;
+	struct worker_verdict v = worker_ack();
+	int i, at = 0, rc;
 
 	*duplicate = 0;
-	rc = db_begin(job->db);
-	if (rc != TK_OK) {
-		v = worker_verdict_of(rc, job->delivered);
+	db_trace_reset(db);
+	rc = db_begin(db);
+	if (rc != TK_OK)
+		goto out;
+	for (i = 0; i < n; i++)
+		memcpy(&rows[i * PROCESSED_PARAMS],
+		       (struct db_val[]){DB_S(jobs[i].durable), DB_S(jobs[i].ev->event_id),
+					 DB_S(jobs[i].subject), DB_S(jobs[i].ev->aggregate_id),
+					 DB_I(jobs[i].ev->version), DB_I((int64_t)jobs[i].seq)},
+		       PROCESSED_PARAMS * sizeof(*rows));
+	rc = db_exec_rows(db, WORKER_ST_PROCESSED, rows, PROCESSED_PARAMS, (size_t)n, NULL);
+	if (rc == TK_EEXIST) {
+		/* Only these records' key means "processed already". */
+		*duplicate = 1;
+		rc = TK_OK;
 		goto out;
 	}
-	v = apply_in_tx(c, job, duplicate);
-	if (v.answer != WORKER_ACK || *duplicate)
-		goto out;
-	rc = db_commit(job->db);
-	if (rc == TK_OK)
-		c->commits++;
 	if (rc != TK_OK)
-		v = worker_verdict_of(rc, job->delivered);
-	else if (c->wc->flags & WORKER_EMITS)
-		mq_nudge_outbox();
+		goto out;
+	if (as_rows(c, a, jobs, n, &params)) {
+		rc = db_exec_rows(db, c->rows->stmt, params, c->rows->nparams, (size_t)n, NULL);
+		if (rc != TK_OK)
+			goto out;
+	} else {
+		for (at = 0; at < n; at++) {
+			arena_reset(a);
+			v = c->wc->handler(&jobs[at]);
+			if (v.answer != WORKER_ACK)
+				goto out;
+		}
+	}
+	at = n - 1;
+	for (i = 0; i < n; i++)
+		memcpy(&rows[i * APPLIED_PARAMS],
+		       (struct db_val[]){DB_S(jobs[i].durable), DB_S(jobs[i].ev->aggregate_id),
+					 DB_I(jobs[i].ev->version), DB_I((int64_t)jobs[i].seq)},
+		       APPLIED_PARAMS * sizeof(*rows));
+	rc = db_exec_rows(db, WORKER_ST_APPLIED, rows, APPLIED_PARAMS, (size_t)n, NULL);
+	if (rc == TK_OK)
+		rc = db_commit(db);
+	if (rc == TK_OK) {
+		c->commits++;
+		if (c->wc->flags & WORKER_EMITS)
+			mq_nudge_outbox();
+	}
 out:
+	if (rc != TK_OK)
+		v = worker_verdict_of(rc, jobs[at].delivered);
 	if (rc != TK_OK || v.answer != WORKER_ACK || *duplicate)
-		db_rollback(job->db);
+		db_rollback(db);
+	c->statements += (long)db_trace_count(db);
 	return v;
 }
 
@@ -288,7 +316,7 @@ applied(struct consumer *c, uint64_t seq)
  * acked then, and counted as a duplicate. 0 otherwise, when the lookup
  * fails too (the caller dead-letters it, which naks when MariaDB is away).
  * Only a message that does not decode is looked up here: one that does
- * meets its record in in_transaction.
+ * meets its record in apply_batch.
  */
 static int
 resolved(struct consumer *c, struct db *db, struct arena *a, struct mq_msg *m)
@@ -377,7 +405,7 @@ handle(struct consumer *c, struct db *db, struct arena *a, struct mq_msg *m)
 	}
 	job = job_of(c, db, a, m, &ev);
 	if (c->wc->flags & WORKER_TX)
-		v = in_transaction(c, &job, &duplicate);
+		v = apply_batch(c, db, a, &job, 1, &duplicate);
 	else
 		v = c->wc->handler(&job);
 	answer(c, db, m, &job, v, duplicate);
@@ -404,26 +432,24 @@ batch_prefix(int count)
 }
 
 /*
- * handle_batch: msgs[0..count) in one transaction (WORKER_TX
- * consumers): each event's processed_events record, handler and
- * applied_versions count as in_transaction, one commit for them all, then
- * the acks, in stream order. Returns 1 when the batch was committed and
- * answered; 0 when it was not (nothing of it is written: a message did
- * not decode, or a handler or the database answered anything but ACK),
- * and the caller then handles the messages one by one, so a failure keeps
- * its own verdict and never holds back the others.
+ * handle_batch: msgs[0..count) (count >= 2) in one transaction
+ * (apply_batch; WORKER_TX consumers), then the acks, in stream order.
+ * Returns 1 when the batch was committed and answered; 0 when it was not
+ * (nothing of it is written: a message did not decode, one was handled
+ * before, or a handler or the database answered anything but ACK), and
+ * the caller then handles the messages one by one, so a failure keeps its
+ * own verdict and never holds back the others.
  */
 static int
 handle_batch(struct consumer *c, struct db *db, struct arena *a, struct mq_msg **msgs, int count)
 {
 	struct envelope evs[BATCH];
 	struct worker_job jobs[BATCH];
-	int duplicate[BATCH];
-	struct worker_verdict v = worker_ack();
+	struct worker_verdict v;
 	const char *why = NULL;
 	size_t len;
 	const char *data;
-	int i, decoded = 0, rc, done = 0, emitted = 0;
+	int i, decoded = 0, done = 0, duplicate = 0;
 
 	if (count < 2 || count > BATCH || !(c->wc->flags & WORKER_TX))
 		goto out;
@@ -433,24 +459,12 @@ handle_batch(struct consumer *c, struct db *db, struct arena *a, struct mq_msg *
 			goto out;
 		jobs[decoded] = job_of(c, db, a, msgs[decoded], &evs[decoded]);
 	}
-	rc = db_begin(db);
-	for (i = 0; rc == TK_OK && i < count && v.answer == WORKER_ACK; i++) {
-		arena_reset(a);
-		v = apply_in_tx(c, &jobs[i], &duplicate[i]);
-		emitted |= !duplicate[i];
-	}
-	if (rc == TK_OK && v.answer == WORKER_ACK)
-		rc = db_commit(db);
-	if (rc != TK_OK || v.answer != WORKER_ACK) {
-		db_rollback(db);
+	v = apply_batch(c, db, a, jobs, count, &duplicate);
+	if (v.answer != WORKER_ACK || duplicate)
 		goto out;
-	}
 	done = 1;
-	c->commits++;
-	if ((c->wc->flags & WORKER_EMITS) && emitted)
-		mq_nudge_outbox();
 	for (i = 0; i < count; i++)
-		answer(c, db, msgs[i], &jobs[i], worker_ack(), duplicate[i]);
+		answer(c, db, msgs[i], &jobs[i], v, 0);
 out:
 	for (i = 0; i < decoded; i++)
 		event_free(&evs[i]);
@@ -555,9 +569,9 @@ consume(void *arg)
 		mq_batch_free(&batch);
 	}
 	log_info("%s %s: stopping; %ld handled, %ld redeliveries skipped, %ld retries, "
-		 "%ld dead letters, %ld transactions",
+		 "%ld dead letters, %ld transactions, %ld statements in them",
 		 c->def->name, c->reg->durable, c->acked, c->duplicates, c->retried, c->dead,
-		 c->commits);
+		 c->commits, c->statements);
 	mq_pull_close(pull);
 	arena_free(a);
 	db_free(db);
@@ -569,6 +583,18 @@ struct consumers {
 	struct consumer *cs;
 	size_t started;
 };
+
+/* rows_of: def's worker_rows of consumer reg, or NULL. */
+static const struct worker_rows *
+rows_of(const struct worker_def *def, const struct backbone_consumer *reg)
+{
+	size_t i;
+
+	for (i = 0; i < def->nrows; i++)
+		if (strcmp(def->rows[i].durable, reg->durable) == 0)
+			return &def->rows[i];
+	return NULL;
+}
 
 /*
  * consumers_start: one thread per consumer of def that serves service,
@@ -598,8 +624,11 @@ consumers_start(const struct worker_def *def, const char *service, struct mq *mq
 		}
 		if (strcmp(reg->service, service) != 0)
 			continue;
-		all->cs[n] =
-		    (struct consumer){.def = def, .wc = &def->consumers[i], .reg = reg, .mq = mq};
+		all->cs[n] = (struct consumer){.def = def,
+					       .wc = &def->consumers[i],
+					       .reg = reg,
+					       .rows = rows_of(def, reg),
+					       .mq = mq};
 		n++;
 	}
 	if (n == 0) {

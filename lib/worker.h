@@ -24,17 +24,23 @@
  * redelivered event is acked without running the handler again, and
  * whatever the handler writes, its outbox rows included (outbox_append on
  * job->db), commits exactly once with it. The messages of one fetch
- * (whatever the consumer had ready, up to 64) share one such transaction,
- * each with its own record, handler run and version guard, and are acked
- * after its commit; should any of them fail (a handler's RETRY or DEAD, a
- * database error, a message that does not decode), nothing of the batch
- * is kept and its messages are handled one transaction each, so one
- * failure never holds back or decides for the others. Handlers must not
- * rely on seeing their writes committed before the next message. The same transaction counts the
- * application in applied_versions (one row per consumer and aggregate
- * version): a version applied twice, which the processed_events key and
+ * (whatever the consumer had ready, up to 64) share one such transaction:
+ * their processed_events records go in first, by one statement for them
+ * all (db_exec_rows), then each handler runs in stream order with its
+ * version guard, then one statement counts them all in applied_versions,
+ * one commit, and the acks. Should any of them fail (a record that
+ * exists already, a handler's RETRY or DEAD, a database error, a message
+ * that does not decode), nothing of the batch is kept and its messages
+ * are handled one transaction each (a batch of one), so one failure never
+ * holds back or decides for the others, and a redelivered message meets
+ * its record there and is only acked. Handlers must not rely on seeing
+ * their writes committed before the next message. The applied_versions
+ * row (one per consumer and aggregate version) counts the application: a
+ * version applied twice, which the processed_events key and
  * version-guarded replicas would both hide, shows there as applies > 1
- * and `ticketingctl check` reports it.
+ * and `ticketingctl check` reports it. A consumer's stop line in the log
+ * says how many statements its transactions took, begin and commit
+ * included (4 per transaction plus the handlers' own).
  *
  * Each consumer thread records in consumer_state when it last found
  * nothing pending while connected to NATS, with no dead letter of its own
@@ -135,6 +141,24 @@ typedef struct worker_verdict (*worker_handler_fn)(struct worker_job *job);
 #define WORKER_TX 0x1    /* one transaction with the processed_events record */
 #define WORKER_EMITS 0x2 /* the handler appends to the outbox: nudge the relay after commit */
 
+/*
+ * The events of a WORKER_TX consumer (durable) that each become one
+ * execution of one statement (a replica's version-guarded upsert): the
+ * shell runs stmt once for all such events of a batch (db_exec_rows, in
+ * stream order, so the guard still sees the versions before it), in place
+ * of their handlers. row puts job's event as stmt's nparams parameters
+ * into row (strings may point into job->ev, which outlives the statement)
+ * and returns TK_OK, or anything else when the event is not such a row
+ * (another type, data to refuse): the batch's handlers then run one by
+ * one as without rows. Listed in worker_def.rows.
+ */
+struct worker_rows {
+	const char *durable;
+	int stmt;
+	size_t nparams;
+	int (*row)(const struct worker_job *job, struct db_val *row /* OUT */);
+};
+
 /* A consumer of the worker: durable names its registry entry (filter and
  * service come from there). */
 struct worker_consumer {
@@ -174,6 +198,9 @@ struct worker_def {
 	/* The isolation level of the worker's database connections (db.h):
 	 * set on each connection, so a reconnect keeps it. */
 	enum db_isolation isolation;
+	/* Consumers whose events are rows of one statement (worker_rows). */
+	const struct worker_rows *rows;
+	size_t nrows;
 };
 
 /*

@@ -635,3 +635,16 @@ play_event() {
 		WHERE consumer = '$2' AND event_id = '$ev'")
 	"$CTL" --config "$ADMIN_CONF" delete-stream-message "$seq" >/dev/null
 }
+
+# consumer_stopped LOG SKIP LINE: the last stop line of the consumer LINE
+# names ("expiry orders-expiry", "replicator tickets-stock") in LOG after
+# its first SKIP lines, printed as a comment, and its figures in HANDLED,
+# TXS and STMTS (events handled, transactions, statements in them).
+consumer_stopped() {
+	local stop
+	stop=$(tail -n +$(($2 + 1)) "$1" | grep "$3: stopping;" | tail -n 1)
+	echo "# $stop"
+	HANDLED=$(sed -n 's/.*stopping; \([0-9]*\) handled,.*/\1/p' <<<"$stop")
+	TXS=$(sed -n 's/.* \([0-9]*\) transactions,.*/\1/p' <<<"$stop")
+	STMTS=$(sed -n 's/.* \([0-9]*\) statements in them$/\1/p' <<<"$stop")
+}

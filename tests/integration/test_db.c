@@ -76,6 +76,8 @@ enum work {
 	W_SESSION,
 	W_NOW,
 	W_ISOLATION,
+	W_ADD_N,
+	W_NEWER_S,
 	W__MAX
 };
 
@@ -91,6 +93,11 @@ static const char *const work_sql[W__MAX] = {
     [W_SESSION] = "SELECT @@session.time_zone, @@session.sql_mode",
     [W_NOW] = "SELECT 1",
     [W_ISOLATION] = "SELECT @@session.tx_isolation",
+    [W_ADD_N] =
+	"INSERT INTO t (k, s, n) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE n = n + VALUES(n)",
+    /* A replica's version guard (workers/replicator): n is the version. */
+    [W_NEWER_S] = "INSERT INTO t (k, s, n) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE"
+		  " s = IF(VALUES(n) > n, VALUES(s), s), n = GREATEST(n, VALUES(n))",
 };
 
 /* Reading the migrated schema. */
@@ -291,6 +298,76 @@ test_duplicate(void)
 	/* The statement stays usable after the error. */
 	CU_ASSERT_EQUAL(insert(db, "dup2"), TK_OK);
 	CU_ASSERT_EQUAL(count_rows(db), before + 1);
+	db_free(db);
+}
+
+/* db_exec_rows: several parameter sets in one statement, applied in
+ * order (two sets for one key add up), NULLs among them, one trace entry;
+ * a duplicate among them fails the call; single executions of the same
+ * statement work again after it. */
+static void
+test_rows(void)
+{
+	struct db *db = work_db();
+	struct db_rows r;
+	uint64_t affected = 0;
+	int before = count_rows(db);
+
+	db_trace_reset(db);
+	CU_ASSERT_EQUAL(db_exec_rows(db, W_ADD_N,
+				     (struct db_val[]){DB_S("rows-a"), DB_S("first"), DB_I(1),
+						       DB_S("rows-b"), DB_NUL, DB_I(10),
+						       DB_S("rows-a"), DB_S("ignored"), DB_I(2)},
+				     3, 3, &affected),
+			TK_OK);
+	CU_ASSERT_STRING_EQUAL(db_trace(db, arena), "1:11");
+	/* Two inserted rows count 1 each, the update of one 2. */
+	CU_ASSERT_EQUAL(affected, 4);
+	CU_ASSERT_EQUAL(count_rows(db), before + 2);
+	CU_ASSERT_EQUAL(db_exec(db, W_SELECT, (struct db_val[]){DB_S("rows-a")}, 1, arena, &r),
+			TK_OK);
+	CU_ASSERT(r.nrows == 1 && strcmp(db_str(&r, 0, 2), "first") == 0 && db_int(&r, 0, 4) == 3);
+	CU_ASSERT_EQUAL(db_exec(db, W_SELECT, (struct db_val[]){DB_S("rows-b")}, 1, arena, &r),
+			TK_OK);
+	CU_ASSERT(r.nrows == 1 && db_cell(&r, 0, 2)->type == DB_NULL && db_int(&r, 0, 4) == 10);
+	/* Single execution of the same statement after the arrays. */
+	CU_ASSERT_EQUAL(
+	    db_exec(db, W_ADD_N, (struct db_val[]){DB_S("rows-b"), DB_NUL, DB_I(5)}, 3, NULL, NULL),
+	    TK_OK);
+	CU_ASSERT_EQUAL(db_exec(db, W_SELECT, (struct db_val[]){DB_S("rows-b")}, 1, arena, &r),
+			TK_OK);
+	CU_ASSERT(r.nrows == 1 && db_int(&r, 0, 4) == 15);
+	/* A version guard sees the sets before it: an older version after a
+	 * newer one of the same key changes nothing, a newer one wins. */
+	CU_ASSERT_EQUAL(
+	    db_exec_rows(db, W_NEWER_S,
+			 (struct db_val[]){DB_S("rows-v"), DB_S("three"), DB_I(3), DB_S("rows-v"),
+					   DB_S("two"), DB_I(2), DB_S("rows-w"), DB_S("one"),
+					   DB_I(1), DB_S("rows-w"), DB_S("four"), DB_I(4)},
+			 3, 4, NULL),
+	    TK_OK);
+	CU_ASSERT_EQUAL(db_exec(db, W_SELECT, (struct db_val[]){DB_S("rows-v")}, 1, arena, &r),
+			TK_OK);
+	CU_ASSERT(r.nrows == 1 && strcmp(db_str(&r, 0, 2), "three") == 0 && db_int(&r, 0, 4) == 3);
+	CU_ASSERT_EQUAL(db_exec(db, W_SELECT, (struct db_val[]){DB_S("rows-w")}, 1, arena, &r),
+			TK_OK);
+	CU_ASSERT(r.nrows == 1 && strcmp(db_str(&r, 0, 2), "four") == 0 && db_int(&r, 0, 4) == 4);
+	/* A duplicate key among the sets fails the whole call, which a
+	 * transaction then undoes. */
+	CU_ASSERT_EQUAL(db_begin(db), TK_OK);
+	CU_ASSERT_EQUAL(
+	    db_exec_rows(db, W_INSERT,
+			 (struct db_val[]){DB_S("rows-c"), DB_NUL, DB_NUL, DB_NUL, DB_NUL,
+					   DB_S("rows-a"), DB_NUL, DB_NUL, DB_NUL, DB_NUL},
+			 5, 2, NULL),
+	    TK_EEXIST);
+	CU_ASSERT_EQUAL(db_rollback(db), TK_OK);
+	CU_ASSERT_EQUAL(count_rows(db), before + 4);
+	/* No sets: nothing sent. */
+	db_trace_reset(db);
+	CU_ASSERT_EQUAL(db_exec_rows(db, W_INSERT, NULL, 5, 0, &affected), TK_OK);
+	CU_ASSERT_EQUAL(affected, 0);
+	CU_ASSERT_STRING_EQUAL(db_trace(db, arena), "0:");
 	db_free(db);
 }
 
@@ -826,6 +903,7 @@ main(void)
 	CU_add_test(s, "long text (fetch_column path)", test_long_text);
 	CU_add_test(s, "strict session, misuse", test_strict_and_session);
 	CU_add_test(s, "duplicate key is TK_EEXIST", test_duplicate);
+	CU_add_test(s, "parameter sets in one statement (db_exec_rows)", test_rows);
 	CU_add_test(s, "commit and rollback", test_transactions);
 	CU_add_test(s, "results kept per thread (dbcache)", test_dbcache);
 	CU_add_test(s, "lock wait timeout is TK_ERETRY", test_lock_wait);

@@ -237,6 +237,38 @@ reserve buyer "$LW" 1
 check_status "a withdrawn listing answers 404" 404
 check "... saying it is not on sale" has "$BODY" "not on sale"
 
+# --- a backlog of stock changes: one upsert statement per batch ---------------
+
+# While the tickets service's replicator is stopped, six reservations of
+# one listing queue six stock.changed. Started again, its tickets-stock
+# consumer fetches them together and applies them as rows of one upsert
+# (worker_rows, lib/worker.h): begin, the processed_events statement, the
+# upsert, the applied_versions statement and commit, 5 statements per
+# transaction, where one upsert per event would make it 4 + 1 per event.
+LB=$(listing_on_sale seller "$EVENT" 10 25.50)
+check "a listing for the backlog is on sale" [ -n "$LB" ]
+check "its stock is replicated" stock_settled "$LB"
+RLOG=$TK_TEST_RUN_DIR/logs/replicator-tickets-output.log
+ctl stop replicator-tickets >/dev/null
+at_exit 'ctl start replicator-tickets >/dev/null'
+SKIP=$(wc -l <"$RLOG")
+made=0
+for _ in 1 2 3 4 5 6; do
+	reserve buyer "$LB" 1
+	[ "$STATUS" = 303 ] && made=$((made + 1))
+done
+check_eq "six reservations while the replicator is stopped" 6 "$made"
+ctl start replicator-tickets >/dev/null
+check "the tickets replica catches up with the last of them" stock_settled "$LB"
+ctl stop replicator-tickets >/dev/null
+consumer_stopped "$RLOG" "$SKIP" "replicator tickets-stock"
+check "the six were applied in fewer transactions than events" \
+	eval '[ "${HANDLED:-0}" -ge 6 ] && [ "${TXS:-6}" -lt "${HANDLED:-0}" ]'
+check "5 statements per transaction, none per event" \
+	eval '[ "${STMTS:-0}" -gt 0 ] && [ "${STMTS:-0}" -le $((5 * ${TXS:-0})) ]'
+ctl start replicator-tickets >/dev/null
+check "the tickets replicator runs again" wait_for 10 running replicator-tickets
+
 # --- a cancelled event (orders-events) -----------------------------------------
 
 # The cancellation reaches the orders service twice: as event.updated

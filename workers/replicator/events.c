@@ -21,6 +21,9 @@
 
 enum stmt { ST_USER_UPSERT = WORKER_ST__FIRST, ST_REVOCATION_UPSERT, ST_STOCK_UPSERT, ST__MAX };
 
+/* The parameters of ST_STOCK_UPSERT. */
+#define STOCK_UPSERT_PARAMS 17
+
 static const char *const stmts[ST__MAX] = {
     WORKER_STMTS,
     [ST_USER_UPSERT] =
@@ -59,19 +62,30 @@ apply_user(struct db *db, const struct envelope *ev)
 		       NULL, NULL);
 }
 
-/* apply_stock: a stock.changed, decoded by stock.h, into stock_replica. */
-static int
-apply_stock(struct worker_job *job, const struct stock_change *sc)
+/* stock_params: a stock.changed, decoded by stock.h, as ST_STOCK_UPSERT's
+ * parameters. */
+static void
+stock_params(const struct stock_change *sc, struct db_val *p)
 {
-	return db_exec(job->db, ST_STOCK_UPSERT,
-		       (struct db_val[]){
-			   DB_S(sc->id), DB_S(sc->event_id), DB_S(sc->seller_id), DB_S(sc->section),
-			   DB_S(sc->row), DB_S(sc->seat), DB_I(sc->price), DB_S(sc->currency),
-			   DB_S(sc->state), DB_I(sc->ticket_version), DB_I(sc->offered),
-			   DB_I(sc->quantity), DB_I(sc->reserved), DB_I(sc->sold),
-			   DB_I(sc->available), DB_I(sc->sold_amount), DB_I(sc->version)},
-		       17, NULL, NULL);
+	memcpy(p,
+	       (struct db_val[]){DB_S(sc->id), DB_S(sc->event_id), DB_S(sc->seller_id),
+				 DB_S(sc->section), DB_S(sc->row), DB_S(sc->seat), DB_I(sc->price),
+				 DB_S(sc->currency), DB_S(sc->state), DB_I(sc->ticket_version),
+				 DB_I(sc->offered), DB_I(sc->quantity), DB_I(sc->reserved),
+				 DB_I(sc->sold), DB_I(sc->available), DB_I(sc->sold_amount),
+				 DB_I(sc->version)},
+	       STOCK_UPSERT_PARAMS * sizeof(*p));
 }
+
+static int
+stock_row_of(const struct worker_job *job, struct db_val *row)
+{
+	return stock_row(job, stock_params, row);
+}
+
+/* Each stock.changed is one row of ST_STOCK_UPSERT (worker_rows). */
+static const struct worker_rows stock_rows = {"events-stock", ST_STOCK_UPSERT, STOCK_UPSERT_PARAMS,
+					      stock_row_of};
 
 static struct worker_verdict
 h_users(struct worker_job *job)
@@ -89,7 +103,7 @@ h_sessions(struct worker_job *job)
 static struct worker_verdict
 h_stock(struct worker_job *job)
 {
-	return stock_handle(job, apply_stock);
+	return stock_handle(job, &stock_rows);
 }
 
 /* The consumers, by their names in the backbone registry. */
@@ -105,4 +119,6 @@ const struct worker_def repl_events = {
     .nstmts = ST__MAX,
     .consumers = consumers,
     .nconsumers = sizeof(consumers) / sizeof(consumers[0]),
+    .rows = &stock_rows,
+    .nrows = 1,
 };

@@ -93,15 +93,31 @@ stock_decode(const struct envelope *ev, struct stock_change *sc, const char **wh
 	return TK_EINVAL;
 }
 
-struct worker_verdict
-stock_handle(struct worker_job *job, stock_apply_fn apply)
+int
+stock_row(const struct worker_job *job, stock_params_fn params, struct db_val *row)
 {
 	struct stock_change sc;
+	const char *why;
+
+	if (strcmp(job->ev->type, STOCK_CHANGED) != 0 || stock_decode(job->ev, &sc, &why) != TK_OK)
+		return TK_EINVAL;
+	params(&sc, row);
+	return TK_OK;
+}
+
+struct worker_verdict
+stock_handle(struct worker_job *job, const struct worker_rows *rows)
+{
+	struct stock_change sc;
+	struct db_val p[STOCK_PARAMS_MAX];
 	const char *why;
 
 	if (strcmp(job->ev->type, STOCK_CHANGED) != 0)
 		return worker_ack(); /* no other stock event is known: nothing to keep */
 	if (stock_decode(job->ev, &sc, &why) != TK_OK)
 		return worker_dead(why);
-	return worker_verdict_of(apply(job, &sc), job->delivered);
+	if (rows->nparams > STOCK_PARAMS_MAX || rows->row(job, p) != TK_OK)
+		return worker_dead("no parameters for the replica's upsert");
+	return worker_verdict_of(db_exec(job->db, rows->stmt, p, rows->nparams, NULL, NULL),
+				 job->delivered);
 }

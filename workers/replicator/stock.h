@@ -52,16 +52,26 @@ struct stock_change {
 int stock_decode(const struct envelope *ev, struct stock_change *sc /* OUT */,
 		 const char **why /* OUT */);
 
-/* A consumer's apply of a decoded stock.changed, inside the worker
- * shell's transaction: TK_OK or a db_exec error. */
-typedef int (*stock_apply_fn)(struct worker_job *job, const struct stock_change *sc);
+/* A consumer's parameters of its replica's upsert for a decoded
+ * stock.changed, into p (at most STOCK_PARAMS_MAX). */
+#define STOCK_PARAMS_MAX 32
+typedef void (*stock_params_fn)(const struct stock_change *sc, struct db_val *p /* OUT */);
 
 /*
- * stock_handle: the handler of a stock.* consumer: an event of another
- * type is acknowledged and left alone; a stock.changed is decoded and
- * given to apply. DEAD with the decoder's reason when it refuses the data,
- * else the verdict of apply's code (worker_verdict_of).
+ * stock_row: job's event, when it is a stock.changed the decoder accepts,
+ * as the parameters params makes of it, into row: TK_OK, else TK_EINVAL.
+ * The row function of a stock consumer's worker_rows (lib/worker.h).
  */
-struct worker_verdict stock_handle(struct worker_job *job, stock_apply_fn apply);
+int stock_row(const struct worker_job *job, stock_params_fn params, struct db_val *row /* OUT */);
+
+/*
+ * stock_handle: the handler of a stock.* consumer whose stock.changed
+ * events are the rows of rows: an event of another type is acknowledged
+ * and left alone; a stock.changed the decoder refuses is DEAD with its
+ * reason; one it accepts (the shell runs those as rows, so only when the
+ * consumer has no rows) runs rows->stmt, with the verdict of its code
+ * (worker_verdict_of).
+ */
+struct worker_verdict stock_handle(struct worker_job *job, const struct worker_rows *rows);
 
 #endif

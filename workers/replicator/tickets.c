@@ -39,6 +39,9 @@ enum stmt {
 	ST__MAX
 };
 
+/* The parameters of ST_STOCK_UPSERT. */
+#define STOCK_UPSERT_PARAMS 9
+
 static const char *const stmts[ST__MAX] = {
     WORKER_STMTS,
     [ST_EVENT_UPSERT] =
@@ -137,17 +140,27 @@ apply_venue(const struct envelope *ev, struct db *db)
 	    NULL, NULL);
 }
 
-/* apply_stock: a stock.changed, decoded by stock.h, into stock_replica. */
-static int
-apply_stock(struct worker_job *job, const struct stock_change *sc)
+/* stock_params: a stock.changed, decoded by stock.h, as ST_STOCK_UPSERT's
+ * parameters. */
+static void
+stock_params(const struct stock_change *sc, struct db_val *p)
 {
-	return db_exec(job->db, ST_STOCK_UPSERT,
-		       (struct db_val[]){DB_S(sc->id), DB_I(sc->ticket_version), DB_I(sc->offered),
-					 DB_I(sc->quantity), DB_I(sc->reserved), DB_I(sc->sold),
-					 DB_I(sc->available), DB_I(sc->sold_amount),
-					 DB_I(sc->version)},
-		       9, NULL, NULL);
+	memcpy(p,
+	       (struct db_val[]){DB_S(sc->id), DB_I(sc->ticket_version), DB_I(sc->offered),
+				 DB_I(sc->quantity), DB_I(sc->reserved), DB_I(sc->sold),
+				 DB_I(sc->available), DB_I(sc->sold_amount), DB_I(sc->version)},
+	       STOCK_UPSERT_PARAMS * sizeof(*p));
 }
+
+static int
+stock_row_of(const struct worker_job *job, struct db_val *row)
+{
+	return stock_row(job, stock_params, row);
+}
+
+/* Each stock.changed is one row of ST_STOCK_UPSERT (worker_rows). */
+static const struct worker_rows stock_rows = {"tickets-stock", ST_STOCK_UPSERT, STOCK_UPSERT_PARAMS,
+					      stock_row_of};
 
 static struct worker_verdict
 h_events(struct worker_job *job)
@@ -164,7 +177,7 @@ h_venues(struct worker_job *job)
 static struct worker_verdict
 h_stock(struct worker_job *job)
 {
-	return stock_handle(job, apply_stock);
+	return stock_handle(job, &stock_rows);
 }
 
 static struct worker_verdict
@@ -188,4 +201,6 @@ const struct worker_def repl_tickets = {
     .nstmts = ST__MAX,
     .consumers = consumers,
     .nconsumers = sizeof(consumers) / sizeof(consumers[0]),
+    .rows = &stock_rows,
+    .nrows = 1,
 };
