@@ -27,6 +27,8 @@ nobase_dist_pkgdata_DATA += \
 	sql/orders/002_listings_replica.sql \
 	sql/orders/003_stock.sql \
 	sql/orders/004_orders.sql \
+	sql/orders/040_events_replica_eticket.sql \
+	sql/orders/041_venues_replica.sql \
 	templates/pages/orders/refused.tpl \
 	templates/pages/orders/show.tpl \
 	templates/pages/orders/list.tpl

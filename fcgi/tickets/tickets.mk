@@ -18,6 +18,9 @@ nobase_dist_pkgdata_DATA += \
 	sql/tickets/002_events_replica.sql \
 	sql/tickets/003_venues_replica.sql \
 	sql/tickets/004_stock_replica.sql \
+	sql/tickets/040_events_replica_organizer.sql \
+	sql/tickets/041_orders_replica.sql \
+	sql/tickets/042_users_replica.sql \
 	templates/pages/tickets/form.tpl \
 	templates/pages/tickets/show.tpl \
 	templates/pages/tickets/mine.tpl \
