@@ -24,6 +24,8 @@ static const struct route routes[] = {
 static const struct config_key config_keys[] = {
     {"reservation_seconds", CONFIG_INT, "900", 1, 86400, "how long a reservation holds its units"},
     {"order_max_units", CONFIG_INT, "10", 1, 50, "most units one order may take"},
+    {"eticket_key_file", CONFIG_STR, "", 0, 0,
+     "hex file of the Ed25519 secret key e-tickets are signed with"},
 };
 
 static const char *const flashes[ORDERS_FLASH__MAX] = {
@@ -42,6 +44,7 @@ static const struct app_service orders = {
     .nconfig_keys = sizeof(config_keys) / sizeof(config_keys[0]),
     .flashes = flashes,
     .nflashes = ORDERS_FLASH__MAX,
+    .init = etickets_init,
     .signin_path = "/auth/signin",
     .renew_path = "/auth/renew",
 };

@@ -89,7 +89,9 @@ time_left(struct request *r, long s)
  * GET /orders/:id (member): the order, its state, tickets, prices, and
  * while it awaits payment its deadline, the time left and the cancel
  * form, and a refresh that reloads the page once the deadline has passed
- * (docs/DECISIONS.md, "The order page reloads at its deadline"). 404 for
+ * (docs/DECISIONS.md, "The order page reloads at its deadline"); once
+ * complete its e-tickets, once refunded that they were revoked
+ * (etickets.c). 404 for
  * an id that is not a UUID, not an order, or someone else's.
  */
 int
@@ -124,6 +126,9 @@ h_order(struct request *r)
 		 * deadline. */
 		page_refresh(r, o.seconds_left >= 0 ? o.seconds_left + 1 : ORDERS_REFRESH_PAST_S);
 	}
+	rc = etickets_show(r, d, &o, item(r, &o.l));
+	if (rc != TK_OK)
+		return rc;
 	page_end(r, 200);
 	return TK_OK;
 }

@@ -1,7 +1,8 @@
 {{%AUTOESCAPE context="HTML"}}
 {{! One order of the signed-in buyer. Fill ID, STATE, ITEM, QUANTITY, }}
 {{! UNIT_PRICE, AMOUNT, CREATED; show AWAITING (EXPIRES, EXPIRES_ISO, }}
-{{! TIME_LEFT) with the cancel form while it awaits payment; include CSRF. }}
+{{! TIME_LEFT) with the cancel form while it awaits payment; include CSRF; }}
+{{! include ETICKETS (pages/orders/etickets.tpl) when complete or refunded. }}
 <h1>Order</h1>
 <dl class="details">
 <dt>State</dt>
@@ -30,4 +31,5 @@
 </div>
 </form>
 {{/AWAITING}}
+{{>ETICKETS}}
 <p><a href="/orders">My orders</a></p>
