@@ -257,7 +257,7 @@ page_ok "my listings"
 check "it lists the listing" has "$BODY" "/tickets/$L"
 check "... with what the seller offers" has "$BODY" "You offer 2"
 check "... the counts" has "$BODY" "available 0 · reserved 2 · sold 1"
-check "... the earnings" has "$BODY" "earnings €30.00"
+check "... the earnings after the test stack's fee of 2.5 %" has "$BODY" "earnings €29.25"
 check "... and the removed units still held" has "$BODY" \
 	"1 tickets you removed are still held by reservations"
 check "the layout links to it" has "$BODY" 'href="/tickets/mine"'
