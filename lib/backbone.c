@@ -111,7 +111,7 @@ const struct backbone_consumer backbone_consumers[] = {
 	.replica_table = "orders_replica",
 	.src_service = "orders",
 	.src_sql = "SELECT id, version, CONCAT_WS('|', state, event_id, listing_id, buyer_id,"
-		   " quantity) FROM orders",
+		   " quantity) FROM orders WHERE version > 1",
 	.replica_sql = "SELECT id, version, CONCAT_WS('|', state, event_id, listing_id, buyer_id,"
 		       " quantity) FROM orders_replica",
     },
