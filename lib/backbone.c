@@ -22,6 +22,13 @@
 	.src_sql = "SELECT id, 1, user_id FROM sessions WHERE revoked_at IS NOT NULL",             \
 	.replica_sql = "SELECT session_id, version, user_id FROM session_revocations"
 
+/* The replica check of a service's users_replica (name and role of the
+ * auth service's users), the same for every service that keeps one. */
+#define USERS_CHECK                                                                                \
+	.replica_table = "users_replica", .src_service = "auth",                                   \
+	.src_sql = "SELECT id, version, CONCAT(name, '|', role) FROM users",                       \
+	.replica_sql = "SELECT id, version, CONCAT(name, '|', role) FROM users_replica"
+
 /* The counts of stock.changed (docs/MARKETPLACE.md) that both stock
  * replicas keep: from the orders service's stock row s and its listing l
  * (available derived as the event defines it), and from a replica's own
@@ -47,10 +54,7 @@ const struct backbone_consumer backbone_consumers[] = {
 	.durable = "events-users",
 	.service = "events",
 	.filter = "ticketing.user.*",
-	.replica_table = "users_replica",
-	.src_service = "auth",
-	.src_sql = "SELECT id, version, CONCAT(name, '|', role) FROM users",
-	.replica_sql = "SELECT id, version, CONCAT(name, '|', role) FROM users_replica",
+	USERS_CHECK,
     },
     {
 	.durable = "events-sessions",
@@ -66,10 +70,10 @@ const struct backbone_consumer backbone_consumers[] = {
 	.filter = "ticketing.event.*",
 	.replica_table = "events_replica",
 	.src_service = "events",
-	.src_sql = "SELECT id, version, CONCAT_WS('|', venue_id, name, starts_at, ends_at, status)"
-		   " FROM events",
+	.src_sql = "SELECT id, version, CONCAT_WS('|', venue_id, name, starts_at, ends_at, status,"
+		   " created_by) FROM events",
 	.replica_sql = "SELECT id, version, CONCAT_WS('|', venue_id, name, starts_at, ends_at,"
-		       " status) FROM events_replica",
+		       " status, created_by) FROM events_replica",
     },
     {
 	.durable = "tickets-venues",
@@ -99,6 +103,23 @@ const struct backbone_consumer backbone_consumers[] = {
 	.keeps = "session_revocations",
 	.replica_table = "session_revocations",
 	REVOCATIONS_CHECK,
+    },
+    {
+	.durable = "tickets-orders",
+	.service = "tickets",
+	.filter = "ticketing.order.*",
+	.replica_table = "orders_replica",
+	.src_service = "orders",
+	.src_sql = "SELECT id, version, CONCAT_WS('|', state, event_id, listing_id, buyer_id,"
+		   " quantity) FROM orders WHERE version > 1",
+	.replica_sql = "SELECT id, version, CONCAT_WS('|', state, event_id, listing_id, buyer_id,"
+		       " quantity) FROM orders_replica",
+    },
+    {
+	.durable = "tickets-users",
+	.service = "tickets",
+	.filter = "ticketing.user.*",
+	USERS_CHECK,
     },
     {
 	.durable = "events-stock",
@@ -131,8 +152,10 @@ const struct backbone_consumer backbone_consumers[] = {
 	.filter = "ticketing.event.*",
 	.replica_table = "events_replica",
 	.src_service = "events",
-	.src_sql = "SELECT id, version, CONCAT(starts_at, '|', status) FROM events",
-	.replica_sql = "SELECT id, version, CONCAT(starts_at, '|', status) FROM events_replica",
+	.src_sql = "SELECT id, version, CONCAT_WS('|', starts_at, status, name, venue_id)"
+		   " FROM events",
+	.replica_sql = "SELECT id, version, CONCAT_WS('|', starts_at, status, name, venue_id)"
+		       " FROM events_replica",
     },
     {
 	.durable = "orders-expirations",
@@ -146,6 +169,16 @@ const struct backbone_consumer backbone_consumers[] = {
 	.keeps = "session_revocations",
 	.replica_table = "session_revocations",
 	REVOCATIONS_CHECK,
+    },
+    {
+	.durable = "orders-venues",
+	.service = "orders",
+	.filter = "ticketing.venue.*",
+	.replica_table = "venues_replica",
+	.src_service = "events",
+	.src_sql = "SELECT id, version, CONCAT_WS('|', name, city, timezone) FROM venues",
+	.replica_sql =
+	    "SELECT id, version, CONCAT_WS('|', name, city, timezone) FROM venues_replica",
     },
     {
 	.durable = "orders-expiry",

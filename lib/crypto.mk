@@ -22,3 +22,12 @@ TESTS += tests/unit/test_paysig
 tests_unit_test_paysig_SOURCES = tests/unit/test_paysig.c
 tests_unit_test_paysig_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_test_paysig_LDADD = $(TK_LIBS) $(CUNIT_LIBS)
+
+# E-ticket codes (signed with Ed25519 by the orders service, verified by
+# the tickets service; docs/DECISIONS.md "E-ticket codes").
+lib_libticketing_a_SOURCES += lib/eticket.c lib/eticket.h
+check_PROGRAMS += tests/unit/test_eticket
+TESTS += tests/unit/test_eticket
+tests_unit_test_eticket_SOURCES = tests/unit/test_eticket.c
+tests_unit_test_eticket_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_test_eticket_LDADD = $(TK_LIBS) $(CUNIT_LIBS)

@@ -35,3 +35,12 @@ TESTS += tests/unit/test_guard
 tests_unit_test_guard_SOURCES = tests/unit/test_guard.c
 tests_unit_test_guard_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_test_guard_LDADD = $(TK_LIBS) $(CUNIT_LIBS)
+
+# QR codes as inline SVG (libqrencode): programs that call qrsvg_render
+# link $(QRENCODE_LIBS).
+lib_libticketing_a_SOURCES += lib/qrsvg.c lib/qrsvg.h
+check_PROGRAMS += tests/unit/test_qrsvg
+TESTS += tests/unit/test_qrsvg
+tests_unit_test_qrsvg_SOURCES = tests/unit/test_qrsvg.c
+tests_unit_test_qrsvg_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_test_qrsvg_LDADD = $(TK_LIBS) $(QRENCODE_LIBS) $(CUNIT_LIBS)

@@ -12,6 +12,7 @@
 
 #include <sodium.h>
 
+#include "err.h"
 #include "uuid.h"
 
 static const char hex[16] = "0123456789abcdef";
@@ -29,7 +30,7 @@ uuid_v7(char out[UUID_STR_LEN + 1])
 	unsigned char b[16];
 	struct timespec ts;
 	uint64_t ms;
-	int i, o = 0;
+	int i;
 
 	if (sodium_init() < 0) {
 		fprintf(stderr, "fatal: sodium_init failed\n");
@@ -42,13 +43,43 @@ uuid_v7(char out[UUID_STR_LEN + 1])
 		b[i] = (unsigned char)(ms >> (40 - 8 * i) & 0xff);
 	b[6] = (unsigned char)(0x70 | (b[6] & 0x0f));
 	b[8] = (unsigned char)(0x80 | (b[8] & 0x3f));
-	for (i = 0; i < 16; i++) {
+	uuid_format(b, out);
+}
+
+void
+uuid_format(const unsigned char b[UUID_BYTES], char out[UUID_STR_LEN + 1])
+{
+	int i, o = 0;
+
+	for (i = 0; i < UUID_BYTES; i++) {
 		if (is_dash_pos(o))
 			out[o++] = '-';
 		out[o++] = hex[b[i] >> 4];
 		out[o++] = hex[b[i] & 0x0f];
 	}
 	out[o] = '\0';
+}
+
+/* hexval: the value of a lowercase hex digit. */
+static int
+hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c - 'a' + 10;
+}
+
+int
+uuid_parse(const char *s, unsigned char out[UUID_BYTES])
+{
+	int i, o = 0;
+
+	if (!uuid_valid(s))
+		return TK_EINVAL;
+	for (i = 0; i < UUID_STR_LEN; i += 2) {
+		if (is_dash_pos(i))
+			i++;
+		out[o++] = (unsigned char)(hexval(s[i]) << 4 | hexval(s[i + 1]));
+	}
+	return TK_OK;
 }
 
 int

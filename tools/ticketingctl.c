@@ -4,7 +4,7 @@
  *
  *   migrate SERVICE      apply sql_dir/common/TABLE (as the backbone registry
  *                        says) and sql_dir/SERVICE to the configured database
- *   keygen DIR           write the session signing key pair and CSRF key
+ *   keygen DIR           write the session and e-ticket key pairs and CSRF key
  *   create-user ...      add an account (password on standard input),
  *                        through the auth service's store and input checks
  *   check --config-dir D the consistency checker over every service (check.c)
@@ -76,8 +76,9 @@ usage(FILE *f, int full)
 	      "             SQL_DIR/SERVICE that the configured database (db_*) has\n"
 	      "             not seen yet\n"
 	      "keygen       write DIR/session.key (Ed25519 secret key, 0600),\n"
-	      "             DIR/session.pub (0644) and DIR/csrf.key (0600) as hex;\n"
-	      "             existing files are kept unless --force\n"
+	      "             DIR/session.pub (0644), DIR/csrf.key (0600), and the\n"
+	      "             e-ticket pair DIR/eticket.key (0600), DIR/eticket.pub\n"
+	      "             (0644) as hex; the keys that exist are kept unless --force\n"
 	      "create-user  add an account; the password is the first line of\n"
 	      "             standard input (12 to 128 characters); email, name and\n"
 	      "             password must be what the sign-up form accepts;\n"
@@ -246,21 +247,76 @@ out:
 	return rc;
 }
 
+/* The key files keygen makes, in groups made together: a key pair's two
+ * files, or a symmetric key. */
+static const char *const keygen_groups[][2] = {
+    {"session.key", "session.pub"},
+    {"csrf.key", NULL},
+    {"eticket.key", "eticket.pub"},
+};
+
+/* keygen_present: how many files of group g exist in dir (0, 1 or 2). */
+static int
+keygen_present(const char *dir, size_t g)
+{
+	struct buf path = {0};
+	struct stat st;
+	int i, n = 0;
+
+	for (i = 0; i < 2 && keygen_groups[g][i] != NULL; i++) {
+		buf_reset(&path);
+		buf_printf(&path, "%s/%s", dir, keygen_groups[g][i]);
+		n += lstat(path.data, &st) == 0;
+	}
+	buf_free(&path);
+	return n;
+}
+
+/* keygen_write: make the keys of group g and write them into dir. */
+static int
+keygen_write(const char *dir, size_t g, int force)
+{
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+	unsigned char *sk = NULL;
+	char *hex = NULL;
+	const size_t hexlen = 2 * crypto_sign_SECRETKEYBYTES + 1;
+	int rc = TK_ECRYPTO;
+
+	sk = sodium_malloc(crypto_sign_SECRETKEYBYTES);
+	hex = sodium_malloc(hexlen);
+	if (sk == NULL || hex == NULL) {
+		fprintf(stderr, "ticketingctl: out of secure memory\n");
+		goto out;
+	}
+	if (keygen_groups[g][1] == NULL) {
+		/* A 32-byte symmetric key (CSRF HMAC). */
+		randombytes_buf(sk, 32);
+		sodium_bin2hex(hex, hexlen, sk, 32);
+		rc = write_key(dir, keygen_groups[g][0], hex, 0600, force);
+		goto out;
+	}
+	crypto_sign_keypair(pk, sk);
+	sodium_bin2hex(hex, hexlen, sk, crypto_sign_SECRETKEYBYTES);
+	rc = write_key(dir, keygen_groups[g][0], hex, 0600, force);
+	if (rc != TK_OK)
+		goto out;
+	sodium_bin2hex(hex, hexlen, pk, sizeof(pk));
+	rc = write_key(dir, keygen_groups[g][1], hex, 0644, force);
+out:
+	sodium_free(sk);
+	sodium_free(hex);
+	return rc;
+}
+
 static int
 cmd_keygen(int argc, char **argv)
 {
 	static const struct option longopts[] = {{"force", no_argument, NULL, 'f'},
 						 {NULL, 0, NULL, 0}};
-	static const char *const names[] = {"session.key", "session.pub", "csrf.key"};
-	unsigned char pk[crypto_sign_PUBLICKEYBYTES];
-	unsigned char *sk = NULL, *csrf = NULL;
-	char *hex = NULL;
-	const size_t hexlen = 2 * crypto_sign_SECRETKEYBYTES + 1;
+	const size_t ngroups = sizeof(keygen_groups) / sizeof(keygen_groups[0]);
 	const char *dir;
-	struct buf path = {0};
-	struct stat st;
-	int ch, force = 0, status = EXIT_FAIL;
-	size_t i;
+	int ch, force = 0, status = EXIT_FAIL, made = 0, present;
+	size_t g;
 
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (ch != 'f') {
@@ -282,40 +338,30 @@ cmd_keygen(int argc, char **argv)
 	}
 	if (make_dirs(dir) != TK_OK)
 		goto out;
-	for (i = 0; !force && i < sizeof(names) / sizeof(names[0]); i++) {
-		buf_reset(&path);
-		buf_printf(&path, "%s/%s", dir, names[i]);
-		if (lstat(path.data, &st) == 0) {
-			fprintf(stderr, "ticketingctl: %s exists; kept (--force replaces it)\n",
-				path.data);
+	/* A key pair with one of its files missing is not completed: its
+	 * other half could not be made to match. */
+	for (g = 0; !force && g < ngroups; g++) {
+		present = keygen_present(dir, g);
+		if (present == 1 && keygen_groups[g][1] != NULL) {
+			fprintf(stderr,
+				"ticketingctl: %s/%s: half a key pair; --force replaces it\n", dir,
+				keygen_groups[g][0]);
 			goto out;
 		}
 	}
-	sk = sodium_malloc(crypto_sign_SECRETKEYBYTES);
-	csrf = sodium_malloc(32);
-	hex = sodium_malloc(hexlen);
-	if (sk == NULL || csrf == NULL || hex == NULL) {
-		fprintf(stderr, "ticketingctl: out of secure memory\n");
-		goto out;
+	for (g = 0; g < ngroups; g++) {
+		if (!force && keygen_present(dir, g) > 0)
+			continue;
+		if (keygen_write(dir, g, force) != TK_OK)
+			goto out;
+		made++;
 	}
-	crypto_sign_keypair(pk, sk);
-	randombytes_buf(csrf, 32);
-	sodium_bin2hex(hex, hexlen, sk, crypto_sign_SECRETKEYBYTES);
-	if (write_key(dir, "session.key", hex, 0600, force) != TK_OK)
-		goto out;
-	sodium_bin2hex(hex, hexlen, pk, sizeof(pk));
-	if (write_key(dir, "session.pub", hex, 0644, force) != TK_OK)
-		goto out;
-	sodium_bin2hex(hex, hexlen, csrf, 32);
-	if (write_key(dir, "csrf.key", hex, 0600, force) != TK_OK)
-		goto out;
-	printf("keys written to %s\n", dir);
+	if (made == 0)
+		printf("keys in %s exist; kept (--force replaces them)\n", dir);
+	else
+		printf("keys written to %s\n", dir);
 	status = EXIT_OK;
 out:
-	sodium_free(sk);
-	sodium_free(csrf);
-	sodium_free(hex);
-	buf_free(&path);
 	return status;
 }
 

@@ -27,6 +27,8 @@ static const struct config_key config_keys[] = {
     {"order_max_units", CONFIG_INT, "10", 1, 50, "most units one order may take"},
     {"capture_timeout_seconds", CONFIG_INT, "120", 1, 86400,
      "longest an order may stay paying (SPEC invariant 4; the checker reads it)"},
+    {"eticket_key_file", CONFIG_STR, "", 0, 0,
+     "hex file of the Ed25519 secret key e-tickets are signed with"},
 };
 
 static const char *const flashes[ORDERS_FLASH__MAX] = {
@@ -46,6 +48,7 @@ static const struct app_service orders = {
     .nconfig_keys = sizeof(config_keys) / sizeof(config_keys[0]),
     .flashes = flashes,
     .nflashes = ORDERS_FLASH__MAX,
+    .init = etickets_init,
     .signin_path = "/auth/signin",
     .renew_path = "/auth/renew",
 };

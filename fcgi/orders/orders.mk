@@ -8,10 +8,11 @@ ORDERS_SOURCES = \
 	fcgi/orders/main.c \
 	fcgi/orders/store.c \
 	fcgi/orders/reserve.c \
-	fcgi/orders/show.c
+	fcgi/orders/show.c \
+	fcgi/orders/etickets.c
 sbin_PROGRAMS += fcgi/orders/ticketing-orders
 fcgi_orders_ticketing_orders_SOURCES = $(ORDERS_SOURCES)
-fcgi_orders_ticketing_orders_LDADD = $(TK_LIBS)
+fcgi_orders_ticketing_orders_LDADD = $(TK_LIBS) $(QRENCODE_LIBS)
 
 # The same program whose reservation skips the stock row's lock and waits
 # between check and write: the negative control of the oversell race test
@@ -20,7 +21,7 @@ fcgi_orders_ticketing_orders_LDADD = $(TK_LIBS)
 check_PROGRAMS += tests/integration/orders_unlocked
 tests_integration_orders_unlocked_SOURCES = $(ORDERS_SOURCES)
 tests_integration_orders_unlocked_CFLAGS = $(AM_CFLAGS) -DORDERS_UNLOCKED_TEST
-tests_integration_orders_unlocked_LDADD = $(TK_LIBS)
+tests_integration_orders_unlocked_LDADD = $(TK_LIBS) $(QRENCODE_LIBS)
 
 nobase_dist_pkgdata_DATA += \
 	sql/orders/001_events_replica.sql \
@@ -28,6 +29,9 @@ nobase_dist_pkgdata_DATA += \
 	sql/orders/003_stock.sql \
 	sql/orders/004_orders.sql \
 	sql/orders/005_order_payments.sql \
+	sql/orders/040_events_replica_eticket.sql \
+	sql/orders/041_venues_replica.sql \
 	templates/pages/orders/refused.tpl \
 	templates/pages/orders/show.tpl \
-	templates/pages/orders/list.tpl
+	templates/pages/orders/list.tpl \
+	templates/pages/orders/etickets.tpl

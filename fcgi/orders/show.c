@@ -100,9 +100,10 @@ time_left(struct request *r, long s)
  * time left, the buyer's Pay form (POST /payments) and cancel form, and a
  * refresh that reloads the page once the deadline has passed
  * (docs/DECISIONS.md, "The order page reloads at its deadline"); while
- * paying a refresh every ORDERS_REFRESH_PAYING_S; on a complete order the
- * admin's Refund form until a refund is requested. 404 for an id that is
- * not a UUID, not an order, or someone else's.
+ * paying a refresh every ORDERS_REFRESH_PAYING_S; once complete its
+ * e-tickets and the admin's Refund form until a refund is requested; once
+ * refunded that its e-tickets were revoked (etickets.c). 404 for an id
+ * that is not a UUID, not an order, or someone else's.
  */
 int
 h_order(struct request *r)
@@ -146,6 +147,9 @@ h_order(struct request *r)
 		 * deadline. */
 		page_refresh(r, o.seconds_left >= 0 ? o.seconds_left + 1 : ORDERS_REFRESH_PAST_S);
 	}
+	rc = etickets_show(r, d, &o, item(r, &o.l));
+	if (rc != TK_OK)
+		return rc;
 	page_end(r, 200);
 	return TK_OK;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "config.h"
 #include "err.h"
 #include "fields.h"
 #include "listing.h"
@@ -55,9 +56,20 @@ is_admin(const struct request *r)
 	return r->session != NULL && r->session->role == ROLE_ADMIN;
 }
 
+/* earnings: what the seller gets of sold_amount (minor units) after the
+ * platform's fee of platform_fee_basis_points, rounded down to the minor
+ * unit, so the seller is never paid more than sold (docs/DECISIONS.md,
+ * "The platform's fee"). */
+static int64_t
+earnings(int64_t sold_amount)
+{
+	return sold_amount - sold_amount * config_int("platform_fee_basis_points") / 10000;
+}
+
 /* stock_fill: the seller's counts of l into d: offered, then available,
- * reserved, sold and earnings (STOCK) or STOCK_UNKNOWN, and HELD_REMOVED
- * when units the seller removed are still held by reservations. */
+ * reserved, sold and earnings after the platform's fee (STOCK) or
+ * STOCK_UNKNOWN, and HELD_REMOVED when units the seller removed are still
+ * held by reservations. */
 static void
 stock_fill(struct request *r, tmpl_dict *d, const struct listing *l)
 {
@@ -72,7 +84,8 @@ stock_fill(struct request *r, tmpl_dict *d, const struct listing *l)
 	tmpl_set_int(s, "AVAILABLE", l->stock.available);
 	tmpl_set_int(s, "RESERVED", l->stock.reserved);
 	tmpl_set_int(s, "SOLD", l->stock.sold);
-	tmpl_set(s, "EARNINGS", money(r, l, l->stock.sold_amount));
+	tmpl_set(s, "SOLD_AMOUNT", money(r, l, l->stock.sold_amount));
+	tmpl_set(s, "EARNINGS", money(r, l, earnings(l->stock.sold_amount)));
 	if (l->stock.quantity > l->stock.offered)
 		tmpl_set_int(tmpl_section(d, "HELD_REMOVED"), "HELD",
 			     l->stock.quantity - l->stock.offered);
@@ -231,15 +244,17 @@ h_listing_hide(struct request *r)
 /*
  * GET /tickets/mine (member): every listing of the member, newest first
  * (at most LISTINGS_MINE_MAX), with what they offer and, from the orders
- * service, available / reserved / sold and the earnings; units removed
- * by the seller but still held by reservations are named; a hidden
- * listing shows the admin's reason.
+ * service, available / reserved / sold and the earnings after the
+ * platform's fee, and the total earnings of the listings shown; units
+ * removed by the seller but still held by reservations are named; a
+ * hidden listing shows the admin's reason.
  */
 int
 h_listings_mine(struct request *r)
 {
 	struct listing *v;
 	tmpl_dict *d, *list = NULL, *row;
+	int64_t total = 0;
 	size_t n, i;
 	int rc;
 
@@ -259,6 +274,17 @@ h_listings_mine(struct request *r)
 		row = tmpl_section(list, "LISTING");
 		listing_fill(r, row, &v[i]);
 		stock_fill(r, row, &v[i]);
+		if (v[i].stock.known)
+			total += earnings(v[i].stock.sold_amount);
+	}
+	if (list != NULL) {
+		row = tmpl_section(list, "TOTAL");
+		tmpl_set(row, "TOTAL_EARNINGS", money(r, v, total));
+		if (config_int("platform_fee_basis_points") > 0)
+			tmpl_set(tmpl_section(row, "FEE"), "FEE_PERCENT",
+				 arena_printf(r->arena, "%ld.%02ld",
+					      config_int("platform_fee_basis_points") / 100,
+					      config_int("platform_fee_basis_points") % 100));
 	}
 	page_end(r, 200);
 	return TK_OK;

@@ -42,6 +42,8 @@ enum stmt {
 	ST_IDEM_LOOKUP,
 	ST_REVOKED,
 	ST_REVOCATIONS_FRESH,
+	ST_ETICKET_CHECK,
+	ST_ETICKET_USE,
 	ST__MAX
 };
 
@@ -98,6 +100,23 @@ const char *const tickets_stmts[ST__MAX] = {
     [ST_IDEM_LOOKUP] = IDEM_LOOKUP_SQL,
     [ST_REVOKED] = REVOKE_LOOKUP_SQL,
     [ST_REVOCATIONS_FRESH] = REVOKE_FRESH_SQL,
+    /* An e-ticket's order, its event's organizer, its holder and when the
+     * unit was used. Parameters: unit, order id. */
+    [ST_ETICKET_CHECK] =
+	"SELECT o.state, o.event_id, o.listing_id, o.quantity, COALESCE(e.created_by, ''),"
+	" COALESCE(u.name, ''), COALESCE(DATE_FORMAT(x.used_at, '%Y-%m-%d %H:%i:%s'), '')"
+	" FROM orders_replica o LEFT JOIN events_replica e ON e.id = o.event_id"
+	" LEFT JOIN users_replica u ON u.id = o.buyer_id"
+	" LEFT JOIN eticket_uses x ON x.order_id = o.id AND x.unit = ? WHERE o.id = ?",
+    /* Mark a unit used, in one statement that checks again what the page
+     * checked: complete, a unit of the order, the actor's event (or an
+     * admin). The primary key lets it happen once. Parameters: unit,
+     * actor, order id, unit, actor, admin. */
+    [ST_ETICKET_USE] = "INSERT INTO eticket_uses (order_id, unit, used_at, used_by)"
+		       " SELECT o.id, ?, UTC_TIMESTAMP(3), ? FROM orders_replica o"
+		       " JOIN events_replica e ON e.id = o.event_id"
+		       " WHERE o.id = ? AND o.state = 'complete' AND ? <= o.quantity"
+		       " AND (e.created_by = ? OR ? = 1)",
 };
 
 const size_t tickets_nstmts = ST__MAX;
@@ -342,4 +361,43 @@ store_listing_hide(struct store *st, const char *id, const char *reason)
 			rc = rows.nrows == 0 ? TK_ENOTFOUND : TK_ECONFLICT;
 	}
 	return store_finish(st, rc);
+}
+
+int
+store_eticket_check(struct store *st, const char *order_id, int unit, struct eticket_check *c)
+{
+	struct db_rows rows;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	rc = db_exec(st->db, ST_ETICKET_CHECK, (struct db_val[]){DB_I(unit), DB_S(order_id)}, 2,
+		     st->arena, &rows);
+	if (rc != TK_OK)
+		return rc;
+	if (rows.nrows == 0)
+		return TK_ENOTFOUND;
+	c->state = db_str(&rows, 0, 0);
+	c->event_id = db_str(&rows, 0, 1);
+	c->listing_id = db_str(&rows, 0, 2);
+	c->quantity = (long)db_int(&rows, 0, 3);
+	c->organizer = db_str(&rows, 0, 4);
+	c->holder = db_str(&rows, 0, 5);
+	c->used_at = db_str(&rows, 0, 6);
+	return TK_OK;
+}
+
+int
+store_eticket_use(struct store *st, const char *order_id, int unit, int admin)
+{
+	const char *actor = st->actor->user_id;
+	struct db_rows rows;
+	int rc;
+
+	rc = db_exec(st->db, ST_ETICKET_USE,
+		     (struct db_val[]){DB_I(unit), DB_S(actor), DB_S(order_id), DB_I(unit),
+				       DB_S(actor), DB_I(admin)},
+		     6, st->arena, &rows);
+	if (rc == TK_OK && rows.affected == 0)
+		rc = TK_ECONFLICT;
+	return rc;
 }

@@ -127,6 +127,28 @@ int store_listing_withdraw(struct store *st, const char *id);
  * TK_ENOTFOUND; TK_ECONFLICT when its event cancelled it. */
 int store_listing_hide(struct store *st, const char *id, const char *reason);
 
+/* An e-ticket's order as the replicas know it (store_eticket_check). */
+struct eticket_check {
+	const char *state;      /* the order's state */
+	const char *event_id;   /* its event */
+	const char *listing_id; /* its listing */
+	long quantity;          /* its units */
+	const char *organizer;  /* the event's organizer, "" while unknown */
+	const char *holder;     /* the buyer's name, "" while unknown */
+	const char *used_at;    /* "YYYY-MM-DD HH:MM:SS" UTC, "" when not used */
+};
+
+/* store_eticket_check: order_id and the use of its unit into *c (strings
+ * in the arena). TK_ENOTFOUND when orders_replica lacks the order. */
+int store_eticket_check(struct store *st, const char *order_id, int unit,
+			struct eticket_check *c /* OUT */);
+
+/* store_eticket_use: mark unit of order_id used by st->actor, if the order
+ * is complete, has the unit and is of an event st->actor organizes (any
+ * event with admin). TK_OK, TK_EEXIST when it was used already,
+ * TK_ECONFLICT when a condition does not hold, or a database error. */
+int store_eticket_use(struct store *st, const char *order_id, int unit, int admin);
+
 /* ---- input checks (input.c) ---- */
 
 /* The forms' tables (fields.h), indexed by these enums. */
@@ -159,13 +181,21 @@ int h_listing_update(struct request *r);
 int h_listing_withdraw(struct request *r);
 int h_listing_hide(struct request *r);
 
+/* The door check of e-tickets (verify.c): verify_init reads the public
+ * key (eticket_pub_file) once at start; the handlers of /tickets/verify. */
+int verify_init(void);
+int h_verify_form(struct request *r);
+int h_verify(struct request *r);
+int h_verify_use(struct request *r);
+
 /* The service's flash codes (main.c). */
 enum {
 	FLASH_LISTING_CREATED,
 	FLASH_LISTING_SAVED,
 	FLASH_LISTING_SAVED_HELD,
 	FLASH_LISTING_WITHDRAWN,
-	FLASH_LISTING_HIDDEN
+	FLASH_LISTING_HIDDEN,
+	FLASH_ETICKET_USED
 };
 
 #endif

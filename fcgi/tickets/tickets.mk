@@ -10,7 +10,8 @@ fcgi_tickets_ticketing_tickets_SOURCES = \
 	fcgi/tickets/listing.c \
 	fcgi/tickets/input.c \
 	fcgi/tickets/forms.c \
-	fcgi/tickets/show.c
+	fcgi/tickets/show.c \
+	fcgi/tickets/verify.c
 fcgi_tickets_ticketing_tickets_LDADD = $(TK_LIBS)
 
 nobase_dist_pkgdata_DATA += \
@@ -18,10 +19,15 @@ nobase_dist_pkgdata_DATA += \
 	sql/tickets/002_events_replica.sql \
 	sql/tickets/003_venues_replica.sql \
 	sql/tickets/004_stock_replica.sql \
+	sql/tickets/040_events_replica_organizer.sql \
+	sql/tickets/041_orders_replica.sql \
+	sql/tickets/042_users_replica.sql \
+	sql/tickets/043_eticket_uses.sql \
 	templates/pages/tickets/form.tpl \
 	templates/pages/tickets/show.tpl \
 	templates/pages/tickets/mine.tpl \
-	templates/pages/tickets/refused.tpl
+	templates/pages/tickets/refused.tpl \
+	templates/pages/tickets/verify.tpl
 
 # Input checks of the tickets service, without a server.
 check_PROGRAMS += tests/unit/test_tickets_input

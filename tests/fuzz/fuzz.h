@@ -51,4 +51,23 @@ struct fuzz_form {
 const struct fuzz_form *fuzz_form_pick(const struct fuzz_form *forms, size_t n, const uint8_t *data,
 				       size_t size, size_t *plen /* OUT */);
 
+/*
+ * FUZZ_KEYPAIR(seed): a fixed Ed25519 key pair fuzz_pk, fuzz_sk for the
+ * targets over signed inputs, derived from seed (crypto_sign_SEEDBYTES) on
+ * the first call of fuzz_keys_init(), which aborts when libsodium fails.
+ */
+#define FUZZ_KEYPAIR(seed)                                                                         \
+	static unsigned char fuzz_pk[crypto_sign_PUBLICKEYBYTES];                                  \
+	static unsigned char fuzz_sk[crypto_sign_SECRETKEYBYTES];                                  \
+	static void fuzz_keys_init(void)                                                           \
+	{                                                                                          \
+		static int ready;                                                                  \
+		if (!ready) {                                                                      \
+			if (sodium_init() < 0 ||                                                   \
+			    crypto_sign_seed_keypair(fuzz_pk, fuzz_sk, seed) != 0)                 \
+				abort();                                                           \
+			ready = 1;                                                                 \
+		}                                                                                  \
+	}
+
 #endif

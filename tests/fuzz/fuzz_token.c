@@ -22,20 +22,7 @@
 static const unsigned char fuzz_seed[crypto_sign_SEEDBYTES] = "ticketing fuzz_token fixed seed";
 /* The fixed clock: 2023-11-14T22:13:20Z. */
 #define FUZZ_NOW ((int64_t)1700000000)
-
-static unsigned char fuzz_pk[crypto_sign_PUBLICKEYBYTES];
-static unsigned char fuzz_sk[crypto_sign_SECRETKEYBYTES];
-static int fuzz_keys_ready;
-
-static void
-fuzz_keys_init(void)
-{
-	if (!fuzz_keys_ready) {
-		if (sodium_init() < 0 || crypto_sign_seed_keypair(fuzz_pk, fuzz_sk, fuzz_seed) != 0)
-			abort();
-		fuzz_keys_ready = 1;
-	}
-}
+FUZZ_KEYPAIR(fuzz_seed)
 
 /* 1 when a and b hold the same session, field by field. */
 static int

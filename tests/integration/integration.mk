@@ -20,6 +20,11 @@ EXTRA_DIST += tests/integration/test_backbone.sh tests/integration/test_durabili
 TESTS += tests/integration/test_tickets.sh
 EXTRA_DIST += tests/integration/test_tickets.sh
 
+# E-tickets: codes on a complete order's page, the door check, the
+# seller's earnings after the platform's fee.
+TESTS += tests/integration/test_etickets.sh
+EXTRA_DIST += tests/integration/test_etickets.sh
+
 # ticketingctl create-user through the auth store.
 TESTS += tests/integration/test_ctl.sh
 EXTRA_DIST += tests/integration/test_ctl.sh

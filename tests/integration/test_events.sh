@@ -666,11 +666,15 @@ TICKETS=ticketing_tickets
 ORDERS=ticketing_orders
 BIG_MIRROR="INSERT INTO $TICKETS.venues_replica (id, name, city, timezone, version)
 	SELECT id, name, city, timezone, version FROM $DB.venues WHERE address = '$BIG';
-INSERT INTO $TICKETS.events_replica (id, venue_id, name, starts_at, ends_at, status, version)
-	SELECT id, venue_id, name, starts_at, ends_at, status, version FROM $DB.events
+INSERT INTO $ORDERS.venues_replica (id, name, city, timezone, version)
+	SELECT id, name, city, timezone, version FROM $DB.venues WHERE address = '$BIG';
+INSERT INTO $TICKETS.events_replica (id, venue_id, name, starts_at, ends_at, status,
+	created_by, version)
+	SELECT id, venue_id, name, starts_at, ends_at, status, created_by, version FROM $DB.events
 	WHERE description = '$BIG';
-INSERT INTO $ORDERS.events_replica (id, starts_at, status, version)
-	SELECT id, starts_at, status, version FROM $DB.events WHERE description = '$BIG';"
+INSERT INTO $ORDERS.events_replica (id, starts_at, status, name, venue_id, version)
+	SELECT id, starts_at, status, name, venue_id, version FROM $DB.events
+	WHERE description = '$BIG';"
 sql "START TRANSACTION;
 INSERT INTO $DB.venues (id, name, city, address, capacity, timezone, created_by)
 	SELECT CONCAT('$H-0000-7000-8000-', LPAD(seq, 12, '0')),
@@ -756,6 +760,8 @@ DELETE r FROM $TICKETS.events_replica r JOIN $DB.events e ON e.id = r.id
 DELETE r FROM $ORDERS.events_replica r JOIN $DB.events e ON e.id = r.id
 	WHERE e.description = '$BIG' OR e.name = 'Far Venue Show $TAG';
 DELETE r FROM $TICKETS.venues_replica r JOIN $DB.venues v ON v.id = r.id
+	WHERE v.address = '$BIG';
+DELETE r FROM $ORDERS.venues_replica r JOIN $DB.venues v ON v.id = r.id
 	WHERE v.address = '$BIG';
 DELETE FROM $DB.events WHERE description = '$BIG' OR name = 'Far Venue Show $TAG';
 DELETE FROM $DB.venues WHERE address = '$BIG';

@@ -26,9 +26,7 @@ enum stmt { ST_USER_UPSERT = WORKER_ST__FIRST, ST_REVOCATION_UPSERT, ST_STOCK_UP
 
 static const char *const stmts[ST__MAX] = {
     WORKER_STMTS,
-    [ST_USER_UPSERT] =
-	"INSERT INTO users_replica (id, name, role, version) VALUES (?, ?, ?, ?) "
-	"ON DUPLICATE KEY UPDATE " REPL_IF_NEWER("name") REPL_IF_NEWER("role") REPL_VERSION_LAST,
+    [ST_USER_UPSERT] = REPL_USER_UPSERT_SQL,
     [ST_REVOCATION_UPSERT] = REPL_REVOCATION_UPSERT_SQL,
     [ST_STOCK_UPSERT] =
 	"INSERT INTO stock_replica (id, event_id, seller_id, section, seat_row, "
@@ -43,24 +41,6 @@ static const char *const stmts[ST__MAX] = {
 			    REPL_IF_NEWER("available") REPL_IF_NEWER("sold_amount")
 				REPL_VERSION_LAST,
 };
-
-static int
-apply_user(struct db *db, const struct envelope *ev)
-{
-	const char *id = repl_str(ev, "id", 36), *name = repl_str(ev, "name", 400),
-		   *role = repl_str(ev, "role", 16);
-	json_t *version = json_object_get(ev->data, "version");
-
-	if (id == NULL || name == NULL || role == NULL || strcmp(id, ev->aggregate_id) != 0 ||
-	    !json_is_integer(version) || json_integer_value(version) != ev->version)
-		return TK_EINVAL;
-	if (strcmp(role, "member") != 0 && strcmp(role, "organizer") != 0 &&
-	    strcmp(role, "admin") != 0)
-		return TK_EINVAL;
-	return db_exec(db, ST_USER_UPSERT,
-		       (struct db_val[]){DB_S(id), DB_S(name), DB_S(role), DB_I(ev->version)}, 4,
-		       NULL, NULL);
-}
 
 /* stock_params: a stock.changed, decoded by stock.h, as ST_STOCK_UPSERT's
  * parameters. */
@@ -90,7 +70,7 @@ static const struct worker_rows stock_rows = {"events-stock", ST_STOCK_UPSERT, S
 static struct worker_verdict
 h_users(struct worker_job *job)
 {
-	return worker_verdict_of(apply_user(job->db, job->ev), job->delivered);
+	return worker_verdict_of(repl_user(job->db, ST_USER_UPSERT, job->ev), job->delivered);
 }
 
 static struct worker_verdict

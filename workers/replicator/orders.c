@@ -4,7 +4,10 @@
  *   ticketing.ticket.*      -> listings_replica, then the listing's stock
  *                              row (rule 2) and, for a cancelled listing,
  *                              its awaiting orders cancelled (rule 4)
- *   ticketing.event.*       -> events_replica (start time, status)
+ *   ticketing.event.*       -> events_replica (start time, status; name and
+ *                              venue for the e-tickets)
+ *   ticketing.venue.*       -> venues_replica (name, city, time zone: the
+ *                              e-tickets)
  *   ticketing.expiration.*  -> the order cancelled if its deadline passed
  *                              while it still awaits payment (rule 5)
  *   ticketing.payment.*     -> the order's payment states (docs/PAYMENTS.md):
@@ -44,6 +47,7 @@ enum stmt {
 	ST_REFUNDED,
 	ST_EVENT_UPSERT,
 	ST_REVOCATION_UPSERT,
+	ST_VENUE_UPSERT,
 	ST_LEDGER,
 	ST__MAX = ST_LEDGER + LEDGER_ST__MAX
 };
@@ -77,9 +81,12 @@ static const char *const stmts[ST__MAX] = {
 		     " WHERE id = ? AND state = 'paying' AND payment_id = ?",
     [ST_REFUNDED] = "UPDATE orders SET state = 'refunded', reason = refund_reason,"
 		    " version = version + 1 WHERE id = ? AND state = 'complete' AND payment_id = ?",
-    [ST_EVENT_UPSERT] = "INSERT INTO events_replica (id, starts_at, status, version)"
-			" VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE " REPL_IF_NEWER("starts_at")
-			    REPL_IF_NEWER("status") REPL_VERSION_LAST,
+    [ST_EVENT_UPSERT] =
+	"INSERT INTO events_replica (id, starts_at, status, name, venue_id, version)"
+	" VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE " REPL_IF_NEWER("starts_at")
+	    REPL_IF_NEWER("status") REPL_IF_NEWER("name") REPL_IF_NEWER("venue_id")
+		REPL_VERSION_LAST,
+    [ST_VENUE_UPSERT] = REPL_VENUE_UPSERT_SQL,
     [ST_REVOCATION_UPSERT] = REPL_REVOCATION_UPSERT_SQL,
     LEDGER_STMTS(ST_LEDGER),
 };
@@ -182,19 +189,19 @@ apply_event(struct worker_job *job)
 {
 	const struct envelope *ev = job->ev;
 	const char *id = repl_str(ev, "id", 36), *status = repl_str(ev, "status", 16),
-		   *starts = repl_str(ev, "starts_at", EVENT_TIME_LEN);
+		   *starts = repl_str(ev, "starts_at", EVENT_TIME_LEN),
+		   *name = repl_str(ev, "name", 800), *venue = repl_str(ev, "venue_id", 36);
 	char at[REPL_UTC_LEN + 1];
-	int64_t version;
 
-	if (id == NULL || status == NULL || strcmp(id, ev->aggregate_id) != 0 ||
-	    !repl_utc(starts, at) || !repl_int(ev, "version", 1, INT64_MAX, &version) ||
-	    version != ev->version)
+	if (!repl_versioned(ev, id) || status == NULL || name == NULL || venue == NULL ||
+	    !repl_utc(starts, at))
 		return TK_EINVAL;
 	if (strcmp(status, "scheduled") != 0 && strcmp(status, "cancelled") != 0)
 		return TK_EINVAL;
 	return db_exec(job->db, ST_EVENT_UPSERT,
-		       (struct db_val[]){DB_S(id), DB_S(at), DB_S(status), DB_I(ev->version)}, 4,
-		       NULL, NULL);
+		       (struct db_val[]){DB_S(id), DB_S(at), DB_S(status), DB_S(name), DB_S(venue),
+					 DB_I(ev->version)},
+		       6, NULL, NULL);
 }
 
 /* apply_expiration: rule 5, the cancelling side: the order is cancelled
@@ -405,6 +412,12 @@ h_expirations(struct worker_job *job)
 }
 
 static struct worker_verdict
+h_venues(struct worker_job *job)
+{
+	return worker_verdict_of(repl_venue(job->db, ST_VENUE_UPSERT, job->ev), job->delivered);
+}
+
+static struct worker_verdict
 h_sessions(struct worker_job *job)
 {
 	return worker_verdict_of(repl_revocation(job->db, ST_REVOCATION_UPSERT, job->ev),
@@ -418,6 +431,7 @@ static const struct worker_consumer consumers[] = {
     {"orders-expirations", h_expirations, WORKER_TX | WORKER_EMITS},
     {"orders-sessions", h_sessions, WORKER_TX},
     {"orders-payments", h_payments, WORKER_TX | WORKER_EMITS},
+    {"orders-venues", h_venues, WORKER_TX},
 };
 
 const struct worker_def repl_orders = {

@@ -2,7 +2,8 @@
  * What the replication files of every consuming service share
  * (replicator.h): reading the members of an event's data with their
  * bounds, UTC times in the stream's format, and the one apply of
- * session.revoked into a service's session_revocations.
+ * session.revoked into a service's session_revocations, of venue.* into
+ * its venues_replica and of user.* into its users_replica.
  */
 #include <string.h>
 
@@ -72,5 +73,44 @@ repl_revocation(struct db *db, int stmt, const struct envelope *ev)
 	when[EVENT_TIME_LEN - 1] = '\0';
 	return db_exec(db, stmt,
 		       (struct db_val[]){DB_S(id), DB_S(user_id), DB_S(when), DB_I(ev->version)}, 4,
+		       NULL, NULL);
+}
+
+int
+repl_versioned(const struct envelope *ev, const char *id)
+{
+	int64_t version;
+
+	return id != NULL && strcmp(id, ev->aggregate_id) == 0 &&
+	       repl_int(ev, "version", 1, INT64_MAX, &version) && version == ev->version;
+}
+
+int
+repl_venue(struct db *db, int stmt, const struct envelope *ev)
+{
+	const char *id = repl_str(ev, "id", 36), *name = repl_str(ev, "name", 800),
+		   *city = repl_str(ev, "city", 400), *tz = repl_str(ev, "timezone", 64);
+
+	if (!repl_versioned(ev, id) || name == NULL || city == NULL || tz == NULL)
+		return TK_EINVAL;
+	return db_exec(
+	    db, stmt,
+	    (struct db_val[]){DB_S(id), DB_S(name), DB_S(city), DB_S(tz), DB_I(ev->version)}, 5,
+	    NULL, NULL);
+}
+
+int
+repl_user(struct db *db, int stmt, const struct envelope *ev)
+{
+	const char *id = repl_str(ev, "id", 36), *name = repl_str(ev, "name", 400),
+		   *role = repl_str(ev, "role", 16);
+
+	if (!repl_versioned(ev, id) || name == NULL || role == NULL)
+		return TK_EINVAL;
+	if (strcmp(role, "member") != 0 && strcmp(role, "organizer") != 0 &&
+	    strcmp(role, "admin") != 0)
+		return TK_EINVAL;
+	return db_exec(db, stmt,
+		       (struct db_val[]){DB_S(id), DB_S(name), DB_S(role), DB_I(ev->version)}, 4,
 		       NULL, NULL);
 }

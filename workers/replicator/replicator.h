@@ -64,6 +64,33 @@ int repl_utc(const char *s, char out[REPL_UTC_LEN + 1]);
 	"(session_id, user_id, revoked_at, version) VALUES (?, ?, ?, ?) "                          \
 	"ON DUPLICATE KEY UPDATE version = GREATEST(version, VALUES(version))"
 
+/* The statement repl_venue runs: a service's venues_replica (id, name,
+ * city, timezone, version). */
+#define REPL_VENUE_UPSERT_SQL                                                                      \
+	"INSERT INTO venues_replica (id, name, city, timezone, version)"                           \
+	" VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE " REPL_IF_NEWER("name")                   \
+	    REPL_IF_NEWER("city") REPL_IF_NEWER("timezone") REPL_VERSION_LAST
+
+/* repl_venue: apply venue event ev to venues_replica with statement stmt
+ * (REPL_VENUE_UPSERT_SQL). TK_OK, TK_EINVAL for bad data, or a database
+ * error. */
+int repl_venue(struct db *db, int stmt, const struct envelope *ev);
+
+/* The statement repl_user runs: a service's users_replica (id, name,
+ * role, version). */
+#define REPL_USER_UPSERT_SQL                                                                       \
+	"INSERT INTO users_replica (id, name, role, version) VALUES (?, ?, ?, ?) "                 \
+	"ON DUPLICATE KEY UPDATE " REPL_IF_NEWER("name") REPL_IF_NEWER("role") REPL_VERSION_LAST
+
+/* repl_user: apply user event ev to users_replica with statement stmt
+ * (REPL_USER_UPSERT_SQL). TK_OK, TK_EINVAL for bad data, or a database
+ * error. */
+int repl_user(struct db *db, int stmt, const struct envelope *ev);
+
+/* repl_versioned: 1 when the data's id is the envelope's aggregate id and
+ * its version the envelope's, else 0. */
+int repl_versioned(const struct envelope *ev, const char *id);
+
 /* repl_revocation: apply session event ev to session_revocations with
  * statement stmt (REPL_REVOCATION_UPSERT_SQL): session.revoked is kept,
  * other session events are ignored. TK_OK, TK_EINVAL for bad data, or a

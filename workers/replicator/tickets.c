@@ -6,6 +6,8 @@
  *   ticketing.stock.*         -> stock_replica (the orders service's counts;
  *                                stock.h reads the event)
  *   ticketing.session.revoked -> session_revocations (lib/revoke.h)
+ *   ticketing.order.*         -> orders_replica (e-ticket checks)
+ *   ticketing.user.*          -> users_replica (the holder's name)
  * Every apply checks the event's data against its envelope and upserts
  * with a version guard: the replica row only ever moves to a newer
  * version. Cancelling listings runs in the shell's transaction with the
@@ -36,6 +38,8 @@ enum stmt {
 	ST_LISTING_CANCEL,
 	ST_LISTING_STATE,
 	ST_OUTBOX_INSERT,
+	ST_ORDER_UPSERT,
+	ST_USER_UPSERT,
 	ST__MAX
 };
 
@@ -46,13 +50,11 @@ static const char *const stmts[ST__MAX] = {
     WORKER_STMTS,
     [ST_EVENT_UPSERT] =
 	"INSERT INTO events_replica"
-	" (id, venue_id, name, starts_at, ends_at, status, version)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE " REPL_IF_NEWER("venue_id")
+	" (id, venue_id, name, starts_at, ends_at, status, created_by, version)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE " REPL_IF_NEWER("venue_id")
 	    REPL_IF_NEWER("name") REPL_IF_NEWER("starts_at") REPL_IF_NEWER("ends_at")
-		REPL_IF_NEWER("status") REPL_VERSION_LAST,
-    [ST_VENUE_UPSERT] = "INSERT INTO venues_replica (id, name, city, timezone, version)"
-			" VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE " REPL_IF_NEWER("name")
-			    REPL_IF_NEWER("city") REPL_IF_NEWER("timezone") REPL_VERSION_LAST,
+		REPL_IF_NEWER("status") REPL_IF_NEWER("created_by") REPL_VERSION_LAST,
+    [ST_VENUE_UPSERT] = REPL_VENUE_UPSERT_SQL,
     [ST_STOCK_UPSERT] =
 	"INSERT INTO stock_replica (id, ticket_version, offered, quantity, reserved, sold,"
 	" available, sold_amount, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -66,17 +68,13 @@ static const char *const stmts[ST__MAX] = {
 			  " WHERE id = ? AND state <> 'cancelled'",
     [ST_LISTING_STATE] = LISTING_STATE_SQL,
     [ST_OUTBOX_INSERT] = OUTBOX_INSERT_SQL,
+    [ST_ORDER_UPSERT] =
+	"INSERT INTO orders_replica (id, state, event_id, listing_id, buyer_id, quantity, version)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE " REPL_IF_NEWER("state")
+	    REPL_IF_NEWER("event_id") REPL_IF_NEWER("listing_id") REPL_IF_NEWER("buyer_id")
+		REPL_IF_NEWER("quantity") REPL_VERSION_LAST,
+    [ST_USER_UPSERT] = REPL_USER_UPSERT_SQL,
 };
-
-/* versioned: the data's id and version match the envelope's. */
-static int
-versioned(const struct envelope *ev, const char *id)
-{
-	int64_t version;
-
-	return id != NULL && strcmp(id, ev->aggregate_id) == 0 &&
-	       repl_int(ev, "version", 1, INT64_MAX, &version) && version == ev->version;
-}
 
 /* cancel_listings: every listing of event id that is not cancelled yet
  * becomes cancelled, each with ticket.updated. */
@@ -105,20 +103,21 @@ apply_event(struct worker_job *job)
 {
 	const struct envelope *ev = job->ev;
 	const char *id = repl_str(ev, "id", 36), *venue = repl_str(ev, "venue_id", 36),
-		   *name = repl_str(ev, "name", 800), *status = repl_str(ev, "status", 16);
+		   *name = repl_str(ev, "name", 800), *status = repl_str(ev, "status", 16),
+		   *organizer = repl_str(ev, "created_by", 36);
 	char starts[REPL_UTC_LEN + 1], ends[REPL_UTC_LEN + 1];
 	int rc;
 
-	if (!versioned(ev, id) || venue == NULL || name == NULL || status == NULL ||
-	    !repl_utc(repl_str(ev, "starts_at", 32), starts) ||
+	if (!repl_versioned(ev, id) || venue == NULL || name == NULL || status == NULL ||
+	    organizer == NULL || !repl_utc(repl_str(ev, "starts_at", 32), starts) ||
 	    !repl_utc(repl_str(ev, "ends_at", 32), ends))
 		return TK_EINVAL;
 	if (strcmp(status, "scheduled") != 0 && strcmp(status, "cancelled") != 0)
 		return TK_EINVAL;
 	rc = db_exec(job->db, ST_EVENT_UPSERT,
 		     (struct db_val[]){DB_S(id), DB_S(venue), DB_S(name), DB_S(starts), DB_S(ends),
-				       DB_S(status), DB_I(ev->version)},
-		     7, NULL, NULL);
+				       DB_S(status), DB_S(organizer), DB_I(ev->version)},
+		     8, NULL, NULL);
 	/* Cancelled is final: whichever version says so cancels the listings
 	 * that are left (none when this was applied before). */
 	if (rc == TK_OK && strcmp(status, "cancelled") == 0)
@@ -126,18 +125,36 @@ apply_event(struct worker_job *job)
 	return rc;
 }
 
+/* apply_order: an order.* event's state into orders_replica, whatever
+ * the type (every order.* carries the order's full state), except
+ * order.created: an order awaiting payment has no e-ticket, so the
+ * replica holds orders from their first change on (version 2 and up; the
+ * registry's check compares it with those). */
 static int
-apply_venue(const struct envelope *ev, struct db *db)
+apply_order(const struct envelope *ev, struct db *db)
 {
-	const char *id = repl_str(ev, "id", 36), *name = repl_str(ev, "name", 800),
-		   *city = repl_str(ev, "city", 400), *tz = repl_str(ev, "timezone", 64);
+	static const char *const states[] = {"awaiting_payment", "paying", "complete", "refunded",
+					     "cancelled"};
+	const char *id = repl_str(ev, "id", 36), *state = repl_str(ev, "state", 20),
+		   *event = repl_str(ev, "event_id", 36), *listing = repl_str(ev, "ticket_id", 36),
+		   *buyer = repl_str(ev, "buyer_id", 36);
+	int64_t quantity;
+	size_t i;
 
-	if (!versioned(ev, id) || name == NULL || city == NULL || tz == NULL)
+	if (strcmp(ev->type, "order.created") == 0)
+		return TK_OK;
+	if (!repl_versioned(ev, id) || state == NULL || event == NULL || listing == NULL ||
+	    buyer == NULL || !repl_int(ev, "quantity", 1, 255, &quantity))
 		return TK_EINVAL;
-	return db_exec(
-	    db, ST_VENUE_UPSERT,
-	    (struct db_val[]){DB_S(id), DB_S(name), DB_S(city), DB_S(tz), DB_I(ev->version)}, 5,
-	    NULL, NULL);
+	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+		if (strcmp(state, states[i]) == 0)
+			break;
+	if (i == sizeof(states) / sizeof(states[0]))
+		return TK_EINVAL;
+	return db_exec(db, ST_ORDER_UPSERT,
+		       (struct db_val[]){DB_S(id), DB_S(state), DB_S(event), DB_S(listing),
+					 DB_S(buyer), DB_I(quantity), DB_I(ev->version)},
+		       7, NULL, NULL);
 }
 
 /* stock_params: a stock.changed, decoded by stock.h, as ST_STOCK_UPSERT's
@@ -171,7 +188,7 @@ h_events(struct worker_job *job)
 static struct worker_verdict
 h_venues(struct worker_job *job)
 {
-	return worker_verdict_of(apply_venue(job->ev, job->db), job->delivered);
+	return worker_verdict_of(repl_venue(job->db, ST_VENUE_UPSERT, job->ev), job->delivered);
 }
 
 static struct worker_verdict
@@ -187,12 +204,26 @@ h_sessions(struct worker_job *job)
 				 job->delivered);
 }
 
+static struct worker_verdict
+h_orders(struct worker_job *job)
+{
+	return worker_verdict_of(apply_order(job->ev, job->db), job->delivered);
+}
+
+static struct worker_verdict
+h_users(struct worker_job *job)
+{
+	return worker_verdict_of(repl_user(job->db, ST_USER_UPSERT, job->ev), job->delivered);
+}
+
 /* The consumers, by their names in the backbone registry. */
 static const struct worker_consumer consumers[] = {
     {"tickets-events", h_events, WORKER_TX | WORKER_EMITS},
     {"tickets-venues", h_venues, WORKER_TX},
     {"tickets-stock", h_stock, WORKER_TX},
     {"tickets-sessions", h_sessions, WORKER_TX},
+    {"tickets-orders", h_orders, WORKER_TX},
+    {"tickets-users", h_users, WORKER_TX},
 };
 
 const struct worker_def repl_tickets = {

@@ -3,7 +3,8 @@
 {{! STATE, ITEM, QUANTITY, UNIT_PRICE, AMOUNT, CREATED; show AWAITING }}
 {{! (EXPIRES, EXPIRES_ISO, TIME_LEFT; PAY for the buyer) with the pay and }}
 {{! cancel forms while it awaits payment, PAYING while the payment is }}
-{{! captured, REFUND (an admin, a complete order); include CSRF. }}
+{{! captured, REFUND (an admin, a complete order); include CSRF; include }}
+{{! ETICKETS (pages/orders/etickets.tpl) when complete or refunded. }}
 <h1>Order</h1>
 <dl class="details">
 <dt>State</dt>
@@ -45,7 +46,8 @@
 {{#PAYING}}
 <p>Your payment was received and is being confirmed with the card issuer. This page reloads until it is done.</p>
 {{/PAYING}}
-{{! E-tickets of a complete order. }}
+{{! E-tickets of a complete order, or that they were revoked. }}
+{{>ETICKETS}}
 {{! Refund: an admin's form on a complete order. }}
 {{#REFUND}}
 <form class="form" method="post" action="/orders/{{ID}}/refund">

@@ -3,7 +3,8 @@
 {{! EVENT_ID, EVENT_NAME, STARTS, STARTS_ISO, SECTION, ROW, PRICE, STATE, }}
 {{! OFFERED, and HAS_SEAT (SEAT), HIDDEN (HIDDEN_REASON), STOCK }}
 {{! (AVAILABLE, RESERVED, SOLD, EARNINGS) or STOCK_UNKNOWN, HELD_REMOVED }}
-{{! (HELD); show MORE (MAX) when only the newest are listed. }}
+{{! (HELD); in LISTINGS, TOTAL (TOTAL_EARNINGS, FEE with FEE_PERCENT); }}
+{{! show MORE (MAX) when only the newest are listed. }}
 <h1>My listings</h1>
 {{#NONE}}
 <p>You have no listings yet. To sell tickets, open an event from the <a href="/">list of upcoming events</a> and use “Sell tickets”.</p>
@@ -33,4 +34,7 @@
 </li>
 {{/LISTING}}
 </ul>
+{{#TOTAL}}
+<p class="total">Total earnings: <strong>{{TOTAL_EARNINGS}}</strong>{{#FEE}} (after the platform’s fee of {{FEE_PERCENT}} % of each sale){{/FEE}}</p>
+{{/TOTAL}}
 {{/LISTINGS}}
