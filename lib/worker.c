@@ -188,6 +188,16 @@ dead_letter(struct consumer *c, struct db *db, struct mq_msg *m, const char *rea
 	mq_term(m);
 }
 
+int
+worker_record(struct worker_job *job)
+{
+	return db_exec(job->db, WORKER_ST_PROCESSED,
+		       (struct db_val[]){DB_S(job->durable), DB_S(job->ev->event_id),
+					 DB_S(job->subject), DB_S(job->ev->aggregate_id),
+					 DB_I(job->ev->version), DB_I((int64_t)job->seq)},
+		       6, NULL, NULL);
+}
+
 /*
  * apply_in_tx: inside the caller's open transaction, the processed_events
  * record of job's event, the handler and the applied_versions count.
@@ -203,11 +213,7 @@ apply_in_tx(struct consumer *c, struct worker_job *job, int *duplicate)
 	int rc;
 
 	*duplicate = 0;
-	rc = db_exec(job->db, WORKER_ST_PROCESSED,
-		     (struct db_val[]){DB_S(job->durable), DB_S(job->ev->event_id),
-				       DB_S(job->subject), DB_S(job->ev->aggregate_id),
-				       DB_I(job->ev->version), DB_I((int64_t)job->seq)},
-		     6, NULL, NULL);
+	rc = worker_record(job);
 	if (rc == TK_EEXIST) {
 		/* Only this record's key means "processed already". */
 		*duplicate = 1;
@@ -782,7 +788,8 @@ worker_main_of(int argc, char **argv, const struct worker_def *const *defs, size
 	status = 1;
 	/* A worker reads its service's file: the service's own keys are
 	 * skipped, the common ones still checked. */
-	if (config_load(config_path, NULL, 0, CONFIG_OTHER_KEYS) != TK_OK)
+	if (config_load(config_path, def->config_keys, def->nconfig_keys, CONFIG_OTHER_KEYS) !=
+	    TK_OK)
 		goto out;
 	if (*config_str("nats_url") == '\0' || *config_str("db_name") == '\0') {
 		log_error("%s: db_name and nats_url must be set", def->name);
