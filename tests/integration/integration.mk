@@ -166,3 +166,15 @@ tests_integration_payprov_client_LDADD = $(TK_LIBS) $(CURL_LIBS)
 # each raced with many members reserving through the orders service.
 TESTS += tests/integration/test_seller_race.sh
 EXTRA_DIST += tests/integration/test_seller_race.sh
+
+# The payments service and the settlement worker (docs/PAYMENTS.md): the
+# pay form's guards, ten parallel submits, a declined card then a good
+# one on the sandbox's card page, forged and replayed webhooks, capture,
+# void and refund, and kill -9 between a capture and its record (a fault
+# test: it stands in for the sandbox, stops the settlement worker and
+# shortens the consumers' ack wait).
+TESTS += tests/integration/test_payments.sh
+EXTRA_DIST += tests/integration/test_payments.sh
+TK_FAULT_TESTS += tests/integration/test_payments.sh
+TK_FAULT_PAYMENTS = tests/integration/test_payments.sh.log
+$(TK_FAULT_PAYMENTS): $(TK_FAULT_8)
