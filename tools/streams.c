@@ -405,7 +405,8 @@ streams_publish_main(int argc, char **argv)
 	status = 1;
 	body = malloc(EVENT_MAX_BYTES + 1);
 	if (body == NULL || (len = read_all(stdin, body, EVENT_MAX_BYTES)) < 0) {
-		fprintf(stderr, "ticketingctl: publish: the envelope is unreadable or over %d bytes\n",
+		fprintf(stderr,
+			"ticketingctl: publish: the envelope is unreadable or over %d bytes\n",
 			EVENT_MAX_BYTES);
 		goto out;
 	}
