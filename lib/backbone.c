@@ -155,6 +155,11 @@ const struct backbone_consumer backbone_consumers[] = {
 	.worker = "expiry",
     },
     {
+	.durable = "orders-payments",
+	.service = "orders",
+	.filter = "ticketing.payment.*",
+    },
+    {
 	.durable = "payments-orders",
 	.service = "payments",
 	.filter = "ticketing.order.*",

@@ -17,10 +17,16 @@
  *               the records), no dead letters wait
  *   stock       SPEC invariant 1, in the orders database: each stock row's
  *               reserved is the sum of the units of its awaiting_payment
- *               and paying orders, its sold the sum of its complete ones,
+ *               and paying orders, its sold the sum of its complete and
+ *               refunded ones (a refund does not offer the units again),
  *               and reserved + sold <= quantity
  *   deadlines   SPEC invariant 4: no order awaits payment more than
- *               EXPIRY_GRACE_S past its deadline
+ *               EXPIRY_GRACE_S past its deadline, and none is paying for
+ *               longer than the orders service's capture_timeout_seconds
+ *   payments    SPEC invariant 2, across the orders and payments
+ *               databases: every complete order has exactly one captured
+ *               payment of its amount; every captured payment's order is
+ *               complete or refunded
  *   jetstream   compared per event id (Nats-Msg-Id): the stream holds no
  *               id twice, every sent outbox row is in the stream, every
  *               message is in an outbox, except what pruning explains
@@ -71,7 +77,8 @@
 	"SELECT s.listing_id, s.quantity, s.reserved, s.sold, COALESCE(h.held, 0),"                \
 	" COALESCE(h.done, 0) FROM stock s LEFT JOIN (SELECT listing_id,"                          \
 	" SUM(IF(state IN ('awaiting_payment', 'paying'), quantity, 0)) AS held,"                  \
-	" SUM(IF(state = 'complete', quantity, 0)) AS done FROM orders GROUP BY listing_id) h"     \
+	" SUM(IF(state IN ('complete', 'refunded'), quantity, 0)) AS done FROM orders"             \
+	" GROUP BY listing_id) h"                                                                  \
 	" ON h.listing_id = s.listing_id"                                                          \
 	" WHERE s.reserved <> COALESCE(h.held, 0) OR s.sold <> COALESCE(h.done, 0)"                \
 	" OR s.reserved + s.sold > s.quantity ORDER BY s.listing_id"
@@ -83,11 +90,34 @@
 	" WHERE state = 'awaiting_payment' AND expires_at < UTC_TIMESTAMP(3) - INTERVAL ? SECOND"  \
 	" ORDER BY expires_at"
 
+/* SPEC invariant 4's second half: orders paying for longer than the
+ * capture timeout. Parameter: the timeout in seconds. */
+#define PAYING_SQL                                                                                 \
+	"SELECT id, TIMESTAMPDIFF(SECOND, paying_at, UTC_TIMESTAMP(3)) FROM orders"                \
+	" WHERE state = 'paying' AND paying_at < UTC_TIMESTAMP(3) - INTERVAL ? SECOND"             \
+	" ORDER BY paying_at"
+
+/* The setting of the orders configuration the checker reads (the orders
+ * service declares it too, fcgi/orders/main.c). */
+static const struct config_key check_keys[] = {
+    {"capture_timeout_seconds", CONFIG_INT, "120", 1, 86400,
+     "longest an order may stay paying (SPEC invariant 4)"},
+};
+
+/* SPEC invariant 2, from each side: the paid orders (orders), and the
+ * captured payments per order (payments), both by order id. */
+#define PAID_ORDERS_SQL                                                                            \
+	"SELECT id, state, amount FROM orders WHERE state IN ('complete', 'refunded') ORDER BY id"
+#define CAPTURED_SQL                                                                               \
+	"SELECT order_id, COUNT(*), MIN(amount), MAX(amount) FROM payments"                        \
+	" WHERE state = 'captured' GROUP BY order_id ORDER BY order_id"
+
 struct service {
 	char *name;
 	char *socket, *host, *user, *password, *database; /* owned */
 	struct db_conf dc;                                /* points to them */
 	int64_t oldest_sent_us; /* the earliest sent_at of its outbox (INT64_MAX: none) */
+	long capture_timeout_s; /* its capture_timeout_seconds */
 };
 
 /* An event: a sent outbox row or a stream message. */
@@ -291,7 +321,8 @@ load_services(struct checker *c, const char *dir)
 		is_admin = strcmp(names[i], ACCOUNTS_ADMIN_CONF) == 0;
 		if (c->nsvcs == MAX_SERVICES || (!is_admin && !has_line(path.data, "db_name")))
 			continue;
-		if (config_load(path.data, NULL, 0, CONFIG_OTHER_KEYS) != TK_OK) {
+		if (config_load(path.data, check_keys, NELEM(check_keys), CONFIG_OTHER_KEYS) !=
+		    TK_OK) {
 			rc = TK_ECONFIG;
 			continue;
 		}
@@ -304,6 +335,7 @@ load_services(struct checker *c, const char *dir)
 		}
 		s = &c->svcs[c->nsvcs++];
 		s->oldest_sent_us = INT64_MAX;
+		s->capture_timeout_s = config_int("capture_timeout_seconds");
 		s->name = xstrndup(names[i], strlen(names[i]) - 5);
 		s->socket = dup_or_null(config_str("db_socket"));
 		s->host = xstrdup(config_str("db_host"));
@@ -811,13 +843,68 @@ check_deadlines(struct checker *c)
 		violation(c, "order %s awaits payment %lld s past its deadline",
 			  db_str(&rows, i, 0), (long long)db_int(&rows, i, 1));
 	}
+	if (query(c, s, PAYING_SQL, (struct db_val[]){DB_I(s->capture_timeout_s)}, 1, &rows) !=
+	    TK_OK)
+		return;
+	for (i = 0; i < rows.nrows; i++) {
+		if (i >= MAX_SHOWN) {
+			c->violations++;
+			continue;
+		}
+		violation(
+		    c, "order %s is paying for %lld s, longer than the capture timeout (%ld s)",
+		    db_str(&rows, i, 0), (long long)db_int(&rows, i, 1), s->capture_timeout_s);
+	}
+}
+
+/* check_payments: SPEC invariant 2. Every complete order has exactly one
+ * captured payment, of the order's amount; every captured payment belongs
+ * to a complete or refunded order. The two lists are merged by order id
+ * (ascii_bin: byte order, as strcmp). */
+static void
+check_payments(struct checker *c)
+{
+	const struct service *o = orders_store(c), *p = find_service(c, "payments");
+	struct db_rows orders, paid;
+	size_t i = 0, j = 0;
+	int cmp;
+
+	if (o == NULL || p == NULL || !has_table(c, p, "payments") ||
+	    query(c, o, PAID_ORDERS_SQL, NULL, 0, &orders) != TK_OK ||
+	    query(c, p, CAPTURED_SQL, NULL, 0, &paid) != TK_OK)
+		return;
+	while (i < orders.nrows || j < paid.nrows) {
+		cmp = i >= orders.nrows ? 1
+		      : j >= paid.nrows ? -1
+					: strcmp(db_str(&orders, i, 0), db_str(&paid, j, 0));
+		if (cmp < 0 && strcmp(db_str(&orders, i, 1), "complete") == 0)
+			violation(c, "order %s is complete without a captured payment",
+				  db_str(&orders, i, 0));
+		else if (cmp > 0)
+			violation(c,
+				  "payment of order %s is captured but the order is neither "
+				  "complete nor refunded",
+				  db_str(&paid, j, 0));
+		else if (cmp == 0 && strcmp(db_str(&orders, i, 1), "complete") == 0 &&
+			 (db_int(&paid, j, 1) != 1 ||
+			  db_int(&paid, j, 2) != db_int(&orders, i, 2) ||
+			  db_int(&paid, j, 3) != db_int(&orders, i, 2)))
+			violation(c, "order %s of %lld has %lld captured payments of %lld..%lld",
+				  db_str(&orders, i, 0), (long long)db_int(&orders, i, 2),
+				  (long long)db_int(&paid, j, 1), (long long)db_int(&paid, j, 2),
+				  (long long)db_int(&paid, j, 3));
+		if (cmp <= 0)
+			i++;
+		if (cmp >= 0)
+			j++;
+	}
 }
 
 /* Every check, in the order they run and print; check_outboxes comes
  * before check_jetstream, which compares the stream with its rows. */
 static void (*const checks[])(struct checker *c) = {
-    check_stores,       check_outboxes, check_replicas,  check_consumers,
-    check_dead_letters, check_stock,    check_deadlines, check_jetstream,
+    check_stores, check_outboxes,  check_replicas, check_consumers, check_dead_letters,
+    check_stock,  check_deadlines, check_payments, check_jetstream,
 };
 
 int

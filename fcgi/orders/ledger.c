@@ -32,6 +32,7 @@ ledger_lock(const struct ledger *l, const char *listing, int unlocked, struct le
 	u->sold = db_int(&rows, 0, 3);
 	u->active = db_int(&rows, 0, 4) != 0;
 	u->ticket_version = db_int(&rows, 0, 5);
+	u->sold_amount = db_int(&rows, 0, 6);
 	return TK_OK;
 }
 
@@ -91,18 +92,23 @@ out:
 int
 ledger_store(const struct ledger *l, const char *listing, const struct ledger_units *u)
 {
-	struct db_val p[] = {DB_I(u->offered), DB_I(u->quantity),       DB_I(u->reserved),
-			     DB_I(u->sold),    DB_I(u->ticket_version), DB_S(listing)};
+	struct db_val p[] = {DB_I(u->offered), DB_I(u->quantity),    DB_I(u->reserved),
+			     DB_I(u->sold),    DB_I(u->sold_amount), DB_I(u->ticket_version),
+			     DB_S(listing)};
 	int rc;
 
-	rc = db_exec(l->db, ST(l, LEDGER_ST_STOCK_SET), p, 6, NULL, NULL);
+	rc = db_exec(l->db, ST(l, LEDGER_ST_STOCK_SET), p, 7, NULL, NULL);
 	if (rc == TK_OK)
 		rc = emit_stock(l, listing);
 	return rc;
 }
 
-int
-ledger_emit_order_row(const struct ledger *l, const char *type, const struct db_rows *rows)
+/* emit_order_row: append type with the order state of rows (one row of
+ * LEDGER_ORDER_COLUMNS), its payment_id and charge_id replaced by
+ * payment_id and charge_id unless they are NULL. */
+static int
+emit_order_row(const struct ledger *l, const char *type, const struct db_rows *rows,
+	       const char *payment_id, const char *charge_id)
 {
 	json_t *state = NULL;
 	int rc;
@@ -111,14 +117,17 @@ ledger_emit_order_row(const struct ledger *l, const char *type, const struct db_
 		rc = TK_EINTERNAL;
 		goto out;
 	}
-	state = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:I}", "id",
-			  db_str(rows, 0, 0), "buyer_id", db_str(rows, 0, 1), "seller_id",
-			  db_str(rows, 0, 2), "ticket_id", db_str(rows, 0, 3), "event_id",
-			  db_str(rows, 0, 4), "quantity", (json_int_t)db_int(rows, 0, 5),
-			  "unit_price", (json_int_t)db_int(rows, 0, 6), "amount",
-			  (json_int_t)db_int(rows, 0, 7), "currency", db_str(rows, 0, 8), "state",
-			  db_str(rows, 0, 9), "expires_at", db_str(rows, 0, 10), "cancel_reason",
-			  db_str(rows, 0, 11), "version", (json_int_t)db_int(rows, 0, 12));
+	state = json_pack(
+	    "{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:s,"
+	    " s:s, s:s}",
+	    "id", db_str(rows, 0, 0), "buyer_id", db_str(rows, 0, 1), "seller_id",
+	    db_str(rows, 0, 2), "ticket_id", db_str(rows, 0, 3), "event_id", db_str(rows, 0, 4),
+	    "quantity", (json_int_t)db_int(rows, 0, 5), "unit_price",
+	    (json_int_t)db_int(rows, 0, 6), "amount", (json_int_t)db_int(rows, 0, 7), "currency",
+	    db_str(rows, 0, 8), "state", db_str(rows, 0, 9), "expires_at", db_str(rows, 0, 10),
+	    "cancel_reason", db_str(rows, 0, 11), "version", (json_int_t)db_int(rows, 0, 12),
+	    "payment_id", payment_id != NULL ? payment_id : db_str(rows, 0, 13), "charge_id",
+	    charge_id != NULL ? charge_id : db_str(rows, 0, 14), "reason", db_str(rows, 0, 15));
 	if (state == NULL) {
 		rc = TK_EINTERNAL;
 		goto out;
@@ -127,6 +136,26 @@ ledger_emit_order_row(const struct ledger *l, const char *type, const struct db_
 			   db_int(rows, 0, 12), state);
 out:
 	json_decref(state);
+	return rc;
+}
+
+int
+ledger_emit_order_row(const struct ledger *l, const char *type, const struct db_rows *rows)
+{
+	return emit_order_row(l, type, rows, NULL, NULL);
+}
+
+int
+ledger_emit_refusal(const struct ledger *l, const char *id, const char *payment_id,
+		    const char *charge_id)
+{
+	struct db_rows rows;
+	int rc;
+
+	rc = db_exec(l->db, ST(l, LEDGER_ST_ORDER_STATE), (struct db_val[]){DB_S(id)}, 1, l->a,
+		     &rows);
+	if (rc == TK_OK)
+		rc = emit_order_row(l, "order.payment_refused", &rows, payment_id, charge_id);
 	return rc;
 }
 
@@ -150,6 +179,8 @@ ledger_release(const struct ledger *l, const char *id, const char *reason, const
 	struct db_rows rows;
 	struct ledger_units u;
 	const char *listing;
+	/* Only a failed capture ends a paying order (docs/PAYMENTS.md). */
+	const char *from = strcmp(reason, "capture_failed") == 0 ? "paying" : "awaiting_payment";
 	int64_t units;
 	int rc;
 
@@ -165,9 +196,9 @@ ledger_release(const struct ledger *l, const char *id, const char *reason, const
 	if (rc != TK_OK)
 		goto out;
 	rc = db_exec(l->db, ST(l, LEDGER_ST_ORDER_CANCEL),
-		     (struct db_val[]){DB_S(reason), DB_S(id), DB_S(buyer ? buyer : ""),
+		     (struct db_val[]){DB_S(reason), DB_S(id), DB_S(from), DB_S(buyer ? buyer : ""),
 				       DB_S(buyer ? buyer : ""), DB_I(due)},
-		     5, l->a, &rows);
+		     6, l->a, &rows);
 	if (rc != TK_OK || rows.affected == 0)
 		goto out;
 	u.reserved -= units;
@@ -175,6 +206,24 @@ ledger_release(const struct ledger *l, const char *id, const char *reason, const
 	rc = ledger_emit_order(l, "order.cancelled", id);
 	if (rc == TK_OK)
 		rc = ledger_store(l, listing, &u);
+	if (rc == TK_OK)
+		*done = 1;
+out:
+	return rc;
+}
+
+int
+ledger_request_refund(const struct ledger *l, const char *id, const char *reason, int *done)
+{
+	struct db_rows rows;
+	int rc;
+
+	*done = 0;
+	rc = db_exec(l->db, ST(l, LEDGER_ST_ORDER_REFUND),
+		     (struct db_val[]){DB_S(reason), DB_S(id)}, 2, l->a, &rows);
+	if (rc != TK_OK || rows.affected == 0)
+		goto out;
+	rc = ledger_emit_order(l, "order.refund_requested", id);
 	if (rc == TK_OK)
 		*done = 1;
 out:

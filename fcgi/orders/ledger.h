@@ -29,6 +29,7 @@ enum {
 	LEDGER_ST_ORDER_STATE,
 	LEDGER_ST_ORDER_UNITS,
 	LEDGER_ST_ORDER_CANCEL,
+	LEDGER_ST_ORDER_REFUND,
 	LEDGER_ST_OUTBOX,
 	LEDGER_ST__MAX
 };
@@ -37,8 +38,9 @@ enum {
  * (both rows: one listing's, so reservations of different listings never
  * wait for each other) or not. Parameter: the listing id. */
 #define LEDGER_UNITS_SQL                                                                           \
-	"SELECT s.offered, s.quantity, s.reserved, s.sold, l.state = 'active', s.ticket_version"   \
-	" FROM stock s JOIN listings_replica l ON l.id = s.listing_id WHERE s.listing_id = ?"
+	"SELECT s.offered, s.quantity, s.reserved, s.sold, l.state = 'active', s.ticket_version,"  \
+	" s.sold_amount FROM stock s JOIN listings_replica l ON l.id = s.listing_id"               \
+	" WHERE s.listing_id = ?"
 
 /* LEDGER_ST_STOCK_STATE, the state stock.changed publishes, is a locking
  * read (of rows ledger_lock holds already): a plain read would see the
@@ -56,7 +58,8 @@ enum {
  * RETURNING clause of the INSERT that made the order. */
 #define LEDGER_ORDER_COLUMNS                                                                       \
 	"id, buyer_id, seller_id, listing_id, event_id, quantity, unit_price, amount, currency,"   \
-	" state, " LEDGER_TIME("expires_at") ", cancel_reason, version"
+	" state, " LEDGER_TIME("expires_at") ", cancel_reason, version,"                           \
+					     " payment_id, charge_id, reason"
 
 #define LEDGER_STMTS(base)                                                                         \
 	[(base) +                                                                                  \
@@ -64,7 +67,8 @@ enum {
 	    [(base) + LEDGER_ST_STOCK_PEEK] = LEDGER_UNITS_SQL,                                    \
 	    [(base) + LEDGER_ST_STOCK_SET] =                                                       \
 		"UPDATE stock SET offered = ?, quantity = ?, reserved = ?, sold = ?,"              \
-		" ticket_version = ?, version = version + 1 WHERE listing_id = ?",                 \
+		" sold_amount = ?, ticket_version = ?, version = version + 1"                      \
+		" WHERE listing_id = ?",                                                           \
 	    [(base) + LEDGER_ST_STOCK_STATE] =                                                     \
 		"SELECT s.listing_id, l.event_id, l.seller_id, l.section, l.row_label, l.seat,"    \
 		" l.price, l.currency, l.state, s.ticket_version, s.offered, s.quantity,"          \
@@ -76,9 +80,13 @@ enum {
 	    [(base) + LEDGER_ST_ORDER_UNITS] =                                                     \
 		"SELECT listing_id, quantity FROM orders WHERE id = ?",                            \
 	    [(base) + LEDGER_ST_ORDER_CANCEL] =                                                    \
-		"UPDATE orders SET state = 'cancelled', cancel_reason = ?, version = version + 1"  \
-		" WHERE id = ? AND state = 'awaiting_payment'"                                     \
+		"UPDATE orders SET state = 'cancelled', cancel_reason = ?,"                        \
+		" reason = cancel_reason, version = version + 1 WHERE id = ? AND state = ?"        \
 		" AND (? = '' OR buyer_id = ?) AND (? = 0 OR expires_at <= UTC_TIMESTAMP(3))",     \
+	    [(base) + LEDGER_ST_ORDER_REFUND] =                                                    \
+		"UPDATE orders SET refund_reason = ?, reason = refund_reason,"                     \
+		" version = version + 1 WHERE id = ? AND state = 'complete'"                       \
+		" AND refund_reason = ''",                                                         \
 	    [(base) + LEDGER_ST_OUTBOX] = OUTBOX_INSERT_SQL
 
 /* Where the ledger runs: the caller's connection (a transaction open),
@@ -92,6 +100,7 @@ struct ledger {
 /* The units of one listing as its stock row holds them. */
 struct ledger_units {
 	int64_t offered, quantity, reserved, sold;
+	int64_t sold_amount;    /* the amounts of complete orders, minor units */
 	int64_t ticket_version; /* the listing version applied */
 	int active;             /* the listing is active (read, never written) */
 };
@@ -120,6 +129,13 @@ int64_t ledger_quantity(const struct ledger_units *u);
  * with the full state of order id. TK_OK or a db_exec error. */
 int ledger_emit_order(const struct ledger *l, const char *type, const char *id);
 
+/* ledger_emit_refusal: append order.payment_refused with the full state
+ * of order id, its payment_id and charge_id those of the payment refused
+ * (the one the settlement worker voids); its reason is the order's,
+ * which the caller set with the refusal. TK_OK or a db_exec error. */
+int ledger_emit_refusal(const struct ledger *l, const char *id, const char *payment_id,
+			const char *charge_id);
+
 /* ledger_emit_order_row: the same from rows, one row of
  * LEDGER_ORDER_COLUMNS the caller read already (the reservation's INSERT
  * ... RETURNING: one round trip fewer). TK_EINTERNAL unless rows holds
@@ -128,7 +144,8 @@ int ledger_emit_order_row(const struct ledger *l, const char *type, const struct
 
 /*
  * ledger_release: rule 3. Cancel order id with reason ("buyer",
- * "expired", "event_cancelled") if it is still awaiting_payment and, with
+ * "expired", "event_cancelled", or "capture_failed", which alone cancels
+ * a paying order) if it is still awaiting_payment (paying) and, with
  * buyer not NULL, belongs to buyer and, with due, its deadline has passed;
  * release its units (reserved shrinks, quantity by rule 2) and append
  * order.cancelled and stock.changed. *done (OUT) is 1 when it cancelled,
@@ -137,5 +154,16 @@ int ledger_emit_order_row(const struct ledger *l, const char *type, const struct
  */
 int ledger_release(const struct ledger *l, const char *id, const char *reason, const char *buyer,
 		   int due, int *done);
+
+/*
+ * ledger_request_refund: ask for the refund of order id with reason
+ * ("admin", "event_cancelled") if it is complete and no refund was asked
+ * for yet: record it and append order.refund_requested, which the
+ * settlement worker answers with the refund and payment.refunded
+ * (docs/PAYMENTS.md). *done (OUT) is 1 when it asked, 0 when the order is
+ * not there, not complete or asked for already (nothing written). TK_OK or
+ * a db_exec error.
+ */
+int ledger_request_refund(const struct ledger *l, const char *id, const char *reason, int *done);
 
 #endif

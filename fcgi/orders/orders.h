@@ -22,6 +22,10 @@ struct tmpl_dict;
  * (docs/DECISIONS.md, "Bounded work per request"). */
 #define ORDERS_LISTED 50
 
+/* Seconds between reloads of the page of a paying order, until the
+ * capture's outcome arrives. */
+#define ORDERS_REFRESH_PAYING_S 5
+
 /* Seconds between reloads of an order page whose deadline has passed
  * while the order still awaits payment: the expiry worker cancels it
  * within the checker's grace (EXPIRY_GRACE_S, 5 s) of its deadline. */
@@ -73,17 +77,20 @@ int store_reserve(struct store *st, const char *listing, long quantity, long sec
 
 /* An order as its pages show it. */
 struct order {
-	const char *id, *state, *cancel_reason, *currency, *listing_id;
-	const char *expires; /* "YYYY-MM-DD HH:MM:SS" UTC */
-	const char *created; /* "YYYY-MM-DD HH:MM" UTC */
+	const char *id, *state, *cancel_reason, *currency, *listing_id, *buyer_id;
+	const char *refused_payment_id; /* the last payment refused; "" if none */
+	const char *refund_reason;      /* "", "admin", "event_cancelled" */
+	const char *expires;            /* "YYYY-MM-DD HH:MM:SS" UTC */
+	const char *created;            /* "YYYY-MM-DD HH:MM" UTC */
 	long quantity;
 	int64_t unit_price, amount;
 	long seconds_left;     /* whole seconds to the deadline; < 0 once it passed */
 	struct listing_view l; /* empty strings when the replica lacks the listing */
 };
 
-/* store_order: order id of st->actor (the owner check is in the query).
- * TK_ENOTFOUND when there is none, or it is someone else's. */
+/* store_order: order id of st->actor (the owner check is in the query;
+ * an admin sees any order). TK_ENOTFOUND when there is none, or it is
+ * someone else's. */
 int store_order(struct store *st, const char *id, struct order *o);
 
 /* store_orders: st->actor's ORDERS_LISTED newest orders into *out (n of
@@ -99,6 +106,15 @@ int store_orders(struct store *st, struct order **out, size_t *n);
  */
 int store_cancel(struct store *st, const char *id);
 
+/*
+ * store_refund: an admin's request of the full refund of complete order
+ * id (ledger_request_refund, reason "admin": order.refund_requested) in
+ * one transaction. TK_OK also when it was asked for already or is
+ * refunded (nothing changes); TK_ENOTFOUND when st->actor is no admin or
+ * there is no such order, TK_ECONFLICT in another state.
+ */
+int store_refund(struct store *st, const char *id);
+
 /* show_listing (show.c): ITEM ("Section A, row 3, seat 12") and PRICE
  * (per unit, formatted) of l into d. */
 void show_listing(struct request *r, struct tmpl_dict *d, const struct listing_view *l);
@@ -108,8 +124,14 @@ int h_reserve(struct request *r);
 int h_order(struct request *r);
 int h_orders(struct request *r);
 int h_order_cancel(struct request *r);
+int h_order_refund(struct request *r);
 
 /* Flash codes (main.c's table). */
-enum { ORDERS_FLASH_RESERVED, ORDERS_FLASH_CANCELLED, ORDERS_FLASH__MAX };
+enum {
+	ORDERS_FLASH_RESERVED,
+	ORDERS_FLASH_CANCELLED,
+	ORDERS_FLASH_REFUND_REQUESTED,
+	ORDERS_FLASH__MAX
+};
 
 #endif

@@ -27,6 +27,7 @@ nobase_dist_pkgdata_DATA += \
 	sql/orders/002_listings_replica.sql \
 	sql/orders/003_stock.sql \
 	sql/orders/004_orders.sql \
+	sql/orders/005_order_payments.sql \
 	templates/pages/orders/refused.tpl \
 	templates/pages/orders/show.tpl \
 	templates/pages/orders/list.tpl

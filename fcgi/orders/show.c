@@ -1,9 +1,10 @@
 /*
  * The buyer's order pages: one order (GET /orders/:id), the list (GET
- * /orders) and the cancel (POST /orders/:id/cancel). Someone else's order
- * is not found: the owner check is in the queries (store.c). Times are
- * UTC; the time left is counted by MariaDB when the page is made (no
- * JavaScript).
+ * /orders), the cancel (POST /orders/:id/cancel) and the admin's refund
+ * (POST /orders/:id/refund). Someone else's order is not found, except
+ * for an admin: the owner check is in the queries (store.c). Each payment
+ * state is said in words (docs/PAYMENTS.md). Times are UTC; the time left
+ * is counted by MariaDB when the page is made (no JavaScript).
  */
 #include <stdio.h>
 #include <string.h>
@@ -58,17 +59,25 @@ state_text(const struct order *o)
 	if (strcmp(o->state, "awaiting_payment") == 0)
 		return "Reserved, awaiting payment";
 	if (strcmp(o->state, "paying") == 0)
-		return "Payment in progress";
+		return "Payment received, confirming with the card issuer";
 	if (strcmp(o->state, "complete") == 0)
-		return "Paid";
+		return *o->refund_reason != '\0' ? "Paid, refund requested" : "Paid";
 	if (strcmp(o->state, "refunded") == 0)
-		return "Refunded";
+		return strcmp(o->refund_reason, "event_cancelled") == 0
+			   ? "Refunded: the event was cancelled"
+			   : "Refunded by the platform";
 	if (strcmp(o->cancel_reason, "buyer") == 0)
 		return "Cancelled by you";
+	if (strcmp(o->cancel_reason, "expired") == 0 && *o->refused_payment_id != '\0')
+		return "Cancelled: the payment arrived after the reservation expired and was "
+		       "released, so you are not charged";
 	if (strcmp(o->cancel_reason, "expired") == 0)
 		return "Cancelled: not paid in time";
 	if (strcmp(o->cancel_reason, "event_cancelled") == 0)
 		return "Cancelled: the event was cancelled";
+	if (strcmp(o->cancel_reason, "capture_failed") == 0)
+		return "Cancelled: the card issuer did not confirm the payment, which was "
+		       "released, so you are not charged";
 	return "Cancelled";
 }
 
@@ -86,11 +95,14 @@ time_left(struct request *r, long s)
 }
 
 /*
- * GET /orders/:id (member): the order, its state, tickets, prices, and
- * while it awaits payment its deadline, the time left and the cancel
- * form, and a refresh that reloads the page once the deadline has passed
- * (docs/DECISIONS.md, "The order page reloads at its deadline"). 404 for
- * an id that is not a UUID, not an order, or someone else's.
+ * GET /orders/:id (member; an admin sees any order): the order, its state
+ * in words, tickets, prices; while it awaits payment its deadline, the
+ * time left, the buyer's Pay form (POST /payments) and cancel form, and a
+ * refresh that reloads the page once the deadline has passed
+ * (docs/DECISIONS.md, "The order page reloads at its deadline"); while
+ * paying a refresh every ORDERS_REFRESH_PAYING_S; on a complete order the
+ * admin's Refund form until a refund is requested. 404 for an id that is
+ * not a UUID, not an order, or someone else's.
  */
 int
 h_order(struct request *r)
@@ -99,7 +111,7 @@ h_order(struct request *r)
 	struct order o;
 	tmpl_dict *d, *a;
 	char iso[24];
-	int rc;
+	int rc, buyer;
 
 	if (id == NULL || !uuid_valid(id))
 		return TK_ENOTFOUND;
@@ -114,8 +126,18 @@ h_order(struct request *r)
 	tmpl_set(d, "UNIT_PRICE", money(r, o.unit_price, o.currency));
 	tmpl_set(d, "AMOUNT", money(r, o.amount, o.currency));
 	tmpl_set(d, "CREATED", o.created);
+	buyer = strcmp(o.buyer_id, r->session->user_id) == 0;
+	if (strcmp(o.state, "paying") == 0) {
+		tmpl_show(d, "PAYING");
+		page_refresh(r, ORDERS_REFRESH_PAYING_S);
+	}
+	if (strcmp(o.state, "complete") == 0 && r->session->role == ROLE_ADMIN &&
+	    *o.refund_reason == '\0')
+		tmpl_show(d, "REFUND");
 	if (strcmp(o.state, "awaiting_payment") == 0) {
 		a = tmpl_section(d, "AWAITING");
+		if (buyer)
+			tmpl_show(a, "PAY");
 		snprintf(iso, sizeof(iso), "%.10sT%.8sZ", o.expires, o.expires + 11);
 		tmpl_set(a, "EXPIRES", o.expires);
 		tmpl_set(a, "EXPIRES_ISO", iso);
@@ -178,6 +200,29 @@ h_order_cancel(struct request *r)
 	if (rc != TK_OK)
 		return rc;
 	page_flash(r, ORDERS_FLASH_CANCELLED);
+	resp_redirect(r, arena_printf(r->arena, "/orders/%s", id));
+	return TK_OK;
+}
+
+/*
+ * POST /orders/:id/refund (admin, CSRF checked; the route's flag, and
+ * store_refund checks the role again): asks for the full refund of a
+ * complete order (order.refund_requested, reason admin; the settlement
+ * worker refunds) and answers 303 to its page. A second request changes
+ * nothing. 404 for no such order, 409 when it is not complete.
+ */
+int
+h_order_refund(struct request *r)
+{
+	const char *id = params_get(&r->route, "id");
+	int rc;
+
+	if (id == NULL || !uuid_valid(id))
+		return TK_ENOTFOUND;
+	rc = store_refund(&r->store, id);
+	if (rc != TK_OK)
+		return rc;
+	page_flash(r, ORDERS_FLASH_REFUND_REQUESTED);
 	resp_redirect(r, arena_printf(r->arena, "/orders/%s", id));
 	return TK_OK;
 }

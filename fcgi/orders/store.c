@@ -57,7 +57,7 @@ enum stmt {
 	" DATE_FORMAT(o.created_at, '%Y-%m-%d %H:%i'), o.quantity, o.unit_price, o.amount,"        \
 	" FLOOR(TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(3), o.expires_at) / 1000000),"            \
 	" COALESCE(l.section, ''), COALESCE(l.row_label, ''), COALESCE(l.seat, ''),"               \
-	" COALESCE(l.price, 0)"                                                                    \
+	" COALESCE(l.price, 0), o.buyer_id, o.refused_payment_id, o.refund_reason"                 \
 	" FROM orders o LEFT JOIN listings_replica l ON l.id = o.listing_id"
 
 const char *const orders_stmts[ST__MAX] = {
@@ -74,10 +74,11 @@ const char *const orders_stmts[ST__MAX] = {
 			" quantity, unit_price, amount, currency, expires_at)"
 			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
 			" UTC_TIMESTAMP(3) + INTERVAL ? SECOND) RETURNING " LEDGER_ORDER_COLUMNS,
-    [ST_ORDER_VIEW] = ORDER_COLUMNS " WHERE o.id = ? AND o.buyer_id = ?",
+    /* The buyer's order, or any order for an admin (the third parameter). */
+    [ST_ORDER_VIEW] = ORDER_COLUMNS " WHERE o.id = ? AND (o.buyer_id = ? OR ? = 1)",
     [ST_ORDERS] = ORDER_COLUMNS " WHERE o.buyer_id = ? ORDER BY o.created_at DESC, o.id DESC"
 				" LIMIT ?",
-    [ST_ORDER_EXISTS] = "SELECT state FROM orders WHERE id = ? AND buyer_id = ?",
+    [ST_ORDER_EXISTS] = "SELECT state FROM orders WHERE id = ? AND (buyer_id = ? OR ? = 1)",
     [ST_REVOKED] = REVOKE_LOOKUP_SQL,
     [ST_REVOCATIONS_FRESH] = REVOKE_FRESH_SQL,
     [ST_IDEM_CLAIM] = IDEM_CLAIM_SQL,
@@ -229,6 +230,16 @@ order_row(const struct db_rows *rows, size_t i, struct order *o)
 	o->l.row = db_str(rows, i, 12);
 	o->l.seat = db_str(rows, i, 13);
 	o->l.price = db_int(rows, i, 14);
+	o->buyer_id = db_str(rows, i, 15);
+	o->refused_payment_id = db_str(rows, i, 16);
+	o->refund_reason = db_str(rows, i, 17);
+}
+
+/* admin: 1 when st->actor is an admin, who may see and refund any order. */
+static int
+admin(const struct store *st)
+{
+	return st->actor->role == ROLE_ADMIN;
 }
 
 int
@@ -238,8 +249,9 @@ store_order(struct store *st, const char *id, struct order *o)
 	int rc;
 
 	memset(o, 0, sizeof(*o));
-	rc = db_exec(st->db, ST_ORDER_VIEW, (struct db_val[]){DB_S(id), DB_S(st->actor->user_id)},
-		     2, st->arena, &rows);
+	rc = db_exec(st->db, ST_ORDER_VIEW,
+		     (struct db_val[]){DB_S(id), DB_S(st->actor->user_id), DB_I(admin(st))}, 3,
+		     st->arena, &rows);
 	if (rc != TK_OK)
 		return rc;
 	if (rows.nrows == 0)
@@ -285,8 +297,8 @@ cancel_once(struct store *st, const char *id)
 	rc = ledger_release(&l, id, "buyer", st->actor->user_id, 0, &done);
 	if (rc == TK_OK && !done) {
 		rc = db_exec(st->db, ST_ORDER_EXISTS,
-			     (struct db_val[]){DB_S(id), DB_S(st->actor->user_id)}, 2, st->arena,
-			     &rows);
+			     (struct db_val[]){DB_S(id), DB_S(st->actor->user_id), DB_I(0)}, 3,
+			     st->arena, &rows);
 		if (rc == TK_OK)
 			rc = rows.nrows == 0 ? TK_ENOTFOUND : TK_ECONFLICT;
 	}
@@ -302,4 +314,30 @@ store_cancel(struct store *st, const char *id)
 		rc = cancel_once(st, id);
 	while (rc == TK_ERETRY && ++tries < STORE_TRIES);
 	return rc;
+}
+
+int
+store_refund(struct store *st, const char *id)
+{
+	const struct ledger l = {st->db, ST_LEDGER, st->arena};
+	struct db_rows rows;
+	int rc, done = 0;
+
+	if (!admin(st))
+		return TK_ENOTFOUND; /* the route lets admins only; this is a second line */
+	rc = db_begin(st->db);
+	if (rc != TK_OK)
+		return rc;
+	rc = ledger_request_refund(&l, id, "admin", &done);
+	if (rc == TK_OK && !done) {
+		rc = db_exec(st->db, ST_ORDER_EXISTS,
+			     (struct db_val[]){DB_S(id), DB_S(st->actor->user_id), DB_I(1)}, 3,
+			     st->arena, &rows);
+		if (rc == TK_OK && rows.nrows == 0)
+			rc = TK_ENOTFOUND;
+		else if (rc == TK_OK && strcmp(db_str(&rows, 0, 0), "complete") != 0 &&
+			 strcmp(db_str(&rows, 0, 0), "refunded") != 0)
+			rc = TK_ECONFLICT;
+	}
+	return store_finish(st, rc);
 }

@@ -17,5 +17,6 @@
 {{#LISTING_HIDDEN}}<p>The listing is hidden.</p>{{/LISTING_HIDDEN}}
 {{#ORDER_RESERVED}}<p>Your tickets are reserved. Pay before the deadline to keep them.</p>{{/ORDER_RESERVED}}
 {{#ORDER_CANCELLED}}<p>Your order is cancelled and its tickets are released.</p>{{/ORDER_CANCELLED}}
+{{#ORDER_REFUND_REQUESTED}}<p>The refund is requested: the payment is returned to the buyer's card shortly.</p>{{/ORDER_REFUND_REQUESTED}}
 </div>
 {{/FLASH}}

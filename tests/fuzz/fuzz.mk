@@ -31,7 +31,7 @@ noinst_PROGRAMS += tests/fuzz/fuzz_urlencoded tests/fuzz/fuzz_cookie \
 	tests/fuzz/fuzz_req tests/fuzz/fuzz_router tests/fuzz/fuzz_auth_input \
 	tests/fuzz/fuzz_events_input tests/fuzz/fuzz_config \
 	tests/fuzz/fuzz_money tests/fuzz/fuzz_tickets_input tests/fuzz/fuzz_stock \
-	tests/fuzz/fuzz_paysig
+	tests/fuzz/fuzz_paysig tests/fuzz/fuzz_payment
 
 tests_fuzz_fuzz_urlencoded_SOURCES = tests/fuzz/fuzz_urlencoded.c \
 	tests/fuzz/fuzz_entry.c tests/fuzz/fuzz.h
@@ -110,7 +110,7 @@ tests_fuzz_fuzz_tickets_input_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_tickets_input_LDADD = $(TK_LIBS)
 
 tests_fuzz_fuzz_stock_SOURCES = tests/fuzz/fuzz_stock.c workers/replicator/stock.c \
-	tests/fuzz/fuzz_entry.c tests/fuzz/fuzz.h
+	workers/replicator/members.c tests/fuzz/fuzz_entry.c tests/fuzz/fuzz.h
 tests_fuzz_fuzz_stock_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/workers/replicator
 tests_fuzz_fuzz_stock_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_stock_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
@@ -121,6 +121,13 @@ tests_fuzz_fuzz_paysig_SOURCES = tests/fuzz/fuzz_paysig.c \
 tests_fuzz_fuzz_paysig_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_paysig_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_paysig_LDADD = $(TK_LIBS)
+
+tests_fuzz_fuzz_payment_SOURCES = tests/fuzz/fuzz_payment.c workers/replicator/payment.c \
+	workers/replicator/members.c tests/fuzz/fuzz_entry.c tests/fuzz/fuzz.h
+tests_fuzz_fuzz_payment_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/workers/replicator
+tests_fuzz_fuzz_payment_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_payment_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_payment_LDADD = $(TK_LIBS)
 endif
 
 # The router target reads the route tables the service programs of this
@@ -132,7 +139,7 @@ FUZZ_REPLAYS = tests/fuzz/replay_urlencoded tests/fuzz/replay_cookie \
 	tests/fuzz/replay_req tests/fuzz/replay_router tests/fuzz/replay_auth_input \
 	tests/fuzz/replay_events_input tests/fuzz/replay_config \
 	tests/fuzz/replay_money tests/fuzz/replay_tickets_input tests/fuzz/replay_stock \
-	tests/fuzz/replay_paysig
+	tests/fuzz/replay_paysig tests/fuzz/replay_payment
 check_PROGRAMS += $(FUZZ_REPLAYS)
 TESTS += $(FUZZ_REPLAYS)
 
@@ -189,12 +196,17 @@ tests_fuzz_replay_tickets_input_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/fcgi/t
 tests_fuzz_replay_tickets_input_LDADD = $(TK_LIBS)
 
 tests_fuzz_replay_stock_SOURCES = tests/fuzz/fuzz_stock.c workers/replicator/stock.c \
-	tests/fuzz/replay.c tests/fuzz/fuzz.h
+	workers/replicator/members.c tests/fuzz/replay.c tests/fuzz/fuzz.h
 tests_fuzz_replay_stock_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/workers/replicator
 tests_fuzz_replay_stock_LDADD = $(TK_LIBS)
 
 tests_fuzz_replay_paysig_SOURCES = tests/fuzz/fuzz_paysig.c \
 	tests/fuzz/replay.c tests/fuzz/fuzz.h
 tests_fuzz_replay_paysig_LDADD = $(TK_LIBS)
+
+tests_fuzz_replay_payment_SOURCES = tests/fuzz/fuzz_payment.c workers/replicator/payment.c \
+	workers/replicator/members.c tests/fuzz/replay.c tests/fuzz/fuzz.h
+tests_fuzz_replay_payment_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/workers/replicator
+tests_fuzz_replay_payment_LDADD = $(TK_LIBS)
 
 EXTRA_DIST += tests/fuzz/corpus

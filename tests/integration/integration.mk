@@ -167,12 +167,19 @@ tests_integration_payprov_client_LDADD = $(TK_LIBS) $(CURL_LIBS)
 TESTS += tests/integration/test_seller_race.sh
 EXTRA_DIST += tests/integration/test_seller_race.sh
 
-# The payments service and the settlement worker (docs/PAYMENTS.md): the
-# pay form's guards, ten parallel submits, a declined card then a good
-# one on the sandbox's card page, forged and replayed webhooks, capture,
-# void and refund, and kill -9 between a capture and its record (a fault
-# test: it stands in for the sandbox, stops the settlement worker and
-# shortens the consumers' ack wait).
+# The orders side of payments: the orders-payments consumer, played with
+# ticketingctl publish (lib.sh play_event).
+TESTS += tests/integration/test_paying.sh
+EXTRA_DIST += tests/integration/test_paying.sh
+
+# The payments service and the settlement worker (docs/PAYMENTS.md)
+# through the orders service and the sandbox's card page: the pay form's
+# guards, ten parallel submits, a declined card then a good one, a
+# payment authorised after the order was cancelled (voided), forged and
+# replayed webhooks, the admin's refund, kill -9 between a capture and its
+# record, and the sandbox killed with a webhook pending (a fault test: it
+# stands in for the sandbox, stops the settlement worker and shortens the
+# consumers' ack wait).
 TESTS += tests/integration/test_payments.sh
 EXTRA_DIST += tests/integration/test_payments.sh
 TK_FAULT_TESTS += tests/integration/test_payments.sh

@@ -579,3 +579,59 @@ buyers_mint() {
 		printf '%s %s %s\n' "$token" "$(csrf)" "$BASE" >>"$2"
 	done <"$TK_TMP/minted"
 }
+
+# --- orders and payments -------------------------------------------------
+
+# expire ORDER: the expiry worker's expiration.complete for ORDER, written
+# into the orders outbox as the worker writes it (the relay publishes it),
+# now whatever its deadline. The test takes the worker's place for ORDER:
+# its schedule row goes first, so the worker never sends a second
+# expiration of the same version (which the checker reports).
+expire() {
+	local ev
+	sql "DELETE FROM ticketing_orders.expiry_schedule WHERE order_id = '$1'"
+	ev=$(cat /proc/sys/kernel/random/uuid)
+	sql "INSERT INTO ticketing_orders.outbox (event_id, subject, payload) VALUES ('$ev',
+		'ticketing.expiration.complete', JSON_OBJECT('event_id', '$ev',
+		'type', 'expiration.complete', 'aggregate_type', 'expiration',
+		'aggregate_id', '$1', 'aggregate_version', 1,
+		'occurred_at', DATE_FORMAT(UTC_TIMESTAMP(3), '%Y-%m-%dT%H:%i:%s.000Z'),
+		'data', JSON_OBJECT('order_id', '$1', 'expires_at',
+		(SELECT DATE_FORMAT(expires_at, '%Y-%m-%dT%H:%i:%s.000Z') FROM ticketing_orders.orders
+		WHERE id = '$1'))))"
+	# Applied when the consumer's record of it exists.
+	wait_for 20 eval '[ "$(sql "SELECT COUNT(*) FROM ticketing_orders.processed_events
+		WHERE event_id = '"'$ev'"'")" = 1 ]'
+}
+
+# envelope TYPE AGGREGATE_ID VERSION DATA [EVENT_ID]: an event envelope
+# (lib/event.h) of TYPE (its aggregate type the part before the dot) with
+# the JSON object DATA, now, under EVENT_ID (by default a new one).
+envelope() {
+	local id=${5:-$(cat /proc/sys/kernel/random/uuid)}
+	printf '{"event_id":"%s","type":"%s","aggregate_type":"%s","aggregate_id":"%s",' \
+		"$id" "$1" "${1%%.*}" "$2"
+	printf '"aggregate_version":%s,"occurred_at":"%s","data":%s}\n' \
+		"$3" "$(date -u +%Y-%m-%dT%H:%M:%S.000Z)" "$4"
+}
+
+# play_event DB CONSUMER ENVELOPE: play the service that emits ENVELOPE:
+# publish it as the relay would (ticketingctl publish), wait up to 20 s
+# for CONSUMER to apply it (its processed_events row in database DB), then
+# delete it from the stream again, so the checker, which flags a stream
+# message that is in no outbox, stays meaningful. PLAYED says what the
+# stream did: "published", or "duplicate" (an event id it holds already:
+# dropped, nothing to wait for). Status 1 when publishing fails or the
+# consumer does not apply it in time (a dead letter, say).
+play_event() {
+	local ev out seq
+	ev=$(printf '%s' "$3" | sed -n 's/^{"event_id":"\([^"]*\)".*/\1/p')
+	out=$(printf '%s' "$3" | "$CTL" --config "$ADMIN_CONF" publish) || return 1
+	PLAYED=${out%% *}
+	[ "$PLAYED" = duplicate ] && return 0
+	wait_for 20 eval '[ "$(sql "SELECT COUNT(*) FROM '"$1"'.processed_events
+		WHERE consumer = '"'$2'"' AND event_id = '"'$ev'"'")" = 1 ]' || return 1
+	seq=$(sql "SELECT stream_seq FROM $1.processed_events
+		WHERE consumer = '$2' AND event_id = '$ev'")
+	"$CTL" --config "$ADMIN_CONF" delete-stream-message "$seq" >/dev/null
+}

@@ -47,28 +47,6 @@ expired() {
 	wait_for 20 eval '[ "$(sql "SELECT COUNT(*) FROM '"$DB"'.processed_events
 		WHERE consumer = '"'orders-expirations'"' AND aggregate_id = '"'$1'"'")" = 1 ]'
 }
-# expire ORDER: the expiry worker's expiration.complete for ORDER, written
-# into the orders outbox as the worker writes it (the relay publishes it),
-# now whatever its deadline. The test takes the worker's place for ORDER:
-# its schedule row goes first, so the worker never sends a second
-# expiration of the same version (which the checker reports).
-expire() {
-	local ev
-	sql "DELETE FROM $DB.expiry_schedule WHERE order_id = '$1'"
-	ev=$(cat /proc/sys/kernel/random/uuid)
-	sql "INSERT INTO $DB.outbox (event_id, subject, payload) VALUES ('$ev',
-		'ticketing.expiration.complete', JSON_OBJECT('event_id', '$ev',
-		'type', 'expiration.complete', 'aggregate_type', 'expiration',
-		'aggregate_id', '$1', 'aggregate_version', 1,
-		'occurred_at', DATE_FORMAT(UTC_TIMESTAMP(3), '%Y-%m-%dT%H:%i:%s.000Z'),
-		'data', JSON_OBJECT('order_id', '$1', 'expires_at',
-		(SELECT DATE_FORMAT(expires_at, '%Y-%m-%dT%H:%i:%s.000Z') FROM $DB.orders
-		WHERE id = '$1'))))"
-	# Applied when the consumer's record of it exists.
-	wait_for 20 eval '[ "$(sql "SELECT COUNT(*) FROM '"$DB"'.processed_events
-		WHERE event_id = '"'$ev'"'")" = 1 ]'
-}
-
 ORG=$(fresh_email org)
 SELLER=$(fresh_email seller)
 BUYER=$(fresh_email buyer)

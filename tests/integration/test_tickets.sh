@@ -232,8 +232,9 @@ check "... with the newer version" has "$BODY" 'name="version" value="2"'
 # paid. No real flow completes an order before the payments service
 # exists: the completion is written into the orders service's tables as
 # it will be (the order complete, its unit moved from reserved to sold,
-# its amount earned, and the payments service's replica of the order
-# likewise), and the seller's next change publishes the row.
+# its amount earned, the payments service's replica of the order likewise
+# and its payment captured), and the seller's next change publishes the
+# row.
 check "the orders service applies the edit" wait_for 20 eval \
 	'[ "$(sql "SELECT ticket_version FROM ticketing_orders.stock WHERE listing_id = '"'$L'"'")" = 2 ]'
 reserve buyer "$L" 2
@@ -248,6 +249,9 @@ sql "UPDATE ticketing_orders.orders SET state = 'complete', version = version + 
 	WHERE id = '$PAID';
 	UPDATE ticketing_payments.orders_replica SET state = 'complete', version = version + 1
 	WHERE id = '$PAID';
+	INSERT INTO ticketing_payments.payments (id, order_id, buyer_id, amount, currency,
+	provider, state) SELECT UUID(), id, buyer_id, amount, currency, 'sandbox', 'captured'
+	FROM ticketing_orders.orders WHERE id = '$PAID';
 	UPDATE ticketing_orders.stock SET reserved = reserved - 1, sold = sold + 1,
 	sold_amount = sold_amount + 3000 WHERE listing_id = '$L'"
 check "the orders service's counts reach the replica" wait_for 20 eval \

@@ -220,7 +220,8 @@ test_config_hex_file(void)
 	CU_ASSERT_EQUAL(key[3], 0x3d);
 	CU_ASSERT_EQUAL(config_read_hex_file(shortk, key, sizeof(key)), TK_ECONFIG);
 	CU_ASSERT_EQUAL(config_read_hex_file(nothex, key, sizeof(key)), TK_ECONFIG);
-	CU_ASSERT_EQUAL(config_read_hex_file("/nonexistent", key, sizeof(key)), TK_EIO);
+	CU_ASSERT_EQUAL(config_read_hex_file("/nonexistent/ticketing.key", key, sizeof(key)),
+			TK_EIO);
 	CU_ASSERT_EQUAL(config_read_hex_file("", key, sizeof(key)), TK_ECONFIG);
 	unlink(good);
 	unlink(shortk);

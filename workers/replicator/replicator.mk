@@ -9,6 +9,10 @@ workers_replicator_ticketing_replicator_SOURCES = \
 	workers/replicator/replicator.h \
 	workers/replicator/replicator.c \
 	workers/replicator/repl.c \
+	workers/replicator/members.h \
+	workers/replicator/members.c \
+	workers/replicator/payment.h \
+	workers/replicator/payment.c \
 	workers/replicator/stock.h \
 	workers/replicator/stock.c \
 	workers/replicator/events.c \
@@ -27,7 +31,16 @@ workers_replicator_ticketing_replicator_LDADD = $(TK_LIBS)
 check_PROGRAMS += tests/unit/test_stock
 TESTS += tests/unit/test_stock
 tests_unit_test_stock_SOURCES = tests/unit/test_stock.c workers/replicator/stock.c \
-	workers/replicator/stock.h
+	workers/replicator/stock.h workers/replicator/members.c workers/replicator/members.h
 tests_unit_test_stock_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/workers/replicator
 tests_unit_test_stock_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_test_stock_LDADD = $(TK_LIBS) $(CUNIT_LIBS)
+
+# The reader of payment.* (payment.c), on its own: each refusal's reason.
+check_PROGRAMS += tests/unit/test_payment
+TESTS += tests/unit/test_payment
+tests_unit_test_payment_SOURCES = tests/unit/test_payment.c workers/replicator/payment.c \
+	workers/replicator/payment.h workers/replicator/members.c workers/replicator/members.h
+tests_unit_test_payment_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/workers/replicator
+tests_unit_test_payment_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_test_payment_LDADD = $(TK_LIBS) $(CUNIT_LIBS)

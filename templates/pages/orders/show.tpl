@@ -1,7 +1,9 @@
 {{%AUTOESCAPE context="HTML"}}
-{{! One order of the signed-in buyer. Fill ID, STATE, ITEM, QUANTITY, }}
-{{! UNIT_PRICE, AMOUNT, CREATED; show AWAITING (EXPIRES, EXPIRES_ISO, }}
-{{! TIME_LEFT) with the cancel form while it awaits payment; include CSRF. }}
+{{! One order of the signed-in buyer (or any order, for an admin). Fill ID, }}
+{{! STATE, ITEM, QUANTITY, UNIT_PRICE, AMOUNT, CREATED; show AWAITING }}
+{{! (EXPIRES, EXPIRES_ISO, TIME_LEFT; PAY for the buyer) with the pay and }}
+{{! cancel forms while it awaits payment, PAYING while the payment is }}
+{{! captured, REFUND (an admin, a complete order); include CSRF. }}
 <h1>Order</h1>
 <dl class="details">
 <dt>State</dt>
@@ -21,8 +23,18 @@
 <dd><time datetime="{{EXPIRES_ISO}}">{{EXPIRES}} UTC</time> ({{TIME_LEFT}} left)</dd>
 {{/AWAITING}}
 </dl>
+{{! Payment: the Pay form goes to the payments service. }}
 {{#AWAITING}}
-<p>The tickets are held for you until then. Payment opens soon.</p>
+<p>The tickets are held for you until then.</p>
+{{#PAY}}
+<form class="form" method="post" action="/payments">
+{{>CSRF}}
+<input type="hidden" name="order_id" value="{{ID}}">
+<div class="actions">
+<button type="submit">Pay {{AMOUNT}}</button>
+</div>
+</form>
+{{/PAY}}
 <form class="form" method="post" action="/orders/{{ID}}/cancel">
 {{>CSRF}}
 <div class="actions">
@@ -30,4 +42,17 @@
 </div>
 </form>
 {{/AWAITING}}
+{{#PAYING}}
+<p>Your payment was received and is being confirmed with the card issuer. This page reloads until it is done.</p>
+{{/PAYING}}
+{{! E-tickets of a complete order. }}
+{{! Refund: an admin's form on a complete order. }}
+{{#REFUND}}
+<form class="form" method="post" action="/orders/{{ID}}/refund">
+{{>CSRF}}
+<div class="actions">
+<button type="submit" class="button-danger">Refund {{AMOUNT}} to the buyer</button>
+</div>
+</form>
+{{/REFUND}}
 <p><a href="/orders">My orders</a></p>
