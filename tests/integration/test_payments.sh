@@ -132,8 +132,9 @@ check_status "another member's return page answers 404" 404
 card "$URL" "4242 4242 4242 4242"
 check_status "the second card returns the browser (303)" 303
 check "the return page says paid" wait_for 10 return_says "Paid"
-check_eq "the attempt is authorised" authorized "$(payment_state "$P1")"
-check_eq "with the provider's charge" authorized "$(charge_state "$P1")"
+check "the attempt is authorised (or captured already)" \
+	matches "$(payment_state "$P1")" '^(authorized|captured)$'
+check "with the provider's charge" matches "$(charge_state "$P1")" '^(authorized|captured)$'
 check_eq "payment.authorized is in the outbox once" 1 "$(outbox_of "$P1" payment.authorized)"
 check "the order completes" wait_for 20 eval '[ "$(order_state "$O1")" = complete ]'
 check "once the settlement worker captured" wait_for 10 eval '[ "$(payment_state "$P1")" = captured ]'
@@ -227,9 +228,12 @@ for round in 1 2 3; do
 	pay_form buyer "$ORDER"
 	P=$(payment_of "$ORDER")
 	card "$(location)" "4242 4242 4242 4242"
+	URL=$(location)
 	ctl stop settlement-payments >/dev/null
-	card "$(location)" "4242 4242 4242 4242"
-	wait_for 20 eval '[ "$(order_state "$ORDER")" = paying ]'
+	check "($round) the settlement worker is stopped" wait_for 10 eval '! running settlement-payments'
+	card "$URL" "4242 4242 4242 4242"
+	check "($round) the order becomes paying" \
+		wait_for 20 eval '[ "$(order_state "$ORDER")" = paying ]'
 	rc=0
 	timeout 30 "$BUILD/workers/settlement/ticketing-settlement" --config "$WCONF" \
 		--kill-after-capture 1 >"$TK_TMP/kill.log" 2>&1 || rc=$?
