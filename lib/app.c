@@ -272,6 +272,12 @@ dispatch(struct request *r)
 			resp_header(r, "Allow", allow);
 		return;
 	}
+	/* A JSON body is for a program's endpoint only (req.h): a browser's
+	 * route refuses it as it refuses any other type it does not read. */
+	if (r->raw_body != NULL && !(rt->flags & RF_MACHINE)) {
+		page_fail(r, TK_EUNSUPPORTED);
+		return;
+	}
 	if (stale_session(r, rt, is_get))
 		return;
 	csrf_ok = (rt->flags & RF_CSRF) && csrf_check(csrf_key, r->csrf_binding,

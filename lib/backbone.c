@@ -42,10 +42,11 @@
 	"ticket_version, offered, quantity, reserved, sold, available, sold_amount"
 
 const struct backbone_emitter backbone_emitters[] = {
-    {"auth", "ticketing.user.*"},      {"auth", "ticketing.session.*"},
-    {"events", "ticketing.event.*"},   {"events", "ticketing.venue.*"},
-    {"tickets", "ticketing.ticket.*"}, {"orders", "ticketing.order.*"},
-    {"orders", "ticketing.stock.*"},   {"orders", "ticketing.expiration.*"},
+    {"auth", "ticketing.user.*"},        {"auth", "ticketing.session.*"},
+    {"events", "ticketing.event.*"},     {"events", "ticketing.venue.*"},
+    {"tickets", "ticketing.ticket.*"},   {"orders", "ticketing.order.*"},
+    {"orders", "ticketing.stock.*"},     {"orders", "ticketing.expiration.*"},
+    {"payments", "ticketing.payment.*"},
 };
 const size_t backbone_nemitters = NELEM(backbone_emitters);
 
@@ -190,6 +191,31 @@ const struct backbone_consumer backbone_consumers[] = {
 	.durable = "orders-payments",
 	.service = "orders",
 	.filter = "ticketing.payment.*",
+    },
+    {
+	.durable = "payments-orders",
+	.service = "payments",
+	.filter = "ticketing.order.*",
+	.replica_table = "orders_replica",
+	.src_service = "orders",
+	.src_sql = "SELECT id, version, JSON_ARRAY(buyer_id, listing_id, amount, currency, state,"
+		   " expires_at) FROM orders",
+	.replica_sql = "SELECT id, version, JSON_ARRAY(buyer_id, listing_id, amount, currency,"
+		       " state, expires_at) FROM orders_replica",
+    },
+    {
+	.durable = "payments-sessions",
+	.service = "payments",
+	.filter = "ticketing.session.*",
+	.keeps = "session_revocations",
+	.replica_table = "session_revocations",
+	REVOCATIONS_CHECK,
+    },
+    {
+	.durable = "settlement-orders",
+	.service = "payments",
+	.filter = "ticketing.order.*",
+	.worker = "settlement",
     },
 };
 const size_t backbone_nconsumers = NELEM(backbone_consumers);

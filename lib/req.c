@@ -21,6 +21,7 @@
 #include "req.h"
 
 #define FORM_TYPE "application/x-www-form-urlencoded"
+#define JSON_TYPE "application/json"
 #define REQUEST_ID_MAX 64
 
 /* token_char: 1 for the bytes of an HTTP token (RFC 9110 tchar). */
@@ -63,18 +64,18 @@ skip_ows(const char *s)
 }
 
 /*
- * form_content_type: 1 when ct is the urlencoded media type, alone or with a
- * charset parameter of UTF-8 (case-insensitive, optionally quoted), else 0.
+ * media_type: 1 when ct is the media type type, alone or with a charset
+ * parameter of UTF-8 (case-insensitive, optionally quoted), else 0.
  */
 static int
-form_content_type(const char *ct)
+media_type(const char *ct, const char *type)
 {
 	const char *p = skip_ows(ct);
 	int ok = 0;
 
-	if (strncasecmp(p, FORM_TYPE, strlen(FORM_TYPE)) != 0)
+	if (strncasecmp(p, type, strlen(type)) != 0)
 		goto out;
-	p = skip_ows(p + strlen(FORM_TYPE));
+	p = skip_ows(p + strlen(type));
 	while (*p == ';') {
 		p = skip_ows(p + 1);
 		if (strncasecmp(p, "charset=", 8) != 0)
@@ -91,6 +92,13 @@ form_content_type(const char *ct)
 	ok = *p == '\0';
 out:
 	return ok;
+}
+
+/* form_content_type: 1 when ct is the urlencoded media type (media_type). */
+static int
+form_content_type(const char *ct)
+{
+	return media_type(ct, FORM_TYPE);
 }
 
 /*
@@ -125,8 +133,9 @@ out:
 }
 
 /*
- * read_form: the urlencoded body of a POST into r->form. The length and the
- * type are checked before the first read.
+ * read_form: the urlencoded body of a POST into r->form, or a JSON body
+ * into r->raw_body unparsed. The length and the type are checked before
+ * the first read.
  */
 static int
 read_form(struct request *r, req_getenv_fn getenv_fn, int (*read_body)(void *ctx, char *buf, int n),
@@ -135,12 +144,14 @@ read_form(struct request *r, req_getenv_fn getenv_fn, int (*read_body)(void *ctx
 	const char *type = getenv_fn("CONTENT_TYPE", ctx);
 	size_t len, got = 0;
 	char *body;
-	int rc;
+	int rc, json = 0;
 
 	rc = parse_length(getenv_fn("CONTENT_LENGTH", ctx), &len);
 	if (rc != TK_OK || len == 0)
 		goto out;
-	if (type == NULL || !form_content_type(type)) {
+	if (type != NULL && media_type(type, JSON_TYPE))
+		json = 1;
+	else if (type == NULL || !form_content_type(type)) {
 		rc = TK_EUNSUPPORTED;
 		goto out;
 	}
@@ -158,6 +169,13 @@ read_form(struct request *r, req_getenv_fn getenv_fn, int (*read_body)(void *ctx
 	}
 	if (got < len) {
 		rc = TK_EINVAL;
+		goto out;
+	}
+	body[len] = '\0';
+	if (json) {
+		/* Kept as sent: a signature covers these exact bytes. */
+		r->raw_body = body;
+		r->raw_len = len;
 		goto out;
 	}
 	rc = form_parse(r->arena, body, len, &r->form);
@@ -352,6 +370,15 @@ has_header(const struct request *r, const char *name)
 			line += 2;
 	}
 	return found;
+}
+
+/* resp_text: a plain-text answer (see req.h). */
+void
+resp_text(struct request *r, int status, const char *text)
+{
+	resp_status(r, status);
+	resp_header(r, "Content-Type", "text/plain; charset=utf-8");
+	buf_puts(&r->body, text);
 }
 
 /* resp_html: the HTML content type (once) and len bytes more of body. */

@@ -36,6 +36,10 @@ struct request {
 	struct params form;    /* from an urlencoded POST body */
 	struct params cookies; /* from HTTP_COOKIE */
 	struct params route;   /* :name parts of the matched route pattern */
+	/* An application/json POST body, unparsed and NUL-terminated (form
+	 * stays empty); NULL otherwise. Only RF_MACHINE routes take one. */
+	const char *raw_body;
+	size_t raw_len;
 
 	/* Set by the application before the handler runs. */
 	const struct session *session; /* NULL when signed out */
@@ -67,8 +71,10 @@ typedef const char *(*req_getenv_fn)(const char *name, void *ctx);
 /*
  * req_parse: fill method, path, request_id, remote_addr, https, query and
  * cookies from getenv, and read the body with read_body when the method is
- * POST. The body must be application/x-www-form-urlencoded and at most
- * REQ_MAX_BODY bytes, checked against CONTENT_LENGTH before a byte is read.
+ * POST. The body must be application/x-www-form-urlencoded (parsed into
+ * form) or application/json (kept in raw_body for a machine endpoint to
+ * read) and at most REQ_MAX_BODY bytes, checked against CONTENT_LENGTH
+ * before a byte is read.
  * read_body(ctx, buf, n) reads up to n bytes and returns how many (0 at end).
  * Returns TK_OK; TK_ETOOBIG (413) when the body is too large; TK_EUNSUPPORTED
  * (415) for another content type; TK_EINVAL (400) for malformed parameters,
@@ -105,6 +111,9 @@ int req_local_path(const char *p);
 /* resp_redirect: 303 See Other to location, which must be a local path
  * starting with one '/' (refused otherwise: TK_EINVAL, nothing set). */
 int resp_redirect(struct request *r, const char *location);
+/* resp_text: status, Content-Type text/plain; charset=utf-8, and text as
+ * the body: the answer of a machine endpoint. */
+void resp_text(struct request *r, int status, const char *text);
 /* resp_html: set Content-Type text/html; charset=utf-8 and append to the body. */
 void resp_html(struct request *r, const char *html, size_t len);
 

@@ -194,6 +194,26 @@ dead_letter(struct consumer *c, struct db *db, struct mq_msg *m, const char *rea
 #define PROCESSED_PARAMS 6
 #define APPLIED_PARAMS 4
 
+/* processed_params: WORKER_ST_PROCESSED's parameters for job into p. */
+static void
+processed_params(const struct worker_job *job, struct db_val *p)
+{
+	memcpy(p,
+	       (struct db_val[]){DB_S(job->durable), DB_S(job->ev->event_id), DB_S(job->subject),
+				 DB_S(job->ev->aggregate_id), DB_I(job->ev->version),
+				 DB_I((int64_t)job->seq)},
+	       PROCESSED_PARAMS * sizeof(*p));
+}
+
+int
+worker_record(struct worker_job *job)
+{
+	struct db_val p[PROCESSED_PARAMS];
+
+	processed_params(job, p);
+	return db_exec(job->db, WORKER_ST_PROCESSED, p, PROCESSED_PARAMS, NULL, NULL);
+}
+
 /*
  * as_rows: 1 when c's consumer has rows (worker.h) and every one of
  * jobs[0..n) is such a row, with their parameters one set after the other
@@ -243,11 +263,7 @@ apply_batch(struct consumer *c, struct db *db, struct arena *a, struct worker_jo
 	if (rc != TK_OK)
 		goto out;
 	for (i = 0; i < n; i++)
-		memcpy(&rows[i * PROCESSED_PARAMS],
-		       (struct db_val[]){DB_S(jobs[i].durable), DB_S(jobs[i].ev->event_id),
-					 DB_S(jobs[i].subject), DB_S(jobs[i].ev->aggregate_id),
-					 DB_I(jobs[i].ev->version), DB_I((int64_t)jobs[i].seq)},
-		       PROCESSED_PARAMS * sizeof(*rows));
+		processed_params(&jobs[i], &rows[i * PROCESSED_PARAMS]);
 	rc = db_exec_rows(db, WORKER_ST_PROCESSED, rows, PROCESSED_PARAMS, (size_t)n, NULL);
 	if (rc == TK_EEXIST) {
 		/* Only these records' key means "processed already". */
@@ -811,7 +827,8 @@ worker_main_of(int argc, char **argv, const struct worker_def *const *defs, size
 	status = 1;
 	/* A worker reads its service's file: the service's own keys are
 	 * skipped, the common ones still checked. */
-	if (config_load(config_path, NULL, 0, CONFIG_OTHER_KEYS) != TK_OK)
+	if (config_load(config_path, def->config_keys, def->nconfig_keys, CONFIG_OTHER_KEYS) !=
+	    TK_OK)
 		goto out;
 	if (*config_str("nats_url") == '\0' || *config_str("db_name") == '\0') {
 		log_error("%s: db_name and nats_url must be set", def->name);

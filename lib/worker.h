@@ -67,6 +67,7 @@
 #include "db.h"
 
 struct arena;
+struct config_key;
 struct db;
 struct envelope;
 struct mq;
@@ -201,6 +202,10 @@ struct worker_def {
 	/* Consumers whose events are rows of one statement (worker_rows). */
 	const struct worker_rows *rows;
 	size_t nrows;
+	/* The worker's own configuration keys (config.h), read from its
+	 * service's file beside the common ones; NULL, 0 for none. */
+	const struct config_key *config_keys;
+	size_t nconfig_keys;
 };
 
 /*
@@ -242,6 +247,16 @@ struct worker_backoff {
 };
 long worker_backoff_next(struct worker_backoff *b);
 void worker_backoff_reset(struct worker_backoff *b);
+
+/*
+ * worker_record: the processed_events record of job's event, on job->db
+ * (in whatever transaction it holds). WORKER_TX consumers get it from the
+ * shell; a consumer without it that must not hold a transaction (one that
+ * calls another system) records its events itself once handled, so the
+ * checker sees each applied. TK_OK, TK_EEXIST when recorded before, or a
+ * db_exec error.
+ */
+int worker_record(struct worker_job *job);
 
 /* Verdict constructors. */
 struct worker_verdict worker_ack(void);

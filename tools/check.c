@@ -23,6 +23,10 @@
  *   deadlines   SPEC invariant 4: no order awaits payment more than
  *               EXPIRY_GRACE_S past its deadline, and none is paying for
  *               longer than the orders service's capture_timeout_seconds
+ *   payments    SPEC invariant 2, across the orders and payments
+ *               databases: every complete order has exactly one captured
+ *               payment of its amount; every captured payment's order is
+ *               complete or refunded
  *   jetstream   compared per event id (Nats-Msg-Id): the stream holds no
  *               id twice, every sent outbox row is in the stream, every
  *               message is in an outbox, except what pruning explains
@@ -99,6 +103,14 @@ static const struct config_key check_keys[] = {
     {"capture_timeout_seconds", CONFIG_INT, "120", 1, 86400,
      "longest an order may stay paying (SPEC invariant 4)"},
 };
+
+/* SPEC invariant 2, from each side: the paid orders (orders), and the
+ * captured payments per order (payments), both by order id. */
+#define PAID_ORDERS_SQL                                                                            \
+	"SELECT id, state, amount FROM orders WHERE state IN ('complete', 'refunded') ORDER BY id"
+#define CAPTURED_SQL                                                                               \
+	"SELECT order_id, COUNT(*), MIN(amount), MAX(amount) FROM payments"                        \
+	" WHERE state = 'captured' GROUP BY order_id ORDER BY order_id"
 
 struct service {
 	char *name;
@@ -845,11 +857,54 @@ check_deadlines(struct checker *c)
 	}
 }
 
+/* check_payments: SPEC invariant 2. Every complete order has exactly one
+ * captured payment, of the order's amount; every captured payment belongs
+ * to a complete or refunded order. The two lists are merged by order id
+ * (ascii_bin: byte order, as strcmp). */
+static void
+check_payments(struct checker *c)
+{
+	const struct service *o = orders_store(c), *p = find_service(c, "payments");
+	struct db_rows orders, paid;
+	size_t i = 0, j = 0;
+	int cmp;
+
+	if (o == NULL || p == NULL || !has_table(c, p, "payments") ||
+	    query(c, o, PAID_ORDERS_SQL, NULL, 0, &orders) != TK_OK ||
+	    query(c, p, CAPTURED_SQL, NULL, 0, &paid) != TK_OK)
+		return;
+	while (i < orders.nrows || j < paid.nrows) {
+		cmp = i >= orders.nrows ? 1
+		      : j >= paid.nrows ? -1
+					: strcmp(db_str(&orders, i, 0), db_str(&paid, j, 0));
+		if (cmp < 0 && strcmp(db_str(&orders, i, 1), "complete") == 0)
+			violation(c, "order %s is complete without a captured payment",
+				  db_str(&orders, i, 0));
+		else if (cmp > 0)
+			violation(c,
+				  "payment of order %s is captured but the order is neither "
+				  "complete nor refunded",
+				  db_str(&paid, j, 0));
+		else if (cmp == 0 && strcmp(db_str(&orders, i, 1), "complete") == 0 &&
+			 (db_int(&paid, j, 1) != 1 ||
+			  db_int(&paid, j, 2) != db_int(&orders, i, 2) ||
+			  db_int(&paid, j, 3) != db_int(&orders, i, 2)))
+			violation(c, "order %s of %lld has %lld captured payments of %lld..%lld",
+				  db_str(&orders, i, 0), (long long)db_int(&orders, i, 2),
+				  (long long)db_int(&paid, j, 1), (long long)db_int(&paid, j, 2),
+				  (long long)db_int(&paid, j, 3));
+		if (cmp <= 0)
+			i++;
+		if (cmp >= 0)
+			j++;
+	}
+}
+
 /* Every check, in the order they run and print; check_outboxes comes
  * before check_jetstream, which compares the stream with its rows. */
 static void (*const checks[])(struct checker *c) = {
-    check_stores,       check_outboxes, check_replicas,  check_consumers,
-    check_dead_letters, check_stock,    check_deadlines, check_jetstream,
+    check_stores, check_outboxes,  check_replicas, check_consumers, check_dead_letters,
+    check_stock,  check_deadlines, check_payments, check_jetstream,
 };
 
 int

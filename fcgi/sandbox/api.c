@@ -13,7 +13,6 @@
 #include <sodium.h>
 
 #include "arena.h"
-#include "buf.h"
 #include "config.h"
 #include "err.h"
 #include "log.h"
@@ -39,13 +38,11 @@ api_init(void)
 	return rc;
 }
 
-/* answer: the API's answer: status and text (lines, or "error=..."). */
+/* answer: the API's answer (resp_text). */
 static int
 answer(struct request *r, int status, const char *text)
 {
-	resp_status(r, status);
-	resp_header(r, "Content-Type", "text/plain; charset=utf-8");
-	buf_puts(&r->body, text);
+	resp_text(r, status, text);
 	return TK_OK;
 }
 

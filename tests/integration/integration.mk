@@ -189,3 +189,17 @@ EXTRA_DIST += tests/integration/test_golden.sh tests/browser/golden.js \
 # how soon an edit shows.
 TESTS += tests/integration/test_microcache.sh
 EXTRA_DIST += tests/integration/test_microcache.sh
+
+# The payments service and the settlement worker (docs/PAYMENTS.md)
+# through the orders service and the sandbox's card page: the pay form's
+# guards, ten parallel submits, a declined card then a good one, a
+# payment authorised after the order was cancelled (voided), forged and
+# replayed webhooks, the admin's refund, kill -9 between a capture and its
+# record, and the sandbox killed with a webhook pending (a fault test: it
+# stands in for the sandbox, stops the settlement worker and shortens the
+# consumers' ack wait).
+TESTS += tests/integration/test_payments.sh
+EXTRA_DIST += tests/integration/test_payments.sh
+TK_FAULT_TESTS += tests/integration/test_payments.sh
+TK_FAULT_PAYMENTS = tests/integration/test_payments.sh.log
+$(TK_FAULT_PAYMENTS): $(TK_FAULT_8)

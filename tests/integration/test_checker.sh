@@ -242,12 +242,14 @@ repaired "more units held than exist"
 # timeout (capture_timeout_seconds, 120 s by default); a paying order holds
 # its units as an awaiting one does.
 sql "UPDATE $OD.orders SET state = 'paying', paying_at = UTC_TIMESTAMP(3) - INTERVAL 60 SECOND
-	WHERE id = '$CO'"
+	WHERE id = '$CO';
+	UPDATE ticketing_payments.orders_replica SET state = 'paying' WHERE id = '$CO'"
 repaired "an order paying for less than the capture timeout"
 sql "UPDATE $OD.orders SET paying_at = UTC_TIMESTAMP(3) - INTERVAL 3 MINUTE WHERE id = '$CO'"
 control "an order paying for longer than the capture timeout" \
 	"order $CO is paying for 18[0-9] s, longer than the capture timeout \(120 s\)"
-sql "UPDATE $OD.orders SET state = 'awaiting_payment', paying_at = NULL WHERE id = '$CO'"
+sql "UPDATE $OD.orders SET state = 'awaiting_payment', paying_at = NULL WHERE id = '$CO';
+	UPDATE ticketing_payments.orders_replica SET state = 'awaiting_payment' WHERE id = '$CO'"
 repaired "an order paying for longer than the capture timeout"
 sql "UPDATE $OD.orders SET expires_at = UTC_TIMESTAMP(3) - INTERVAL 1 MINUTE WHERE id = '$CO'"
 control "an order awaiting payment past its deadline" "order $CO awaits payment 6[0-9] s past its deadline"
@@ -256,6 +258,27 @@ post buyer "/orders/$CO/cancel" "csrf_token=$(csrf)"
 check_status "the buyer cancels the order" 303
 check "the stack is quiet after the cancel" wait_for 30 quiet
 repaired "an order awaiting payment past its deadline"
+
+# SPEC invariant 2, across the orders and payments databases: a captured
+# payment of the cancelled order, the order made complete without one,
+# and one of another amount.
+PD=ticketing_payments
+FAKE_PAYMENT=00000000-0000-7000-8000-0000000c4ec2
+CO_AMOUNT=$(sql "SELECT amount FROM $OD.orders WHERE id = '$CO'")
+sql "INSERT INTO $PD.payments (id, order_id, buyer_id, amount, currency, provider, state)
+	SELECT '$FAKE_PAYMENT', id, buyer_id, amount, currency, 'sandbox', 'captured'
+	FROM $OD.orders WHERE id = '$CO'"
+control "a captured payment of a cancelled order" \
+	"payment of order $CO is captured but the order is neither complete nor refunded"
+sql "UPDATE $PD.payments SET amount = amount + 1 WHERE id = '$FAKE_PAYMENT';
+	UPDATE $OD.orders SET state = 'complete' WHERE id = '$CO'"
+control "a complete order whose captured payment is of another amount" \
+	"order $CO of $CO_AMOUNT has 1 captured payments of $((CO_AMOUNT + 1))"
+sql "DELETE FROM $PD.payments WHERE id = '$FAKE_PAYMENT'"
+control "a complete order without a captured payment" \
+	"order $CO is complete without a captured payment"
+sql "UPDATE $OD.orders SET state = 'cancelled' WHERE id = '$CO'"
+repaired "invariant 2"
 
 # --- what the registry expects ---------------------------------------------------
 

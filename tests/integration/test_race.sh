@@ -102,12 +102,18 @@ MADE=$(orders_count "listing_id = '$U'")
 echo "   (without the lock: $MADE orders for $UNITS units; answers: $(sort "$TK_TMP/codes" | uniq -c | tr '\n' ' '))"
 check "negative control: without the lock the race oversells (else this test is invalid)" \
 	[ "$MADE" -gt "$UNITS" ]
-# Repair what the control broke: its orders cancelled, its units free.
-# No real flow can: the cancels would release more units than the stock
-# row holds. The seller then withdraws the listing, so the orders service
-# publishes the repaired row (stock.changed) to both stock replicas.
+# Repair what the control broke: its orders cancelled, its units free,
+# and the payments service's replica of the orders likewise, once it has
+# them all. No real flow can: the cancels would release more units than
+# the stock row holds. The seller then withdraws the listing, so the
+# orders service publishes the repaired row (stock.changed) to both stock
+# replicas.
+check "the payments service's replica has the control's orders" wait_for 20 eval \
+	'[ "$(sql "SELECT COUNT(*) FROM ticketing_payments.orders_replica
+		WHERE listing_id = '"'$U'"'")" = "$MADE" ]'
 sql "UPDATE $DB.orders SET state = 'cancelled', cancel_reason = 'buyer'
 	WHERE listing_id = '$U';
+	UPDATE ticketing_payments.orders_replica SET state = 'cancelled' WHERE listing_id = '$U';
 	UPDATE $DB.stock SET reserved = 0 WHERE listing_id = '$U'"
 check "the seller withdraws the control's listing" listing_withdraw seller "$U"
 check "the orders service applies the withdrawal" wait_for 20 eval \

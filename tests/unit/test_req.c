@@ -328,7 +328,7 @@ test_post_unsupported(void)
 {
 	static const char *const types[] = {
 	    "multipart/form-data; boundary=xyz",
-	    "application/json",
+	    "application/jsonX",
 	    "text/plain",
 	    "application/x-www-form-urlencodedX",
 	    "application/x-www-form-urlencoded; charset=iso-8859-1",
@@ -351,6 +351,29 @@ test_post_unsupported(void)
 	}
 	CU_ASSERT_EQUAL(run(no_type, "a=1", &f), TK_EUNSUPPORTED);
 	CU_ASSERT_EQUAL(f.reads, 0);
+}
+
+/* A JSON body is kept whole and unparsed, for a machine endpoint. */
+static void
+test_post_json(void)
+{
+	static const char *const env[] = {
+	    "REQUEST_METHOD",
+	    "POST",
+	    "DOCUMENT_URI",
+	    "/x",
+	    "CONTENT_TYPE",
+	    "application/json; charset=utf-8",
+	    "CONTENT_LENGTH",
+	    "8",
+	    NULL,
+	};
+	struct fake f;
+
+	CU_ASSERT_EQUAL(run(env, "{\"a\": 1}", &f), TK_OK);
+	CU_ASSERT_EQUAL(req.form.n, 0);
+	CU_ASSERT_EQUAL_FATAL(req.raw_len, 8);
+	CU_ASSERT_STRING_EQUAL(req.raw_body, "{\"a\": 1}");
 }
 
 static void
@@ -670,6 +693,7 @@ static const struct cu_test req_tests[] = {
     {"POST too big (413, unread)", test_post_too_big},
     {"POST at the size limit", test_post_exact_limit},
     {"POST unsupported type (415)", test_post_unsupported},
+    {"POST JSON kept raw", test_post_json},
     {"POST short or bad body", test_post_short_or_bad},
     {"POST extra bytes ignored", test_post_extra_ignored},
     {"resp_header", test_resp_header},

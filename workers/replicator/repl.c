@@ -56,21 +56,30 @@ repl_utc(const char *s, char out[REPL_UTC_LEN + 1])
 }
 
 int
+repl_utc_ms(const char *s, char out[REPL_UTC_MS_LEN + 1])
+{
+	/* "YYYY-MM-DDTHH:MM:SS.mmmZ" -> "YYYY-MM-DD HH:MM:SS.mmm" */
+	if (s == NULL || strlen(s) != EVENT_TIME_LEN || s[10] != 'T' ||
+	    s[EVENT_TIME_LEN - 1] != 'Z')
+		return 0;
+	memcpy(out, s, REPL_UTC_MS_LEN);
+	out[10] = ' ';
+	out[REPL_UTC_MS_LEN] = '\0';
+	return 1;
+}
+
+int
 repl_revocation(struct db *db, int stmt, const struct envelope *ev)
 {
 	const char *id = repl_str(ev, "id", 32), *user_id = repl_str(ev, "user_id", 36),
 		   *at = repl_str(ev, "revoked_at", EVENT_TIME_LEN);
-	char when[EVENT_TIME_LEN + 1];
+	char when[REPL_UTC_MS_LEN + 1];
 
 	if (strcmp(ev->type, "session.revoked") != 0)
 		return TK_OK; /* other session events: nothing to keep */
 	if (id == NULL || user_id == NULL || at == NULL || strcmp(id, ev->aggregate_id) != 0 ||
-	    strlen(at) != EVENT_TIME_LEN)
+	    !repl_utc_ms(at, when))
 		return TK_EINVAL;
-	/* "YYYY-MM-DDTHH:MM:SS.mmmZ" -> "YYYY-MM-DD HH:MM:SS.mmm" */
-	memcpy(when, at, EVENT_TIME_LEN);
-	when[10] = ' ';
-	when[EVENT_TIME_LEN - 1] = '\0';
 	return db_exec(db, stmt,
 		       (struct db_val[]){DB_S(id), DB_S(user_id), DB_S(when), DB_I(ev->version)}, 4,
 		       NULL, NULL);

@@ -16,6 +16,7 @@ static const struct worker_def *const targets[] = {
     &repl_events,
     &repl_tickets,
     &repl_orders,
+    &repl_payments,
 };
 
 int

@@ -39,6 +39,8 @@ extern const struct worker_def repl_events;
 extern const struct worker_def repl_tickets;
 /* orders.c: replication into the orders service's database. */
 extern const struct worker_def repl_orders;
+/* payments.c: replication into the payments service's database. */
+extern const struct worker_def repl_payments;
 
 /* ---- shared by the replication files (repl.c) ---- */
 
@@ -57,6 +59,12 @@ int repl_int(const struct envelope *ev, const char *key, int64_t min, int64_t ma
  * or 0 when s is not such a time. */
 #define REPL_UTC_LEN 19
 int repl_utc(const char *s, char out[REPL_UTC_LEN + 1]);
+
+/* repl_utc_ms: the same for a time with milliseconds only
+ * ("YYYY-MM-DDTHH:MM:SS.mmmZ" -> "YYYY-MM-DD HH:MM:SS.mmm"), for a
+ * DATETIME(3) column: 1, or 0 when s is not such a time. */
+#define REPL_UTC_MS_LEN 23
+int repl_utc_ms(const char *s, char out[REPL_UTC_MS_LEN + 1]);
 
 /* The statement repl_revocation runs, for a service's statement table. */
 #define REPL_REVOCATION_UPSERT_SQL                                                                 \

@@ -18,6 +18,7 @@ workers_replicator_ticketing_replicator_SOURCES = \
 	workers/replicator/events.c \
 	workers/replicator/tickets.c \
 	workers/replicator/orders.c \
+	workers/replicator/payments.c \
 	fcgi/tickets/listing.h \
 	fcgi/tickets/listing.c \
 	fcgi/orders/ledger.h \
