@@ -5,7 +5,8 @@
 // signs in and makes a venue and an event, a seller signs up and lists two
 // tickets for it, a buyer signs up, finds the event from the home page's
 // search, opens the listing, reserves one ticket and sees the order
-// awaiting payment, then finds it under "My orders".
+// awaiting payment, finds it under "My orders", pays on the sandbox
+// provider's card page with its test card and sees the e-ticket.
 //
 // The walk is the table STEPS below: each entry names the step, the person
 // whose browser takes it, what it does (run) and the texts the page must
@@ -214,6 +215,33 @@ const STEPS = [
     name: 'buyer sees the order among their orders', who: 'buyer',
     run: (page) => follow(page, 'My orders'),
     expect: ['Section Balcony, row C', 'Reserved, awaiting payment', W.priceShown],
+  },
+  {
+    name: 'buyer goes to the card page', who: 'buyer',
+    run: async (page, state) => {
+      await open(page, state.orderPath);
+      await submit(page, 'form[action="/payments"] button[type=submit]');
+    },
+    expect: ['Sandbox', 'Card number', `Pay ${W.priceShown}`],
+  },
+  {
+    name: 'buyer pays with the test card', who: 'buyer',
+    run: async (page) => {
+      await fill(page, { card_number: '4242 4242 4242 4242', card_expiry: '12/39',
+        card_cvc: '123', card_name: W.buyer.name });
+      await submit(page, 'main button[type=submit]');
+      // The return page says "still processing" until the webhook is in.
+      await reloadUntil(page, 'Paid');
+    },
+    expect: ['Paid', 'Your order'],
+  },
+  {
+    name: 'buyer sees the e-ticket', who: 'buyer',
+    run: async (page, state) => {
+      await open(page, state.orderPath);
+      await reloadUntil(page, 'Your e-tickets');
+    },
+    expect: ['Paid', 'Your e-tickets', W.event, 'Balcony', W.buyer.name],
   },
 ];
 

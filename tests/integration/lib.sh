@@ -538,70 +538,38 @@ stock_settled() {
 		WHERE s.listing_id = '"'$1'"'")" = 1 ]'
 }
 
-# order_by_hand ORDER_ID FROM TO TYPE SIGN: play the orders service moving
-# ORDER_ID from state FROM to TO: in one transaction of the orders database
-# the order's state and version, its listing's stock row (SIGN 1: its units
-# move from reserved to sold and its amount into sold_amount; -1: they
-# leave sold and sold_amount) and the outbox rows TYPE and stock.changed,
-# shaped as fcgi/orders/ledger.c writes them, so the relay publishes them
-# and every replica and the checker follow. Fails when the order is not in
-# FROM.
-order_by_hand() {
-	local id=$1 from=$2 to=$3 type=$4 sign=$5 e1 e2 now
-	e1=$(cat /proc/sys/kernel/random/uuid)
-	e2=$(cat /proc/sys/kernel/random/uuid)
-	now="CONCAT(DATE_FORMAT(UTC_TIMESTAMP(3), '%Y-%m-%dT%H:%i:%s.'),
-		LPAD(MICROSECOND(UTC_TIMESTAMP(3)) DIV 1000, 3, '0'), 'Z')"
-	[ "$(sql "SELECT state FROM ticketing_orders.orders WHERE id = '$id'")" = "$from" ] ||
-		return 1
-	sql "USE ticketing_orders;
-	START TRANSACTION;
-	SELECT listing_id, CAST(quantity AS SIGNED), CAST(amount AS SIGNED) INTO @l, @q, @a
-		FROM orders WHERE id = '$id';
-	SELECT version INTO @sv FROM stock WHERE listing_id = @l FOR UPDATE;
-	UPDATE orders SET state = '$to', version = version + 1
-		WHERE id = '$id' AND state = '$from';
-	UPDATE stock SET reserved = reserved - IF($sign > 0, @q, 0),
-		sold = sold + $sign * @q, sold_amount = sold_amount + $sign * @a,
-		version = version + 1 WHERE listing_id = @l;
-	INSERT INTO outbox (event_id, subject, payload)
-		SELECT '$e1', 'ticketing.$type', JSON_OBJECT('event_id', '$e1', 'type', '$type',
-		'aggregate_type', 'order', 'aggregate_id', id, 'aggregate_version', version,
-		'occurred_at', $now, 'data', JSON_OBJECT('id', id, 'buyer_id', buyer_id,
-		'seller_id', seller_id, 'ticket_id', listing_id, 'event_id', event_id,
-		'quantity', quantity, 'unit_price', unit_price, 'amount', amount,
-		'currency', currency, 'state', state, 'expires_at',
-		CONCAT(DATE_FORMAT(expires_at, '%Y-%m-%dT%H:%i:%s.'),
-		LPAD(MICROSECOND(expires_at) DIV 1000, 3, '0'), 'Z'),
-		'cancel_reason', cancel_reason, 'version', version))
-		FROM orders WHERE id = '$id';
-	INSERT INTO outbox (event_id, subject, payload)
-		SELECT '$e2', 'ticketing.stock.changed', JSON_OBJECT('event_id', '$e2',
-		'type', 'stock.changed', 'aggregate_type', 'stock', 'aggregate_id', s.listing_id,
-		'aggregate_version', s.version, 'occurred_at', $now, 'data', JSON_OBJECT(
-		'id', s.listing_id, 'event_id', l.event_id, 'seller_id', l.seller_id,
-		'section', l.section, 'row', l.row_label, 'seat', l.seat, 'price', l.price,
-		'currency', l.currency, 'state', l.state, 'ticket_version', s.ticket_version,
-		'offered', s.offered, 'quantity', s.quantity, 'reserved', s.reserved,
-		'sold', s.sold, 'available', IF(l.state = 'active',
-		CAST(s.quantity AS SIGNED) - s.reserved - s.sold, 0),
-		'sold_amount', s.sold_amount, 'version', s.version))
-		FROM stock s JOIN listings_replica l ON l.id = s.listing_id
-		WHERE s.listing_id = @l;
-	COMMIT;"
+# order_pay BROWSER ORDER_ID [CARD]: BROWSER, the buyer, pays the order
+# as a person does (docs/PAYMENTS.md): the order page's Pay form, once the
+# payments service knows the order; the sandbox's card page with CARD
+# (default the card that succeeds); then the settlement worker captures
+# and the orders service completes the order. Succeeds when the order is
+# complete within 30 s.
+order_pay() {
+	local b=$1 id=$2 card=${3:-4242424242424242} page
+	wait_for 20 eval '[ "$(sql "SELECT COUNT(*) FROM ticketing_payments.orders_replica
+		WHERE id = '"'$id'"'")" = 1 ]' || return 1
+	req "$b" GET "/orders/$id"
+	post "$b" /payments "csrf_token=$(csrf)" "order_id=$id"
+	[ "$STATUS" = 303 ] || return 1
+	page=$(location)
+	req "$b" GET "$page"
+	post "$b" "$page" "csrf_token=$(csrf)" "card_number=$card" card_expiry=12/39 \
+		card_cvc=123 "card_name=Card Holder"
+	[ "$STATUS" = 303 ] || return 1
+	wait_for 30 eval '[ "$(sql "SELECT state FROM ticketing_orders.orders
+		WHERE id = '"'$id'"'")" = complete ]'
 }
 
-# order_complete_by_hand ORDER_ID: the order, awaiting payment, becomes
-# complete with its units sold (order.completed, stock.changed). It stands
-# for the payment flow (docs/PAYMENTS.md: payment.settled applied by the
-# orders service) in tests that need a paid order; the real flow can
-# replace it.
-order_complete_by_hand() { order_by_hand "$1" awaiting_payment complete order.completed 1; }
-
-# order_refund_by_hand ORDER_ID: the complete order becomes refunded, its
-# units and amount leave sold (order.refunded, stock.changed); it stands for
-# an admin's refund through the payments service.
-order_refund_by_hand() { order_by_hand "$1" complete refunded order.refunded -1; }
+# order_refund ADMIN ORDER_ID: the admin browser ADMIN refunds the complete
+# order from its page; the settlement worker refunds at the provider and
+# the orders service marks it refunded. Succeeds when it is, within 30 s.
+order_refund() {
+	req "$1" GET "/orders/$2"
+	post "$1" "/orders/$2/refund" "csrf_token=$(csrf)"
+	[ "$STATUS" = 303 ] || return 1
+	wait_for 30 eval '[ "$(sql "SELECT state FROM ticketing_orders.orders
+		WHERE id = '"'$2'"'")" = refunded ]'
+}
 
 # user_id EMAIL: the id of the account with EMAIL.
 user_id() { sql "SELECT id FROM ticketing_auth.users WHERE email = $(sql_quote "$1")"; }

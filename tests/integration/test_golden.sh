@@ -3,8 +3,9 @@
 # (tests/browser/golden.js, driven by playwright-core: an organizer makes a
 # venue and an event through the forms, a seller signs up and lists tickets,
 # a buyer signs up, finds the event from the home page's search, opens the
-# listing, reserves and sees the order awaiting payment; a screenshot of
-# every step at 1280 and 390 px), then the same walk in lynx: the forms are
+# listing, reserves, sees the order awaiting payment, pays on the sandbox's
+# card page and sees the e-ticket; a screenshot of every step at 1280 and
+# 390 px), then the same walk in lynx: the forms are
 # sent with curl, and every page a buyer reads is `lynx -dump` of it with
 # the same session's cookies, which must show what the buyer needs there
 # (the state, the price, the buttons as text).
@@ -116,7 +117,29 @@ lynx_buyer_reserves() {
 	read_page lbuyer /orders
 	shows "my orders" "Reserved, awaiting payment" "€31.50"
 }
-LYNX_STEPS=(lynx_seller_lists lynx_buyer_finds lynx_buyer_opens lynx_buyer_reserves)
+lynx_buyer_pays() {
+	read_page lbuyer "$ORDER"
+	shows "the order's pay button" "Pay €31.50"
+	post lbuyer /payments "csrf_token=$(csrf)" "order_id=${ORDER#/orders/}"
+	check_status "lynx: the Pay form answers 303 to the card page" 303
+	CARD_PAGE=$(location)
+	read_page lbuyer "$CARD_PAGE"
+	shows "the sandbox's card page" "Sandbox" "Card number" "Pay €31.50"
+	post lbuyer "$CARD_PAGE" "csrf_token=$(csrf)" "card_number=4242 4242 4242 4242" \
+		card_expiry=12/39 card_cvc=123 "card_name=Lynx Buyer"
+	check_status "lynx: the card form answers 303 back to the shop" 303
+	RETURN_PAGE=$(location)
+	check "lynx: the payment is settled" wait_for 30 eval '[ "$(sql "SELECT state
+		FROM ticketing_orders.orders WHERE id = '"'${ORDER#/orders/}'"'")" = complete ]'
+	read_page lbuyer "$RETURN_PAGE"
+	shows "the return page" "Paid" "Your order"
+}
+lynx_buyer_sees_eticket() {
+	read_page lbuyer "$ORDER"
+	shows "the paid order" "Paid" "Your e-tickets" "Lynx $LTAG" "Holder" "Code"
+}
+LYNX_STEPS=(lynx_seller_lists lynx_buyer_finds lynx_buyer_opens lynx_buyer_reserves
+	lynx_buyer_pays lynx_buyer_sees_eticket)
 
 for step in "${LYNX_STEPS[@]}"; do "$step"; done
 

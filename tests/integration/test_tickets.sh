@@ -229,9 +229,7 @@ check "... with the newer version" has "$BODY" 'name="version" value="2"'
 
 # The orders service's counts (stock_replica, which its stock.changed
 # events keep): the buyer reserves 2 units and then the last one, which is
-# paid: order_complete_by_hand (lib.sh) plays the orders service's
-# completion (the order complete, its unit moved from reserved to sold,
-# its amount earned, with order.completed and stock.changed).
+# paid through the pay form and the sandbox's card page (lib.sh order_pay).
 check "the orders service applies the edit" wait_for 20 eval \
 	'[ "$(sql "SELECT ticket_version FROM ticketing_orders.stock WHERE listing_id = '"'$L'"'")" = 2 ]'
 reserve buyer "$L" 2
@@ -240,7 +238,7 @@ reserve buyer "$L" 1
 check_status "... and the last one" 303
 PAID=$(location)
 PAID=${PAID#/orders/}
-check "the last one is paid" order_complete_by_hand "$PAID"
+check "the last one is paid" order_pay buyer "$PAID"
 check "the orders service's counts reach the replica" wait_for 20 eval \
 	'[ "$(sql "SELECT reserved + sold FROM $DB.stock_replica WHERE id = '"'$L'"'")" = 3 ]'
 post seller "/tickets/$L/edit" "csrf_token=$TOKEN" "version=2" "price=30" "quantity=2"
