@@ -80,6 +80,9 @@ struct order {
 	const char *id, *state, *cancel_reason, *currency, *listing_id, *buyer_id;
 	const char *refused_payment_id; /* the last payment refused; "" if none */
 	const char *refund_reason;      /* "", "admin", "event_cancelled" */
+	const char *event_name;         /* "" while the replica lacks the event */
+	const char *event_starts;       /* "YYYY-MM-DD HH:MM" at the venue, or "" */
+	const char *event_tz;           /* the venue's IANA zone ("UTC" when unknown) */
 	const char *expires;            /* "YYYY-MM-DD HH:MM:SS" UTC */
 	const char *created;            /* "YYYY-MM-DD HH:MM" UTC */
 	long quantity;

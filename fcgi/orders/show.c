@@ -52,6 +52,17 @@ show_listing(struct request *r, tmpl_dict *d, const struct listing_view *l)
 	tmpl_set(d, "PRICE", money(r, l->price, money_currency()->code));
 }
 
+/* show_event: o's event in d as EVENT (its name, or a placeholder while
+ * the replica lacks it) and, when known, WHEN (its start at the venue). */
+static void
+show_event(struct request *r, tmpl_dict *d, const struct order *o)
+{
+	tmpl_set(d, "EVENT", *o->event_name ? o->event_name : "An event not known here yet");
+	if (*o->event_starts != '\0')
+		tmpl_set(tmpl_section(d, "WHEN"), "STARTS",
+			 arena_printf(r->arena, "%s (%s)", o->event_starts, o->event_tz));
+}
+
 /* state_text: what a person reads for the state of o. */
 static const char *
 state_text(const struct order *o)
@@ -122,6 +133,7 @@ h_order(struct request *r)
 	d = page_begin(r, "pages/orders/show.tpl", "Order");
 	tmpl_set(d, "ID", o.id);
 	tmpl_set(d, "STATE", state_text(&o));
+	show_event(r, d, &o);
 	tmpl_set(d, "ITEM", item(r, &o.l));
 	tmpl_set_int(d, "QUANTITY", o.quantity);
 	tmpl_set(d, "UNIT_PRICE", money(r, o.unit_price, o.currency));
@@ -175,6 +187,7 @@ h_orders(struct request *r)
 		row = tmpl_section(h, "ORDER");
 		tmpl_set(row, "ID", v[i].id);
 		tmpl_set(row, "CREATED", v[i].created);
+		show_event(r, row, &v[i]);
 		tmpl_set(row, "ITEM", item(r, &v[i].l));
 		tmpl_set_int(row, "QUANTITY", v[i].quantity);
 		tmpl_set(row, "AMOUNT", money(r, v[i].amount, v[i].currency));

@@ -58,8 +58,12 @@ enum stmt {
 	" DATE_FORMAT(o.created_at, '%Y-%m-%d %H:%i'), o.quantity, o.unit_price, o.amount,"        \
 	" FLOOR(TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(3), o.expires_at) / 1000000),"            \
 	" COALESCE(l.section, ''), COALESCE(l.row_label, ''), COALESCE(l.seat, ''),"               \
-	" COALESCE(l.price, 0), o.buyer_id, o.refused_payment_id, o.refund_reason"                 \
-	" FROM orders o LEFT JOIN listings_replica l ON l.id = o.listing_id"
+	" COALESCE(l.price, 0), o.buyer_id, o.refused_payment_id, o.refund_reason,"                \
+	" COALESCE(e.name, ''), COALESCE(DATE_FORMAT(CONVERT_TZ(e.starts_at, '+00:00',"            \
+	" COALESCE(v.timezone, '+00:00')), '%Y-%m-%d %H:%i'), ''), COALESCE(v.timezone, 'UTC')"    \
+	" FROM orders o LEFT JOIN listings_replica l ON l.id = o.listing_id"                       \
+	" LEFT JOIN events_replica e ON e.id = o.event_id"                                         \
+	" LEFT JOIN venues_replica v ON v.id = e.venue_id"
 
 const char *const orders_stmts[ST__MAX] = {
     /* The listing, whether its event is open for sale (known here,
@@ -243,6 +247,9 @@ order_row(const struct db_rows *rows, size_t i, struct order *o)
 	o->buyer_id = db_str(rows, i, 15);
 	o->refused_payment_id = db_str(rows, i, 16);
 	o->refund_reason = db_str(rows, i, 17);
+	o->event_name = db_str(rows, i, 18);
+	o->event_starts = db_str(rows, i, 19);
+	o->event_tz = db_str(rows, i, 20);
 }
 
 /* admin: 1 when st->actor is an admin, who may see and refund any order. */

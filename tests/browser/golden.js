@@ -209,12 +209,12 @@ const STEPS = [
       await submit(page, 'form[action="/orders"] button[type=submit]');
       state.orderPath = new URL(page.url()).pathname;
     },
-    expect: ['Reserved, awaiting payment', W.priceShown, 'Pay by', 'Cancel the order'],
+    expect: ['Reserved, awaiting payment', W.event, W.priceShown, 'Pay by', 'Cancel the order'],
   },
   {
     name: 'buyer sees the order among their orders', who: 'buyer',
     run: (page) => follow(page, 'My orders'),
-    expect: ['Section Balcony, row C', 'Reserved, awaiting payment', W.priceShown],
+    expect: [W.event, 'Section Balcony, row C', 'Reserved, awaiting payment', W.priceShown],
   },
   {
     name: 'buyer goes to the card page', who: 'buyer',

@@ -112,10 +112,10 @@ lynx_buyer_reserves() {
 	check_status "lynx: the Reserve form answers 303" 303
 	ORDER=$(location)
 	read_page lbuyer "$ORDER"
-	shows "the order" "Your tickets are reserved" "Reserved, awaiting payment" "€31.50" \
+	shows "the order" "Your tickets are reserved" "Reserved, awaiting payment" "Lynx $LTAG" "€31.50" \
 		"Pay by" "Cancel the order"
 	read_page lbuyer /orders
-	shows "my orders" "Reserved, awaiting payment" "€31.50"
+	shows "my orders" "Reserved, awaiting payment" "Lynx $LTAG" "€31.50"
 }
 lynx_buyer_pays() {
 	read_page lbuyer "$ORDER"

@@ -1,14 +1,17 @@
 {{%AUTOESCAPE context="HTML"}}
 {{! One order of the signed-in buyer (or any order, for an admin). Fill ID, }}
-{{! STATE, ITEM, QUANTITY, UNIT_PRICE, AMOUNT, CREATED; show AWAITING }}
-{{! (EXPIRES, EXPIRES_ISO, TIME_LEFT; PAY for the buyer) with the pay and }}
-{{! cancel forms while it awaits payment, PAYING while the payment is }}
-{{! captured, REFUND (an admin, a complete order); include CSRF; include }}
-{{! ETICKETS (pages/orders/etickets.tpl) when complete or refunded. }}
+{{! STATE, EVENT (WHEN: STARTS), ITEM, QUANTITY, UNIT_PRICE, AMOUNT, }}
+{{! CREATED; show AWAITING (EXPIRES, EXPIRES_ISO, TIME_LEFT; PAY for the }}
+{{! buyer) with the pay and cancel forms while it awaits payment, PAYING }}
+{{! while the payment is captured, REFUND (an admin, a complete order); }}
+{{! include CSRF; include ETICKETS (pages/orders/etickets.tpl) when }}
+{{! complete or refunded. }}
 <h1>Order</h1>
 <dl class="details">
 <dt>State</dt>
 <dd>{{STATE}}</dd>
+<dt>Event</dt>
+<dd>{{EVENT}}{{#WHEN}}, {{STARTS}}{{/WHEN}}</dd>
 <dt>Tickets</dt>
 <dd>{{ITEM}}</dd>
 <dt>Quantity</dt>
