@@ -32,7 +32,7 @@ noinst_PROGRAMS += tests/fuzz/fuzz_urlencoded tests/fuzz/fuzz_cookie \
 	tests/fuzz/fuzz_events_input tests/fuzz/fuzz_config \
 	tests/fuzz/fuzz_money tests/fuzz/fuzz_tickets_input tests/fuzz/fuzz_stock \
 	tests/fuzz/fuzz_paysig tests/fuzz/fuzz_payment \
-	tests/fuzz/fuzz_eticket
+	tests/fuzz/fuzz_eticket tests/fuzz/fuzz_webhook
 
 tests_fuzz_fuzz_urlencoded_SOURCES = tests/fuzz/fuzz_urlencoded.c \
 	tests/fuzz/fuzz_entry.c tests/fuzz/fuzz.h
@@ -123,6 +123,12 @@ tests_fuzz_fuzz_paysig_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_paysig_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_paysig_LDADD = $(TK_LIBS)
 
+tests_fuzz_fuzz_webhook_SOURCES = tests/fuzz/fuzz_webhook.c \
+	tests/fuzz/fuzz_entry.c tests/fuzz/fuzz.h
+tests_fuzz_fuzz_webhook_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_webhook_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_webhook_LDADD = $(TK_LIBS) $(CURL_LIBS)
+
 tests_fuzz_fuzz_payment_SOURCES = tests/fuzz/fuzz_payment.c workers/replicator/payment.c \
 	workers/replicator/members.c tests/fuzz/fuzz_entry.c tests/fuzz/fuzz.h
 tests_fuzz_fuzz_payment_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/workers/replicator
@@ -147,7 +153,7 @@ FUZZ_REPLAYS = tests/fuzz/replay_urlencoded tests/fuzz/replay_cookie \
 	tests/fuzz/replay_events_input tests/fuzz/replay_config \
 	tests/fuzz/replay_money tests/fuzz/replay_tickets_input tests/fuzz/replay_stock \
 	tests/fuzz/replay_paysig tests/fuzz/replay_payment \
-	tests/fuzz/replay_eticket
+	tests/fuzz/replay_eticket tests/fuzz/replay_webhook
 check_PROGRAMS += $(FUZZ_REPLAYS)
 TESTS += $(FUZZ_REPLAYS)
 
@@ -211,6 +217,10 @@ tests_fuzz_replay_stock_LDADD = $(TK_LIBS)
 tests_fuzz_replay_paysig_SOURCES = tests/fuzz/fuzz_paysig.c \
 	tests/fuzz/replay.c tests/fuzz/fuzz.h
 tests_fuzz_replay_paysig_LDADD = $(TK_LIBS)
+
+tests_fuzz_replay_webhook_SOURCES = tests/fuzz/fuzz_webhook.c \
+	tests/fuzz/replay.c tests/fuzz/fuzz.h
+tests_fuzz_replay_webhook_LDADD = $(TK_LIBS) $(CURL_LIBS)
 
 tests_fuzz_replay_payment_SOURCES = tests/fuzz/fuzz_payment.c workers/replicator/payment.c \
 	workers/replicator/members.c tests/fuzz/replay.c tests/fuzz/fuzz.h
