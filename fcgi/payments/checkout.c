@@ -26,12 +26,12 @@
 #define RETURN_PATH "/payments/return"
 
 /* Which parts of a notice page to show. */
-enum { NOTICE_ORDER = 1, NOTICE_RETRY = 2, NOTICE_REFRESH = 4 };
+enum { NOTICE_ORDER = 1, NOTICE_RETRY = 2, NOTICE_REFRESH = 4, NOTICE_GOOD = 8 };
 
 /* notice: the notice page with status, heading and message; the parts in
  * show (NOTICE_*) for order_id (NOTICE_REFRESH: reload the page every
- * RETURN_REFRESH_S seconds), and with card_url the way back to the card
- * page. */
+ * RETURN_REFRESH_S seconds; NOTICE_GOOD: good news, not an alert), and
+ * with card_url the way back to the card page. */
 static int
 notice(struct request *r, int status, const char *heading, const char *message,
        const char *order_id, unsigned show, const char *card_url)
@@ -41,6 +41,9 @@ notice(struct request *r, int status, const char *heading, const char *message,
 	d = page_begin(r, "pages/payments/notice.tpl", heading);
 	tmpl_set(d, "HEADING", heading);
 	tmpl_set(d, "MESSAGE", message);
+	/* Good news (paid, or on its way) in the confirmation's colours, the
+	 * rest as an alert. */
+	tmpl_set(d, "KIND", show & NOTICE_GOOD ? "flash" : "alert");
 	if (show & NOTICE_REFRESH)
 		page_refresh(r, RETURN_REFRESH_S);
 	if (card_url != NULL && *card_url != '\0')
@@ -148,7 +151,7 @@ h_return(struct request *r)
 	if (strcmp(v.state, "authorized") == 0 || strcmp(v.state, "captured") == 0)
 		return notice(r, 200, "Paid",
 			      "Your payment went through. Your order is being confirmed.",
-			      v.order_id, NOTICE_ORDER, NULL);
+			      v.order_id, NOTICE_ORDER | NOTICE_GOOD, NULL);
 	if (strcmp(v.state, "open") != 0)
 		return notice(r, 200, "Payment cancelled",
 			      "This payment did not complete and any hold on your card is "
@@ -163,5 +166,5 @@ h_return(struct request *r)
 	return notice(r, 200, "Payment still processing",
 		      "We are waiting for the payment provider's answer. This page reloads by "
 		      "itself.",
-		      v.order_id, NOTICE_ORDER | NOTICE_REFRESH, NULL);
+		      v.order_id, NOTICE_ORDER | NOTICE_REFRESH | NOTICE_GOOD, NULL);
 }

@@ -1,9 +1,10 @@
 {{%AUTOESCAPE context="HTML"}}
-{{! Where a checkout stands: HEADING and MESSAGE. Show CARD (URL) for the }}
-{{! way back to the provider's card page, RETRY (ORDER_ID) for the pay }}
-{{! form again, and ORDER (ORDER_ID) for the link to the order; include CSRF. }}
+{{! Where a checkout stands: HEADING and MESSAGE in a box of KIND (flash: }}
+{{! good news, alert: the rest). Show CARD (URL) for the way back to the }}
+{{! provider's card page, RETRY (ORDER_ID) for the pay form again, and }}
+{{! ORDER (ORDER_ID) for the link to the order; include CSRF. }}
 <h1>{{HEADING}}</h1>
-<div class="alert" role="status">
+<div class="{{KIND}}" role="status">
 <p>{{MESSAGE}}</p>
 </div>
 {{#CARD}}
