@@ -63,45 +63,15 @@ BURST_UNITS=${BURST_UNITS:-10}
 SETTLE=${SETTLE:-120}
 LOAD_SECONDS=${DURATION%s}
 [[ $LOAD_SECONDS =~ ^[0-9]+$ ]] || die "DURATION must be whole seconds, like 10s"
-[ -f "$RUN_DIR/stack.env" ] || die "no local stack in $RUN_DIR (start it with scripts/dev up)"
-SOCK=$(sed -n 's/^MARIADB_SOCK=//p' "$RUN_DIR/stack.env")
 KEYS=$RUN_DIR/keys
 TAG=bench$$x$RANDOM
 TMP=$(mktemp -d)
 LISTINGS=$(((BUYERS + UNITS - 1) / UNITS))
-DRIVE=$ROOT/bench/drive
-MINT=$ROOT/tests/integration/mint_tokens
 
-sqlq() { mariadb --no-defaults -u"$(id -un)" --socket="$SOCK" -N -B -e "$1"; }
-ctl() { supervisorctl -c "$RUN_DIR/supervisord.conf" "$@"; }
-# field NAME FILE: the value of the line "NAME VALUE..." of bench/drive's
-# report FILE (all words after NAME), 0 when absent.
-field() { awk -v k="$1" '$1 == k { $1 = ""; sub(/^ /, ""); print; f = 1 } END { if (!f) print 0 }' "$2"; }
-# status_count CODE FILE: the answers with status CODE in report FILE.
-status_count() { awk -v c="$1" '$1 == "status" && $2 == c { n = $3 } END { print n + 0 }' "$2"; }
-# keys N: N fresh idempotency keys (32 hex characters), one a line.
-keys() { head -c $((16 * $1)) /dev/urandom | od -An -v -tx1 -w16 | tr -d ' '; }
-# wait_until SECONDS SQL: until the query answers 1; 1 on timeout.
-wait_until() {
-	local end=$((SECONDS + $1))
-	while [ "$(sqlq "$2")" != 1 ]; do
-		[ "$SECONDS" -lt "$end" ] || return 1
-		sleep 0.5 # the query joins every listing of the run: not too often
-	done
-}
-
-curl -fsS --noproxy '*' -o /dev/null "$BASE/" || die "the stack does not answer at $BASE"
-[ -S "$SOCK" ] || die "no MariaDB socket at $SOCK"
-for p in bench/drive tests/integration/mint_tokens; do
-	[ -x "$ROOT/$p" ] || make -s -C "$ROOT" "$p" >/dev/null || die "cannot build $p"
-done
+bench_tools
 
 # --- set-up: an event on sale, the seller, the listings ---------------------
-EVENT=$(sqlq "SELECT t.id FROM ticketing_tickets.events_replica t
-	JOIN ticketing_orders.events_replica o ON o.id = t.id
-	WHERE t.status = 'scheduled' AND o.status = 'scheduled'
-	AND o.starts_at > UTC_TIMESTAMP() + INTERVAL 1 DAY ORDER BY o.starts_at DESC LIMIT 1")
-[ -n "$EVENT" ] || die "no scheduled event in the replicas: seed the catalogue (scripts/dev up)"
+EVENT=$(bench_event)
 "$MINT" "$KEYS/session.key" $((1 + BUYERS + BURST)) "$KEYS/csrf.key" >"$TMP/tokens" ||
 	die "mint_tokens failed"
 read -r SELLER_TOKEN SELLER_CSRF <"$TMP/tokens"
@@ -139,16 +109,8 @@ cleanup() {
 trap cleanup EXIT
 
 # listings COUNT QUANTITY: COUNT listings of QUANTITY units at 10.00 by the
-# seller, through the tickets service's form (section TAG, row NAME).
-listings() {
-	keys "$1" | awk -v t="$SELLER_TOKEN" -v c="$SELLER_CSRF" -v tag="$TAG" -v q="$2" '{
-		printf "tk_session=%s section=%s&row=R%d&quantity=%d&price=10.00&idempotency_key=%s&csrf_token=%s\n",
-			t, tag, NR, q, $1, c }' >"$TMP/listings"
-	"$DRIVE" 127.0.0.1 "$PORT" POST "/tickets/new?event_id=$EVENT" 8 0 "$TMP/listings" \
-		>"$TMP/listings.out" || die "bench/drive failed"
-	[ "$(status_count 303 "$TMP/listings.out")" = "$1" ] ||
-		die "not every listing was made: $(grep status "$TMP/listings.out" | tr '\n' ' ')"
-}
+# seller, through the tickets service's form (section TAG).
+listings() { listings_new "$SELLER_TOKEN" "$SELLER_CSRF" "$EVENT" "$TAG" "$1" "$2"; }
 
 echo "reserve: run $TAG on $BASE, event $EVENT"
 echo "before: $(uptime)"
