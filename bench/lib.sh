@@ -210,3 +210,46 @@ listings_new() {
 		die "not every listing was made: $(grep status "$dir/listings.out" | tr '\n' ' ')"
 	rm -rf "$dir"
 }
+
+# stack_pids SERVICES OTHERS: the stack's processes, looked up once
+# (supervisorctl is too slow to run while measuring), as "program pid"
+# lines: the running FastCGI services and workers into file SERVICES,
+# MariaDB, NATS and nginx's workers into file OTHERS (their CPU counts,
+# their memory is not the services'). Dies when no service runs.
+stack_pids() {
+	local pid
+	ctl status | awk '$2 == "RUNNING" && $1 !~ /^(mariadb|nats|nginx)$/ { print $1, $4 }' |
+		tr -d , >"$1"
+	{
+		echo "mariadb $(ctl pid mariadb)"
+		echo "nats $(ctl pid nats)"
+		for pid in $(pgrep -P "$(ctl pid nginx)"); do echo "nginx $pid"; done
+	} >"$2"
+	[ -s "$1" ] || die "supervisorctl lists no running service"
+}
+
+# cpu_each FILE...: "program ticks" of every process of the "program pid"
+# files FILE... (stack_pids), now.
+cpu_each() {
+	cat "$@" | while read -r p pid; do echo "$p $(cpu_ticks "$pid")"; done
+}
+
+# cpu_per COUNT RATE BEFORE AFTER: the CPU (ms) each program spent per
+# one of COUNT things done between the cpu_each files BEFORE and AFTER,
+# one line each (those that spent any), and the total with the rate the
+# machine's cores would sustain at that cost, in the unit RATE (e.g.
+# "reservations/s").
+cpu_per() {
+	awk -v n="$1" -v rate="$2" -v hz="$(getconf CLK_TCK)" -v cores="$(nproc)" '
+		NR == FNR { t0[$1] += $2; next }
+		{ d[$1] += $2 - 0; if (!($1 in seen)) { seen[$1] = 1; o[++k] = $1 } }
+		END {
+			for (i = 1; i <= k; i++) {
+				ms = (d[o[i]] - t0[o[i]]) * 1000 / hz / (n > 0 ? n : 1)
+				total += ms
+				if (ms > 0) printf "   %-20s %8.3f\n", o[i], ms
+			}
+			printf "   %-20s %8.3f: at this cost %d cores sustain at most %.0f %s\n",
+				"total", total, cores, (total > 0 ? cores * 1000 / total : 0), rate
+		}' "$3" "$4"
+}

@@ -14,7 +14,8 @@
 #      to the order complete, split at the order becoming paying; from the
 #      card accepted to the webhook's receipt; from the reservation to the
 #      order complete; and p50/p99 of each step's HTTP latency as curl saw
-#      it, with the answers that were not the expected status.
+#      it, with the answers that were not the expected status; the CPU
+#      each process of the stack spent per purchase, and the client's.
 #   2. the reference, in the same run with the same client: REFERENCE other
 #      buyers, CONCURRENCY at a time, only reserving (POST /orders) on
 #      listings of their own: reservations/s, and the purchases' rate as a
@@ -227,6 +228,8 @@ steps() {
 }
 
 # --- 1. purchases -------------------------------------------------------------
+stack_pids "$TMP/pids" "$TMP/pids.other"
+cpu_each "$TMP/pids" "$TMP/pids.other" >"$TMP/cpu0"
 T0=$(sqlq "SELECT UTC_TIMESTAMP(6)")
 pass purchase "$TMP/buyers"
 T1=$(sqlq "SELECT UTC_TIMESTAMP(6)")
@@ -234,6 +237,7 @@ CARDS=$(awk '$1 == "card" && $2 == 303 { n++ } END { print n + 0 }' "$TMP/buyers
 RUN_ORDERS="FROM ticketing_orders.orders o WHERE o.seller_id = '$SELLER'"
 wait_until "$SETTLE" "SELECT COUNT(*) >= $CARDS $RUN_ORDERS AND o.state = 'complete'" ||
 	echo "warning: not every paid order was complete after $SETTLE s" >&2
+cpu_each "$TMP/pids" "$TMP/pids.other" >"$TMP/cpu1"
 read -r DONE SPAN WALK_SPAN < <(sqlq "SELECT COUNT(*),
 	TIMESTAMPDIFF(MICROSECOND, '$T0', MAX(o.updated_at)) / 1000000,
 	TIMESTAMPDIFF(MICROSECOND, '$T0', '$T1') / 1000000 $RUN_ORDERS AND o.state = 'complete'")
@@ -270,6 +274,8 @@ echo "   HTTP latency per step (curl's time_total, ms; only answers of the expec
 steps "$TMP/buyers.log"
 RETRIES=$(awk '$1 == "pay" && $2 == 503 { n++ } END { print n + 0 }' "$TMP/buyers.log")
 echo "   (a 503 of POST /payments is retried after $RETRY s: the payments service had not yet seen the order; $RETRIES retries)"
+echo "   CPU of the stack per complete purchase, until the last was complete (ms; from /proc/PID/stat):"
+cpu_per "$DONE" "complete purchases/s (the client's CPU apart)" "$TMP/cpu0" "$TMP/cpu1"
 
 # --- 2. the reference ---------------------------------------------------------
 R0=$(sqlq "SELECT UTC_TIMESTAMP(6)")

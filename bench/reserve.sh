@@ -148,17 +148,8 @@ printf 'reserved\n' >"$RUN_DIR/bench/reserve.txt"
 read -r STATIC_RPS STATIC_P99 < <(measure "$BASE/bench/reserve.txt")
 
 # --- 1. reservations without contention, 3. PSS sampled meanwhile ----------
-# The processes, looked up once (supervisorctl is too slow to run while
-# measuring): "program pid" lines; MariaDB and nginx's workers apart (their
-# CPU is counted, their PSS is not the services').
-ctl status | awk '$2 == "RUNNING" && $1 !~ /^(mariadb|nats|nginx)$/ { print $1, $4 }' |
-	tr -d , >"$TMP/pids"
-{
-	echo "mariadb $(ctl pid mariadb)"
-	echo "nats $(ctl pid nats)"
-	for pid in $(pgrep -P "$(ctl pid nginx)"); do echo "nginx $pid"; done
-} >"$TMP/pids.other"
-[ -s "$TMP/pids" ] || die "supervisorctl lists no running service"
+# The processes; the services' PSS is sampled, everyone's CPU counted.
+stack_pids "$TMP/pids" "$TMP/pids.other"
 (
 	while :; do
 		while read -r p pid; do
@@ -168,11 +159,7 @@ ctl status | awk '$2 == "RUNNING" && $1 !~ /^(mariadb|nats|nginx)$/ { print $1, 
 	done
 ) >"$TMP/pss" 2>/dev/null &
 SAMPLER=$!
-# cpu_each: "program ticks" of every process, now.
-cpu_each() {
-	cat "$TMP/pids" "$TMP/pids.other" | while read -r p pid; do echo "$p $(cpu_ticks "$pid")"; done
-}
-cpu_each >"$TMP/cpu0"
+cpu_each "$TMP/pids" "$TMP/pids.other" >"$TMP/cpu0"
 OUTBOX0=$(sqlq "SELECT COALESCE(MAX(id), 0) FROM ticketing_orders.outbox")
 LOAD_T0=$(sqlq "SELECT UTC_TIMESTAMP(6)")
 "$DRIVE" 127.0.0.1 "$PORT" POST /orders "$CONNECTIONS" "$LOAD_SECONDS" "$TMP/buyers" \
@@ -199,7 +186,7 @@ awk -v r="$RPS" 'BEGIN { exit !(r >= 2000) }' && echo "   goal >= 2,000/s: met" 
 
 # --- 2. propagation ---------------------------------------------------------
 wait_until "$SETTLE" "$IN_REPLICAS" || die "the replicas did not catch up within $SETTLE s"
-cpu_each >"$TMP/cpu1"
+cpu_each "$TMP/pids" "$TMP/pids.other" >"$TMP/cpu1"
 # The listings that took reservations in 1: the write of the final
 # version in orders, its publication (the orders outbox row's sent_at: the
 # relay's share), its rows in the two replicas.
@@ -250,18 +237,7 @@ awk '{ if ($2 > max[$1]) max[$1] = $2; last[$1] = $2; if (!($1 in seen)) { seen[
 	}' "$TMP/pss"
 
 echo "   CPU per reservation of 1, until its events were replicated (ms; from /proc/PID/stat):"
-awk -v n="$OK" -v hz="$(getconf CLK_TCK)" -v cores="$(nproc)" '
-	NR == FNR { t0[$1] += $2; next }
-	{ d[$1] += $2 - 0; if (!($1 in seen)) { seen[$1] = 1; o[++k] = $1 } }
-	END {
-		for (i = 1; i <= k; i++) {
-			ms = (d[o[i]] - t0[o[i]]) * 1000 / hz / (n > 0 ? n : 1)
-			total += ms
-			if (ms > 0) printf "   %-20s %8.3f\n", o[i], ms
-		}
-		printf "   %-20s %8.3f: at this cost %d cores sustain at most %.0f reservations/s with their events replicated\n",
-			"total", total, cores, (total > 0 ? cores * 1000 / total : 0)
-	}' "$TMP/cpu0" "$TMP/cpu1"
+cpu_per "$OK" "reservations/s with their events replicated" "$TMP/cpu0" "$TMP/cpu1"
 
 # --- 4. the burst -----------------------------------------------------------
 tail -n "$BURST" "$TMP/tokens" | paste -d ' ' - <(tail -n "$BURST" "$TMP/keys") |
