@@ -218,8 +218,9 @@ listings_new() {
 # their memory is not the services'). Dies when no service runs.
 stack_pids() {
 	local pid
-	ctl status | awk '$2 == "RUNNING" && $1 !~ /^(mariadb|nats|nginx)$/ { print $1, $4 }' |
-		tr -d , >"$1"
+	# (supervisorctl status fails when any program is not running.)
+	{ ctl status || true; } |
+		awk '$2 == "RUNNING" && $1 !~ /^(mariadb|nats|nginx)$/ { print $1, $4 }' | tr -d , >"$1"
 	{
 		echo "mariadb $(ctl pid mariadb)"
 		echo "nats $(ctl pid nats)"

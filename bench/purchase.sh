@@ -239,7 +239,7 @@ wait_until "$SETTLE" "SELECT COUNT(*) >= $CARDS $RUN_ORDERS AND o.state = 'compl
 	echo "warning: not every paid order was complete after $SETTLE s" >&2
 cpu_each "$TMP/pids" "$TMP/pids.other" >"$TMP/cpu1"
 read -r DONE SPAN WALK_SPAN < <(sqlq "SELECT COUNT(*),
-	TIMESTAMPDIFF(MICROSECOND, '$T0', MAX(o.updated_at)) / 1000000,
+	COALESCE(TIMESTAMPDIFF(MICROSECOND, '$T0', MAX(o.updated_at)) / 1000000, 0),
 	TIMESTAMPDIFF(MICROSECOND, '$T0', '$T1') / 1000000 $RUN_ORDERS AND o.state = 'complete'")
 RATE=$(awk -v n="$DONE" -v s="$SPAN" 'BEGIN { printf "%.2f", (s > 0 ? n / s : 0) }')
 echo "1. purchases: $BUYERS buyers, $CONCURRENCY at a time, one unit each of $LISTINGS listings"
