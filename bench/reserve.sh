@@ -42,9 +42,10 @@
 # test_race.sh does; no Argon2id sign-up per buyer). At the end every row
 # the run made is deleted, in the sources and in the replicas alike, once
 # the backbone has carried its last event: listings, stock, orders, their
-# expiry schedule and idempotency keys (the outbox rows stay, as history,
-# and are pruned as any). Pages cached by the events service may show the
-# run's listings until their cache expires.
+# expiry schedule, idempotency keys and rows in the payments service's
+# replica (the outbox rows stay, as history, and are pruned as any). Pages
+# cached by the events service may show the run's listings until their
+# cache expires.
 #
 # Needs the local stack (scripts/dev up) and an in-tree build (bench/drive
 # and tests/integration/mint_tokens are built when missing). The machine's
@@ -87,10 +88,13 @@ cleanup() {
 			WHERE sent_at IS NULL) = 0 AND (SELECT COUNT(*) FROM ticketing_tickets.outbox
 			WHERE sent_at IS NULL) = 0 AND (SELECT COUNT(*) FROM
 			ticketing_orders.expiry_schedule WHERE order_id IN ($orders)) =
+			(SELECT COUNT(*) FROM ticketing_orders.orders WHERE seller_id = '$seller') AND
+			(SELECT COUNT(*) FROM ticketing_payments.orders_replica WHERE id IN ($orders)) =
 			(SELECT COUNT(*) FROM ticketing_orders.orders WHERE seller_id = '$seller')" ||
 			echo "warning: the backbone had not caught up after $SETTLE s" >&2
 		sleep 1
 		sqlq "DELETE FROM ticketing_orders.expiry_schedule WHERE order_id IN ($orders);
+			DELETE FROM ticketing_payments.orders_replica WHERE id IN ($orders);
 			DELETE FROM ticketing_orders.idempotency_keys WHERE form = 'order'
 				AND result_id IN ($orders);
 			DELETE FROM ticketing_orders.orders WHERE seller_id = '$seller';
