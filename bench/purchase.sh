@@ -18,8 +18,8 @@
 #      each process of the stack spent per purchase, and the client's.
 #   2. the reference, in the same run with the same client: REFERENCE other
 #      buyers, CONCURRENCY at a time, only reserving (POST /orders) on
-#      listings of their own: reservations/s, and the purchases' rate as a
-#      ratio of it.
+#      listings of their own: reservations/s and the stack's CPU per
+#      reservation, and the purchases' rate and CPU as ratios of them.
 #
 # Times of 1 are the services' own rows, all stamped by the one MariaDB
 # server: ticketing_payments.webhook_events.received_at (the webhook
@@ -227,6 +227,19 @@ steps() {
 		}' "$1"
 }
 
+# carried SELLER: wait until the backbone has carried the events of the
+# orders SELLER sold (no outbox row of orders or payments waits, and the
+# payments service's replica holds each at its version): the work they
+# caused is done. 1 after SETTLE seconds.
+carried() {
+	wait_until "$SETTLE" "SELECT (SELECT COUNT(*) FROM ticketing_orders.outbox
+		WHERE sent_at IS NULL) = 0 AND (SELECT COUNT(*) FROM ticketing_payments.outbox
+		WHERE sent_at IS NULL) = 0 AND (SELECT COUNT(*) FROM ticketing_orders.orders o
+		JOIN ticketing_payments.orders_replica r ON r.id = o.id AND r.version = o.version
+		WHERE o.seller_id = '$1') = (SELECT COUNT(*) FROM ticketing_orders.orders
+		WHERE seller_id = '$1')"
+}
+
 # --- 1. purchases -------------------------------------------------------------
 stack_pids "$TMP/pids" "$TMP/pids.other"
 cpu_each "$TMP/pids" "$TMP/pids.other" >"$TMP/cpu0"
@@ -237,6 +250,7 @@ CARDS=$(awk '$1 == "card" && $2 == 303 { n++ } END { print n + 0 }' "$TMP/buyers
 RUN_ORDERS="FROM ticketing_orders.orders o WHERE o.seller_id = '$SELLER'"
 wait_until "$SETTLE" "SELECT COUNT(*) >= $CARDS $RUN_ORDERS AND o.state = 'complete'" ||
 	echo "warning: not every paid order was complete after $SETTLE s" >&2
+carried "$SELLER" || echo "warning: the backbone had not carried the purchases after $SETTLE s" >&2
 cpu_each "$TMP/pids" "$TMP/pids.other" >"$TMP/cpu1"
 read -r DONE SPAN WALK_SPAN < <(sqlq "SELECT COUNT(*),
 	COALESCE(TIMESTAMPDIFF(MICROSECOND, '$T0', MAX(o.updated_at)) / 1000000, 0),
@@ -274,20 +288,30 @@ echo "   HTTP latency per step (curl's time_total, ms; only answers of the expec
 steps "$TMP/buyers.log"
 RETRIES=$(awk '$1 == "pay" && $2 == 503 { n++ } END { print n + 0 }' "$TMP/buyers.log")
 echo "   (a 503 of POST /payments is retried after $RETRY s: the payments service had not yet seen the order; $RETRIES retries)"
-echo "   CPU of the stack per complete purchase, until the last was complete (ms; from /proc/PID/stat):"
-cpu_per "$DONE" "complete purchases/s (the client's CPU apart)" "$TMP/cpu0" "$TMP/cpu1"
+echo "   CPU of the stack per complete purchase, until the backbone carried the last (ms; from /proc/PID/stat):"
+cpu_per "$DONE" "complete purchases/s (the client's CPU apart)" "$TMP/cpu0" "$TMP/cpu1" |
+	tee "$TMP/cpu.purchase"
 
 # --- 2. the reference ---------------------------------------------------------
+cpu_each "$TMP/pids" "$TMP/pids.other" >"$TMP/cpu2"
 R0=$(sqlq "SELECT UTC_TIMESTAMP(6)")
 pass reserve "$TMP/ref"
 read -r REF_MADE REF_SPAN < <(sqlq "SELECT COUNT(*), TIMESTAMPDIFF(MICROSECOND, '$R0',
 	UTC_TIMESTAMP(6)) / 1000000 FROM ticketing_orders.orders WHERE seller_id = '$REF_SELLER'")
+carried "$REF_SELLER" || echo "warning: the backbone had not carried the reservations after $SETTLE s" >&2
+cpu_each "$TMP/pids" "$TMP/pids.other" >"$TMP/cpu3"
 REF_RATE=$(awk -v n="$REF_MADE" -v s="$REF_SPAN" 'BEGIN { printf "%.2f", (s > 0 ? n / s : 0) }')
 echo "2. reference: $REFERENCE buyers, $CONCURRENCY at a time, reserving only (the same curl walks)"
 printf '   %d reservations in %.2f s: %.2f reservations/s (the client used %.1f ms CPU a reservation)\n' \
 	"$REF_MADE" "$REF_SPAN" "$REF_RATE" "$(awk -v c="$CLIENT_MS" -v n="$REFERENCE" 'BEGIN { print c / n }')"
 steps "$TMP/ref.log"
-awk -v p="$RATE" -v r="$REF_RATE" 'BEGIN {
-	if (r > 0) printf "   purchases/s : reservations/s = %.3f (a purchase costs %.1f reservations)\n", p / r, (p > 0 ? r / p : 0) }'
+echo "   CPU of the stack per reservation, until the backbone carried the last (ms):"
+cpu_per "$REF_MADE" "reservations/s (the client's CPU apart)" "$TMP/cpu2" "$TMP/cpu3" |
+	tee "$TMP/cpu.reserve"
+awk -v p="$RATE" -v r="$REF_RATE" '$1 == "total" { c[FILENAME] = $2; f[++n] = FILENAME } END {
+	if (r > 0) printf "   purchases/s : reservations/s = %.3f (a purchase takes %.1f reservations'\'' time)\n",
+		p / r, (p > 0 ? r / p : 0)
+	if (c[f[2]] > 0) printf "   stack CPU a purchase : a reservation = %.1f\n", c[f[1]] / c[f[2]] }' \
+	"$TMP/cpu.purchase" "$TMP/cpu.reserve"
 echo "after: $(uptime)"
 [ "$DONE" = "$BUYERS" ] || die "$((BUYERS - DONE)) of $BUYERS purchases did not complete"
