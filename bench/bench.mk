@@ -9,6 +9,8 @@ bench_expiry_nak_LDADD = $(TK_LIBS)
 # The request driver of bench/reserve.sh.
 noinst_PROGRAMS += bench/drive
 bench_drive_SOURCES = bench/drive.c
+# It also makes the listings of bench/reserve.sh and bench/purchase.sh
+# (listings_new in bench/lib.sh); the scripts ship with the folder.
 
 # The load of bench/backbone.sh: stock changes committed by the orders
 # service's own unit code (fcgi/orders/ledger.c).

@@ -137,3 +137,120 @@ cpu_ticks() {
 	done
 	echo "$n"
 }
+
+# --- the stack's database and its real flows (bench/reserve.sh, bench/purchase.sh)
+
+# SOCK: the local stack's MariaDB socket; DRIVE and MINT: the request
+# driver and the session minter of this build (bench_tools builds them).
+SOCK=
+[ ! -f "$RUN_DIR/stack.env" ] || SOCK=$(sed -n 's/^MARIADB_SOCK=//p' "$RUN_DIR/stack.env")
+DRIVE=$ROOT/bench/drive
+MINT=$ROOT/tests/integration/mint_tokens
+
+# sqlq QUERY: the rows of QUERY, tab-separated, run as the database
+# administrator (the OS user over the stack's socket).
+sqlq() { mariadb --no-defaults -u"$(id -un)" --socket="$SOCK" -N -B -e "$1"; }
+# ctl ARGS...: supervisorctl of the stack.
+ctl() { supervisorctl -c "$RUN_DIR/supervisord.conf" "$@"; }
+# field NAME FILE: the value of the line "NAME VALUE..." of bench/drive's
+# report FILE (all words after NAME), 0 when absent.
+field() { awk -v k="$1" '$1 == k { $1 = ""; sub(/^ /, ""); print; f = 1 } END { if (!f) print 0 }' "$2"; }
+# status_count CODE FILE: the answers with status CODE in report FILE.
+status_count() { awk -v c="$1" '$1 == "status" && $2 == c { n = $3 } END { print n + 0 }' "$2"; }
+# keys N: N fresh idempotency keys (32 hex characters), one a line.
+keys() { head -c $((16 * $1)) /dev/urandom | od -An -v -tx1 -w16 | tr -d ' '; }
+# wait_until SECONDS SQL: until the query answers 1; 1 on timeout.
+wait_until() {
+	local end=$((SECONDS + $1))
+	while [ "$(sqlq "$2")" != 1 ]; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.5 # the query may join every listing of the run: not too often
+	done
+}
+
+# bench_tools: the stack answers, its database is reachable, and
+# bench/drive and mint_tokens are built (made when missing).
+bench_tools() {
+	local p
+	[ -f "$RUN_DIR/stack.env" ] || die "no local stack in $RUN_DIR (start it with scripts/dev up)"
+	curl -fsS --noproxy '*' -o /dev/null "$BASE/" || die "the stack does not answer at $BASE"
+	[ -S "$SOCK" ] || die "no MariaDB socket at $SOCK"
+	for p in bench/drive tests/integration/mint_tokens; do
+		[ -x "$ROOT/$p" ] || make -s -C "$ROOT" "$p" >/dev/null || die "cannot build $p"
+	done
+}
+
+# bench_event: the id of a scheduled event more than a day ahead that both
+# the tickets and the orders services know (the latest such); dies when
+# there is none.
+bench_event() {
+	local ev
+	ev=$(sqlq "SELECT t.id FROM ticketing_tickets.events_replica t
+		JOIN ticketing_orders.events_replica o ON o.id = t.id
+		WHERE t.status = 'scheduled' AND o.status = 'scheduled'
+		AND o.starts_at > UTC_TIMESTAMP() + INTERVAL 1 DAY ORDER BY o.starts_at DESC LIMIT 1")
+	[ -n "$ev" ] || die "no scheduled event in the replicas: seed the catalogue (scripts/dev up)"
+	printf '%s\n' "$ev"
+}
+
+# listings_new TOKEN CSRF EVENT SECTION COUNT QUANTITY: COUNT listings of
+# QUANTITY units at 10.00 of EVENT by the member of session TOKEN (CSRF
+# its form token), through the tickets service's form (POST /tickets/new,
+# sent by bench/drive), in section SECTION, rows R1..RCOUNT; dies unless
+# every one was made.
+listings_new() {
+	local dir
+	dir=$(mktemp -d)
+	keys "$5" | awk -v t="$1" -v c="$2" -v tag="$4" -v q="$6" '{
+		printf "tk_session=%s section=%s&row=R%d&quantity=%d&price=10.00&idempotency_key=%s&csrf_token=%s\n",
+			t, tag, NR, q, $1, c }' >"$dir/listings"
+	"$DRIVE" 127.0.0.1 "$PORT" POST "/tickets/new?event_id=$3" 8 0 "$dir/listings" \
+		>"$dir/listings.out" || die "bench/drive failed"
+	[ "$(status_count 303 "$dir/listings.out")" = "$5" ] ||
+		die "not every listing was made: $(grep status "$dir/listings.out" | tr '\n' ' ')"
+	rm -rf "$dir"
+}
+
+# stack_pids SERVICES OTHERS: the stack's processes, looked up once
+# (supervisorctl is too slow to run while measuring), as "program pid"
+# lines: the running FastCGI services and workers into file SERVICES,
+# MariaDB, NATS and nginx's workers into file OTHERS (their CPU counts,
+# their memory is not the services'). Dies when no service runs.
+stack_pids() {
+	local pid
+	# (supervisorctl status fails when any program is not running.)
+	{ ctl status || true; } |
+		awk '$2 == "RUNNING" && $1 !~ /^(mariadb|nats|nginx)$/ { print $1, $4 }' | tr -d , >"$1"
+	{
+		echo "mariadb $(ctl pid mariadb)"
+		echo "nats $(ctl pid nats)"
+		for pid in $(pgrep -P "$(ctl pid nginx)"); do echo "nginx $pid"; done
+	} >"$2"
+	[ -s "$1" ] || die "supervisorctl lists no running service"
+}
+
+# cpu_each FILE...: "program ticks" of every process of the "program pid"
+# files FILE... (stack_pids), now.
+cpu_each() {
+	cat "$@" | while read -r p pid; do echo "$p $(cpu_ticks "$pid")"; done
+}
+
+# cpu_per COUNT RATE BEFORE AFTER: the CPU (ms) each program spent per
+# one of COUNT things done between the cpu_each files BEFORE and AFTER,
+# one line each (those that spent any), and the total with the rate the
+# machine's cores would sustain at that cost, in the unit RATE (e.g.
+# "reservations/s").
+cpu_per() {
+	awk -v n="$1" -v rate="$2" -v hz="$(getconf CLK_TCK)" -v cores="$(nproc)" '
+		NR == FNR { t0[$1] += $2; next }
+		{ d[$1] += $2 - 0; if (!($1 in seen)) { seen[$1] = 1; o[++k] = $1 } }
+		END {
+			for (i = 1; i <= k; i++) {
+				ms = (d[o[i]] - t0[o[i]]) * 1000 / hz / (n > 0 ? n : 1)
+				total += ms
+				if (ms > 0) printf "   %-20s %8.3f\n", o[i], ms
+			}
+			printf "   %-20s %8.3f: at this cost %d cores sustain at most %.0f %s\n",
+				"total", total, cores, (total > 0 ? cores * 1000 / total : 0), rate
+		}' "$3" "$4"
+}

@@ -42,9 +42,10 @@
 # test_race.sh does; no Argon2id sign-up per buyer). At the end every row
 # the run made is deleted, in the sources and in the replicas alike, once
 # the backbone has carried its last event: listings, stock, orders, their
-# expiry schedule and idempotency keys (the outbox rows stay, as history,
-# and are pruned as any). Pages cached by the events service may show the
-# run's listings until their cache expires.
+# expiry schedule, idempotency keys and rows in the payments service's
+# replica (the outbox rows stay, as history, and are pruned as any). Pages
+# cached by the events service may show the run's listings until their
+# cache expires.
 #
 # Needs the local stack (scripts/dev up) and an in-tree build (bench/drive
 # and tests/integration/mint_tokens are built when missing). The machine's
@@ -63,45 +64,15 @@ BURST_UNITS=${BURST_UNITS:-10}
 SETTLE=${SETTLE:-120}
 LOAD_SECONDS=${DURATION%s}
 [[ $LOAD_SECONDS =~ ^[0-9]+$ ]] || die "DURATION must be whole seconds, like 10s"
-[ -f "$RUN_DIR/stack.env" ] || die "no local stack in $RUN_DIR (start it with scripts/dev up)"
-SOCK=$(sed -n 's/^MARIADB_SOCK=//p' "$RUN_DIR/stack.env")
 KEYS=$RUN_DIR/keys
 TAG=bench$$x$RANDOM
 TMP=$(mktemp -d)
 LISTINGS=$(((BUYERS + UNITS - 1) / UNITS))
-DRIVE=$ROOT/bench/drive
-MINT=$ROOT/tests/integration/mint_tokens
 
-sqlq() { mariadb --no-defaults -u"$(id -un)" --socket="$SOCK" -N -B -e "$1"; }
-ctl() { supervisorctl -c "$RUN_DIR/supervisord.conf" "$@"; }
-# field NAME FILE: the value of the line "NAME VALUE..." of bench/drive's
-# report FILE (all words after NAME), 0 when absent.
-field() { awk -v k="$1" '$1 == k { $1 = ""; sub(/^ /, ""); print; f = 1 } END { if (!f) print 0 }' "$2"; }
-# status_count CODE FILE: the answers with status CODE in report FILE.
-status_count() { awk -v c="$1" '$1 == "status" && $2 == c { n = $3 } END { print n + 0 }' "$2"; }
-# keys N: N fresh idempotency keys (32 hex characters), one a line.
-keys() { head -c $((16 * $1)) /dev/urandom | od -An -v -tx1 -w16 | tr -d ' '; }
-# wait_until SECONDS SQL: until the query answers 1; 1 on timeout.
-wait_until() {
-	local end=$((SECONDS + $1))
-	while [ "$(sqlq "$2")" != 1 ]; do
-		[ "$SECONDS" -lt "$end" ] || return 1
-		sleep 0.5 # the query joins every listing of the run: not too often
-	done
-}
-
-curl -fsS --noproxy '*' -o /dev/null "$BASE/" || die "the stack does not answer at $BASE"
-[ -S "$SOCK" ] || die "no MariaDB socket at $SOCK"
-for p in bench/drive tests/integration/mint_tokens; do
-	[ -x "$ROOT/$p" ] || make -s -C "$ROOT" "$p" >/dev/null || die "cannot build $p"
-done
+bench_tools
 
 # --- set-up: an event on sale, the seller, the listings ---------------------
-EVENT=$(sqlq "SELECT t.id FROM ticketing_tickets.events_replica t
-	JOIN ticketing_orders.events_replica o ON o.id = t.id
-	WHERE t.status = 'scheduled' AND o.status = 'scheduled'
-	AND o.starts_at > UTC_TIMESTAMP() + INTERVAL 1 DAY ORDER BY o.starts_at DESC LIMIT 1")
-[ -n "$EVENT" ] || die "no scheduled event in the replicas: seed the catalogue (scripts/dev up)"
+EVENT=$(bench_event)
 "$MINT" "$KEYS/session.key" $((1 + BUYERS + BURST)) "$KEYS/csrf.key" >"$TMP/tokens" ||
 	die "mint_tokens failed"
 read -r SELLER_TOKEN SELLER_CSRF <"$TMP/tokens"
@@ -117,10 +88,13 @@ cleanup() {
 			WHERE sent_at IS NULL) = 0 AND (SELECT COUNT(*) FROM ticketing_tickets.outbox
 			WHERE sent_at IS NULL) = 0 AND (SELECT COUNT(*) FROM
 			ticketing_orders.expiry_schedule WHERE order_id IN ($orders)) =
+			(SELECT COUNT(*) FROM ticketing_orders.orders WHERE seller_id = '$seller') AND
+			(SELECT COUNT(*) FROM ticketing_payments.orders_replica WHERE id IN ($orders)) =
 			(SELECT COUNT(*) FROM ticketing_orders.orders WHERE seller_id = '$seller')" ||
 			echo "warning: the backbone had not caught up after $SETTLE s" >&2
 		sleep 1
 		sqlq "DELETE FROM ticketing_orders.expiry_schedule WHERE order_id IN ($orders);
+			DELETE FROM ticketing_payments.orders_replica WHERE id IN ($orders);
 			DELETE FROM ticketing_orders.idempotency_keys WHERE form = 'order'
 				AND result_id IN ($orders);
 			DELETE FROM ticketing_orders.orders WHERE seller_id = '$seller';
@@ -139,16 +113,8 @@ cleanup() {
 trap cleanup EXIT
 
 # listings COUNT QUANTITY: COUNT listings of QUANTITY units at 10.00 by the
-# seller, through the tickets service's form (section TAG, row NAME).
-listings() {
-	keys "$1" | awk -v t="$SELLER_TOKEN" -v c="$SELLER_CSRF" -v tag="$TAG" -v q="$2" '{
-		printf "tk_session=%s section=%s&row=R%d&quantity=%d&price=10.00&idempotency_key=%s&csrf_token=%s\n",
-			t, tag, NR, q, $1, c }' >"$TMP/listings"
-	"$DRIVE" 127.0.0.1 "$PORT" POST "/tickets/new?event_id=$EVENT" 8 0 "$TMP/listings" \
-		>"$TMP/listings.out" || die "bench/drive failed"
-	[ "$(status_count 303 "$TMP/listings.out")" = "$1" ] ||
-		die "not every listing was made: $(grep status "$TMP/listings.out" | tr '\n' ' ')"
-}
+# seller, through the tickets service's form (section TAG).
+listings() { listings_new "$SELLER_TOKEN" "$SELLER_CSRF" "$EVENT" "$TAG" "$1" "$2"; }
 
 echo "reserve: run $TAG on $BASE, event $EVENT"
 echo "before: $(uptime)"
@@ -186,17 +152,8 @@ printf 'reserved\n' >"$RUN_DIR/bench/reserve.txt"
 read -r STATIC_RPS STATIC_P99 < <(measure "$BASE/bench/reserve.txt")
 
 # --- 1. reservations without contention, 3. PSS sampled meanwhile ----------
-# The processes, looked up once (supervisorctl is too slow to run while
-# measuring): "program pid" lines; MariaDB and nginx's workers apart (their
-# CPU is counted, their PSS is not the services').
-ctl status | awk '$2 == "RUNNING" && $1 !~ /^(mariadb|nats|nginx)$/ { print $1, $4 }' |
-	tr -d , >"$TMP/pids"
-{
-	echo "mariadb $(ctl pid mariadb)"
-	echo "nats $(ctl pid nats)"
-	for pid in $(pgrep -P "$(ctl pid nginx)"); do echo "nginx $pid"; done
-} >"$TMP/pids.other"
-[ -s "$TMP/pids" ] || die "supervisorctl lists no running service"
+# The processes; the services' PSS is sampled, everyone's CPU counted.
+stack_pids "$TMP/pids" "$TMP/pids.other"
 (
 	while :; do
 		while read -r p pid; do
@@ -206,11 +163,7 @@ ctl status | awk '$2 == "RUNNING" && $1 !~ /^(mariadb|nats|nginx)$/ { print $1, 
 	done
 ) >"$TMP/pss" 2>/dev/null &
 SAMPLER=$!
-# cpu_each: "program ticks" of every process, now.
-cpu_each() {
-	cat "$TMP/pids" "$TMP/pids.other" | while read -r p pid; do echo "$p $(cpu_ticks "$pid")"; done
-}
-cpu_each >"$TMP/cpu0"
+cpu_each "$TMP/pids" "$TMP/pids.other" >"$TMP/cpu0"
 OUTBOX0=$(sqlq "SELECT COALESCE(MAX(id), 0) FROM ticketing_orders.outbox")
 LOAD_T0=$(sqlq "SELECT UTC_TIMESTAMP(6)")
 "$DRIVE" 127.0.0.1 "$PORT" POST /orders "$CONNECTIONS" "$LOAD_SECONDS" "$TMP/buyers" \
@@ -237,7 +190,7 @@ awk -v r="$RPS" 'BEGIN { exit !(r >= 2000) }' && echo "   goal >= 2,000/s: met" 
 
 # --- 2. propagation ---------------------------------------------------------
 wait_until "$SETTLE" "$IN_REPLICAS" || die "the replicas did not catch up within $SETTLE s"
-cpu_each >"$TMP/cpu1"
+cpu_each "$TMP/pids" "$TMP/pids.other" >"$TMP/cpu1"
 # The listings that took reservations in 1: the write of the final
 # version in orders, its publication (the orders outbox row's sent_at: the
 # relay's share), its rows in the two replicas.
@@ -288,18 +241,7 @@ awk '{ if ($2 > max[$1]) max[$1] = $2; last[$1] = $2; if (!($1 in seen)) { seen[
 	}' "$TMP/pss"
 
 echo "   CPU per reservation of 1, until its events were replicated (ms; from /proc/PID/stat):"
-awk -v n="$OK" -v hz="$(getconf CLK_TCK)" -v cores="$(nproc)" '
-	NR == FNR { t0[$1] += $2; next }
-	{ d[$1] += $2 - 0; if (!($1 in seen)) { seen[$1] = 1; o[++k] = $1 } }
-	END {
-		for (i = 1; i <= k; i++) {
-			ms = (d[o[i]] - t0[o[i]]) * 1000 / hz / (n > 0 ? n : 1)
-			total += ms
-			if (ms > 0) printf "   %-20s %8.3f\n", o[i], ms
-		}
-		printf "   %-20s %8.3f: at this cost %d cores sustain at most %.0f reservations/s with their events replicated\n",
-			"total", total, cores, (total > 0 ? cores * 1000 / total : 0)
-	}' "$TMP/cpu0" "$TMP/cpu1"
+cpu_per "$OK" "reservations/s with their events replicated" "$TMP/cpu0" "$TMP/cpu1"
 
 # --- 4. the burst -----------------------------------------------------------
 tail -n "$BURST" "$TMP/tokens" | paste -d ' ' - <(tail -n "$BURST" "$TMP/keys") |
