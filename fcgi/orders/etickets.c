@@ -47,8 +47,7 @@ out:
 /* block: the e-ticket of unit n of order o into a new ETICKET section of
  * e. TK_OK, or the error of eticket_encode or qrsvg_render. */
 static int
-block(struct request *r, tmpl_dict *e, const struct order *o, const struct eticket_view *v, int n,
-      const char *item)
+block(struct request *r, tmpl_dict *e, const struct order *o, int n, const char *item)
 {
 	struct eticket t = {.unit = n};
 	char code[ETICKET_CODE_LEN + 1];
@@ -57,8 +56,8 @@ block(struct request *r, tmpl_dict *e, const struct order *o, const struct etick
 	int rc;
 
 	memcpy(t.order_id, o->id, sizeof(t.order_id));
-	memcpy(t.event_id, v->event_id, sizeof(t.event_id));
-	memcpy(t.listing_id, v->listing_id, sizeof(t.listing_id));
+	memcpy(t.event_id, o->event_id, sizeof(t.event_id));
+	memcpy(t.listing_id, o->listing_id, sizeof(t.listing_id));
 	rc = eticket_encode(&t, eticket_sk, code);
 	if (rc == TK_OK)
 		rc = qrsvg_render(code, &svg, NULL);
@@ -70,11 +69,11 @@ block(struct request *r, tmpl_dict *e, const struct order *o, const struct etick
 	/* Numbers and fixed markup only (lib/qrsvg.h): shown unescaped. */
 	tmpl_set(b, "QR_SVG", svg.data);
 	tmpl_set(b, "CODE", code);
-	tmpl_set(b, "EVENT_NAME", *v->event_name ? v->event_name : "The event");
-	tmpl_set(b, "STARTS", v->starts);
-	tmpl_set(b, "TIMEZONE", v->timezone);
-	tmpl_set(b, "VENUE", v->venue);
-	tmpl_set(b, "CITY", v->city);
+	tmpl_set(b, "EVENT_NAME", *o->event_name ? o->event_name : "The event");
+	tmpl_set(b, "STARTS", o->event_starts);
+	tmpl_set(b, "TIMEZONE", o->event_tz);
+	tmpl_set(b, "VENUE", o->venue);
+	tmpl_set(b, "CITY", o->city);
 	tmpl_set(b, "ITEM", item);
 	tmpl_set(b, "HOLDER", r->session->name);
 out:
@@ -85,7 +84,6 @@ out:
 int
 etickets_show(struct request *r, tmpl_dict *d, const struct order *o, const char *item)
 {
-	struct eticket_view v;
 	tmpl_dict *e;
 	long n;
 	int rc = TK_OK;
@@ -98,14 +96,11 @@ etickets_show(struct request *r, tmpl_dict *d, const struct order *o, const char
 	 * state and refund form, never codes that would let anyone in. */
 	if (strcmp(o->state, "complete") != 0 || strcmp(o->buyer_id, r->session->user_id) != 0)
 		goto out;
-	rc = store_eticket_view(&r->store, o->id, &v);
-	if (rc != TK_OK)
-		goto out;
 	e = tmpl_include(d, "ETICKETS", "pages/orders/etickets.tpl");
 	tmpl_set_int(e, "UNITS", o->quantity);
 	e = tmpl_section(e, "VALID");
 	for (n = 1; rc == TK_OK && n <= o->quantity; n++)
-		rc = block(r, e, o, &v, (int)n, item);
+		rc = block(r, e, o, (int)n, item);
 out:
 	return rc;
 }

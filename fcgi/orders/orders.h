@@ -83,6 +83,8 @@ struct order {
 	const char *event_name;         /* "" while the replica lacks the event */
 	const char *event_starts;       /* "YYYY-MM-DD HH:MM" at the venue, or "" */
 	const char *event_tz;           /* the venue's IANA zone ("UTC" when unknown) */
+	const char *event_id;           /* what its e-tickets are signed for */
+	const char *venue, *city;       /* "" while the replica lacks the venue */
 	const char *expires;            /* "YYYY-MM-DD HH:MM:SS" UTC */
 	const char *created;            /* "YYYY-MM-DD HH:MM" UTC */
 	long quantity;
@@ -122,19 +124,6 @@ int store_refund(struct store *st, const char *id);
  * (per unit, formatted) of l into d. */
 void show_listing(struct request *r, struct tmpl_dict *d, const struct listing_view *l);
 
-/* What an order's e-tickets show of its event (store_eticket_view). */
-struct eticket_view {
-	const char *event_id, *listing_id;
-	const char *event_name;   /* "" when the replica lacks the event */
-	const char *starts;       /* "YYYY-MM-DD HH:MM" at the venue ("" unknown) */
-	const char *timezone;     /* the venue's IANA zone ("UTC" when unknown) */
-	const char *venue, *city; /* "" when the replica lacks the venue */
-};
-
-/* store_eticket_view: the event and venue of order id of st->actor into
- * *v (strings in the arena). TK_ENOTFOUND when it is not theirs. */
-int store_eticket_view(struct store *st, const char *id, struct eticket_view *v /* OUT */);
-
 /* etickets_init (etickets.c): read the e-ticket signing key
  * (eticket_key_file) into protected memory, once at start. TK_OK, or the
  * error of config_read_hex_file (logged). */
@@ -143,8 +132,9 @@ int etickets_init(void);
 /* etickets_show (etickets.c): the ETICKETS include of an order page for
  * o (item: its seat text): one signed e-ticket per unit when o is
  * complete and the session is its buyer's, "revoked" when refunded,
- * nothing otherwise. TK_OK, or
- * TK_ENOTFOUND / a database error / TK_EINTERNAL (the page answers it). */
+ * nothing otherwise; the event and venue come with o (ORDER_COLUMNS).
+ * TK_OK, or the error of eticket_encode or qrsvg_render (the page answers
+ * it). */
 int etickets_show(struct request *r, struct tmpl_dict *d, const struct order *o, const char *item);
 
 /* Handlers (reserve.c, show.c). */

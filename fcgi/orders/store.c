@@ -46,7 +46,6 @@ enum stmt {
 	ST_REVOCATIONS_FRESH,
 	ST_IDEM_CLAIM,
 	ST_IDEM_LOOKUP,
-	ST_ETICKET_VIEW,
 	ST_LEDGER,
 	ST__MAX = ST_LEDGER + LEDGER_ST__MAX
 };
@@ -60,7 +59,8 @@ enum stmt {
 	" COALESCE(l.section, ''), COALESCE(l.row_label, ''), COALESCE(l.seat, ''),"               \
 	" COALESCE(l.price, 0), o.buyer_id, o.refused_payment_id, o.refund_reason,"                \
 	" COALESCE(e.name, ''), COALESCE(DATE_FORMAT(CONVERT_TZ(e.starts_at, '+00:00',"            \
-	" COALESCE(v.timezone, '+00:00')), '%Y-%m-%d %H:%i'), ''), COALESCE(v.timezone, 'UTC')"    \
+	" COALESCE(v.timezone, '+00:00')), '%Y-%m-%d %H:%i'), ''), COALESCE(v.timezone, 'UTC'),"   \
+	" o.event_id, COALESCE(v.name, ''), COALESCE(v.city, '')"                                  \
 	" FROM orders o LEFT JOIN listings_replica l ON l.id = o.listing_id"                       \
 	" LEFT JOIN events_replica e ON e.id = o.event_id"                                         \
 	" LEFT JOIN venues_replica v ON v.id = e.venue_id"
@@ -88,15 +88,6 @@ const char *const orders_stmts[ST__MAX] = {
     [ST_REVOCATIONS_FRESH] = REVOKE_FRESH_SQL,
     [ST_IDEM_CLAIM] = IDEM_CLAIM_SQL,
     [ST_IDEM_LOOKUP] = IDEM_LOOKUP_SQL,
-    /* The event and venue of an order's e-tickets; the start in the
-     * venue's time zone (UTC while the venue is unknown here). */
-    [ST_ETICKET_VIEW] =
-	"SELECT o.event_id, o.listing_id, COALESCE(e.name, ''),"
-	" COALESCE(DATE_FORMAT(CONVERT_TZ(e.starts_at, '+00:00', COALESCE(v.timezone, '+00:00')),"
-	" '%Y-%m-%d %H:%i'), ''), COALESCE(v.timezone, 'UTC'), COALESCE(v.name, ''),"
-	" COALESCE(v.city, '')"
-	" FROM orders o LEFT JOIN events_replica e ON e.id = o.event_id"
-	" LEFT JOIN venues_replica v ON v.id = e.venue_id WHERE o.id = ? AND o.buyer_id = ?",
     LEDGER_STMTS(ST_LEDGER),
 };
 
@@ -250,6 +241,9 @@ order_row(const struct db_rows *rows, size_t i, struct order *o)
 	o->event_name = db_str(rows, i, 18);
 	o->event_starts = db_str(rows, i, 19);
 	o->event_tz = db_str(rows, i, 20);
+	o->event_id = db_str(rows, i, 21);
+	o->venue = db_str(rows, i, 22);
+	o->city = db_str(rows, i, 23);
 }
 
 /* admin: 1 when st->actor is an admin, who may see and refund any order. */
@@ -357,27 +351,4 @@ store_refund(struct store *st, const char *id)
 			rc = TK_ECONFLICT;
 	}
 	return store_finish(st, rc);
-}
-
-int
-store_eticket_view(struct store *st, const char *id, struct eticket_view *v)
-{
-	struct db_rows rows;
-	int rc;
-
-	memset(v, 0, sizeof(*v));
-	rc = db_exec(st->db, ST_ETICKET_VIEW, (struct db_val[]){DB_S(id), DB_S(st->actor->user_id)},
-		     2, st->arena, &rows);
-	if (rc != TK_OK)
-		return rc;
-	if (rows.nrows == 0)
-		return TK_ENOTFOUND;
-	v->event_id = db_str(&rows, 0, 0);
-	v->listing_id = db_str(&rows, 0, 1);
-	v->event_name = db_str(&rows, 0, 2);
-	v->starts = db_str(&rows, 0, 3);
-	v->timezone = db_str(&rows, 0, 4);
-	v->venue = db_str(&rows, 0, 5);
-	v->city = db_str(&rows, 0, 6);
-	return TK_OK;
 }
