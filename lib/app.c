@@ -41,6 +41,7 @@
 #include "page.h"
 #include "pw.h"
 #include "req.h"
+#include "revoke.h"
 #include "sess.h"
 #include "text.h"
 #include "tmpl.h"
@@ -523,15 +524,65 @@ is_stopping(void)
 	return stopping != 0;
 }
 
-/* background_main: the service's background thread (arg: its db). */
+/* A thread beside the request threads: its body, the statements its own
+ * connection prepares, its name for the logs; the thread and its db. */
+struct task {
+	int (*run)(struct db *db, int (*stopping)(void));
+	const char *const *stmts;
+	size_t nstmts;
+	const char *name;
+	pthread_t thread;
+	struct db *db;
+	int started;
+};
+
+/* task_main: the body of a task's thread (arg: the struct task). */
 static void *
-background_main(void *arg)
+task_main(void *arg)
 {
-	int rc = svc->background(arg, is_stopping);
+	struct task *t = arg;
+	int rc = t->run(t->db, is_stopping);
 
 	if (rc != TK_OK)
-		log_error("%s: the background thread stopped: %s", svc->name, err_str(rc));
+		log_error("%s: the %s thread stopped: %s", svc->name, t->name, err_str(rc));
 	return NULL;
+}
+
+/* tasks_start: start the threads of tasks[0..n); one that cannot start is
+ * logged and left out (requests go on without it). */
+static void
+tasks_start(struct task *tasks, size_t n)
+{
+	struct db_conf dc = db_conf_configured();
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		tasks[i].db = db_new(&dc, tasks[i].stmts, tasks[i].nstmts);
+		if (pthread_create(&tasks[i].thread, NULL, task_main, &tasks[i]) == 0)
+			tasks[i].started = 1;
+		else
+			log_error("%s: cannot start the %s thread", svc->name, tasks[i].name);
+	}
+}
+
+/* tasks_join: wait until deadline for the threads of tasks[0..n) to stop;
+ * returns 0 when one did not (its db is then left to process exit). */
+static int
+tasks_join(struct task *tasks, size_t n, const struct timespec *deadline)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (tasks[i].started &&
+		    pthread_timedjoin_np(tasks[i].thread, NULL, deadline) != 0) {
+			log_warn("%s: the %s thread did not stop in time", svc->name,
+				 tasks[i].name);
+			return 0;
+		}
+		db_free(tasks[i].db);
+		tasks[i].db = NULL;
+	}
+	return 1;
 }
 
 static void
@@ -556,9 +607,8 @@ app_main(int argc, char **argv, const struct app_service *service)
 	struct worker *workers = NULL;
 	sigset_t sigs;
 	struct timespec deadline;
-	pthread_t background;
-	struct db *background_db = NULL;
-	int background_started = 0;
+	struct task tasks[2];
+	size_t ntasks = 0;
 
 	svc = service;
 	while ((ch = getopt_long(argc, argv, "c:CLh", longopts, NULL)) != -1) {
@@ -631,13 +681,19 @@ app_main(int argc, char **argv, const struct app_service *service)
 		workers[i].started = 1;
 	}
 	log_info("%s: serving on %s with %ld threads", svc->name, config_str("listen"), i);
-	if (svc->background != NULL) {
-		background_db = open_db();
-		if (pthread_create(&background, NULL, background_main, background_db) == 0)
-			background_started = 1;
-		else
-			log_error("%s: cannot start the background thread", svc->name);
-	}
+	/* The service's own background thread, and the mirror of the
+	 * revocation replica for a service that keeps one (lib/revoke.h). */
+	if (svc->background != NULL)
+		tasks[ntasks++] = (struct task){.run = svc->background,
+						.stmts = svc->stmts,
+						.nstmts = svc->nstmts,
+						.name = "background"};
+	if (svc->revocations_fresh != NULL)
+		tasks[ntasks++] = (struct task){.run = revoke_mirror,
+						.stmts = revoke_mirror_stmts,
+						.nstmts = revoke_mirror_nstmts,
+						.name = "revocation mirror"};
+	tasks_start(tasks, ntasks);
 
 	sigwait(&sigs, &sig);
 	log_info("%s: signal %d, stopping", svc->name, sig);
@@ -649,12 +705,8 @@ app_main(int argc, char **argv, const struct app_service *service)
 	clock_gettime(CLOCK_REALTIME, &deadline);
 	deadline.tv_sec += SHUTDOWN_GRACE_SECONDS;
 	status = 0;
-	if (background_started && pthread_timedjoin_np(background, NULL, &deadline) != 0) {
-		log_warn("%s: the background thread did not stop in time", svc->name);
+	if (!tasks_join(tasks, ntasks, &deadline))
 		goto out;
-	}
-	db_free(background_db);
-	background_db = NULL;
 	for (i = 0; i < nthreads; i++) {
 		if (!workers[i].started)
 			continue;

@@ -56,7 +56,10 @@ struct app_service {
 	 * revocations_fresh (services other than auth): *fresh (OUT) is 1 when
 	 * the service's revocation replica is current (revoke_fresh). Asked
 	 * before a POST that needs sign-in is honoured from a stale token;
-	 * NULL counts as never current. TK_OK or a database error.
+	 * NULL counts as never current. TK_OK or a database error. A service
+	 * that has it keeps a revocation replica, so the shell also runs the
+	 * replica's mirror in memory beside the request threads
+	 * (revoke_mirror, lib/revoke.h).
 	 */
 	int (*revocations_fresh)(struct store *st, int *fresh);
 	/* Where a GET with a stale token is sent to have it renewed (with

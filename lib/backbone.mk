@@ -20,7 +20,8 @@ nobase_dist_pkgdata_DATA += \
 	sql/common/dead_letters/001_dead_letters.sql \
 	sql/common/applied_versions/001_applied_versions.sql \
 	sql/common/consumer_state/001_consumer_state.sql \
-	sql/common/session_revocations/001_session_revocations.sql
+	sql/common/session_revocations/001_session_revocations.sql \
+	sql/common/session_revocations/002_replicated_at.sql
 
 check_PROGRAMS += tests/unit/test_event
 TESTS += tests/unit/test_event

@@ -34,7 +34,8 @@ static const struct config_key common[] = {
     {"session_pub_file", CONFIG_STR, "", 0, 0, "Ed25519 public key file, hex"},
     {"csrf_key_file", CONFIG_STR, "", 0, 0, "CSRF HMAC key file, hex"},
     {"session_ttl", CONFIG_INT, "43200", 300, 31536000,
-     "session lifetime in seconds, however active (auth only)"},
+     "session lifetime in seconds, however active (set by auth; the other services keep "
+     "revocations in memory this long, lib/revoke.h)"},
     {"session_renew_seconds", CONFIG_INT, "300", 1, 86400,
      "how long a session token is used before auth renews it (auth only)"},
     {"session_idle_seconds", CONFIG_INT, "1800", 60, 86400,

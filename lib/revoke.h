@@ -15,6 +15,19 @@
  * so a revoked session's cookie is refused by every service as soon as the
  * event arrived (milliseconds after the sign-out committed).
  *
+ * The mirror: rather than ask the database on every signed-in request, each
+ * process keeps the revoked session ids in memory. A thread of the
+ * application shell (revoke_mirror, started for every service that has
+ * revocations_fresh) reads the rows added to session_revocations every
+ * REVOKE_MIRROR_POLL_MS and all rows of sessions that may still be alive
+ * every REVOKE_MIRROR_RELOAD_S; revoke_check answers from memory while the
+ * last successful read started less than REVOKE_MIRROR_MAX_AGE_MS ago, and
+ * asks the database as before otherwise (the mirror not started yet, the
+ * database unreachable: the check then fails the way it always did). A
+ * revoked session is thus refused at most REVOKE_MIRROR_POLL_MS plus one
+ * read after its row is committed (docs/DECISIONS.md "Revocations kept in
+ * memory").
+ *
  * The replica can only be trusted while it is current. revoke_fresh says
  * whether it is, from the state of the consumer that keeps it (the shared
  * consumer_state table, written by the worker shell when the consumer
@@ -28,6 +41,9 @@
 #ifndef TK_REVOKE_H
 #define TK_REVOKE_H
 
+#include <stddef.h>
+
+struct db;
 struct session;
 struct store;
 
@@ -42,6 +58,32 @@ struct store;
  * thread's own).
  */
 int revoke_check(struct store *st, int stmt, const struct session *s);
+
+/* How often the mirror reads new rows, how often it reads them all again,
+ * and how old its last read may be for revoke_check to trust it. */
+#define REVOKE_MIRROR_POLL_MS 100
+#define REVOKE_MIRROR_RELOAD_S 30
+#define REVOKE_MIRROR_MAX_AGE_MS 1000
+
+/* The mirror's own statements, for the connection it runs on. */
+extern const char *const revoke_mirror_stmts[];
+extern const size_t revoke_mirror_nstmts;
+
+/*
+ * revoke_mirror: the body of the mirror's thread, on db (a connection with
+ * revoke_mirror_stmts prepared): reads session_revocations into memory
+ * until stopping() answers 1, which it asks every REVOKE_MIRROR_POLL_MS.
+ * Failed reads are logged once per outage and retried; returns TK_OK. One
+ * mirror per process.
+ */
+int revoke_mirror(struct db *db, int (*stopping)(void));
+
+/*
+ * revoke_mirror_lookup: whether session id sid is revoked, from memory:
+ * returns 1 with *revoked (OUT) set when the mirror is current, 0 when it
+ * cannot answer (then ask the database). Thread-safe.
+ */
+int revoke_mirror_lookup(const char *sid, int *revoked);
 
 /* The statement revoke_fresh runs: the consumer and the bound in seconds. */
 #define REVOKE_FRESH_SQL                                                                           \

@@ -174,6 +174,18 @@ header() {
 			v = substr($0, i + 1); sub(/^[ \t]+/, "", v); print v; exit } }'
 }
 
+# statements SERVICE: the statements SERVICE sent to MariaDB for the last
+# request, one a line: the db= list of its request log line (lib/db.h
+# db_trace), found by the X-Request-Id nginx answered with, so no other
+# request's statements (another test's) can show in it. Nothing when it
+# sent none; fails when the line is not logged within 5 seconds.
+statements() {
+	local rid log=$TK_TEST_RUN_DIR/logs/$1.log
+	rid=$(header X-Request-Id)
+	[ -n "$rid" ] && wait_for 5 grep -qF " req $rid " "$log" || return 1
+	grep -F " req $rid " "$log" | sed -n 's/.* db=[0-9]*://p' | tr ',' '\n' | sed '/^$/d'
+}
+
 # set_cookie NAME: the Set-Cookie line of the last response for cookie NAME.
 set_cookie() {
 	printf '%s\n' "$HEADERS" | grep -i "^set-cookie: *$1=" | head -n 1 |

@@ -354,24 +354,16 @@ check_eq "the limit is nginx's (no X-Served-By), with Retry-After: 60" "60 -" "$
 # attempt NAME EMAIL PASSWORD: a sign-in from browser NAME. The answer is
 # left in STATUS and BODY (with the email and the CSRF token replaced by
 # placeholders), the statements the auth service sent to MariaDB for this
-# request alone in WORK, one a line: the db= list of its request log line
-# (lib/db.h db_trace), found by the X-Request-Id nginx answered with, so
-# no other request's statements (another test's) can show in it.
+# request alone in WORK, one a line (lib.sh statements).
 attempt() {
-	local token rid
+	local token
 	req "$1" GET /auth/signin
 	token=$(csrf)
 	post "$1" /auth/signin "email=$2" "password=$3" "csrf_token=$token"
-	rid=$(header X-Request-Id)
+	WORK=$(statements auth) || true
 	BODY=${BODY//"$2"/EMAIL}
 	BODY=${BODY//"$(csrf)"/TOKEN}
-	WORK=
-	wait_for 5 logged "$rid" || true
-	WORK=$(grep -F " req $rid POST /auth/signin " "$TK_TEST_RUN_DIR/logs/auth.log" |
-		sed -n 's/.* db=[0-9]*://p' | tr ',' '\n')
 }
-# logged RID: the auth service has logged request RID.
-logged() { [ -n "$1" ] && grep -qF " req $1 " "$TK_TEST_RUN_DIR/logs/auth.log"; }
 
 KN_EMAIL=$(fresh_email known)
 member kn "$KN_EMAIL"
