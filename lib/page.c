@@ -63,6 +63,7 @@ static void
 release(struct request *r)
 {
 	tmpl_dict_free(r->layout);
+	tmpl_dict_free(r->page);
 	r->layout = r->page = r->form_errors = r->hidden = NULL;
 }
 
@@ -95,13 +96,16 @@ show_flash(struct request *r, tmpl_dict *flash)
 	resp_cookie(r, FLASH_COOKIE, "", 0, r->cookie_flags);
 }
 
-tmpl_dict *
-page_begin(struct request *r, const char *file, const char *title)
+/* layout_begin: a new layout for r titled title: the member's name and
+ * sign-out form or the sign-in links, and the pending flash message. */
+static void
+layout_begin(struct request *r, const char *title)
 {
 	tmpl_dict *d;
 
 	release(r);
 	r->layout = tmpl_dict_new();
+	r->page_title = arena_strdup(r->arena, title != NULL ? title : "");
 	tmpl_set(r->layout, "TITLE", title);
 	if (r->session != NULL) {
 		d = tmpl_section(r->layout, "SIGNED_IN");
@@ -111,7 +115,14 @@ page_begin(struct request *r, const char *file, const char *title)
 		tmpl_show(r->layout, "SIGNED_OUT");
 	}
 	show_flash(r, tmpl_include(r->layout, "FLASH", "partials/flash.tpl"));
-	r->page = tmpl_include(r->layout, "BODY", file);
+}
+
+tmpl_dict *
+page_begin(struct request *r, const char *file, const char *title)
+{
+	layout_begin(r, title);
+	r->page_file = file;
+	r->page = tmpl_dict_new();
 	r->hidden = tmpl_include(r->page, "CSRF", "partials/csrf.tpl");
 	tmpl_set(r->hidden, "CSRF_TOKEN", r->csrf_token);
 	r->form_errors = tmpl_include(r->page, "FORM_ERRORS", "partials/form_errors.tpl");
@@ -136,21 +147,95 @@ page_field_error(struct request *r, const char *section, const char *field, cons
 	tmpl_show(r->form_errors, "ERRORS");
 }
 
+/*
+ * compose: r's page into out (empty): r's layout rendered without the
+ * page, and body[0..len) (the page's own part) right before the layout's
+ * one PAGE_BODY_END (any such text from a value is escaped), where the
+ * layout's BODY include would put it (tests/unit/test_templates.c renders
+ * both ways and compares). r->page_body_off and page_body_len say where the
+ * part lies in out. TK_OK, or TK_ETEMPLATE (logged) with out empty.
+ */
+static int
+compose(struct request *r, const char *body, size_t len, struct buf *out)
+{
+	struct buf frame = {0};
+	const char *end;
+	size_t at;
+	int rc = TK_ETEMPLATE;
+
+	if (tmpl_render("layout.tpl", r->layout, &frame) != TK_OK ||
+	    (end = strstr(frame.data, PAGE_BODY_END)) == NULL) {
+		log_error("%s: rendering a page failed", r->request_id);
+		goto out;
+	}
+	at = (size_t)(end - frame.data);
+	buf_append(out, frame.data, at);
+	r->page_body_off = at;
+	r->page_body_len = len;
+	buf_append(out, body, len);
+	buf_append(out, frame.data + at, frame.len - at);
+	rc = TK_OK;
+out:
+	buf_free(&frame);
+	return rc;
+}
+
+/* render: r's page begun by page_begin, page and layout, into out (empty):
+ * TK_OK, or TK_ETEMPLATE (logged) with out empty. */
+static int
+render(struct request *r, struct buf *out)
+{
+	struct buf page = {0};
+	int rc;
+
+	rc = tmpl_render(r->page_file, r->page, &page);
+	if (rc != TK_OK)
+		log_error("%s: rendering a page failed", r->request_id);
+	else
+		rc = compose(r, page.data, page.len, out);
+	buf_free(&page);
+	return rc;
+}
+
+/* respond: answer r with status and the page in out (compose), which is
+ * the response's whole body. */
+static void
+respond(struct request *r, int status, const struct buf *out)
+{
+	size_t before = r->body.len;
+
+	release(r);
+	resp_status(r, status);
+	resp_html(r, out->data, out->len);
+	r->page_body_off += before;
+}
+
 void
 page_end(struct request *r, int status)
 {
 	struct buf out = {0};
 
-	if (tmpl_render("layout.tpl", r->layout, &out) != TK_OK) {
-		log_error("%s: rendering a page failed", r->request_id);
+	if (render(r, &out) != TK_OK) {
 		release(r);
-		buf_free(&out);
 		page_error(r, 500);
-		return;
+	} else {
+		respond(r, status, &out);
 	}
-	release(r);
-	resp_status(r, status);
-	resp_html(r, out.data, out.len);
+	buf_free(&out);
+}
+
+void
+page_wrap(struct request *r, const char *title, const char *body, size_t len)
+{
+	struct buf out = {0};
+
+	layout_begin(r, title);
+	if (compose(r, body, len, &out) != TK_OK) {
+		release(r);
+		page_error(r, 500);
+	} else {
+		respond(r, 200, &out);
+	}
 	buf_free(&out);
 }
 
@@ -185,8 +270,7 @@ error_page(struct request *r, int status, const char *message, long retry)
 	d = page_begin(r, "pages/error.tpl", errors[i].heading);
 	tmpl_set(d, "HEADING", errors[i].heading);
 	tmpl_set(d, "MESSAGE", message != NULL ? message : errors[i].message);
-	if (tmpl_render("layout.tpl", r->layout, &out) != TK_OK) {
-		log_error("%s: rendering the error page failed", r->request_id);
+	if (render(r, &out) != TK_OK) {
 		status = 500;
 		buf_reset(&out);
 		buf_puts(&out, fallback_500);

@@ -46,6 +46,16 @@ void page_field_error(struct request *r, const char *section, const char *field,
  * 500 error page. Releases the dictionaries.
  */
 void page_end(struct request *r, int status);
+/* Where the page goes in the layout: right before this, its one
+ * occurrence in the layout rendered without the page. */
+#define PAGE_BODY_END "</main>"
+/*
+ * page_wrap: answer r with 200 and a page whose own part, the BODY of the
+ * layout, was rendered before: body[0..len) (lib/pagecache.c keeps such
+ * parts). The layout around it is r's own, titled title (plain text,
+ * escaped), as page_begin makes it.
+ */
+void page_wrap(struct request *r, const char *title, const char *body, size_t len);
 
 /*
  * page_error: the one error page renderer: a fixed heading and message per

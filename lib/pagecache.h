@@ -8,6 +8,15 @@
  * A generation number of the caller's (e.g. one that grows with every
  * change the process commits) drops every copy made before it changed.
  *
+ * Pages for signed-in members are kept too, but only their own part (the
+ * layout's BODY: page_wrap puts the member's own layout around it, with
+ * their name, sign-out form and flash message), under the caller's key
+ * with the member's role, and for organizers and admins their account
+ * (lib/pagecache.c slot_key). A caller that keeps pages promises that the
+ * page's own part depends on the visitor through that alone and carries
+ * no CSRF field: pagecache_keep refuses, and logs, a part that holds the
+ * member's CSRF token.
+ *
  * A thread serves one request at a time, so its cache needs no lock; the
  * copies live until the thread's next store into the same slot.
  *
@@ -29,6 +38,8 @@ struct request;
 #define PAGECACHE_SLOTS 8
 /* Keys longer than this are never cached. */
 #define PAGECACHE_KEY_MAX 96
+/* What the key of a member's page adds (role and account id). */
+#define PAGECACHE_VARIANT_MAX 64
 /* The Cache-Control of a page that is the same for every signed-out
  * visitor: a shared cache (nginx) may keep it for a second; a browser asks
  * again each time, so it shows the member's own page once they sign in. */
@@ -39,16 +50,19 @@ struct request;
 int pagecache_anonymous(const struct request *r);
 
 /*
- * pagecache_serve: when r is anonymous and this thread keeps the page of
- * key, stored at generation gen less than ttl_ms ago, answer r with it
- * (200, text/html, shared) and return 1; else 0 and r is untouched.
+ * pagecache_serve: when this thread keeps the page of key for r (anonymous,
+ * or a member: see above), stored at generation gen less than ttl_ms ago,
+ * answer r with it (200, text/html; shared when anonymous) and return 1;
+ * else 0 and r is untouched.
  */
 int pagecache_serve(struct request *r, const char *key, unsigned long gen, int64_t ttl_ms);
 
 /*
- * pagecache_keep: when r is anonymous and its response is a 200, mark the
- * response shared and keep a copy of its body under key, stamped with gen
- * and the time now. The copy is the thread's: r keeps its body.
+ * pagecache_keep: when r's response is a 200 page: for an anonymous r, mark
+ * the response shared and keep a copy of it under key; for a member, keep
+ * a copy of the page's own part and its title under key, role and
+ * account. Stamped with gen and the time now. The copy is the thread's: r
+ * keeps its body.
  */
 void pagecache_keep(struct request *r, const char *key, unsigned long gen);
 

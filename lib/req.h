@@ -51,9 +51,14 @@ struct request {
 	const char *const *flashes;    /* the service's flash codes (page_flash) */
 	size_t nflashes;
 
-	/* Set by page_begin (page.c): the layout and the page inside it. */
+	/* Set by page_begin (page.c): the layout and the page inside it
+	 * (rendered apart and put where the layout's BODY include is). */
 	struct tmpl_dict *layout;
 	struct tmpl_dict *page;
+	const char *page_file;  /* the page's template */
+	const char *page_title; /* as given to page_begin, in the arena */
+	/* Set by page_end: where the page's own part (the BODY) lies in body. */
+	size_t page_body_off, page_body_len;
 	struct tmpl_dict *form_errors;
 	struct tmpl_dict *hidden; /* the page's CSRF include: its forms' hidden fields */
 

@@ -1,7 +1,8 @@
 {{%AUTOESCAPE context="HTML"}}
 {{! The whole document. Fill: TITLE; show SIGNED_IN (USER_NAME, and the }}
 {{! CSRF include with CSRF_TOKEN) or SIGNED_OUT; include FLASH }}
-{{! (partials/flash.tpl) and BODY (the page template); show REFRESH }}
+{{! (partials/flash.tpl) and BODY (the page template: lib/page.c renders }}
+{{! it apart and puts it right before </main>, where BODY goes); show REFRESH }}
 {{! (SECONDS) for a page the browser loads again by itself. }}
 <!DOCTYPE html>
 <html lang="en">

@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "page.h"
 #include "tmpl.h"
 
 #define PRAGMA "{{%AUTOESCAPE context=\"HTML\"}}\n"
@@ -196,6 +197,53 @@ test_every_page_renders(void)
 		buf_free(&out);
 		tmpl_dict_free(d);
 	}
+}
+
+/* The page rendered apart and put right before the layout's one
+ * PAGE_BODY_END (lib/page.c) gives the same bytes as the page included
+ * as BODY, for every page of test_every_page_renders and with the
+ * signed-in header. */
+static void
+test_page_apart_is_included_page(void)
+{
+	static const char *pages[] = {"pages/error.tpl", "pages/auth/signin.tpl",
+				      "pages/events/home.tpl"};
+	struct buf whole, frame, page, spliced = {0};
+	const char *end;
+	size_t i;
+
+	for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+		tmpl_dict *body, *d = layout_with(pages[i], &body), *alone;
+		tmpl_dict *f = tmpl_dict_new(), *si;
+
+		tmpl_set(body, "MESSAGE", "<apart>");
+		CU_ASSERT_EQUAL_FATAL(render("layout.tpl", d, &whole), TK_OK);
+		tmpl_set(f, "TITLE", "Test");
+		si = tmpl_section(f, "SIGNED_IN");
+		tmpl_set(si, "USER_NAME", "</main>");
+		tmpl_include(f, "FLASH", "partials/flash.tpl");
+		alone = tmpl_dict_new();
+		tmpl_set(alone, "MESSAGE", "<apart>");
+		CU_ASSERT_EQUAL_FATAL(render("layout.tpl", f, &frame), TK_OK);
+		CU_ASSERT_EQUAL_FATAL(render(pages[i], alone, &page), TK_OK);
+		CU_ASSERT_EQUAL(count_of(frame.data, PAGE_BODY_END), 1);
+		end = strstr(frame.data, PAGE_BODY_END);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(end);
+		buf_reset(&spliced);
+		buf_append(&spliced, frame.data, (size_t)(end - frame.data));
+		buf_append(&spliced, page.data, page.len);
+		buf_puts(&spliced, end);
+		/* The same but for the header's signed-in part. */
+		CU_ASSERT_PTR_NOT_NULL(strstr(spliced.data, page.data));
+		CU_ASSERT_STRING_EQUAL(strstr(spliced.data, "<main"), strstr(whole.data, "<main"));
+		buf_free(&whole);
+		buf_free(&frame);
+		buf_free(&page);
+		tmpl_dict_free(alone);
+		tmpl_dict_free(f);
+		tmpl_dict_free(d);
+	}
+	buf_free(&spliced);
 }
 
 static void
@@ -426,6 +474,7 @@ static const struct cu_test template_tests[] = {
     {"every .tpl starts with the AUTOESCAPE pragma", test_pragma_everywhere},
     {"no form input carries a literal limit", test_no_literal_limits},
     {"every page renders in the layout", test_every_page_renders},
+    {"a page rendered apart fits where BODY goes", test_page_apart_is_included_page},
     {"values are escaped everywhere", test_escaping},
     {"unsafe URLs are neutralised", test_urls_are_checked},
     {"missing template fails without output", test_missing_template},
