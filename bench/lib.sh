@@ -90,8 +90,8 @@ wrk_run() {
 		}'
 }
 
-# measure URL [SESSION]: "requests_per_second p99_in_ms" from one wrk run
-# (sending session cookie SESSION).
+# measure URL [SESSION]: "requests_per_second p99_in_ms requests" from one
+# wrk run (sending session cookie SESSION).
 measure() {
 	local rps p50 p99 n conn rd wr to bad
 	cookie_args "${2:-}"
@@ -101,7 +101,7 @@ measure() {
 	[ $((conn + rd + wr + to)) = 0 ] ||
 		printf 'warning: socket errors: connect %s, read %s, write %s, timeout %s\n' \
 			"$conn" "$rd" "$wr" "$to" >&2
-	printf '%s %s\n' "$rps" "$p99"
+	printf '%s %s %s\n' "$rps" "$p99" "$n"
 }
 
 # compare LABEL URL_PATH FILE [TARGET [SESSION]]: measure the page at
@@ -109,9 +109,12 @@ measure() {
 # static copy FILE (made by snapshot), print both and the ratios; with
 # TARGET, the ratio of requests/s the page should reach at least.
 compare() {
-	local dyn_rps dyn_p99 sta_rps sta_p99
-	read -r dyn_rps dyn_p99 < <(measure "$BASE$2" "${5:-}")
-	read -r sta_rps sta_p99 < <(measure "$BASE/bench/$3")
+	local dyn_rps dyn_p99 dyn_n sta_rps sta_p99 cpu=$RUN_DIR/bench/cpu
+	stack_pids "$cpu.programs" "$cpu.servers"
+	cpu_each "$cpu.programs" "$cpu.servers" >"$cpu.before"
+	read -r dyn_rps dyn_p99 dyn_n < <(measure "$BASE$2" "${5:-}")
+	cpu_each "$cpu.programs" "$cpu.servers" >"$cpu.after"
+	read -r sta_rps sta_p99 _ < <(measure "$BASE/bench/$3")
 	awk -v l="$1" -v u="$2" -v f="$3" -v t="${4:-}" -v dr="$dyn_rps" -v dp="$dyn_p99" \
 		-v sr="$sta_rps" -v sp="$sta_p99" 'BEGIN {
 		printf "%-46s %10.0f req/s   p99 %8.2f ms\n", "GET " u " (" l ")", dr, dp
@@ -120,6 +123,10 @@ compare() {
 			printf "%s/static: %.2f of the requests/s, %.2fx the p99 latency%s\n", l, dr / sr,
 				dp / sp, t != "" ? " (target: at least " t ")" : ""
 	}'
+	cpu_per "$dyn_n" "requests/s" "$cpu.before" "$cpu.after" |
+		awk '$1 == "total" || $2 >= 0.005 {
+			printf "%s%s %.0f us", (k++ ? ", " : "  CPU per request: "), $1, $2 * 1000 }
+			END { print "" }'
 }
 
 # header: the run's settings.
