@@ -149,7 +149,7 @@ sed -n "2,$((BUYERS + 1))p" "$TMP/tokens" | paste -d ' ' - <(head -n "$BUYERS" "
 
 # --- the static reference ---------------------------------------------------
 printf 'reserved\n' >"$RUN_DIR/bench/reserve.txt"
-read -r STATIC_RPS STATIC_P99 < <(measure "$BASE/bench/reserve.txt")
+read -r STATIC_RPS STATIC_P99 _ < <(measure "$BASE/bench/reserve.txt")
 
 # --- 1. reservations without contention, 3. PSS sampled meanwhile ----------
 # The processes; the services' PSS is sampled, everyone's CPU counted.
