@@ -36,11 +36,12 @@ tests_unit_test_guard_SOURCES = tests/unit/test_guard.c
 tests_unit_test_guard_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_test_guard_LDADD = $(TK_LIBS) $(CUNIT_LIBS)
 
-# QR codes as inline SVG (libqrencode): programs that call qrsvg_render
-# link $(QRENCODE_LIBS).
-lib_libticketing_a_SOURCES += lib/qrsvg.c lib/qrsvg.h
-check_PROGRAMS += tests/unit/test_qrsvg
-TESTS += tests/unit/test_qrsvg
-tests_unit_test_qrsvg_SOURCES = tests/unit/test_qrsvg.c
-tests_unit_test_qrsvg_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
-tests_unit_test_qrsvg_LDADD = $(TK_LIBS) $(QRENCODE_LIBS) $(CUNIT_LIBS)
+# QR codes as inline SVG and as PNG (libqrencode, zlib): programs that
+# call qr_svg or qr_png link $(QR_LIBS).
+QR_LIBS = $(QRENCODE_LIBS) $(ZLIB_LIBS)
+lib_libticketing_a_SOURCES += lib/qr.c lib/qr.h
+check_PROGRAMS += tests/unit/test_qr
+TESTS += tests/unit/test_qr
+tests_unit_test_qr_SOURCES = tests/unit/test_qr.c
+tests_unit_test_qr_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_test_qr_LDADD = $(TK_LIBS) $(QR_LIBS) $(CUNIT_LIBS)

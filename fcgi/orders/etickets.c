@@ -1,7 +1,7 @@
 /*
  * The e-tickets of an order page (GET /orders/:id): a complete order shows
  * one block per unit with its signed code (lib/eticket.h) as a QR code
- * (lib/qrsvg.h) and as text, the event's name, local start time and
+ * (lib/qr.h) and as text, the event's name, local start time and
  * venue, the seat and the holder's name; a refunded order shows no code
  * and says its tickets were revoked. The orders service signs with the
  * secret key of eticket_key_file; only the tickets service verifies.
@@ -17,7 +17,7 @@
 #include "eticket.h"
 #include "log.h"
 #include "orders.h"
-#include "qrsvg.h"
+#include "qr.h"
 #include "req.h"
 #include "sess.h"
 #include "tmpl.h"
@@ -45,7 +45,7 @@ out:
 }
 
 /* block: the e-ticket of unit n of order o into a new ETICKET section of
- * e. TK_OK, or the error of eticket_encode or qrsvg_render. */
+ * e. TK_OK, or the error of eticket_encode or qr_svg. */
 static int
 block(struct request *r, tmpl_dict *e, const struct order *o, int n, const char *item)
 {
@@ -60,13 +60,13 @@ block(struct request *r, tmpl_dict *e, const struct order *o, int n, const char 
 	memcpy(t.listing_id, o->listing_id, sizeof(t.listing_id));
 	rc = eticket_encode(&t, eticket_sk, code);
 	if (rc == TK_OK)
-		rc = qrsvg_render(code, &svg, NULL);
+		rc = qr_svg(code, &svg, NULL);
 	if (rc != TK_OK)
 		goto out;
 	b = tmpl_section(e, "ETICKET");
 	tmpl_set_int(b, "UNIT", n);
 	tmpl_set_int(b, "UNITS", o->quantity);
-	/* Numbers and fixed markup only (lib/qrsvg.h): shown unescaped. */
+	/* Numbers and fixed markup only (lib/qr.h): shown unescaped. */
 	tmpl_set(b, "QR_SVG", svg.data);
 	tmpl_set(b, "CODE", code);
 	tmpl_set(b, "EVENT_NAME", *o->event_name ? o->event_name : "The event");

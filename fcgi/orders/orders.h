@@ -133,7 +133,7 @@ int etickets_init(void);
  * o (item: its seat text): one signed e-ticket per unit when o is
  * complete and the session is its buyer's, "revoked" when refunded,
  * nothing otherwise; the event and venue come with o (ORDER_COLUMNS).
- * TK_OK, or the error of eticket_encode or qrsvg_render (the page answers
+ * TK_OK, or the error of eticket_encode or qr_svg (the page answers
  * it). */
 int etickets_show(struct request *r, struct tmpl_dict *d, const struct order *o, const char *item);
 

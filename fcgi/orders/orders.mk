@@ -12,7 +12,7 @@ ORDERS_SOURCES = \
 	fcgi/orders/etickets.c
 sbin_PROGRAMS += fcgi/orders/ticketing-orders
 fcgi_orders_ticketing_orders_SOURCES = $(ORDERS_SOURCES)
-fcgi_orders_ticketing_orders_LDADD = $(TK_LIBS) $(QRENCODE_LIBS)
+fcgi_orders_ticketing_orders_LDADD = $(TK_LIBS) $(QR_LIBS)
 
 # The same program whose reservation skips the stock row's lock and waits
 # between check and write: the negative control of the oversell race test
@@ -21,7 +21,7 @@ fcgi_orders_ticketing_orders_LDADD = $(TK_LIBS) $(QRENCODE_LIBS)
 check_PROGRAMS += tests/integration/orders_unlocked
 tests_integration_orders_unlocked_SOURCES = $(ORDERS_SOURCES)
 tests_integration_orders_unlocked_CFLAGS = $(AM_CFLAGS) -DORDERS_UNLOCKED_TEST
-tests_integration_orders_unlocked_LDADD = $(TK_LIBS) $(QRENCODE_LIBS)
+tests_integration_orders_unlocked_LDADD = $(TK_LIBS) $(QR_LIBS)
 
 nobase_dist_pkgdata_DATA += \
 	sql/orders/001_events_replica.sql \
