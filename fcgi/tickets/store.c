@@ -14,6 +14,7 @@
 
 #include "arena.h"
 #include "db.h"
+#include "dbcache.h"
 #include "err.h"
 #include "idem.h"
 #include "listing.h"
@@ -59,16 +60,23 @@ enum stmt {
 	" COALESCE(v.name, ''), COALESCE(v.city, ''), COALESCE(v.timezone, '')"
 #define NEVENT_COLUMNS 9
 
-/* A listing, its event and its stock (struct listing's order). */
-#define LISTING_SELECT                                                                             \
-	"SELECT l.id, l.event_id, l.seller_id, l.section, l.seat_row, l.seat, l.note,"             \
-	" l.quantity, l.price, l.currency, l.state, l.hidden_reason, l.version, " EVENT_COLUMNS    \
-	", s.id IS NOT NULL, COALESCE(s.offered, 0), COALESCE(s.quantity, 0),"                     \
+/* A listing and its stock (struct listing's order), LISTING_COLUMNS of
+ * them, from listings l and stock_replica s. */
+#define LISTING_STOCK_COLUMNS                                                                      \
+	"l.id, l.event_id, l.seller_id, l.section, l.seat_row, l.seat, l.note,"                    \
+	" l.quantity, l.price, l.currency, l.state, l.hidden_reason, l.version,"                   \
+	" s.id IS NOT NULL, COALESCE(s.offered, 0), COALESCE(s.quantity, 0),"                      \
 	" COALESCE(s.reserved, 0), COALESCE(s.sold, 0), COALESCE(s.available, 0),"                 \
-	" COALESCE(s.sold_amount, 0)"                                                              \
-	" FROM listings l JOIN events_replica e ON e.id = l.event_id"                              \
-	" LEFT JOIN venues_replica v ON v.id = e.venue_id"                                         \
-	" LEFT JOIN stock_replica s ON s.id = l.id"
+	" COALESCE(s.sold_amount, 0)"
+#define LISTING_COLUMNS 20
+#define LISTING_STOCK_FROM "listings l LEFT JOIN stock_replica s ON s.id = l.id"
+
+/* A listing, its stock and its event: the EVENT_COLUMNS after the
+ * LISTING_COLUMNS. */
+#define LISTING_SELECT                                                                             \
+	"SELECT " LISTING_STOCK_COLUMNS ", " EVENT_COLUMNS " FROM " LISTING_STOCK_FROM             \
+	" JOIN events_replica e ON e.id = l.event_id"                                              \
+	" LEFT JOIN venues_replica v ON v.id = e.venue_id"
 
 const char *const tickets_stmts[ST__MAX] = {
     [ST_SALE_EVENT] = "SELECT " EVENT_COLUMNS " FROM events_replica e"
@@ -81,7 +89,9 @@ const char *const tickets_stmts[ST__MAX] = {
 	" SELECT ?, id, ?, ?, ?, ?, ?, ?, ?, ? FROM events_replica"
 	" WHERE id = ? AND status = 'scheduled' AND starts_at > UTC_TIMESTAMP()"
 	" LOCK IN SHARE MODE",
-    [ST_LISTING] = LISTING_SELECT " WHERE l.id = ?",
+    /* The listing's page: its event comes apart, from the thread's copy
+     * (store_listing). */
+    [ST_LISTING] = "SELECT " LISTING_STOCK_COLUMNS " FROM " LISTING_STOCK_FROM " WHERE l.id = ?",
     [ST_LISTING_OWNED] = LISTING_SELECT " WHERE l.id = ? AND l.seller_id = ?",
     [ST_LISTINGS_MINE] = LISTING_SELECT " WHERE l.seller_id = ?"
 					" ORDER BY l.created_at DESC, l.id DESC LIMIT ?",
@@ -150,12 +160,12 @@ event_row(const struct db_rows *rows, size_t i, size_t col, struct sale_event *e
 	e->timezone = db_str(rows, i, col + 8);
 }
 
-/* listing_row: row i of a LISTING_SELECT result into *l. */
+/* listing_row: row i of a LISTING_SELECT result into *l, or of one with
+ * the LISTING_COLUMNS alone when event is 0 (l->event is then left as
+ * it is). */
 static void
-listing_row(const struct db_rows *rows, size_t i, struct listing *l)
+listing_row(const struct db_rows *rows, size_t i, int event, struct listing *l)
 {
-	size_t s = 13 + NEVENT_COLUMNS;
-
 	l->id = db_str(rows, i, 0);
 	l->event_id = db_str(rows, i, 1);
 	l->seller_id = db_str(rows, i, 2);
@@ -169,29 +179,40 @@ listing_row(const struct db_rows *rows, size_t i, struct listing *l)
 	l->state = db_str(rows, i, 10);
 	l->hidden_reason = db_str(rows, i, 11);
 	l->version = db_int(rows, i, 12);
-	event_row(rows, i, 13, &l->event);
-	l->stock.known = db_int(rows, i, s) != 0;
-	l->stock.offered = (long)db_int(rows, i, s + 1);
-	l->stock.quantity = (long)db_int(rows, i, s + 2);
-	l->stock.reserved = (long)db_int(rows, i, s + 3);
-	l->stock.sold = (long)db_int(rows, i, s + 4);
-	l->stock.available = (long)db_int(rows, i, s + 5);
-	l->stock.sold_amount = db_int(rows, i, s + 6);
+	l->stock.known = db_int(rows, i, 13) != 0;
+	l->stock.offered = (long)db_int(rows, i, 14);
+	l->stock.quantity = (long)db_int(rows, i, 15);
+	l->stock.reserved = (long)db_int(rows, i, 16);
+	l->stock.sold = (long)db_int(rows, i, 17);
+	l->stock.available = (long)db_int(rows, i, 18);
+	l->stock.sold_amount = db_int(rows, i, 19);
+	if (event)
+		event_row(rows, i, LISTING_COLUMNS, &l->event);
 }
 
-int
-store_sale_event(struct store *st, const char *id, struct sale_event *e)
+/* sale_event: event id into *e, through the thread's copy of the rows
+ * when ttl_ms > 0 (lib/dbcache.h). TK_ENOTFOUND for an unknown event. */
+static int
+sale_event(struct store *st, const char *id, int64_t ttl_ms, struct sale_event *e)
 {
+	struct db_val p[] = {DB_S(id)};
 	struct db_rows rows;
 	int rc;
 
 	memset(e, 0, sizeof(*e));
-	rc = db_exec(st->db, ST_SALE_EVENT, (struct db_val[]){DB_S(id)}, 1, st->arena, &rows);
+	rc = ttl_ms > 0 ? dbcache_exec(st->db, ST_SALE_EVENT, p, 1, ttl_ms, st->arena, &rows)
+			: db_exec(st->db, ST_SALE_EVENT, p, 1, st->arena, &rows);
 	if (rc == TK_OK && rows.nrows == 0)
 		rc = TK_ENOTFOUND;
 	if (rc == TK_OK)
 		event_row(&rows, 0, 0, e);
 	return rc;
+}
+
+int
+store_sale_event(struct store *st, const char *id, struct sale_event *e)
+{
+	return sale_event(st, id, 0, e);
 }
 
 /* emit: the listing's ticket event of type, in the open transaction. */
@@ -245,7 +266,9 @@ store_listing(struct store *st, const char *id, int owner, struct listing *l)
 	if (rc == TK_OK && rows.nrows == 0)
 		rc = TK_ENOTFOUND;
 	if (rc == TK_OK)
-		listing_row(&rows, 0, l);
+		listing_row(&rows, 0, owner, l);
+	if (rc == TK_OK && !owner)
+		rc = sale_event(st, l->event_id, STORE_EVENT_TTL_MS, &l->event);
 	return rc;
 }
 
@@ -265,7 +288,7 @@ store_listings_mine(struct store *st, struct listing **out, size_t *n)
 		return rc;
 	v = arena_alloc(st->arena, (rows.nrows + 1) * sizeof(*v));
 	for (i = 0; i < rows.nrows; i++)
-		listing_row(&rows, i, &v[i]);
+		listing_row(&rows, i, 1, &v[i]);
 	*out = v;
 	*n = rows.nrows;
 	return TK_OK;

@@ -103,8 +103,16 @@ int store_sale_event(struct store *st, const char *id, struct sale_event *e);
 int store_listing_create(struct store *st, const struct listing_input *in, const char *key,
 			 char *id);
 
+/* How long a thread keeps the event rows of listing pages (lib/dbcache.h):
+ * the listing and its stock are read fresh on every page; its event's
+ * name, times, venue and status may be this old (a cancellation also
+ * withdraws the listing, which shows at once). */
+#define STORE_EVENT_TTL_MS 1000
+
 /* store_listing: listing id with its event and stock. With owner, only
- * when st->actor sells it. TK_ENOTFOUND when absent (or not theirs). */
+ * when st->actor sells it, and all of it fresh; without, the event as
+ * kept by the thread for up to STORE_EVENT_TTL_MS. TK_ENOTFOUND when
+ * absent (or not theirs, or its event unknown). */
 int store_listing(struct store *st, const char *id, int owner, struct listing *l);
 
 /* store_listings_mine: st->actor's listings, newest first, at most
