@@ -93,9 +93,14 @@ struct order {
 	struct listing_view l; /* empty strings when the replica lacks the listing */
 };
 
+/* How long a thread keeps what an order's page shows of its listing,
+ * event and venue (lib/dbcache.h); the order itself is read fresh. */
+#define STORE_CONTEXT_TTL_MS 1000
+
 /* store_order: order id of st->actor (the owner check is in the query;
- * an admin sees any order). TK_ENOTFOUND when there is none, or it is
- * someone else's. */
+ * an admin sees any order), fresh, with its listing, event and venue as
+ * kept by the thread for up to STORE_CONTEXT_TTL_MS. TK_ENOTFOUND when
+ * there is none, or it is someone else's. */
 int store_order(struct store *st, const char *id, struct order *o);
 
 /* store_orders: st->actor's ORDERS_LISTED newest orders into *out (n of

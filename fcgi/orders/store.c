@@ -17,6 +17,7 @@
 
 #include "arena.h"
 #include "db.h"
+#include "dbcache.h"
 #include "err.h"
 #include "idem.h"
 #include "ledger.h"
@@ -46,24 +47,36 @@ enum stmt {
 	ST_REVOCATIONS_FRESH,
 	ST_IDEM_CLAIM,
 	ST_IDEM_LOOKUP,
+	ST_ORDER_CONTEXT,
 	ST_LEDGER,
 	ST__MAX = ST_LEDGER + LEDGER_ST__MAX
 };
 
 /* The columns of an order page, from orders o and listings_replica l. */
-#define ORDER_COLUMNS                                                                              \
-	"SELECT o.id, o.state, o.cancel_reason, o.currency, o.listing_id,"                         \
+/* An order's own columns (ORDER_OWN of them), from orders o. */
+#define ORDER_OWN_COLUMNS                                                                          \
+	"o.id, o.state, o.cancel_reason, o.currency, o.listing_id,"                                \
 	" DATE_FORMAT(o.expires_at, '%Y-%m-%d %H:%i:%s'),"                                         \
 	" DATE_FORMAT(o.created_at, '%Y-%m-%d %H:%i'), o.quantity, o.unit_price, o.amount,"        \
 	" FLOOR(TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(3), o.expires_at) / 1000000),"            \
-	" COALESCE(l.section, ''), COALESCE(l.row_label, ''), COALESCE(l.seat, ''),"               \
-	" COALESCE(l.price, 0), o.buyer_id, o.refused_payment_id, o.refund_reason,"                \
-	" COALESCE(e.name, ''), COALESCE(DATE_FORMAT(CONVERT_TZ(e.starts_at, '+00:00',"            \
-	" COALESCE(v.timezone, '+00:00')), '%Y-%m-%d %H:%i'), ''), COALESCE(v.timezone, 'UTC'),"   \
-	" o.event_id, COALESCE(v.name, ''), COALESCE(v.city, '')"                                  \
-	" FROM orders o LEFT JOIN listings_replica l ON l.id = o.listing_id"                       \
+	" o.buyer_id, o.refused_payment_id, o.refund_reason, o.event_id"
+#define ORDER_OWN 15
+
+/* What an order page shows of its listing, event and venue, from
+ * listings_replica l, events_replica e and venues_replica v. */
+#define ORDER_CONTEXT_COLUMNS                                                                      \
+	"COALESCE(l.section, ''), COALESCE(l.row_label, ''), COALESCE(l.seat, ''),"                \
+	" COALESCE(l.price, 0), COALESCE(e.name, ''), COALESCE(DATE_FORMAT(CONVERT_TZ("            \
+	"e.starts_at, '+00:00', COALESCE(v.timezone, '+00:00')), '%Y-%m-%d %H:%i'), ''),"          \
+	" COALESCE(v.timezone, 'UTC'), COALESCE(v.name, ''), COALESCE(v.city, '')"
+#define ORDER_CONTEXT_JOINS                                                                        \
 	" LEFT JOIN events_replica e ON e.id = o.event_id"                                         \
 	" LEFT JOIN venues_replica v ON v.id = e.venue_id"
+
+/* Orders with their context: ORDER_OWN_COLUMNS, then ORDER_CONTEXT_COLUMNS. */
+#define ORDER_COLUMNS                                                                              \
+	"SELECT " ORDER_OWN_COLUMNS ", " ORDER_CONTEXT_COLUMNS                                     \
+	" FROM orders o LEFT JOIN listings_replica l ON l.id = o.listing_id" ORDER_CONTEXT_JOINS
 
 const char *const orders_stmts[ST__MAX] = {
     /* The listing, whether its event is open for sale (known here,
@@ -80,7 +93,14 @@ const char *const orders_stmts[ST__MAX] = {
 			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
 			" UTC_TIMESTAMP(3) + INTERVAL ? SECOND) RETURNING " LEDGER_ORDER_COLUMNS,
     /* The buyer's order, or any order for an admin (the third parameter). */
-    [ST_ORDER_VIEW] = ORDER_COLUMNS " WHERE o.id = ? AND (o.buyer_id = ? OR ? = 1)",
+    /* The order's page: its context comes apart, from the thread's copy
+     * (store_order). */
+    [ST_ORDER_VIEW] = "SELECT " ORDER_OWN_COLUMNS " FROM orders o"
+		      " WHERE o.id = ? AND (o.buyer_id = ? OR ? = 1)",
+    /* Parameters: the listing, the event. */
+    [ST_ORDER_CONTEXT] =
+	"SELECT " ORDER_CONTEXT_COLUMNS " FROM (SELECT ? AS listing_id,"
+	" ? AS event_id) o LEFT JOIN listings_replica l ON l.id = o.listing_id" ORDER_CONTEXT_JOINS,
     [ST_ORDERS] = ORDER_COLUMNS " WHERE o.buyer_id = ? ORDER BY o.created_at DESC, o.id DESC"
 				" LIMIT ?",
     [ST_ORDER_EXISTS] = "SELECT state FROM orders WHERE id = ? AND (buyer_id = ? OR ? = 1)",
@@ -216,9 +236,26 @@ store_reserve(struct store *st, const char *listing, long quantity, long seconds
 	return rc;
 }
 
-/* order_row: row i of an ORDER_COLUMNS result into *o. */
+/* context_row: the ORDER_CONTEXT_COLUMNS of row i from column col into *o. */
 static void
-order_row(const struct db_rows *rows, size_t i, struct order *o)
+context_row(const struct db_rows *rows, size_t i, size_t col, struct order *o)
+{
+	o->l.section = db_str(rows, i, col);
+	o->l.row = db_str(rows, i, col + 1);
+	o->l.seat = db_str(rows, i, col + 2);
+	o->l.price = db_int(rows, i, col + 3);
+	o->event_name = db_str(rows, i, col + 4);
+	o->event_starts = db_str(rows, i, col + 5);
+	o->event_tz = db_str(rows, i, col + 6);
+	o->venue = db_str(rows, i, col + 7);
+	o->city = db_str(rows, i, col + 8);
+}
+
+/* order_row: row i of an ORDER_COLUMNS result into *o, or of one with the
+ * ORDER_OWN_COLUMNS alone when context is 0 (its context then left as it
+ * is). */
+static void
+order_row(const struct db_rows *rows, size_t i, int context, struct order *o)
 {
 	o->id = db_str(rows, i, 0);
 	o->state = db_str(rows, i, 1);
@@ -231,19 +268,12 @@ order_row(const struct db_rows *rows, size_t i, struct order *o)
 	o->unit_price = db_int(rows, i, 8);
 	o->amount = db_int(rows, i, 9);
 	o->seconds_left = (long)db_int(rows, i, 10);
-	o->l.section = db_str(rows, i, 11);
-	o->l.row = db_str(rows, i, 12);
-	o->l.seat = db_str(rows, i, 13);
-	o->l.price = db_int(rows, i, 14);
-	o->buyer_id = db_str(rows, i, 15);
-	o->refused_payment_id = db_str(rows, i, 16);
-	o->refund_reason = db_str(rows, i, 17);
-	o->event_name = db_str(rows, i, 18);
-	o->event_starts = db_str(rows, i, 19);
-	o->event_tz = db_str(rows, i, 20);
-	o->event_id = db_str(rows, i, 21);
-	o->venue = db_str(rows, i, 22);
-	o->city = db_str(rows, i, 23);
+	o->buyer_id = db_str(rows, i, 11);
+	o->refused_payment_id = db_str(rows, i, 12);
+	o->refund_reason = db_str(rows, i, 13);
+	o->event_id = db_str(rows, i, 14);
+	if (context)
+		context_row(rows, i, ORDER_OWN, o);
 }
 
 /* admin: 1 when st->actor is an admin, who may see and refund any order. */
@@ -267,8 +297,15 @@ store_order(struct store *st, const char *id, struct order *o)
 		return rc;
 	if (rows.nrows == 0)
 		return TK_ENOTFOUND;
-	order_row(&rows, 0, o);
-	return TK_OK;
+	order_row(&rows, 0, 0, o);
+	rc = dbcache_exec(st->db, ST_ORDER_CONTEXT,
+			  (struct db_val[]){DB_S(o->listing_id), DB_S(o->event_id)}, 2,
+			  STORE_CONTEXT_TTL_MS, st->arena, &rows);
+	if (rc == TK_OK && rows.nrows == 1)
+		context_row(&rows, 0, 0, o);
+	else if (rc == TK_OK)
+		rc = TK_EINTERNAL;
+	return rc;
 }
 
 int
@@ -288,7 +325,7 @@ store_orders(struct store *st, struct order **out, size_t *n)
 		return rc;
 	v = arena_alloc(st->arena, (rows.nrows + 1) * sizeof(*v));
 	for (i = 0; i < rows.nrows; i++)
-		order_row(&rows, i, &v[i]);
+		order_row(&rows, i, 1, &v[i]);
 	*out = v;
 	*n = rows.nrows;
 	return TK_OK;
