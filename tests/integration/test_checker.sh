@@ -150,7 +150,7 @@ repaired "the stream pruned by prune-stream"
 OD=ticketing_orders
 TD=ticketing_tickets
 account_browser org organizer "Org Control"
-account_browser seller member "Seller Control"
+account_browser seller member "Seller Control" --verified
 account_browser buyer member "Buyer Control"
 EVENT=$(event_fixture org "control$$")
 CL=$(listing_on_sale seller "$EVENT" 3 1.00)
