@@ -194,6 +194,13 @@ check_eq "create-user --verified: verified" 1 "$(sql "SELECT email_verified_at I
 	FROM $DB.users WHERE email = $(sql_quote "$OPV")")"
 check_eq "and its user.created says so" true \
 	"$(user_event "$(user_id "$OPV")" user.created email_verified)"
+# --if-missing --verified on an existing unverified account (a stack made
+# before verification: scripts/dev's demo accounts) marks it verified.
+printf '%s\n' "$TK_PASSWORD" | "$CTL" --config "$AUTH_CONF" create-user --email "$OP" \
+	--role member --name "Op $$" --if-missing --verified >/dev/null
+check_eq "create-user --if-missing --verified verifies an existing account" 1 \
+	"$(sql "SELECT email_verified_at IS NOT NULL FROM $DB.users WHERE email = $(sql_quote "$OP")")"
+check_eq "with a user.updated" true "$(user_event "$(user_id "$OP")" user.updated email_verified)"
 
 sleep 1
 check "no log holds a verification token" no_log_has "$T_LAST"
