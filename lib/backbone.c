@@ -46,7 +46,7 @@ const struct backbone_emitter backbone_emitters[] = {
     {"events", "ticketing.event.*"},     {"events", "ticketing.venue.*"},
     {"tickets", "ticketing.ticket.*"},   {"orders", "ticketing.order.*"},
     {"orders", "ticketing.stock.*"},     {"orders", "ticketing.expiration.*"},
-    {"payments", "ticketing.payment.*"},
+    {"payments", "ticketing.payment.*"}, {"auth", "ticketing.account_token.*"},
 };
 const size_t backbone_nemitters = NELEM(backbone_emitters);
 
@@ -120,7 +120,13 @@ const struct backbone_consumer backbone_consumers[] = {
 	.durable = "tickets-users",
 	.service = "tickets",
 	.filter = "ticketing.user.*",
-	USERS_CHECK,
+	/* USERS_CHECK and whether the address is verified (listing). */
+	.replica_table = "users_replica",
+	.src_service = "auth",
+	.src_sql = "SELECT id, version, CONCAT(name, '|', role, '|', email_verified_at IS NOT NULL)"
+		   " FROM users",
+	.replica_sql = "SELECT id, version, CONCAT(name, '|', role, '|', email_verified)"
+		       " FROM users_replica",
     },
     {
 	.durable = "events-stock",

@@ -4,7 +4,8 @@
  *
  *   migrate SERVICE      apply sql_dir/common/TABLE (as the backbone registry
  *                        says) and sql_dir/SERVICE to the configured database
- *   keygen DIR           write the session and e-ticket key pairs and CSRF key
+ *   keygen DIR           write the session, e-ticket and notify key pairs and
+ *                        the CSRF key
  *   create-user ...      add an account (password on standard input),
  *                        through the auth service's store and input checks
  *   check --config-dir D the consistency checker over every service (check.c)
@@ -57,7 +58,7 @@ usage(FILE *f, int full)
 	fputs("usage: ticketingctl [--config FILE] migrate SERVICE\n"
 	      "       ticketingctl keygen [--force] DIR\n"
 	      "       ticketingctl [--config FILE] create-user --email E --name N\n"
-	      "                    --role member|organizer|admin [--if-missing]\n"
+	      "                    --role member|organizer|admin [--if-missing] [--verified]\n"
 	      "       ticketingctl check --config-dir DIR\n"
 	      "       ticketingctl [--config FILE] setup-backbone [--max-bytes N]\n"
 	      "                    [--ack-wait MS] [--duplicate-window S]\n"
@@ -78,11 +79,16 @@ usage(FILE *f, int full)
 	      "keygen       write DIR/session.key (Ed25519 secret key, 0600),\n"
 	      "             DIR/session.pub (0644), DIR/csrf.key (0600), and the\n"
 	      "             e-ticket pair DIR/eticket.key (0600), DIR/eticket.pub\n"
-	      "             (0644) as hex; the keys that exist are kept unless --force\n"
+	      "             (0644) as hex, and the notifications worker's crypto_box\n"
+	      "             pair DIR/notify.sk (0600), DIR/notify.pk (0644) as 32 raw\n"
+	      "             bytes each; the keys that exist are kept unless --force\n"
 	      "create-user  add an account; the password is the first line of\n"
 	      "             standard input (12 to 128 characters); email, name and\n"
 	      "             password must be what the sign-up form accepts;\n"
-	      "             --if-missing succeeds quietly when the email is taken\n"
+	      "             --if-missing succeeds quietly when the email is taken;\n"
+	      "             --verified: the operator vouches for the address (it can\n"
+	      "             list tickets at once; with --if-missing an existing\n"
+	      "             account of that email is marked verified too)\n"
 	      "check        the consistency checker: reads every service database\n"
 	      "             configured in DIR/*.conf and the JetStream state, prints\n"
 	      "             each violated invariant, exits 1 when there is any\n"
@@ -206,10 +212,11 @@ out:
  * is kept and the call fails.
  */
 static int
-write_key(const char *dir, const char *name, const char *hex, mode_t mode, int force)
+write_key_bytes(const char *dir, const char *name, const char *hex, size_t len, int newline,
+		mode_t mode, int force)
 {
 	struct buf path = {0}, tmp = {0};
-	size_t len = strlen(hex), off = 0;
+	size_t off = 0, total = len + (newline ? 1 : 0);
 	ssize_t k;
 	int fd = -1, rc = TK_EIO;
 
@@ -218,7 +225,7 @@ write_key(const char *dir, const char *name, const char *hex, mode_t mode, int f
 	fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0 || fchmod(fd, mode) != 0)
 		goto fail;
-	while (off < len + 1) {
+	while (off < total) {
 		k = off < len ? write(fd, hex + off, len - off) : write(fd, "\n", 1);
 		if (k < 0 && errno == EINTR)
 			continue;
@@ -247,12 +254,21 @@ out:
 	return rc;
 }
 
+static int
+write_key(const char *dir, const char *name, const char *hex, mode_t mode, int force)
+{
+	return write_key_bytes(dir, name, hex, strlen(hex), 1, mode, force);
+}
+
 /* The key files keygen makes, in groups made together: a key pair's two
- * files, or a symmetric key. */
+ * files, or a symmetric key. notify.sk/notify.pk, the notifications
+ * worker's crypto_box pair (the Mail contract: auth seals mailed tokens
+ * to notify.pk), are 32 raw bytes each, not hex. */
 static const char *const keygen_groups[][2] = {
     {"session.key", "session.pub"},
     {"csrf.key", NULL},
     {"eticket.key", "eticket.pub"},
+    {"notify.sk", "notify.pk"},
 };
 
 /* keygen_present: how many files of group g exist in dir (0, 1 or 2). */
@@ -286,6 +302,16 @@ keygen_write(const char *dir, size_t g, int force)
 	hex = sodium_malloc(hexlen);
 	if (sk == NULL || hex == NULL) {
 		fprintf(stderr, "ticketingctl: out of secure memory\n");
+		goto out;
+	}
+	if (strcmp(keygen_groups[g][0], "notify.sk") == 0) {
+		/* crypto_box_SECRETKEYBYTES (32) fit in sk and pk. */
+		crypto_box_keypair(pk, sk);
+		rc = write_key_bytes(dir, keygen_groups[g][0], (const char *)sk,
+				     crypto_box_SECRETKEYBYTES, 0, 0600, force);
+		if (rc == TK_OK)
+			rc = write_key_bytes(dir, keygen_groups[g][1], (const char *)pk,
+					     crypto_box_PUBLICKEYBYTES, 0, 0644, force);
 		goto out;
 	}
 	if (keygen_groups[g][1] == NULL) {
@@ -412,17 +438,15 @@ static int
 cmd_create_user(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"email", required_argument, NULL, 'e'},
-	    {"name", required_argument, NULL, 'n'},
-	    {"role", required_argument, NULL, 'r'},
-	    {"if-missing", no_argument, NULL, 'm'},
-	    {NULL, 0, NULL, 0},
+	    {"email", required_argument, NULL, 'e'}, {"name", required_argument, NULL, 'n'},
+	    {"role", required_argument, NULL, 'r'},  {"if-missing", no_argument, NULL, 'm'},
+	    {"verified", no_argument, NULL, 'v'},    {NULL, 0, NULL, 0},
 	};
 	char pw[PW_MAX_BYTES + 3], hash[PW_HASH_LEN], id[UUID_STR_LEN + 1];
 	const char *email_arg = NULL, *name_arg = NULL, *role_arg = NULL, *msg;
 	struct db_conf dc;
 	struct store st = {0};
-	struct user u = {0};
+	struct user u = {0}, existing;
 	int ch, if_missing = 0, rc, status = EXIT_USAGE;
 
 	st.arena = arena_new();
@@ -439,6 +463,9 @@ cmd_create_user(int argc, char **argv)
 			break;
 		case 'm':
 			if_missing = 1;
+			break;
+		case 'v':
+			u.email_verified = 1;
 			break;
 		default:
 			usage(stderr, 0);
@@ -476,6 +503,18 @@ cmd_create_user(int argc, char **argv)
 	dc = db_conf_configured();
 	st.db = db_new(&dc, auth_stmts, auth_nstmts);
 	rc = store_create_user(&st, &u);
+	if (rc == TK_EEXIST && if_missing && u.email_verified) {
+		/* The demo accounts of a stack made before verification. */
+		rc = store_user_by_email(&st, u.email, &existing);
+		if (rc == TK_OK && !existing.email_verified)
+			rc = store_verify_email(&st, existing.id);
+		if (rc != TK_OK) {
+			fprintf(stderr, "ticketingctl: create-user: %s\n", err_str(rc));
+			goto out;
+		}
+		status = EXIT_OK;
+		goto out;
+	}
 	if (rc == TK_EEXIST && if_missing) {
 		status = EXIT_OK;
 		goto out;

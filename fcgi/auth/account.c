@@ -2,6 +2,7 @@
  * The account page and changing the password.
  */
 #include "app.h"
+#include "arena.h"
 #include "auth.h"
 #include "err.h"
 #include "fields.h"
@@ -41,13 +42,38 @@ account_page(struct request *r, const struct fields *f)
 	tmpl_set(d, "EMAIL", u.email);
 	tmpl_set(d, "ROLE", role_name(u.role));
 	tmpl_set(d, "CREATED_AT", u.created_at);
+	tmpl_show(d, u.email_verified ? "VERIFIED" : "NOT_VERIFIED");
 	if (u.role == ROLE_ADMIN)
 		tmpl_show(d, "ADMIN");
 	fields_show(r, f);
 	return TK_OK;
 }
 
-/* GET /auth/account (signed in): name, email, role and the password form. */
+/* account_page_limited: the account page, 429 with Retry-After seconds:
+ * the member asked for verification links too often (tokens.c). */
+int
+account_page_limited(struct request *r, long seconds)
+{
+	struct fields f;
+	tmpl_dict *d;
+	int rc;
+
+	if (seconds < 1)
+		seconds = 1;
+	fields_init(r->arena, password_form, &f);
+	rc = account_page(r, &f);
+	if (rc != TK_OK)
+		return rc;
+	d = r->page;
+	tmpl_show(d, "RESEND_LIMITED");
+	tmpl_set_int(d, "RESEND_MINUTES", (seconds + 59) / 60);
+	resp_header(r, "Retry-After", arena_printf(r->arena, "%ld", seconds));
+	page_end(r, 429);
+	return TK_OK;
+}
+
+/* GET /auth/account (signed in): name, email (verified or not, with the
+ * form that sends the link again), role and the password form. */
 int
 h_account(struct request *r)
 {

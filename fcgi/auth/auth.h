@@ -31,6 +31,7 @@ struct user {
 	enum role role;
 	const char *created_at; /* YYYY-MM-DD */
 	int64_t version;        /* the row's version, moved by every change */
+	int email_verified;     /* 1 when the address was proved (email_verified_at) */
 };
 
 /* The throttle of password guesses of one account from one client
@@ -114,6 +115,65 @@ int store_find_users(struct store *st, const char *q, size_t limit, struct user 
  * changes) or a database error. */
 int store_set_role(struct store *st, const struct user *u, enum role role);
 
+/* store_verify_email: in one transaction, mark user_id's address verified
+ * and emit user.updated (nothing when it is verified already): the
+ * operator's create-user --verified. TK_OK or a database error. */
+int store_verify_email(struct store *st, const char *user_id);
+
+/* store_limit_take: a counter of the throttle table (signin_throttle):
+ * row (account, addr) counts at most max takes in a window of window
+ * seconds from the first. TK_OK (one more counted), TK_ELIMIT with
+ * *retry_after the seconds until the window ends, or a database error.
+ * throttle_limit names the rows. */
+int store_limit_take(struct store *st, const char *account, const char *addr, int64_t max,
+		     int64_t window, long *retry_after);
+
+/* ---- mailed tokens (store.c; docs/DECISIONS.md "Account tokens") ----
+ * A token is 32 random bytes in base64url (43 characters), mailed in a
+ * link; auth keeps only its crypto_generichash and sends it once, sealed
+ * (crypto_box_seal) to the notifications worker's public key, in
+ * account_token.issued written with the row. */
+
+#define TOKEN_TEXT_LEN 43
+
+enum token_purpose { TOKEN_VERIFY_EMAIL, TOKEN_RESET_PASSWORD };
+
+/* The notifications worker's crypto_box public key (notify_pub_file),
+ * loaded by the service's init; without it no token can be issued
+ * (TK_ECONFIG). */
+extern unsigned char auth_notify_pk[32];
+extern int auth_notify_pk_set;
+
+/* token_purpose_name: "verify_email" or "reset_password". */
+const char *token_purpose_name(enum token_purpose p);
+
+/* store_create_user_verify: store_create_user_session for a sign-up: the
+ * account is unverified and a verify_email token is issued in the same
+ * transaction. TK_OK, TK_EEXIST, TK_ECONFIG or a database error. */
+int store_create_user_verify(struct store *st, const struct user *u, const struct session *s);
+
+/* store_issue_token: in one transaction, a new token of purpose p for
+ * user u (its older unused ones of p superseded) and its event. */
+int store_issue_token(struct store *st, const struct user *u, enum token_purpose p);
+
+/* store_token_check: TK_OK when token is a good token of purpose p (its
+ * row unused, not superseded, not expired, and the account's address the
+ * one it was sent to), TK_ENOTFOUND otherwise, whatever the reason; or a
+ * database error. Reads only. */
+int store_token_check(struct store *st, const char *token, enum token_purpose p);
+
+/* store_reset_password: in one transaction, when token is a good
+ * reset_password token: mark it used, set the account's password hash
+ * (the address counts as verified: the link proved it), revoke every
+ * session of the account and emit user.updated. TK_OK, TK_ENOTFOUND or a
+ * database error. */
+int store_reset_password(struct store *st, const char *token, const char *hash);
+
+/* store_verify_token: in one transaction, when token is a good
+ * verify_email token: mark it used and the address verified
+ * (user.updated). TK_OK, TK_ENOTFOUND or a database error. */
+int store_verify_token(struct store *st, const char *token);
+
 /* ---- input checks (input.c) ---- */
 
 /* The fields several auth forms share (fields.h). */
@@ -154,6 +214,13 @@ int64_t throttle_delay(int64_t n);
  */
 int throttle_verify(struct store *st, struct throttle *t, const char *hash, const char *password);
 
+/* throttle_limit: store_limit_take on the row of (scope, subject) and
+ * addr: scope names the limit ("forgot", "verify-day", ...), subject what
+ * it counts (an email, a user id; "" for none); the row's account is the
+ * SHA-256 of both, apart from sign-in's rows. */
+int throttle_limit(struct store *st, const char *scope, const char *subject, const char *addr,
+		   int64_t max, int64_t window, long *retry_after);
+
 /* auth_begin_session: fill s for user u with a fresh session id and the
  * configured lifetime. */
 void auth_begin_session(const struct user *u, struct session *s);
@@ -168,6 +235,7 @@ enum auth_flash {
 	AUTH_FLASH_SIGNED_OUT,
 	AUTH_FLASH_PASSWORD_CHANGED,
 	AUTH_FLASH_ROLE_CHANGED,
+	AUTH_FLASH_VERIFY_SENT,
 	AUTH_FLASH__MAX
 };
 
@@ -187,5 +255,18 @@ int h_account(struct request *r);
 int h_password(struct request *r);
 int h_admin_users(struct request *r);
 int h_admin_set_role(struct request *r);
+/* account_page_limited: the account page answering 429 with Retry-After
+ * seconds (verification links asked too often). */
+int account_page_limited(struct request *r, long seconds);
+int h_forgot_form(struct request *r);
+int h_forgot(struct request *r);
+int h_reset_form(struct request *r);
+int h_reset(struct request *r);
+int h_verify_email(struct request *r);
+int h_verify_resend(struct request *r);
+
+/* auth_init: the service's start: the notifications worker's public key
+ * (notify_pub_file: 32 raw bytes). */
+int auth_init(void);
 
 #endif

@@ -17,7 +17,8 @@ fcgi_auth_ticketing_auth_SOURCES = \
 	fcgi/auth/signin.c \
 	fcgi/auth/renew.c \
 	fcgi/auth/account.c \
-	fcgi/auth/admin.c
+	fcgi/auth/admin.c \
+	fcgi/auth/tokens.c
 fcgi_auth_ticketing_auth_LDADD = fcgi/auth/libauth.a $(TK_LIBS)
 
 nobase_dist_pkgdata_DATA += \
@@ -26,7 +27,15 @@ nobase_dist_pkgdata_DATA += \
 	sql/auth/003_signin_throttle.sql \
 	sql/auth/004_users_without_lockout.sql \
 	sql/auth/005_sessions_last_seen.sql \
+	sql/auth/006_users_email_verified.sql \
+	sql/auth/007_account_tokens.sql \
 	templates/pages/auth/signup.tpl \
 	templates/pages/auth/signin.tpl \
 	templates/pages/auth/account.tpl \
-	templates/pages/auth/admin_users.tpl
+	templates/pages/auth/admin_users.tpl \
+	templates/pages/auth/forgot.tpl \
+	templates/pages/auth/forgot_sent.tpl \
+	templates/pages/auth/reset.tpl \
+	templates/pages/auth/reset_done.tpl \
+	templates/pages/auth/link_refused.tpl \
+	templates/pages/auth/verified.tpl

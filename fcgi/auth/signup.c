@@ -46,7 +46,8 @@ h_signup_form(struct request *r)
 }
 
 /*
- * POST /auth/signup (CSRF checked): creates the account and signs it in,
+ * POST /auth/signup (CSRF checked): creates the account (its address not
+ * verified yet: a verify_email token is issued with it) and signs it in,
  * 303 to the account page. 422 with the form and messages by the fields
  * when a field is invalid or the email is taken; nothing is written then.
  */
@@ -80,7 +81,8 @@ h_signup(struct request *r)
 	u.password_hash = hash;
 	u.role = ROLE_MEMBER;
 	auth_begin_session(&u, &s);
-	rc = store_create_user_session(&r->store, &u, &s);
+	/* Unverified, with its verification link on its way (account_token.issued). */
+	rc = store_create_user_verify(&r->store, &u, &s);
 	if (rc == TK_EEXIST) {
 		fields_error(&f, NULL, "email",
 			     "An account with this email already exists. Sign in instead.");

@@ -3,24 +3,34 @@
  * that runs them. Owner checks sit in the WHERE clauses.
  *
  * Events (lib/outbox.h), written in the transaction of the change:
- *   user.created, user.updated  state {id, name, role, version} (the email
- *                               stays private to auth)
+ *   user.created, user.updated  state {id, name, role, version, email,
+ *                               email_verified} (the address for the
+ *                               notifications worker's mails; replicas of
+ *                               other services keep what they need of it)
  *   session.revoked             state {id, user_id, revoked_at}, version 1
+ *   account_token.issued        state {id, user_id, purpose, email, name,
+ *                               expires_at, sealed}, version 1: a mailed
+ *                               token, sealed for the notifications worker
+ *                               (docs/DECISIONS.md "Account tokens")
  * After a commit that wrote events, the relay is nudged (mq_nudge_outbox).
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include "arena.h"
 #include "auth.h"
+#include "b64.h"
 #include "config.h"
 #include "db.h"
 #include "err.h"
 #include "event.h"
 #include "outbox.h"
 #include "store.h"
+#include "uuid.h"
 
 enum stmt {
 	ST_USER_BY_EMAIL,
@@ -46,6 +56,14 @@ enum stmt {
 	ST_THROTTLE_FORGIVE,
 	ST_THROTTLE_TRUSTED,
 	ST_THROTTLE_PRUNE,
+	ST_USER_SET_VERIFIED,
+	ST_USER_RESET_PASSWORD,
+	ST_TOKEN_SUPERSEDE,
+	ST_TOKEN_INSERT,
+	ST_TOKEN_FIND,
+	ST_TOKEN_LOCK,
+	ST_TOKEN_USE,
+	ST_TOKEN_PRUNE,
 	ST__MAX
 };
 
@@ -59,14 +77,21 @@ enum stmt {
 #define THROTTLE_ALL "*"
 #define THROTTLE_WINDOW 3600
 
+#define TOKEN_SELECT                                                                               \
+	"SELECT t.id, t.user_id, t.email, t.used_at IS NULL AND t.superseded_at IS NULL "          \
+	"AND t.expires_at > NOW(6), u.email FROM account_tokens t JOIN users u ON u.id = "         \
+	"t.user_id "                                                                               \
+	"WHERE t.token_hash = ? AND t.purpose = ?"
+
 #define USER_COLUMNS                                                                               \
-	"id, email, name, password_hash, role, DATE_FORMAT(created_at, '%Y-%m-%d'), version"
+	"id, email, name, password_hash, role, DATE_FORMAT(created_at, '%Y-%m-%d'), version, "     \
+	"email_verified_at IS NOT NULL"
 
 const char *const auth_stmts[ST__MAX] = {
     [ST_USER_BY_EMAIL] = "SELECT " USER_COLUMNS " FROM users WHERE email = ?",
     [ST_USER_BY_ID] = "SELECT " USER_COLUMNS " FROM users WHERE id = ?",
-    [ST_USER_INSERT] = "INSERT INTO users (id, email, name, password_hash, role) "
-		       "VALUES (?, ?, ?, ?, ?)",
+    [ST_USER_INSERT] = "INSERT INTO users (id, email, name, password_hash, role, "
+		       "email_verified_at) VALUES (?, ?, ?, ?, ?, IF(?, NOW(6), NULL))",
     /* A sign-in holds the row until its session is in: a change of the
      * row commits before (the sign-in sees its version) or after (it
      * revokes the new session). */
@@ -90,7 +115,8 @@ const char *const auth_stmts[ST__MAX] = {
 			  "WHERE id = ? AND revoked_at IS NULL",
     [ST_SESSION_OTHERS] = "SELECT id FROM sessions WHERE user_id = ? AND id <> ? "
 			  "AND revoked_at IS NULL FOR UPDATE",
-    [ST_USER_STATE] = "SELECT id, name, role, version FROM users WHERE id = ?",
+    [ST_USER_STATE] = "SELECT id, name, role, version, email, email_verified_at IS NOT NULL "
+		      "FROM users WHERE id = ?",
     [ST_OUTBOX_INSERT] = OUTBOX_INSERT_SQL,
     /* LIKE patterns come escaped (like_pattern); one row past the limit
      * tells whether there are more. */
@@ -128,6 +154,26 @@ const char *const auth_stmts[ST__MAX] = {
      * as small as the attempts of the last signin_forget_seconds. */
     [ST_THROTTLE_PRUNE] = "DELETE FROM signin_throttle WHERE expires_at <= NOW(6) "
 			  "ORDER BY expires_at LIMIT 100",
+    [ST_USER_SET_VERIFIED] = "UPDATE users SET email_verified_at = NOW(6), version = version + 1 "
+			     "WHERE id = ? AND email_verified_at IS NULL",
+    /* A reset by a mailed link also proves the address. */
+    [ST_USER_RESET_PASSWORD] = "UPDATE users SET password_hash = ?, "
+			       "email_verified_at = COALESCE(email_verified_at, NOW(6)), "
+			       "version = version + 1 WHERE id = ?",
+    [ST_TOKEN_SUPERSEDE] = "UPDATE account_tokens SET superseded_at = NOW(6) "
+			   "WHERE user_id = ? AND purpose = ? AND used_at IS NULL "
+			   "AND superseded_at IS NULL",
+    [ST_TOKEN_INSERT] = "INSERT INTO account_tokens (id, user_id, purpose, token_hash, email, "
+			"expires_at) VALUES (?, ?, ?, ?, ?, FROM_UNIXTIME(?))",
+    /* The token of a hash and purpose, whether it is good, and the
+     * account's address now. */
+    [ST_TOKEN_FIND] = TOKEN_SELECT,
+    [ST_TOKEN_LOCK] = TOKEN_SELECT " FOR UPDATE",
+    [ST_TOKEN_USE] = "UPDATE account_tokens SET used_at = NOW(6) WHERE id = ? AND used_at IS NULL",
+    /* A day after expiry a token is forgotten; each new one deletes at
+     * most this many. */
+    [ST_TOKEN_PRUNE] = "DELETE FROM account_tokens WHERE expires_at < NOW(6) - INTERVAL 1 DAY "
+		       "ORDER BY expires_at LIMIT 100",
 };
 
 const size_t auth_nstmts = ST__MAX;
@@ -145,6 +191,7 @@ user_from_row(const struct db_rows *rows, size_t i, struct user *u)
 		return TK_EINTERNAL;
 	u->created_at = db_str(rows, i, 5);
 	u->version = db_int(rows, i, 6);
+	u->email_verified = db_int(rows, i, 7) != 0;
 	return TK_OK;
 }
 
@@ -190,9 +237,10 @@ emit_user(struct store *st, const char *type, const char *user_id)
 		rc = TK_EINTERNAL;
 		goto out;
 	}
-	state = json_pack("{s:s, s:s, s:s, s:I}", "id", db_str(&rows, 0, 0), "name",
+	state = json_pack("{s:s, s:s, s:s, s:I, s:s, s:b}", "id", db_str(&rows, 0, 0), "name",
 			  db_str(&rows, 0, 1), "role", db_str(&rows, 0, 2), "version",
-			  (json_int_t)db_int(&rows, 0, 3));
+			  (json_int_t)db_int(&rows, 0, 3), "email", db_str(&rows, 0, 4),
+			  "email_verified", db_int(&rows, 0, 5) != 0);
 	if (state == NULL) {
 		rc = TK_EINTERNAL;
 		goto out;
@@ -243,14 +291,18 @@ insert_session(struct store *st, const struct session *s)
 static int
 create_user(struct store *st, const struct user *u, const struct session *s)
 {
-	struct db_val p[] = {DB_S(u->id), DB_S(u->email), DB_S(u->name), DB_S(u->password_hash),
-			     DB_S(role_name(u->role))};
+	struct db_val p[] = {DB_S(u->id),
+			     DB_S(u->email),
+			     DB_S(u->name),
+			     DB_S(u->password_hash),
+			     DB_S(role_name(u->role)),
+			     DB_I(u->email_verified ? 1 : 0)};
 	int rc;
 
 	rc = db_begin(st->db);
 	if (rc != TK_OK)
 		return rc;
-	rc = db_exec(st->db, ST_USER_INSERT, p, 5, NULL, NULL);
+	rc = db_exec(st->db, ST_USER_INSERT, p, 6, NULL, NULL);
 	if (rc == TK_OK && s != NULL)
 		rc = insert_session(st, s);
 	if (rc == TK_OK)
@@ -551,4 +603,280 @@ store_set_role(struct store *st, const struct user *u, enum role role)
 	if (rc == TK_OK)
 		rc = revoke_others(st, u->id, "");
 	return store_finish(st, rc);
+}
+
+/* mark_verified: inside the open transaction, record that user_id's
+ * address is proved (nothing when it was already) and emit user.updated. */
+static int
+mark_verified(struct store *st, const char *user_id)
+{
+	struct db_rows rows;
+	int rc;
+
+	rc = db_exec(st->db, ST_USER_SET_VERIFIED, (struct db_val[]){DB_S(user_id)}, 1, st->arena,
+		     &rows);
+	if (rc != TK_OK || rows.affected == 0)
+		return rc;
+	return emit_user(st, "user.updated", user_id);
+}
+
+int
+store_verify_email(struct store *st, const char *user_id)
+{
+	int rc;
+
+	rc = db_begin(st->db);
+	if (rc != TK_OK)
+		return rc;
+	return store_finish(st, mark_verified(st, user_id));
+}
+
+/* ---- mailed tokens (docs/DECISIONS.md "Account tokens") ---- */
+
+unsigned char auth_notify_pk[crypto_box_PUBLICKEYBYTES];
+int auth_notify_pk_set;
+
+const char *
+token_purpose_name(enum token_purpose p)
+{
+	return p == TOKEN_VERIFY_EMAIL ? "verify_email" : "reset_password";
+}
+
+/* token_hash_hex: the stored name of token (its text as in the link):
+ * crypto_generichash, 32 bytes, in lower-case hex. */
+static void
+token_hash_hex(const char *token, char out[65])
+{
+	unsigned char h[32];
+
+	crypto_generichash(h, sizeof(h), (const unsigned char *)token, strlen(token), NULL, 0);
+	sodium_bin2hex(out, 65, h, sizeof(h));
+}
+
+/* token_text_ok: token looks like one we issue: 43 base64url characters.
+ * Anything else is refused before any query. */
+static int
+token_text_ok(const char *token)
+{
+	size_t i;
+
+	if (token == NULL || strlen(token) != TOKEN_TEXT_LEN)
+		return 0;
+	for (i = 0; i < TOKEN_TEXT_LEN; i++) {
+		char c = token[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_'))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * issue_token: inside the open transaction, supersede the unused tokens of
+ * user u and purpose p, store the hash of a fresh token (32 random bytes,
+ * base64url) expiring in seconds, and append account_token.issued with
+ * the token sealed to the notifications worker's key. The clear token
+ * lives only in this function's stack, wiped before it returns.
+ */
+static int
+issue_token(struct store *st, const struct user *u, enum token_purpose p, int64_t seconds)
+{
+	unsigned char raw[32], sealed[crypto_box_SEALBYTES + TOKEN_TEXT_LEN];
+	char token[TOKEN_TEXT_LEN + 1], hash[65], id[UUID_STR_LEN + 1], expires[EVENT_TIME_LEN + 1];
+	char sealed_text[((crypto_box_SEALBYTES + TOKEN_TEXT_LEN) * 4 + 2) / 3 + 1];
+	const char *purpose = token_purpose_name(p);
+	json_t *state = NULL;
+	time_t until;
+	struct tm tm;
+	int rc = TK_ECONFIG;
+
+	if (!auth_notify_pk_set)
+		goto out;
+	randombytes_buf(raw, sizeof(raw));
+	b64_encode(raw, sizeof(raw), token);
+	token_hash_hex(token, hash);
+	rc = TK_ECRYPTO;
+	if (crypto_box_seal(sealed, (const unsigned char *)token, TOKEN_TEXT_LEN, auth_notify_pk) !=
+	    0)
+		goto out;
+	b64_encode(sealed, sizeof(sealed), sealed_text);
+	uuid_v7(id);
+	until = time(NULL) + (time_t)seconds;
+	gmtime_r(&until, &tm);
+	strftime(expires, sizeof(expires), "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+	rc = db_exec(st->db, ST_TOKEN_SUPERSEDE, (struct db_val[]){DB_S(u->id), DB_S(purpose)}, 2,
+		     NULL, NULL);
+	if (rc == TK_OK)
+		rc = db_exec(st->db, ST_TOKEN_INSERT,
+			     (struct db_val[]){DB_S(id), DB_S(u->id), DB_S(purpose), DB_S(hash),
+					       DB_S(u->email), DB_I((int64_t)until)},
+			     6, NULL, NULL);
+	if (rc != TK_OK)
+		goto out;
+	state = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", id, "user_id", u->id,
+			  "purpose", purpose, "email", u->email, "name", u->name, "expires_at",
+			  expires, "sealed", sealed_text);
+	rc = TK_EINTERNAL;
+	if (state == NULL)
+		goto out;
+	rc = outbox_append(st->db, ST_OUTBOX_INSERT, "account_token.issued", "account_token", id, 1,
+			   state);
+	if (rc == TK_OK)
+		rc = db_exec(st->db, ST_TOKEN_PRUNE, NULL, 0, NULL, NULL);
+out:
+	json_decref(state);
+	sodium_memzero(raw, sizeof(raw));
+	sodium_memzero(token, sizeof(token));
+	return rc;
+}
+
+/* token_seconds: the configured life of a token of purpose p. */
+static int64_t
+token_seconds(enum token_purpose p)
+{
+	return config_int(p == TOKEN_VERIFY_EMAIL ? "verify_token_seconds" : "reset_token_seconds");
+}
+
+int
+store_create_user_verify(struct store *st, const struct user *u, const struct session *s)
+{
+	struct db_val p[] = {DB_S(u->id),
+			     DB_S(u->email),
+			     DB_S(u->name),
+			     DB_S(u->password_hash),
+			     DB_S(role_name(u->role)),
+			     DB_I(0)};
+	int rc;
+
+	rc = db_begin(st->db);
+	if (rc != TK_OK)
+		return rc;
+	rc = db_exec(st->db, ST_USER_INSERT, p, 6, NULL, NULL);
+	if (rc == TK_OK)
+		rc = insert_session(st, s);
+	if (rc == TK_OK)
+		rc = emit_user(st, "user.created", u->id);
+	if (rc == TK_OK)
+		rc = issue_token(st, u, TOKEN_VERIFY_EMAIL, token_seconds(TOKEN_VERIFY_EMAIL));
+	return store_finish(st, rc);
+}
+
+int
+store_issue_token(struct store *st, const struct user *u, enum token_purpose p)
+{
+	int rc;
+
+	rc = db_begin(st->db);
+	if (rc != TK_OK)
+		return rc;
+	return store_finish(st, issue_token(st, u, p, token_seconds(p)));
+}
+
+/* find_token: the token row of token and purpose p into *rows (TOKEN_SELECT's
+ * columns), locked with lock. TK_OK when it is good (unused, not
+ * superseded, not expired, and sent to the account's address of now),
+ * TK_ENOTFOUND for every other case alike, or a database error. */
+static int
+find_token(struct store *st, const char *token, enum token_purpose p, int lock,
+	   struct db_rows *rows)
+{
+	char hash[65];
+	int rc;
+
+	if (!token_text_ok(token))
+		return TK_ENOTFOUND;
+	token_hash_hex(token, hash);
+	rc =
+	    db_exec(st->db, lock ? ST_TOKEN_LOCK : ST_TOKEN_FIND,
+		    (struct db_val[]){DB_S(hash), DB_S(token_purpose_name(p))}, 2, st->arena, rows);
+	if (rc != TK_OK)
+		return rc;
+	if (rows->nrows != 1 || db_int(rows, 0, 3) != 1 ||
+	    strcmp(db_str(rows, 0, 2), db_str(rows, 0, 4)) != 0)
+		return TK_ENOTFOUND;
+	return TK_OK;
+}
+
+int
+store_token_check(struct store *st, const char *token, enum token_purpose p)
+{
+	struct db_rows rows;
+
+	return find_token(st, token, p, 0, &rows);
+}
+
+int
+store_reset_password(struct store *st, const char *token, const char *hash)
+{
+	struct db_rows rows;
+	const char *user_id;
+	int rc;
+
+	rc = db_begin(st->db);
+	if (rc != TK_OK)
+		return rc;
+	rc = find_token(st, token, TOKEN_RESET_PASSWORD, 1, &rows);
+	if (rc != TK_OK)
+		goto out;
+	user_id = db_str(&rows, 0, 1);
+	rc = db_exec(st->db, ST_TOKEN_USE, (struct db_val[]){DB_S(db_str(&rows, 0, 0))}, 1, NULL,
+		     NULL);
+	if (rc == TK_OK)
+		rc = db_exec(st->db, ST_USER_RESET_PASSWORD,
+			     (struct db_val[]){DB_S(hash), DB_S(user_id)}, 2, NULL, NULL);
+	/* Signed out everywhere: whoever knew the old password is out. */
+	if (rc == TK_OK)
+		rc = revoke_others(st, user_id, "");
+	if (rc == TK_OK)
+		rc = emit_user(st, "user.updated", user_id);
+out:
+	return store_finish(st, rc);
+}
+
+int
+store_verify_token(struct store *st, const char *token)
+{
+	struct db_rows rows;
+	int rc;
+
+	rc = db_begin(st->db);
+	if (rc != TK_OK)
+		return rc;
+	rc = find_token(st, token, TOKEN_VERIFY_EMAIL, 1, &rows);
+	if (rc == TK_OK)
+		rc = db_exec(st->db, ST_TOKEN_USE, (struct db_val[]){DB_S(db_str(&rows, 0, 0))}, 1,
+			     NULL, NULL);
+	if (rc == TK_OK)
+		rc = mark_verified(st, db_str(&rows, 0, 1));
+	return store_finish(st, rc);
+}
+
+int
+store_limit_take(struct store *st, const char *account, const char *addr, int64_t max,
+		 int64_t window, long *retry_after)
+{
+	struct db_rows rows;
+	int64_t count, remain;
+	int rc;
+
+	*retry_after = 0;
+	rc = db_begin(st->db);
+	if (rc != TK_OK)
+		return rc;
+	rc = lock_row(st, account, addr, &rows);
+	if (rc == TK_OK) {
+		count = db_int(&rows, 0, 0);
+		remain = db_int(&rows, 0, 2);
+		if (count >= max) {
+			*retry_after = remain > 0 ? (long)remain : 1;
+			rc = TK_ELIMIT;
+		} else {
+			/* The window runs from its first attempt. */
+			rc = set_row(st, account, addr, count + 1, 0, count > 0 ? remain : window);
+		}
+	}
+	rc = store_finish(st, rc);
+	if (rc == TK_OK)
+		rc = db_exec(st->db, ST_THROTTLE_PRUNE, NULL, 0, NULL, NULL);
+	return rc;
 }

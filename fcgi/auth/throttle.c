@@ -88,3 +88,26 @@ throttle_verify(struct store *st, struct throttle *t, const char *hash, const ch
 out:
 	return rc;
 }
+
+int
+throttle_limit(struct store *st, const char *scope, const char *subject, const char *addr,
+	       int64_t max, int64_t window, long *retry_after)
+{
+	unsigned char digest[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256_state h;
+	char account[65];
+
+	/* "scope\n" never starts a normalised email: sign-in's rows (the
+	 * hash of the email alone) and these never meet. */
+	crypto_hash_sha256_init(&h);
+	crypto_hash_sha256_update(&h, (const unsigned char *)scope, strlen(scope));
+	crypto_hash_sha256_update(&h, (const unsigned char *)"\n", 1);
+	crypto_hash_sha256_update(&h, (const unsigned char *)subject, strlen(subject));
+	crypto_hash_sha256_final(&h, digest);
+	sodium_bin2hex(account, sizeof(account), digest, sizeof(digest));
+	if (addr == NULL)
+		addr = "";
+	if (strlen(addr) > ADDR_MAX)
+		addr = "(long)";
+	return store_limit_take(st, account, addr, max, window, retry_after);
+}

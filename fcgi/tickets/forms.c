@@ -84,6 +84,24 @@ sale_event(struct request *r, struct sale_event *e, int *refused)
 	return rc;
 }
 
+/* seller_unverified: 1 when the signed-in member has no verified address
+ * yet and the 403 page that says to verify it has been rendered; 0 when
+ * they may list. TK_OK or a database error into *rc. Listing needs a
+ * verified address (fewer fraudulent sellers); browsing and buying do
+ * not. */
+static int
+seller_unverified(struct request *r, int *rc)
+{
+	int verified = 0;
+
+	*rc = store_seller_verified(&r->store, r->session->user_id, &verified);
+	if (*rc != TK_OK || verified)
+		return *rc != TK_OK;
+	page_begin(r, "pages/tickets/unverified.tpl", "Verify your address first");
+	page_end(r, 403);
+	return 1;
+}
+
 /* form_begin: the listing form page (new or edit) with its heading, the
  * URLs it posts to and goes back to, and its button; returns its
  * dictionary. */
@@ -131,9 +149,10 @@ price_back(struct request *r, struct fields *f, int i, int64_t *minor)
 	    r->arena, money_format_plain(*minor, money_currency(), text, sizeof(text)));
 }
 
-/* GET /tickets/new?event_id=ID (member): the listing form; for an
- * unknown event 404, for a cancelled or started one 409, each a page that
- * says so. */
+/* GET /tickets/new?event_id=ID (member): the listing form; 403 with a
+ * page saying to verify the address first for a member without a verified
+ * address; for an unknown event 404, for a cancelled or started one 409,
+ * each a page that says so. */
 int
 h_listing_new(struct request *r)
 {
@@ -141,6 +160,8 @@ h_listing_new(struct request *r)
 	struct fields f;
 	int refused, rc;
 
+	if (seller_unverified(r, &rc))
+		return rc;
 	rc = sale_event(r, &e, &refused);
 	if (rc != TK_OK || refused)
 		return rc;
@@ -151,7 +172,8 @@ h_listing_new(struct request *r)
 /*
  * POST /tickets/new?event_id=ID (member, CSRF checked): with valid fields
  * lists the tickets (ticket.created in the same transaction) and answers
- * 303 to the listing; otherwise 422 with the form, values kept. The same
+ * 303 to the listing; otherwise 422 with the form, values kept. 403 (the
+ * verify-first page, nothing written) without a verified address. The same
  * form sent again answers 303 to the first submission's listing. An
  * event that is unknown (404), cancelled or started (409) gets its page.
  */
@@ -164,6 +186,8 @@ h_listing_create(struct request *r)
 	char id[IDEM_RESULT_MAX + 1];
 	int refused, rc;
 
+	if (seller_unverified(r, &rc))
+		return rc;
 	rc = sale_event(r, &e, &refused);
 	if (rc != TK_OK || refused)
 		return rc;

@@ -45,6 +45,7 @@ enum stmt {
 	ST_REVOCATIONS_FRESH,
 	ST_ETICKET_CHECK,
 	ST_ETICKET_USE,
+	ST_SELLER_VERIFIED,
 	ST__MAX
 };
 
@@ -127,6 +128,8 @@ const char *const tickets_stmts[ST__MAX] = {
 		       " JOIN events_replica e ON e.id = o.event_id"
 		       " WHERE o.id = ? AND o.state = 'complete' AND ? <= o.quantity"
 		       " AND (e.created_by = ? OR ? = 1)",
+    /* Whether a member's address is verified (listing needs it). */
+    [ST_SELLER_VERIFIED] = "SELECT email_verified FROM users_replica WHERE id = ?",
 };
 
 const size_t tickets_nstmts = ST__MAX;
@@ -422,5 +425,19 @@ store_eticket_use(struct store *st, const char *order_id, int unit, int admin)
 		     6, st->arena, &rows);
 	if (rc == TK_OK && rows.affected == 0)
 		rc = TK_ECONFLICT;
+	return rc;
+}
+
+int
+store_seller_verified(struct store *st, const char *user_id, int *verified)
+{
+	struct db_rows rows;
+	int rc;
+
+	*verified = 0;
+	rc = db_exec(st->db, ST_SELLER_VERIFIED, (struct db_val[]){DB_S(user_id)}, 1, st->arena,
+		     &rows);
+	if (rc == TK_OK && rows.nrows == 1)
+		*verified = db_int(&rows, 0, 0) == 1;
 	return rc;
 }

@@ -86,6 +86,12 @@ struct listing_input {
 int store_session_valid(struct store *st, const struct session *s);
 int store_revocations_fresh(struct store *st, int *fresh);
 
+/* store_seller_verified: *verified 1 when member user_id proved their
+ * address (users_replica.email_verified, from auth's user events), else 0
+ * (also when the replica does not know the member yet). TK_OK or a
+ * database error. */
+int store_seller_verified(struct store *st, const char *user_id, int *verified);
+
 /* store_sale_event: event id from the replicas into *e. TK_ENOTFOUND when
  * the replica does not have it. Strings in the arena. */
 int store_sale_event(struct store *st, const char *id, struct sale_event *e);

@@ -23,11 +23,13 @@ nobase_dist_pkgdata_DATA += \
 	sql/tickets/041_orders_replica.sql \
 	sql/tickets/042_users_replica.sql \
 	sql/tickets/043_eticket_uses.sql \
+	sql/tickets/044_users_replica_verified.sql \
 	templates/pages/tickets/form.tpl \
 	templates/pages/tickets/show.tpl \
 	templates/pages/tickets/mine.tpl \
 	templates/pages/tickets/refused.tpl \
-	templates/pages/tickets/verify.tpl
+	templates/pages/tickets/verify.tpl \
+	templates/pages/tickets/unverified.tpl
 
 # Input checks of the tickets service, without a server.
 check_PROGRAMS += tests/unit/test_tickets_input

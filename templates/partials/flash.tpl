@@ -10,6 +10,7 @@
 {{#SIGNED_OUT}}<p>You are signed out.</p>{{/SIGNED_OUT}}
 {{#PASSWORD_CHANGED}}<p>Your password has been changed. Other devices are signed out.</p>{{/PASSWORD_CHANGED}}
 {{#ROLE_CHANGED}}<p>The role has been changed.</p>{{/ROLE_CHANGED}}
+{{#VERIFY_SENT}}<p>A new verification link is on its way to your address.</p>{{/VERIFY_SENT}}
 {{#LISTING_CREATED}}<p>Your tickets are listed.</p>{{/LISTING_CREATED}}
 {{#LISTING_SAVED}}<p>Your listing has been changed.</p>{{/LISTING_SAVED}}
 {{#LISTING_SAVED_HELD}}<p>Your listing has been changed. More tickets are reserved or sold than the new quantity: only free tickets are removed now, and reserved ones go when their orders end.</p>{{/LISTING_SAVED_HELD}}

@@ -402,12 +402,15 @@ wait_for() {
 }
 
 # signup_quick NAME: a sign-up by a new browser (its own address, so the
-# per-address rate limit does not interfere); the status in STATUS. Not in
+# per-address rate limit does not interfere); the status in STATUS, the
+# address in SIGNUP_EMAIL (unverified: verify_account). Not in
 # a subshell: browser numbering lives in this shell.
+SIGNUP_EMAIL=
 signup_quick() {
 	browser "$1"
 	req "$1" GET /auth/signup
-	post "$1" /auth/signup "name=$1" "email=$(fresh_email "$1")" \
+	SIGNUP_EMAIL=$(fresh_email "$1")
+	post "$1" /auth/signup "name=$1" "email=$SIGNUP_EMAIL" \
 		"password=correct-horse-battery-1" "csrf_token=$(csrf)"
 }
 
@@ -416,11 +419,60 @@ signup_quick() {
 # TK_PASSWORD: the password of the accounts account_create makes.
 TK_PASSWORD=correct-horse-battery-1
 
-# account_create EMAIL ROLE NAME: an account made with ticketingctl, as an
-# operator makes one (the only way to make an admin).
+# account_create EMAIL ROLE NAME [--verified]: an account made with
+# ticketingctl, as an operator makes one (the only way to make an admin).
+# It is unverified (it cannot list tickets) unless --verified: the
+# operator vouches for the address.
 account_create() {
 	printf '%s\n' "$TK_PASSWORD" | "$CTL" --config "$TK_TEST_RUN_DIR/conf/auth.conf" \
-		create-user --email "$1" --role "$2" --name "$3" >/dev/null
+		create-user --email "$1" --role "$2" --name "$3" ${4:+"$4"} >/dev/null
+}
+
+# OPEN_TOKEN: opens the sealed token of account_token.issued (open_token.c).
+OPEN_TOKEN=${TK_BUILDDIR:-$(dirname "$0")/../..}/tests/integration/open_token
+
+# token_events EMAIL PURPOSE: how many account_token.issued events of
+# PURPOSE (verify_email or reset_password) auth's outbox holds for EMAIL.
+token_events() {
+	sql "SELECT COUNT(*) FROM ticketing_auth.outbox
+		WHERE subject = 'ticketing.account_token.issued'
+		AND JSON_VALUE(payload, '\$.data.email') = $(sql_quote "$1")
+		AND JSON_VALUE(payload, '\$.data.purpose') = '$2'"
+}
+
+# account_token EMAIL PURPOSE: the token of the newest account_token.issued
+# of PURPOSE for EMAIL in auth's outbox, opened with the stack's notify.sk
+# as the notifications worker opens it (the Mail contract); nothing, and
+# status 1, when there is none.
+account_token() {
+	local sealed
+	sealed=$(sql "SELECT JSON_VALUE(payload, '\$.data.sealed') FROM ticketing_auth.outbox
+		WHERE subject = 'ticketing.account_token.issued'
+		AND JSON_VALUE(payload, '\$.data.email') = $(sql_quote "$1")
+		AND JSON_VALUE(payload, '\$.data.purpose') = '$2'
+		ORDER BY id DESC LIMIT 1")
+	[ -n "$sealed" ] || return 1
+	"$OPEN_TOKEN" "$TK_TEST_RUN_DIR/keys/notify.sk" "$sealed"
+}
+
+# verify_account EMAIL: follow the newest verification link mailed to
+# EMAIL (the real link, from the outbox event: account_token), then wait
+# up to 10 s for the tickets service's replica to know the address is
+# verified. Status 0 when both happened.
+verify_account() {
+	local token id
+	token=$(account_token "$1" verify_email) || return 1
+	req - GET "/auth/email/verify?token=$token"
+	[ "$STATUS" = 200 ] || return 1
+	id=$(user_id "$1")
+	wait_for 10 replica_verified "$id"
+}
+
+# replica_verified USER_ID: the tickets service's replica holds USER_ID's
+# address as verified.
+replica_verified() {
+	[ "$(sql "SELECT email_verified FROM ticketing_tickets.users_replica
+		WHERE id = '$1'")" = 1 ]
 }
 
 # account_signin BROWSER EMAIL: browser BROWSER (as it is) signs in as
@@ -431,13 +483,14 @@ account_signin() {
 	check_status "$2 signs in" 303
 }
 
-# account_browser BROWSER ROLE [NAME]: a new account (a fresh email, ROLE,
-# NAME, by default named after BROWSER) made with account_create, signed in
-# (checked) in a new browser BROWSER.
+# account_browser BROWSER ROLE [NAME [--verified]]: a new account (a fresh
+# email, ROLE, NAME, by default named after BROWSER) made with
+# account_create (--verified: its address vouched for, so it may list),
+# signed in (checked) in a new browser BROWSER.
 account_browser() {
 	local email
 	email=$(fresh_email "$1")
-	account_create "$email" "$2" "${3:-$1 $$}"
+	account_create "$email" "$2" "${3:-$1 $$}" ${4:+"$4"}
 	browser "$1"
 	account_signin "$1" "$email"
 }

@@ -34,7 +34,7 @@ card() {
 ORG=$(fresh_email org)
 MEMBER=$(fresh_email member)
 account_create "$ORG" organizer "Org $TAG"
-account_create "$MEMBER" member "Member $TAG"
+account_create "$MEMBER" member "Member $TAG" --verified
 browser org
 account_signin org "$ORG"
 browser member

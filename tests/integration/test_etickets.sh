@@ -58,7 +58,7 @@ paid_order() {
 account_browser org organizer "Olga $TAG"
 account_browser other organizer "Otto $TAG"
 account_browser admin admin "Ada $TAG"
-account_browser seller member "Sam $TAG"
+account_browser seller member "Sam $TAG" --verified
 account_browser buyer member "Bea $TAG"
 
 EV=$(event_fixture org "$TAG")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The golden path, twice: in Debian's chromium without JavaScript
 # (tests/browser/golden.js, driven by playwright-core: an organizer makes a
-# venue and an event through the forms, a seller signs up and lists tickets,
+# venue and an event through the forms, a seller signs up, verifies the
+# address with the mailed link and lists tickets,
 # a buyer signs up, finds the event from the home page's search, opens the
 # listing, reserves, sees the order awaiting payment, pays on the sandbox's
 # card page and sees the e-ticket; a screenshot of every step at 1280 and
@@ -31,6 +32,9 @@ if [ ! -d "$SRC/tests/browser/node_modules/playwright-core" ]; then
 fi
 ORG=$(fresh_email organizer)
 account_create "$ORG" organizer "Olive $TAG"
+# golden.js takes the seller's verification link with account_token.
+export -f sql sql_quote account_token
+export OPEN_TOKEN
 rc=0
 TK_GOLDEN_BASE_URL=$BASE TK_GOLDEN_OUT=$OUT TK_GOLDEN_TAG=$TAG \
 	TK_GOLDEN_ORGANIZER_EMAIL=$ORG TK_GOLDEN_PASSWORD=$TK_PASSWORD \
@@ -83,6 +87,8 @@ lynx_seller_lists() {
 	check "lynx: the organizer's event is made" [ -n "$EVENT" ]
 	signup_quick lseller
 	check_status "lynx: the seller signs up through the form" 303
+	check "lynx: the seller verifies the address with the mailed link" \
+		verify_account "$SIGNUP_EMAIL"
 	LISTING=$(listing_on_sale lseller "$EVENT" 2 31.50)
 	check "lynx: the seller lists 2 tickets through the form" [ -n "$LISTING" ]
 	read_page lseller "/tickets/$LISTING"

@@ -16,7 +16,7 @@ ORG=$(fresh_email org)
 SELLER=$(fresh_email seller)
 BUYER=$(fresh_email buyer)
 account_create "$ORG" organizer "Org $TAG"
-account_create "$SELLER" member "Seller $TAG"
+account_create "$SELLER" member "Seller $TAG" --verified
 account_create "$BUYER" member "Buyer $TAG"
 browser org
 account_signin org "$ORG"

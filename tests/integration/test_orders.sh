@@ -52,7 +52,7 @@ SELLER=$(fresh_email seller)
 BUYER=$(fresh_email buyer)
 OTHER=$(fresh_email other)
 account_create "$ORG" organizer "Org $TAG"
-account_create "$SELLER" member "Seller $TAG"
+account_create "$SELLER" member "Seller $TAG" --verified
 account_create "$BUYER" member "Buyer $TAG"
 account_create "$OTHER" member "Other $TAG"
 browser org

@@ -54,7 +54,7 @@ past_deadline() {
 }
 
 account_browser org organizer "Org $TAG"
-account_browser seller member "Seller $TAG"
+account_browser seller member "Seller $TAG" --verified
 account_browser buyer member "Buyer $TAG"
 account_browser admin admin "Admin $TAG"
 

@@ -73,7 +73,7 @@ check "the settlement worker runs" running settlement-payments
 
 account_browser org organizer
 EVENT=$(event_fixture org "pay$$")
-account_browser seller member
+account_browser seller member "seller $$" --verified
 LISTING=$(listing_on_sale seller "$EVENT" 30 25.00)
 check "a listing is on sale" [ -n "$LISTING" ]
 account_browser buyer member

@@ -28,7 +28,7 @@ browser org
 account_signin org "$ORG"
 EVENT=$(event_fixture org "$TAG")
 check "an event for the listings is made and replicated" [ -n "$EVENT" ]
-account_create "$SELLER" member "Seller $TAG"
+account_create "$SELLER" member "Seller $TAG" --verified
 browser seller
 account_signin seller "$SELLER"
 

@@ -44,7 +44,7 @@ STATUSES=$TK_TMP/statuses
 : >"$STATUSES"
 
 account_browser org organizer
-account_browser seller member
+account_browser seller member "seller $$" --verified
 EVENT=$(event_fixture org "$TAG")
 check "an event for the listings is made and replicated" [ -n "$EVENT" ]
 buyers_mint "$BUYERS" "$TK_TMP/buyers"

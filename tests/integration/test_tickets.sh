@@ -40,8 +40,8 @@ SELLER=$(fresh_email seller)
 BUYER=$(fresh_email buyer)
 ADMIN=$(fresh_email admin)
 account_create "$ORG" organizer "Org $TAG"
-account_create "$SELLER" member "Seller $TAG"
-account_create "$BUYER" member "Buyer $TAG"
+account_create "$SELLER" member "Seller $TAG" --verified
+account_create "$BUYER" member "Buyer $TAG" --verified
 account_create "$ADMIN" admin "Admin $TAG"
 signin org "$ORG"
 signin seller "$SELLER"

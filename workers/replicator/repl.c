@@ -108,18 +108,56 @@ repl_venue(struct db *db, int stmt, const struct envelope *ev)
 	    NULL, NULL);
 }
 
+/* user_read: the members of user event ev every reader checks: id, name,
+ * role, and the address members email (text) and email_verified (a
+ * boolean), which events from before they existed lack (read as not
+ * verified). 1 when good, else 0. */
+static int
+user_read(const struct envelope *ev, const char **id, const char **name, const char **role,
+	  int *verified)
+{
+	json_t *email = json_object_get(ev->data, "email"),
+	       *ver = json_object_get(ev->data, "email_verified");
+
+	*id = repl_str(ev, "id", 36);
+	*name = repl_str(ev, "name", 400);
+	*role = repl_str(ev, "role", 16);
+	if (!repl_versioned(ev, *id) || *name == NULL || *role == NULL)
+		return 0;
+	if (strcmp(*role, "member") != 0 && strcmp(*role, "organizer") != 0 &&
+	    strcmp(*role, "admin") != 0)
+		return 0;
+	if (email != NULL && (!json_is_string(email) || json_string_length(email) > 254))
+		return 0;
+	if (ver != NULL && !json_is_boolean(ver))
+		return 0;
+	*verified = json_is_true(ver);
+	return 1;
+}
+
 int
 repl_user(struct db *db, int stmt, const struct envelope *ev)
 {
-	const char *id = repl_str(ev, "id", 36), *name = repl_str(ev, "name", 400),
-		   *role = repl_str(ev, "role", 16);
+	const char *id, *name, *role;
+	int verified;
 
-	if (!repl_versioned(ev, id) || name == NULL || role == NULL)
-		return TK_EINVAL;
-	if (strcmp(role, "member") != 0 && strcmp(role, "organizer") != 0 &&
-	    strcmp(role, "admin") != 0)
+	if (!user_read(ev, &id, &name, &role, &verified))
 		return TK_EINVAL;
 	return db_exec(db, stmt,
 		       (struct db_val[]){DB_S(id), DB_S(name), DB_S(role), DB_I(ev->version)}, 4,
 		       NULL, NULL);
+}
+
+int
+repl_user_verified(struct db *db, int stmt, const struct envelope *ev)
+{
+	const char *id, *name, *role;
+	int verified;
+
+	if (!user_read(ev, &id, &name, &role, &verified))
+		return TK_EINVAL;
+	return db_exec(
+	    db, stmt,
+	    (struct db_val[]){DB_S(id), DB_S(name), DB_S(role), DB_I(verified), DB_I(ev->version)},
+	    5, NULL, NULL);
 }

@@ -92,8 +92,20 @@ int repl_venue(struct db *db, int stmt, const struct envelope *ev);
 
 /* repl_user: apply user event ev to users_replica with statement stmt
  * (REPL_USER_UPSERT_SQL). TK_OK, TK_EINVAL for bad data, or a database
- * error. */
+ * error. The address members (email, email_verified) are checked, never
+ * kept. */
 int repl_user(struct db *db, int stmt, const struct envelope *ev);
+
+/* The statement repl_user_verified runs: users_replica with the
+ * email_verified column (the tickets service: listing needs it). */
+#define REPL_USER_VERIFIED_UPSERT_SQL                                                              \
+	"INSERT INTO users_replica (id, name, role, email_verified, version) "                     \
+	"VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE " REPL_IF_NEWER("name")                    \
+	    REPL_IF_NEWER("role") REPL_IF_NEWER("email_verified") REPL_VERSION_LAST
+
+/* repl_user_verified: repl_user for REPL_USER_VERIFIED_UPSERT_SQL: the
+ * same, and email_verified kept (absent: 0). */
+int repl_user_verified(struct db *db, int stmt, const struct envelope *ev);
 
 /* repl_versioned: 1 when the data's id is the envelope's aggregate id and
  * its version the envelope's, else 0. */

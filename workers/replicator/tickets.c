@@ -7,7 +7,8 @@
  *                                stock.h reads the event)
  *   ticketing.session.revoked -> session_revocations (lib/revoke.h)
  *   ticketing.order.*         -> orders_replica (e-ticket checks)
- *   ticketing.user.*          -> users_replica (the holder's name)
+ *   ticketing.user.*          -> users_replica (the holder's name; whether
+ *                                the address is verified, for listing)
  * Every apply checks the event's data against its envelope and upserts
  * with a version guard: the replica row only ever moves to a newer
  * version. Cancelling listings runs in the shell's transaction with the
@@ -73,7 +74,7 @@ static const char *const stmts[ST__MAX] = {
 	" VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE " REPL_IF_NEWER("state")
 	    REPL_IF_NEWER("event_id") REPL_IF_NEWER("listing_id") REPL_IF_NEWER("buyer_id")
 		REPL_IF_NEWER("quantity") REPL_VERSION_LAST,
-    [ST_USER_UPSERT] = REPL_USER_UPSERT_SQL,
+    [ST_USER_UPSERT] = REPL_USER_VERIFIED_UPSERT_SQL,
 };
 
 /* cancel_listings: every listing of event id that is not cancelled yet
@@ -213,7 +214,8 @@ h_orders(struct worker_job *job)
 static struct worker_verdict
 h_users(struct worker_job *job)
 {
-	return worker_verdict_of(repl_user(job->db, ST_USER_UPSERT, job->ev), job->delivered);
+	return worker_verdict_of(repl_user_verified(job->db, ST_USER_UPSERT, job->ev),
+				 job->delivered);
 }
 
 /* The consumers, by their names in the backbone registry. */

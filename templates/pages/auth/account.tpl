@@ -1,5 +1,7 @@
 {{%AUTOESCAPE context="HTML"}}
-{{! Fill: NAME, EMAIL, ROLE, CREATED_AT (display texts); show ADMIN for an }}
+{{! Fill: NAME, EMAIL, ROLE, CREATED_AT (display texts); show VERIFIED or }}
+{{! NOT_VERIFIED (the address); show RESEND_LIMITED with RESEND_MINUTES when }}
+{{! links were asked too often; show ADMIN for an }}
 {{! administrator; include FORM_ERRORS and CSRF. The password form is filled }}
 {{! by fields_show (lib/fields.h) from its table: each field's REQUIRED }}
 {{! section, MINLENGTH and MAXLENGTH; at most one CURRENT_PASSWORD_ERROR and }}
@@ -9,12 +11,29 @@
 <dt>Name</dt>
 <dd>{{NAME}}</dd>
 <dt>Email</dt>
-<dd>{{EMAIL}}</dd>
+<dd>{{EMAIL}} {{#VERIFIED}}<span class="badge">verified</span>{{/VERIFIED}}{{#NOT_VERIFIED}}<span class="badge">not verified</span>{{/NOT_VERIFIED}}</dd>
 <dt>Role</dt>
 <dd>{{ROLE}}</dd>
 <dt>Member since</dt>
 <dd>{{CREATED_AT}}</dd>
 </dl>
+{{#NOT_VERIFIED}}
+<h2>Verify your address</h2>
+<p>Your email address is not verified yet. You can browse and buy tickets, but you need a verified address to sell them. Open the link we mailed you, or ask for a new one.</p>
+{{/NOT_VERIFIED}}
+{{#RESEND_LIMITED}}
+<div class="alert" role="alert">
+<p>A link was sent a moment ago, or too many today. You can ask for a new one in {{RESEND_MINUTES}} minutes.</p>
+</div>
+{{/RESEND_LIMITED}}
+{{#NOT_VERIFIED}}
+<form class="form" method="post" action="/auth/account/verify">
+{{>CSRF}}
+<div class="actions">
+<button type="submit">Send the link again</button>
+</div>
+</form>
+{{/NOT_VERIFIED}}
 {{#ADMIN}}
 <h2>Administration</h2>
 <p><a href="/auth/admin/users">Members and roles</a>: grant or revoke the organizer role.</p>

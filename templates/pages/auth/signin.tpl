@@ -34,4 +34,5 @@
 <button type="submit">Sign in</button>
 </div>
 </form>
+<p><a href="/auth/password/forgot">Forgot your password?</a></p>
 <p>No account yet? <a href="/auth/signup">Sign up</a></p>
