@@ -204,7 +204,7 @@ TK_FAULT_TESTS += tests/integration/test_payments.sh
 TK_FAULT_PAYMENTS = tests/integration/test_payments.sh.log
 $(TK_FAULT_PAYMENTS): $(TK_FAULT_8)
 
-# Mailed links in auth (issue 12, items 3 and 4): password reset and
+# Mailed links in auth: password reset and
 # address verification, the verified-before-selling rule in the tickets
 # service, account_token.issued. open_token opens an event's sealed token
 # with the stack's notify.sk, as the notifications worker does; lib.sh's

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Password reset by a mailed link (issue 12, item 3), at the auth service
+# Password reset by a mailed link, at the auth service
 # through nginx: the forgot form answers the same page for a known and an
 # unknown address (bytes, apart from the CSRF token and the address typed,
 # and no faster for one than the other) and writes exactly one

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Address verification (issue 12, item 4): sign-up writes one
+# Address verification: sign-up writes one
 # account_token.issued (verify_email) in its transaction and the member
 # can browse but not list: /tickets/new answers 403 (GET and POST, nothing
 # written) with the way to the account page, which says "not verified"
