@@ -276,5 +276,18 @@ check "and no third" same "$(mail_count "$CRASH")" 2
 
 # --- the consistency checker ---------------------------------------------------
 check "ticketingctl check passes (notify's users replica included)" checker
+# Its negative control: a name changed in notify's replica alone.
+MO_Q=$(sql_quote "$MO_ID")
+MO_NAME=$(sql "SELECT name FROM ticketing_notify.users_replica WHERE id = $MO_Q")
+sql "UPDATE ticketing_notify.users_replica SET name = 'Not Mo' WHERE id = $MO_Q"
+rc=0
+check_once || rc=$?
+check_eq "a name changed in notify's replica: the checker exits 1" 1 "$rc"
+check "and names notify's users replica" grep -q "notify" "$TK_TMP/check.out"
+[ "$rc" = 1 ] || sed 's/^/   | /' "$TK_TMP/check.out"
+sql "UPDATE ticketing_notify.users_replica SET name = $(sql_quote "$MO_NAME") WHERE id = $MO_Q"
+rc=0
+check_once || rc=$?
+check_eq "repaired, the checker exits 0" 0 "$rc"
 
 finish

@@ -17,3 +17,5 @@ nobase_dist_pkgdata_DATA += \
 	templates/mail/role_granted.html.tpl \
 	templates/mail/role_revoked.txt \
 	templates/mail/role_revoked.html.tpl
+
+EXTRA_DIST += docs/MAIL.md
