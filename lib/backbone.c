@@ -223,6 +223,19 @@ const struct backbone_consumer backbone_consumers[] = {
 	.filter = "ticketing.order.*",
 	.worker = "settlement",
     },
+    {
+	.durable = "notify-users",
+	.service = "notify",
+	.filter = "ticketing.user.*",
+	.worker = "notify",
+	USERS_CHECK,
+    },
+    {
+	.durable = "notify-account-tokens",
+	.service = "notify",
+	.filter = "ticketing.account_token.*",
+	.worker = "notify",
+    },
 };
 const size_t backbone_nconsumers = NELEM(backbone_consumers);
 
@@ -319,25 +332,32 @@ backbone_services(const char **names, size_t max)
 int
 backbone_filter_like(const char *filter, char *out, size_t size)
 {
-	size_t len = strlen(filter), i;
+	size_t len = strlen(filter), i, n = 0;
 	int rc = TK_EINVAL;
 
-	if (len + 1 > size)
-		goto out;
 	for (i = 0; i < len; i++) {
+		/* Room for this character (two for an escaped '_') and the NUL. */
+		if (n + (filter[i] == '_' ? 2 : 1) + 1 > size)
+			goto out;
 		if (filter[i] != '*' && filter[i] != '>') {
-			/* LIKE's own wildcards cannot occur in a subject token
-			 * we emit, but keep them from matching anything else. */
-			if (filter[i] == '%' || filter[i] == '_' || filter[i] == '\\')
+			/* '_' is in subject tokens (account_token): escaped,
+			 * it matches itself only (the default ESCAPE '\\'). */
+			if (filter[i] == '_') {
+				out[n++] = '\\';
+				out[n++] = '_';
+				continue;
+			}
+			/* LIKE's other specials never occur in a subject. */
+			if (filter[i] == '%' || filter[i] == '\\')
 				goto out;
-			out[i] = filter[i];
+			out[n++] = filter[i];
 			continue;
 		}
 		if (i + 1 != len || (i > 0 && filter[i - 1] != '.'))
 			goto out;
-		out[i] = '%';
+		out[n++] = '%';
 	}
-	out[len] = '\0';
+	out[n] = '\0';
 	rc = TK_OK;
 out:
 	return rc;

@@ -82,9 +82,10 @@ size_t backbone_services(const char **names /* OUT */, size_t max);
 /*
  * backbone_filter_like: the SQL LIKE pattern that matches the subjects of
  * the NATS subject filter filter ("ticketing.user.*" -> "ticketing.user.%";
- * '*' and '>' are accepted only as the last token) into out (size bytes).
- * TK_OK, or TK_EINVAL when the filter has a wildcard elsewhere or out is
- * too small.
+ * '*' and '>' are accepted only as the last token; '_', which subject
+ * tokens may hold, is escaped: "account\_token") into out (size bytes).
+ * TK_OK, or TK_EINVAL when the filter has a wildcard elsewhere, a '%' or a
+ * backslash, or out is too small.
  */
 int backbone_filter_like(const char *filter, char *out, size_t size);
 

@@ -8,7 +8,10 @@
  * threads expand in parallel (ExpandWithData serialises them on a mutex).
  * Templates are parsed with STRIP_BLANK_LINES: blank lines go, line breaks
  * between words stay (STRIP_WHITESPACE would glue "account?" to the next
- * line's link text).
+ * line's link text). Files named *.txt are plain-text templates (the
+ * text part of mails, templates/mail/): loaded as they are, blank lines
+ * kept, with no escaping (ctemplate has no plain-text context; the mail's
+ * HTML part is a .tpl with the HTML pragma like every page).
  *
  * No C++ exception crosses into C: running out of memory aborts, like the x*
  * allocators; any other exception fails tmpl_init/tmpl_render with
@@ -68,6 +71,14 @@ has_suffix(const char *s, const char *suffix)
 	return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
+/* The strip mode a template is loaded and expanded with (the cache keys
+ * templates by name and mode): plain-text .txt templates keep every line. */
+static ctemplate::Strip
+strip_of(const char *name)
+{
+	return has_suffix(name, ".txt") ? ctemplate::DO_NOT_STRIP : tmpl_strip;
+}
+
 /* Load every *.tpl under root/rel (rel is "" or ends in '/') into the cache,
  * counting them in *count. Hidden entries are skipped. */
 static int
@@ -93,9 +104,12 @@ load_dir(const std::string &root, const std::string &rel, int *count)
 			continue;
 		if (S_ISDIR(st.st_mode)) {
 			rc = load_dir(root, name + "/", count);
-		} else if (S_ISREG(st.st_mode) && has_suffix(de->d_name, ".tpl")) {
+		} else if (S_ISREG(st.st_mode) &&
+			   (has_suffix(de->d_name, ".tpl") || has_suffix(de->d_name, ".txt"))) {
+			/* A .txt template is plain text (a mail's text part):
+			 * no AUTOESCAPE pragma, its blank lines kept. */
 			if (!ctemplate::mutable_default_template_cache()->LoadTemplate(
-				name, tmpl_strip)) {
+				name, strip_of(de->d_name))) {
 				log_error("template: %s/%s fails to load or parse", root.c_str(),
 					  name.c_str());
 				rc = TK_ETEMPLATE;
@@ -249,8 +263,8 @@ tmpl_render(const char *file, const tmpl_dict *d, struct buf *out)
 			log_error("template: %s: tmpl_init has not run", file);
 			goto out;
 		}
-		if (!ctemplate::default_template_cache()->ExpandNoLoad(file, tmpl_strip, dict, NULL,
-								       &text)) {
+		if (!ctemplate::default_template_cache()->ExpandNoLoad(file, strip_of(file), dict,
+								       NULL, &text)) {
 			log_error("template: %s (or a template it includes) is not loaded or "
 				  "fails to expand",
 				  file);

@@ -21,8 +21,8 @@ struct buf;
 typedef struct tmpl_dict tmpl_dict;
 
 /* tmpl_init: set the template root folder and load every template under it
- * (recursively, *.tpl) into the cache. Call once per process before threads
- * start. Returns TK_OK, or TK_ETEMPLATE naming the failing file on stderr. */
+ * (recursively, *.tpl, and *.txt as plain text) into the cache. Call once per process before
+ * threads start. Returns TK_OK, or TK_ETEMPLATE naming the failing file on stderr. */
 int tmpl_init(const char *root);
 
 /* tmpl_dict_new: a new top-level dictionary; release with tmpl_dict_free. */

@@ -318,6 +318,9 @@ quiet() {
 		[ -n "$db" ] || continue
 		grep -q '^nats_url' "$f" || continue
 		conf=$f
+		# A consumer-only database (the notify worker's) has no outbox.
+		[ "$(sql "SELECT COUNT(*) FROM information_schema.tables WHERE
+			table_schema = '$db' AND table_name = 'outbox'" 2>/dev/null)" = 1 ] || continue
 		n=$(sql "SELECT COUNT(*) FROM \`$db\`.outbox WHERE sent_at IS NULL" 2>/dev/null) ||
 			return 1
 		[ "$n" = 0 ] || return 1
@@ -745,4 +748,54 @@ consumer_stopped() {
 	HANDLED=$(sed -n 's/.*stopping; \([0-9]*\) handled,.*/\1/p' <<<"$stop")
 	TXS=$(sed -n 's/.* \([0-9]*\) transactions,.*/\1/p' <<<"$stop")
 	STMTS=$(sed -n 's/.* \([0-9]*\) statements in them$/\1/p' <<<"$stop")
+}
+
+# --- the mail catcher (maildev; docs/MAIL.md) --------------------------------
+
+# MAILDEV: the catcher's HTTP API (GET /email lists what it caught, GET
+# /email/ID/source gives one message as it arrived).
+MAILDEV=http://127.0.0.1:$(sed -n 's/^MAIL_WEB_PORT=//p' "$TK_TEST_RUN_DIR/stack.env" 2>/dev/null)
+
+# mail_count ADDR: how many messages the catcher holds for ADDR (0 when it
+# does not answer).
+mail_count() {
+	curl -fsS --noproxy '*' "$MAILDEV/email" 2>/dev/null | python3 -c '
+import json, sys
+a = sys.argv[1].lower()
+print(sum(1 for m in json.load(sys.stdin)
+          if any(t.get("address", "").lower() == a for t in (m.get("to") or []))))' "$1" ||
+		echo 0
+}
+
+# mail_source ADDR [N]: the Nth (default: the last) message to ADDR as it
+# arrived (RFC 5322, CRLF line ends).
+mail_source() {
+	local id
+	id=$(curl -fsS --noproxy '*' "$MAILDEV/email" | python3 -c '
+import json, sys
+a = sys.argv[1].lower()
+ms = [m for m in json.load(sys.stdin)
+      if any(t.get("address", "").lower() == a for t in (m.get("to") or []))]
+print(ms[int(sys.argv[2])]["id"] if ms else "")' "$1" "${2:--1}") || return 1
+	[ -n "$id" ] || return 1
+	curl -fsS --noproxy '*' "$MAILDEV/email/$id/source"
+}
+
+# mail_part SOURCE_FILE plain|html: the decoded text or HTML part of a
+# message; mail_header SOURCE_FILE NAME: a header, unfolded and decoded
+# (RFC 2047: the white space between encoded words goes, which Python's
+# address parser does not do).
+mail_part() {
+	python3 -c '
+import email, email.policy, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+print(m.get_body(preferencelist=(sys.argv[2],)).get_content(), end="")' "$1" "$2"
+}
+mail_header() {
+	python3 -c '
+import email, re, sys
+from email.header import decode_header, make_header
+m = email.message_from_binary_file(open(sys.argv[1], "rb"))
+v = re.sub(r"\r?\n[ \t]", " ", m.get(sys.argv[2], ""))
+print(str(make_header(decode_header(v))), end="")' "$1" "$2"
 }

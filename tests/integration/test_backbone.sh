@@ -335,16 +335,20 @@ check_eq "checker: dead letters are violations" 1 $?
 check "checker: it counts them" grep -q "2 dead letters wait" "$TK_TMP/check.out"
 # An operator resolves them: recorded as processed with version 0 (skipped
 # by hand; a replay keeps such records), letters removed; in the tickets
-# service too, whose tickets-users consumer takes the same two.
+# service too, whose tickets-users consumer takes the same two, and in the
+# notify worker's database (notify-users).
 check "the tickets service dead-letters them too" wait_for 10 eval \
 	'[ "$(sql "SELECT COUNT(*) FROM ticketing_tickets.dead_letters
 		WHERE consumer = '"'tickets-users'"'")" = 2 ]'
-for db in $EV ticketing_tickets; do
+check "the notify worker dead-letters them too" wait_for 10 eval \
+	'[ "$(sql "SELECT COUNT(*) FROM ticketing_notify.dead_letters
+		WHERE consumer = '"'notify-users'"'")" = 2 ]'
+for db in $EV ticketing_tickets ticketing_notify; do
 	sql "INSERT INTO $db.processed_events (consumer, event_id, subject, aggregate_id,
 	aggregate_version, stream_seq) SELECT consumer, e, subject, e, 0, stream_seq
 	FROM (SELECT consumer, subject, stream_seq,
 		IF(payload LIKE '%$BAD1%', '$BAD1', '$BAD2') AS e FROM $db.dead_letters
-		WHERE consumer IN ('events-users', 'tickets-users')
+		WHERE consumer IN ('events-users', 'tickets-users', 'notify-users')
 		AND (payload LIKE '%$BAD1%' OR payload LIKE '%$BAD2%')) d;
 	DELETE FROM $db.dead_letters WHERE payload LIKE '%$BAD1%' OR payload LIKE '%$BAD2%'"
 done

@@ -93,7 +93,9 @@ test_filter_like(void)
 	CU_ASSERT_STRING_EQUAL(out, "ticketing.session.revoked");
 	CU_ASSERT_EQUAL(backbone_filter_like("ticketing.*.created", out, sizeof(out)), TK_EINVAL);
 	CU_ASSERT_EQUAL(backbone_filter_like("ticketing.user*", out, sizeof(out)), TK_EINVAL);
-	CU_ASSERT_EQUAL(backbone_filter_like("ticketing.us_er.*", out, sizeof(out)), TK_EINVAL);
+	CU_ASSERT_EQUAL(backbone_filter_like("ticketing.account_token.*", out, sizeof(out)), TK_OK);
+	CU_ASSERT_STRING_EQUAL(out, "ticketing.account\\_token.%");
+	CU_ASSERT_EQUAL(backbone_filter_like("ticketing.us%er.*", out, sizeof(out)), TK_EINVAL);
 	CU_ASSERT_EQUAL(backbone_filter_like("ticketing.user.*", out, 16), TK_EINVAL);
 }
 
