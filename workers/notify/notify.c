@@ -303,7 +303,8 @@ write_notices(const struct notice_in *in)
  * apply_user: a user event into users_replica (by version) and its
  * notices, which see the role held before. Members: id, name, role,
  * version, and the address (email, email_verified) of the mail contract;
- * an event without the address keeps what the row holds.
+ * an event without the address (written by an auth older than the
+ * contract, replayed from the stream) keeps what the row holds.
  */
 static int
 apply_user(struct worker_job *job)
