@@ -187,6 +187,27 @@ bench_tools() {
 	done
 }
 
+# verified_accounts N TAG: make N member accounts with verified addresses
+# (ticketingctl create-user --verified, as an operator vouches for an
+# address), wait until the tickets service knows them as verified (only
+# such a member may list tickets), and print their ids comma-separated:
+# MINT_USERS for mint_tokens, so a benchmark's sellers are real accounts.
+verified_accounts() {
+	local i id ids=''
+	for i in $(seq "$1"); do
+		head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' |
+			"$ROOT/tools/ticketingctl" --config "$RUN_DIR/conf/auth.conf" create-user \
+				--email "seller$i-$2@bench.example" --name "Bench seller $i" --role member \
+				--verified >/dev/null || die "cannot make a verified seller"
+		id=$(sqlq "SELECT id FROM ticketing_auth.users WHERE email = 'seller$i-$2@bench.example'")
+		wait_until 30 "SELECT COUNT(*) = 1 FROM ticketing_tickets.users_replica
+			WHERE id = '$id' AND email_verified = 1" ||
+			die "the tickets service did not learn of seller $i"
+		ids=${ids:+$ids,}$id
+	done
+	printf '%s\n' "$ids"
+}
+
 # bench_event: the id of a scheduled event more than a day ahead that both
 # the tickets and the orders services know (the latest such); dies when
 # there is none.

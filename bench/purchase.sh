@@ -64,7 +64,9 @@ bench_tools
 
 # --- set-up -----------------------------------------------------------------
 EVENT=$(bench_event)
-"$MINT" "$RUN_DIR/keys/session.key" $((2 + BUYERS + REFERENCE)) "$RUN_DIR/keys/csrf.key" \
+SELLERS=$(verified_accounts 2 "$TAG") || exit 1
+MINT_USERS=$SELLERS "$MINT" "$RUN_DIR/keys/session.key" \
+	$((2 + BUYERS + REFERENCE)) "$RUN_DIR/keys/csrf.key" \
 	>"$TMP/tokens" || die "mint_tokens failed"
 echo "purchase: run $TAG on $BASE, event $EVENT"
 echo "before: $(uptime)"

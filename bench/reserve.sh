@@ -73,8 +73,9 @@ bench_tools
 
 # --- set-up: an event on sale, the seller, the listings ---------------------
 EVENT=$(bench_event)
-"$MINT" "$KEYS/session.key" $((1 + BUYERS + BURST)) "$KEYS/csrf.key" >"$TMP/tokens" ||
-	die "mint_tokens failed"
+SELLERS=$(verified_accounts 1 "$TAG") || exit 1
+MINT_USERS=$SELLERS "$MINT" "$KEYS/session.key" $((1 + BUYERS + BURST)) \
+	"$KEYS/csrf.key" >"$TMP/tokens" || die "mint_tokens failed"
 read -r SELLER_TOKEN SELLER_CSRF <"$TMP/tokens"
 
 cleanup() {

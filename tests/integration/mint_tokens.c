@@ -12,11 +12,17 @@
  * for the session would hold, so a benchmark need not fetch a page per
  * member (bench/reserve.sh).
  *
+ * The environment's MINT_USERS (user ids, comma-separated) gives the
+ * first tokens those members' ids, in order, rather than new ones: a
+ * benchmark's seller must be an account the tickets service knows as
+ * verified (bench/lib.sh verified_accounts).
+ *
  * Usage: mint_tokens KEYFILE COUNT [CSRF_KEYFILE]
  * A test helper only: it is not installed.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include <sodium.h>
@@ -33,7 +39,9 @@ main(int argc, char **argv)
 	unsigned char sk[crypto_sign_SECRETKEYBYTES], ck[CSRF_KEY_LEN];
 	char out[SESS_TOKEN_MAX], csrf[CSRF_TOKEN_LEN + 1], *end;
 	struct session s;
+	const char *users;
 	long count, i;
+	size_t n;
 	int64_t now = (int64_t)time(NULL);
 	int status = 2;
 
@@ -51,10 +59,22 @@ main(int argc, char **argv)
 		goto out;
 	if (argc == 4 && config_read_hex_file(argv[3], ck, sizeof(ck)) != TK_OK)
 		goto out;
+	users = getenv("MINT_USERS");
 	for (i = 0; i < count; i++) {
 		s = (struct session){.role = ROLE_MEMBER};
 		sess_new_sid(s.sid);
-		uuid_v7(s.user_id);
+		n = users != NULL ? strcspn(users, ",") : 0;
+		if (n == SESS_UUID_LEN) {
+			memcpy(s.user_id, users, n);
+			s.user_id[n] = '\0';
+		} else if (n > 0) {
+			fprintf(stderr, "mint_tokens: MINT_USERS holds something not a user id\n");
+			goto out;
+		} else {
+			uuid_v7(s.user_id);
+		}
+		if (users != NULL)
+			users = users[n] == ',' ? users + n + 1 : NULL;
 		snprintf(s.name, sizeof(s.name), "Buyer %ld", i + 1);
 		/* The times of a fresh sign-in with the stack's defaults. */
 		sess_set_times(&s, now, now + 43200, 300, 1800);
