@@ -206,18 +206,18 @@ $(TK_FAULT_PAYMENTS): $(TK_FAULT_8)
 
 # Mailed links in auth: password reset and
 # address verification, the verified-before-selling rule in the tickets
-# service, account_token.issued. open_token opens an event's sealed token
-# with the stack's notify.sk, as the notifications worker does; lib.sh's
-# verify_account follows the real link with it.
+# service, account_token.issued. sealed_token opens an event's sealed
+# token with the stack's notify.sk, as the notifications worker does;
+# lib.sh's verify_account follows the real link with it.
 TESTS += tests/integration/test_reset.sh tests/integration/test_verify.sh
 EXTRA_DIST += tests/integration/test_reset.sh tests/integration/test_verify.sh
-check_PROGRAMS += tests/integration/open_token
-tests_integration_open_token_SOURCES = tests/integration/open_token.c
-tests_integration_open_token_LDADD = $(TK_LIBS)
+check_PROGRAMS += tests/integration/sealed_token
+tests_integration_sealed_token_SOURCES = tests/integration/sealed_token.c
+tests_integration_sealed_token_LDADD = $(TK_LIBS)
 
 # The notifications worker (docs/MAIL.md) against the stack's mail catcher:
 # verification and reset mails from played account_token.issued events
-# (seal_token seals their tokens as auth does), role mails from the admin
+# (sealed_token seals their tokens as auth does), role mails from the admin
 # page, CR/LF in a name, a 5xx refusal (smtp_refuser.py stands in for the
 # SMTP server), the catcher down, kill -9 with mails queued, and the one
 # duplicate of a crash between acceptance and record (a fault test: it
@@ -225,9 +225,6 @@ tests_integration_open_token_LDADD = $(TK_LIBS)
 TESTS += tests/integration/test_notify.sh
 EXTRA_DIST += tests/integration/test_notify.sh tests/integration/smtp_refuser.py \
 	scripts/mailcatcher/package.json scripts/mailcatcher/package-lock.json
-check_PROGRAMS += tests/integration/seal_token
-tests_integration_seal_token_SOURCES = tests/integration/seal_token.c
-tests_integration_seal_token_LDADD = $(TK_LIBS)
 TK_FAULT_TESTS += tests/integration/test_notify.sh
 TK_FAULT_NOTIFY = tests/integration/test_notify.sh.log
 $(TK_FAULT_NOTIFY): $(TK_FAULT_PAYMENTS)

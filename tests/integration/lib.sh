@@ -174,6 +174,32 @@ header() {
 			v = substr($0, i + 1); sub(/^[ \t]+/, "", v); print v; exit } }'
 }
 
+# signin NAME EMAIL PASSWORD: browser NAME signs in through the form.
+signin() {
+	req "$1" GET /auth/signin
+	post "$1" /auth/signin "email=$2" "password=$3" "csrf_token=$(csrf)"
+}
+
+# lets_in NAME PATH: browser NAME gets PATH (200).
+lets_in() {
+	req "$1" GET "$2"
+	[ "$STATUS" = 200 ]
+}
+
+# sends_to_signin NAME PATH: browser NAME is sent to sign in from PATH.
+sends_to_signin() {
+	req "$1" GET "$2"
+	[ "$STATUS" = 303 ] && starts_with "$(location)" /auth/signin
+}
+
+# revoked_at_events SID: the events service's replica has the revocation
+# of session SID (its processes read it into memory within 100 ms more:
+# lib/revoke.h).
+revoked_at_events() {
+	[ "$(sql "SELECT COUNT(*) FROM ticketing_events.session_revocations
+		WHERE session_id = $(sql_quote "$1")")" = 1 ]
+}
+
 # statements SERVICE: the statements SERVICE sent to MariaDB for the last
 # request, one a line: the db= list of its request log line (lib/db.h
 # db_trace), found by the X-Request-Id nginx answered with, so no other
@@ -431,8 +457,9 @@ account_create() {
 		create-user --email "$1" --role "$2" --name "$3" ${4:+"$4"} >/dev/null
 }
 
-# OPEN_TOKEN: opens the sealed token of account_token.issued (open_token.c).
-OPEN_TOKEN=${TK_BUILDDIR:-$(dirname "$0")/../..}/tests/integration/open_token
+# SEALED_TOKEN: seals and opens the token of account_token.issued
+# (sealed_token.c).
+SEALED_TOKEN=${TK_BUILDDIR:-$(dirname "$0")/../..}/tests/integration/sealed_token
 
 # token_events EMAIL PURPOSE: how many account_token.issued events of
 # PURPOSE (verify_email or reset_password) auth's outbox holds for EMAIL.
@@ -455,7 +482,7 @@ account_token() {
 		AND JSON_VALUE(payload, '\$.data.purpose') = '$2'
 		ORDER BY id DESC LIMIT 1")
 	[ -n "$sealed" ] || return 1
-	"$OPEN_TOKEN" "$TK_TEST_RUN_DIR/keys/notify.sk" "$sealed"
+	"$SEALED_TOKEN" open "$TK_TEST_RUN_DIR/keys/notify.sk" "$sealed"
 }
 
 # verify_account EMAIL: follow the newest verification link mailed to

@@ -17,11 +17,6 @@ updates_of() {
 	     AND payload LIKE $(sql_quote "%\"aggregate_id\":\"$1\"%")"
 }
 
-signin() {
-	req "$1" GET /auth/signin
-	post "$1" /auth/signin "email=$2" "password=$3" "csrf_token=$(csrf)"
-}
-
 ADMIN=$(fresh_email admin)
 printf '%s\n' "$PW" | "$CTL" --config "$AUTH_CONF" create-user --email "$ADMIN" \
 	--name "Ada Test-Admin" --role admin

@@ -34,7 +34,7 @@ ORG=$(fresh_email organizer)
 account_create "$ORG" organizer "Olive $TAG"
 # golden.js takes the seller's verification link with account_token.
 export -f sql sql_quote account_token
-export OPEN_TOKEN
+export SEALED_TOKEN
 rc=0
 TK_GOLDEN_BASE_URL=$BASE TK_GOLDEN_OUT=$OUT TK_GOLDEN_TAG=$TAG \
 	TK_GOLDEN_ORGANIZER_EMAIL=$ORG TK_GOLDEN_PASSWORD=$TK_PASSWORD \

@@ -24,7 +24,6 @@
 . "$(dirname "$0")/lib.sh"
 
 BUILD=${TK_BUILDDIR:-$(dirname "$0")/../..}
-SEAL=$BUILD/tests/integration/seal_token
 NOTIFY=$BUILD/workers/notify/ticketing-notify
 NOTIFY_CONF=$TK_TEST_RUN_DIR/conf/workers/notify-notify.conf
 PK=$TK_TEST_RUN_DIR/keys/notify.pk
@@ -49,7 +48,7 @@ token_event() {
 	tid=$(uuid)
 	uid=$(uuid)
 	expires=$(date -u -d '+30 min' +%Y-%m-%dT%H:%M:%S.000Z)
-	sealed=$("$SEAL" "$PK" "$4") || return 1
+	sealed=$("$SEALED_TOKEN" seal "$PK" "$4") || return 1
 	envelope account_token.issued "$tid" 1 "$(printf '{"id":"%s","user_id":"%s","purpose":"%s","email":"%s","name":"%s","expires_at":"%s","sealed":"%s"}' \
 		"$tid" "$uid" "$1" "$2" "$3" "$expires" "$sealed")" "$5"
 }
@@ -151,10 +150,11 @@ check "notify's users replica holds the member" wait_for 20 eval \
 	'[ "$(sql "SELECT COUNT(*) FROM ticketing_notify.users_replica WHERE id = '"'$MO_ID'"'")" = 1 ]'
 check_eq "... with the address auth's user.created carries" "$MO" \
 	"$(sql "SELECT email FROM ticketing_notify.users_replica WHERE id = '$MO_ID'")"
+check "the sign-up's verification mail arrives" wait_for 20 eval '[ "$(mail_count "$MO")" = 1 ]'
 req ada GET "/auth/admin/users?q=$MO"
 post ada "/auth/admin/users/$MO_ID/role" "role=organizer" "csrf_token=$(csrf)"
 check_status "the admin makes the member organizer" 303
-check "one role mail arrives" wait_for 20 eval '[ "$(mail_count "$MO")" = 1 ]'
+check "one role mail arrives" wait_for 20 eval '[ "$(mail_count "$MO")" = 2 ]'
 mail_source "$MO" >"$TK_TMP/mo.eml"
 check "it says the role granted" \
 	same "$(mail_header "$TK_TMP/mo.eml" Subject)" "You are now organizer on Ticketing"
@@ -164,12 +164,12 @@ check "with a link to the account" \
 req ada GET "/auth/admin/users?q=$MO"
 post ada "/auth/admin/users/$MO_ID/role" "role=member" "csrf_token=$(csrf)"
 check_status "the admin takes the role back" 303
-check "a second role mail arrives" wait_for 20 eval '[ "$(mail_count "$MO")" = 2 ]'
+check "a second role mail arrives" wait_for 20 eval '[ "$(mail_count "$MO")" = 3 ]'
 mail_source "$MO" >"$TK_TMP/mo2.eml"
 check "it says the role revoked" \
 	same "$(mail_header "$TK_TMP/mo2.eml" Subject)" "Your Ticketing account is now member"
 sleep 1
-check "and no more than these two" same "$(mail_count "$MO")" 2
+check "and no more than these two" same "$(mail_count "$MO")" 3
 
 # --- a recipient refused with 5xx ---------------------------------------------
 REFUSER_PORT=$(($(sed -n 's/^MAIL_WEB_PORT=//p' "$TK_TEST_RUN_DIR/stack.env") + 1))

@@ -35,30 +35,6 @@ account() {
 		--name "$3" --role "$1" >/dev/null
 }
 
-# signin NAME EMAIL PASSWORD: browser NAME signs in.
-signin() {
-	req "$1" GET /auth/signin
-	post "$1" /auth/signin "email=$2" "password=$3" "csrf_token=$(csrf)"
-}
-
-# revoked_at_events SID: the events service has the revocation of SID.
-revoked_at_events() {
-	[ "$(sql "SELECT COUNT(*) FROM ticketing_events.session_revocations
-		WHERE session_id = $(sql_quote "$1")")" = 1 ]
-}
-
-# lets_in NAME PATH: browser NAME gets PATH (200).
-lets_in() {
-	req "$1" GET "$2"
-	[ "$STATUS" = 200 ]
-}
-
-# sends_to_signin NAME PATH: browser NAME is sent to sign in from PATH.
-sends_to_signin() {
-	req "$1" GET "$2"
-	[ "$STATUS" = 303 ] && starts_with "$(location)" /auth/signin
-}
-
 # sends_to_signin_via_renew NAME PATH: a stale token's GET of PATH goes to
 # auth's renewal, which refuses the session and sends it to sign in, with
 # PATH kept as next.

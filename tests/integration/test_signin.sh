@@ -21,11 +21,6 @@ live_sessions() {
 	sql "SELECT COUNT(*) FROM $DB.sessions WHERE user_id = '$1' AND revoked_at IS NULL"
 }
 
-signin() {
-	req "$1" GET /auth/signin
-	post "$1" /auth/signin "email=$2" "password=$3" "csrf_token=$(csrf)"
-}
-
 # post_bg NAME PATH OUT FIELD=VALUE...: a form POST from browser NAME (its
 # cookies are sent, not updated) meant to run in the background: the
 # status goes into file OUT.
