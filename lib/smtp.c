@@ -14,6 +14,8 @@
 
 #define CONNECT_TIMEOUT_MS 10000
 #define TIMEOUT_MS 60000
+/* How long an idle SMTP session may wait for the next mail. */
+#define SMTP_IDLE_REUSE_S 10
 
 struct smtp {
 	CURL *curl;
@@ -194,6 +196,10 @@ smtp_send(struct smtp *s, const char *from, const char *to, const char *msg, siz
 	}
 	curl_easy_setopt(s->curl, CURLOPT_CONNECTTIMEOUT_MS, s->connect_timeout_ms);
 	curl_easy_setopt(s->curl, CURLOPT_TIMEOUT_MS, s->timeout_ms);
+	/* A session left idle is not reused after SMTP_IDLE_REUSE_S: servers
+	 * close idle sessions (maildev after 60 s, answering the next command
+	 * with 421), which would fail a mail for nothing. */
+	curl_easy_setopt(s->curl, CURLOPT_MAXAGE_CONN, (long)SMTP_IDLE_REUSE_S);
 	curl_easy_setopt(s->curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(s->curl, CURLOPT_NOPROXY, "*");
 	curl_easy_setopt(s->curl, CURLOPT_ERRORBUFFER, errbuf);
