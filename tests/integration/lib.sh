@@ -174,6 +174,14 @@ header() {
 			v = substr($0, i + 1); sub(/^[ \t]+/, "", v); print v; exit } }'
 }
 
+# conf_int KEY DEFAULT: KEY of the auth service's configuration in the
+# stack, or DEFAULT when the file does not set it.
+conf_int() {
+	local v
+	v=$(sed -n "s/^$1 *= *//p" "$TK_TEST_RUN_DIR/conf/auth.conf")
+	printf '%s' "${v:-$2}"
+}
+
 # signin NAME EMAIL PASSWORD: browser NAME signs in through the form.
 signin() {
 	req "$1" GET /auth/signin

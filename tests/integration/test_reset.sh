@@ -17,13 +17,7 @@
 PW=$TK_PASSWORD
 PW2=a-brand-new-passphrase-2
 DB=ticketing_auth
-AUTH_CONF=$TK_TEST_RUN_DIR/conf/auth.conf
 
-conf_int() {
-	local v
-	v=$(sed -n "s/^$1 *= *//p" "$AUTH_CONF")
-	printf '%s' "${v:-$2}"
-}
 MIN_MS=$(conf_int forgot_min_ms 300)
 EMAIL_MAX=$(conf_int forgot_email_max 3)
 ADDR_MAX=$(conf_int forgot_addr_max 20)

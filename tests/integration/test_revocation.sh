@@ -106,12 +106,6 @@ check "its own session was not revoked at events" eval '! revoked_at_events "$PA
 
 AGE_TOKEN=${TK_BUILDDIR:-$(dirname "$0")/../..}/tests/integration/age_token
 SESSION_KEY=$TK_TEST_RUN_DIR/keys/session.key
-# conf_int KEY DEFAULT: a key of the auth service's configuration.
-conf_int() {
-	local v
-	v=$(sed -n "s/^$1 *= *//p" "$AUTH_CONF")
-	printf '%s' "${v:-$2}"
-}
 RENEW=$(conf_int session_renew_seconds 300)
 IDLE=$(conf_int session_idle_seconds 1800)
 MAX_LAG=$(conf_int revocation_max_lag 10)

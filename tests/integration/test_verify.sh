@@ -15,11 +15,6 @@
 
 DB=ticketing_auth
 AUTH_CONF=$TK_TEST_RUN_DIR/conf/auth.conf
-conf_int() {
-	local v
-	v=$(sed -n "s/^$1 *= *//p" "$AUTH_CONF")
-	printf '%s' "${v:-$2}"
-}
 DAY_MAX=$(conf_int verify_resend_day_max 5)
 
 no_log_has() { ! grep -rqF -- "$1" "$TK_TEST_RUN_DIR/logs/"; }
