@@ -3,14 +3,14 @@
  * the services that calls mysql_*; lib/migrate.c, the schema tool, is the
  * only other.
  *
- * A struct db is one connection plus the caller's statement table, prepared
- * whole on every (re)connection. Every column comes back as text: results
- * are bound as MYSQL_TYPE_STRING into per-column buffers of CELL_BUF bytes,
- * and a longer value is fetched again with mysql_stmt_fetch_column into the
- * arena. Results are buffered with mysql_stmt_store_result, so the link is
- * free again before the caller looks at a row; lock wait timeouts and
- * deadlocks can surface there or at fetch as well as at execute, so every
- * call is checked.
+ * A struct db is one connection plus the caller's statement table, each
+ * statement prepared on a connection the first time it is used there.
+ * Every column comes back as text: results are bound as MYSQL_TYPE_STRING
+ * into per-column buffers of CELL_BUF bytes, and a longer value is fetched
+ * again with mysql_stmt_fetch_column into the arena. Results are buffered
+ * with mysql_stmt_store_result, so the link is free again before the
+ * caller looks at a row; lock wait timeouts and deadlocks can surface
+ * there or at fetch as well as at execute, so every call is checked.
  *
  * Losing the link closes the connection and answers TK_EDBDOWN; the next
  * call connects again. Inside a transaction that next call does not:
@@ -341,7 +341,6 @@ static int
 db_connect(struct db *db)
 {
 	const char *iso;
-	size_t i;
 	int rc = TK_OK;
 
 	db->my = mysql_init(NULL);
@@ -372,30 +371,58 @@ db_connect(struct db *db)
 		rc = fail_conn(db, "isolation level");
 		goto out;
 	}
+	/* The statements are prepared on first use (prepared). */
 	db->ps = xcalloc(db->nstmts, sizeof(*db->ps));
-	for (i = 0; i < db->nstmts; i++) {
-		db->ps[i] = mysql_stmt_init(db->my);
-		if (db->ps[i] == NULL) {
-			rc = fail_conn(db, "mysql_stmt_init");
-			goto out;
-		}
-		if (mysql_stmt_prepare(db->ps[i], db->stmts[i], strlen(db->stmts[i])) != 0) {
-			unsigned err = mysql_stmt_errno(db->ps[i]);
-
-			if (link_lost(err)) {
-				rc = fail_stmt(db, db->ps[i], "prepare");
-			} else {
-				log_error("db: statement %zu does not prepare: %u %s", i, err,
-					  mysql_stmt_error(db->ps[i]));
-				rc = TK_EDB;
-			}
-			goto out;
-		}
-	}
 	db->last_used = now_mono();
 out:
 	if (rc != TK_OK)
 		disconnect(db);
+	return rc;
+}
+
+/*
+ * prepared: statement stmt of the table, prepared on the connection in hand
+ * (ensure) the first time it is used there, into *st (owned by db). Each
+ * prepared statement costs Connector/C about 11 KB of memory for the
+ * connection's life, and a thread uses only some of its service's
+ * statements (docs/DECISIONS.md, "Memory of the FastCGI processes").
+ * TK_OK; TK_EDBDOWN when the link was lost (the connection closed; *unsent
+ * is set when no transaction was open, since a prepare runs nothing and may
+ * be sent again on a new link); TK_EDB when the statement does not prepare
+ * (logged; the link stays up and the next call tries again).
+ */
+static int
+prepared(struct db *db, int stmt, MYSQL_STMT **st, int *unsent)
+{
+	MYSQL_STMT *ps = db->ps[stmt];
+	int rc = TK_OK;
+
+	if (ps == NULL) {
+		ps = mysql_stmt_init(db->my);
+		if (ps == NULL) {
+			rc = fail_conn(db, "mysql_stmt_init");
+			goto out;
+		}
+		if (mysql_stmt_prepare(ps, db->stmts[stmt], strlen(db->stmts[stmt])) != 0) {
+			unsigned err = mysql_stmt_errno(ps);
+
+			if (link_lost(err)) {
+				*unsent = !db->in_txn;
+				rc = fail_stmt(db, ps, "prepare");
+			} else {
+				log_error("db: statement %d does not prepare: %u %s", stmt, err,
+					  mysql_stmt_error(ps));
+				rc = TK_EDB;
+			}
+			/* A lost link closed db->ps, not ps. */
+			mysql_stmt_close(ps);
+			ps = NULL;
+			goto out;
+		}
+		db->ps[stmt] = ps;
+	}
+out:
+	*st = ps;
 	return rc;
 }
 
@@ -792,7 +819,7 @@ run(struct db *db, int stmt, const struct db_val *params, size_t nparams, size_t
 	struct rows_bind rb = {0};
 	MYSQL_STMT *st = NULL;
 	size_t ncols = 0;
-	int rc, retried = 0;
+	int rc, retried = 0, unsent = 0;
 
 	if (out != NULL)
 		memset(out, 0, sizeof(*out));
@@ -803,9 +830,15 @@ run(struct db *db, int stmt, const struct db_val *params, size_t nparams, size_t
 	}
 again:
 	rc = ensure(db);
+	if (rc == TK_OK)
+		rc = prepared(db, stmt, &st, &unsent);
+	if (rc != TK_OK && unsent && !retried) {
+		retried = 1;
+		unsent = 0;
+		goto again;
+	}
 	if (rc != TK_OK)
 		goto out;
-	st = db->ps[stmt];
 	if (mysql_stmt_param_count(st) != nparams) {
 		log_error("db: statement %d takes %lu parameters, given %zu", stmt,
 			  mysql_stmt_param_count(st), nparams);

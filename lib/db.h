@@ -1,14 +1,16 @@
 /*
  * MariaDB access. Each thread owns one struct db: one connection and the
- * service's statements, prepared once per connection from a table indexed
- * by the service's statement enum. Only data-access code calls db_exec;
- * only db.c calls mysql_*. No SQL is ever built from strings.
+ * service's statements, from a table indexed by the service's statement
+ * enum, each prepared on the connection the first time it is used there.
+ * Only data-access code calls db_exec; only db.c calls mysql_*. No SQL is
+ * ever built from strings.
  *
  * Outages: when the server goes away, the call fails with TK_EDBDOWN (the
  * request answers 503) and the connection is dropped; the next call
- * reconnects and prepares the statements again. A statement that may
- * already have run is never retried; one the client could not send at all,
- * outside a transaction, is sent once more on a new connection.
+ * reconnects and prepares the statements again as they are used. A
+ * statement that may already have run is never retried; one the client
+ * could not send at all, outside a transaction, is sent once more on a new
+ * connection.
  */
 #ifndef TK_DB_H
 #define TK_DB_H
@@ -80,8 +82,10 @@ struct db_conf db_conf_configured(void);
 
 /*
  * db_new: a handle that will connect with conf (strings are copied) and
- * prepare stmts[0..nstmts) on each connection. It connects lazily, on the
- * first call that needs the server. Owned by the caller; db_free.
+ * prepare each of stmts[0..nstmts) on a connection when it is first run
+ * there; a statement that does not prepare fails that db_exec with TK_EDB
+ * and leaves the link up. It connects lazily, on the first call that needs
+ * the server. Owned by the caller; db_free.
  */
 struct db *db_new(const struct db_conf *conf, const char *const *stmts, size_t nstmts);
 /* db_free: close and release. Accepts NULL. */
