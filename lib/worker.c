@@ -538,10 +538,8 @@ caught_up(struct consumer *c, struct db *db, int *failing)
 	}
 }
 
-/* open_db: a handle on the configured database with def's statements and
- * isolation level; connects lazily. */
-static struct db *
-open_db(const struct worker_def *def)
+struct db *
+worker_open_db(const struct worker_def *def)
 {
 	struct db_conf dc = db_conf_configured();
 
@@ -553,7 +551,7 @@ static void *
 consume(void *arg)
 {
 	struct consumer *c = arg;
-	struct db *db = open_db(c->def);
+	struct db *db = worker_open_db(c->def);
 	struct arena *a = arena_new();
 	struct mq_pull *pull = bind_consumer(c);
 	struct worker_backoff b = {0};
@@ -718,7 +716,7 @@ run(const struct worker_def *def, const char *service)
 	if (def->nconsumers > 0)
 		rc = consumers_start(def, service, ctx.mq, &all);
 	if (rc == TK_OK && def->run != NULL) {
-		ctx.db = open_db(def);
+		ctx.db = worker_open_db(def);
 		rc = def->run(&ctx);
 		/* The loop ended: the consumer threads end too. */
 		stopping = 1;

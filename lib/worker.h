@@ -225,6 +225,11 @@ int worker_main(int argc, char **argv, const struct worker_def *def);
  */
 int worker_main_of(int argc, char **argv, const struct worker_def *const *defs, size_t ndefs);
 
+/* worker_open_db: a handle on the configured database with def's
+ * statements and isolation level, as ctx->db is (a loop that needs a
+ * second connection); connects lazily. Owned by the caller; db_free. */
+struct db *worker_open_db(const struct worker_def *def);
+
 /* worker_stopping: 1 once SIGTERM or SIGINT arrived. */
 int worker_stopping(void);
 
