@@ -68,7 +68,7 @@ now_s(void)
 static int
 change(struct db *db, struct arena *a, const char *listing)
 {
-	const struct ledger l = {db, ST_LEDGER, a};
+	const struct ledger l = {db, ST_LEDGER, a, NULL};
 	struct ledger_units u;
 	int rc;
 

@@ -12,14 +12,48 @@
  */
 #ifndef TK_OUTBOX_H
 #define TK_OUTBOX_H
+#include <stddef.h>
 #include <stdint.h>
 
 #include <jansson.h>
+
+#include "uuid.h"
 
 struct db;
 
 /* The statement outbox_append runs (parameters are bound by it). */
 #define OUTBOX_INSERT_SQL "INSERT INTO outbox (event_id, subject, payload) VALUES (?, ?, ?)"
+
+/* The most events one outbox_rows holds. */
+#define OUTBOX_HELD 4
+
+/* Events built and held for one insert (outbox_hold, outbox_write):
+ * zero-initialise; outbox_rows_clear releases. */
+struct outbox_rows {
+	size_t n;
+	char id[OUTBOX_HELD][UUID_STR_LEN + 1];
+	char subject[OUTBOX_HELD][128];
+	char *payload[OUTBOX_HELD];
+};
+
+/*
+ * outbox_hold: build the event outbox_append would add (the same
+ * arguments) and keep it in r for outbox_write. TK_OK; TK_EINVAL for a
+ * type that does not fit aggregate_type, or when r holds OUTBOX_HELD.
+ */
+int outbox_hold(struct outbox_rows *r, const char *type, const char *aggregate_type,
+		const char *aggregate_id, int64_t version, json_t *state);
+
+/*
+ * outbox_write: inside the caller's open transaction on db, insert the
+ * events r holds, in the order they were held, by one execution of stmt
+ * (OUTBOX_INSERT_SQL, array-bound: one round trip), and empty r. TK_OK
+ * (also for none) or a db_exec error; the caller then rolls back.
+ */
+int outbox_write(struct db *db, int stmt, struct outbox_rows *r);
+
+/* outbox_rows_clear: release and forget what r holds. */
+void outbox_rows_clear(struct outbox_rows *r);
 
 /*
  * outbox_append: inside the caller's open transaction on db, add the event

@@ -44,6 +44,18 @@ ledger_quantity(const struct ledger_units *u)
 	return offered > u->reserved + u->sold ? offered : u->reserved + u->sold;
 }
 
+/* emit: add the event (outbox_append's arguments) to the outbox, or to
+ * l->held when the caller holds them. */
+static int
+emit(const struct ledger *l, const char *type, const char *aggregate_type, const char *id,
+     int64_t version, json_t *state)
+{
+	if (l->held != NULL)
+		return outbox_hold(l->held, type, aggregate_type, id, version, state);
+	return outbox_append(l->db, ST(l, LEDGER_ST_OUTBOX), type, aggregate_type, id, version,
+			     state);
+}
+
 /* emit_stock: append stock.changed with the full state of the stock row
  * of listing. */
 static int
@@ -82,8 +94,7 @@ emit_stock(const struct ledger *l, const char *listing)
 		rc = TK_EINTERNAL;
 		goto out;
 	}
-	rc = outbox_append(l->db, ST(l, LEDGER_ST_OUTBOX), "stock.changed", "stock", listing,
-			   db_int(&rows, 0, 15), state);
+	rc = emit(l, "stock.changed", "stock", listing, db_int(&rows, 0, 15), state);
 out:
 	json_decref(state);
 	return rc;
@@ -132,8 +143,7 @@ emit_order_row(const struct ledger *l, const char *type, const struct db_rows *r
 		rc = TK_EINTERNAL;
 		goto out;
 	}
-	rc = outbox_append(l->db, ST(l, LEDGER_ST_OUTBOX), type, "order", db_str(rows, 0, 0),
-			   db_int(rows, 0, 12), state);
+	rc = emit(l, type, "order", db_str(rows, 0, 0), db_int(rows, 0, 12), state);
 out:
 	json_decref(state);
 	return rc;

@@ -90,11 +90,15 @@ enum {
 	    [(base) + LEDGER_ST_OUTBOX] = OUTBOX_INSERT_SQL
 
 /* Where the ledger runs: the caller's connection (a transaction open),
- * the index of LEDGER_STMTS in its table, an arena for rows. */
+ * the index of LEDGER_STMTS in its table, an arena for rows, and where its
+ * events go: NULL, each into the outbox at once; else held there, for the
+ * caller to write them all by one statement (outbox_write with
+ * LEDGER_ST_OUTBOX) before it commits. */
 struct ledger {
 	struct db *db;
 	int base;
 	struct arena *a;
+	struct outbox_rows *held;
 };
 
 /* The units of one listing as its stock row holds them. */

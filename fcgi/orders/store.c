@@ -140,7 +140,10 @@ static int
 reserve_once(struct store *st, const char *listing, long quantity, long seconds, const char *key,
 	     struct reserve_out *out)
 {
-	const struct ledger l = {st->db, ST_LEDGER, st->arena};
+	/* The stock.changed and order.created of a reservation go into the
+	 * outbox by one statement. */
+	struct outbox_rows held = {0};
+	const struct ledger l = {st->db, ST_LEDGER, st->arena, &held};
 	struct ledger_units u;
 	struct db_rows rows, order;
 	const char *seller, *event, *currency;
@@ -217,9 +220,13 @@ reserve_once(struct store *st, const char *listing, long quantity, long seconds,
 	rc = ledger_store(&l, listing, &u);
 	if (rc == TK_OK)
 		rc = ledger_emit_order_row(&l, "order.created", &order);
+	if (rc == TK_OK)
+		rc = outbox_write(st->db, ST_LEDGER + LEDGER_ST_OUTBOX, &held);
 out:
+	outbox_rows_clear(&held);
 	return store_finish(st, rc);
 refused:
+	outbox_rows_clear(&held);
 	store_finish(st, TK_ECONFLICT);
 	return TK_OK;
 }
@@ -335,7 +342,7 @@ store_orders(struct store *st, struct order **out, size_t *n)
 static int
 cancel_once(struct store *st, const char *id)
 {
-	const struct ledger l = {st->db, ST_LEDGER, st->arena};
+	const struct ledger l = {st->db, ST_LEDGER, st->arena, NULL};
 	struct db_rows rows;
 	int rc, done = 0;
 
@@ -367,7 +374,7 @@ store_cancel(struct store *st, const char *id)
 int
 store_refund(struct store *st, const char *id)
 {
-	const struct ledger l = {st->db, ST_LEDGER, st->arena};
+	const struct ledger l = {st->db, ST_LEDGER, st->arena, NULL};
 	struct db_rows rows;
 	int rc, done = 0;
 

@@ -132,7 +132,7 @@ listing_of(const struct envelope *ev, struct listing *t)
 static int
 apply_ticket(struct worker_job *job)
 {
-	const struct ledger l = {job->db, ST_LEDGER, job->a};
+	const struct ledger l = {job->db, ST_LEDGER, job->a, NULL};
 	const struct envelope *ev = job->ev;
 	struct ledger_units u;
 	struct db_rows rows, awaiting;
@@ -210,7 +210,7 @@ apply_event(struct worker_job *job)
 static int
 apply_expiration(struct worker_job *job)
 {
-	const struct ledger l = {job->db, ST_LEDGER, job->a};
+	const struct ledger l = {job->db, ST_LEDGER, job->a, NULL};
 	const char *id = repl_str(job->ev, "order_id", 36);
 	int done;
 
@@ -322,7 +322,7 @@ out:
 static int
 apply_payment(struct worker_job *job, const struct payment_event *pe)
 {
-	const struct ledger l = {job->db, ST_LEDGER, job->a};
+	const struct ledger l = {job->db, ST_LEDGER, job->a, NULL};
 	const char *id = pe->order_id, *listing;
 	struct ledger_units u;
 	struct paid_order o;
