@@ -68,6 +68,8 @@ install-data-local:
 	units='$(DESTDIR)$(systemdsystemunitdir)'; conf='$(DESTDIR)$(TK_CONFDIR)'; \
 	$(MKDIR_P) "$$units" '$(DESTDIR)$(tmpfilesdir)' '$(DESTDIR)$(sysusersdir)' \
 		"$$conf/workers" "$$conf/nginx/site-local"; \
+	: 'nginx makes the cache folder, not its parent; nor the log folder.'; \
+	$(MKDIR_P) "$$(dirname '$(DESTDIR)$(TK_NGINX_CACHEDIR)')" '$(DESTDIR)$(TK_NGINX_LOGDIR)'; \
 	tk_unit() { \
 		$(TK_SUBST) "$(srcdir)/deploy/systemd/$$1" "$$units/$$2" $(TK_SUBST_VARS) $$3; \
 		cat '$(srcdir)/deploy/systemd/common.conf' >>"$$units/$$2"; \
