@@ -9,7 +9,7 @@ fcgi_auth_libauth_a_SOURCES = \
 	fcgi/auth/input.c \
 	fcgi/auth/throttle.c
 
-sbin_PROGRAMS += fcgi/auth/ticketing-auth
+pkglibexec_PROGRAMS += fcgi/auth/ticketing-auth
 fcgi_auth_ticketing_auth_SOURCES = \
 	fcgi/auth/auth.h \
 	fcgi/auth/main.c \

@@ -1,6 +1,6 @@
 # fcgi/events: the events service's FastCGI program (venues, events, home
 # page, search), its migrations and its page templates.
-sbin_PROGRAMS += fcgi/events/ticketing-events
+pkglibexec_PROGRAMS += fcgi/events/ticketing-events
 fcgi_events_ticketing_events_SOURCES = \
 	fcgi/events/events.h \
 	fcgi/events/main.c \

@@ -10,7 +10,7 @@ ORDERS_SOURCES = \
 	fcgi/orders/reserve.c \
 	fcgi/orders/show.c \
 	fcgi/orders/etickets.c
-sbin_PROGRAMS += fcgi/orders/ticketing-orders
+pkglibexec_PROGRAMS += fcgi/orders/ticketing-orders
 fcgi_orders_ticketing_orders_SOURCES = $(ORDERS_SOURCES)
 fcgi_orders_ticketing_orders_LDADD = $(TK_LIBS) $(QR_LIBS)
 

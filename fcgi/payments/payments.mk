@@ -7,7 +7,7 @@ PAYMENTS_SHARED_SOURCES = \
 	fcgi/payments/provider.c \
 	fcgi/payments/payment.h \
 	fcgi/payments/payment.c
-sbin_PROGRAMS += fcgi/payments/ticketing-payments
+pkglibexec_PROGRAMS += fcgi/payments/ticketing-payments
 fcgi_payments_ticketing_payments_SOURCES = $(PAYMENTS_SHARED_SOURCES) \
 	fcgi/payments/payments.h \
 	fcgi/payments/main.c \

@@ -1,7 +1,7 @@
 # fcgi/sandbox: the sandbox payment provider's FastCGI program (hosted
 # card page, server-to-server API, webhook delivery thread), its
 # migrations and its page template (docs/PAYMENTS.md).
-sbin_PROGRAMS += fcgi/sandbox/ticketing-sandbox
+pkglibexec_PROGRAMS += fcgi/sandbox/ticketing-sandbox
 fcgi_sandbox_ticketing_sandbox_SOURCES = \
 	fcgi/sandbox/sandbox.h \
 	fcgi/sandbox/card.h \

@@ -1,7 +1,7 @@
 # fcgi/tickets: the tickets service's FastCGI program (listings), its
 # migrations and its page templates. listing.c is also part of the
 # replicator (workers/replicator/replicator.mk), which cancels listings.
-sbin_PROGRAMS += fcgi/tickets/ticketing-tickets
+pkglibexec_PROGRAMS += fcgi/tickets/ticketing-tickets
 fcgi_tickets_ticketing_tickets_SOURCES = \
 	fcgi/tickets/tickets.h \
 	fcgi/tickets/listing.h \

@@ -228,3 +228,9 @@ EXTRA_DIST += tests/integration/test_notify.sh tests/integration/smtp_refuser.py
 TK_FAULT_TESTS += tests/integration/test_notify.sh
 TK_FAULT_NOTIFY = tests/integration/test_notify.sh.log
 $(TK_FAULT_NOTIFY): $(TK_FAULT_PAYMENTS)
+
+# make install and make uninstall (deploy/deploy.mk): the layout, the
+# generated units (systemd-analyze verify) and nginx site (nginx -t), the
+# example configurations accepted by their programs.
+TESTS += tests/integration/test_install.sh
+EXTRA_DIST += tests/integration/test_install.sh

@@ -1,6 +1,6 @@
 # workers/expiry: the expiry worker of the orders database (schedule of
 # reservation deadlines, expiration.complete), and the schedule's migration.
-sbin_PROGRAMS += workers/expiry/ticketing-expiry
+pkglibexec_PROGRAMS += workers/expiry/ticketing-expiry
 workers_expiry_ticketing_expiry_SOURCES = workers/expiry/expiry.c
 workers_expiry_ticketing_expiry_LDADD = $(TK_LIBS)
 

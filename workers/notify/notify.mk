@@ -1,7 +1,7 @@
 # workers/notify: the notifications worker (docs/MAIL.md) on its own
 # database, ticketing_notify: the users replica and the mails, sent over
 # SMTP with libcurl (lib/smtp.c); its templates under templates/mail/.
-sbin_PROGRAMS += workers/notify/ticketing-notify
+pkglibexec_PROGRAMS += workers/notify/ticketing-notify
 workers_notify_ticketing_notify_SOURCES = workers/notify/notify.c workers/notify/notify.h \
 	workers/notify/notices.c
 workers_notify_ticketing_notify_LDADD = $(TK_LIBS) $(CURL_LIBS)

@@ -4,7 +4,7 @@
 # processed_events and dead_letters tables are in sql/common/ (lib/backbone.mk).
 # The orders service's unit rules (fcgi/orders/ledger.c) are compiled in
 # too: its replication applies them.
-sbin_PROGRAMS += workers/replicator/ticketing-replicator
+pkglibexec_PROGRAMS += workers/replicator/ticketing-replicator
 workers_replicator_ticketing_replicator_SOURCES = \
 	workers/replicator/replicator.h \
 	workers/replicator/replicator.c \
