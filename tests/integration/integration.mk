@@ -228,3 +228,9 @@ EXTRA_DIST += tests/integration/test_notify.sh tests/integration/smtp_refuser.py
 TK_FAULT_TESTS += tests/integration/test_notify.sh
 TK_FAULT_NOTIFY = tests/integration/test_notify.sh.log
 $(TK_FAULT_NOTIFY): $(TK_FAULT_PAYMENTS)
+
+# The marketplace mails (workers/notify): reservation made, receipt with
+# e-tickets (inline PNG QR codes), listing sold, reservation expired,
+# refunded, event cancelled, from purchases made through the pages.
+TESTS += tests/integration/test_mail_market.sh
+EXTRA_DIST += tests/integration/test_mail_market.sh
