@@ -248,8 +248,11 @@ order_data(const struct notice_in *in, json_t *out)
 
 	if (in->context == NULL || json_object_update(out, in->context) != 0)
 		return TK_EINVAL;
+	/* An order event from before the payments has no reason: "". */
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (json_object_set(out, keys[i], json_object_get(data, keys[i])) != 0)
+		if (json_object_set_new(
+			out, keys[i],
+			json_string(member(in, keys[i]) ? member(in, keys[i]) : "")) != 0)
 			return TK_EINVAL;
 	for (i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
 		if (json_object_set(out, ints[i], json_object_get(data, ints[i])) != 0)
@@ -287,7 +290,8 @@ set_money(struct notice_render *r, const char *key, int64_t minor)
 	const struct money_currency *c = money_currency_find(data_str(r, "currency"));
 	char out[MONEY_TEXT_MAX];
 
-	tmpl_set(r->d, key, money_format(minor, c != NULL ? c : money_currency(), out, sizeof(out)));
+	tmpl_set(r->d, key,
+		 money_format(minor, c != NULL ? c : money_currency(), out, sizeof(out)));
 }
 
 /* fill_order: what every order mail shows: the event, its start at the
@@ -304,15 +308,15 @@ fill_order(struct notice_render *r)
 			 arena_printf(r->a, "%s (%s)", starts, data_str(r, "timezone")));
 	tmpl_set(r->d, "VENUE", data_str(r, "venue"));
 	tmpl_set(r->d, "CITY", data_str(r, "city"));
-	tmpl_set(r->d, "ITEM", text_seat(r->a, data_str(r, "section"), data_str(r, "row"),
-					  data_str(r, "seat")));
+	tmpl_set(r->d, "ITEM",
+		 text_seat(r->a, data_str(r, "section"), data_str(r, "row"), data_str(r, "seat")));
 	tmpl_set_int(r->d, "QUANTITY", data_int(r, "quantity"));
 	set_money(r, "AMOUNT", data_int(r, "amount"));
 	set_expiry(r, data_str(r, "expires_at"));
-	tmpl_set(r->d, "ORDER_LINK", arena_printf(r->a, "%s/orders/%s", r->base_url,
-						  data_str(r, "id")));
-	tmpl_set(r->d, "LISTING_LINK", arena_printf(r->a, "%s/tickets/%s", r->base_url,
-						    data_str(r, "ticket_id")));
+	tmpl_set(r->d, "ORDER_LINK",
+		 arena_printf(r->a, "%s/orders/%s", r->base_url, data_str(r, "id")));
+	tmpl_set(r->d, "LISTING_LINK",
+		 arena_printf(r->a, "%s/tickets/%s", r->base_url, data_str(r, "ticket_id")));
 	tmpl_set(r->d, "MINE_LINK", arena_printf(r->a, "%s/tickets/mine", r->base_url));
 	/* The refund's and the cancellation's reasons, and whether money moved. */
 	if (strcmp(data_str(r, "reason"), "event_cancelled") == 0)
@@ -342,8 +346,8 @@ eticket(struct notice_render *r, int n)
 	if (rc == TK_OK)
 		rc = qr_png(code, QR_MAIL_SCALE, &png, NULL);
 	if (rc == TK_OK)
-		rc = notify_image_add(r, cid, "image/png",
-				      arena_printf(r->a, "eticket-%d.png", n), &png);
+		rc = notify_image_add(r, cid, "image/png", arena_printf(r->a, "eticket-%d.png", n),
+				      &png);
 	buf_free(&png);
 	if (rc != TK_OK) {
 		r->why = "an e-ticket cannot be made";
@@ -419,17 +423,16 @@ const struct notice notices[] = {
      fill_reset},
     {"user.updated", "role_granted", when_granted, NOTICE_TO_USER, "id", role_data, fill_role},
     {"user.updated", "role_revoked", when_revoked, NOTICE_TO_USER, "id", role_data, fill_role},
-    {"order.created", "reservation_made", NULL, NOTICE_TO_USER, "buyer_id", order_data,
-     fill_order},
+    {"order.created", "reservation_made", NULL, NOTICE_TO_USER, "buyer_id", order_data, fill_order},
     {"order.completed", "receipt", NULL, NOTICE_TO_USER, "buyer_id", order_data, fill_receipt},
     {"order.completed", "listing_sold", NULL, NOTICE_TO_USER, "seller_id", sale_data, fill_sale},
-    {"order.cancelled", "reservation_expired", when_expired, NOTICE_TO_USER, "buyer_id",
-     order_data, fill_order},
+    {"order.cancelled", "reservation_expired", when_expired, NOTICE_TO_USER, "buyer_id", order_data,
+     fill_order},
     {"order.refunded", "refunded", NULL, NOTICE_TO_USER, "buyer_id", order_data, fill_order},
     /* One kind, two events: both entries share data and fill. */
     {"order.cancelled", "event_cancelled", when_event_cancelled, NOTICE_TO_USER, "buyer_id",
      cancelled_data, fill_cancelled},
-    {"order.refund_requested", "event_cancelled", when_event_cancelled, NOTICE_TO_USER,
-     "buyer_id", cancelled_data, fill_cancelled},
+    {"order.refund_requested", "event_cancelled", when_event_cancelled, NOTICE_TO_USER, "buyer_id",
+     cancelled_data, fill_cancelled},
 };
 const size_t nnotices = sizeof(notices) / sizeof(notices[0]);
