@@ -241,8 +241,7 @@ only_members(json_t *data, const char *const *keys, size_t n)
 }
 
 /* recipient: the address and name notice n of in goes to into *email and
- * *name; *email NULL when none is known. TK_ENOTFOUND when users_replica
- * has no row for the member yet (the event waits for it). */
+ * *name; *email NULL when none is known. */
 static int
 recipient(const struct notice *n, const struct notice_in *in, const char **email, const char **name)
 {
@@ -260,13 +259,10 @@ recipient(const struct notice *n, const struct notice_in *in, const char **email
 	if (id == NULL || !uuid_valid(id))
 		return TK_EINVAL;
 	rc = db_exec(in->job->db, ST_USER_ADDR, (struct db_val[]){DB_S(id)}, 1, in->job->a, &rows);
-	if (rc != TK_OK)
+	/* No row, or no address in it: no mail (docs/DECISIONS.md, "Mail:
+	 * the marketplace mails copy names..."). */
+	if (rc != TK_OK || rows.nrows == 0 || db_cell(&rows, 0, 0)->type == DB_NULL)
 		return rc;
-	/* No row yet (notify-users lags): later, not never. */
-	if (rows.nrows == 0)
-		return TK_ENOTFOUND;
-	if (db_cell(&rows, 0, 0)->type == DB_NULL)
-		return TK_OK;
 	*email = db_str(&rows, 0, 0);
 	*name = db_str(&rows, 0, 1);
 	return TK_OK;
