@@ -35,7 +35,8 @@
 #define VENUES_CHECK                                                                               \
 	.replica_table = "venues_replica", .src_service = "events",                                \
 	.src_sql = "SELECT id, version, CONCAT_WS('|', name, city, timezone) FROM venues",         \
-	.replica_sql = "SELECT id, version, CONCAT_WS('|', name, city, timezone) FROM venues_replica"
+	.replica_sql =                                                                             \
+	    "SELECT id, version, CONCAT_WS('|', name, city, timezone) FROM venues_replica"
 
 /* The replica check of an events_replica of the events service's events
  * (start, status, name, venue: repl_event's columns), the same for every

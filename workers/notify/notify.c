@@ -478,9 +478,9 @@ static struct worker_verdict
 later(int rc, const struct worker_job *job)
 {
 	if (rc == TK_ENOTFOUND)
-		return worker_retry(worker_backoff_delay(
-		    WORKER_RETRY_MIN_MS, WORKER_RETRY_MAX_MS,
-		    job->delivered > 1 ? (unsigned)(job->delivered - 1) : 0));
+		return worker_retry(
+		    worker_backoff_delay(WORKER_RETRY_MIN_MS, WORKER_RETRY_MAX_MS,
+					 job->delivered > 1 ? (unsigned)(job->delivered - 1) : 0));
 	return worker_verdict_of(rc, job->delivered);
 }
 
@@ -496,9 +496,8 @@ check_order_event(const struct envelope *ev)
 	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
 		if (repl_str(ev, ids[i], 36) == NULL || !uuid_valid(repl_str(ev, ids[i], 36)))
 			return TK_EINVAL;
-	if (!repl_versioned(ev, repl_str(ev, "id", 36)) ||
-	    !repl_int(ev, "quantity", 1, 255, &n) || !repl_int(ev, "amount", 0, INT64_MAX, &n) ||
-	    repl_str(ev, "currency", 3) == NULL ||
+	if (!repl_versioned(ev, repl_str(ev, "id", 36)) || !repl_int(ev, "quantity", 1, 255, &n) ||
+	    !repl_int(ev, "amount", 0, INT64_MAX, &n) || repl_str(ev, "currency", 3) == NULL ||
 	    (json_object_get(ev->data, "reason") != NULL && repl_text(ev, "reason", 64) == NULL) ||
 	    event_time_ms(repl_str(ev, "expires_at", EVENT_TIME_LEN), &n) != TK_OK)
 		return TK_EINVAL;
@@ -613,8 +612,8 @@ wipe(struct buf *b)
 }
 
 int
-notify_image_add(struct notice_render *r, const char *cid, const char *type,
-		  const char *filename, struct buf *data)
+notify_image_add(struct notice_render *r, const char *cid, const char *type, const char *filename,
+		 struct buf *data)
 {
 	struct mail_image *im;
 	struct buf *bufs;
@@ -971,12 +970,9 @@ static const struct worker_option options[] = {
 };
 
 static const struct worker_consumer consumers[] = {
-    {"notify-users", h_users, WORKER_TX},
-    {"notify-account-tokens", h_tokens, WORKER_TX},
-    {"notify-orders", h_orders, WORKER_TX},
-    {"notify-events", h_events, WORKER_TX},
-    {"notify-venues", h_venues, WORKER_TX},
-    {"notify-tickets", h_tickets, WORKER_TX},
+    {"notify-users", h_users, WORKER_TX},   {"notify-account-tokens", h_tokens, WORKER_TX},
+    {"notify-orders", h_orders, WORKER_TX}, {"notify-events", h_events, WORKER_TX},
+    {"notify-venues", h_venues, WORKER_TX}, {"notify-tickets", h_tickets, WORKER_TX},
 };
 
 static const struct worker_def notify_def = {

@@ -121,7 +121,7 @@ int repl_revocation(struct db *db, int stmt, const struct envelope *ev);
  * starts_at, status, name, venue_id, version). */
 #define REPL_EVENT_UPSERT_SQL                                                                      \
 	"INSERT INTO events_replica (id, starts_at, status, name, venue_id, version)"              \
-	" VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE " REPL_IF_NEWER("starts_at")            \
+	" VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE " REPL_IF_NEWER("starts_at")           \
 	    REPL_IF_NEWER("status") REPL_IF_NEWER("name") REPL_IF_NEWER("venue_id")                \
 		REPL_VERSION_LAST
 
@@ -147,10 +147,10 @@ int repl_listing_read(const struct envelope *ev, struct repl_listing *t /* OUT *
  * listing's seats are (id, event_id, seller_id, section, row_label, seat,
  * version), for a service that needs no more of it (the mails). */
 #define REPL_LISTING_PLACE_UPSERT_SQL                                                              \
-	"INSERT INTO listings_replica (id, event_id, seller_id, section, row_label, seat,"          \
-	" version) VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "                          \
-	    REPL_IF_NEWER("event_id") REPL_IF_NEWER("seller_id") REPL_IF_NEWER("section")          \
-		REPL_IF_NEWER("row_label") REPL_IF_NEWER("seat") REPL_VERSION_LAST
+	"INSERT INTO listings_replica (id, event_id, seller_id, section, row_label, seat,"         \
+	" version) VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE"                           \
+	" " REPL_IF_NEWER("event_id") REPL_IF_NEWER("seller_id") REPL_IF_NEWER("section")          \
+	    REPL_IF_NEWER("row_label") REPL_IF_NEWER("seat") REPL_VERSION_LAST
 
 /* repl_listing_place: apply ticket event ev to such a listings_replica
  * with statement stmt (REPL_LISTING_PLACE_UPSERT_SQL). TK_OK, TK_EINVAL
