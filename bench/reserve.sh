@@ -102,6 +102,7 @@ cleanup() {
 			DELETE FROM ticketing_orders.stock WHERE listing_id IN
 				(SELECT id FROM ticketing_orders.listings_replica WHERE seller_id = '$seller');
 			DELETE FROM ticketing_orders.listings_replica WHERE seller_id = '$seller';
+			DELETE FROM ticketing_notify.listings_replica WHERE seller_id = '$seller';
 			DELETE FROM ticketing_events.stock_replica WHERE seller_id = '$seller';
 			DELETE FROM ticketing_tickets.stock_replica WHERE id IN
 				(SELECT id FROM ticketing_tickets.listings WHERE seller_id = '$seller');

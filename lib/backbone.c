@@ -29,6 +29,25 @@
 	.src_sql = "SELECT id, version, CONCAT(name, '|', role) FROM users",                       \
 	.replica_sql = "SELECT id, version, CONCAT(name, '|', role) FROM users_replica"
 
+/* The replica check of a service's venues_replica (name, city, time zone
+ * of the events service's venues), the same for every service that keeps
+ * one. */
+#define VENUES_CHECK                                                                               \
+	.replica_table = "venues_replica", .src_service = "events",                                \
+	.src_sql = "SELECT id, version, CONCAT_WS('|', name, city, timezone) FROM venues",         \
+	.replica_sql =                                                                             \
+	    "SELECT id, version, CONCAT_WS('|', name, city, timezone) FROM venues_replica"
+
+/* The replica check of an events_replica of the events service's events
+ * (start, status, name, venue: repl_event's columns), the same for every
+ * service that keeps one. */
+#define EVENTS_CHECK                                                                               \
+	.replica_table = "events_replica", .src_service = "events",                                \
+	.src_sql = "SELECT id, version, CONCAT_WS('|', starts_at, status, name, venue_id)"         \
+		   " FROM events",                                                                 \
+	.replica_sql = "SELECT id, version, CONCAT_WS('|', starts_at, status, name, venue_id)"     \
+		       " FROM events_replica"
+
 /* The counts of stock.changed (docs/MARKETPLACE.md) that both stock
  * replicas keep: from the orders service's stock row s and its listing l
  * (available derived as the event defines it), and from a replica's own
@@ -80,11 +99,7 @@ const struct backbone_consumer backbone_consumers[] = {
 	.durable = "tickets-venues",
 	.service = "tickets",
 	.filter = "ticketing.venue.*",
-	.replica_table = "venues_replica",
-	.src_service = "events",
-	.src_sql = "SELECT id, version, CONCAT_WS('|', name, city, timezone) FROM venues",
-	.replica_sql =
-	    "SELECT id, version, CONCAT_WS('|', name, city, timezone) FROM venues_replica",
+	VENUES_CHECK,
     },
     {
 	.durable = "tickets-stock",
@@ -157,12 +172,7 @@ const struct backbone_consumer backbone_consumers[] = {
 	.durable = "orders-events",
 	.service = "orders",
 	.filter = "ticketing.event.*",
-	.replica_table = "events_replica",
-	.src_service = "events",
-	.src_sql = "SELECT id, version, CONCAT_WS('|', starts_at, status, name, venue_id)"
-		   " FROM events",
-	.replica_sql = "SELECT id, version, CONCAT_WS('|', starts_at, status, name, venue_id)"
-		       " FROM events_replica",
+	EVENTS_CHECK,
     },
     {
 	.durable = "orders-expirations",
@@ -181,11 +191,7 @@ const struct backbone_consumer backbone_consumers[] = {
 	.durable = "orders-venues",
 	.service = "orders",
 	.filter = "ticketing.venue.*",
-	.replica_table = "venues_replica",
-	.src_service = "events",
-	.src_sql = "SELECT id, version, CONCAT_WS('|', name, city, timezone) FROM venues",
-	.replica_sql =
-	    "SELECT id, version, CONCAT_WS('|', name, city, timezone) FROM venues_replica",
+	VENUES_CHECK,
     },
     {
 	.durable = "orders-expiry",
@@ -235,6 +241,38 @@ const struct backbone_consumer backbone_consumers[] = {
 	.service = "notify",
 	.filter = "ticketing.account_token.*",
 	.worker = "notify",
+    },
+    {
+	.durable = "notify-orders",
+	.service = "notify",
+	.filter = "ticketing.order.*",
+	.worker = "notify",
+    },
+    {
+	.durable = "notify-events",
+	.service = "notify",
+	.filter = "ticketing.event.*",
+	.worker = "notify",
+	EVENTS_CHECK,
+    },
+    {
+	.durable = "notify-venues",
+	.service = "notify",
+	.filter = "ticketing.venue.*",
+	.worker = "notify",
+	VENUES_CHECK,
+    },
+    {
+	.durable = "notify-tickets",
+	.service = "notify",
+	.filter = "ticketing.ticket.*",
+	.worker = "notify",
+	.replica_table = "listings_replica",
+	.src_service = "tickets",
+	.src_sql = "SELECT id, version, JSON_ARRAY(event_id, seller_id, section, seat_row, seat)"
+		   " FROM listings",
+	.replica_sql = "SELECT id, version, JSON_ARRAY(event_id, seller_id, section, row_label,"
+		       " seat) FROM listings_replica",
     },
 };
 const size_t backbone_nconsumers = NELEM(backbone_consumers);

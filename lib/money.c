@@ -185,3 +185,9 @@ money_field(struct arena *a, const char *raw, const char **out)
 	*out = arena_printf(a, "%" PRId64, minor);
 	return NULL;
 }
+
+int64_t
+money_earnings(int64_t amount, long fee_basis_points)
+{
+	return amount - amount * fee_basis_points / 10000;
+}

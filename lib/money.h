@@ -74,4 +74,13 @@ char *money_format_plain(int64_t minor, const struct money_currency *c, char *ou
  */
 const char *money_field(struct arena *a, const char *raw, const char **out);
 
+/*
+ * money_earnings: what a seller gets of amount (minor units) after the
+ * platform's fee of fee_basis_points (1/100 of a percent, 0..10000),
+ * rounded down to the minor unit, so the seller is never paid more than
+ * sold (docs/DECISIONS.md, "The platform's fee"). The fee is amount minus
+ * this. The one computation of /tickets/mine and the sale mail.
+ */
+int64_t money_earnings(int64_t amount, long fee_basis_points);
+
 #endif

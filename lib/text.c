@@ -99,3 +99,17 @@ text_duration(struct arena *a, long seconds)
 	n = seconds / units[i].unit + (seconds % units[i].unit != 0);
 	return arena_printf(a, "%ld %s", n, n == 1 ? units[i].one : units[i].many);
 }
+
+char *
+text_seat(struct arena *a, const char *section, const char *row, const char *seat)
+{
+	char *s = arena_strdup(a, "");
+
+	if (*section != '\0')
+		s = arena_printf(a, "Section %s", section);
+	if (*row != '\0')
+		s = arena_printf(a, "%s%srow %s", s, *s ? ", " : "", row);
+	if (*seat != '\0')
+		s = arena_printf(a, "%s%sseat %s", s, *s ? ", " : "", seat);
+	return *s ? s : arena_strdup(a, "General admission");
+}

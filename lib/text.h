@@ -39,4 +39,12 @@ char *text_trim(struct arena *a, const char *s);
  */
 char *text_duration(struct arena *a, long seconds);
 
+/*
+ * text_seat: where a listing's seats are as a reader says it, "Section A,
+ * row 3, seat 12" from the parts that are not empty, or "General
+ * admission" when all are; a copy in arena a. The order page and the
+ * mails say it the same way.
+ */
+char *text_seat(struct arena *a, const char *section, const char *row, const char *seat);
+
 #endif

@@ -15,22 +15,14 @@
 #include "orders.h"
 #include "page.h"
 #include "req.h"
+#include "text.h"
 #include "uuid.h"
 
-/* item: "Section A, row 3, seat 12" from the parts that are not empty;
- * "General admission" when none is. In the arena. */
+/* item: where l's seats are (text_seat). In the arena. */
 static const char *
 item(struct request *r, const struct listing_view *l)
 {
-	const char *s = "";
-
-	if (*l->section != '\0')
-		s = arena_printf(r->arena, "Section %s", l->section);
-	if (*l->row != '\0')
-		s = arena_printf(r->arena, "%s%srow %s", s, *s ? ", " : "", l->row);
-	if (*l->seat != '\0')
-		s = arena_printf(r->arena, "%s%sseat %s", s, *s ? ", " : "", l->seat);
-	return *s ? s : "General admission";
+	return text_seat(r->arena, l->section, l->row, l->seat);
 }
 
 /* money: minor units in currency code (the deployment's when unknown) as

@@ -57,13 +57,11 @@ is_admin(const struct request *r)
 }
 
 /* earnings: what the seller gets of sold_amount (minor units) after the
- * platform's fee of platform_fee_basis_points, rounded down to the minor
- * unit, so the seller is never paid more than sold (docs/DECISIONS.md,
- * "The platform's fee"). */
+ * platform's fee of platform_fee_basis_points (lib/money.h). */
 static int64_t
 earnings(int64_t sold_amount)
 {
-	return sold_amount - sold_amount * config_int("platform_fee_basis_points") / 10000;
+	return money_earnings(sold_amount, config_int("platform_fee_basis_points"));
 }
 
 /* stock_fill: the seller's counts of l into d: offered, then available,

@@ -234,3 +234,9 @@ $(TK_FAULT_NOTIFY): $(TK_FAULT_PAYMENTS)
 # example configurations accepted by their programs.
 TESTS += tests/integration/test_install.sh
 EXTRA_DIST += tests/integration/test_install.sh
+
+# The marketplace mails (workers/notify): reservation made, receipt with
+# e-tickets (inline PNG QR codes), listing sold, reservation expired,
+# refunded, event cancelled, from purchases made through the pages.
+TESTS += tests/integration/test_mail_market.sh
+EXTRA_DIST += tests/integration/test_mail_market.sh

@@ -660,10 +660,12 @@ BIG=big-$TAG
 H=$(od -An -tx1 -N4 /dev/urandom | tr -d ' \n')
 big_venue() { printf '%s-0000-7000-8000-%012d' "$H" "$1"; }
 # Rows written past the outbox have no events on the backbone: the tickets
-# and orders services' replicas get the same rows in the same transaction,
-# so a checker running meanwhile (another test's) finds them equal.
+# and orders services' replicas and the notifications worker's get the
+# same rows in the same transaction, so a checker running meanwhile
+# (another test's) finds them equal.
 TICKETS=ticketing_tickets
 ORDERS=ticketing_orders
+NOTIFY=ticketing_notify
 BIG_MIRROR="INSERT INTO $TICKETS.venues_replica (id, name, city, timezone, version)
 	SELECT id, name, city, timezone, version FROM $DB.venues WHERE address = '$BIG';
 INSERT INTO $ORDERS.venues_replica (id, name, city, timezone, version)
@@ -673,6 +675,11 @@ INSERT INTO $TICKETS.events_replica (id, venue_id, name, starts_at, ends_at, sta
 	SELECT id, venue_id, name, starts_at, ends_at, status, created_by, version FROM $DB.events
 	WHERE description = '$BIG';
 INSERT INTO $ORDERS.events_replica (id, starts_at, status, name, venue_id, version)
+	SELECT id, starts_at, status, name, venue_id, version FROM $DB.events
+	WHERE description = '$BIG';
+INSERT INTO $NOTIFY.venues_replica (id, name, city, timezone, version)
+	SELECT id, name, city, timezone, version FROM $DB.venues WHERE address = '$BIG';
+INSERT INTO $NOTIFY.events_replica (id, starts_at, status, name, venue_id, version)
 	SELECT id, starts_at, status, name, venue_id, version FROM $DB.events
 	WHERE description = '$BIG';"
 sql "START TRANSACTION;
@@ -751,8 +758,8 @@ check_status "its page 51 answers 400" 400
 check "... explaining the bound" has "$BODY" "a whole number from 1 to 50"
 
 # The event made through the form went out on the backbone: once it is
-# applied, its copies in the tickets and orders services' replicas go with
-# it.
+# applied, its copies in the tickets and orders services' replicas and the
+# notifications worker's go with it.
 wait_for 30 quiet
 sql "START TRANSACTION;
 DELETE r FROM $TICKETS.events_replica r JOIN $DB.events e ON e.id = r.id
@@ -762,6 +769,10 @@ DELETE r FROM $ORDERS.events_replica r JOIN $DB.events e ON e.id = r.id
 DELETE r FROM $TICKETS.venues_replica r JOIN $DB.venues v ON v.id = r.id
 	WHERE v.address = '$BIG';
 DELETE r FROM $ORDERS.venues_replica r JOIN $DB.venues v ON v.id = r.id
+	WHERE v.address = '$BIG';
+DELETE r FROM $NOTIFY.events_replica r JOIN $DB.events e ON e.id = r.id
+	WHERE e.description = '$BIG' OR e.name = 'Far Venue Show $TAG';
+DELETE r FROM $NOTIFY.venues_replica r JOIN $DB.venues v ON v.id = r.id
 	WHERE v.address = '$BIG';
 DELETE FROM $DB.events WHERE description = '$BIG' OR name = 'Far Venue Show $TAG';
 DELETE FROM $DB.venues WHERE address = '$BIG';

@@ -19,7 +19,8 @@
 #   - a crash between the server's acceptance and the record
 #     (--kill-after-send): the mail arrives twice with the same
 #     Message-ID, the documented duplicate, and no more;
-#   - the consistency checker covers the worker's users replica.
+#   - the consistency checker covers the worker's users replica, and its
+#     events, venues and listings replicas (the marketplace mails').
 # A fault test: it stops the catcher and the notify worker.
 . "$(dirname "$0")/lib.sh"
 
@@ -288,5 +289,29 @@ sql "UPDATE ticketing_notify.users_replica SET name = $(sql_quote "$MO_NAME") WH
 rc=0
 check_once || rc=$?
 check_eq "repaired, the checker exits 0" 0 "$rc"
+
+# The same control for each replica of the marketplace mails: a column of
+# one row changed in notify's copy alone.
+# replica_control TABLE COLUMN: change COLUMN of one row of TABLE in
+# ticketing_notify, check the checker names it, put it back.
+replica_control() {
+	local id old
+	id=$(sql "SELECT id FROM ticketing_notify.$1 ORDER BY id LIMIT 1")
+	check "notify's $1 has rows" [ -n "$id" ]
+	old=$(sql "SELECT $2 FROM ticketing_notify.$1 WHERE id = '$id'")
+	sql "UPDATE ticketing_notify.$1 SET $2 = 'Tampered' WHERE id = '$id'"
+	rc=0
+	check_once || rc=$?
+	check_eq "$2 changed in notify's $1: the checker exits 1" 1 "$rc"
+	check "and names the row" grep -q "$1: $id differs" "$TK_TMP/check.out"
+	[ "$rc" = 1 ] || sed 's/^/   | /' "$TK_TMP/check.out"
+	sql "UPDATE ticketing_notify.$1 SET $2 = $(sql_quote "$old") WHERE id = '$id'"
+	rc=0
+	check_once || rc=$?
+	check_eq "repaired, the checker exits 0" 0 "$rc"
+}
+replica_control events_replica name
+replica_control venues_replica city
+replica_control listings_replica seat
 
 finish

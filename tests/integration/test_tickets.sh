@@ -363,9 +363,12 @@ for t in ticketing_events.events $DB.events_replica; do
 	sql "UPDATE $t SET starts_at = '$NOW' - INTERVAL 2 HOUR,
 		ends_at = '$NOW' + INTERVAL 1 HOUR WHERE id = '$EV_PAST'"
 done
-# The orders service keeps the start time too.
-sql "UPDATE ticketing_orders.events_replica SET starts_at = '$NOW' - INTERVAL 2 HOUR
-	WHERE id = '$EV_PAST'"
+# The orders service and the notifications worker keep the start time too.
+wait_for 10 eval '[ "$(sql "SELECT COUNT(*) FROM ticketing_notify.events_replica
+	WHERE id = '"'$EV_PAST'"'")" = 1 ]'
+for t in ticketing_orders.events_replica ticketing_notify.events_replica; do
+	sql "UPDATE $t SET starts_at = '$NOW' - INTERVAL 2 HOUR WHERE id = '$EV_PAST'"
+done
 req seller GET "/tickets/new?event_id=$EV_PAST"
 check_status "an event that has started answers 409" 409
 check "... with a page that says so" has "$BODY" "tickets can only be sold for events that have not started"

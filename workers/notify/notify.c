@@ -10,8 +10,21 @@
  *   notify-account-tokens  ticketing.account_token.*  writes the address
  *                          verification or password reset mail of an
  *                          account_token.issued
+ *   notify-orders          ticketing.order.*  writes the marketplace mails
+ *                          (reservation made, receipt, listing sold,
+ *                          reservation expired, refunded, event
+ *                          cancelled), with what the replicas below say of
+ *                          the order's listing, event and venue copied in;
+ *                          while a replica lacks a row the order's mails
+ *                          need, the event is retried, never mailed with
+ *                          holes
+ *   notify-events, notify-venues, notify-tickets  ticketing.event.*,
+ *                          ticketing.venue.*, ticketing.ticket.*  keep
+ *                          events_replica, venues_replica and
+ *                          listings_replica with the replicator's applies
+ *                          (workers/replicator/repl.c, compiled in)
  *
- * Both run in the shell's transaction with the event's processed_events
+ * All run in the shell's transaction with the event's processed_events
  * record (WORKER_TX): a mail row is written exactly once per event,
  * whatever dies when, and its Message-ID, <EVENT_ID.KIND@host>, is unique
  * in the table besides. Which event makes which mail is the table of
@@ -29,7 +42,9 @@
  * least once, one duplicate at most per crash"). The token of a
  * verification or reset link stays sealed to this worker's key in the
  * row; it is opened only while the mail is rendered, and the rendered
- * message is never stored.
+ * message is never stored. So are a receipt's e-ticket codes: signed
+ * while it is rendered with eticket_key_file, as the order page signs
+ * them, never in a row or on the stream.
  *
  * Usage: ticketing-notify --config FILE [--kill-after-apply N]
  *        [--kill-after-send N]
@@ -46,6 +61,9 @@
  *   mail_from           the sender address (required)
  *   mail_from_name      the sender's display name [Ticketing]
  *   notify_key_file     the crypto_box secret key, 32 raw bytes (required)
+ *   eticket_key_file    the e-tickets' Ed25519 secret key, hex (the orders
+ *                       service's): receipts fail to render without it
+ *   platform_fee_basis_points  the fee a sale mail takes from the amount
  *   mail_retry_min_seconds, mail_retry_max_seconds, mail_give_up_seconds
  */
 #include <signal.h>
@@ -67,10 +85,12 @@
 #include "log.h"
 #include "mail.h"
 #include "notify.h"
+#include "replicator.h"
 #include "smtp.h"
 #include "tmpl.h"
 #include "uuid.h"
 #include "worker.h"
+#include "xalloc.h"
 
 /* Rows the loop takes per round (ST_DUE's LIMIT). */
 #define BATCH 20
@@ -79,6 +99,8 @@
 #define MAX_SLEEP_MS 500
 #define NAME_MAX_CHARS 100
 #define TOKEN_LEN 43
+/* The oldest order event that still gets its mails, in seconds. */
+#define ORDER_MAIL_MAX_AGE_S 86400
 
 enum stmt {
 	ST_USER_GET = WORKER_ST__FIRST,
@@ -90,6 +112,10 @@ enum stmt {
 	ST_RETRY,
 	ST_FAILED,
 	ST_NEXT,
+	ST_EVENT_UPSERT,
+	ST_VENUE_UPSERT,
+	ST_LISTING_UPSERT,
+	ST_ORDER_CONTEXT,
 	ST__MAX
 };
 
@@ -128,6 +154,17 @@ static const char *const stmts[ST__MAX] = {
     /* Milliseconds until the earliest due mail; NULL when none. */
     [ST_NEXT] = "SELECT TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(6), MIN(next_attempt_at))"
 		" DIV 1000 FROM mails WHERE state = 'queued'",
+    [ST_EVENT_UPSERT] = REPL_EVENT_UPSERT_SQL,
+    [ST_VENUE_UPSERT] = REPL_VENUE_UPSERT_SQL,
+    [ST_LISTING_UPSERT] = REPL_LISTING_PLACE_UPSERT_SQL,
+    /* An order's context (struct notice_in): its listing (the ticket_id),
+     * the listing's event and its venue; no row while a replica lacks one.
+     * The start in the venue's time zone, as the order page shows it. */
+    [ST_ORDER_CONTEXT] =
+	"SELECT l.section, l.row_label, l.seat, e.name, COALESCE(DATE_FORMAT(CONVERT_TZ("
+	"e.starts_at, '+00:00', v.timezone), '%Y-%m-%d %H:%i'), ''), v.timezone, v.name,"
+	" v.city FROM listings_replica l JOIN events_replica e ON e.id = l.event_id"
+	" JOIN venues_replica v ON v.id = e.venue_id WHERE l.id = ?",
 };
 
 static const struct config_key config_keys[] = {
@@ -141,6 +178,10 @@ static const struct config_key config_keys[] = {
     {"mail_from_name", CONFIG_STR, "Ticketing", 0, 0, "the display name mails come from"},
     {"notify_key_file", CONFIG_STR, "", 0, 0,
      "crypto_box secret key (32 raw bytes) that opens sealed account tokens"},
+    {"eticket_key_file", CONFIG_STR, "", 0, 0,
+     "Ed25519 secret key of the e-tickets (hex), the orders service's: the receipts' codes"},
+    {"platform_fee_basis_points", CONFIG_INT, "0", 0, 10000,
+     "the platform's fee on sales, as the tickets service's: the sale mails' earnings"},
     {"mail_retry_min_seconds", CONFIG_INT, "30", 1, 86400,
      "first delay after a transient SMTP failure (doubles each time)"},
     {"mail_retry_max_seconds", CONFIG_INT, "3600", 1, 604800,
@@ -157,6 +198,7 @@ static struct {
 	struct smtp *smtp;
 	const char *from, *from_name, *base_url;
 	unsigned char pk[crypto_box_PUBLICKEYBYTES], sk[crypto_box_SECRETKEYBYTES];
+	unsigned char *eticket_sk; /* sodium_malloc'd; NULL without eticket_key_file */
 	long retry_min, retry_max, give_up;
 } snd;
 
@@ -217,6 +259,8 @@ recipient(const struct notice *n, const struct notice_in *in, const char **email
 	if (id == NULL || !uuid_valid(id))
 		return TK_EINVAL;
 	rc = db_exec(in->job->db, ST_USER_ADDR, (struct db_val[]){DB_S(id)}, 1, in->job->a, &rows);
+	/* No row, or no address in it: no mail (docs/DECISIONS.md, "Mail:
+	 * the marketplace mails copy names..."). */
 	if (rc != TK_OK || rows.nrows == 0 || db_cell(&rows, 0, 0)->type == DB_NULL)
 		return rc;
 	*email = db_str(&rows, 0, 0);
@@ -271,6 +315,25 @@ out:
 	return rc;
 }
 
+/* deserves: 1 when in's event deserves notice n's mail. */
+static int
+deserves(const struct notice *n, const struct notice_in *in)
+{
+	return strcmp(n->type, in->job->ev->type) == 0 && (n->when == NULL || n->when(in));
+}
+
+/* deserves_any: 1 when in's event deserves at least one mail. */
+static int
+deserves_any(const struct notice_in *in)
+{
+	size_t i;
+
+	for (i = 0; i < nnotices; i++)
+		if (deserves(&notices[i], in))
+			return 1;
+	return 0;
+}
+
 /* write_notices: a mail row for each notice in's event deserves. */
 static int
 write_notices(const struct notice_in *in)
@@ -282,7 +345,7 @@ write_notices(const struct notice_in *in)
 	for (i = 0; i < nnotices; i++) {
 		const struct notice *n = &notices[i];
 
-		if (strcmp(n->type, in->job->ev->type) != 0 || (n->when != NULL && !n->when(in)))
+		if (!deserves(n, in))
 			continue;
 		rc = recipient(n, in, &email, &name);
 		if (rc != TK_OK)
@@ -409,6 +472,117 @@ h_tokens(struct worker_job *job)
 	return worker_verdict_of(rc, job->delivered);
 }
 
+/* later: the verdict of rc, where TK_ENOTFOUND (a replica lacks a row the
+ * mail needs) is another delivery after the shell's retry backoff. */
+static struct worker_verdict
+later(int rc, const struct worker_job *job)
+{
+	if (rc == TK_ENOTFOUND)
+		return worker_retry(
+		    worker_backoff_delay(WORKER_RETRY_MIN_MS, WORKER_RETRY_MAX_MS,
+					 job->delivered > 1 ? (unsigned)(job->delivered - 1) : 0));
+	return worker_verdict_of(rc, job->delivered);
+}
+
+/* check_order_event: the members of an order.* (docs/MARKETPLACE.md,
+ * docs/PAYMENTS.md) the marketplace mails read. */
+static int
+check_order_event(const struct envelope *ev)
+{
+	static const char *const ids[] = {"id", "buyer_id", "seller_id", "ticket_id", "event_id"};
+	int64_t n;
+	size_t i;
+
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		if (repl_str(ev, ids[i], 36) == NULL || !uuid_valid(repl_str(ev, ids[i], 36)))
+			return TK_EINVAL;
+	if (!repl_versioned(ev, repl_str(ev, "id", 36)) || !repl_int(ev, "quantity", 1, 255, &n) ||
+	    !repl_int(ev, "amount", 0, INT64_MAX, &n) || repl_str(ev, "currency", 3) == NULL ||
+	    (json_object_get(ev->data, "reason") != NULL && repl_text(ev, "reason", 64) == NULL) ||
+	    event_time_ms(repl_str(ev, "expires_at", EVENT_TIME_LEN), &n) != TK_OK)
+		return TK_EINVAL;
+	return TK_OK;
+}
+
+/* order_context: what the replicas say of the listing, event and venue of
+ * order event job->ev into a new object *out. TK_ENOTFOUND while one of
+ * them lacks its row. */
+static int
+order_context(struct worker_job *job, json_t **out)
+{
+	static const char *const keys[] = {"section", "row",      "seat",  "event_name",
+					   "starts",  "timezone", "venue", "city"};
+	struct db_rows rows;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	rc = db_exec(job->db, ST_ORDER_CONTEXT,
+		     (struct db_val[]){DB_S(repl_str(job->ev, "ticket_id", 36))}, 1, job->a, &rows);
+	if (rc != TK_OK)
+		return rc;
+	if (rows.nrows == 0) {
+		log_info("notify: order event %s waits for the replicas of its listing, event "
+			 "and venue",
+			 job->ev->event_id);
+		return TK_ENOTFOUND;
+	}
+	*out = json_object();
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (*out == NULL ||
+		    json_object_set_new(*out, keys[i], json_string(db_str(&rows, 0, i))) != 0)
+			return TK_EINTERNAL;
+	return TK_OK;
+}
+
+static struct worker_verdict
+h_orders(struct worker_job *job)
+{
+	struct notice_in in = {.job = job};
+	int64_t at;
+	int rc;
+
+	/* An order event without a buyer or a listing is no order of a
+	 * member (the expiry tests and bench write such): no mail. */
+	if (!deserves_any(&in) || (repl_str(job->ev, "buyer_id", 36) == NULL &&
+				   repl_str(job->ev, "ticket_id", 36) == NULL))
+		return worker_ack();
+	/* A consumer added to a stream with history replays it: the orders
+	 * of long ago get no mail now (docs/DECISIONS.md). */
+	if (event_time_ms(job->ev->occurred_at, &at) == TK_OK &&
+	    at < (int64_t)time(NULL) * 1000 - (int64_t)ORDER_MAIL_MAX_AGE_S * 1000) {
+		log_info("notify: order event %s is older than %d s: no mail", job->ev->event_id,
+			 ORDER_MAIL_MAX_AGE_S);
+		return worker_ack();
+	}
+	rc = check_order_event(job->ev);
+	if (rc == TK_OK)
+		rc = order_context(job, &in.context);
+	if (rc == TK_OK)
+		rc = write_notices(&in);
+	json_decref(in.context);
+	return later(rc, job);
+}
+
+static struct worker_verdict
+h_events(struct worker_job *job)
+{
+	return worker_verdict_of(repl_event(job->db, ST_EVENT_UPSERT, job->ev), job->delivered);
+}
+
+static struct worker_verdict
+h_venues(struct worker_job *job)
+{
+	return worker_verdict_of(repl_venue(job->db, ST_VENUE_UPSERT, job->ev), job->delivered);
+}
+
+static struct worker_verdict
+h_tickets(struct worker_job *job)
+{
+	return worker_verdict_of(repl_listing_place(job->db, ST_LISTING_UPSERT, job->ev),
+				 job->delivered);
+}
+
 /* --- the sender ------------------------------------------------------------- */
 
 /* One due mail, as ST_DUE reads it. */
@@ -437,6 +611,30 @@ wipe(struct buf *b)
 	buf_free(b);
 }
 
+int
+notify_image_add(struct notice_render *r, const char *cid, const char *type, const char *filename,
+		 struct buf *data)
+{
+	struct mail_image *im;
+	struct buf *bufs;
+
+	if (cid == NULL || *cid == '\0' || strpbrk(cid, "<> \t\r\n") != NULL)
+		return TK_EINVAL;
+	im = xrealloc(r->images, (r->nimages + 1) * sizeof(*im));
+	r->images = im;
+	bufs = xrealloc(r->image_data, (r->nimages + 1) * sizeof(*bufs));
+	r->image_data = bufs;
+	bufs[r->nimages] = *data;
+	*data = (struct buf){0};
+	im[r->nimages] = (struct mail_image){.cid = arena_strdup(r->a, cid),
+					     .type = type,
+					     .filename = filename,
+					     .data = (const unsigned char *)bufs[r->nimages].data,
+					     .len = bufs[r->nimages].len};
+	r->nimages++;
+	return TK_OK;
+}
+
 /*
  * render: mail m as a whole message into out. TK_OK, or an error with
  * *why (the mail cannot be sent as it is: it fails).
@@ -445,7 +643,11 @@ static int
 render(const struct mail_row *m, struct buf *out, const char **why)
 {
 	const struct notice *n = notice_of(m->kind);
-	struct notice_render r = {.base_url = snd.base_url, .pk = snd.pk, .sk = snd.sk};
+	struct notice_render r = {.base_url = snd.base_url,
+				  .pk = snd.pk,
+				  .sk = snd.sk,
+				  .eticket_sk = snd.eticket_sk,
+				  .a = arena_new()};
 	struct buf text = {0}, html = {0}, file = {0};
 	char name[NAME_MAX_CHARS * 4 + 1], subject[400];
 	const char *body, *nl;
@@ -496,6 +698,8 @@ render(const struct mail_row *m, struct buf *out, const char **why)
 		    .message_id = m->message_id,
 		    .text = body,
 		    .html = html.data,
+		    .images = r.images,
+		    .nimages = r.nimages,
 		};
 
 		*why = "the message cannot be composed (address or Message-ID)";
@@ -507,6 +711,11 @@ out:
 	buf_free(&file);
 	tmpl_dict_free(r.d); /* the clear token's only other copy */
 	json_decref(r.data);
+	for (len = 0; len < r.nimages; len++)
+		buf_free(&r.image_data[len]);
+	free(r.images);
+	free(r.image_data);
+	arena_free(r.a);
 	return rc;
 }
 
@@ -678,6 +887,18 @@ sender_open(void)
 			  config_str("notify_key_file"));
 		return TK_ECONFIG;
 	}
+	if (*config_str("eticket_key_file") != '\0') {
+		snd.eticket_sk = sodium_malloc(crypto_sign_SECRETKEYBYTES);
+		if (snd.eticket_sk == NULL ||
+		    config_read_hex_file(config_str("eticket_key_file"), snd.eticket_sk,
+					 crypto_sign_SECRETKEYBYTES) != TK_OK) {
+			log_error("notify: cannot read eticket_key_file %s",
+				  config_str("eticket_key_file"));
+			return TK_ECONFIG;
+		}
+		sodium_mprotect_readonly(snd.eticket_sk);
+	} else
+		log_warn("notify: no eticket_key_file: receipts cannot carry their e-tickets");
 	if (*config_str("smtp_password_file") != '\0' &&
 	    read_file_text(config_str("smtp_password_file"), password, sizeof(password)) != TK_OK) {
 		log_error("notify: cannot read smtp_password_file");
@@ -730,6 +951,7 @@ send_loop(struct worker_ctx *w)
 out:
 	smtp_close(snd.smtp);
 	sodium_memzero(snd.sk, sizeof(snd.sk));
+	sodium_free(snd.eticket_sk);
 	arena_free(a);
 	return rc;
 }
@@ -748,8 +970,9 @@ static const struct worker_option options[] = {
 };
 
 static const struct worker_consumer consumers[] = {
-    {"notify-users", h_users, WORKER_TX},
-    {"notify-account-tokens", h_tokens, WORKER_TX},
+    {"notify-users", h_users, WORKER_TX},   {"notify-account-tokens", h_tokens, WORKER_TX},
+    {"notify-orders", h_orders, WORKER_TX}, {"notify-events", h_events, WORKER_TX},
+    {"notify-venues", h_venues, WORKER_TX}, {"notify-tickets", h_tickets, WORKER_TX},
 };
 
 static const struct worker_def notify_def = {

@@ -2,6 +2,8 @@
  * The notifications worker's parts (workers/notify, docs/MAIL.md):
  *   notices.c  the table of notices: which event makes which mail, to whom,
  *              with what data, and how that data fills the templates
+ *              (the account mails, and the marketplace mails of order.*,
+ *              with the e-tickets of a receipt)
  *   notify.c   the consumers that write mail rows and the loop that sends
  *              them over SMTP
  */
@@ -12,8 +14,11 @@
 
 #include <jansson.h>
 
+#include "buf.h"
+#include "mail.h"
 #include "tmpl.h"
 
+struct arena;
 struct worker_job;
 
 /* The role a users_replica row held before a user event, for the notices
@@ -30,6 +35,10 @@ struct notice_in {
 	struct worker_job *job;
 	const struct notify_prior *prior; /* user events only */
 	const char *email, *name;         /* the member's, when the event carries them */
+	/* order events: what the replicas say of the order's listing, event
+	 * and venue (section, row, seat, event_name, starts, timezone, venue,
+	 * city), read before the notices' data; NULL for other events. */
+	json_t *context;
 };
 
 /* Whom a notice goes to. */
@@ -44,7 +53,15 @@ struct notice_render {
 	json_t *data;                 /* the mail row's data */
 	const char *base_url;         /* without a trailing slash */
 	const unsigned char *pk, *sk; /* the worker's crypto_box key pair */
-	const char *why;              /* OUT on failure: a short static reason */
+	/* the e-ticket signing key (eticket_key_file), NULL when not set */
+	const unsigned char *eticket_sk;
+	struct arena *a; /* scratch memory of this rendering */
+	const char *why; /* OUT on failure: a short static reason */
+	/* OUT: the inline images of the mail (notify_image_add), freed by the
+	 * renderer */
+	struct mail_image *images;
+	struct buf *image_data;
+	size_t nimages;
 };
 
 /*
@@ -71,6 +88,14 @@ struct notice {
 
 extern const struct notice notices[];
 extern const size_t nnotices;
+
+/*
+ * notify_image_add: append an inline image to r's mail: its Content-ID cid
+ * (copied), MIME type and file name (static), and its bytes, which it
+ * takes from *data (left empty). TK_OK, or TK_EINVAL for a bad cid.
+ */
+int notify_image_add(struct notice_render *r, const char *cid, const char *type,
+		     const char *filename, struct buf *data);
 
 /* notify_role_rank: member 0, organizer 1, admin 2; -1 for anything else. */
 int notify_role_rank(const char *role);

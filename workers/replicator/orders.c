@@ -81,52 +81,11 @@ static const char *const stmts[ST__MAX] = {
 		     " WHERE id = ? AND state = 'paying' AND payment_id = ?",
     [ST_REFUNDED] = "UPDATE orders SET state = 'refunded', reason = refund_reason,"
 		    " version = version + 1 WHERE id = ? AND state = 'complete' AND payment_id = ?",
-    [ST_EVENT_UPSERT] =
-	"INSERT INTO events_replica (id, starts_at, status, name, venue_id, version)"
-	" VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE " REPL_IF_NEWER("starts_at")
-	    REPL_IF_NEWER("status") REPL_IF_NEWER("name") REPL_IF_NEWER("venue_id")
-		REPL_VERSION_LAST,
+    [ST_EVENT_UPSERT] = REPL_EVENT_UPSERT_SQL,
     [ST_VENUE_UPSERT] = REPL_VENUE_UPSERT_SQL,
     [ST_REVOCATION_UPSERT] = REPL_REVOCATION_UPSERT_SQL,
     LEDGER_STMTS(ST_LEDGER),
 };
-
-/* A ticket.* event's data, checked. */
-struct listing {
-	const char *id, *event_id, *seller_id, *section, *row, *seat, *note, *currency, *state,
-	    *hidden_reason;
-	int64_t quantity, price;
-};
-
-/* listing_of: the data of ticket event ev into *t. TK_OK or TK_EINVAL. */
-static int
-listing_of(const struct envelope *ev, struct listing *t)
-{
-	int64_t version;
-
-	t->id = repl_str(ev, "id", 36);
-	t->event_id = repl_str(ev, "event_id", 36);
-	t->seller_id = repl_str(ev, "seller_id", 36);
-	t->section = repl_text(ev, "section", 400);
-	t->row = repl_text(ev, "row", 400);
-	t->seat = repl_text(ev, "seat", 400);
-	t->note = repl_text(ev, "note", 4000);
-	t->currency = repl_str(ev, "currency", 3);
-	t->state = repl_str(ev, "state", 16);
-	t->hidden_reason = repl_text(ev, "hidden_reason", 2000);
-	if (t->id == NULL || t->event_id == NULL || t->seller_id == NULL || t->section == NULL ||
-	    t->row == NULL || t->seat == NULL || t->note == NULL || t->currency == NULL ||
-	    t->state == NULL || t->hidden_reason == NULL || strcmp(t->id, ev->aggregate_id) != 0)
-		return TK_EINVAL;
-	if (strcmp(t->state, "active") != 0 && strcmp(t->state, "withdrawn") != 0 &&
-	    strcmp(t->state, "hidden") != 0 && strcmp(t->state, "cancelled") != 0)
-		return TK_EINVAL;
-	if (!repl_int(ev, "quantity", 0, 1000000, &t->quantity) ||
-	    !repl_int(ev, "price", 0, INT64_MAX, &t->price) ||
-	    !repl_int(ev, "version", 1, INT64_MAX, &version) || version != ev->version)
-		return TK_EINVAL;
-	return TK_OK;
-}
 
 /* apply_ticket: rules 2 and 4 for a ticket.* event. */
 static int
@@ -136,11 +95,11 @@ apply_ticket(struct worker_job *job)
 	const struct envelope *ev = job->ev;
 	struct ledger_units u;
 	struct db_rows rows, awaiting;
-	struct listing t;
+	struct repl_listing t;
 	size_t i;
 	int rc, done;
 
-	rc = listing_of(ev, &t);
+	rc = repl_listing_read(ev, &t);
 	if (rc != TK_OK)
 		goto out;
 	/* Only a newer version replaces the replica row (it stays a faithful
@@ -181,27 +140,6 @@ apply_ticket(struct worker_job *job)
 		rc = ledger_request_refund(&l, db_str(&awaiting, i, 0), "event_cancelled", &done);
 out:
 	return rc;
-}
-
-/* apply_event: events_replica for an event.* event. */
-static int
-apply_event(struct worker_job *job)
-{
-	const struct envelope *ev = job->ev;
-	const char *id = repl_str(ev, "id", 36), *status = repl_str(ev, "status", 16),
-		   *starts = repl_str(ev, "starts_at", EVENT_TIME_LEN),
-		   *name = repl_str(ev, "name", 800), *venue = repl_str(ev, "venue_id", 36);
-	char at[REPL_UTC_LEN + 1];
-
-	if (!repl_versioned(ev, id) || status == NULL || name == NULL || venue == NULL ||
-	    !repl_utc(starts, at))
-		return TK_EINVAL;
-	if (strcmp(status, "scheduled") != 0 && strcmp(status, "cancelled") != 0)
-		return TK_EINVAL;
-	return db_exec(job->db, ST_EVENT_UPSERT,
-		       (struct db_val[]){DB_S(id), DB_S(at), DB_S(status), DB_S(name), DB_S(venue),
-					 DB_I(ev->version)},
-		       6, NULL, NULL);
 }
 
 /* apply_expiration: rule 5, the cancelling side: the order is cancelled
@@ -402,7 +340,7 @@ h_tickets(struct worker_job *job)
 static struct worker_verdict
 h_events(struct worker_job *job)
 {
-	return worker_verdict_of(apply_event(job), job->delivered);
+	return worker_verdict_of(repl_event(job->db, ST_EVENT_UPSERT, job->ev), job->delivered);
 }
 
 static struct worker_verdict

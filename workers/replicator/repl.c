@@ -3,7 +3,10 @@
  * (replicator.h): reading the members of an event's data with their
  * bounds, UTC times in the stream's format, and the one apply of
  * session.revoked into a service's session_revocations, of venue.* into
- * its venues_replica and of user.* into its users_replica.
+ * its venues_replica, of event.* into its events_replica, of user.* into
+ * its users_replica, and the reading of ticket.* (with the apply of where
+ * a listing's seats are). The notifications worker (workers/notify)
+ * compiles this file in too.
  */
 #include <string.h>
 
@@ -160,4 +163,67 @@ repl_user_verified(struct db *db, int stmt, const struct envelope *ev)
 	    db, stmt,
 	    (struct db_val[]){DB_S(id), DB_S(name), DB_S(role), DB_I(verified), DB_I(ev->version)},
 	    5, NULL, NULL);
+}
+
+int
+repl_listing_read(const struct envelope *ev, struct repl_listing *t)
+{
+	int64_t version;
+
+	t->id = repl_str(ev, "id", 36);
+	t->event_id = repl_str(ev, "event_id", 36);
+	t->seller_id = repl_str(ev, "seller_id", 36);
+	t->section = repl_text(ev, "section", 400);
+	t->row = repl_text(ev, "row", 400);
+	t->seat = repl_text(ev, "seat", 400);
+	t->note = repl_text(ev, "note", 4000);
+	t->currency = repl_str(ev, "currency", 3);
+	t->state = repl_str(ev, "state", 16);
+	t->hidden_reason = repl_text(ev, "hidden_reason", 2000);
+	if (t->id == NULL || t->event_id == NULL || t->seller_id == NULL || t->section == NULL ||
+	    t->row == NULL || t->seat == NULL || t->note == NULL || t->currency == NULL ||
+	    t->state == NULL || t->hidden_reason == NULL || strcmp(t->id, ev->aggregate_id) != 0)
+		return TK_EINVAL;
+	if (strcmp(t->state, "active") != 0 && strcmp(t->state, "withdrawn") != 0 &&
+	    strcmp(t->state, "hidden") != 0 && strcmp(t->state, "cancelled") != 0)
+		return TK_EINVAL;
+	if (!repl_int(ev, "quantity", 0, 1000000, &t->quantity) ||
+	    !repl_int(ev, "price", 0, INT64_MAX, &t->price) ||
+	    !repl_int(ev, "version", 1, INT64_MAX, &version) || version != ev->version)
+		return TK_EINVAL;
+	return TK_OK;
+}
+
+int
+repl_listing_place(struct db *db, int stmt, const struct envelope *ev)
+{
+	struct repl_listing t;
+	int rc = repl_listing_read(ev, &t);
+
+	if (rc != TK_OK)
+		return rc;
+	return db_exec(db, stmt,
+		       (struct db_val[]){DB_S(t.id), DB_S(t.event_id), DB_S(t.seller_id),
+					 DB_S(t.section), DB_S(t.row), DB_S(t.seat),
+					 DB_I(ev->version)},
+		       7, NULL, NULL);
+}
+
+int
+repl_event(struct db *db, int stmt, const struct envelope *ev)
+{
+	const char *id = repl_str(ev, "id", 36), *status = repl_str(ev, "status", 16),
+		   *starts = repl_str(ev, "starts_at", EVENT_TIME_LEN),
+		   *name = repl_str(ev, "name", 800), *venue = repl_str(ev, "venue_id", 36);
+	char at[REPL_UTC_LEN + 1];
+
+	if (!repl_versioned(ev, id) || status == NULL || name == NULL || venue == NULL ||
+	    !repl_utc(starts, at))
+		return TK_EINVAL;
+	if (strcmp(status, "scheduled") != 0 && strcmp(status, "cancelled") != 0)
+		return TK_EINVAL;
+	return db_exec(db, stmt,
+		       (struct db_val[]){DB_S(id), DB_S(at), DB_S(status), DB_S(name), DB_S(venue),
+					 DB_I(ev->version)},
+		       6, NULL, NULL);
 }

@@ -117,4 +117,44 @@ int repl_versioned(const struct envelope *ev, const char *id);
  * database error. */
 int repl_revocation(struct db *db, int stmt, const struct envelope *ev);
 
+/* The statement repl_event runs: a service's events_replica (id,
+ * starts_at, status, name, venue_id, version). */
+#define REPL_EVENT_UPSERT_SQL                                                                      \
+	"INSERT INTO events_replica (id, starts_at, status, name, venue_id, version)"              \
+	" VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE " REPL_IF_NEWER("starts_at")           \
+	    REPL_IF_NEWER("status") REPL_IF_NEWER("name") REPL_IF_NEWER("venue_id")                \
+		REPL_VERSION_LAST
+
+/* repl_event: apply event.* event ev to events_replica with statement
+ * stmt (REPL_EVENT_UPSERT_SQL). TK_OK, TK_EINVAL for bad data, or a
+ * database error. */
+int repl_event(struct db *db, int stmt, const struct envelope *ev);
+
+/* A ticket.* event's data (docs/MARKETPLACE.md), checked: strings point
+ * into the event. */
+struct repl_listing {
+	const char *id, *event_id, *seller_id, *section, *row, *seat, *note, *currency, *state,
+	    *hidden_reason;
+	int64_t quantity, price;
+};
+
+/* repl_listing_read: the data of ticket event ev into *t. TK_OK, or
+ * TK_EINVAL when a member is missing, out of bounds or not the
+ * envelope's. */
+int repl_listing_read(const struct envelope *ev, struct repl_listing *t /* OUT */);
+
+/* The statement repl_listing_place runs: a listings_replica of where a
+ * listing's seats are (id, event_id, seller_id, section, row_label, seat,
+ * version), for a service that needs no more of it (the mails). */
+#define REPL_LISTING_PLACE_UPSERT_SQL                                                              \
+	"INSERT INTO listings_replica (id, event_id, seller_id, section, row_label, seat,"         \
+	" version) VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE"                           \
+	" " REPL_IF_NEWER("event_id") REPL_IF_NEWER("seller_id") REPL_IF_NEWER("section")          \
+	    REPL_IF_NEWER("row_label") REPL_IF_NEWER("seat") REPL_VERSION_LAST
+
+/* repl_listing_place: apply ticket event ev to such a listings_replica
+ * with statement stmt (REPL_LISTING_PLACE_UPSERT_SQL). TK_OK, TK_EINVAL
+ * for bad data, or a database error. */
+int repl_listing_place(struct db *db, int stmt, const struct envelope *ev);
+
 #endif
