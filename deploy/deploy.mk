@@ -32,15 +32,10 @@ TK_NATS_URL = nats://127.0.0.1:4222
 TK_BASE_URL = https://$(TK_SERVER_NAME)
 TK_MAIL_FROM = tickets@$(TK_SERVER_NAME)
 
-# The programs of an installation: the FastCGI services (ticketing-fcgi@SERVICE)
-# and the workers (ticketing-WORKER@SERVICE: WORKER-SERVICE here, as the
-# local stack's WORKERS in scripts/dev and the NATS users of `ticketingctl
-# accounts nats`, which tests/integration/test_install.sh compares).
-TK_FCGI_SERVICES = auth events tickets orders payments sandbox
-TK_WORKER_INSTANCES = relay-auth relay-events replicator-events relay-tickets \
-	replicator-tickets relay-orders replicator-orders expiry-orders relay-payments \
-	replicator-payments settlement-payments notify-notify
-TK_WORKERS = relay replicator expiry settlement notify
+# The programs (deploy/programs.mk, shared with scripts/dev) and the
+# workers among them, each once.
+include $(top_srcdir)/deploy/programs.mk
+TK_WORKERS = $(sort $(foreach i,$(TK_WORKER_INSTANCES),$(firstword $(subst -, ,$(i)))))
 
 TK_SUBST = $(SHELL) $(top_srcdir)/deploy/subst
 TK_SUBST_VARS = \
@@ -56,7 +51,7 @@ TK_CONF = TK_PKGDATADIR='$(pkgdatadir)' TK_KEYDIR='$(TK_KEYDIR)' TK_RUNDIR='$(TK
 	TK_MAIL_FROM='$(TK_MAIL_FROM)' $(SHELL) $(top_srcdir)/deploy/conf
 
 dist_doc_DATA = docs/deploy.md
-EXTRA_DIST += deploy/subst deploy/conf deploy/systemd/common.conf \
+EXTRA_DIST += deploy/programs.mk deploy/subst deploy/conf deploy/systemd/common.conf \
 	deploy/systemd/ticketing-fcgi@.service.in deploy/systemd/ticketing-worker@.service.in \
 	deploy/systemd/ticketing.target deploy/systemd/tmpfiles.conf.in \
 	deploy/systemd/sysusers.conf.in deploy/nginx/ticketing.conf.in deploy/nginx/tls.conf.in
