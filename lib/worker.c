@@ -147,14 +147,19 @@ worker_dead(const char *reason)
 }
 
 struct worker_verdict
+worker_retry_backoff(uint64_t delivered)
+{
+	return worker_retry(worker_backoff_delay(WORKER_RETRY_MIN_MS, WORKER_RETRY_MAX_MS,
+						 delivered > 1 ? (unsigned)(delivered - 1) : 0));
+}
+
+struct worker_verdict
 worker_verdict_of(int rc, uint64_t delivered)
 {
 	if (rc == TK_OK)
 		return worker_ack();
 	if (db_transient(rc))
-		return worker_retry(
-		    worker_backoff_delay(WORKER_RETRY_MIN_MS, WORKER_RETRY_MAX_MS,
-					 delivered > 1 ? (unsigned)(delivered - 1) : 0));
+		return worker_retry_backoff(delivered);
 	if (rc == TK_EINVAL)
 		return worker_dead("apply refused the event data");
 	return worker_dead(err_str(rc));

@@ -268,6 +268,11 @@ struct worker_verdict worker_ack(void);
 struct worker_verdict worker_retry(int64_t delay_ms);
 struct worker_verdict worker_dead(const char *reason);
 
+/* worker_retry_backoff: a retry after the shell's backoff for a message
+ * delivered that many times (WORKER_RETRY_MIN_MS doubling to
+ * WORKER_RETRY_MAX_MS). */
+struct worker_verdict worker_retry_backoff(uint64_t delivered);
+
 /*
  * worker_verdict_of: the verdict for a handler's err.h code rc at the
  * delivered-th delivery: TK_OK acks; a transient failure (db_transient:

@@ -478,9 +478,7 @@ static struct worker_verdict
 later(int rc, const struct worker_job *job)
 {
 	if (rc == TK_ENOTFOUND)
-		return worker_retry(
-		    worker_backoff_delay(WORKER_RETRY_MIN_MS, WORKER_RETRY_MAX_MS,
-					 job->delivered > 1 ? (unsigned)(job->delivered - 1) : 0));
+		return worker_retry_backoff(job->delivered);
 	return worker_verdict_of(rc, job->delivered);
 }
 

@@ -84,8 +84,8 @@ static const struct {
 static struct worker_verdict
 retry(const struct worker_job *job)
 {
-	return worker_retry(worker_backoff_delay(WORKER_RETRY_MIN_MS, WORKER_RETRY_MAX_MS,
-						 (unsigned)job->delivered));
+	/* Its backoff starts one step above a database retry's. */
+	return worker_retry_backoff(job->delivered + 1);
 }
 
 /*
