@@ -469,6 +469,24 @@ account_create() {
 # (sealed_token.c).
 SEALED_TOKEN=${TK_BUILDDIR:-$(dirname "$0")/../..}/tests/integration/sealed_token
 
+# uuid: a new random UUID.
+uuid() { cat /proc/sys/kernel/random/uuid; }
+# new_token: 32 random bytes in base64url, as auth makes one.
+new_token() { head -c 32 /dev/urandom | base64 -w0 | tr '+/' '-_' | tr -d '='; }
+
+# token_event PURPOSE EMAIL NAME TOKEN EVENT_ID: the envelope of an
+# account_token.issued (the mail contract), TOKEN sealed to the stack's
+# notify key, as auth emits it.
+token_event() {
+	local tid uid expires sealed
+	tid=$(uuid)
+	uid=$(uuid)
+	expires=$(date -u -d '+30 min' +%Y-%m-%dT%H:%M:%S.000Z)
+	sealed=$("$SEALED_TOKEN" seal "$TK_TEST_RUN_DIR/keys/notify.pk" "$4") || return 1
+	envelope account_token.issued "$tid" 1 "$(printf '{"id":"%s","user_id":"%s","purpose":"%s","email":"%s","name":"%s","expires_at":"%s","sealed":"%s"}' \
+		"$tid" "$uid" "$1" "$2" "$3" "$expires" "$sealed")" "$5"
+}
+
 # token_events EMAIL PURPOSE: how many account_token.issued events of
 # PURPOSE (verify_email or reset_password) auth's outbox holds for EMAIL.
 token_events() {

@@ -27,7 +27,6 @@ EXPIRY=${TK_BUILDDIR:-$(dirname "$0")/../..}/workers/expiry/ticketing-expiry
 WCONF=$RUN/conf/workers/expiry-orders.conf
 LOG=$RUN/logs/expiry-orders-output.log
 
-uuid() { cat /proc/sys/kernel/random/uuid; }
 # in_ms MS: the UTC time MS milliseconds from now, in the envelope format.
 in_ms() {
 	local t=$(($(date +%s%3N) + $1))

@@ -27,7 +27,6 @@
 BUILD=${TK_BUILDDIR:-$(dirname "$0")/../..}
 NOTIFY=$BUILD/workers/notify/ticketing-notify
 NOTIFY_CONF=$TK_TEST_RUN_DIR/conf/workers/notify-notify.conf
-PK=$TK_TEST_RUN_DIR/keys/notify.pk
 PROG=notify-notify
 HOST=${BASE#*://}
 HOST=${HOST%%:*}
@@ -37,23 +36,7 @@ mail_state() {
 		WHERE event_id = '$1' ORDER BY id LIMIT 1"
 }
 
-uuid() { cat /proc/sys/kernel/random/uuid; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-# new_token: 32 random bytes in base64url, as auth makes one.
-new_token() { head -c 32 /dev/urandom | base64 -w0 | tr '+/' '-_' | tr -d '='; }
-
-# token_event PURPOSE EMAIL NAME TOKEN EVENT_ID: the envelope of an
-# account_token.issued (the mail contract).
-token_event() {
-	local tid uid expires sealed
-	tid=$(uuid)
-	uid=$(uuid)
-	expires=$(date -u -d '+30 min' +%Y-%m-%dT%H:%M:%S.000Z)
-	sealed=$("$SEALED_TOKEN" seal "$PK" "$4") || return 1
-	envelope account_token.issued "$tid" 1 "$(printf '{"id":"%s","user_id":"%s","purpose":"%s","email":"%s","name":"%s","expires_at":"%s","sealed":"%s"}' \
-		"$tid" "$uid" "$1" "$2" "$3" "$expires" "$sealed")" "$5"
-}
-
 # play_token PURPOSE EMAIL NAME TOKEN: publish it and wait until the worker
 # applied it; EV is its event id.
 play_token() {

@@ -22,7 +22,6 @@ TAG=pay$$x$RANDOM
 order_col() { sql "SELECT $2 FROM $DB.orders WHERE id = '$1'"; }
 stock_col() { sql "SELECT $2 FROM $DB.stock WHERE listing_id = '$1'"; }
 outbox_count() { sql "SELECT COUNT(*) FROM $DB.outbox WHERE $1"; }
-uuid() { cat /proc/sys/kernel/random/uuid; }
 
 # payment TYPE PAYMENT ORDER VERSION STATE [AMOUNT] [EVENT_ID]: the
 # envelope of payment event TYPE of payment PAYMENT for ORDER (its buyer,

@@ -24,7 +24,6 @@ ADMIN_CONF=$TK_TEST_RUN_DIR/conf/admin.conf
 SECRET=$(cat "$TK_TEST_RUN_DIR/keys/webhook.secret")
 LATE=8
 
-uuid() { cat /proc/sys/kernel/random/uuid; }
 count() { sql "SELECT COUNT(*) FROM $1"; }
 payment_state() { sql "SELECT state FROM $PD.payments WHERE id = '$1'"; }
 payment_of() { sql "SELECT id FROM $PD.payments WHERE order_id = '$1' ORDER BY created_at DESC LIMIT 1"; }

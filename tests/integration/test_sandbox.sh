@@ -31,7 +31,6 @@ api() {
 value() { printf '%s\n' "$BODY" | sed -n "s/^$1=//p"; }
 count() { sql "SELECT COUNT(*) FROM $DB.$1"; }
 key() { printf 'k%s' "$(form_key)"; }
-uuid() { cat /proc/sys/kernel/random/uuid; }
 
 # sink N FAIL: start webhook_sink.py in $TK_TMP/sinkN failing its first
 # FAIL requests; its port in SINK_PORT, its pid in SINK_PID.
