@@ -1,6 +1,7 @@
 /*
- * Event envelopes (event.h): strict decoding with a reason for every
- * rejection, and the canonical encoding the outbox stores.
+ * Event envelopes (event.h): strict decoding of the members it knows, with
+ * a reason for every rejection, and the canonical encoding the outbox
+ * stores.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "event.h"
 #include "uuid.h"
 
+/* The members every envelope has; schema_version may be absent. */
 static const char *const members[] = {
     "event_id",    "type", "aggregate_type", "aggregate_id", "aggregate_version",
     "occurred_at", "data"};
@@ -130,19 +132,10 @@ static const char *
 check(json_t *root, struct envelope *ev)
 {
 	json_t *v;
-	const char *key;
 	size_t i, a;
 
 	if (!json_is_object(root))
 		return "envelope is not a JSON object";
-	json_object_foreach(root, key, v)
-	{
-		for (i = 0; i < NMEMBERS; i++)
-			if (strcmp(key, members[i]) == 0)
-				break;
-		if (i == NMEMBERS)
-			return "envelope has an unknown member";
-	}
 	for (i = 0; i < NMEMBERS; i++)
 		if (json_object_get(root, members[i]) == NULL)
 			return "envelope lacks a member";
@@ -183,6 +176,11 @@ check(json_t *root, struct envelope *ev)
 	if (!json_is_object(v))
 		return "data is not an object";
 	ev->data = v;
+
+	v = json_object_get(root, "schema_version");
+	if (v != NULL && (!json_is_integer(v) || json_integer_value(v) < 1))
+		return "schema_version is not an integer >= 1";
+	ev->schema_version = v != NULL ? (int64_t)json_integer_value(v) : 1;
 	return NULL;
 }
 
@@ -243,9 +241,10 @@ event_encode(const char *event_id, const char *type, const char *aggregate_id, i
 	a = word_len(type);
 	memcpy(agg, type, a);
 	agg[a] = '\0';
-	env = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:O}", "event_id", event_id, "type", type,
-			"aggregate_type", agg, "aggregate_id", aggregate_id, "aggregate_version",
-			(json_int_t)version, "occurred_at", occurred_at, "data", data);
+	env = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:O, s:i}", "event_id", event_id, "type",
+			type, "aggregate_type", agg, "aggregate_id", aggregate_id,
+			"aggregate_version", (json_int_t)version, "occurred_at", occurred_at,
+			"data", data, "schema_version", EVENT_SCHEMA_VERSION);
 	if (env == NULL)
 		goto out;
 	text = json_dumps(env, JSON_COMPACT | JSON_SORT_KEYS);

@@ -12,6 +12,15 @@
  *   aggregate_version integer >= 1, increasing with every change
  *   occurred_at       UTC time, exactly "YYYY-MM-DDTHH:MM:SS.mmmZ"
  *   data              the aggregate's full new state (an object)
+ *   schema_version    integer >= 1: the layout of the envelope and of data
+ *                     (EVENT_SCHEMA_VERSION when written here); 1 when
+ *                     absent (events written before the member existed)
+ * Compatibility (docs/DECISIONS.md "Event schema versions"): adding a member
+ * to the envelope or to data keeps the schema version, and readers of the
+ * version before ignore it; removing or renaming a member, or changing what
+ * a value means, raises it, and a reader that meets a version above
+ * EVENT_SCHEMA_VERSION holds the event, unapplied, until it is upgraded
+ * (lib/worker.c).
  * Subjects are "ticketing.<type>". A decoded envelope is a struct
  * envelope (the events service's struct event is a concert, not this).
  */
@@ -27,6 +36,8 @@
 #define EVENT_AGGREGATE_ID_MAX 64
 #define EVENT_TIME_LEN 24
 #define EVENT_MAX_BYTES (1024 * 1024)
+/* The schema version this build writes, and the highest it reads. */
+#define EVENT_SCHEMA_VERSION 1
 
 /* A decoded envelope. The strings and data point into root and live until
  * event_free. */
@@ -39,6 +50,7 @@ struct envelope {
 	int64_t version;
 	const char *occurred_at;
 	json_t *data; /* borrowed from root */
+	int64_t schema_version;
 };
 
 /*
@@ -54,7 +66,8 @@ void event_free(struct envelope *ev);
 
 /*
  * event_encode: the canonical envelope text (malloc'd, caller frees) for
- * the given fields; data is borrowed. NULL when a field is invalid (the
+ * the given fields, with schema_version EVENT_SCHEMA_VERSION; data is
+ * borrowed. NULL when a field is invalid (the
  * result would not pass event_decode).
  */
 char *event_encode(const char *event_id, const char *type, const char *aggregate_id,

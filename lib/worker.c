@@ -407,6 +407,30 @@ job_of(struct consumer *c, struct db *db, struct arena *a, struct mq_msg *m,
 	};
 }
 
+/*
+ * too_new: 1 when ev was written in a schema version above the one this
+ * build reads (event.h "Compatibility"): m is then held, unapplied and
+ * not dead-lettered, and delivered again after the backoff until this
+ * worker runs a version that reads it (the upgrade order of
+ * docs/deploy.md makes that a moment, not a state).
+ */
+static int
+too_new(struct consumer *c, struct mq_msg *m, const struct envelope *ev)
+{
+	uint64_t delivered = mq_msg_delivered(m);
+
+	if (ev->schema_version <= EVENT_SCHEMA_VERSION)
+		return 0;
+	if (delivered == 1)
+		log_warn("%s %s: seq %llu: event %s has schema version %lld, this program reads up "
+			 "to %d: held until it is upgraded",
+			 c->def->name, c->reg->durable, (unsigned long long)mq_msg_seq(m),
+			 ev->event_id, (long long)ev->schema_version, EVENT_SCHEMA_VERSION);
+	c->retried++;
+	mq_nak(m, worker_retry_backoff(delivered).delay_ms);
+	return 1;
+}
+
 static void
 handle(struct consumer *c, struct db *db, struct arena *a, struct mq_msg *m)
 {
@@ -424,6 +448,8 @@ handle(struct consumer *c, struct db *db, struct arena *a, struct mq_msg *m)
 			dead_letter(c, db, m, why);
 		goto out;
 	}
+	if (too_new(c, m, &ev))
+		goto out;
 	job = job_of(c, db, a, m, &ev);
 	if (c->wc->flags & WORKER_TX)
 		v = apply_batch(c, db, a, &job, 1, &duplicate);
@@ -456,10 +482,11 @@ batch_prefix(int count)
  * handle_batch: msgs[0..count) (count >= 2) in one transaction
  * (apply_batch; WORKER_TX consumers), then the acks, in stream order.
  * Returns 1 when the batch was committed and answered; 0 when it was not
- * (nothing of it is written: a message did not decode, one was handled
- * before, or a handler or the database answered anything but ACK), and
- * the caller then handles the messages one by one, so a failure keeps its
- * own verdict and never holds back the others.
+ * (nothing of it is written: a message did not decode or is of a later
+ * schema version, one was handled before, or a handler or the database
+ * answered anything but ACK), and the caller then handles the messages
+ * one by one, so a failure keeps its own verdict and never holds back the
+ * others.
  */
 static int
 handle_batch(struct consumer *c, struct db *db, struct arena *a, struct mq_msg **msgs, int count)
@@ -478,6 +505,10 @@ handle_batch(struct consumer *c, struct db *db, struct arena *a, struct mq_msg *
 		data = mq_msg_data(msgs[decoded], &len);
 		if (event_decode(data, len, &evs[decoded], &why) != TK_OK)
 			goto out;
+		if (evs[decoded].schema_version > EVENT_SCHEMA_VERSION) {
+			decoded++;
+			goto out;
+		}
 		jobs[decoded] = job_of(c, db, a, msgs[decoded], &evs[decoded]);
 	}
 	v = apply_batch(c, db, a, jobs, count, &duplicate);

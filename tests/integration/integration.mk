@@ -240,3 +240,9 @@ EXTRA_DIST += tests/integration/test_install.sh
 # refunded, event cancelled, from purchases made through the pages.
 TESTS += tests/integration/test_mail_market.sh
 EXTRA_DIST += tests/integration/test_mail_market.sh
+
+# Events across versions: members a reader does not know are ignored; an
+# event of a later schema version is held, neither applied nor
+# dead-lettered.
+TESTS += tests/integration/test_schema.sh
+EXTRA_DIST += tests/integration/test_schema.sh

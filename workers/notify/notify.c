@@ -222,24 +222,6 @@ chars_ok(const char *s, size_t max)
 	return n <= max;
 }
 
-/* only_members: data has no member outside keys[0..n). */
-static int
-only_members(json_t *data, const char *const *keys, size_t n)
-{
-	const char *key;
-	json_t *v;
-	size_t i;
-
-	json_object_foreach(data, key, v)
-	{
-		for (i = 0; i < n && strcmp(key, keys[i]) != 0; i++)
-			;
-		if (i == n)
-			return 0;
-	}
-	return 1;
-}
-
 /* recipient: the address and name notice n of in goes to into *email and
  * *name; *email NULL when none is known. */
 static int
@@ -372,8 +354,6 @@ write_notices(const struct notice_in *in)
 static int
 apply_user(struct worker_job *job)
 {
-	static const char *const keys[] = {"id",      "name",  "role",
-					   "version", "email", "email_verified"};
 	const struct envelope *ev = job->ev;
 	const char *id = member(ev, "id"), *name = member(ev, "name"), *role = member(ev, "role"),
 		   *email = member(ev, "email");
@@ -385,9 +365,9 @@ apply_user(struct worker_job *job)
 	int64_t held = 0, is_verified = 0;
 	int rc;
 
-	if (!json_is_object(ev->data) || !only_members(ev->data, keys, 6) || id == NULL ||
-	    !uuid_valid(id) || strcmp(id, ev->aggregate_id) != 0 || name == NULL ||
-	    !chars_ok(name, NAME_MAX_CHARS) || notify_role_rank(role) < 0 || !json_is_integer(v) ||
+	if (!json_is_object(ev->data) || id == NULL || !uuid_valid(id) ||
+	    strcmp(id, ev->aggregate_id) != 0 || name == NULL || !chars_ok(name, NAME_MAX_CHARS) ||
+	    notify_role_rank(role) < 0 || !json_is_integer(v) ||
 	    json_integer_value(v) != ev->version ||
 	    (json_object_get(ev->data, "email") != NULL &&
 	     (email == NULL || strlen(email) > 254)) ||
@@ -437,8 +417,6 @@ h_users(struct worker_job *job)
 static int
 check_token_event(const struct envelope *ev)
 {
-	static const char *const keys[] = {"id",   "user_id",    "purpose", "email",
-					   "name", "expires_at", "sealed"};
 	unsigned char sealed[crypto_box_SEALBYTES + TOKEN_LEN];
 	const char *id = member(ev, "id"), *user = member(ev, "user_id"),
 		   *purpose = member(ev, "purpose"), *name = member(ev, "name"),
@@ -446,9 +424,9 @@ check_token_event(const struct envelope *ev)
 	int64_t ms;
 	size_t n;
 
-	if (!json_is_object(ev->data) || !only_members(ev->data, keys, 7) || id == NULL ||
-	    !uuid_valid(id) || strcmp(id, ev->aggregate_id) != 0 || user == NULL ||
-	    !uuid_valid(user) || purpose == NULL ||
+	if (!json_is_object(ev->data) || id == NULL || !uuid_valid(id) ||
+	    strcmp(id, ev->aggregate_id) != 0 || user == NULL || !uuid_valid(user) ||
+	    purpose == NULL ||
 	    (strcmp(purpose, "verify_email") != 0 && strcmp(purpose, "reset_password") != 0) ||
 	    member(ev, "email") == NULL || strlen(member(ev, "email")) > 254 || name == NULL ||
 	    !chars_ok(name, NAME_MAX_CHARS) ||

@@ -1,8 +1,6 @@
 /*
  * The strict reader of event data by a table of members (members.h).
  */
-#include <string.h>
-
 #include <jansson.h>
 
 #include "members.h"
@@ -54,20 +52,11 @@ read_member(json_t *data, const struct members_member *m, void *out)
 const char *
 members_read(json_t *data, const struct members_spec *spec, void *out)
 {
-	const char *key, *why = NULL;
-	json_t *v;
+	const char *why = NULL;
 	size_t i;
 
 	if (!json_is_object(data))
 		return spec->missing_why;
-	json_object_foreach(data, key, v)
-	{
-		for (i = 0; i < spec->n; i++)
-			if (strcmp(key, spec->m[i].key) == 0)
-				break;
-		if (i == spec->n)
-			return spec->unknown_why;
-	}
 	for (i = 0; i < spec->n; i++)
 		if (json_object_get(data, spec->m[i].key) == NULL)
 			return spec->missing_why;

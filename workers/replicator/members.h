@@ -2,8 +2,9 @@
  * The strict reader of an event's data that the replicator's readers of
  * other services' events share (stock.h, payment.h): one table declares
  * every member with its kind, bounds and the reason a bad value is
- * refused; the data must have exactly those members. The rules between
- * members stay with each reader.
+ * refused; the data must have those members, and any other member is
+ * ignored (a later version of the writer may add members: lib/event.h,
+ * "Compatibility"). The rules between members stay with each reader.
  */
 #ifndef TK_MEMBERS_H
 #define TK_MEMBERS_H
@@ -26,17 +27,16 @@ struct members_member {
 	const char *why; /* the refusal of a bad value */
 };
 
-/* A reader: its members and the refusals of an unknown and of a missing
- * member. */
+/* A reader: its members and the refusal of a missing member. */
 struct members_spec {
 	const struct members_member *m;
 	size_t n;
-	const char *unknown_why, *missing_why;
+	const char *missing_why;
 };
 
 /*
  * members_read: the members of data (a JSON object) into out, by spec.
- * NULL when every member is there, known and good, else the reason of
+ * NULL when every member of spec is there and good, else the reason of
  * the first refusal (spec's strings; out may be partly filled then).
  */
 const char *members_read(json_t *data, const struct members_spec *spec, void *out /* OUT */);

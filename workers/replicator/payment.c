@@ -34,8 +34,7 @@ static const struct members_member members[] = {
 #undef AT
 };
 
-static const struct members_spec spec = {
-    members, NELEM(members), "payment data has an unknown member", "payment data lacks a member"};
+static const struct members_spec spec = {members, NELEM(members), "payment data lacks a member"};
 
 /* Each type with the states its data may carry. */
 static const struct {

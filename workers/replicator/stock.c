@@ -47,7 +47,6 @@ static const struct members_member members[] = {
 };
 
 static const struct members_spec spec = {members, NELEM(members),
-					 "stock.changed data has an unknown member",
 					 "stock.changed data lacks a member"};
 
 static const char *const states[] = {"active", "withdrawn", "hidden", "cancelled"};
