@@ -44,7 +44,9 @@ static const struct config_key common[] = {
      "seconds the revocation replica may go without catching up before privileged stale "
      "sessions are refused"},
     {"pwhash_concurrency", CONFIG_INT, "2", 1, 64, "Argon2id hashes at once per process"},
-    {"nats_url", CONFIG_STR, "", 0, 0, "NATS server URL, e.g. nats://127.0.0.1:4222 (empty: none)"},
+    {"nats_url", CONFIG_STR, "", 0, 0,
+     "NATS server URL, e.g. nats://127.0.0.1:4222, or several separated by commas "
+     "(a cluster; empty: none)"},
     {"nats_user", CONFIG_STR, "", 0, 0, "this program's NATS user (empty: anonymous)"},
     {"nats_password", CONFIG_SECRET, "", 0, 0, "the NATS user's password"},
     {"outbox_retention_seconds", CONFIG_INT, "604800", 60, 31536000,

@@ -95,6 +95,35 @@ on_reconnected(natsConnection *nc, void *closure)
 	log_info("nats %s: connected", (const char *)closure);
 }
 
+/*
+ * set_servers: the servers of url, one URL or several separated by commas
+ * (a cluster's seed servers, spaces around them allowed), into opts.
+ * cnats 3.4 takes a list through natsOptions_SetServers only: SetURL
+ * treats "a,b" as one URL that names no server (docs/PITFALLS.md).
+ */
+static natsStatus
+set_servers(natsOptions *opts, const char *url)
+{
+	const char *servers[MQ_SERVERS_MAX];
+	char copy[1024], *p, *end;
+	int n = 0;
+
+	if ((size_t)snprintf(copy, sizeof(copy), "%s", url) >= sizeof(copy))
+		return NATS_INVALID_ARG;
+	for (p = strtok_r(copy, ",", &end); p != NULL; p = strtok_r(NULL, ",", &end)) {
+		while (*p == ' ')
+			p++;
+		p[strcspn(p, " ")] = '\0';
+		if (*p == '\0' || n == MQ_SERVERS_MAX)
+			return NATS_INVALID_ARG;
+		servers[n++] = p;
+	}
+	if (n == 0)
+		return NATS_INVALID_ARG;
+	return n == 1 ? natsOptions_SetURL(opts, servers[0])
+		      : natsOptions_SetServers(opts, servers, n);
+}
+
 static int
 connect_to(const char *url, const char *user, const char *password, const char *name,
 	   natsConnection **nc, void *closure)
@@ -105,7 +134,7 @@ connect_to(const char *url, const char *user, const char *password, const char *
 
 	s = natsOptions_Create(&opts);
 	if (s == NATS_OK)
-		s = natsOptions_SetURL(opts, url);
+		s = set_servers(opts, url);
 	if (s == NATS_OK && user != NULL && *user != '\0') {
 		s = natsOptions_SetUserInfo(opts, user, password != NULL ? password : "");
 		if (s == NATS_OK && (size_t)snprintf(inbox, sizeof(inbox), MQ_INBOX_PREFIX "%s",

@@ -58,8 +58,13 @@ struct mq_consumer_conf {
  * duplicate window). */
 extern const struct mq_stream_conf mq_stream_default;
 
+/* The servers one nats_url may name at most. */
+#define MQ_SERVERS_MAX 16
+
 /*
- * mq_connect: a connection to url (e.g. nats://127.0.0.1:4222) named name
+ * mq_connect: a connection to url (e.g. nats://127.0.0.1:4222, or a
+ * cluster's servers separated by commas: nats://a:4222,nats://b:4222,
+ * at most MQ_SERVERS_MAX) named name
  * (shown by the server), as NATS user user with password (user NULL or
  * "": anonymous; a user gets inboxes of its own, MQ_INBOX_PREFIX). It
  * reconnects forever; when the server is down at start

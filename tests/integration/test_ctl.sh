@@ -3,7 +3,8 @@
 # checks: it refuses what the sign-up form refuses (an address without a
 # domain dot such as admin@localhost could never sign in), normalises the
 # address the same way, and an account it makes signs in through the web
-# form.
+# form. nats_url may name several servers (a cluster's), as every
+# program's connection reads it.
 # shellcheck disable=SC2317 # predicates below run through check
 . "$(dirname "$0")/lib.sh"
 
@@ -73,5 +74,15 @@ check_status "the account signs in through the web form" 303
 req cleo GET /auth/account
 check_status "and sees its account page" 200
 check "as the organizer it was made" has "$BODY" "organizer"
+
+# nats_url names a cluster's servers separated by commas (lib/mq.c
+# set_servers): with a server that is down first, the one that is up
+# serves; the down one alone does not.
+NATS_URL=$(sed -n 's/^nats_url = //p' "$ADMIN_CONF")
+status_via() { TICKETING_NATS_URL=$1 timeout 30 "$CTL" --config "$ADMIN_CONF" stream-status >/dev/null; }
+check "stream-status through 'a server that is down, $NATS_URL'" \
+	status_via "nats://127.0.0.1:1, $NATS_URL"
+refused_via() { ! status_via "$1" 2>/dev/null; }
+check "... and not through the server that is down alone" refused_via nats://127.0.0.1:1
 
 finish
