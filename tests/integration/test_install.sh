@@ -19,15 +19,7 @@
 
 : "${TK_BUILDDIR:?TK_BUILDDIR must name the build tree}"
 
-# mkvar VAR: the value of make variable VAR in the build tree.
-mkvar() {
-	# shellcheck disable=SC2016 # $(...) is for make
-	printf 'tk-print:\n\t@echo $(%s)\n' "$1" |
-		make -s --no-print-directory -C "$TK_BUILDDIR" -f Makefile -f - tk-print
-}
-
-# mk ARGS...: make in the build tree, quietly; its output in $TK_TMP/make.log.
-mk() { make -s --no-print-directory -C "$TK_BUILDDIR" "$@" >"$TK_TMP/make.log" 2>&1; }
+# mkvar and mk: lib.sh.
 
 # no_files DIR: DIR holds folders only.
 no_files() { [ -z "$(find "$1" ! -type d -print -quit)" ]; }
