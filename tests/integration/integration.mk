@@ -240,3 +240,8 @@ EXTRA_DIST += tests/integration/test_install.sh
 # refunded, event cancelled, from purchases made through the pages.
 TESTS += tests/integration/test_mail_market.sh
 EXTRA_DIST += tests/integration/test_mail_market.sh
+
+# ticketingctl setup on an installation of its own, against a MariaDB and a
+# nats-server the test starts (ports: the stack's PORT + 10 and + 11).
+TESTS += tests/integration/test_setup.sh
+EXTRA_DIST += tests/integration/test_setup.sh
