@@ -847,6 +847,29 @@ mkvar() {
 # mk ARGS...: make in the build tree, quietly; its output in $TK_TMP/make.log.
 mk() { make -s --no-print-directory -C "$TK_BUILDDIR" "$@" >"$TK_TMP/make.log" 2>&1; }
 
+# nginx_main DIR SITE: DIR/nginx.conf, a main nginx file of the test's own
+# (pid, error log and temporary files in DIR; workers as root, which may
+# reach the test's sockets under TK_TMP) whose http {} includes the site
+# file SITE, as /etc/nginx/nginx.conf includes sites-enabled/.
+nginx_main() {
+	mkdir -p "$1/tmp"
+	cat >"$1/nginx.conf" <<EOF
+user root;
+pid $1/nginx.pid;
+error_log $1/error.log;
+events { worker_connections 256; }
+http {
+	include /etc/nginx/mime.types;
+	client_body_temp_path $1/tmp/client_body;
+	proxy_temp_path $1/tmp/proxy;
+	fastcgi_temp_path $1/tmp/fastcgi;
+	uwsgi_temp_path $1/tmp/uwsgi;
+	scgi_temp_path $1/tmp/scgi;
+	include $2;
+}
+EOF
+}
+
 # --- NATS users (test_privilege.sh, test_setup.sh) --------------------------
 
 # nats_say USER LINE...: connect to the NATS server on 127.0.0.1:$NATS_PORT

@@ -138,21 +138,7 @@ fi
 # /etc/nginx/nginx.conf includes sites-enabled/. It opens the log files and
 # makes the cache folder, whose parents make install made.
 n=$TK_TMP/nginx
-mkdir -p "$n/tmp"
-cat >"$n/nginx.conf" <<EOF
-pid $n/nginx.pid;
-error_log $n/error.log;
-events { worker_connections 64; }
-http {
-	include /etc/nginx/mime.types;
-	client_body_temp_path $n/tmp/client_body;
-	proxy_temp_path $n/tmp/proxy;
-	fastcgi_temp_path $n/tmp/fastcgi;
-	uwsgi_temp_path $n/tmp/uwsgi;
-	scgi_temp_path $n/tmp/scgi;
-	include $pconf/nginx/ticketing.conf;
-}
-EOF
+nginx_main "$n" "$pconf/nginx/ticketing.conf"
 nginx_t() { nginx -t -q -p "$n" -c "$n/nginx.conf" -e "$n/error.log"; }
 check "nginx -t accepts the installed site with its certificate" nginx_t
 nginx_t 2>&1 | sed 's/^/   /'
