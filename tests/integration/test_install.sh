@@ -150,17 +150,17 @@ mv "$TK_TMP/tls/cert.pem" "$TK_TMP/tls/gone.pem"
 check "nginx -t refuses it without the certificate" nginx_refuses
 mv "$TK_TMP/tls/gone.pem" "$TK_TMP/tls/cert.pem"
 
-# The keys and passwords as docs/deploy.md makes them, then every example
-# filled in as docs/deploy.md says (fill_conf below is its loop).
+# The keys and passwords as ticketingctl setup makes them, then every
+# example filled in as setup's config step does (fill_conf below; setup
+# itself needs a MariaDB and a nats-server: test_setup.sh).
 ctl=$P/sbin/ticketingctl
 keys=$P/var/lib/ticketing/keys
 mkdir -p "$keys"
 "$ctl" keygen "$keys" >/dev/null
 "$ctl" accounts sql "$keys" >/dev/null
 "$ctl" accounts nats "$keys" >"$TK_TMP/nats-users"
-for k in sandbox-api.key webhook.secret; do openssl rand -hex 32 >"$keys/$k"; done
 
-# fill_conf: docs/deploy.md "Configuration files".
+# fill_conf: the passwords of the key folder into each example.
 fill_conf() {
 	local ex conf db nu
 	for ex in "$pconf"/*.conf.example "$pconf"/workers/*.conf.example; do

@@ -40,7 +40,8 @@ check "make install prefix=... with the test's MariaDB socket, NATS port and sit
 CTL=$P/sbin/ticketingctl
 CONF=$P/etc/ticketing
 KEYS=$P/var/lib/ticketing/keys
-NATS_KEYS=$KEYS
+# The NATS users' passwords for lib.sh's nats_say.
+export NATS_KEYS=$KEYS
 read -r -a services <<<"$(mkvar TK_FCGI_SERVICES)"
 
 # --- MariaDB and nats-server of the test's own ------------------------------
@@ -57,6 +58,9 @@ at_exit "kill $MARIADB_PID; wait $MARIADB_PID"
 msql() { mariadb --no-defaults -uroot --socket="$SOCK" -N -B -e "$1"; }
 check "the test's MariaDB answers" wait_for 60 msql "SELECT 1"
 
+# As docs/deploy.md step 4 has the operator write it: JetStream, and the
+# include of the users file setup writes (relative to this file's folder),
+# empty until then.
 cat >"$TK_TMP/nats/nats.conf" <<EOF
 host: 127.0.0.1
 port: $NATS_PORT
@@ -65,16 +69,14 @@ pid_file: "$TK_TMP/nats/nats.pid"
 jetstream {
   store_dir: "$TK_TMP/nats/js"
 }
+include "../p/etc/ticketing/nats-users.conf"
 EOF
+: >"$CONF/nats-users.conf"
 nats-server -c "$TK_TMP/nats/nats.conf" >"$TK_TMP/nats/nats.log" 2>&1 &
 NATS_PID=$!
 at_exit "kill $NATS_PID; wait $NATS_PID"
 check "the test's nats-server answers" wait_for 30 curl -sf -o /dev/null \
 	"http://127.0.0.1:$NATS_MONITOR/healthz"
-# The operator's one line (docs/deploy.md): the users file setup writes,
-# relative to nats-server.conf's folder. nats-server reads it at the
-# reload setup runs.
-echo 'include "../p/etc/ticketing/nats-users.conf"' >>"$TK_TMP/nats/nats.conf"
 RELOAD="kill -HUP $NATS_PID"
 
 printf '%s\n' 'admin-password-of-the-test' >"$TK_TMP/admin-password"
@@ -111,7 +113,9 @@ check "... says what it would do" grep -q '^databases: would create' "$TK_TMP/se
 check "... and made no database" [ "$(databases)" = 0 ]
 check "... no account" [ "$(msql "SELECT COUNT(*) FROM mysql.user WHERE User LIKE 'ticketing\\_%'")" = 0 ]
 check "... no key or password" [ -z "$(ls -A "$KEYS" 2>/dev/null)" ]
-check "... no configuration file" [ -z "$(find "$CONF" -name '*.conf' ! -path '*/nginx/*')" ]
+check "... no configuration file" \
+	[ -z "$(find "$CONF" -name '*.conf' ! -path '*/nginx/*' ! -name nats-users.conf)" ]
+check "... no NATS user" [ ! -s "$CONF/nats-users.conf" ]
 check "... no time zone" [ "$(msql "SELECT COUNT(*) FROM mysql.time_zone_name")" = 0 ]
 
 # --- 3. setup ------------------------------------------------------------------
@@ -121,9 +125,9 @@ setup || rc=$?
 check "setup exits 0 (got $rc)" [ "$rc" = 0 ]
 show
 
-dbs=$(sed -n 's/^CREATE DATABASE IF NOT EXISTS `ticketing_\([a-z]*\)`.*/\1/p' \
-	<(ASAN_OPTIONS=detect_leaks=0 "$CTL" accounts sql "$KEYS"))
-read -r -a dbs <<<"$(echo $dbs)"
+# shellcheck disable=SC2016 # the backquotes are SQL's
+mapfile -t dbs < <(ASAN_OPTIONS=detect_leaks=0 "$CTL" accounts sql "$KEYS" |
+	sed -n 's/^CREATE DATABASE IF NOT EXISTS `ticketing_\([a-z]*\)`.*/\1/p')
 check "there are service databases (${#dbs[@]})" [ ${#dbs[@]} -gt 5 ]
 check "... and MariaDB has each of them" [ "$(databases)" = ${#dbs[@]} ]
 # as SERVICE SQL: run SQL as SERVICE's own account.
