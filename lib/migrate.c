@@ -336,6 +336,7 @@ connect_db(const struct db_conf *conf, int *rc)
 	const char *host = !socket && conf->host && *conf->host ? conf->host : NULL;
 	const char *user = conf->user && *conf->user ? conf->user : NULL;
 	const char *pass = conf->password && *conf->password ? conf->password : NULL;
+	const char *database = conf->database && *conf->database ? conf->database : NULL;
 
 	*rc = TK_OK;
 	my = mysql_init(NULL);
@@ -347,7 +348,7 @@ connect_db(const struct db_conf *conf, int *rc)
 	mysql_options(my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(my, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
 	mysql_options(my, MYSQL_OPT_RECONNECT, &no);
-	if (mysql_real_connect(my, host, user, pass, conf->database, conf->port, socket,
+	if (mysql_real_connect(my, host, user, pass, database, conf->port, socket,
 			       CLIENT_MULTI_STATEMENTS) == NULL) {
 		log_error("migrate: cannot connect to %s: %u %s", socket ? socket : host,
 			  mysql_errno(my), mysql_error(my));
@@ -355,6 +356,19 @@ connect_db(const struct db_conf *conf, int *rc)
 		*rc = TK_EDBDOWN;
 		return NULL;
 	}
+	return my;
+}
+
+/* open_dir: the migration files of dir into *m, *n, and a connection to
+ * conf's database; NULL with *rc set when either fails. */
+static MYSQL *
+open_dir(const struct db_conf *conf, const char *dir, struct mig **m, size_t *n, int *rc)
+{
+	MYSQL *my = NULL;
+
+	*rc = list_dir(dir, m, n);
+	if (*rc == TK_OK)
+		my = connect_db(conf, rc);
 	return my;
 }
 
@@ -394,10 +408,7 @@ migrate_run(const struct db_conf *conf, const char *dir, int *applied)
 		rc = TK_EINVAL;
 		goto out;
 	}
-	rc = list_dir(dir, &m, &n);
-	if (rc != TK_OK)
-		goto out;
-	my = connect_db(conf, &rc);
+	my = open_dir(conf, dir, &m, &n, &rc);
 	if (my == NULL)
 		goto out;
 	rc = run_text(my, session_sql, sizeof(session_sql) - 1, "session setup", NULL);
@@ -450,5 +461,52 @@ out:
 	buf_free(&module);
 	if (applied != NULL)
 		*applied = count;
+	return rc;
+}
+
+int
+migrate_exec(const struct db_conf *conf, const char *sql, size_t len, struct buf *first)
+{
+	MYSQL *my;
+	int rc;
+
+	my = connect_db(conf, &rc);
+	if (my == NULL)
+		goto out;
+	rc = run_text(my, sql, len, "statements of the installation", first);
+	mysql_close(my);
+out:
+	return rc;
+}
+
+int
+migrate_pending(const struct db_conf *conf, const char *dir, int *pending)
+{
+	static const char has_table_sql[] =
+	    "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "
+	    "AND TABLE_NAME = 'schema_migrations'";
+	MYSQL *my = NULL;
+	struct mig *m = NULL;
+	long *done = NULL;
+	size_t n = 0, ndone = 0, i;
+	struct buf has = {0};
+	int rc;
+
+	*pending = 0;
+	my = open_dir(conf, dir, &m, &n, &rc);
+	if (my == NULL)
+		goto out;
+	rc = run_text(my, has_table_sql, sizeof(has_table_sql) - 1, "looking for schema_migrations",
+		      &has);
+	if (rc == TK_OK && has.data != NULL && strcmp(has.data, "1") == 0)
+		rc = read_recorded(my, module_of(dir), &done, &ndone);
+	for (i = 0; rc == TK_OK && i < n; i++)
+		*pending += !recorded(done, ndone, m[i].version);
+out:
+	if (my != NULL)
+		mysql_close(my);
+	free_migs(m, n);
+	free(done);
+	buf_free(&has);
 	return rc;
 }

@@ -7,7 +7,9 @@
  */
 #ifndef TK_MIGRATE_H
 #define TK_MIGRATE_H
+#include <stddef.h>
 
+struct buf;
 struct db_conf;
 
 /*
@@ -22,5 +24,24 @@ struct db_conf;
  * TK_EDB.
  */
 int migrate_run(const struct db_conf *conf, const char *dir, int *applied);
+
+/*
+ * migrate_pending: how many files of dir migrate_run would apply to the
+ * database of conf, into *pending (OUT); changes nothing. TK_OK, or
+ * migrate_run's errors (TK_EDBDOWN also when the database does not
+ * exist).
+ */
+int migrate_pending(const struct db_conf *conf, const char *dir, int *pending);
+
+/*
+ * migrate_exec: run sql[0..len), a trusted text of one or more statements
+ * of the installation (the administrator's account set-up, the time zone
+ * tables), on a connection of its own as conf's account (conf->database
+ * may be empty). When first is not NULL, the first column of the first
+ * row of the first result is appended to it (nothing for none or NULL).
+ * Returns TK_OK, TK_EDBDOWN (no server, or the account was refused; the
+ * reason is logged) or TK_EDB.
+ */
+int migrate_exec(const struct db_conf *conf, const char *sql, size_t len, struct buf *first);
 
 #endif

@@ -28,6 +28,7 @@
  */
 #ifndef TK_ACCOUNTS_H
 #define TK_ACCOUNTS_H
+#include <stddef.h>
 #include <stdio.h>
 
 #include "db.h"
@@ -49,6 +50,11 @@ struct arena;
  * returns.
  */
 typedef const char *(*accounts_password_fn)(void *arg, const char *file);
+
+/* accounts_services: the services that get a database and an account, the
+ * registry's and then the standalone ones (the sandbox provider), into
+ * svcs[0..max); returns how many. */
+size_t accounts_services(const char **svcs, size_t max);
 
 /* accounts_db_name: the database of service ("ticketing_" service), in a. */
 const char *accounts_db_name(struct arena *a, const char *service);

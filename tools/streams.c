@@ -62,9 +62,8 @@
 
 #define CONNECT_WAIT_MS 10000
 
-/* connect_nats: a connection to the configured NATS, up within CONNECT_WAIT_MS. */
-static int
-connect_nats(struct mq **mq)
+int
+streams_connect(struct mq **mq)
 {
 	int rc = TK_ECONFIG;
 
@@ -121,7 +120,7 @@ streams_setup_main(int argc, char **argv)
 	if (optind != argc)
 		goto usage;
 	status = 1;
-	if (connect_nats(&mq) != TK_OK)
+	if (streams_connect(&mq) != TK_OK)
 		goto out;
 	if (backbone_setup(mq, &sc, ack_wait_ms) != TK_OK) {
 		fprintf(stderr, "ticketingctl: setup-backbone failed (see above)\n");
@@ -190,7 +189,7 @@ streams_replay_main(int argc, char **argv)
 		goto out;
 	}
 	status = 1;
-	if (connect_nats(&mq) != TK_OK)
+	if (streams_connect(&mq) != TK_OK)
 		goto out;
 	rc = mq_stream_state(mq, MQ_STREAM, &st);
 	if (rc != TK_OK) {
@@ -226,7 +225,7 @@ no_args_then_connect(int argc, const char *command, struct mq **mq)
 	if (argc != 1)
 		fprintf(stderr, "usage: ticketingctl --config FILE %s\n", command);
 	else
-		status = connect_nats(mq) == TK_OK ? 0 : 1;
+		status = streams_connect(mq) == TK_OK ? 0 : 1;
 	return status;
 }
 
@@ -360,7 +359,7 @@ streams_delete_msg_main(int argc, char **argv)
 		goto out;
 	}
 	status = 1;
-	if (connect_nats(&mq) != TK_OK)
+	if (streams_connect(&mq) != TK_OK)
 		goto out;
 	rc = mq_delete_msg(mq, MQ_STREAM, seq);
 	if (rc != TK_OK) {
@@ -414,7 +413,8 @@ streams_publish_main(int argc, char **argv)
 		fprintf(stderr, "ticketingctl: publish: not an event envelope: %s\n", why);
 		goto out;
 	}
-	if (event_subject(ev.type, subject, sizeof(subject)) != TK_OK || connect_nats(&mq) != TK_OK)
+	if (event_subject(ev.type, subject, sizeof(subject)) != TK_OK ||
+	    streams_connect(&mq) != TK_OK)
 		goto out;
 	rc = mq_publish(mq, subject, ev.event_id, body, (size_t)len, CONNECT_WAIT_MS, &dup);
 	if (rc != TK_OK) {

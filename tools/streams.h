@@ -6,6 +6,13 @@
 #ifndef TK_STREAMS_H
 #define TK_STREAMS_H
 
+struct mq;
+
+/* streams_connect: *mq, a connection to the configured NATS (nats_url,
+ * nats_user, nats_password) that is up within 10 s. TK_OK, or TK_ECONFIG
+ * (no nats_url) or TK_EIO after a message naming the URL on stderr. */
+int streams_connect(struct mq **mq);
+
 /* streams_setup_main: `setup-backbone` with its arguments (argv[0] is the
  * command); the configuration is loaded. Exit status 0, 1 or 2 (usage). */
 int streams_setup_main(int argc, char **argv);

@@ -4,8 +4,8 @@
  *
  *   migrate SERVICE      apply sql_dir/common/TABLE (as the backbone registry
  *                        says) and sql_dir/SERVICE to the configured database
- *   keygen DIR           write the session, e-ticket and notify key pairs and
- *                        the CSRF key
+ *   keygen DIR           write the session, e-ticket and notify key pairs,
+ *                        the CSRF key, the sandbox API key and webhook secret
  *   create-user ...      add an account (password on standard input),
  *                        through the auth service's store and input checks
  *   check --config-dir D the consistency checker over every service (check.c)
@@ -17,6 +17,8 @@
  *   publish              publish one event envelope from standard input
  *   accounts nats|sql KEYDIR   the NATS users or the MariaDB accounts and
  *                        grants (accounts.c), passwords made in KEYDIR
+ *   setup                a fresh server's set-up, all of the above in order
+ *                        (setup.c)
  *
  * Configuration (db_*, sql_dir) comes from --config FILE and TICKETING_*
  * variables (config.h). Exit status: 0 done, 1 failed (reason on stderr),
@@ -46,7 +48,9 @@
 #include "migrate.h"
 #include "pw.h"
 #include "store.h"
+#include "setup.h"
 #include "streams.h"
+#include "ticketingctl.h"
 #include "uuid.h"
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
@@ -67,6 +71,9 @@ usage(FILE *f, int full)
 	      "       ticketingctl [--config FILE] delete-stream-message SEQ\n"
 	      "       ticketingctl [--config FILE] publish < ENVELOPE\n"
 	      "       ticketingctl accounts nats|sql KEYDIR\n"
+	      "       ticketingctl setup [--dry-run] [--config-dir DIR] [--key-dir DIR]\n"
+	      "                    [--nats-reload CMD] [--zoneinfo DIR] [--admin-email E\n"
+	      "                    --admin-name N [--admin-password-file F]]\n"
 	      "       ticketingctl --help\n",
 	      f);
 	if (!full)
@@ -79,9 +86,11 @@ usage(FILE *f, int full)
 	      "keygen       write DIR/session.key (Ed25519 secret key, 0600),\n"
 	      "             DIR/session.pub (0644), DIR/csrf.key (0600), and the\n"
 	      "             e-ticket pair DIR/eticket.key (0600), DIR/eticket.pub\n"
-	      "             (0644) as hex, and the notifications worker's crypto_box\n"
+	      "             (0644) as hex, the notifications worker's crypto_box\n"
 	      "             pair DIR/notify.sk (0600), DIR/notify.pk (0644) as 32 raw\n"
-	      "             bytes each; the keys that exist are kept unless --force\n"
+	      "             bytes each, and the sandbox provider's DIR/sandbox-api.key\n"
+	      "             and DIR/webhook.secret (0600, hex); the keys that exist\n"
+	      "             are kept unless --force\n"
 	      "create-user  add an account; the password is the first line of\n"
 	      "             standard input (12 to 128 characters); email, name and\n"
 	      "             password must be what the sign-up form accepts;\n"
@@ -112,6 +121,14 @@ usage(FILE *f, int full)
 	      "             allowed only its own subjects and database; passwords\n"
 	      "             are KEYDIR/nats-USER.password and KEYDIR/db-NAME.password,\n"
 	      "             made (0600) when missing\n"
+	      "setup        set up a fresh server, or check one set up: keys and\n"
+	      "             passwords, databases and accounts (as MariaDB's root over\n"
+	      "             db_socket of admin.conf), time zones, configuration files\n"
+	      "             from the examples, the NATS users file (then --nats-reload,\n"
+	      "             default `systemctl reload nats-server`), migrations, the\n"
+	      "             stream and consumers, the first admin (password from\n"
+	      "             --admin-password-file or a prompt); each step says what it\n"
+	      "             did or found done; --dry-run changes nothing\n"
 	      "\n"
 	      "migrate and replay work on db_name, or on ticketing_SERVICE when the\n"
 	      "configuration names no database (the administrator's).\n"
@@ -122,16 +139,48 @@ usage(FILE *f, int full)
 	      f);
 }
 
+int
+ticketingctl_migrate(const char *service, int count_only, int *total)
+{
+	struct buf dir = {0};
+	struct arena *a = arena_new();
+	struct db_conf dc = accounts_db_conf(a, service);
+	const char *common[8];
+	size_t ncommon, i;
+	int applied = 0, rc = TK_OK;
+
+	*total = 0;
+	/* The shared tables the backbone registry gives the service, then
+	 * its own. */
+	ncommon = backbone_common_tables(service, common, sizeof(common) / sizeof(common[0]));
+	for (i = 0; i <= ncommon; i++) {
+		buf_reset(&dir);
+		if (i < ncommon)
+			buf_printf(&dir, "%s/common/%s", config_str("sql_dir"), common[i]);
+		else
+			buf_printf(&dir, "%s/%s", config_str("sql_dir"), service);
+		rc = count_only ? migrate_pending(&dc, dir.data, &applied)
+				: migrate_run(&dc, dir.data, &applied);
+		if (rc != TK_OK) {
+			fprintf(stderr, "ticketingctl: migrate %s: %s (%d %s before)\n", dir.data,
+				err_str(rc), *total + applied, count_only ? "pending" : "applied");
+			goto out;
+		}
+		*total += applied;
+	}
+out:
+	buf_free(&dir);
+	arena_free(a);
+	return rc;
+}
+
 static int
 cmd_migrate(int argc, char **argv)
 {
 	static const struct option longopts[] = {{NULL, 0, NULL, 0}};
-	struct buf dir = {0};
 	struct arena *a = arena_new();
-	struct db_conf dc;
-	const char *service, *p, *common[8];
-	size_t ncommon, i;
-	int applied = 0, total = 0, rc, status = EXIT_FAIL;
+	const char *service, *p;
+	int total = 0, status = EXIT_FAIL;
 
 	if (getopt_long(argc, argv, "", longopts, NULL) != -1 || optind != argc - 1) {
 		usage(stderr, 0);
@@ -147,29 +196,12 @@ cmd_migrate(int argc, char **argv)
 		status = EXIT_USAGE;
 		goto out;
 	}
-	dc = accounts_db_conf(a, service);
-	/* The shared tables the backbone registry gives the service, then
-	 * its own. */
-	ncommon = backbone_common_tables(service, common, sizeof(common) / sizeof(common[0]));
-	for (i = 0; i <= ncommon; i++) {
-		buf_reset(&dir);
-		if (i < ncommon)
-			buf_printf(&dir, "%s/common/%s", config_str("sql_dir"), common[i]);
-		else
-			buf_printf(&dir, "%s/%s", config_str("sql_dir"), service);
-		rc = migrate_run(&dc, dir.data, &applied);
-		if (rc != TK_OK) {
-			fprintf(stderr, "ticketingctl: migrate %s: %s (%d applied before)\n",
-				dir.data, err_str(rc), total + applied);
-			goto out;
-		}
-		total += applied;
-	}
+	if (ticketingctl_migrate(service, 0, &total) != TK_OK)
+		goto out;
 	printf("%s: %d migration%s applied to %s\n", service, total, total == 1 ? "" : "s",
-	       dc.database);
+	       accounts_db_conf(a, service).database);
 	status = EXIT_OK;
 out:
-	buf_free(&dir);
 	arena_free(a);
 	return status;
 }
@@ -206,27 +238,29 @@ out:
 	return rc;
 }
 
-/*
- * Write hex and a newline to dir/name with mode, through a temporary file
- * so the key appears whole or not at all. Without force an existing file
- * is kept and the call fails.
- */
-static int
-write_key_bytes(const char *dir, const char *name, const char *hex, size_t len, int newline,
-		mode_t mode, int force)
+int
+ticketingctl_write_file(const char *path, const char *data, size_t len, mode_t mode, gid_t gid,
+			int replace)
 {
-	struct buf path = {0}, tmp = {0};
-	size_t off = 0, total = len + (newline ? 1 : 0);
+	struct buf tmp = {0};
+	const char *slash = strrchr(path, '/');
+	size_t off = 0;
 	ssize_t k;
 	int fd = -1, rc = TK_EIO;
 
-	buf_printf(&path, "%s/%s", dir, name);
-	buf_printf(&tmp, "%s/.%s.%ld.tmp", dir, name, (long)getpid());
+	/* A hidden temporary file beside path. */
+	if (slash != NULL)
+		buf_printf(&tmp, "%.*s/.%s.%ld.tmp", (int)(slash - path), path, slash + 1,
+			   (long)getpid());
+	else
+		buf_printf(&tmp, ".%s.%ld.tmp", path, (long)getpid());
 	fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0 || fchmod(fd, mode) != 0)
 		goto fail;
-	while (off < total) {
-		k = off < len ? write(fd, hex + off, len - off) : write(fd, "\n", 1);
+	if (gid != (gid_t)-1 && fchown(fd, (uid_t)-1, gid) != 0)
+		goto fail;
+	while (off < len) {
+		k = write(fd, data + off, len - off);
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0)
@@ -239,18 +273,40 @@ write_key_bytes(const char *dir, const char *name, const char *hex, size_t len, 
 	fd = -1;
 	if (k != 0)
 		goto fail;
-	if (force ? rename(tmp.data, path.data) != 0 : link(tmp.data, path.data) != 0)
+	if (replace ? rename(tmp.data, path) != 0 : link(tmp.data, path) != 0) {
+		rc = errno == EEXIST ? TK_EEXIST : TK_EIO;
 		goto fail;
+	}
 	rc = TK_OK;
 	goto out;
 fail:
-	fprintf(stderr, "ticketingctl: %s: %s\n", path.data, strerror(errno));
+	fprintf(stderr, "ticketingctl: %s: %s\n", path, strerror(errno));
 out:
 	if (fd >= 0)
 		close(fd);
 	unlink(tmp.data); /* gone already after a rename */
-	buf_free(&path);
 	buf_free(&tmp);
+	return rc;
+}
+
+/* write_key_bytes: hex[0..len), and a newline when newline, to dir/name
+ * with mode; with force in place of an existing file, else failing when
+ * there is one. */
+static int
+write_key_bytes(const char *dir, const char *name, const char *hex, size_t len, int newline,
+		mode_t mode, int force)
+{
+	struct buf path = {0}, data = {0};
+	int rc;
+
+	buf_printf(&path, "%s/%s", dir, name);
+	buf_append(&data, hex, len);
+	if (newline)
+		buf_puts(&data, "\n");
+	rc = ticketingctl_write_file(path.data, data.data, data.len, mode, (gid_t)-1, force);
+	sodium_memzero(data.data, data.len);
+	buf_free(&path);
+	buf_free(&data);
 	return rc;
 }
 
@@ -265,13 +321,24 @@ write_key(const char *dir, const char *name, const char *hex, mode_t mode, int f
  * worker's crypto_box pair (the Mail contract: auth seals mailed tokens
  * to notify.pk), are 32 raw bytes each, not hex. */
 static const char *const keygen_groups[][2] = {
-    {"session.key", "session.pub"},
-    {"csrf.key", NULL},
-    {"eticket.key", "eticket.pub"},
-    {"notify.sk", "notify.pk"},
+    {"session.key", "session.pub"}, {"csrf.key", NULL},        {"eticket.key", "eticket.pub"},
+    {"notify.sk", "notify.pk"},     {"sandbox-api.key", NULL}, {"webhook.secret", NULL},
 };
+#define KEYGEN_NGROUPS (sizeof(keygen_groups) / sizeof(keygen_groups[0]))
 
 /* keygen_present: how many files of group g exist in dir (0, 1 or 2). */
+static int keygen_present(const char *dir, size_t g);
+
+size_t
+ticketingctl_keys_missing(const char *dir)
+{
+	size_t g, n = 0;
+
+	for (g = 0; g < KEYGEN_NGROUPS; g++)
+		n += keygen_present(dir, g) == 0;
+	return n;
+}
+
 static int
 keygen_present(const char *dir, size_t g)
 {
@@ -315,7 +382,8 @@ keygen_write(const char *dir, size_t g, int force)
 		goto out;
 	}
 	if (keygen_groups[g][1] == NULL) {
-		/* A 32-byte symmetric key (CSRF HMAC). */
+		/* A 32-byte symmetric key (CSRF HMAC, the sandbox provider's
+		 * API key and webhook secret). */
 		randombytes_buf(sk, 32);
 		sodium_bin2hex(hex, hexlen, sk, 32);
 		rc = write_key(dir, keygen_groups[g][0], hex, 0600, force);
@@ -334,15 +402,52 @@ out:
 	return rc;
 }
 
+int
+ticketingctl_keygen(const char *dir, int force, int *made)
+{
+	int present, rc = TK_ECRYPTO;
+	size_t g;
+
+	*made = 0;
+	if (sodium_init() < 0) {
+		fprintf(stderr, "ticketingctl: sodium_init failed\n");
+		goto out;
+	}
+	rc = make_dirs(dir);
+	if (rc != TK_OK)
+		goto out;
+	/* A key pair with one of its files missing is not completed: its
+	 * other half could not be made to match. */
+	for (g = 0; !force && g < KEYGEN_NGROUPS; g++) {
+		present = keygen_present(dir, g);
+		if (present == 1 && keygen_groups[g][1] != NULL) {
+			fprintf(stderr,
+				"ticketingctl: %s/%s: half a key pair; --force replaces it\n", dir,
+				keygen_groups[g][0]);
+			rc = TK_EINVAL;
+			goto out;
+		}
+	}
+	for (g = 0; g < KEYGEN_NGROUPS; g++) {
+		if (!force && keygen_present(dir, g) > 0)
+			continue;
+		rc = keygen_write(dir, g, force);
+		if (rc != TK_OK)
+			goto out;
+		(*made)++;
+	}
+	rc = TK_OK;
+out:
+	return rc;
+}
+
 static int
 cmd_keygen(int argc, char **argv)
 {
 	static const struct option longopts[] = {{"force", no_argument, NULL, 'f'},
 						 {NULL, 0, NULL, 0}};
-	const size_t ngroups = sizeof(keygen_groups) / sizeof(keygen_groups[0]);
 	const char *dir;
-	int ch, force = 0, status = EXIT_FAIL, made = 0, present;
-	size_t g;
+	int ch, force = 0, status = EXIT_FAIL, made = 0;
 
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (ch != 'f') {
@@ -358,30 +463,8 @@ cmd_keygen(int argc, char **argv)
 		goto out;
 	}
 	dir = argv[optind];
-	if (sodium_init() < 0) {
-		fprintf(stderr, "ticketingctl: sodium_init failed\n");
+	if (ticketingctl_keygen(dir, force, &made) != TK_OK)
 		goto out;
-	}
-	if (make_dirs(dir) != TK_OK)
-		goto out;
-	/* A key pair with one of its files missing is not completed: its
-	 * other half could not be made to match. */
-	for (g = 0; !force && g < ngroups; g++) {
-		present = keygen_present(dir, g);
-		if (present == 1 && keygen_groups[g][1] != NULL) {
-			fprintf(stderr,
-				"ticketingctl: %s/%s: half a key pair; --force replaces it\n", dir,
-				keygen_groups[g][0]);
-			goto out;
-		}
-	}
-	for (g = 0; g < ngroups; g++) {
-		if (!force && keygen_present(dir, g) > 0)
-			continue;
-		if (keygen_write(dir, g, force) != TK_OK)
-			goto out;
-		made++;
-	}
 	if (made == 0)
 		printf("keys in %s exist; kept (--force replaces them)\n", dir);
 	else
@@ -391,25 +474,25 @@ out:
 	return status;
 }
 
-/* Read the first line of standard input into pw (size bytes, at least
+/* Read the first line of in into pw (size bytes, at least
  * PW_MAX_BYTES + 3) and check it as the sign-up form does (messages in
  * arena a). TK_EINVAL (with the reason on stderr) when there is none or it
  * is not acceptable. */
 static int
-read_password(struct arena *a, char *pw, size_t size)
+read_password(FILE *in, struct arena *a, char *pw, size_t size)
 {
 	const char *msg, *checked;
 	size_t n;
 	int rc = TK_EINVAL;
 
-	if (fgets(pw, (int)size, stdin) == NULL) {
-		fprintf(stderr, "ticketingctl: no password on standard input\n");
+	if (fgets(pw, (int)size, in) == NULL) {
+		fprintf(stderr, "ticketingctl: no password given\n");
 		goto out;
 	}
 	n = strlen(pw);
 	if (n > 0 && pw[n - 1] == '\n')
 		pw[--n] = '\0';
-	else if (!feof(stdin))
+	else if (!feof(in))
 		n = PW_MAX_BYTES + 1; /* the line goes on */
 	if (n > 0 && n <= PW_MAX_BYTES && pw[n - 1] == '\r')
 		pw[--n] = '\0';
@@ -428,6 +511,30 @@ out:
 	return rc;
 }
 
+int
+ticketingctl_add_user(struct store *st, struct user *u, FILE *pw_in)
+{
+	char pw[PW_MAX_BYTES + 3], hash[PW_HASH_LEN], id[UUID_STR_LEN + 1];
+	int rc;
+
+	rc = read_password(pw_in, st->arena, pw, sizeof(pw));
+	if (rc != TK_OK)
+		goto out;
+	if (pw_init(1) != TK_OK || pw_hash(pw, hash) != TK_OK) {
+		fprintf(stderr, "ticketingctl: hashing the password failed\n");
+		rc = TK_ECRYPTO;
+		goto out;
+	}
+	uuid_v7(id);
+	u->id = arena_strdup(st->arena, id);
+	u->password_hash = arena_strdup(st->arena, hash);
+	rc = store_create_user(st, u);
+out:
+	sodium_memzero(pw, sizeof(pw));
+	sodium_memzero(hash, sizeof(hash));
+	return rc;
+}
+
 /*
  * create-user: the account is made by the auth service's store
  * (store_create_user: the row and its user.created event in one
@@ -442,7 +549,6 @@ cmd_create_user(int argc, char **argv)
 	    {"role", required_argument, NULL, 'r'},  {"if-missing", no_argument, NULL, 'm'},
 	    {"verified", no_argument, NULL, 'v'},    {NULL, 0, NULL, 0},
 	};
-	char pw[PW_MAX_BYTES + 3], hash[PW_HASH_LEN], id[UUID_STR_LEN + 1];
 	const char *email_arg = NULL, *name_arg = NULL, *role_arg = NULL, *msg;
 	struct db_conf dc;
 	struct store st = {0};
@@ -491,18 +597,11 @@ cmd_create_user(int argc, char **argv)
 		goto out;
 	}
 	status = EXIT_FAIL;
-	if (read_password(st.arena, pw, sizeof(pw)) != TK_OK)
-		goto out;
-	if (pw_init(1) != TK_OK || pw_hash(pw, hash) != TK_OK) {
-		fprintf(stderr, "ticketingctl: hashing the password failed\n");
-		goto out;
-	}
-	uuid_v7(id);
-	u.id = id;
-	u.password_hash = hash;
 	dc = db_conf_configured();
 	st.db = db_new(&dc, auth_stmts, auth_nstmts);
-	rc = store_create_user(&st, &u);
+	rc = ticketingctl_add_user(&st, &u, stdin);
+	if (rc == TK_EINVAL || rc == TK_ECRYPTO)
+		goto out; /* reported */
 	if (rc == TK_EEXIST && if_missing && u.email_verified) {
 		/* The demo accounts of a stack made before verification. */
 		rc = store_user_by_email(&st, u.email, &existing);
@@ -527,29 +626,20 @@ cmd_create_user(int argc, char **argv)
 		fprintf(stderr, "ticketingctl: create-user: %s\n", err_str(rc));
 		goto out;
 	}
-	printf("created %s %s (%s)\n", id, u.email, role_name(u.role));
+	printf("created %s %s (%s)\n", u.id, u.email, role_name(u.role));
 	status = EXIT_OK;
 out:
-	sodium_memzero(pw, sizeof(pw));
 	db_free(st.db);
 	arena_free(st.arena);
 	return status;
 }
 
-/* The key folder of cmd_accounts and the passwords read from it. */
-struct key_dir {
-	const char *dir;
-	struct arena *a;
-};
-
 #define PASSWORD_BYTES 24
 
-/* key_password: the password in file of the key folder, as hex; made
- * (random, 0600) when missing. NULL after a message on stderr. */
-static const char *
-key_password(void *arg, const char *file)
+const char *
+ticketingctl_key_password(void *arg, const char *file)
 {
-	struct key_dir *k = arg;
+	struct ticketingctl_key_dir *k = arg;
 	unsigned char pw[PASSWORD_BYTES];
 	char hex[2 * PASSWORD_BYTES + 1];
 	const char *path = arena_printf(k->a, "%s/%s", k->dir, file);
@@ -576,7 +666,7 @@ out:
 static int
 cmd_accounts(int argc, char **argv)
 {
-	struct key_dir k = {NULL, NULL};
+	struct ticketingctl_key_dir k = {NULL, NULL};
 	int rc, status = EXIT_USAGE;
 
 	if (argc != 3 || (strcmp(argv[1], "nats") != 0 && strcmp(argv[1], "sql") != 0)) {
@@ -589,9 +679,9 @@ cmd_accounts(int argc, char **argv)
 	k.dir = argv[2];
 	k.a = arena_new();
 	if (strcmp(argv[1], "nats") == 0)
-		rc = accounts_render_nats(stdout, key_password, &k);
+		rc = accounts_render_nats(stdout, ticketingctl_key_password, &k);
 	else
-		rc = accounts_render_sql(stdout, key_password, &k);
+		rc = accounts_render_sql(stdout, ticketingctl_key_password, &k);
 	if (rc != TK_OK) {
 		fprintf(stderr, "ticketingctl: accounts %s: %s\n", argv[1], err_str(rc));
 		goto out;
@@ -619,6 +709,7 @@ static const struct command {
     {"delete-stream-message", 1, streams_delete_msg_main},
     {"publish", 1, streams_publish_main},
     {"accounts", 0, cmd_accounts},
+    {"setup", 0, setup_main},
 };
 
 int

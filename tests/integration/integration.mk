@@ -246,3 +246,8 @@ EXTRA_DIST += tests/integration/test_mail_market.sh
 # dead-lettered.
 TESTS += tests/integration/test_schema.sh
 EXTRA_DIST += tests/integration/test_schema.sh
+
+# ticketingctl setup on an installation of its own, against a MariaDB and a
+# nats-server the test starts (ports: the stack's PORT + 10 and + 11).
+TESTS += tests/integration/test_setup.sh
+EXTRA_DIST += tests/integration/test_setup.sh

@@ -852,3 +852,86 @@ m = email.message_from_binary_file(open(sys.argv[1], "rb"))
 v = re.sub(r"\r?\n[ \t]", " ", m.get(sys.argv[2], ""))
 print(str(make_header(decode_header(v))), end="")' "$1" "$2"
 }
+
+# --- the build's installation (test_install.sh, test_setup.sh) ------------
+
+# mkvar VAR: the value of make variable VAR in the build tree (TK_BUILDDIR).
+mkvar() {
+	# shellcheck disable=SC2016 # $(...) is for make
+	printf 'tk-print:\n\t@echo $(%s)\n' "$1" |
+		make -s --no-print-directory -C "$TK_BUILDDIR" -f Makefile -f - tk-print
+}
+
+# mk ARGS...: make in the build tree, quietly; its output in $TK_TMP/make.log.
+mk() { make -s --no-print-directory -C "$TK_BUILDDIR" "$@" >"$TK_TMP/make.log" 2>&1; }
+
+# nginx_main DIR SITE: DIR/nginx.conf, a main nginx file of the test's own
+# (pid, error log and temporary files in DIR; workers as root, which may
+# reach the test's sockets under TK_TMP) whose http {} includes the site
+# file SITE, as /etc/nginx/nginx.conf includes sites-enabled/.
+nginx_main() {
+	mkdir -p "$1/tmp"
+	cat >"$1/nginx.conf" <<EOF
+user root;
+pid $1/nginx.pid;
+error_log $1/error.log;
+events { worker_connections 256; }
+http {
+	include /etc/nginx/mime.types;
+	client_body_temp_path $1/tmp/client_body;
+	proxy_temp_path $1/tmp/proxy;
+	fastcgi_temp_path $1/tmp/fastcgi;
+	uwsgi_temp_path $1/tmp/uwsgi;
+	scgi_temp_path $1/tmp/scgi;
+	include $2;
+}
+EOF
+}
+
+# --- NATS users (test_privilege.sh, test_setup.sh) --------------------------
+
+# nats_say USER LINE...: connect to the NATS server on 127.0.0.1:$NATS_PORT
+# as USER (its password from $NATS_KEYS/nats-USER.password, the stack's
+# keys/ by default; "" for anonymous), send the protocol LINEs and a PING;
+# print what the server answered, up to its PONG (or the first line
+# matching $UNTIL) or until it closed the connection. A permissions
+# violation comes before the PONG; the answer to a request may come after it.
+nats_say() {
+	local user=$1 auth='' line
+	shift
+	[ -n "$user" ] &&
+		auth=$(printf ',"user":"%s","pass":"%s"' "$user" \
+			"$(cat "${NATS_KEYS:-$TK_TEST_RUN_DIR/keys}/nats-$user.password")")
+	(
+		exec 3<>"/dev/tcp/127.0.0.1/$NATS_PORT" || exit 1
+		{
+			printf 'CONNECT {"verbose":false,"pedantic":false,"protocol":1%s}\r\n' "$auth"
+			for line in "$@"; do printf '%s\r\n' "$line"; done
+			printf 'PING\r\n'
+		} >&3
+		timeout 5 sed -u -e 's/\r$//' -e "/${UNTIL:-^PONG}/q" <&3
+	)
+}
+
+# allowed USER LINE...: the server answered PONG and no error.
+allowed() {
+	local out
+	out=$(nats_say "$@")
+	has "$out" PONG && lacks "$out" -ERR
+}
+
+# violation USER LINE...: the server refused with a permissions violation.
+violation() { has "$(nats_say "$@")" "Permissions Violation"; }
+
+# hello USER PASSWORD: connect with verbose replies and nothing else to
+# send (so a refusal is read, not lost to a reset); the server's answer:
+# +OK or -ERR '...'.
+hello() {
+	local auth=
+	[ -n "$1" ] && auth=$(printf ',"user":"%s","pass":"%s"' "$1" "$2")
+	(
+		exec 3<>"/dev/tcp/127.0.0.1/$NATS_PORT" || exit 1
+		printf 'CONNECT {"verbose":true,"pedantic":false,"protocol":1%s}\r\n' "$auth" >&3
+		timeout 5 sed -u -n -e 's/\r$//' -e '/^[+-]/{p;q}' <&3
+	)
+}

@@ -19,15 +19,7 @@
 
 : "${TK_BUILDDIR:?TK_BUILDDIR must name the build tree}"
 
-# mkvar VAR: the value of make variable VAR in the build tree.
-mkvar() {
-	# shellcheck disable=SC2016 # $(...) is for make
-	printf 'tk-print:\n\t@echo $(%s)\n' "$1" |
-		make -s --no-print-directory -C "$TK_BUILDDIR" -f Makefile -f - tk-print
-}
-
-# mk ARGS...: make in the build tree, quietly; its output in $TK_TMP/make.log.
-mk() { make -s --no-print-directory -C "$TK_BUILDDIR" "$@" >"$TK_TMP/make.log" 2>&1; }
+# mkvar and mk: lib.sh.
 
 # no_files DIR: DIR holds folders only.
 no_files() { [ -z "$(find "$1" ! -type d -print -quit)" ]; }
@@ -146,21 +138,7 @@ fi
 # /etc/nginx/nginx.conf includes sites-enabled/. It opens the log files and
 # makes the cache folder, whose parents make install made.
 n=$TK_TMP/nginx
-mkdir -p "$n/tmp"
-cat >"$n/nginx.conf" <<EOF
-pid $n/nginx.pid;
-error_log $n/error.log;
-events { worker_connections 64; }
-http {
-	include /etc/nginx/mime.types;
-	client_body_temp_path $n/tmp/client_body;
-	proxy_temp_path $n/tmp/proxy;
-	fastcgi_temp_path $n/tmp/fastcgi;
-	uwsgi_temp_path $n/tmp/uwsgi;
-	scgi_temp_path $n/tmp/scgi;
-	include $pconf/nginx/ticketing.conf;
-}
-EOF
+nginx_main "$n" "$pconf/nginx/ticketing.conf"
 nginx_t() { nginx -t -q -p "$n" -c "$n/nginx.conf" -e "$n/error.log"; }
 check "nginx -t accepts the installed site with its certificate" nginx_t
 nginx_t 2>&1 | sed 's/^/   /'
@@ -172,17 +150,17 @@ mv "$TK_TMP/tls/cert.pem" "$TK_TMP/tls/gone.pem"
 check "nginx -t refuses it without the certificate" nginx_refuses
 mv "$TK_TMP/tls/gone.pem" "$TK_TMP/tls/cert.pem"
 
-# The keys and passwords as docs/deploy.md makes them, then every example
-# filled in as docs/deploy.md says (fill_conf below is its loop).
+# The keys and passwords as ticketingctl setup makes them, then every
+# example filled in as setup's config step does (fill_conf below; setup
+# itself needs a MariaDB and a nats-server: test_setup.sh).
 ctl=$P/sbin/ticketingctl
 keys=$P/var/lib/ticketing/keys
 mkdir -p "$keys"
 "$ctl" keygen "$keys" >/dev/null
 "$ctl" accounts sql "$keys" >/dev/null
 "$ctl" accounts nats "$keys" >"$TK_TMP/nats-users"
-for k in sandbox-api.key webhook.secret; do openssl rand -hex 32 >"$keys/$k"; done
 
-# fill_conf: docs/deploy.md "Configuration files".
+# fill_conf: the passwords of the key folder into each example.
 fill_conf() {
 	local ex conf db nu
 	for ex in "$pconf"/*.conf.example "$pconf"/workers/*.conf.example; do

@@ -64,49 +64,7 @@ fi
 
 # --- (b) NATS users ----------------------------------------------------------
 
-# nats_say USER LINE...: connect to NATS as USER (its password from keys/;
-# "" for anonymous), send the protocol LINEs and a PING; print what the
-# server answered, up to its PONG (or the first line matching $UNTIL) or
-# until it closed the connection. A permissions violation comes before the
-# PONG; the answer to a request may come after it.
-nats_say() {
-	local user=$1 auth='' line
-	shift
-	[ -n "$user" ] &&
-		auth=$(printf ',"user":"%s","pass":"%s"' "$user" "$(cat "$RUN/keys/nats-$user.password")")
-	(
-		exec 3<>"/dev/tcp/127.0.0.1/$NATS_PORT" || exit 1
-		{
-			printf 'CONNECT {"verbose":false,"pedantic":false,"protocol":1%s}\r\n' "$auth"
-			for line in "$@"; do printf '%s\r\n' "$line"; done
-			printf 'PING\r\n'
-		} >&3
-		timeout 5 sed -u -e 's/\r$//' -e "/${UNTIL:-^PONG}/q" <&3
-	)
-}
-
-# allowed USER LINE...: the server answered PONG and no error.
-allowed() {
-	local out
-	out=$(nats_say "$@")
-	has "$out" PONG && lacks "$out" -ERR
-}
-
-# violation USER LINE...: the server refused with a permissions violation.
-violation() { has "$(nats_say "$@")" "Permissions Violation"; }
-
-# hello USER PASSWORD: connect with verbose replies and nothing else to
-# send (so a refusal is read, not lost to a reset); the server's answer:
-# +OK or -ERR '...'.
-hello() {
-	local auth=
-	[ -n "$1" ] && auth=$(printf ',"user":"%s","pass":"%s"' "$1" "$2")
-	(
-		exec 3<>"/dev/tcp/127.0.0.1/$NATS_PORT" || exit 1
-		printf 'CONNECT {"verbose":true,"pedantic":false,"protocol":1%s}\r\n' "$auth" >&3
-		timeout 5 sed -u -n -e 's/\r$//' -e '/^[+-]/{p;q}' <&3
-	)
-}
+# nats_say, allowed, violation, hello: lib.sh, with NATS_PORT above.
 
 check_eq "(b) the administrator's password is accepted" "+OK" \
 	"$(hello admin "$(cat "$RUN/keys/nats-admin.password")")"
