@@ -129,7 +129,7 @@ cmd_migrate(int argc, char **argv)
 	struct buf dir = {0};
 	struct arena *a = arena_new();
 	struct db_conf dc;
-	const char *service, *p, *common[8];
+	const char *service, *p, *common[16];
 	size_t ncommon, i;
 	int applied = 0, total = 0, rc, status = EXIT_FAIL;
 
