@@ -240,3 +240,9 @@ EXTRA_DIST += tests/integration/test_install.sh
 # refunded, event cancelled, from purchases made through the pages.
 TESTS += tests/integration/test_mail_market.sh
 EXTRA_DIST += tests/integration/test_mail_market.sh
+
+# Operability: health routes, Prometheus metrics, worker heartbeats, the
+# loopback-only routes refused in nginx and in the service (fcgi_get.py
+# talks FastCGI straight to a service's socket); MariaDB stopped as a fault.
+TESTS += tests/integration/test_ops.sh
+EXTRA_DIST += tests/integration/test_ops.sh tests/integration/fcgi_get.py
