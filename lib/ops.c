@@ -128,15 +128,18 @@ put_requests(struct request *r, struct buf *b)
 }
 
 /* put_database: what the service's database knows, on the loopback
- * connection (held by the caller). TK_OK or the first failure; what was
- * read before it is written. */
+ * connection (held by the caller), after a ping (so a service without
+ * such tables, the sandbox, still says whether its database answers).
+ * TK_OK or the first failure; what was read before it is written. */
 static int
 put_database(struct request *r, struct buf *b)
 {
 	struct db_rows rows = {0};
 	size_t i;
-	int rc = TK_OK;
+	int rc = db_ping(ops_db);
 
+	if (rc != TK_OK)
+		goto out;
 	if (has_outbox) {
 		rc = db_exec(ops_db, OPS_ST_OUTBOX, NULL, 0, r->arena, &rows);
 		if (rc == TK_OK && rows.nrows != 1)

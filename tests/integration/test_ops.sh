@@ -171,6 +171,11 @@ check "the workers' health refuses 2001:db8::1" has "$out" "Status: 403"
 
 # --- MariaDB down -------------------------------------------------------------
 
+# The sandbox's metrics use their database link now, so it is one the
+# restart below leaves behind.
+metrics sandbox
+check_eq "the sandbox's database answers its metrics" 1 \
+	"$(metric 'ticketing_database_up{service="sandbox"}')"
 ctl stop mariadb >/dev/null
 at_exit "ctl start mariadb >/dev/null 2>&1"
 check "MariaDB is down" wait_for 30 eval '! mariadb_up'
@@ -186,6 +191,9 @@ check_eq "saying the database is down" 0 "$(metric 'ticketing_database_up{servic
 check "with the request counters" has "$BODY" 'ticketing_http_requests_total{service="orders"'
 ctl start mariadb >/dev/null
 check "MariaDB is back" wait_for 60 mariadb_up
+metrics sandbox
+check_eq "the first scrape after the restart finds the database (the link gone since is made again)" \
+	1 "$(metric 'ticketing_database_up{service="sandbox"}')"
 check "/_health/orders answers 200 again" wait_for 30 eval \
 	'req - GET /_health/orders; [ "$STATUS" = 200 ]'
 check "every worker of orders is fresh again" wait_for 30 eval \
