@@ -2,7 +2,9 @@
  * The FastCGI application shell (app.h): start-up, the thread pool, the
  * per-request pipeline and shutdown.
  *
- * Per request: parse (400/413/415) → session from the cookie (a bad, expired
+ * Per request: parse (400/413/415) → the shell's own routes (health and
+ * metrics, lib/ops.h: no session, no cookie, never stored; RF_LOOPBACK
+ * enforced) → session from the cookie (a bad, expired
  * or revoked token means signed out; auth renews a stale one in place) →
  * CSRF binding and token → route (404/405) → a stale token elsewhere (a GET
  * goes to auth to renew it; a POST that needs sign-in is honoured only
@@ -39,6 +41,7 @@
 #include "log.h"
 #include "money.h"
 #include "mq.h"
+#include "ops.h"
 #include "page.h"
 #include "pw.h"
 #include "req.h"
@@ -310,11 +313,42 @@ dispatch(struct request *r)
 		page_fail(r, rc);
 }
 
+/*
+ * shell_route: answer r when it asks for one of the shell's own routes
+ * (ops_routes): before any session is read or cookie set, so the answer
+ * is cheap and the same for everyone, and never stored by nginx or
+ * anyone. A RF_LOOPBACK route answers 403 to a peer not on loopback.
+ * Returns 1 when it answered r, else 0.
+ */
+static int
+shell_route(struct request *r)
+{
+	const struct route *table, *rt;
+	enum route_match m;
+	size_t n;
+	int rc;
+
+	table = ops_routes(&n);
+	rt = router_match(table, n, r->method, r->path, r->arena, &r->route, &m, NULL);
+	if (rt == NULL)
+		return 0;
+	resp_header(r, "Cache-Control", "no-store");
+	if ((rt->flags & RF_LOOPBACK) && !guard_loopback(r->remote_addr)) {
+		resp_text(r, 403, "forbidden\n");
+		return 1;
+	}
+	rc = rt->handler(r);
+	if (rc != TK_OK)
+		page_fail(r, rc);
+	return 1;
+}
+
 static void
 handle(struct worker *w)
 {
 	struct request r;
 	struct buf out = {0};
+	int64_t took;
 	int rc;
 
 	arena_reset(w->arena);
@@ -331,6 +365,8 @@ handle(struct worker *w)
 
 	rc = req_parse(&r, fcgx_getenv, fcgx_read, &w->fcgx);
 	app_transport(&r);
+	if (rc == TK_OK && shell_route(&r))
+		goto answer;
 	if (rc == TK_OK)
 		rc = load_session(&r);
 	if (r.method == NULL)
@@ -344,12 +380,15 @@ handle(struct worker *w)
 		resp_header(&r, "Cache-Control", PAGE_CACHE_CONTROL);
 		dispatch(&r);
 	}
+answer:
 	/* Last, so no error page drops it: tells this service's answers from
 	 * the ones nginx makes for a service that is down. */
 	resp_header(&r, "X-Served-By", svc->name);
 	resp_serialize(&r, &out);
 	FCGX_PutStr(out.data, (int)out.len, w->fcgx.out);
-	log_request(&r, now_us() - r.started_us, db_trace(w->db, w->arena));
+	took = now_us() - r.started_us;
+	ops_count(r.status, took);
+	log_request(&r, took, db_trace(w->db, w->arena));
 	buf_free(&out);
 	req_free(&r);
 }
@@ -659,6 +698,10 @@ app_main(int argc, char **argv, const struct app_service *service)
 		printf("# %s: configuration OK\n", svc->name);
 		return 0;
 	}
+	if (ops_init(svc->name, svc->facts, svc->nfacts) != TK_OK) {
+		fprintf(stderr, "%s: the service's name is too long\n", svc->name);
+		return 1;
+	}
 
 	/* Block the stop signals in every thread; main waits for them. */
 	sigemptyset(&sigs);
@@ -729,6 +772,7 @@ app_main(int argc, char **argv, const struct app_service *service)
 	}
 	free(workers);
 	workers = NULL;
+	ops_free();
 out:
 	if (listen_fd >= 0)
 		close(listen_fd);

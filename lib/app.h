@@ -21,6 +21,7 @@
 #include "sess.h"
 
 struct db;
+struct ops_fact;
 struct request;
 struct store;
 
@@ -91,6 +92,10 @@ struct app_service {
 	 * and returns TK_OK, or an error (logged; the requests go on).
 	 */
 	int (*background)(struct db *db, int (*stopping)(void));
+	/* Counters of the service's own records its metrics read from its
+	 * database (lib/ops.h); NULL, 0 for none. */
+	const struct ops_fact *facts;
+	size_t nfacts;
 };
 
 /*
@@ -98,7 +103,9 @@ struct app_service {
  * --check-config (load and validate everything, print the configuration,
  * exit 0 or 1), --list-routes (print the route table as router_print does,
  * before any configuration is read, and exit). Every answer carries
- * "X-Served-By: <name>". Returns the process exit status.
+ * "X-Served-By: <name>". Besides the service's routes, the shell answers
+ * its own health and metrics routes (lib/ops.h) before it reads any
+ * session. Returns the process exit status.
  */
 int app_main(int argc, char **argv, const struct app_service *svc);
 

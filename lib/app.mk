@@ -1,6 +1,7 @@
 # lib/: the application shell and page rendering shared by every service.
 lib_libticketing_a_SOURCES += \
 	lib/app.c lib/app.h \
+	lib/ops.c lib/ops.h \
 	lib/page.c lib/page.h \
 	lib/pagecache.c lib/pagecache.h \
 	lib/store.c lib/store.h

@@ -345,6 +345,10 @@ backbone_common_tables(const char *service, const char **names, size_t max)
 		add_name(names, max, &n, "applied_versions");
 		add_name(names, max, &n, "consumer_state");
 	}
+	/* Every worker of a database beats there: the relay of an emitter,
+	 * the consumers of a consumer (lib/worker.c). */
+	if (backbone_emits(service) || backbone_consumes(service))
+		add_name(names, max, &n, "worker_beats");
 	for (i = 0; i < backbone_nconsumers; i++)
 		if (backbone_consumers[i].keeps != NULL &&
 		    strcmp(backbone_consumers[i].service, service) == 0)

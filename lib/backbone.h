@@ -70,7 +70,8 @@ int backbone_consumes(const char *service);
  * how many. An emitter needs "outbox" and "idempotency_keys" (the keys of
  * its create forms, lib/idem.h); a consumer's service needs
  * "processed_events", "dead_letters", "applied_versions" and
- * "consumer_state" and each table its consumers keep.
+ * "consumer_state" and each table its consumers keep; either needs
+ * "worker_beats" (the heartbeats of its workers).
  */
 size_t backbone_common_tables(const char *service, const char **names /* OUT */, size_t max);
 

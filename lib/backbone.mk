@@ -20,6 +20,8 @@ nobase_dist_pkgdata_DATA += \
 	sql/common/dead_letters/001_dead_letters.sql \
 	sql/common/applied_versions/001_applied_versions.sql \
 	sql/common/consumer_state/001_consumer_state.sql \
+	sql/common/consumer_state/002_consumer_pending.sql \
+	sql/common/worker_beats/001_worker_beats.sql \
 	sql/common/session_revocations/001_session_revocations.sql \
 	sql/common/session_revocations/002_replicated_at.sql
 

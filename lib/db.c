@@ -1010,18 +1010,23 @@ db_transient(int rc)
 	return rc == TK_EDBDOWN || rc == TK_ERETRY;
 }
 
+/* db_ping: a link that was up but is found gone (the server restarted
+ * since its last use) is dropped and, outside a transaction, connected
+ * once more at once: the answer is the server's now, not the old link's. */
 int
 db_ping(struct db *db)
 {
-	int rc;
+	int rc, tries = 2, was_up;
 
-	rc = ensure(db);
-	if (rc != TK_OK)
-		goto out;
-	db->last_used = now_mono();
-	if (mysql_ping(db->my) != 0)
-		rc = fail_conn(db, "ping");
-out:
+	do {
+		was_up = db->my != NULL;
+		rc = ensure(db);
+		if (rc != TK_OK)
+			break;
+		db->last_used = now_mono();
+		if (mysql_ping(db->my) != 0)
+			rc = fail_conn(db, "ping");
+	} while (rc != TK_OK && was_up && !db->in_txn && --tries > 0);
 	return rc == TK_OK ? TK_OK : TK_EDBDOWN;
 }
 

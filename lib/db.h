@@ -158,7 +158,8 @@ size_t db_trace_count(const struct db *db);
 /* db_in_transaction: 1 between db_begin and db_commit/db_rollback. */
 int db_in_transaction(const struct db *db);
 
-/* db_ping: TK_OK when the server answers (reconnecting if needed), else
+/* db_ping: TK_OK when the server answers (reconnecting if needed: also
+ * at once when the link it had was gone, outside a transaction), else
  * TK_EDBDOWN. */
 int db_ping(struct db *db);
 

@@ -4,6 +4,7 @@
  * then a role that is too low, so a signed-out visitor is sent to sign in
  * rather than shown a refusal.
  */
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "guard.h"
@@ -35,4 +36,23 @@ guard_route(unsigned flags, const char *method, const struct session *s, int csr
 		v = GUARD_FORBIDDEN;
 out:
 	return v;
+}
+
+int
+guard_loopback(const char *addr)
+{
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	unsigned char a[16];
+	int ok = 0;
+
+	if (addr == NULL)
+		goto out;
+	if (inet_pton(AF_INET, addr, a) == 1) {
+		ok = a[0] == 127;
+	} else if (inet_pton(AF_INET6, addr, a) == 1) {
+		ok = memcmp(a, in6addr_loopback.s6_addr, 16) == 0 ||
+		     (memcmp(a, mapped, sizeof(mapped)) == 0 && a[12] == 127);
+	}
+out:
+	return ok;
 }

@@ -36,4 +36,9 @@ int guard_is_get(const char *method);
 enum guard_verdict guard_route(unsigned flags, const char *method, const struct session *s,
 			       int csrf_ok);
 
+/* guard_loopback: 1 when addr (REMOTE_ADDR) is a loopback address:
+ * 127.0.0.0/8, ::1 or ::ffff:127.0.0.0/104; 0 for anything else, NULL and
+ * what does not parse included. What RF_LOOPBACK asks of a request. */
+int guard_loopback(const char *addr);
+
 #endif

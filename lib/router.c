@@ -160,7 +160,7 @@ router_print(FILE *f, const struct route *table, size_t n)
 		const char *name;
 	} names[] = {
 	    {RF_SIGNED_IN, "signed_in"}, {RF_CSRF, "csrf"},       {RF_ORGANIZER, "organizer"},
-	    {RF_ADMIN, "admin"},         {RF_MACHINE, "machine"},
+	    {RF_ADMIN, "admin"},         {RF_MACHINE, "machine"}, {RF_LOOPBACK, "loopback"},
 	};
 	size_t i, j;
 	int rc = TK_OK;

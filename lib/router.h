@@ -24,6 +24,10 @@ enum route_flag {
 	 * it; the guard tests (tests/integration/test_guards.sh) skip it.
 	 */
 	RF_MACHINE = 1 << 4,
+	/* RF_LOOPBACK: only a peer on loopback (REMOTE_ADDR 127.0.0.0/8 or
+	 * ::1, guard_loopback) may reach it; anyone else gets 403, as from
+	 * nginx's deny. The metrics and the workers' health (lib/ops.h). */
+	RF_LOOPBACK = 1 << 5,
 };
 
 /*

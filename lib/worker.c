@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "backbone.h"
@@ -634,6 +635,85 @@ struct consumers {
 	size_t started;
 };
 
+/* The heartbeat's statements, on a connection of its own. */
+enum { BEAT_ST_BEAT, BEAT_ST_PENDING, BEAT_ST__MAX };
+static const char *const beat_stmts[BEAT_ST__MAX] = {
+    [BEAT_ST_BEAT] = "INSERT INTO worker_beats (worker, beat_at, pid) VALUES (?, NOW(6), ?) "
+		     "ON DUPLICATE KEY UPDATE beat_at = VALUES(beat_at), pid = VALUES(pid)",
+    /* A consumer that never caught up gets caught_up_at at the epoch:
+     * not caught up (sql/common/consumer_state/002_consumer_pending.sql). */
+    [BEAT_ST_PENDING] = "INSERT INTO consumer_state (consumer, caught_up_at, pending, pending_at) "
+			"VALUES (?, '1970-01-01', ?, NOW(6)) ON DUPLICATE KEY UPDATE "
+			"pending = VALUES(pending), pending_at = VALUES(pending_at)",
+};
+
+/* The heartbeat thread of a running worker: the durable names of its
+ * consumer threads (the registry's strings) are its own copy. */
+struct beat {
+	const struct worker_def *def;
+	struct mq *mq;
+	const char **durables;
+	size_t ndurables;
+	pthread_t thread;
+	int started;
+};
+
+/*
+ * beat_once: ask JetStream about the stream and each consumer of b's
+ * worker, write each consumer's lag, then the worker's beat. Nothing is
+ * written while NATS does not answer: the beat ages, which is what a
+ * worker cut off from NATS looks like. TK_OK or the first failure.
+ */
+static int
+beat_once(struct beat *b, struct db *db)
+{
+	struct mq_stream_state st;
+	struct mq_consumer_state cs;
+	size_t i;
+	int rc;
+
+	rc = mq_connected(b->mq) ? mq_stream_state(b->mq, MQ_STREAM, &st) : TK_EIO;
+	for (i = 0; rc == TK_OK && i < b->ndurables; i++) {
+		rc = mq_consumer_state(b->mq, MQ_STREAM, b->durables[i], &cs);
+		if (rc == TK_OK)
+			rc =
+			    db_exec(db, BEAT_ST_PENDING,
+				    (struct db_val[]){DB_S(b->durables[i]),
+						      DB_I((int64_t)(cs.pending + cs.ack_pending))},
+				    2, NULL, NULL);
+	}
+	if (rc == TK_OK)
+		rc = db_exec(db, BEAT_ST_BEAT,
+			     (struct db_val[]){DB_S(b->def->name), DB_I((int64_t)getpid())}, 2,
+			     NULL, NULL);
+	return rc;
+}
+
+/* beat_main: the heartbeat thread (arg: the struct beat), every
+ * WORKER_BEAT_MS until stopping; a failure is logged once per failing
+ * spell. */
+static void *
+beat_main(void *arg)
+{
+	struct beat *b = arg;
+	struct db *db;
+	struct db_conf dc = db_conf_configured();
+	int rc, failing = 0;
+
+	db = db_new(&dc, beat_stmts, BEAT_ST__MAX);
+	while (!stopping) {
+		rc = beat_once(b, db);
+		if (rc != TK_OK && !failing)
+			log_warn("%s: no heartbeat: %s", b->def->name, err_str(rc));
+		else if (rc == TK_OK && failing)
+			log_info("%s: beating again", b->def->name);
+		failing = rc != TK_OK;
+		worker_wait(WORKER_BEAT_MS, 0);
+	}
+	db_free(db);
+	return NULL;
+}
+
 /* rows_of: def's worker_rows of consumer reg, or NULL. */
 static const struct worker_rows *
 rows_of(const struct worker_def *def, const struct backbone_consumer *reg)
@@ -739,6 +819,8 @@ run(const struct worker_def *def, const char *service)
 {
 	struct worker_ctx ctx = {.service = service};
 	struct consumers all = {0};
+	struct beat beat = {0};
+	size_t i;
 	struct buf name = {0};
 	int rc;
 
@@ -751,6 +833,14 @@ run(const struct worker_def *def, const char *service)
 		goto out; /* stopped while waiting: a clean stop */
 	if (def->nconsumers > 0)
 		rc = consumers_start(def, service, ctx.mq, &all);
+	beat = (struct beat){.def = def, .mq = ctx.mq, .ndurables = all.started};
+	beat.durables = xcalloc(all.started + 1, sizeof(*beat.durables));
+	for (i = 0; i < all.started; i++)
+		beat.durables[i] = all.cs[i].reg->durable;
+	if (rc == TK_OK && pthread_create(&beat.thread, NULL, beat_main, &beat) == 0)
+		beat.started = 1;
+	else if (rc == TK_OK)
+		log_error("%s: cannot start the heartbeat thread", def->name);
 	if (rc == TK_OK && def->run != NULL) {
 		ctx.db = worker_open_db(def);
 		rc = def->run(&ctx);
@@ -758,7 +848,12 @@ run(const struct worker_def *def, const char *service)
 		stopping = 1;
 	}
 	consumers_join(&all);
+	if (beat.started) {
+		stopping = 1;
+		pthread_join(beat.thread, NULL);
+	}
 out:
+	free(beat.durables);
 	db_free(ctx.db);
 	mq_close(ctx.mq);
 	buf_free(&name);

@@ -48,6 +48,13 @@
  * judges how current its replica is from that row alone (lib/revoke.h),
  * without heartbeat events, so a quiet system stays quiet.
  *
+ * A heartbeat thread beside them writes the worker's row of worker_beats
+ * every WORKER_BEAT_MS while NATS answers and the database takes the
+ * write, and with it each consumer's lag as JetStream tells it
+ * (consumer_state.pending): the service's health and metrics routes read
+ * both from its database (lib/ops.h), so a worker needs no listener of
+ * its own.
+ *
  * Every consuming worker takes --kill-after-apply N: the process SIGKILLs
  * itself right after its Nth committed application and before the ack,
  * the worst moment for a crash (the event is applied but JetStream
@@ -78,6 +85,9 @@ struct mq;
 #define WORKER_BACKOFF_MAX_MS 2000
 #define WORKER_RETRY_MIN_MS 250
 #define WORKER_RETRY_MAX_MS 5000
+/* How often a worker beats (worker_beats); OPS_BEAT_STALE_S (ops.h) is
+ * five of them. */
+#define WORKER_BEAT_MS 2000
 
 /* The shell's statements occupy the first indices of a consuming worker's
  * statement table: put WORKER_STMTS first and number the worker's own

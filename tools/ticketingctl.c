@@ -145,7 +145,7 @@ ticketingctl_migrate(const char *service, int count_only, int *total)
 	struct buf dir = {0};
 	struct arena *a = arena_new();
 	struct db_conf dc = accounts_db_conf(a, service);
-	const char *common[8];
+	const char *common[16];
 	size_t ncommon, i;
 	int applied = 0, rc = TK_OK;
 

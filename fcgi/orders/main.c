@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "app.h"
+#include "ops.h"
 #include "orders.h"
 #include "req.h"
 
@@ -37,6 +38,13 @@ static const char *const flashes[ORDERS_FLASH__MAX] = {
     [ORDERS_FLASH_REFUND_REQUESTED] = "order_refund_requested",
 };
 
+/* Facts of record the metrics count (lib/ops.h): an expired reservation
+ * stays cancelled with its reason for good, so the count only grows. */
+static const struct ops_fact facts[] = {
+    {"reservations_expired_total", "Reservations cancelled because their time ran out.",
+     "SELECT COUNT(*) FROM orders WHERE state = 'cancelled' AND cancel_reason = 'expired'"},
+};
+
 static const struct app_service orders = {
     .name = "orders",
     .routes = routes,
@@ -51,6 +59,8 @@ static const struct app_service orders = {
     .init = etickets_init,
     .signin_path = "/auth/signin",
     .renew_path = "/auth/renew",
+    .facts = facts,
+    .nfacts = sizeof(facts) / sizeof(facts[0]),
 };
 
 int

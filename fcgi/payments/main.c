@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "app.h"
+#include "ops.h"
 #include "payments.h"
 #include "provider.h"
 #include "req.h"
@@ -20,6 +21,13 @@ static const struct route routes[] = {
     {"POST", "/payments/webhook", h_webhook, RF_MACHINE},
 };
 
+/* Facts of record the metrics count (lib/ops.h): a captured payment
+ * counts also once refunded (it was settled), so the count only grows. */
+static const struct ops_fact facts[] = {
+    {"payments_settled_total", "Payments captured (settled), refunded ones included.",
+     "SELECT COUNT(*) FROM payments WHERE state IN ('captured', 'refunded')"},
+};
+
 static const struct app_service payments = {
     .name = "payments",
     .routes = routes,
@@ -30,6 +38,8 @@ static const struct app_service payments = {
     .config_keys = provider_config_keys,
     .signin_path = "/auth/signin",
     .renew_path = "/auth/renew",
+    .facts = facts,
+    .nfacts = sizeof(facts) / sizeof(facts[0]),
 };
 
 int

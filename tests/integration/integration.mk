@@ -251,3 +251,9 @@ EXTRA_DIST += tests/integration/test_schema.sh
 # nats-server the test starts (ports: the stack's PORT + 10 and + 11).
 TESTS += tests/integration/test_setup.sh
 EXTRA_DIST += tests/integration/test_setup.sh
+
+# Operability: health routes, Prometheus metrics, worker heartbeats, the
+# loopback-only routes refused in nginx and in the service (fcgi_get.py
+# talks FastCGI straight to a service's socket); MariaDB stopped as a fault.
+TESTS += tests/integration/test_ops.sh
+EXTRA_DIST += tests/integration/test_ops.sh tests/integration/fcgi_get.py

@@ -53,15 +53,16 @@ concrete() {
 # --- what "nothing written" means ---------------------------------------------
 
 # db_state: the checksum of every table of every service's database, but
-# consumer_state, which the workers keep moving while the system is quiet
-# (when each consumer last had nothing pending: lib/worker.h).
+# consumer_state and worker_beats, which the workers keep moving while the
+# system is quiet (when each consumer last had nothing pending, and their
+# heartbeats: lib/worker.h).
 db_state() {
 	local svc tables
 	for svc in "${SERVICES[@]}"; do
 		tables=$(sql "SELECT GROUP_CONCAT(CONCAT('ticketing_$svc.', table_name) ORDER BY table_name)
 			FROM information_schema.tables
 			WHERE table_schema = 'ticketing_$svc' AND table_type = 'BASE TABLE'
-			AND table_name <> 'consumer_state'")
+			AND table_name NOT IN ('consumer_state', 'worker_beats')")
 		sql "CHECKSUM TABLE $tables"
 	done
 }

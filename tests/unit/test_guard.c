@@ -111,8 +111,29 @@ test_every_flag_covered(void)
 	}
 }
 
+/* RF_LOOPBACK's test: loopback peers in, every other address out, and
+ * what does not parse out too. */
+static void
+test_loopback(void)
+{
+	static const char *const in[] = {"127.0.0.1", "127.1.2.3", "::1", "::ffff:127.0.0.1",
+					 "0:0:0:0:0:0:0:1"};
+	static const char *const out[] = {
+	    "10.0.0.1",   "128.0.0.1", "126.255.255.255", "::2",       "::ffff:10.0.0.1",
+	    "fe80::1",    "",          "127.0.0.1 ",      "localhost", "127.0.0.1.5",
+	    "::127.0.0.1"};
+	size_t i;
+
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++)
+		CU_ASSERT_EQUAL(guard_loopback(in[i]), 1);
+	for (i = 0; i < sizeof(out) / sizeof(out[0]); i++)
+		CU_ASSERT_EQUAL(guard_loopback(out[i]), 0);
+	CU_ASSERT_EQUAL(guard_loopback(NULL), 0);
+}
+
 static const struct cu_test guard_tests[] = {
     {"verdicts", test_cases},
+    {"loopback peers", test_loopback},
     {"every flag covered", test_every_flag_covered},
     {NULL, NULL},
 };

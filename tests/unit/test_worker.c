@@ -118,18 +118,20 @@ test_registry(void)
 	CU_ASSERT_PTR_NULL(backbone_consumer_find("no-such-consumer"));
 
 	n = backbone_common_tables("auth", names, 8);
-	CU_ASSERT_EQUAL_FATAL(n, 2);
+	CU_ASSERT_EQUAL_FATAL(n, 3);
 	CU_ASSERT_STRING_EQUAL(names[0], "outbox");
 	CU_ASSERT_STRING_EQUAL(names[1], "idempotency_keys");
+	CU_ASSERT_STRING_EQUAL(names[2], "worker_beats");
 	n = backbone_common_tables("events", names, 8);
-	CU_ASSERT_EQUAL_FATAL(n, 7);
+	CU_ASSERT_EQUAL_FATAL(n, 8);
 	CU_ASSERT_STRING_EQUAL(names[0], "outbox");
 	CU_ASSERT_STRING_EQUAL(names[1], "idempotency_keys");
 	CU_ASSERT_STRING_EQUAL(names[2], "processed_events");
 	CU_ASSERT_STRING_EQUAL(names[3], "dead_letters");
 	CU_ASSERT_STRING_EQUAL(names[4], "applied_versions");
 	CU_ASSERT_STRING_EQUAL(names[5], "consumer_state");
-	CU_ASSERT_STRING_EQUAL(names[6], "session_revocations");
+	CU_ASSERT_STRING_EQUAL(names[6], "worker_beats");
+	CU_ASSERT_STRING_EQUAL(names[7], "session_revocations");
 	CU_ASSERT_EQUAL(backbone_common_tables("nobody", names, 8), 0);
 	CU_ASSERT_EQUAL(backbone_common_tables("events", names, 2), 2);
 }
