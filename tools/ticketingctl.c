@@ -17,6 +17,9 @@
  *   publish              publish one event envelope from standard input
  *   accounts nats|sql KEYDIR   the NATS users or the MariaDB accounts and
  *                        grants (accounts.c), passwords made in KEYDIR
+ *   backup DIR, restore DIR    the service databases dumped and loaded
+ *                        (backup.c)
+ *   republish            the outboxes' sent rows published again (streams.c)
  *
  * Configuration (db_*, sql_dir) comes from --config FILE and TICKETING_*
  * variables (config.h). Exit status: 0 done, 1 failed (reason on stderr),
@@ -38,6 +41,7 @@
 #include "arena.h"
 #include "auth.h"
 #include "backbone.h"
+#include "backup.h"
 #include "buf.h"
 #include "check.h"
 #include "config.h"
@@ -67,6 +71,9 @@ usage(FILE *f, int full)
 	      "       ticketingctl [--config FILE] delete-stream-message SEQ\n"
 	      "       ticketingctl [--config FILE] publish < ENVELOPE\n"
 	      "       ticketingctl accounts nats|sql KEYDIR\n"
+	      "       ticketingctl [--config FILE] backup [--also /PATH]... DIR [SERVICE...]\n"
+	      "       ticketingctl [--config FILE] restore [--force] DIR [SERVICE...]\n"
+	      "       ticketingctl [--config FILE] republish [--rebuild] [SERVICE...]\n"
 	      "       ticketingctl --help\n",
 	      f);
 	if (!full)
@@ -112,6 +119,17 @@ usage(FILE *f, int full)
 	      "             allowed only its own subjects and database; passwords\n"
 	      "             are KEYDIR/nats-USER.password and KEYDIR/db-NAME.password,\n"
 	      "             made (0600) when missing\n"
+	      "backup       one consistent dump (mariadb-dump --single-transaction) per\n"
+	      "             service database into DIR, and DIR/MANIFEST; --also adds\n"
+	      "             files or folders (keys, configuration) as DIR/files.tar\n"
+	      "restore      load the dumps of DIR (or of the named services) into\n"
+	      "             their databases; refuses databases that hold tables\n"
+	      "             unless --force (services and workers stopped)\n"
+	      "republish    publish the sent outbox rows of SERVICE (default: every\n"
+	      "             emitting service) again under their event ids, except\n"
+	      "             those the stream holds; --rebuild deletes the stream and\n"
+	      "             its consumers first and publishes every row (after a\n"
+	      "             restore, services and workers stopped)\n"
 	      "\n"
 	      "migrate and replay work on db_name, or on ticketing_SERVICE when the\n"
 	      "configuration names no database (the administrator's).\n"
@@ -619,6 +637,9 @@ static const struct command {
     {"delete-stream-message", 1, streams_delete_msg_main},
     {"publish", 1, streams_publish_main},
     {"accounts", 0, cmd_accounts},
+    {"backup", 1, backup_main},
+    {"restore", 1, backup_restore_main},
+    {"republish", 1, streams_republish_main},
 };
 
 int
