@@ -240,3 +240,13 @@ EXTRA_DIST += tests/integration/test_install.sh
 # refunded, event cancelled, from purchases made through the pages.
 TESTS += tests/integration/test_mail_market.sh
 EXTRA_DIST += tests/integration/test_mail_market.sh
+
+# The restore drill (ticketingctl backup, restore, republish --rebuild):
+# back up, change, wipe, restore, converge, the checker passes; and a
+# restore from backups taken apart (a fault test: it stops every service
+# and worker and makes the stream again; last in the chain of fault tests).
+TESTS += tests/integration/test_restore.sh
+EXTRA_DIST += tests/integration/test_restore.sh
+TK_FAULT_TESTS += tests/integration/test_restore.sh
+TK_FAULT_RESTORE = tests/integration/test_restore.sh.log
+$(TK_FAULT_RESTORE): $(TK_FAULT_NOTIFY)
