@@ -1,7 +1,7 @@
 /*
- * ticketingctl setup-backbone and replay: the only code that creates,
- * changes or deletes the stream and its durable consumers, driven by the
- * backbone registry (lib/backbone.h). Workers only bind to what this made,
+ * ticketingctl setup-backbone, replay and republish: the only code that
+ * creates, changes or deletes the stream and its durable consumers, driven
+ * by the backbone registry (lib/backbone.h). Workers only bind to what this made,
  * so they need no stream-administration rights.
  *
  *   setup-backbone [--max-bytes N] [--ack-wait MS] [--duplicate-window S]
@@ -40,9 +40,17 @@
  *       acknowledged, and nothing else (the stream has no age limit and
  *       refuses publishes when full: this is how space is made; runbook in
  *       docs/BACKBONE.md)
+ *   republish [--rebuild] [SERVICE...]
+ *       the sent outbox rows of SERVICE (default: every emitting service)
+ *       published again as the relay published them, except those whose
+ *       event id the stream holds, so no id is ever stored twice; with
+ *       --rebuild the stream and its consumers are first deleted and made
+ *       again, empty, and every row is published (after a restore: the
+ *       old stream holds events the restored outboxes lost; docs/deploy.md
+ *       "Backups")
  *
- * All read nats_url (and replay the db_* settings of SERVICE) from the
- * configuration.
+ * All read nats_url (and replay and republish the db_* settings of
+ * SERVICE) from the configuration.
  */
 #include <getopt.h>
 #include <stdint.h>
