@@ -763,6 +763,34 @@ out:
 }
 
 int
+mq_stream_each(struct mq *mq, const char *stream, uint64_t first, uint64_t last,
+	       int (*fn)(void *arg, uint64_t seq, const struct mq_stored *m), void *arg)
+{
+	struct mq_stored m;
+	uint64_t seq;
+	int rc = TK_OK;
+
+	for (seq = first; rc == TK_OK && seq > 0 && seq <= last; seq++) {
+		rc = mq_stream_msg(mq, stream, seq, &m);
+		if (rc == TK_ENOTFOUND) {
+			rc = TK_OK; /* deleted or purged */
+			continue;
+		}
+		if (rc == TK_OK)
+			rc = fn(arg, seq, &m);
+	}
+	return rc;
+}
+
+int
+mq_delete_stream(struct mq *mq, const char *stream)
+{
+	jsErrCode jerr = 0;
+
+	return info_err(js_DeleteStream(mq->js, stream, NULL, &jerr), jerr);
+}
+
+int
 mq_delete_msg(struct mq *mq, const char *stream, uint64_t seq)
 {
 	jsOptions o;

@@ -218,6 +218,20 @@ struct mq_stored {
  * end) or TK_EIO. */
 int mq_stream_msg(struct mq *mq, const char *stream, uint64_t seq, struct mq_stored *out /* OUT */);
 
+/*
+ * mq_stream_each: fn(arg, seq, m) for every message stream holds from
+ * sequence first to last (deleted and purged ones are passed over), in
+ * sequence order. Stops at the first call that returns other than TK_OK
+ * and returns that; else TK_OK, or TK_EIO when a read failed.
+ */
+int mq_stream_each(struct mq *mq, const char *stream, uint64_t first, uint64_t last,
+		   int (*fn)(void *arg, uint64_t seq, const struct mq_stored *m), void *arg);
+
+/* mq_delete_stream: remove stream with every message and consumer it has
+ * (a restore's rebuild, ticketingctl republish --rebuild). TK_OK,
+ * TK_ENOTFOUND (there was none) or TK_EIO. */
+int mq_delete_stream(struct mq *mq, const char *stream);
+
 /* mq_delete_msg: remove the message at sequence seq from stream (a repair
  * and test tool: consumers that had not read it never will). TK_OK,
  * TK_ENOTFOUND (no message there) or TK_EIO. */

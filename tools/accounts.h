@@ -51,10 +51,10 @@ struct arena;
  */
 typedef const char *(*accounts_password_fn)(void *arg, const char *file);
 
-/* accounts_services: the services that get a database and an account, the
- * registry's and then the standalone ones (the sandbox provider), into
+/* accounts_services: the services that get a database of their own (the
+ * registry's, in registry order, then the standalone ones) into
  * svcs[0..max); returns how many. */
-size_t accounts_services(const char **svcs, size_t max);
+size_t accounts_services(const char **svcs /* OUT */, size_t max);
 
 /* accounts_db_name: the database of service ("ticketing_" service), in a. */
 const char *accounts_db_name(struct arena *a, const char *service);

@@ -607,37 +607,43 @@ emitter_of(const char *subject)
 	return NULL;
 }
 
+/* The vector read_stream fills. */
+struct stream_read {
+	struct checker *c;
+	struct event *v;
+	size_t n, cap;
+};
+
+/* keep_msg: message m at seq into the vector of arg (a stream_read). */
+static int
+keep_msg(void *arg, uint64_t seq, const struct mq_stored *m)
+{
+	struct stream_read *r = arg;
+	struct event e;
+
+	e.id = arena_strdup(r->c->a, m->msg_id);
+	e.subject = arena_strdup(r->c->a, m->subject);
+	e.service = NULL;
+	e.time_us = m->time_ns / 1000;
+	e.sent_us = 0;
+	e.seq = seq;
+	add_event(r->c, &r->v, &r->n, &r->cap, &e);
+	return TK_OK;
+}
+
 /* read_stream: every message of the stream from st into *out (sorted by
  * id), *n of them. TK_OK or the error of a read. */
 static int
 read_stream(struct checker *c, struct mq *mq, const struct mq_stream_state *st, struct event **out,
 	    size_t *n)
 {
-	struct mq_stored m;
-	struct event e;
-	size_t cap = 0;
-	uint64_t seq;
-	int rc = TK_OK;
+	struct stream_read r = {c, NULL, 0, 0};
+	int rc = mq_stream_each(mq, MQ_STREAM, st->first_seq, st->last_seq, keep_msg, &r);
 
-	*out = NULL;
-	*n = 0;
-	for (seq = st->first_seq; rc == TK_OK && seq > 0 && seq <= st->last_seq; seq++) {
-		rc = mq_stream_msg(mq, MQ_STREAM, seq, &m);
-		if (rc == TK_ENOTFOUND) {
-			rc = TK_OK; /* deleted */
-			continue;
-		}
-		if (rc != TK_OK)
-			break;
-		e.id = arena_strdup(c->a, m.msg_id);
-		e.subject = arena_strdup(c->a, m.subject);
-		e.time_us = m.time_ns / 1000;
-		e.sent_us = 0;
-		e.seq = seq;
-		add_event(c, out, n, &cap, &e);
-	}
-	if (*n > 0)
-		qsort(*out, *n, sizeof(**out), by_id);
+	if (r.n > 0)
+		qsort(r.v, r.n, sizeof(*r.v), by_id);
+	*out = r.v;
+	*n = r.n;
 	return rc;
 }
 

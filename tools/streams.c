@@ -1,7 +1,7 @@
 /*
- * ticketingctl setup-backbone and replay: the only code that creates,
- * changes or deletes the stream and its durable consumers, driven by the
- * backbone registry (lib/backbone.h). Workers only bind to what this made,
+ * ticketingctl setup-backbone, replay and republish: the only code that
+ * creates, changes or deletes the stream and its durable consumers, driven
+ * by the backbone registry (lib/backbone.h). Workers only bind to what this made,
  * so they need no stream-administration rights.
  *
  *   setup-backbone [--max-bytes N] [--ack-wait MS] [--duplicate-window S]
@@ -40,9 +40,17 @@
  *       acknowledged, and nothing else (the stream has no age limit and
  *       refuses publishes when full: this is how space is made; runbook in
  *       docs/BACKBONE.md)
+ *   republish [--rebuild] [SERVICE...]
+ *       the sent outbox rows of SERVICE (default: every emitting service)
+ *       published again as the relay published them, except those whose
+ *       event id the stream holds, so no id is ever stored twice; with
+ *       --rebuild the stream and its consumers are first deleted and made
+ *       again, empty, and every row is published (after a restore: the
+ *       old stream holds events the restored outboxes lost; docs/deploy.md
+ *       "Backups")
  *
- * All read nats_url (and replay the db_* settings of SERVICE) from the
- * configuration.
+ * All read nats_url (and replay and republish the db_* settings of
+ * SERVICE) from the configuration.
  */
 #include <getopt.h>
 #include <stdint.h>
@@ -427,5 +435,203 @@ out:
 	event_free(&ev);
 	free(body);
 	mq_close(mq);
+	return status;
+}
+
+/* The batch of outbox rows republish reads and publishes at a time. */
+#define REPUBLISH_BATCH 500
+
+/* Parameters: the last outbox id done, the batch size. Only sent rows:
+ * the relay publishes the others itself. */
+static const char *const republish_sql[] = {
+    "SELECT id, event_id, subject, payload FROM outbox WHERE sent_at IS NOT NULL AND id > ? "
+    "ORDER BY id LIMIT ?",
+};
+
+/* The event ids a stream holds, sorted (republish's "already there"). */
+struct held_ids {
+	struct arena *a;
+	const char **v;
+	size_t n, cap;
+};
+
+static int
+by_str(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* hold_id: the Nats-Msg-Id of m into arg (a held_ids). */
+static int
+hold_id(void *arg, uint64_t seq, const struct mq_stored *m)
+{
+	struct held_ids *h = arg;
+	const char **w;
+
+	(void)seq;
+	if (h->n == h->cap) {
+		h->cap = h->cap > 0 ? h->cap * 2 : 1024;
+		w = arena_alloc(h->a, h->cap * sizeof(*w));
+		if (h->n > 0)
+			memcpy(w, h->v, h->n * sizeof(*w));
+		h->v = w;
+	}
+	h->v[h->n++] = arena_strdup(h->a, m->msg_id);
+	return TK_OK;
+}
+
+/* What republish did with one service's outbox. */
+struct republished {
+	uint64_t published, held, dropped;
+};
+
+/*
+ * republish_service: every sent outbox row of service, in outbox order,
+ * published as the relay published it (subject, payload, event id as
+ * Nats-Msg-Id), except those whose id the stream holds (held, sorted).
+ * Counts into *r. TK_OK or the first error.
+ */
+static int
+republish_service(struct mq *mq, struct arena *a, const char *service, const struct held_ids *held,
+		  struct republished *r)
+{
+	struct mq_out out[REPUBLISH_BATCH];
+	struct db_conf dc = accounts_db_conf(a, service);
+	struct db *db = db_new(&dc, republish_sql, 1);
+	struct arena *rows_arena = arena_new();
+	struct db_rows rows;
+	const char *id;
+	int64_t last = 0;
+	size_t i, n;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	do {
+		arena_reset(rows_arena);
+		rc = db_exec(db, 0, (struct db_val[]){DB_I(last), DB_I(REPUBLISH_BATCH)}, 2,
+			     rows_arena, &rows);
+		if (rc != TK_OK)
+			break;
+		for (i = n = 0; i < rows.nrows; i++) {
+			last = db_int(&rows, i, 0);
+			id = db_str(&rows, i, 1);
+			if (held->n > 0 &&
+			    bsearch(&id, held->v, held->n, sizeof(*held->v), by_str) != NULL) {
+				r->held++;
+				continue;
+			}
+			out[n].subject = db_str(&rows, i, 2);
+			out[n].msg_id = id;
+			out[n].data = db_str(&rows, i, 3);
+			out[n].len = strlen(out[n].data);
+			n++;
+		}
+		if (n > 0)
+			rc = mq_publish_batch(mq, out, n, CONNECT_WAIT_MS);
+		for (i = 0; i < n; i++) {
+			if (out[i].rc == TK_OK && out[i].duplicate)
+				r->dropped++;
+			else if (out[i].rc == TK_OK)
+				r->published++;
+		}
+	} while (rc == TK_OK && rows.nrows == REPUBLISH_BATCH);
+	if (rc != TK_OK)
+		fprintf(stderr, "ticketingctl: republish %s: %s\n", service, err_str(rc));
+	arena_free(rows_arena);
+	db_free(db);
+	return rc;
+}
+
+/* rebuild: the stream deleted with its consumers and made again, empty,
+ * with the byte limit it had (st) and the registry's consumers. */
+static int
+rebuild(struct mq *mq, const struct mq_stream_state *st)
+{
+	struct mq_stream_conf sc = mq_stream_default;
+	int rc;
+
+	if (st->max_bytes > 0)
+		sc.max_bytes = st->max_bytes;
+	rc = mq_delete_stream(mq, MQ_STREAM);
+	if (rc == TK_ENOTFOUND)
+		rc = TK_OK;
+	if (rc == TK_OK)
+		rc = backbone_setup(mq, &sc, 0);
+	if (rc != TK_OK)
+		fprintf(stderr, "ticketingctl: rebuilding stream %s: %s\n", MQ_STREAM, err_str(rc));
+	else
+		printf("stream %s and its consumers made again, empty\n", MQ_STREAM);
+	return rc;
+}
+
+int
+streams_republish_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {{"rebuild", no_argument, NULL, 'r'},
+						 {NULL, 0, NULL, 0}};
+	const char *svcs[32], *all[32];
+	struct held_ids held = {NULL, NULL, 0, 0};
+	struct republished r;
+	struct mq_stream_state st;
+	struct mq *mq = NULL;
+	size_t n = 0, nall, i;
+	uint64_t dropped = 0;
+	int ch, rc, do_rebuild = 0, status = 2;
+
+	held.a = arena_new();
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch != 'r')
+			goto usage;
+		do_rebuild = 1;
+	}
+	for (; optind < argc && n < sizeof(svcs) / sizeof(svcs[0]); optind++) {
+		if (!backbone_emits(argv[optind])) {
+			fprintf(stderr, "ticketingctl: the %s service emits no events\n",
+				argv[optind]);
+			goto out;
+		}
+		svcs[n++] = argv[optind];
+	}
+	if (n == 0) {
+		nall = backbone_services(all, sizeof(all) / sizeof(all[0]));
+		for (i = 0; i < nall; i++)
+			if (backbone_emits(all[i]))
+				svcs[n++] = all[i];
+	}
+	status = 1;
+	if (connect_nats(&mq) != TK_OK)
+		goto out;
+	rc = mq_stream_state(mq, MQ_STREAM, &st);
+	if (rc == TK_OK && do_rebuild)
+		rc = rebuild(mq, &st);
+	else if (rc == TK_OK)
+		rc = mq_stream_each(mq, MQ_STREAM, st.first_seq, st.last_seq, hold_id, &held);
+	if (rc != TK_OK) {
+		fprintf(stderr, "ticketingctl: stream %s: %s\n", MQ_STREAM, err_str(rc));
+		goto out;
+	}
+	if (held.n > 0)
+		qsort(held.v, held.n, sizeof(*held.v), by_str);
+	for (i = 0; i < n; i++) {
+		rc = republish_service(mq, held.a, svcs[i], &held, &r);
+		printf("%s: %llu published, %llu in the stream already, %llu dropped as "
+		       "duplicates\n",
+		       svcs[i], (unsigned long long)r.published, (unsigned long long)r.held,
+		       (unsigned long long)r.dropped);
+		if (rc != TK_OK)
+			goto out;
+		dropped += r.dropped;
+	}
+	if (dropped > 0)
+		printf("the stream dropped %llu events it no longer holds as duplicates (its "
+		       "duplicate window): --rebuild publishes them\n",
+		       (unsigned long long)dropped);
+	status = 0;
+	goto out;
+usage:
+	fprintf(stderr, "usage: ticketingctl --config FILE republish [--rebuild] [SERVICE...]\n");
+out:
+	mq_close(mq);
+	arena_free(held.a);
 	return status;
 }

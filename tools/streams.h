@@ -36,4 +36,13 @@ int streams_delete_msg_main(int argc, char **argv);
  * had it). */
 int streams_publish_main(int argc, char **argv);
 
+/* streams_republish_main: `republish [--rebuild] [SERVICE...]`, same
+ * conventions: the sent outbox rows of SERVICE (default: every emitting
+ * service) published again with their event ids as Nats-Msg-Id, except
+ * those the stream holds; with --rebuild, the stream and its consumers
+ * are first deleted and made again empty (services and workers stopped),
+ * and every row is published. Prints per service what was published, what
+ * the stream held and what it dropped as a duplicate. */
+int streams_republish_main(int argc, char **argv);
+
 #endif

@@ -19,6 +19,9 @@
  *                        grants (accounts.c), passwords made in KEYDIR
  *   setup                a fresh server's set-up, all of the above in order
  *                        (setup.c)
+ *   backup DIR, restore DIR    the service databases dumped and loaded
+ *                        (backup.c)
+ *   republish            the outboxes' sent rows published again (streams.c)
  *
  * Configuration (db_*, sql_dir) comes from --config FILE and TICKETING_*
  * variables (config.h). Exit status: 0 done, 1 failed (reason on stderr),
@@ -40,6 +43,7 @@
 #include "arena.h"
 #include "auth.h"
 #include "backbone.h"
+#include "backup.h"
 #include "buf.h"
 #include "check.h"
 #include "config.h"
@@ -74,6 +78,9 @@ usage(FILE *f, int full)
 	      "       ticketingctl setup [--dry-run] [--config-dir DIR] [--key-dir DIR]\n"
 	      "                    [--nats-reload CMD] [--zoneinfo DIR] [--admin-email E\n"
 	      "                    --admin-name N [--admin-password-file F]]\n"
+	      "       ticketingctl [--config FILE] backup [--also /PATH]... DIR [SERVICE...]\n"
+	      "       ticketingctl [--config FILE] restore [--force] DIR [SERVICE...]\n"
+	      "       ticketingctl [--config FILE] republish [--rebuild] [SERVICE...]\n"
 	      "       ticketingctl --help\n",
 	      f);
 	if (!full)
@@ -129,6 +136,17 @@ usage(FILE *f, int full)
 	      "             stream and consumers, the first admin (password from\n"
 	      "             --admin-password-file or a prompt); each step says what it\n"
 	      "             did or found done; --dry-run changes nothing\n"
+	      "backup       one consistent dump (mariadb-dump --single-transaction) per\n"
+	      "             service database into DIR, and DIR/MANIFEST; --also adds\n"
+	      "             files or folders (keys, configuration) as DIR/files.tar\n"
+	      "restore      load the dumps of DIR (or of the named services) into\n"
+	      "             their databases; refuses databases that hold tables\n"
+	      "             unless --force (services and workers stopped)\n"
+	      "republish    publish the sent outbox rows of SERVICE (default: every\n"
+	      "             emitting service) again under their event ids, except\n"
+	      "             those the stream holds; --rebuild deletes the stream and\n"
+	      "             its consumers first and publishes every row (after a\n"
+	      "             restore, services and workers stopped)\n"
 	      "\n"
 	      "migrate and replay work on db_name, or on ticketing_SERVICE when the\n"
 	      "configuration names no database (the administrator's).\n"
@@ -710,6 +728,9 @@ static const struct command {
     {"publish", 1, streams_publish_main},
     {"accounts", 0, cmd_accounts},
     {"setup", 0, setup_main},
+    {"backup", 1, backup_main},
+    {"restore", 1, backup_restore_main},
+    {"republish", 1, streams_republish_main},
 };
 
 int

@@ -1,10 +1,10 @@
 # tools/: ticketingctl, the administration tool of an installation
 # (schema migrations, key generation, accounts, the consistency checker,
-# stream set-up and replay).
+# stream set-up and replay, backup and restore).
 sbin_PROGRAMS += tools/ticketingctl
 tools_ticketingctl_SOURCES = tools/ticketingctl.c tools/check.c tools/check.h \
 	tools/streams.c tools/streams.h tools/accounts.c tools/accounts.h \
-	tools/setup.c tools/setup.h tools/ticketingctl.h
+	tools/setup.c tools/setup.h tools/ticketingctl.h tools/backup.c tools/backup.h
 # create-user runs the auth service's store and input checks; setup's
 # defaults are the installation's folders and account (deploy/deploy.mk).
 tools_ticketingctl_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/fcgi/auth \

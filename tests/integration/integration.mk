@@ -257,3 +257,13 @@ EXTRA_DIST += tests/integration/test_setup.sh
 # talks FastCGI straight to a service's socket); MariaDB stopped as a fault.
 TESTS += tests/integration/test_ops.sh
 EXTRA_DIST += tests/integration/test_ops.sh tests/integration/fcgi_get.py
+
+# The restore drill (ticketingctl backup, restore, republish --rebuild):
+# back up, change, wipe, restore, converge, the checker passes; and a
+# restore from backups taken apart (a fault test: it stops every service
+# and worker and makes the stream again; last in the chain of fault tests).
+TESTS += tests/integration/test_restore.sh
+EXTRA_DIST += tests/integration/test_restore.sh
+TK_FAULT_TESTS += tests/integration/test_restore.sh
+TK_FAULT_RESTORE = tests/integration/test_restore.sh.log
+$(TK_FAULT_RESTORE): $(TK_FAULT_NOTIFY)
