@@ -599,7 +599,7 @@ streams_republish_main(int argc, char **argv)
 				svcs[n++] = all[i];
 	}
 	status = 1;
-	if (connect_nats(&mq) != TK_OK)
+	if (streams_connect(&mq) != TK_OK)
 		goto out;
 	rc = mq_stream_state(mq, MQ_STREAM, &st);
 	if (rc == TK_OK && do_rebuild)
