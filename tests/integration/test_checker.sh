@@ -83,6 +83,18 @@ repaired "a changed replicated field"
 
 # --- outbox and stream ---------------------------------------------------------
 
+# An unsent row with the relay stopped: it is still unsent when the checker
+# looks again after reading the stream (a row the relay sends in between
+# is not reported).
+check "events' relay stops" ctl stop relay-events
+UNSENT=$(cat /proc/sys/kernel/random/uuid)
+sql "INSERT INTO $EV.outbox (event_id, subject, payload)
+	VALUES ('$UNSENT', 'ticketing.venue.updated', '{}')"
+control "an outbox row its relay does not send" "outbox of events: 1 of [0-9]+ rows not sent"
+sql "DELETE FROM $EV.outbox WHERE event_id = '$UNSENT'"
+check "events' relay starts again" ctl start relay-events
+repaired "an outbox row its relay does not send"
+
 # No consumer reads venue events: only the stream comparison can see this.
 sql "INSERT INTO $EV.outbox (event_id, subject, payload, sent_at)
 	VALUES ('$FAKE_EVENT', 'ticketing.venue.updated', '{}', NOW(6))"
