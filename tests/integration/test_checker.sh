@@ -83,6 +83,18 @@ repaired "a changed replicated field"
 
 # --- outbox and stream ---------------------------------------------------------
 
+# An unsent row with the relay stopped: it is still unsent when the checker
+# looks again after reading the stream (a row the relay sends in between
+# is not reported).
+check "events' relay stops" ctl stop relay-events
+UNSENT=$(cat /proc/sys/kernel/random/uuid)
+sql "INSERT INTO $EV.outbox (event_id, subject, payload)
+	VALUES ('$UNSENT', 'ticketing.venue.updated', '{}')"
+control "an outbox row its relay does not send" "outbox of events: 1 of [0-9]+ rows not sent"
+sql "DELETE FROM $EV.outbox WHERE event_id = '$UNSENT'"
+check "events' relay starts again" ctl start relay-events
+repaired "an outbox row its relay does not send"
+
 # No consumer reads venue events: only the stream comparison can see this.
 sql "INSERT INTO $EV.outbox (event_id, subject, payload, sent_at)
 	VALUES ('$FAKE_EVENT', 'ticketing.venue.updated', '{}', NOW(6))"
@@ -136,6 +148,20 @@ control "a dropped stream message" \
 # window (JetStream acknowledges and drops it): the repair forgets the row.
 sql "DELETE FROM $AUTH.outbox WHERE event_id = $(sql_quote "$LAST_EVENT")"
 repaired "a dropped stream message"
+
+# A message no outbox ever held (of a type no service emits and no consumer
+# reads). The checker asks the outboxes a second time before it says so
+# (an event written between its two reads is not lost): a message in no
+# outbox still is reported.
+STRAY=$(cat /proc/sys/kernel/random/uuid)
+check "a stray message is published" eval "envelope checker_probe.made p-1 1 '{}' $STRAY |
+	\"\$CTL\" --config \"\$ADMIN_CONF\" publish >/dev/null"
+STRAY_SEQ=$("$CTL" --config "$ADMIN_CONF" stream-status |
+	sed -n 's/^stream .*sequences [0-9]*\.\.\([0-9]*\),.*/\1/p')
+control "a message in no outbox" \
+	"message $STRAY_SEQ \(event $STRAY, ticketing.checker_probe.made\) is in no outbox"
+"$CTL" --config "$ADMIN_CONF" delete-stream-message "$STRAY_SEQ" >/dev/null
+repaired "a message in no outbox"
 
 # prune-stream removes what every consumer acknowledged: the outboxes then
 # hold rows whose messages are gone, which must stay clean.
