@@ -256,20 +256,39 @@ store_listing_create(struct store *st, const struct listing_input *in, const cha
 	return store_finish(st, rc);
 }
 
-int
-store_listing(struct store *st, const char *id, int owner, struct listing *l)
+/* listing_read: listing p[0] (sold by p[1] with owner) into *l, through
+ * the thread's copy of the rows when ttl_ms > 0 (lib/dbcache.h).
+ * TK_ENOTFOUND when absent. */
+static int
+listing_read(struct store *st, const struct db_val *p, int owner, int64_t ttl_ms,
+	     struct listing *l)
 {
-	struct db_val p[] = {DB_S(id), DB_S(owner ? st->actor->user_id : "")};
+	int stmt = owner ? ST_LISTING_OWNED : ST_LISTING;
+	size_t np = owner ? 2 : 1;
 	struct db_rows rows;
 	int rc;
 
 	memset(l, 0, sizeof(*l));
-	rc = db_exec(st->db, owner ? ST_LISTING_OWNED : ST_LISTING, p, owner ? 2 : 1, st->arena,
-		     &rows);
+	rc = ttl_ms > 0 ? dbcache_exec(st->db, stmt, p, np, ttl_ms, st->arena, &rows)
+			: db_exec(st->db, stmt, p, np, st->arena, &rows);
 	if (rc == TK_OK && rows.nrows == 0)
 		rc = TK_ENOTFOUND;
 	if (rc == TK_OK)
 		listing_row(&rows, 0, owner, l);
+	return rc;
+}
+
+int
+store_listing(struct store *st, const char *id, int owner, struct listing *l)
+{
+	struct db_val p[] = {DB_S(id), DB_S(owner ? st->actor->user_id : "")};
+	int rc;
+
+	rc = listing_read(st, p, owner, owner ? 0 : STORE_LISTING_TTL_MS, l);
+	/* Its seller sees it as it is now: read again, past the copy. */
+	if (rc == TK_OK && !owner && st->actor != NULL &&
+	    strcmp(st->actor->user_id, l->seller_id) == 0)
+		rc = listing_read(st, p, 0, 0, l);
 	if (rc == TK_OK && !owner)
 		rc = sale_event(st, l->event_id, STORE_EVENT_TTL_MS, &l->event);
 	return rc;

@@ -110,15 +110,25 @@ int store_listing_create(struct store *st, const struct listing_input *in, const
 			 char *id);
 
 /* How long a thread keeps the event rows of listing pages (lib/dbcache.h):
- * the listing and its stock are read fresh on every page; its event's
- * name, times, venue and status may be this old (a cancellation also
- * withdraws the listing, which shows at once). */
+ * its event's name, times, venue and status may be this old (a
+ * cancellation also withdraws the listing, which shows within
+ * STORE_LISTING_TTL_MS). */
 #define STORE_EVENT_TTL_MS 1000
 
+/* How long a thread keeps a listing with its stock for the listing page,
+ * which a crowd asks for at an on-sale (docs/DECISIONS.md, "The listing
+ * page's copy"): what other processes change (the stock the orders
+ * service reports, a change another instance applied) shows to buyers
+ * within this, as on the event page (the events service's
+ * READ_CACHE_MS); what this process changes, at once (db_generation);
+ * the seller always sees the listing as it is. */
+#define STORE_LISTING_TTL_MS 1000
+
 /* store_listing: listing id with its event and stock. With owner, only
- * when st->actor sells it, and all of it fresh; without, the event as
- * kept by the thread for up to STORE_EVENT_TTL_MS. TK_ENOTFOUND when
- * absent (or not theirs, or its event unknown). */
+ * when st->actor sells it, and all of it fresh; without, the listing as
+ * kept by the thread for up to STORE_LISTING_TTL_MS (fresh when st->actor
+ * is its seller) and the event for up to STORE_EVENT_TTL_MS. TK_ENOTFOUND
+ * when absent (or not theirs, or its event unknown). */
 int store_listing(struct store *st, const char *id, int owner, struct listing *l);
 
 /* store_listings_mine: st->actor's listings, newest first, at most

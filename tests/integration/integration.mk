@@ -146,6 +146,11 @@ tests_integration_mint_tokens_LDADD = $(TK_LIBS)
 TESTS += tests/integration/test_market.sh
 EXTRA_DIST += tests/integration/test_market.sh
 
+# The listing page's copy: a crowd is answered from each thread's copy for
+# a moment, while the seller always sees the counts as they are.
+TESTS += tests/integration/test_listing_copy.sh
+EXTRA_DIST += tests/integration/test_listing_copy.sh
+
 # The expiry worker: deadlines held and expired once, through kill -9 of
 # the worker and NATS and MariaDB outages (a fault test: last in the chain
 # of fault tests).
