@@ -151,7 +151,13 @@ check_eq "(b) no order was scheduled twice" 1 "$(most_applies)"
 
 # After committing an expiration batch, before anything else (the nudge,
 # the next batch): the expirations are in the outbox, the rows gone, and
-# the next run must not expire them again.
+# the next run must not expire them again. The batch must be these 3
+# orders: first the supervised worker expires whatever else falls due soon
+# (other tests' reservations reaching their deadline), or the killed run's
+# first batch would be those.
+check "(b) no other order falls due in the next 20 s" wait_for 40 eval \
+	'[ "$(sql "SELECT COUNT(*) FROM $OD.expiry_schedule
+		WHERE expires_at < UTC_TIMESTAMP(3) + INTERVAL 20 SECOND")" = 0 ]'
 orders_for_stopped_worker 3 3000
 killed_run "right after committing its first expirations" --kill-after-expire 1 \
 	"killing myself before the nudge (--kill-after-expire 1)"
