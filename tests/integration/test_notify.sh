@@ -275,9 +275,9 @@ replica_control() {
 	check "and names the row" grep -q "$1: $id differs" "$TK_TMP/check.out"
 	[ "$rc" = 1 ] || sed 's/^/   | /' "$TK_TMP/check.out"
 	sql "UPDATE ticketing_notify.$1 SET $2 = $(sql_quote "$old") WHERE id = '$id'"
-	rc=0
-	check_once || rc=$?
-	check_eq "repaired, the checker exits 0" 0 "$rc"
+	# Once the backbone is quiet (live events otherwise show as unsent),
+	# with the checker's report in the log.
+	check "repaired, the checker passes" checker
 }
 replica_control users_replica name
 replica_control events_replica name
