@@ -21,3 +21,9 @@ TESTS += tests/integration/test_db
 tests_integration_test_db_SOURCES = tests/integration/test_db.c
 tests_integration_test_db_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_integration_test_db_LDADD = $(TK_LIBS) $(CUNIT_LIBS)
+
+# The writer test_promotion.sh runs while it moves the primary
+# (tests/integration/integration.mk).
+check_PROGRAMS += tests/integration/promotion_writer
+tests_integration_promotion_writer_SOURCES = tests/integration/promotion_writer.c
+tests_integration_promotion_writer_LDADD = $(TK_LIBS)
