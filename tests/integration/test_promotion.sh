@@ -239,7 +239,8 @@ check "D. the writer's log says why it left b" \
 # --- E. semi-synchronous replication, then a crash of the primary -------------
 
 ASYNC=$(latency tk_lat.conf)
-my a "SET GLOBAL rpl_semi_sync_master_enabled = ON, rpl_semi_sync_master_timeout = 30000"
+my a "SET GLOBAL rpl_semi_sync_master_enabled = ON, rpl_semi_sync_master_timeout = 30000,
+	rpl_semi_sync_master_wait_point = AFTER_SYNC"
 my b "SET GLOBAL rpl_semi_sync_slave_enabled = ON; STOP SLAVE IO_THREAD; START SLAVE IO_THREAD"
 semi_sync_on() {
 	[ "$(my a "SHOW STATUS LIKE 'Rpl_semi_sync_master_clients'" | cut -f2)" = 1 ]
