@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "config.h"
+#include "dbhost.h"
 #include "err.h"
 #include "xalloc.h"
 
@@ -25,7 +26,9 @@ static const struct config_key common[] = {
     {"template_dir", CONFIG_STR, TK_PKGDATADIR "/templates", 0, 0, "folder of the .tpl files"},
     {"sql_dir", CONFIG_STR, TK_PKGDATADIR "/sql", 0, 0, "folder of numbered migrations"},
     {"db_socket", CONFIG_STR, "", 0, 0, "MariaDB unix socket (empty: TCP)"},
-    {"db_host", CONFIG_STR, "127.0.0.1", 0, 0, "MariaDB host when db_socket is empty"},
+    {"db_host", CONFIG_HOSTS, "127.0.0.1", 0, 0,
+     "MariaDB server when db_socket is empty, or several separated by commas, each host or "
+     "host:port, tried in order for the one that accepts writes"},
     {"db_port", CONFIG_INT, "3306", 1, 65535, "MariaDB port when db_socket is empty"},
     {"db_user", CONFIG_STR, "", 0, 0, "the service's database user"},
     {"db_password", CONFIG_SECRET, "", 0, 0, "the service's database password"},
@@ -104,6 +107,8 @@ parse_long(const char *s, long *out)
 static int
 validate(const struct opt *o)
 {
+	struct dbhost hosts[DBHOST_MAX];
+	const char *why = NULL;
 	long v;
 	size_t n;
 
@@ -123,6 +128,13 @@ validate(const struct opt *o)
 			fprintf(stderr,
 				"config: %s must be an http(s) URL without a trailing slash\n",
 				o->k->key);
+			return TK_ECONFIG;
+		}
+		break;
+	case CONFIG_HOSTS:
+		/* The port only fills the entries; db_port is checked on its own. */
+		if (dbhost_parse(o->value, 3306, hosts, &n, &why) != TK_OK) {
+			fprintf(stderr, "config: %s = %s: %s\n", o->k->key, o->value, why);
 			return TK_ECONFIG;
 		}
 		break;

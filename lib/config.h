@@ -17,7 +17,9 @@
  *                     [http://127.0.0.1:8080]
  *   template_dir      folder of the .tpl files [PKGDATADIR/templates]
  *   db_socket         MariaDB unix socket; empty means TCP [""]
- *   db_host, db_port  MariaDB over TCP [127.0.0.1, 3306]
+ *   db_host, db_port  MariaDB over TCP: a server, or several separated by
+ *                     commas, each "host" or "host:port" (lib/dbhost.h), the
+ *                     first that accepts writes used [127.0.0.1, 3306]
  *   db_user, db_password, db_name   the service's own database account [""]
  *   session_key_file  Ed25519 secret key, hex (auth only) [""]
  *   session_pub_file  Ed25519 public key, hex [""]
@@ -51,6 +53,7 @@ enum config_kind {
 	CONFIG_INT,    /* decimal integer within [min, max] */
 	CONFIG_URL,    /* http:// or https:// URL without a trailing slash */
 	CONFIG_SECRET, /* text, masked by config_dump */
+	CONFIG_HOSTS,  /* MariaDB servers, "host[:port]" separated by commas (dbhost.h) */
 };
 
 /* One key a program reads. */

@@ -29,6 +29,29 @@
  * connection has it: a setting made by a statement on the old link would
  * be lost on the new one.
  *
+ * Several servers (db_host a list, lib/dbhost.h: a primary and replicas
+ * that may be promoted): db_connect tries them in the list's order and
+ * keeps the first whose server answers @@global.read_only = 0, the one
+ * query a connection costs beyond a single server's (at connect, never per
+ * statement). When every server it reaches is read-only (no primary for
+ * the moment: a switch-over in progress, or a primary lost before anyone
+ * promoted a replica), it keeps the first of them rather than none, so
+ * whatever only reads still works (from a replica, perhaps seconds behind)
+ * while every write is refused by the server itself with 1290 (read-only:
+ * TK_EDBDOWN, the page's 503 "try again"); such a connection is given up
+ * for a new look at the list RELOOK seconds after it was made, at the next
+ * call outside a transaction, so a promoted server is found without a
+ * restart. A connection that was writable and has a write refused as
+ * read-only (its server was demoted while it stayed up) is given up at the
+ * next call outside a transaction. The refused statement itself is not
+ * sent again: it did not run, but inside a transaction the statements
+ * before it ran on the demoted server and are gone with it, and outside
+ * one the caller answers 503 as for any refusal; what may be retried stays
+ * what the paragraph above says. With one server (one entry, or
+ * db_socket) none of this happens: there is nowhere else to look, and the
+ * connection behaves as before (a write refused as read-only leaves the
+ * link up and is refused again until an operator clears it).
+ *
  * One fault can be injected, for tests only: with the environment variable
  * TK_FAULT_LOST_COMMITS=N set when the program starts, the first N commits
  * of the process that succeed on the server are reported to their callers
@@ -53,6 +76,7 @@
 #include "buf.h"
 #include "config.h"
 #include "db.h"
+#include "dbhost.h"
 #include "err.h"
 #include "log.h"
 #include "xalloc.h"
@@ -62,6 +86,7 @@
 #define IDLE_CHECK 30     /* seconds idle before a ping */
 #define CELL_BUF 4096     /* bytes per column before the long-value path */
 #define DB_TRACE_MAX 64   /* statements a trace lists (it counts them all) */
+#define RELOOK 1          /* seconds on a read-only server before a new look */
 
 /* Trace entries other than a statement index. */
 enum { TRACE_BEGIN = -1, TRACE_COMMIT = -2, TRACE_ROLLBACK = -3 };
@@ -85,8 +110,12 @@ static const char *const isolation_sql[DB_ISOLATION__MAX] = {
 };
 
 struct db {
-	char *socket, *host, *user, *password, *database;
-	unsigned port;
+	char *socket, *user, *password, *database;
+	/* The servers of db_host in order (over db_socket: one, its name
+	 * unused). With none, the conf's list did not parse and every connect
+	 * fails. */
+	struct dbhost *servers;
+	size_t nservers;
 	enum db_isolation isolation;
 	const char *const *stmts;
 	size_t nstmts;
@@ -96,6 +125,9 @@ struct db {
 	int in_txn;       /* between db_begin and db_commit / db_rollback */
 	int txn_lost;     /* the link dropped inside that transaction */
 	time_t last_used; /* monotonic seconds of the last round trip */
+	size_t server;    /* servers[server] is the one connected */
+	int read_only;    /* several servers, and that one refuses writes */
+	time_t relook_at; /* monotonic seconds: a read-only link is given up */
 
 	/* Parameter binds, grown to the most parameters seen. */
 	MYSQL_BIND *pbind;
@@ -235,6 +267,15 @@ refused_for_now(unsigned err)
 	}
 }
 
+/* Whether an error number is a read-only server's refusal of a write
+ * (among refused_for_now's). */
+static int
+refused_read_only(unsigned err)
+{
+	return err == ER_OPTION_PREVENTS_STATEMENT ||
+	       err == ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION || err == ER_READ_ONLY_MODE;
+}
+
 /*
  * Whether a failed call may be sent again on a new connection: the client
  * could not send it at all (CR_SERVER_GONE_ERROR: the server closed the link
@@ -288,6 +329,16 @@ fail(struct db *db, unsigned err, const char *msg, const char *what)
 	default:
 		if (refused_for_now(err)) {
 			log_warn("db: %s refused for now: %u %s", what, err, msg);
+			/* A demoted server (the file comment): look again at the
+			 * next call outside a transaction. */
+			if (db->nservers > 1 && !db->read_only && refused_read_only(err)) {
+				log_warn("db: %s:%u refuses writes; looking for a writable "
+					 "server",
+					 db->servers[db->server].name,
+					 db->servers[db->server].port);
+				db->read_only = 1;
+				db->relook_at = 0;
+			}
 			rc = TK_EDBDOWN;
 		} else if (link_lost(err)) {
 			if (err == CR_COMMANDS_OUT_OF_SYNC)
@@ -333,16 +384,46 @@ set_options(MYSQL *my)
 	return bad ? TK_EDB : TK_OK;
 }
 
+/* The query that tells a primary from a replica (several servers only). */
+static const char read_only_sql[] = "SELECT @@global.read_only";
+
+/* read_only_of: the connected server's @@global.read_only into *read_only. */
+static int
+read_only_of(struct db *db, int *read_only /* OUT */)
+{
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	int rc = TK_OK;
+
+	if (mysql_real_query(db->my, read_only_sql, sizeof(read_only_sql) - 1) != 0 ||
+	    (res = mysql_store_result(db->my)) == NULL)
+		return fail_conn(db, "read_only");
+	row = mysql_fetch_row(res);
+	if (row == NULL || row[0] == NULL) {
+		log_error("db: @@global.read_only gave no value");
+		rc = TK_EDB;
+	} else {
+		*read_only = strcmp(row[0], "0") != 0;
+	}
+	mysql_free_result(res);
+	return rc;
+}
+
 /*
- * Open the connection, set the session up and prepare every statement.
- * Called only outside transactions (ensure stops a lost one first).
+ * open_server: connect db->my to servers[i] (or to the socket) and set its
+ * session up; with several servers, *read_only gets whether the server
+ * refuses writes. TK_OK, or the failure with db->my closed again.
  */
 static int
-db_connect(struct db *db)
+open_server(struct db *db, size_t i, int *read_only /* OUT */)
 {
+	const struct dbhost *h = &db->servers[i];
+	/* The connector takes the socket only when the host is local. */
+	const char *host = db->socket != NULL || *h->name == '\0' ? NULL : h->name;
 	const char *iso;
 	int rc = TK_OK;
 
+	*read_only = 0;
 	db->my = mysql_init(NULL);
 	if (db->my == NULL) {
 		log_error("db: mysql_init failed");
@@ -354,11 +435,15 @@ db_connect(struct db *db)
 		rc = TK_EDB;
 		goto out;
 	}
-	/* The connector takes the socket only when the host is local. */
-	if (mysql_real_connect(db->my, db->socket ? NULL : db->host, db->user, db->password,
-			       db->database, db->port, db->socket, 0) == NULL) {
-		log_error("db: cannot connect to %s: %u %s", db->socket ? db->socket : db->host,
-			  mysql_errno(db->my), mysql_error(db->my));
+	if (mysql_real_connect(db->my, host, db->user, db->password, db->database, h->port,
+			       db->socket, 0) == NULL) {
+		if (db->socket != NULL)
+			log_error("db: cannot connect to %s: %u %s", db->socket,
+				  mysql_errno(db->my), mysql_error(db->my));
+		else
+			log_error("db: cannot connect to %s:%u: %u %s",
+				  host != NULL ? host : "localhost", h->port, mysql_errno(db->my),
+				  mysql_error(db->my));
 		rc = TK_EDBDOWN;
 		goto out;
 	}
@@ -371,12 +456,66 @@ db_connect(struct db *db)
 		rc = fail_conn(db, "isolation level");
 		goto out;
 	}
-	/* The statements are prepared on first use (prepared). */
-	db->ps = xcalloc(db->nstmts, sizeof(*db->ps));
-	db->last_used = now_mono();
+	if (db->nservers > 1)
+		rc = read_only_of(db, read_only);
 out:
 	if (rc != TK_OK)
 		disconnect(db);
+	return rc;
+}
+
+/*
+ * Open a connection and set its session up, on the first server of the
+ * list that accepts writes, else on the first that answers (read-only, the
+ * file comment). Called only outside transactions (ensure stops a lost
+ * one first). The statements are prepared on first use (prepared).
+ */
+static int
+db_connect(struct db *db)
+{
+	MYSQL *spare = NULL; /* the first read-only server that answered */
+	size_t i, spare_at = 0;
+	int rc = TK_EDB, read_only = 0;
+
+	if (db->nservers == 0) {
+		log_error("db: no server to connect to (the host list did not parse)");
+		goto out;
+	}
+	for (i = 0; i < db->nservers; i++) {
+		rc = open_server(db, i, &read_only);
+		if (rc == TK_OK && !read_only)
+			break;
+		if (rc == TK_OK && spare == NULL) {
+			spare = db->my;
+			spare_at = i;
+			db->my = NULL;
+		} else if (rc == TK_OK) {
+			disconnect(db);
+		}
+	}
+	if (db->my == NULL && spare != NULL) {
+		if (!db->read_only)
+			log_warn("db: no server of the list accepts writes; reading from %s:%u",
+				 db->servers[spare_at].name, db->servers[spare_at].port);
+		db->my = spare;
+		spare = NULL;
+		i = spare_at;
+		read_only = 1;
+		rc = TK_OK;
+	}
+	if (spare != NULL)
+		mysql_close(spare);
+	if (rc != TK_OK)
+		goto out;
+	if (db->nservers > 1 && !read_only && (i != db->server || db->read_only))
+		log_info("db: connected to %s:%u, which accepts writes", db->servers[i].name,
+			 db->servers[i].port);
+	db->server = i;
+	db->read_only = read_only;
+	db->relook_at = now_mono() + RELOOK;
+	db->ps = xcalloc(db->nstmts, sizeof(*db->ps));
+	db->last_used = now_mono();
+out:
 	return rc;
 }
 
@@ -427,9 +566,11 @@ out:
 }
 
 /*
- * Make sure there is a usable connection: connect when there is none, and
- * ping one that sat idle (outside a transaction) so a link the server has
- * closed meanwhile is replaced rather than failing the caller's statement.
+ * Make sure there is a usable connection: connect when there is none, give
+ * up a read-only one of a list when its time has come (the file comment),
+ * and ping one that sat idle (outside a transaction) so a link the server
+ * has closed meanwhile is replaced rather than failing the caller's
+ * statement.
  */
 static int
 ensure(struct db *db)
@@ -440,6 +581,9 @@ ensure(struct db *db)
 		rc = TK_EDBDOWN;
 		goto out;
 	}
+	/* A read-only server of a list: time to look for a writable one. */
+	if (db->my != NULL && db->read_only && !db->in_txn && now_mono() >= db->relook_at)
+		disconnect(db);
 	if (db->my != NULL && !db->in_txn && now_mono() - db->last_used > IDLE_CHECK &&
 	    mysql_ping(db->my) != 0) {
 		log_info("db: idle connection gone (%s); reconnecting", mysql_error(db->my));
@@ -469,13 +613,28 @@ db_conf_configured(void)
 struct db *
 db_new(const struct db_conf *conf, const char *const *stmts, size_t nstmts)
 {
+	struct dbhost list[DBHOST_MAX];
+	const char *why = NULL;
 	struct db *db;
+	size_t n = 0;
 
 	pthread_once(&lib_once, lib_init);
 	db = xcalloc(1, sizeof(*db));
 	db->socket = dup_opt(conf->socket);
-	db->host = dup_opt(conf->host);
-	db->port = conf->port;
+	if (db->socket == NULL && conf->host != NULL &&
+	    dbhost_parse(conf->host, conf->port, list, &n, &why) != TK_OK) {
+		log_error("db: db_host %s: %s", conf->host, why);
+		n = 0;
+	} else if (n == 0) {
+		/* A socket, or no host (the connector's default): one server
+		 * with an empty name. */
+		list[0].name[0] = '\0';
+		list[0].port = conf->port;
+		n = 1;
+	}
+	db->servers = xcalloc(n > 0 ? n : 1, sizeof(*db->servers));
+	memcpy(db->servers, list, n * sizeof(*db->servers));
+	db->nservers = n;
 	db->isolation =
 	    (unsigned)conf->isolation < DB_ISOLATION__MAX ? conf->isolation : DB_ISOLATION_SERVER;
 	db->user = dup_opt(conf->user);
@@ -493,7 +652,7 @@ db_free(struct db *db)
 		return;
 	disconnect(db);
 	free(db->socket);
-	free(db->host);
+	free(db->servers);
 	free(db->user);
 	if (db->password != NULL)
 		explicit_bzero(db->password, strlen(db->password));

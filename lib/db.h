@@ -10,7 +10,9 @@
  * reconnects and prepares the statements again as they are used. A
  * statement that may already have run is never retried; one the client
  * could not send at all, outside a transaction, is sent once more on a new
- * connection.
+ * connection. With several servers (a primary and its replicas), the next
+ * call also looks for the one that accepts writes, as it does after a
+ * write refused as read-only (a demoted primary).
  */
 #ifndef TK_DB_H
 #define TK_DB_H
@@ -28,8 +30,11 @@ enum db_isolation {
 
 struct db_conf {
 	const char *socket; /* unix socket path, or NULL for TCP */
-	const char *host;   /* when socket is NULL */
-	unsigned port;
+	/* When socket is NULL: one server, or a comma-separated list (the
+	 * db_host of lib/dbhost.h) tried in order for the first that accepts
+	 * writes (db.c's comment says what happens when none does). */
+	const char *host;
+	unsigned port; /* the port of an entry without its own */
 	const char *user;
 	const char *password;
 	const char *database;

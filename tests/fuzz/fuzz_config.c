@@ -5,10 +5,10 @@
  * each kind. An input that starts with the comment line "#!other" loads
  * with CONFIG_OTHER_KEYS, as ticketingctl and the workers do. Beyond not
  * crashing: after TK_OK every integer key is within its range, every URL
- * key is an http(s) URL without a trailing slash, no value read from the
- * text has a line break or surrounding space, and config_dump writes every
- * key. The parser prints each problem on stderr: run the fuzzer with
- * -close_fd_mask=2 to keep its own lines readable.
+ * key is an http(s) URL without a trailing slash, db_host is a list of
+ * servers that lib/dbhost.c parses, no value read from the text has a line
+ * break or surrounding space, and config_dump writes every key. The parser prints each problem on
+ * stderr: run the fuzzer with -close_fd_mask=2 to keep its own lines readable.
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "dbhost.h"
 #include "err.h"
 #include "fuzz.h"
 
@@ -56,6 +57,7 @@ static void
 check_loaded(void)
 {
 	static FILE *devnull;
+	struct dbhost hosts[DBHOST_MAX];
 	size_t i, n;
 	const char *v;
 
@@ -79,6 +81,8 @@ check_loaded(void)
 		    (n > 0 && (isspace((unsigned char)v[0]) || isspace((unsigned char)v[n - 1]))))
 			abort();
 	}
+	if (dbhost_parse(config_str("db_host"), 3306, hosts, &n, NULL) != TK_OK)
+		abort();
 	if (devnull == NULL)
 		devnull = fopen("/dev/null", "w");
 	if (devnull == NULL)

@@ -272,3 +272,8 @@ EXTRA_DIST += tests/integration/test_restore.sh
 TK_FAULT_TESTS += tests/integration/test_restore.sh
 TK_FAULT_RESTORE = tests/integration/test_restore.sh.log
 $(TK_FAULT_RESTORE): $(TK_FAULT_NOTIFY)
+
+# The replica promotion drill on a MariaDB pair of its own (ports: the
+# stack's PORT + 22 and + 23), promotion_writer (lib/db.mk) writing.
+TESTS += tests/integration/test_promotion.sh
+EXTRA_DIST += tests/integration/test_promotion.sh
