@@ -384,29 +384,31 @@ set_options(MYSQL *my)
 	return bad ? TK_EDB : TK_OK;
 }
 
-/* The query that tells a primary from a replica (several servers only). */
-static const char read_only_sql[] = "SELECT @@global.read_only";
+int
+db_server_read_only(MYSQL *my, int *read_only)
+{
+	static const char sql[] = "SELECT @@global.read_only";
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	int rc = TK_OK;
+
+	if (mysql_real_query(my, sql, sizeof(sql) - 1) != 0 ||
+	    (res = mysql_store_result(my)) == NULL)
+		return TK_EDB;
+	row = mysql_fetch_row(res);
+	if (row == NULL || row[0] == NULL)
+		rc = TK_EDB;
+	else
+		*read_only = strcmp(row[0], "0") != 0;
+	mysql_free_result(res);
+	return rc;
+}
 
 /* read_only_of: the connected server's @@global.read_only into *read_only. */
 static int
 read_only_of(struct db *db, int *read_only /* OUT */)
 {
-	MYSQL_RES *res;
-	MYSQL_ROW row;
-	int rc = TK_OK;
-
-	if (mysql_real_query(db->my, read_only_sql, sizeof(read_only_sql) - 1) != 0 ||
-	    (res = mysql_store_result(db->my)) == NULL)
-		return fail_conn(db, "read_only");
-	row = mysql_fetch_row(res);
-	if (row == NULL || row[0] == NULL) {
-		log_error("db: @@global.read_only gave no value");
-		rc = TK_EDB;
-	} else {
-		*read_only = strcmp(row[0], "0") != 0;
-	}
-	mysql_free_result(res);
-	return rc;
+	return db_server_read_only(db->my, read_only) == TK_OK ? TK_OK : fail_conn(db, "read_only");
 }
 
 /*

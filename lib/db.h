@@ -168,4 +168,14 @@ int db_in_transaction(const struct db *db);
  * TK_EDBDOWN. */
 int db_ping(struct db *db);
 
+/*
+ * db_server_read_only: whether the server on my refuses writes of ordinary
+ * accounts (@@global.read_only), into *read_only. The one query that tells
+ * a primary from a replica, for the two files that talk to MariaDB: db.c,
+ * and lib/migrate.c, which connects on its own. TK_OK, or TK_EDB with the
+ * reason in mysql_errno(my) (0 when the answer held no value).
+ */
+struct st_mysql;
+int db_server_read_only(struct st_mysql *my, int *read_only /* OUT */);
+
 #endif

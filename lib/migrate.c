@@ -23,6 +23,7 @@
 
 #include "buf.h"
 #include "db.h"
+#include "dbhost.h"
 #include "err.h"
 #include "log.h"
 #include "migrate.h"
@@ -325,15 +326,15 @@ out:
 	return rc;
 }
 
+/* connect_one: a connection to host:port (host NULL: the connector's
+ * default), or to socket when it is not NULL; NULL with *rc set. */
 static MYSQL *
-connect_db(const struct db_conf *conf, int *rc)
+connect_one(const struct db_conf *conf, const char *socket, const char *host, unsigned port,
+	    int *rc)
 {
 	MYSQL *my;
 	unsigned timeout = CONNECT_TIMEOUT;
 	my_bool no = 0;
-	const char *socket = conf->socket && *conf->socket ? conf->socket : NULL;
-	/* The connector takes the socket only when the host is local. */
-	const char *host = !socket && conf->host && *conf->host ? conf->host : NULL;
 	const char *user = conf->user && *conf->user ? conf->user : NULL;
 	const char *pass = conf->password && *conf->password ? conf->password : NULL;
 	const char *database = conf->database && *conf->database ? conf->database : NULL;
@@ -348,7 +349,7 @@ connect_db(const struct db_conf *conf, int *rc)
 	mysql_options(my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(my, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
 	mysql_options(my, MYSQL_OPT_RECONNECT, &no);
-	if (mysql_real_connect(my, host, user, pass, database, conf->port, socket,
+	if (mysql_real_connect(my, host, user, pass, database, port, socket,
 			       CLIENT_MULTI_STATEMENTS) == NULL) {
 		log_error("migrate: cannot connect to %s: %u %s", socket ? socket : host,
 			  mysql_errno(my), mysql_error(my));
@@ -356,6 +357,49 @@ connect_db(const struct db_conf *conf, int *rc)
 		*rc = TK_EDBDOWN;
 		return NULL;
 	}
+	return my;
+}
+
+/*
+ * connect_db: a connection to conf's server: its socket, its one host, or
+ * the first server of its db_host list that accepts writes (the servers
+ * db.c would write to; a migration on a read-only one would be refused).
+ * NULL with *rc set when none does.
+ */
+static MYSQL *
+connect_db(const struct db_conf *conf, int *rc)
+{
+	struct dbhost list[DBHOST_MAX];
+	const char *socket = conf->socket && *conf->socket ? conf->socket : NULL;
+	const char *why = NULL;
+	MYSQL *my = NULL;
+	size_t n = 0, i;
+	int read_only;
+
+	/* The connector takes the socket only when the host is local. */
+	if (socket != NULL || conf->host == NULL || *conf->host == '\0')
+		return connect_one(conf, socket, NULL, conf->port, rc);
+	if (dbhost_parse(conf->host, conf->port, list, &n, &why) != TK_OK) {
+		log_error("migrate: db_host %s: %s", conf->host, why);
+		*rc = TK_ECONFIG;
+		return NULL;
+	}
+	if (n == 1)
+		return connect_one(conf, NULL, list[0].name, list[0].port, rc);
+	for (i = 0; i < n && my == NULL; i++) {
+		my = connect_one(conf, NULL, list[i].name, list[i].port, rc);
+		if (my == NULL)
+			continue;
+		read_only = 1;
+		if (db_server_read_only(my, &read_only) == TK_OK && !read_only)
+			break;
+		log_warn("migrate: %s:%u does not accept writes", list[i].name, list[i].port);
+		mysql_close(my);
+		my = NULL;
+		*rc = TK_EDBDOWN;
+	}
+	if (my == NULL)
+		log_error("migrate: no server of %s accepts writes", conf->host);
 	return my;
 }
 

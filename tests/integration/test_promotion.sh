@@ -13,7 +13,8 @@
 #      switch answer 503 (counted), none 500, none acknowledged is lost;
 #   C. a restarted: it comes back read-only and takes no write, even from
 #      a connection that looks at the list again (its link killed); a is
-#      attached as b's replica and catches up;
+#      attached as b's replica and catches up; ticketingctl migrate on the
+#      same list migrates b;
 #   D. switch-over back without a restart: b made read-only while it stays
 #      up, a promoted; the writer leaves b because its writes are refused
 #      (1290), none lost, none 500;
@@ -219,6 +220,24 @@ check_eq "C. a holds no row written since the switch" 0 \
 replicate a b
 check "C. a, attached to b, catches up" caught_up a b
 check_eq "C. a holds every acknowledged write" "" "$(lost a)"
+# ticketingctl migrate on the same list (a read-only first): it migrates b.
+my b "CREATE DATABASE ticketing_auth;
+	CREATE USER 'migrator'@'127.0.0.1' IDENTIFIED BY 'migrator-password';
+	GRANT ALL PRIVILEGES ON ticketing_auth.* TO 'migrator'@'127.0.0.1'"
+cat >"$TK_TMP/admin.conf" <<EOF
+db_socket =
+db_host = $PAIR
+db_user = migrator
+db_password = migrator-password
+sql_dir = $SRCDIR/sql
+EOF
+migrate() { "$TK_BUILDDIR/tools/ticketingctl" --config "$TK_TMP/admin.conf" migrate auth \
+	>"$TK_TMP/migrate.out" 2>&1; }
+check "C. ticketingctl migrate with the list" migrate
+migrated() { my "$1" "SELECT COUNT(*) FROM ticketing_auth.schema_migrations WHERE module = 'auth'"; }
+check "C. ... migrated b, the primary" [ "$(migrated b)" -gt 0 ]
+check "C. ... and a has it by replication" caught_up a b
+check_eq "C. ... the same migrations" "$(migrated b)" "$(migrated a)"
 
 # --- D. switch-over back, b staying up ----------------------------------------
 
