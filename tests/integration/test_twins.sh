@@ -252,6 +252,47 @@ check_eq "the catcher holds as many as were recorded sent" \
 		list "${r[@]}"))")" \
 	"$(awk '{ s += $1 } END { print s + 0 }' "$TK_TMP/mails")"
 
+# --- a consumer is caught up only when its twin is too --------------------
+
+# A member signs out while a transaction of the test holds the row its
+# revocation goes to in the events database: the instance that took
+# session.revoked waits on the lock (and retries), unacknowledged, while
+# its twin finds nothing to fetch. consumer_state must not say
+# events-sessions caught up meanwhile: the events service would trust its
+# revocation mirror, which lacks the row.
+caught_up_age() {
+	sql "SELECT TIMESTAMPDIFF(MICROSECOND, caught_up_at, NOW(6)) DIV 1000
+		FROM ticketing_events.consumer_state WHERE consumer = 'events-sessions'"
+}
+account_browser leaver member "Leaver $$"
+SID=$(token_sid "$(cookie leaver tk_session)")
+check "events-sessions is caught up before" test "$(caught_up_age)" -lt 3000
+sql "BEGIN; INSERT INTO ticketing_events.session_revocations (session_id, user_id, revoked_at,
+	version) VALUES ($(sql_quote "$SID"), 'held', UTC_TIMESTAMP(3), 1); SELECT SLEEP(8);
+	ROLLBACK" >/dev/null &
+HOLDER=$!
+at_exit "kill $HOLDER 2>/dev/null"
+# trx STATE QUERY: a transaction in STATE is running a statement like QUERY.
+trx() {
+	[ "$(sql "SELECT COUNT(*) FROM information_schema.innodb_trx
+		WHERE trx_state = '$1' AND trx_query LIKE '$2'")" -ge 1 ]
+}
+check "the test holds the row" wait_for 5 trx RUNNING 'SELECT SLEEP(8)%'
+req leaver GET /auth/account
+post leaver /auth/signout "csrf_token=$(csrf)"
+check_status "the member signs out" 303
+check "an instance of replicator-events waits on the held row" \
+	wait_for 5 trx 'LOCK WAIT' 'INSERT INTO session_revocations%'
+sleep 3
+age=$(caught_up_age)
+echo "# events-sessions last recorded caught up $age ms ago, its event held 3 s"
+check "events-sessions is not recorded caught up while its event is held" test "$age" -ge 2500
+wait "$HOLDER"
+check "once the row is free, the revocation is applied" wait_for 20 eval \
+	'[ "$(sql "SELECT COUNT(*) FROM ticketing_events.session_revocations
+		WHERE session_id = '"'$SID'"'")" = 1 ]'
+check "and events-sessions is caught up again" wait_for 10 eval '[ "$(caught_up_age)" -lt 2000 ]'
+
 # --- both instances worked, both are seen ------------------------------------
 
 for inst in "${INSTANCES[@]}"; do
