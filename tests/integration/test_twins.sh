@@ -50,13 +50,18 @@ MAXC=$(sql "SELECT @@GLOBAL.max_connections")
 sql "SET GLOBAL max_connections = $((MAXC + 200))"
 at_exit "sql 'SET GLOBAL max_connections = $MAXC'"
 declare -A TWIN_PID=()
-# twin_stop: SIGTERM every twin and wait until each is gone.
+# twin_stop: SIGTERM every twin and wait until each is gone, then delete
+# the twins' heartbeat rows, as an operator does for an instance taken
+# away (docs/deploy.md): else every workers route stays 503.
 twin_stop() {
 	local i
 	for i in "${!TWIN_PID[@]}"; do kill "${TWIN_PID[$i]}" 2>/dev/null || true; done
 	for i in "${!TWIN_PID[@]}"; do
 		wait_for 30 eval "! kill -0 ${TWIN_PID[$i]} 2>/dev/null" ||
 			kill -9 "${TWIN_PID[$i]}" 2>/dev/null || true
+	done
+	for i in "${INSTANCES[@]}"; do
+		sql "DELETE FROM ticketing_${i#*-}.worker_beats WHERE instance = 'twin'"
 	done
 }
 at_exit twin_stop
