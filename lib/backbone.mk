@@ -22,6 +22,7 @@ nobase_dist_pkgdata_DATA += \
 	sql/common/consumer_state/001_consumer_state.sql \
 	sql/common/consumer_state/002_consumer_pending.sql \
 	sql/common/worker_beats/001_worker_beats.sql \
+	sql/common/worker_beats/002_worker_beats_instance.sql \
 	sql/common/session_revocations/001_session_revocations.sql \
 	sql/common/session_revocations/002_replicated_at.sql
 

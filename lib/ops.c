@@ -42,8 +42,8 @@ static const char *const base_stmts[] = {
     [OPS_ST_OUTBOX] = "SELECT COUNT(*), "
 		      "COALESCE(TIMESTAMPDIFF(MICROSECOND, MIN(created_at), NOW(6)), 0) "
 		      "FROM outbox WHERE sent_at IS NULL",
-    [OPS_ST_BEATS] = "SELECT worker, TIMESTAMPDIFF(MICROSECOND, beat_at, NOW(6)) "
-		     "FROM worker_beats ORDER BY worker",
+    [OPS_ST_BEATS] = "SELECT worker, TIMESTAMPDIFF(MICROSECOND, beat_at, NOW(6)), instance "
+		     "FROM worker_beats ORDER BY worker, instance",
     [OPS_ST_PENDING] = "SELECT consumer, pending, "
 		       "TIMESTAMPDIFF(MICROSECOND, pending_at, NOW(6)) "
 		       "FROM consumer_state WHERE pending IS NOT NULL ORDER BY consumer",
@@ -161,16 +161,19 @@ put_database(struct request *r, struct buf *b)
 		header(b, "worker_beat_age_seconds", "gauge",
 		       "Time since the worker last had its database and NATS connections working.");
 		for (i = 0; i < rows.nrows; i++)
-			buf_printf(
-			    b,
-			    "ticketing_worker_beat_age_seconds{service=\"%s\",worker=\"%s\"} "
-			    "%s\n",
-			    service, db_str(&rows, i, 0), seconds(r->arena, db_int(&rows, i, 1)));
+			buf_printf(b,
+				   "ticketing_worker_beat_age_seconds{service=\"%s\",worker=\"%s\","
+				   "instance=\"%s\"} %s\n",
+				   service, db_str(&rows, i, 0), db_str(&rows, i, 2),
+				   seconds(r->arena, db_int(&rows, i, 1)));
 		header(b, "worker_up", "gauge", "1 when the worker's heartbeat is fresh, else 0.");
 		for (i = 0; i < rows.nrows; i++)
-			buf_printf(b, "ticketing_worker_up{service=\"%s\",worker=\"%s\"} %d\n",
-				   service, db_str(&rows, i, 0),
-				   db_int(&rows, i, 1) <= (int64_t)OPS_BEAT_STALE_S * 1000000);
+			buf_printf(
+			    b,
+			    "ticketing_worker_up{service=\"%s\",worker=\"%s\",instance=\"%s\"} "
+			    "%d\n",
+			    service, db_str(&rows, i, 0), db_str(&rows, i, 2),
+			    db_int(&rows, i, 1) <= (int64_t)OPS_BEAT_STALE_S * 1000000);
 	}
 	if (has_pending) {
 		rc = db_exec(ops_db, OPS_ST_PENDING, NULL, 0, r->arena, &rows);
@@ -249,9 +252,11 @@ h_health(struct request *r)
 }
 
 /*
- * h_workers: one line per worker of the service's database, "NAME fresh
- * AGE" or "NAME stale AGE" (seconds since its beat). 200 when every one is
- * fresh; 503 when one is stale, none ever beat, or the database fails.
+ * h_workers: one line per instance of each worker of the service's
+ * database, "NAME fresh AGE INSTANCE" or "NAME stale AGE INSTANCE"
+ * (seconds since its beat; the instance's --instance name). 200 when every
+ * one is fresh; 503 when one is stale, none ever beat, or the database
+ * fails.
  */
 static int
 h_workers(struct request *r)
@@ -273,8 +278,8 @@ h_workers(struct request *r)
 		int fresh = age <= (int64_t)OPS_BEAT_STALE_S * 1000000;
 
 		stale |= !fresh;
-		buf_printf(&b, "%s %s %s\n", db_str(&rows, i, 0), fresh ? "fresh" : "stale",
-			   seconds(r->arena, age));
+		buf_printf(&b, "%s %s %s %s\n", db_str(&rows, i, 0), fresh ? "fresh" : "stale",
+			   seconds(r->arena, age), db_str(&rows, i, 2));
 	}
 	if (rows.nrows == 0)
 		buf_puts(&b, "no worker has beaten\n");

@@ -8,8 +8,9 @@
  *   GET /_health/NAME          200 "ok" when the service's database answers
  *                              on the request thread's own connection, 503
  *                              naming what failed otherwise; open to all.
- *   GET /_health/NAME/workers  each worker of the service's database, fresh
- *                              or stale by its heartbeat (worker_beats);
+ *   GET /_health/NAME/workers  each instance of each worker of the
+ *                              service's database, fresh or stale by its
+ *                              heartbeat (worker_beats);
  *                              503 when one is stale. Loopback only.
  *   GET /_metrics/NAME         the metrics. Loopback only.
  * The loopback routes carry RF_LOOPBACK (router.h); nginx also lets only

@@ -28,6 +28,9 @@
 
 #define BATCH 64
 #define FETCH_WAIT_MS 500
+/* The least time between two consumer_state records of one consumer
+ * thread (each asks JetStream for the durable's state first). */
+#define CAUGHT_UP_EVERY_MS 1000
 #define MAX_OPTIONS 16
 
 static volatile sig_atomic_t stopping;
@@ -36,6 +39,12 @@ static volatile sig_atomic_t stopping;
  * the applications so far, over every consumer thread. */
 static long kill_after_apply;
 static long applications;
+
+/* --instance NAME: which instance of the worker this process is, the key
+ * of its heartbeat row beside the worker's name; the host name when not
+ * given (worker_main_of). */
+#define INSTANCE_MAX 64
+static char instance[INSTANCE_MAX + 1];
 
 /* The wake-up state of worker_wake / worker_wait. */
 static pthread_mutex_t wake_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -549,19 +558,31 @@ bind_consumer(struct consumer *c)
 }
 
 /*
- * caught_up: an empty fetch, so nothing was pending: record it in
- * consumer_state. An empty fetch waited FETCH_WAIT_MS for a message, so
- * this runs at most twice a second. Not while NATS is away: a fetch may
- * then come back empty although messages wait. A failure is logged once
- * per failing spell and left: the row just ages, which is what a stuck
- * consumer looks like.
+ * caught_up: an empty fetch, so nothing was pending for this instance:
+ * record it in consumer_state when JetStream also says the durable has
+ * nothing waiting and nothing delivered unacknowledged (a twin instance
+ * on the same durable may be applying a batch this one never saw; a
+ * message naked for a retry is unacknowledged too), at most once per
+ * CAUGHT_UP_EVERY_MS (*last_ms: when it last asked). Not while NATS is
+ * away: a fetch may then come back empty although messages wait. A
+ * failure is logged once per failing spell and left: the row just ages,
+ * which is what a stuck consumer looks like.
  */
 static void
-caught_up(struct consumer *c, struct db *db, int *failing)
+caught_up(struct consumer *c, struct db *db, int *failing, int64_t *last_ms)
 {
+	struct mq_consumer_state cs;
+	struct timespec now;
+	int64_t now_ms;
 	int rc;
 
-	if (!mq_connected(c->mq))
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	now_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+	if (!mq_connected(c->mq) || now_ms - *last_ms < CAUGHT_UP_EVERY_MS)
+		return;
+	*last_ms = now_ms;
+	if (mq_consumer_state(c->mq, MQ_STREAM, c->reg->durable, &cs) != TK_OK ||
+	    cs.pending + cs.ack_pending > 0)
 		return;
 	rc =
 	    db_exec(db, WORKER_ST_CAUGHT_UP,
@@ -593,6 +614,7 @@ consume(void *arg)
 	struct mq_pull *pull = bind_consumer(c);
 	struct worker_backoff b = {0};
 	struct mq_batch batch;
+	int64_t state_asked_ms = INT64_MIN / 2;
 	int rc, i, n, down = 0, state_failing = 0;
 
 	if (pull != NULL)
@@ -612,7 +634,7 @@ consume(void *arg)
 		down = 0;
 		worker_backoff_reset(&b);
 		if (batch.count == 0)
-			caught_up(c, db, &state_failing);
+			caught_up(c, db, &state_failing, &state_asked_ms);
 		n = batch_prefix(batch.count);
 		i = n >= 2 && handle_batch(c, db, a, batch.msgs, n) ? n : 0;
 		for (; i < batch.count; i++)
@@ -638,7 +660,8 @@ struct consumers {
 /* The heartbeat's statements, on a connection of its own. */
 enum { BEAT_ST_BEAT, BEAT_ST_PENDING, BEAT_ST__MAX };
 static const char *const beat_stmts[BEAT_ST__MAX] = {
-    [BEAT_ST_BEAT] = "INSERT INTO worker_beats (worker, beat_at, pid) VALUES (?, NOW(6), ?) "
+    [BEAT_ST_BEAT] = "INSERT INTO worker_beats (worker, instance, beat_at, pid) "
+		     "VALUES (?, ?, NOW(6), ?) "
 		     "ON DUPLICATE KEY UPDATE beat_at = VALUES(beat_at), pid = VALUES(pid)",
     /* A consumer that never caught up gets caught_up_at at the epoch:
      * not caught up (sql/common/consumer_state/002_consumer_pending.sql). */
@@ -683,9 +706,10 @@ beat_once(struct beat *b, struct db *db)
 				    2, NULL, NULL);
 	}
 	if (rc == TK_OK)
-		rc = db_exec(db, BEAT_ST_BEAT,
-			     (struct db_val[]){DB_S(b->def->name), DB_I((int64_t)getpid())}, 2,
-			     NULL, NULL);
+		rc = db_exec(
+		    db, BEAT_ST_BEAT,
+		    (struct db_val[]){DB_S(b->def->name), DB_S(instance), DB_I((int64_t)getpid())},
+		    3, NULL, NULL);
 	return rc;
 }
 
@@ -865,7 +889,8 @@ usage(const struct worker_def *def)
 {
 	size_t i;
 
-	fprintf(stderr, "usage: ticketing-%s --config FILE [--service NAME]", def->name);
+	fprintf(stderr, "usage: ticketing-%s --config FILE [--service NAME] [--instance NAME]",
+		def->name);
 	if (def->nconsumers > 0)
 		fputs(" [--kill-after-apply N]", stderr);
 	for (i = 0; i < def->noptions; i++)
@@ -873,15 +898,31 @@ usage(const struct worker_def *def)
 	fputc('\n', stderr);
 }
 
-/* parse: the command line into *config_path, *service and def's options. */
+/* set_instance: name as the instance's name: TK_OK, or TK_EINVAL unless it
+ * is 1..INSTANCE_MAX characters of letters, digits and ".-_:". */
+static int
+set_instance(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > INSTANCE_MAX ||
+	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:") != n)
+		return TK_EINVAL;
+	memcpy(instance, name, n + 1);
+	return TK_OK;
+}
+
+/* parse: the command line into *config_path, *service, the instance and
+ * def's options. */
 static int
 parse(int argc, char **argv, const struct worker_def *def, const char **config_path,
       const char **service)
 {
-	struct option longopts[MAX_OPTIONS + 4] = {
+	struct option longopts[MAX_OPTIONS + 5] = {
 	    {"config", required_argument, NULL, 'c'},
 	    {"service", required_argument, NULL, 's'},
 	    {"kill-after-apply", required_argument, NULL, 'k'},
+	    {"instance", required_argument, NULL, 'i'},
 	};
 	char *end;
 	size_t i;
@@ -890,7 +931,7 @@ parse(int argc, char **argv, const struct worker_def *def, const char **config_p
 	if (def->noptions > MAX_OPTIONS)
 		goto out;
 	for (i = 0; i < def->noptions; i++)
-		longopts[i + 3] = (struct option){
+		longopts[i + 4] = (struct option){
 		    def->options[i].name, def->options[i].has_arg ? required_argument : no_argument,
 		    NULL, 'o'};
 	while ((ch = getopt_long(argc, argv, "", longopts, &idx)) != -1) {
@@ -904,7 +945,10 @@ parse(int argc, char **argv, const struct worker_def *def, const char **config_p
 			if (def->nconsumers == 0 || *optarg == '\0' || *end != '\0' ||
 			    kill_after_apply <= 0)
 				goto out;
-		} else if (ch != 'o' || def->options[idx - 3].set(optarg) != TK_OK) {
+		} else if (ch == 'i') {
+			if (set_instance(optarg) != TK_OK)
+				goto out;
+		} else if (ch != 'o' || def->options[idx - 4].set(optarg) != TK_OK) {
 			goto out;
 		}
 	}
@@ -947,6 +991,7 @@ worker_main_of(int argc, char **argv, const struct worker_def *const *defs, size
 	struct sigaction sa;
 	const struct worker_def *def = defs[0];
 	const char *config_path = NULL, *service = NULL;
+	char host[INSTANCE_MAX + 2] = "";
 	int status = 2;
 
 	if (parse(argc, argv, def, &config_path, &service) != TK_OK) {
@@ -954,6 +999,11 @@ worker_main_of(int argc, char **argv, const struct worker_def *const *defs, size
 		goto out;
 	}
 	status = 1;
+	if (instance[0] == '\0' &&
+	    (gethostname(host, sizeof(host) - 1) != 0 || set_instance(host) != TK_OK)) {
+		log_error("%s: the host name is no instance name: give --instance NAME", def->name);
+		goto out;
+	}
 	/* A worker reads its service's file: the service's own keys are
 	 * skipped, the common ones still checked. */
 	if (config_load(config_path, def->config_keys, def->nconfig_keys, CONFIG_OTHER_KEYS) !=

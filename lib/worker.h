@@ -44,16 +44,22 @@
  *
  * Each consumer thread records in consumer_state when it last found
  * nothing pending while connected to NATS, with no dead letter of its own
- * waiting (after each empty fetch, which waits half a second): the consuming service
- * judges how current its replica is from that row alone (lib/revoke.h),
- * without heartbeat events, so a quiet system stays quiet.
+ * waiting (after an empty fetch, which waits half a second, at most once a
+ * second, and only when JetStream says the durable has no message waiting
+ * and none delivered unacknowledged: with several instances on one
+ * durable, one instance's empty fetch says nothing of the batch its twin
+ * is applying): the consuming service judges how current its replica is
+ * from that row alone (lib/revoke.h), without heartbeat events, so a quiet
+ * system stays quiet.
  *
- * A heartbeat thread beside them writes the worker's row of worker_beats
- * every WORKER_BEAT_MS while NATS answers and the database takes the
- * write, and with it each consumer's lag as JetStream tells it
- * (consumer_state.pending): the service's health and metrics routes read
- * both from its database (lib/ops.h), so a worker needs no listener of
- * its own.
+ * A heartbeat thread beside them writes the worker's row of worker_beats,
+ * its own by worker name and instance name (--instance NAME, the host name
+ * by default: one instance per host needs no option), every WORKER_BEAT_MS
+ * while NATS answers and the database takes the write, and with it each
+ * consumer's lag as JetStream tells it (consumer_state.pending, the same
+ * number whichever instance writes it): the service's health and metrics
+ * routes read both from its database (lib/ops.h), so a worker needs no
+ * listener of its own.
  *
  * Every consuming worker takes --kill-after-apply N: the process SIGKILLs
  * itself right after its Nth committed application and before the ack,

@@ -6,6 +6,11 @@
  * to sandbox_webhook_url with libcurl; a 2xx marks the row delivered,
  * anything else (no answer included) sets its next attempt after
  * min(2^attempts, 300) seconds. The rows stay pending across restarts.
+ * Each row is claimed for its attempt (store_webhook_claim: locked until
+ * the attempt is recorded), so two sandbox processes on one database
+ * never post the same webhook at once; the payments service applies a
+ * webhook once by its event id in any case (a real provider delivers at
+ * least once).
  */
 #include <stdio.h>
 #include <string.h>
@@ -98,8 +103,8 @@ deliver_run(struct db *db, int (*stopping)(void))
 	struct db_rows rows;
 	CURL *c = curl_easy_init();
 	long status;
-	size_t i;
-	int rc = c != NULL ? TK_OK : TK_EINTERNAL;
+	size_t i, posted;
+	int claimed, rc = c != NULL ? TK_OK : TK_EINTERNAL;
 
 	while (rc == TK_OK && !stopping()) {
 		arena_reset(a);
@@ -107,15 +112,21 @@ deliver_run(struct db *db, int (*stopping)(void))
 			nap(1000, stopping);
 			continue;
 		}
+		posted = 0;
 		for (i = 0; i < rows.nrows && !stopping(); i++) {
+			if (store_webhook_claim(&st, db_str(&rows, i, 0), &claimed) != TK_OK)
+				break;
+			if (!claimed)
+				continue; /* another sandbox process is delivering it */
 			status = post(c, url, db_str(&rows, i, 1));
+			posted++;
 			if (status < 200 || status > 299)
 				log_warn("sandbox: webhook %s: HTTP %ld, will retry",
 					 db_str(&rows, i, 0), status);
 			if (store_webhook_attempt(&st, db_str(&rows, i, 0), status) != TK_OK)
 				break;
 		}
-		if (rows.nrows == 0)
+		if (posted == 0)
 			nap(IDLE_MS, stopping);
 	}
 	curl_easy_cleanup(c);

@@ -83,9 +83,19 @@ int store_charge_op(struct store *st, enum sb_op op, const char *charge_id, cons
  * oldest first: columns id, body. */
 int store_webhooks_due(struct store *st, long max, struct db_rows *rows /* OUT */);
 
-/* store_webhook_attempt: record an attempt of webhook id that got HTTP
- * status (0: no answer): delivered on a 2xx, else due again after
- * min(2^attempts, 300) seconds, attempts counting this one. */
+/* store_webhook_claim: open a transaction on st's connection and lock
+ * webhook id while it is still due (FOR UPDATE SKIP LOCKED), so another
+ * sandbox process skips it until the attempt is recorded: *claimed (OUT)
+ * is 1 when this one holds it (store_webhook_attempt ends the
+ * transaction), 0 when another holds it or it was delivered since (the
+ * transaction is closed). TK_OK or a database error (closed too). */
+int store_webhook_claim(struct store *st, const char *id, int *claimed /* OUT */);
+
+/* store_webhook_attempt: record an attempt of claimed webhook id that got
+ * HTTP status (0: no answer): delivered on a 2xx, else due again after
+ * min(2^attempts, 300) seconds, attempts counting this one; and commit
+ * the claim's transaction (rolled back on a failure: the webhook stays
+ * due). */
 int store_webhook_attempt(struct store *st, const char *id, long status);
 
 /* checkout.c: the hosted page (GET and POST /sandbox-pay/checkout/:id). */

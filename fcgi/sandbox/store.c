@@ -34,6 +34,7 @@ enum stmt {
 	ST_REFUND_INSERT,
 	ST_WEBHOOK_INSERT,
 	ST_WEBHOOKS_DUE,
+	ST_WEBHOOK_CLAIM,
 	ST_WEBHOOK_DELIVERED,
 	ST_WEBHOOK_FAILED,
 	ST__MAX
@@ -60,6 +61,9 @@ const char *const sandbox_stmts[ST__MAX] = {
 			  " VALUES (?, ?, UTC_TIMESTAMP(3) + INTERVAL ? SECOND)",
     [ST_WEBHOOKS_DUE] = "SELECT id, body FROM webhooks WHERE delivered_at IS NULL"
 			" AND next_attempt_at <= UTC_TIMESTAMP(3) ORDER BY next_attempt_at LIMIT ?",
+    /* By primary key: only the row is locked, never a gap. */
+    [ST_WEBHOOK_CLAIM] = "SELECT id FROM webhooks WHERE id = ? AND delivered_at IS NULL"
+			 " AND next_attempt_at <= UTC_TIMESTAMP(3) FOR UPDATE SKIP LOCKED",
     [ST_WEBHOOK_DELIVERED] = "UPDATE webhooks SET attempts = attempts + 1, last_status = ?,"
 			     " delivered_at = UTC_TIMESTAMP(3) WHERE id = ?",
     [ST_WEBHOOK_FAILED] =
@@ -265,10 +269,32 @@ store_webhooks_due(struct store *st, long max, struct db_rows *rows)
 }
 
 int
+store_webhook_claim(struct store *st, const char *id, int *claimed)
+{
+	struct db_rows rows;
+	int rc = db_begin(st->db);
+
+	*claimed = 0;
+	if (rc == TK_OK)
+		rc = db_exec(st->db, ST_WEBHOOK_CLAIM, (struct db_val[]){DB_S(id)}, 1, st->arena,
+			     &rows);
+	if (rc == TK_OK && rows.nrows == 1)
+		*claimed = 1;
+	else
+		db_rollback(st->db);
+	return rc;
+}
+
+int
 store_webhook_attempt(struct store *st, const char *id, long status)
 {
 	int delivered = status >= 200 && status < 300;
+	int rc = db_exec(st->db, delivered ? ST_WEBHOOK_DELIVERED : ST_WEBHOOK_FAILED,
+			 (struct db_val[]){DB_I(status), DB_S(id)}, 2, NULL, NULL);
 
-	return db_exec(st->db, delivered ? ST_WEBHOOK_DELIVERED : ST_WEBHOOK_FAILED,
-		       (struct db_val[]){DB_I(status), DB_S(id)}, 2, NULL, NULL);
+	if (rc == TK_OK)
+		rc = db_commit(st->db);
+	else
+		db_rollback(st->db);
+	return rc;
 }

@@ -277,3 +277,14 @@ $(TK_FAULT_RESTORE): $(TK_FAULT_NOTIFY)
 # stack's PORT + 22 and + 23), promotion_writer (lib/db.mk) writing.
 TESTS += tests/integration/test_promotion.sh
 EXTRA_DIST += tests/integration/test_promotion.sh
+
+# Two of every worker: the test starts a second instance of each worker and
+# of the sandbox beside the stack's under a load, and checks that nothing
+# was lost or doubled. Alone, after the chain of fault tests: a second
+# worker would change what the others see (a mail sent while a test holds
+# the notify worker stopped, say).
+TESTS += tests/integration/test_twins.sh
+EXTRA_DIST += tests/integration/test_twins.sh
+TK_FAULT_TESTS += tests/integration/test_twins.sh
+TK_FAULT_TWINS = tests/integration/test_twins.sh.log
+$(TK_FAULT_TWINS): $(TK_FAULT_RESTORE)

@@ -30,10 +30,13 @@
  * in the table besides. Which event makes which mail is the table of
  * notices.c.
  *
- * The loop (the main thread) takes the due rows of mails, renders each
- * from its templates (mail/KIND.txt, mail/KIND.html.tpl) and its data,
- * sends it over SMTP (lib/smtp.h) outside any transaction, and records
- * the outcome: sent; a transient failure due again after a backoff that
+ * The loop (the main thread) takes the due rows of mails and, one at a
+ * time, claims each (its row locked FOR UPDATE SKIP LOCKED in a
+ * transaction of its own, so two instances of the worker never send the
+ * same mail: the twin skips it; a crash rolls the claim back at once),
+ * renders it from its templates (mail/KIND.txt, mail/KIND.html.tpl) and
+ * its data, sends it over SMTP (lib/smtp.h), and records the outcome in
+ * that transaction before its commit: sent; a transient failure due again after a backoff that
  * doubles from mail_retry_min_seconds to mail_retry_max_seconds, given up
  * (failed) after mail_give_up_seconds; a permanent one (5xx to the
  * recipient or content, a mail that cannot render) failed at once. A
@@ -108,6 +111,7 @@ enum stmt {
 	ST_USER_ADDR,
 	ST_MAIL_INSERT,
 	ST_DUE,
+	ST_CLAIM,
 	ST_SENT,
 	ST_RETRY,
 	ST_FAILED,
@@ -142,6 +146,12 @@ static const char *const stmts[ST__MAX] = {
 	       " TIMESTAMPDIFF(SECOND, created_at, UTC_TIMESTAMP(6)) FROM mails"
 	       " WHERE state = 'queued' AND next_attempt_at <= UTC_TIMESTAMP(6)"
 	       " ORDER BY next_attempt_at, id LIMIT 20",
+    /* The claim of one due mail for the time of its sending: the row stays
+     * locked until the outcome's commit (or a crash's rollback), and a
+     * twin instance skips it. By primary key: no gap is locked, the
+     * consumers' inserts never wait. */
+    [ST_CLAIM] = "SELECT id FROM mails WHERE id = ? AND state = 'queued'"
+		 " AND next_attempt_at <= UTC_TIMESTAMP(6) FOR UPDATE SKIP LOCKED",
     [ST_SENT] = "UPDATE mails SET state = 'sent', sent_at = UTC_TIMESTAMP(6),"
 		" attempts = attempts + 1, last_error = NULL WHERE id = ? AND state = 'queued'",
     /* seconds, error, id */
@@ -726,21 +736,79 @@ record(struct db *db, const struct mail_row *m, enum smtp_outcome o, const char 
 }
 
 /*
- * send_due: one round: the due mails, each rendered, sent and recorded.
- * *n gets how many were due; *down is set when the server could not be
+ * send_one: claim due mail m (ST_CLAIM), then render, send and record it,
+ * all in one transaction on db, committed after the record: *claimed is 0
+ * when a twin instance holds it or it was handled since it was read
+ * (nothing done), else 1. *down is set when the server could not be
+ * reached. TK_OK or a database error (the transaction rolled back: the
+ * mail stays due, and a sent one goes once more, the one duplicate
+ * DECISIONS.md allows).
+ */
+static int
+send_one(struct db *db, struct arena *a, const struct mail_row *m, struct buf *msg, int *claimed,
+	 int *down)
+{
+	struct smtp_result res;
+	struct db_rows rows;
+	const char *why;
+	int rc;
+
+	*claimed = 0;
+	rc = db_begin(db);
+	if (rc == TK_OK)
+		rc = db_exec(db, ST_CLAIM, (struct db_val[]){DB_S(m->id)}, 1, a, &rows);
+	if (rc != TK_OK || rows.nrows == 0)
+		goto out;
+	*claimed = 1;
+	wipe(msg);
+	if (render(m, msg, &why) != TK_OK) {
+		log_error("notify: mail %s (%s) fails: %s", m->message_id, m->kind, why);
+		rc = db_exec(db, ST_FAILED, (struct db_val[]){DB_I(0), DB_S(why), DB_S(m->id)}, 3,
+			     NULL, NULL);
+		goto out;
+	}
+	smtp_send(snd.smtp, snd.from, m->recipient, msg->data, msg->len, &res);
+	wipe(msg);
+	if (res.outcome == SMTP_SENT && kill_after_send > 0 && ++accepted >= kill_after_send) {
+		log_warn("notify: mail %s accepted; killing myself before recording it "
+			 "(--kill-after-send %ld)",
+			 m->message_id, kill_after_send);
+		raise(SIGKILL);
+	}
+	if (res.outcome == SMTP_SENT)
+		log_info("notify: sent %s mail %s", m->kind, m->message_id);
+	else
+		log_warn("notify: %s mail %s, attempt %lld: %s (%s)", m->kind, m->message_id,
+			 (long long)m->attempts + 1,
+			 res.outcome == SMTP_PERMANENT ? "refused for good" : "failed, will retry",
+			 res.detail);
+	rc = record(db, m, res.outcome, res.detail);
+	if (res.outcome == SMTP_TRANSIENT && res.code == 0)
+		*down = 1;
+out:
+	if (rc == TK_OK && *claimed)
+		rc = db_commit(db);
+	else
+		db_rollback(db);
+	return rc;
+}
+
+/*
+ * send_due: one round: the due mails, each claimed, rendered, sent and
+ * recorded (send_one). *n gets how many were due, *skipped how many of
+ * them a twin instance held; *down is set when the server could not be
  * reached (the rest of the round waits). TK_OK or a database error.
  */
 static int
-send_due(struct db *db, struct arena *a, int *n, int *down)
+send_due(struct db *db, struct arena *a, int *n, int *skipped, int *down)
 {
 	struct db_rows rows;
 	struct buf msg = {0};
-	struct smtp_result res;
-	const char *why;
 	size_t i;
-	int rc;
+	int rc, claimed;
 
 	*n = 0;
+	*skipped = 0;
 	*down = 0;
 	arena_reset(a);
 	rc = db_exec(db, ST_DUE, NULL, 0, a, &rows);
@@ -759,40 +827,10 @@ send_due(struct db *db, struct arena *a, int *n, int *down)
 		    .age_seconds = db_int(&rows, i, 7),
 		};
 
-		wipe(&msg);
-		if (render(&m, &msg, &why) != TK_OK) {
-			log_error("notify: mail %s (%s) fails: %s", m.message_id, m.kind, why);
-			rc = db_exec(db, ST_FAILED,
-				     (struct db_val[]){DB_I(0), DB_S(why), DB_S(m.id)}, 3, NULL,
-				     NULL);
-			if (rc != TK_OK)
-				break;
-			continue;
-		}
-		smtp_send(snd.smtp, snd.from, m.recipient, msg.data, msg.len, &res);
-		wipe(&msg);
-		if (res.outcome == SMTP_SENT && kill_after_send > 0 &&
-		    ++accepted >= kill_after_send) {
-			log_warn("notify: mail %s accepted; killing myself before recording it "
-				 "(--kill-after-send %ld)",
-				 m.message_id, kill_after_send);
-			raise(SIGKILL);
-		}
-		if (res.outcome == SMTP_SENT)
-			log_info("notify: sent %s mail %s", m.kind, m.message_id);
-		else
-			log_warn("notify: %s mail %s, attempt %lld: %s (%s)", m.kind, m.message_id,
-				 (long long)m.attempts + 1,
-				 res.outcome == SMTP_PERMANENT ? "refused for good"
-							       : "failed, will retry",
-				 res.detail);
-		/* Not recorded (MariaDB down): the mail is due again, and goes
-		 * once more: the one duplicate DECISIONS.md allows. */
-		rc = record(db, &m, res.outcome, res.detail);
+		rc = send_one(db, a, &m, &msg, &claimed, down);
 		if (rc != TK_OK)
 			break;
-		if (res.outcome == SMTP_TRANSIENT && res.code == 0)
-			*down = 1;
+		*skipped += !claimed;
 	}
 	wipe(&msg);
 	return rc;
@@ -897,14 +935,14 @@ send_loop(struct worker_ctx *w)
 {
 	struct arena *a = arena_new();
 	struct worker_backoff b = {0};
-	int rc, n, down, failing = TK_OK;
+	int rc, n, skipped, down, failing = TK_OK;
 
 	rc = sender_open();
 	if (rc != TK_OK)
 		goto out;
 	log_info("notify: sending mails through %s", config_str("smtp_url"));
 	while (!worker_stopping()) {
-		rc = send_due(w->db, a, &n, &down);
+		rc = send_due(w->db, a, &n, &skipped, &down);
 		if (rc != TK_OK) {
 			if (failing != rc)
 				log_warn("notify: MariaDB: %s; backing off", err_str(rc));
@@ -918,9 +956,11 @@ send_loop(struct worker_ctx *w)
 			continue;
 		}
 		worker_backoff_reset(&b);
-		if (n == BATCH)
+		/* Mails a twin instance holds stay due until its commit: wait
+		 * for it rather than read them again at once. */
+		if (n == BATCH && skipped == 0)
 			continue;
-		worker_wait(next_sleep(w->db, a), 1);
+		worker_wait(skipped > 0 ? MAX_SLEEP_MS : next_sleep(w->db, a), 1);
 	}
 	rc = TK_OK;
 	log_info("notify: stopping");
