@@ -41,8 +41,9 @@ struct mq_stream_conf {
 	int64_t max_bytes;    /* -1 = no limit */
 	int64_t duplicates_s; /* de-duplication window for Nats-Msg-Id */
 	int discard_new;      /* at a limit refuse new messages (else drop the oldest) */
-	int replicas;         /* copies kept by a JetStream cluster (1: no cluster); its
-			       * consumers keep as many (they follow the stream) */
+	int replicas;         /* copies kept by a JetStream cluster (1, or 0 for the
+			       * server's default of 1: no cluster); its consumers
+			       * keep as many (they follow the stream) */
 };
 
 struct mq_consumer_conf {
