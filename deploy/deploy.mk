@@ -51,7 +51,7 @@ TK_CONF = TK_PKGDATADIR='$(pkgdatadir)' TK_KEYDIR='$(TK_KEYDIR)' TK_RUNDIR='$(TK
 	TK_MAIL_FROM='$(TK_MAIL_FROM)' $(SHELL) $(top_srcdir)/deploy/conf
 
 dist_doc_DATA = docs/deploy.md
-EXTRA_DIST += deploy/programs.mk deploy/subst deploy/conf deploy/systemd/common.conf \
+EXTRA_DIST += deploy/programs.mk deploy/subst deploy/upstreams deploy/conf deploy/systemd/common.conf \
 	deploy/systemd/ticketing-fcgi@.service.in deploy/systemd/ticketing-worker@.service.in \
 	deploy/systemd/ticketing.target deploy/systemd/tmpfiles.conf.in \
 	deploy/systemd/sysusers.conf.in deploy/nginx/ticketing.conf.in deploy/nginx/tls.conf.in
@@ -85,6 +85,8 @@ install-data-local:
 	$(TK_SUBST) '$(srcdir)/deploy/nginx/ticketing.conf.in' "$$conf/nginx/ticketing.conf" \
 		$(TK_SUBST_VARS); \
 	$(TK_SUBST) '$(srcdir)/nginx/site.conf.in' "$$conf/nginx/site.conf" $(TK_SUBST_VARS); \
+	$(SHELL) '$(srcdir)/deploy/upstreams' '$(TK_RUNDIR)' 1 $(TK_FCGI_SERVICES) \
+		>"$$conf/nginx/upstreams.conf"; \
 	$(TK_SUBST) '$(srcdir)/deploy/nginx/tls.conf.in' "$$conf/nginx/site-local/tls.conf" \
 		$(TK_SUBST_VARS); \
 	$(INSTALL_DATA) '$(srcdir)/nginx/security-headers.conf' "$$conf/nginx/security-headers.conf"; \
@@ -105,7 +107,7 @@ uninstall-local:
 	units='$(DESTDIR)$(systemdsystemunitdir)'; conf='$(DESTDIR)$(TK_CONFDIR)'; \
 	rm -f "$$units/ticketing-fcgi@.service" "$$units/ticketing.target" \
 		'$(DESTDIR)$(tmpfilesdir)/ticketing.conf' '$(DESTDIR)$(sysusersdir)/ticketing.conf' \
-		"$$conf/nginx/ticketing.conf" "$$conf/nginx/site.conf" \
+		"$$conf/nginx/ticketing.conf" "$$conf/nginx/site.conf" "$$conf/nginx/upstreams.conf" \
 		"$$conf/nginx/site-local/tls.conf" "$$conf/nginx/security-headers.conf" \
 		"$$conf/admin.conf.example"; \
 	for w in $(TK_WORKERS); do rm -f "$$units/ticketing-$$w@.service"; done; \

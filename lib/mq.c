@@ -56,6 +56,7 @@ const struct mq_stream_conf mq_stream_default = {
     .max_bytes = INT64_C(512) << 20,
     .duplicates_s = 2 * 3600,
     .discard_new = 1,
+    .replicas = 1,
 };
 
 /* The JetStream error of a publish the stream refused to store (with
@@ -273,6 +274,7 @@ mq_ensure_stream(struct mq *mq, const struct mq_stream_conf *conf)
 	cfg.MaxAge = conf->max_age_s * NS_PER_S;
 	cfg.MaxBytes = conf->max_bytes;
 	cfg.Duplicates = conf->duplicates_s * NS_PER_S;
+	cfg.Replicas = conf->replicas;
 	s = js_AddStream(&si, mq->js, &cfg, NULL, &jerr);
 	if (s != NATS_OK && jerr == JSStreamNameExistErr) {
 		jerr = 0;

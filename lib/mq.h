@@ -41,6 +41,9 @@ struct mq_stream_conf {
 	int64_t max_bytes;    /* -1 = no limit */
 	int64_t duplicates_s; /* de-duplication window for Nats-Msg-Id */
 	int discard_new;      /* at a limit refuse new messages (else drop the oldest) */
+	int replicas;         /* copies kept by a JetStream cluster (1, or 0 for the
+			       * server's default of 1: no cluster); its consumers
+			       * keep as many (they follow the stream) */
 };
 
 struct mq_consumer_conf {
@@ -55,7 +58,8 @@ struct mq_consumer_conf {
 /* mq_stream_default: the TICKETING stream's settings (file storage, no
  * age limit, 512 MiB with discard-new: a full stream refuses publishes
  * rather than dropping a message a consumer may not have read; 2 h
- * duplicate window). */
+ * duplicate window; 1 replica, which ticketingctl's stream_replicas
+ * raises on a cluster). */
 extern const struct mq_stream_conf mq_stream_default;
 
 /* The servers one nats_url may name at most. */

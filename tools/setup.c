@@ -251,7 +251,7 @@ load_admin_conf(struct setup *s)
 	s->admin_conf_loaded = access(path, F_OK) == 0;
 	if (!s->admin_conf_loaded)
 		path = arena_printf(s->a, "%s.example", s->admin_conf);
-	rc = config_load(path, NULL, 0, CONFIG_OTHER_KEYS);
+	rc = config_load(path, streams_keys, streams_nkeys, CONFIG_OTHER_KEYS);
 	if (rc != TK_OK) {
 		fprintf(stderr,
 			"ticketingctl: setup: cannot read %s (is %s the installation's "
@@ -849,6 +849,7 @@ backbone_probe(struct setup *s, const char **what, int *done)
 static int
 backbone_apply(struct setup *s, const char **what, int *done)
 {
+	struct mq_stream_conf sc = streams_conf();
 	struct mq *mq = NULL;
 	size_t missing = 0;
 	int rc;
@@ -856,7 +857,7 @@ backbone_apply(struct setup *s, const char **what, int *done)
 	*done = 0;
 	rc = streams_connect(&mq);
 	if (rc == TK_OK)
-		rc = backbone_setup(mq, &mq_stream_default, 0);
+		rc = backbone_setup(mq, &sc, 0);
 	mq_close(mq);
 	if (rc == TK_OK)
 		rc = backbone_missing(s, &missing);

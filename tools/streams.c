@@ -6,7 +6,8 @@
  *
  *   setup-backbone [--max-bytes N] [--ack-wait MS] [--duplicate-window S]
  *       create or update the stream (limits default to mq_stream_default;
- *       no age limit, which would drop unread messages) and every consumer
+ *       no age limit, which would drop unread messages; as many replicas
+ *       as the configuration's stream_replicas) and every consumer
  *       of the registry; run after NATS is up, by scripts/dev and at every
  *       deployment. A byte limit below what the stream holds is refused.
  *       --ack-wait sets the consumers' ack wait (default 30 s); a replay
@@ -70,6 +71,22 @@
 
 #define CONNECT_WAIT_MS 10000
 
+const struct config_key streams_keys[] = {
+    {"stream_replicas", CONFIG_INT, "1", 1, 5,
+     "copies of the event stream and its consumers a JetStream cluster keeps (1: a single "
+     "server)"},
+};
+const size_t streams_nkeys = sizeof(streams_keys) / sizeof(streams_keys[0]);
+
+struct mq_stream_conf
+streams_conf(void)
+{
+	struct mq_stream_conf sc = mq_stream_default;
+
+	sc.replicas = (int)config_int("stream_replicas");
+	return sc;
+}
+
 int
 streams_connect(struct mq **mq)
 {
@@ -111,7 +128,7 @@ streams_setup_main(int argc, char **argv)
 	    {"duplicate-window", required_argument, NULL, 'd'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct mq_stream_conf sc = mq_stream_default;
+	struct mq_stream_conf sc = streams_conf();
 	int64_t ack_wait_ms = 0;
 	struct mq *mq = NULL;
 	int ch, status = 2;
@@ -547,7 +564,7 @@ republish_service(struct mq *mq, struct arena *a, const char *service, const str
 static int
 rebuild(struct mq *mq, const struct mq_stream_state *st)
 {
-	struct mq_stream_conf sc = mq_stream_default;
+	struct mq_stream_conf sc = streams_conf();
 	int rc;
 
 	if (st->max_bytes > 0)

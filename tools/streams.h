@@ -6,7 +6,23 @@
 #ifndef TK_STREAMS_H
 #define TK_STREAMS_H
 
-struct mq;
+#include <stddef.h>
+
+#include "config.h"
+#include "mq.h"
+
+/* The administrator's keys of the event stream, known to every command
+ * that reads admin.conf (config_load's program table):
+ *   stream_replicas   copies of the stream (and of its consumers) a
+ *                     JetStream cluster keeps, 1..5; 1 for a single server
+ *                     [1] (docs/deploy.md "Past one machine") */
+extern const struct config_key streams_keys[];
+extern const size_t streams_nkeys;
+
+/* streams_conf: the stream's settings: mq_stream_default with the
+ * configured stream_replicas (the configuration is loaded with
+ * streams_keys). */
+struct mq_stream_conf streams_conf(void);
 
 /* streams_connect: *mq, a connection to the configured NATS (nats_url,
  * nats_user, nats_password) that is up within 10 s. TK_OK, or TK_ECONFIG

@@ -768,7 +768,8 @@ main(int argc, char **argv)
 		usage(stderr, 0);
 		goto out;
 	}
-	if (cmd->uses_config && config_load(config_path, NULL, 0, CONFIG_OTHER_KEYS) != TK_OK) {
+	if (cmd->uses_config &&
+	    config_load(config_path, streams_keys, streams_nkeys, CONFIG_OTHER_KEYS) != TK_OK) {
 		status = EXIT_FAIL;
 		goto out;
 	}

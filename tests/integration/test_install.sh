@@ -60,12 +60,13 @@ check "the FastCGI unit template, the target, tmpfiles and sysusers are installe
 	-a -s "$D$(mkvar tmpfilesdir)/ticketing.conf" -a -s "$D$(mkvar sysusersdir)/ticketing.conf" ]
 check "the nginx site, its TLS part and headers are installed" \
 	[ -s "$D$confdir/nginx/ticketing.conf" -a -s "$D$confdir/nginx/site.conf" \
+	-a -s "$D$confdir/nginx/upstreams.conf" \
 	-a -s "$D$confdir/nginx/site-local/tls.conf" -a -s "$D$confdir/nginx/security-headers.conf" ]
 check "the FastCGI unit runs the installed program with the installed configuration" \
 	grep -qxF "ExecStart=$pkglibexecdir/ticketing-%i --config $confdir/%i.conf" \
 	"$D$unitdir/ticketing-fcgi@.service"
 check "the site hands /auth/ to the configured socket folder" \
-	grep -qF "server unix:$rundir/auth.sock;" "$D$confdir/nginx/site.conf"
+	grep -qF "server unix:$rundir/auth.sock;" "$D$confdir/nginx/upstreams.conf"
 check "the site serves the installed static files" \
 	grep -qF "alias $pkgdatadir/static/;" "$D$confdir/nginx/site.conf"
 check "no installed text names the build tree" \

@@ -65,7 +65,7 @@ wait_ack_floor(const char *name, const char *durable, uint64_t floor,
 static void
 test_stream_idempotent(void)
 {
-	struct mq_stream_conf sc = {stream, filter, 3600, -1, 60, 0};
+	struct mq_stream_conf sc = {stream, filter, 3600, -1, 60, 0, 1};
 	struct mq_stream_state st;
 
 	CU_ASSERT_EQUAL(mq_ensure_stream(mq, &sc), TK_OK);
@@ -178,7 +178,7 @@ static void
 test_full_stream(void)
 {
 	char name[64], subj[64], filt[64], id[32], body[200];
-	struct mq_stream_conf sc = {name, filt, 0, 4096, 60, 1};
+	struct mq_stream_conf sc = {name, filt, 0, 4096, 60, 1, 1};
 	struct mq_consumer_conf cc = {name, "tktest-full", filt, 5000, -1, 100};
 	struct mq_stream_state st;
 	struct mq_consumer_state cs;
