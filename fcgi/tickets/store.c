@@ -260,8 +260,7 @@ store_listing_create(struct store *st, const struct listing_input *in, const cha
  * the thread's copy of the rows when ttl_ms > 0 (lib/dbcache.h).
  * TK_ENOTFOUND when absent. */
 static int
-listing_read(struct store *st, const struct db_val *p, int owner, int64_t ttl_ms,
-	     struct listing *l)
+listing_read(struct store *st, const struct db_val *p, int owner, int64_t ttl_ms, struct listing *l)
 {
 	int stmt = owner ? ST_LISTING_OWNED : ST_LISTING;
 	size_t np = owner ? 2 : 1;
