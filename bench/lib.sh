@@ -243,17 +243,20 @@ listings_new() {
 # (supervisorctl is too slow to run while measuring), as "program pid"
 # lines: the running FastCGI services and workers into file SERVICES,
 # MariaDB, NATS and nginx's workers into file OTHERS (their CPU counts,
-# their memory is not the services'). Dies when no service runs.
+# their memory is not the services'). On a cluster stack (scripts/dev up
+# --cluster) each instance and node is a program of its own (events-1,
+# nats-2, mariadb-replica). Dies when no service runs.
 stack_pids() {
-	local pid
+	local pid servers='^(mariadb(-replica)?|nats(-[0-9]+)?)$'
 	# (supervisorctl status fails when any program is not running.)
-	{ ctl status || true; } |
-		awk '$2 == "RUNNING" && $1 !~ /^(mariadb|nats|nginx)$/ { print $1, $4 }' | tr -d , >"$1"
+	{ ctl status || true; } | tr -d , >"$1.status"
+	awk -v s="$servers" '$2 == "RUNNING" && $1 !~ s && $1 != "nginx" { print $1, $4 }' \
+		"$1.status" >"$1"
 	{
-		echo "mariadb $(ctl pid mariadb)"
-		echo "nats $(ctl pid nats)"
+		awk -v s="$servers" '$2 == "RUNNING" && $1 ~ s { print $1, $4 }' "$1.status"
 		for pid in $(pgrep -P "$(ctl pid nginx)"); do echo "nginx $pid"; done
 	} >"$2"
+	rm -f "$1.status"
 	[ -s "$1" ] || die "supervisorctl lists no running service"
 }
 
