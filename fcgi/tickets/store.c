@@ -193,8 +193,23 @@ listing_row(const struct db_rows *rows, size_t i, int event, struct listing *l)
 		event_row(rows, i, LISTING_COLUMNS, &l->event);
 }
 
+/* read_one: statement stmt with its np parameters p into *rows, through
+ * the thread's copy of the rows when ttl_ms > 0 (lib/dbcache.h), else
+ * fresh. TK_ENOTFOUND when it gives no row. */
+static int
+read_one(struct store *st, int stmt, const struct db_val *p, size_t np, int64_t ttl_ms,
+	 struct db_rows *rows)
+{
+	int rc = ttl_ms > 0 ? dbcache_exec(st->db, stmt, p, np, ttl_ms, st->arena, rows)
+			    : db_exec(st->db, stmt, p, np, st->arena, rows);
+
+	if (rc == TK_OK && rows->nrows == 0)
+		rc = TK_ENOTFOUND;
+	return rc;
+}
+
 /* sale_event: event id into *e, through the thread's copy of the rows
- * when ttl_ms > 0 (lib/dbcache.h). TK_ENOTFOUND for an unknown event. */
+ * when ttl_ms > 0. TK_ENOTFOUND for an unknown event. */
 static int
 sale_event(struct store *st, const char *id, int64_t ttl_ms, struct sale_event *e)
 {
@@ -203,10 +218,7 @@ sale_event(struct store *st, const char *id, int64_t ttl_ms, struct sale_event *
 	int rc;
 
 	memset(e, 0, sizeof(*e));
-	rc = ttl_ms > 0 ? dbcache_exec(st->db, ST_SALE_EVENT, p, 1, ttl_ms, st->arena, &rows)
-			: db_exec(st->db, ST_SALE_EVENT, p, 1, st->arena, &rows);
-	if (rc == TK_OK && rows.nrows == 0)
-		rc = TK_ENOTFOUND;
+	rc = read_one(st, ST_SALE_EVENT, p, 1, ttl_ms, &rows);
 	if (rc == TK_OK)
 		event_row(&rows, 0, 0, e);
 	return rc;
@@ -257,21 +269,16 @@ store_listing_create(struct store *st, const struct listing_input *in, const cha
 }
 
 /* listing_read: listing p[0] (sold by p[1] with owner) into *l, through
- * the thread's copy of the rows when ttl_ms > 0 (lib/dbcache.h).
- * TK_ENOTFOUND when absent. */
+ * the thread's copy of the rows when ttl_ms > 0. TK_ENOTFOUND when
+ * absent. */
 static int
 listing_read(struct store *st, const struct db_val *p, int owner, int64_t ttl_ms, struct listing *l)
 {
-	int stmt = owner ? ST_LISTING_OWNED : ST_LISTING;
-	size_t np = owner ? 2 : 1;
 	struct db_rows rows;
 	int rc;
 
 	memset(l, 0, sizeof(*l));
-	rc = ttl_ms > 0 ? dbcache_exec(st->db, stmt, p, np, ttl_ms, st->arena, &rows)
-			: db_exec(st->db, stmt, p, np, st->arena, &rows);
-	if (rc == TK_OK && rows.nrows == 0)
-		rc = TK_ENOTFOUND;
+	rc = read_one(st, owner ? ST_LISTING_OWNED : ST_LISTING, p, owner ? 2 : 1, ttl_ms, &rows);
 	if (rc == TK_OK)
 		listing_row(&rows, 0, owner, l);
 	return rc;
