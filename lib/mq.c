@@ -678,6 +678,26 @@ mq_delete_consumer(struct mq *mq, const char *stream, const char *durable)
 	return info_err(js_DeleteConsumer(mq->js, stream, durable, NULL, &jerr), jerr);
 }
 
+/* cluster_nodes: the nodes keeping a stream or consumer (*nodes: its
+ * leader and followers) and those of them current, from its cluster
+ * information ci (NULL from a server outside any cluster: one node). A
+ * follower is current when it has every message and is not offline. */
+static void
+cluster_nodes(const jsClusterInfo *ci, int *nodes, int *current)
+{
+	int i;
+
+	*nodes = *current = 1;
+	if (ci == NULL)
+		return;
+	*nodes = *current = ci->Leader != NULL ? 1 : 0;
+	for (i = 0; i < ci->ReplicasLen; i++) {
+		(*nodes)++;
+		if (ci->Replicas[i]->Current && !ci->Replicas[i]->Offline)
+			(*current)++;
+	}
+}
+
 int
 mq_stream_state(struct mq *mq, const char *stream, struct mq_stream_state *out)
 {
@@ -695,6 +715,8 @@ mq_stream_state(struct mq *mq, const char *stream, struct mq_stream_state *out)
 		out->max_bytes = si->Config->MaxBytes;
 		out->max_age_s = si->Config->MaxAge / NS_PER_S;
 		out->discard_new = si->Config->Discard == js_DiscardNew;
+		out->replicas = si->Config->Replicas;
+		cluster_nodes(si->Cluster, &out->nodes, &out->current);
 	}
 	jsStreamInfo_Destroy(si);
 	return rc;
@@ -715,6 +737,7 @@ mq_consumer_state(struct mq *mq, const char *stream, const char *durable,
 		out->ack_pending = (uint64_t)ci->NumAckPending;
 		out->ack_floor = ci->AckFloor.Stream;
 		out->max_deliver = ci->Config->MaxDeliver;
+		cluster_nodes(ci->Cluster, &out->nodes, &out->current);
 	}
 	jsConsumerInfo_Destroy(ci);
 	return rc;

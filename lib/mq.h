@@ -187,6 +187,9 @@ struct mq_stream_state {
 	int64_t max_bytes;            /* its limit; -1 none */
 	int64_t max_age_s;            /* 0 none */
 	int discard_new;
+	int replicas;       /* configured (admin.conf's stream_replicas) */
+	int nodes, current; /* nodes keeping it now (leader and followers), and
+			       those of them current: with every message */
 };
 
 /* mq_stream_state: the state of stream. TK_OK, TK_ENOTFOUND (no such
@@ -199,6 +202,7 @@ struct mq_consumer_state {
 	uint64_t ack_pending; /* delivered, not acknowledged */
 	uint64_t ack_floor;   /* stream sequence up to which everything is acknowledged */
 	int64_t max_deliver;  /* its delivery limit; -1 none */
+	int nodes, current;   /* as in struct mq_stream_state */
 };
 
 /* mq_consumer_state: the state of durable consumer on stream. TK_OK,

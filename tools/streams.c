@@ -27,8 +27,10 @@
  *       from an empty table after pruning).
  *
  *   stream-status
- *       the stream's messages, bytes, limits and sequences, and each
- *       consumer's acknowledged floor, backlog and delivery limit
+ *       the stream's messages, bytes, limits and sequences, each
+ *       consumer's acknowledged floor, backlog and delivery limit, and
+ *       how many nodes keep the stream and the consumers (after a change
+ *       of stream_replicas: whether the cluster has followed)
  *   publish
  *       one event envelope read from standard input, published as the
  *       relay publishes an outbox row: on its type's subject, with its
@@ -275,7 +277,7 @@ streams_status_main(int argc, char **argv)
 	struct mq *mq = NULL;
 	struct mq_stream_state st;
 	struct mq_consumer_state cs;
-	size_t i;
+	size_t i, full = 0;
 	int rc, status;
 
 	(void)argv;
@@ -302,12 +304,19 @@ streams_status_main(int argc, char **argv)
 			continue;
 		}
 		printf("consumer %s: acknowledged up to %llu, %llu pending, %llu unacknowledged, "
-		       "max deliveries %lld\n",
+		       "on %d nodes (%d current), max deliveries %lld\n",
 		       backbone_consumers[i].durable,
 		       (unsigned long long)consumer_floor(&cs, st.last_seq),
-		       (unsigned long long)cs.pending, (unsigned long long)cs.ack_pending,
-		       (long long)cs.max_deliver);
+		       (unsigned long long)cs.pending, (unsigned long long)cs.ack_pending, cs.nodes,
+		       cs.current, (long long)cs.max_deliver);
+		if (cs.nodes == st.replicas && cs.current == cs.nodes)
+			full++;
 	}
+	/* After a change of stream_replicas the nodes follow within seconds:
+	 * this line says when they have. */
+	printf("replicas: %d configured; the stream on %d nodes, %d current; "
+	       "%zu of %zu consumers on %d nodes, all current\n",
+	       st.replicas, st.nodes, st.current, full, backbone_nconsumers, st.replicas);
 out:
 	mq_close(mq);
 	return status;
