@@ -3,6 +3,7 @@
  * event stream, and the set-up step that makes JetStream match them.
  */
 #include <string.h>
+#include <time.h>
 
 #include "backbone.h"
 #include "err.h"
@@ -14,6 +15,9 @@
  * far less. */
 #define ACK_WAIT_MS 30000
 #define MAX_ACK_PENDING 1000
+/* How long setup-backbone waits for a change of replicas to take. */
+#define SETTLE_WAIT_MS 30000
+#define SETTLE_POLL_MS 100
 
 /* The replica check of a service's session_revocations (lib/revoke.h),
  * the same for every service that keeps one. */
@@ -420,13 +424,56 @@ backbone_consumer_conf(const struct backbone_consumer *c)
 	return cc;
 }
 
+/* settled: 1 when the stream (durable NULL) or the durable consumer
+ * is kept by exactly replicas nodes, all current; 0 when not yet or its
+ * state cannot be read. */
+static int
+settled(struct mq *mq, const char *stream, const char *durable, int replicas)
+{
+	struct mq_stream_state st;
+	struct mq_consumer_state cs;
+	int nodes, current;
+
+	if (durable == NULL) {
+		if (mq_stream_state(mq, stream, &st) != TK_OK)
+			return 0;
+		nodes = st.nodes, current = st.current;
+	} else {
+		if (mq_consumer_state(mq, stream, durable, &cs) != TK_OK)
+			return 0;
+		nodes = cs.nodes, current = cs.current;
+	}
+	return nodes == replicas && current == nodes;
+}
+
+/* wait_settled: settled(), asked every SETTLE_POLL_MS for up to
+ * SETTLE_WAIT_MS. TK_OK, or TK_EIO (logged) when it did not settle. */
+static int
+wait_settled(struct mq *mq, const char *stream, const char *durable, int replicas)
+{
+	struct timespec ts = {0, SETTLE_POLL_MS * 1000000L};
+	int waited;
+
+	for (waited = 0; !settled(mq, stream, durable, replicas); waited += SETTLE_POLL_MS) {
+		if (waited >= SETTLE_WAIT_MS) {
+			log_error("backbone: %s %s is not on %d nodes, all current, after %d s",
+				  durable != NULL ? "consumer" : "stream",
+				  durable != NULL ? durable : stream, replicas,
+				  SETTLE_WAIT_MS / 1000);
+			return TK_EIO;
+		}
+		nanosleep(&ts, NULL);
+	}
+	return TK_OK;
+}
+
 int
 backbone_setup(struct mq *mq, const struct mq_stream_conf *sc, int64_t ack_wait_ms)
 {
 	struct mq_consumer_conf cc;
 	struct mq_stream_state st;
 	size_t i;
-	int rc;
+	int rc, rescaled;
 
 	/* JetStream drops the oldest messages, read or not, to fit a lowered
 	 * limit (discard-new notwithstanding): refuse to go below what the
@@ -441,7 +488,16 @@ backbone_setup(struct mq *mq, const struct mq_stream_conf *sc, int64_t ack_wait_
 	}
 	if (rc != TK_OK && rc != TK_ENOTFOUND)
 		goto out;
+	rescaled = rc == TK_OK && st.replicas != sc->replicas;
 	rc = mq_ensure_stream(mq, sc);
+	/* A change of replicas moves the stream's copies and then its
+	 * consumers' (they take the stream's count). nats-server 2.9 can
+	 * leave a consumer that is touched while it moves without a leader
+	 * (docs/PITFALLS.md): touch none before all have followed. */
+	if (rc == TK_OK && rescaled)
+		rc = wait_settled(mq, sc->name, NULL, sc->replicas);
+	for (i = 0; rc == TK_OK && rescaled && i < backbone_nconsumers; i++)
+		rc = wait_settled(mq, sc->name, backbone_consumers[i].durable, sc->replicas);
 	for (i = 0; rc == TK_OK && i < backbone_nconsumers; i++) {
 		cc = backbone_consumer_conf(&backbone_consumers[i]);
 		if (ack_wait_ms > 0)
