@@ -8,8 +8,11 @@
 #   2. the NATS node that leads the stream (/jsz?streams=true)
 #   3. instance 1 of every FastCGI service
 #   4. instance 1 of every worker
-# (supervisord starts each again). Then it stops the load, waits for the
-# backbone to be quiet and checks:
+# (supervisord starts each again), and then moves the stream and its
+# consumers to one NATS node and back to three with `setup-backbone`
+# (stream_replicas 1, then the stack's 3), waiting each time until
+# `stream-status` shows every consumer on that many nodes, all current.
+# Then it stops the load, waits for the backbone to be quiet and checks:
 #   - every request that failed got nginx's "try again" page (503 without
 #     X-Served-By, the static page), never a dropped connection;
 #   - the consistency checker passes on the primary and, once it caught
@@ -29,14 +32,14 @@
 # TK_TEST_BASE_URL, TK_TEST_RUN_DIR, TK_TEST_MARIADB_SOCKET, TK_BUILDDIR),
 # plus LOADERS (default 3), POOL (listings of 50 units each loader buys
 # from, default 5), STRIKES (which kinds of steps: default "nats services
-# workers"), SETTLE (seconds of load after each recovery,
+# workers replicas"), SETTLE (seconds of load after each recovery,
 # default 5) and RECOVERY (seconds each program has to be healthy again,
 # default 120).
 . "$(dirname "$0")/../integration/lib.sh"
 
 LOADERS=${LOADERS:-3}
 POOL=${POOL:-5}
-STRIKES=${STRIKES:-nats services workers}
+STRIKES=${STRIKES:-nats services workers replicas}
 SETTLE=${SETTLE:-5}
 RECOVERY=${RECOVERY:-120}
 . "$TK_TEST_RUN_DIR/stack.env"
@@ -251,6 +254,36 @@ strike() {
 	STEPS+=("$name|$t0|$t1|$(now_ms)")
 }
 
+# all_on N: stream-status shows the stream and every consumer on N nodes,
+# every copy current.
+all_on() {
+	"$CTL" --config "$ADMIN_CONF" stream-status | grep -q "^replicas: $1 configured; the stream \
+on $1 nodes, $1 current; \([0-9]*\) of \1 consumers on $1 nodes, all current$"
+}
+
+# rescale N: setup-backbone with stream_replicas N (a copy of admin.conf),
+# under the load; it must succeed, and within RECOVERY s every consumer
+# must be on N nodes, all current; keep the load on SETTLE s more; record
+# the step.
+rescale() {
+	local conf=$TK_TMP/admin-R$1.conf name="stream on $1 node(s)" t0 t1
+	(umask 077 && sed "s/^stream_replicas = .*/stream_replicas = $1/" "$ADMIN_CONF" >"$conf")
+	t0=$(now_ms)
+	if "$CTL" --config "$conf" setup-backbone >"$TK_TMP/rescale.out" 2>&1 &&
+		within "$RECOVERY" all_on "$1"; then
+		t1=$(now_ms)
+		check "$name: the stream and every consumer followed ($((t1 - t0)) ms)" true
+	else
+		t1=$(now_ms)
+		check "$name: the stream and every consumer followed within $RECOVERY s" false
+		sed 's/^/   /' "$TK_TMP/rescale.out"
+		"$CTL" --config "$ADMIN_CONF" stream-status | grep -v "on $1 nodes ($1 current)" |
+			sed 's/^/   /'
+	fi
+	sleep "$SETTLE"
+	STEPS+=("$name|$t0|$t1|$(now_ms)")
+}
+
 # --- set-up -----------------------------------------------------------------
 
 echo "# set-up: an organizer's event; per loader a seller, and $POOL listings of 50 units on sale"
@@ -295,6 +328,11 @@ if [[ " $STRIKES " == *" workers "* ]]; then
 	for w in $WORKERS; do
 		strike "worker $w" "$w-1" worker_healthy "$w-1"
 	done
+fi
+if [[ " $STRIKES " == *" replicas "* ]]; then
+	replicas=$(sed -n 's/^stream_replicas = //p' "$ADMIN_CONF")
+	rescale 1
+	rescale "$replicas"
 fi
 
 touch "$STOP"
