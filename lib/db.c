@@ -404,20 +404,57 @@ db_server_read_only(MYSQL *my, int *read_only)
 	return rc;
 }
 
-/* read_only_of: the connected server's @@global.read_only into *read_only. */
-static int
-read_only_of(struct db *db, int *read_only /* OUT */)
+MYSQL *
+db_choose_server(size_t n, db_open_fn open, void *arg, int spare, size_t *at, int *read_only,
+		 int *rc)
 {
-	return db_server_read_only(db->my, read_only) == TK_OK ? TK_OK : fail_conn(db, "read_only");
+	MYSQL *my = NULL, *kept = NULL; /* kept: the first read-only server */
+	size_t i, kept_at = 0;
+	int ro, asked;
+
+	*at = 0;
+	*read_only = 0;
+	*rc = TK_EDBDOWN;
+	if (n == 1)
+		return open(0, arg, rc);
+	for (i = 0; i < n; i++) {
+		my = open(i, arg, rc);
+		if (my == NULL)
+			continue;
+		ro = 1;
+		asked = db_server_read_only(my, &ro) == TK_OK;
+		if (asked && !ro) {
+			*at = i;
+			*rc = TK_OK;
+			break;
+		}
+		if (spare && kept == NULL && asked) {
+			kept = my;
+			kept_at = i;
+		} else {
+			mysql_close(my);
+		}
+		my = NULL;
+		*rc = TK_EDBDOWN;
+	}
+	if (my == NULL && kept != NULL) {
+		my = kept;
+		kept = NULL;
+		*at = kept_at;
+		*read_only = 1;
+		*rc = TK_OK;
+	}
+	if (kept != NULL)
+		mysql_close(kept);
+	return my;
 }
 
 /*
  * open_server: connect db->my to servers[i] (or to the socket) and set its
- * session up; with several servers, *read_only gets whether the server
- * refuses writes. TK_OK, or the failure with db->my closed again.
+ * session up. TK_OK, or the failure with db->my closed again.
  */
 static int
-open_server(struct db *db, size_t i, int *read_only /* OUT */)
+open_server(struct db *db, size_t i)
 {
 	const struct dbhost *h = &db->servers[i];
 	/* The connector takes the socket only when the host is local. */
@@ -425,7 +462,6 @@ open_server(struct db *db, size_t i, int *read_only /* OUT */)
 	const char *iso;
 	int rc = TK_OK;
 
-	*read_only = 0;
 	db->my = mysql_init(NULL);
 	if (db->my == NULL) {
 		log_error("db: mysql_init failed");
@@ -458,12 +494,24 @@ open_server(struct db *db, size_t i, int *read_only /* OUT */)
 		rc = fail_conn(db, "isolation level");
 		goto out;
 	}
-	if (db->nservers > 1)
-		rc = read_only_of(db, read_only);
 out:
 	if (rc != TK_OK)
 		disconnect(db);
 	return rc;
+}
+
+/* opened: open_server as db_choose_server's open (arg: the db); the
+ * connection leaves db->my for the chooser. */
+static MYSQL *
+opened(size_t i, void *arg, int *rc)
+{
+	struct db *db = arg;
+	MYSQL *my;
+
+	*rc = open_server(db, i);
+	my = db->my;
+	db->my = NULL;
+	return my;
 }
 
 /*
@@ -475,38 +523,17 @@ out:
 static int
 db_connect(struct db *db)
 {
-	MYSQL *spare = NULL; /* the first read-only server that answered */
-	size_t i, spare_at = 0;
+	size_t i = 0;
 	int rc = TK_EDB, read_only = 0;
 
 	if (db->nservers == 0) {
 		log_error("db: no server to connect to (the host list did not parse)");
 		goto out;
 	}
-	for (i = 0; i < db->nservers; i++) {
-		rc = open_server(db, i, &read_only);
-		if (rc == TK_OK && !read_only)
-			break;
-		if (rc == TK_OK && spare == NULL) {
-			spare = db->my;
-			spare_at = i;
-			db->my = NULL;
-		} else if (rc == TK_OK) {
-			disconnect(db);
-		}
-	}
-	if (db->my == NULL && spare != NULL) {
-		if (!db->read_only)
-			log_warn("db: no server of the list accepts writes; reading from %s:%u",
-				 db->servers[spare_at].name, db->servers[spare_at].port);
-		db->my = spare;
-		spare = NULL;
-		i = spare_at;
-		read_only = 1;
-		rc = TK_OK;
-	}
-	if (spare != NULL)
-		mysql_close(spare);
+	db->my = db_choose_server(db->nservers, opened, db, 1, &i, &read_only, &rc);
+	if (db->my != NULL && read_only && !db->read_only)
+		log_warn("db: no server of the list accepts writes; reading from %s:%u",
+			 db->servers[i].name, db->servers[i].port);
 	if (rc != TK_OK)
 		goto out;
 	if (db->nservers > 1 && !read_only && (i != db->server || db->read_only))

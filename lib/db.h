@@ -178,4 +178,22 @@ int db_ping(struct db *db);
 struct st_mysql;
 int db_server_read_only(struct st_mysql *my, int *read_only /* OUT */);
 
+/* db_open_fn: connect to server i of a list, its session set up: the
+ * connection, or NULL with *rc set. */
+typedef struct st_mysql *(*db_open_fn)(size_t i, void *arg, int *rc /* OUT */);
+
+/*
+ * db_choose_server: the server of a list of n (lib/dbhost.h) to work on,
+ * connected by open(i, arg), for the two files that connect: db.c and
+ * lib/migrate.c. With one server, its connection. With several, tried in
+ * order: the first whose server accepts writes (db_server_read_only),
+ * *read_only 0. A server that refuses writes is closed, except, when
+ * spare is set, the first such one, chosen with *read_only 1 when none
+ * accepts writes. *at gets the chosen server's index. NULL with *rc set
+ * (TK_EDBDOWN also when servers answered but none would do) otherwise.
+ */
+struct st_mysql *db_choose_server(size_t n, db_open_fn open, void *arg, int spare,
+				  size_t *at /* OUT */, int *read_only /* OUT */,
+				  int *rc /* OUT */);
+
 #endif

@@ -360,6 +360,21 @@ connect_one(const struct db_conf *conf, const char *socket, const char *host, un
 	return my;
 }
 
+/* The servers of a db_host list, for opened. */
+struct servers {
+	const struct db_conf *conf;
+	const struct dbhost *list;
+};
+
+/* opened: connect_one to server i of a list, as db_choose_server's open. */
+static MYSQL *
+opened(size_t i, void *arg, int *rc)
+{
+	const struct servers *s = arg;
+
+	return connect_one(s->conf, NULL, s->list[i].name, s->list[i].port, rc);
+}
+
 /*
  * connect_db: a connection to conf's server: its socket, its one host, or
  * the first server of its db_host list that accepts writes (the servers
@@ -370,10 +385,11 @@ static MYSQL *
 connect_db(const struct db_conf *conf, int *rc)
 {
 	struct dbhost list[DBHOST_MAX];
+	struct servers servers = {conf, list};
 	const char *socket = conf->socket && *conf->socket ? conf->socket : NULL;
 	const char *why = NULL;
-	MYSQL *my = NULL;
-	size_t n = 0, i;
+	MYSQL *my;
+	size_t n = 0, at;
 	int read_only;
 
 	/* The connector takes the socket only when the host is local. */
@@ -384,21 +400,8 @@ connect_db(const struct db_conf *conf, int *rc)
 		*rc = TK_ECONFIG;
 		return NULL;
 	}
-	if (n == 1)
-		return connect_one(conf, NULL, list[0].name, list[0].port, rc);
-	for (i = 0; i < n && my == NULL; i++) {
-		my = connect_one(conf, NULL, list[i].name, list[i].port, rc);
-		if (my == NULL)
-			continue;
-		read_only = 1;
-		if (db_server_read_only(my, &read_only) == TK_OK && !read_only)
-			break;
-		log_warn("migrate: %s:%u does not accept writes", list[i].name, list[i].port);
-		mysql_close(my);
-		my = NULL;
-		*rc = TK_EDBDOWN;
-	}
-	if (my == NULL)
+	my = db_choose_server(n, opened, &servers, 0, &at, &read_only, rc);
+	if (my == NULL && n > 1)
 		log_error("migrate: no server of %s accepts writes", conf->host);
 	return my;
 }
