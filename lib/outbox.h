@@ -24,6 +24,37 @@ struct db;
 /* The statement outbox_append runs (parameters are bound by it). */
 #define OUTBOX_INSERT_SQL "INSERT INTO outbox (event_id, subject, payload) VALUES (?, ?, ?)"
 
+/*
+ * The relay's claim and marking (workers/relay), here so that a test can
+ * run the very statements (tests/integration/test_relay_locks.c).
+ *
+ * OUTBOX_CLAIM_SQL, in a READ COMMITTED transaction: up to OUTBOX_BATCH
+ * unsent rows (id, event_id, subject, payload) in id order, locked, rows
+ * another transaction holds skipped. FORCE INDEX keeps every claim on
+ * outbox_unsent: left to the optimizer, a small outbox (or one whose rows
+ * are mostly unsent) is read through the primary key and a larger one
+ * through outbox_unsent, and a claim through outbox_unsent that skips a
+ * row whose primary-key record another claim locked keeps the lock it
+ * took on the row's outbox_unsent entry; the other claim's marking, which
+ * moves that entry (sent_at changes), then waits for it (docs/PITFALLS.md,
+ * docs/DECISIONS.md "The relay's claim always through outbox_unsent").
+ * Through one index, a claim meets a claimed row at its outbox_unsent
+ * entry first and takes no lock on it at all.
+ *
+ * OUTBOX_MARK_SQL, in the transaction that claimed them: marks sent the
+ * rows whose ids fill its OUTBOX_BATCH places (0 for an unused place: no
+ * outbox id is 0).
+ */
+#define OUTBOX_BATCH 100
+#define OUTBOX_CLAIM_SQL                                                                           \
+	"SELECT id, event_id, subject, payload FROM outbox FORCE INDEX (outbox_unsent) "           \
+	"WHERE sent_at IS NULL ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED"
+#define OUTBOX_IDS_10_ "?,?,?,?,?,?,?,?,?,?"
+#define OUTBOX_MARK_SQL                                                                            \
+	"UPDATE outbox SET sent_at = NOW(6) WHERE id IN (" OUTBOX_IDS_10_ "," OUTBOX_IDS_10_       \
+	"," OUTBOX_IDS_10_ "," OUTBOX_IDS_10_ "," OUTBOX_IDS_10_ "," OUTBOX_IDS_10_                \
+	"," OUTBOX_IDS_10_ "," OUTBOX_IDS_10_ "," OUTBOX_IDS_10_ "," OUTBOX_IDS_10_ ")"
+
 /* The most events one outbox_rows holds. */
 #define OUTBOX_HELD 4
 

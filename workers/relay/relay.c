@@ -19,11 +19,12 @@
  *
  * Several relays on one database share the work: rows are claimed with
  * SELECT ... FOR UPDATE SKIP LOCKED under READ COMMITTED (the session
- * level of every connection the relay opens, worker_def.isolation), so a
- * relay never waits for another and never blocks the service's inserts.
- * (Two relays
- * may then publish neighbouring batches concurrently; consumers apply by
- * version, so cross-batch order does not matter to them.)
+ * level of every connection the relay opens, worker_def.isolation), always
+ * through the outbox_unsent index (lib/outbox.h OUTBOX_CLAIM_SQL says why
+ * the index is forced), so a relay never waits for another and never
+ * blocks the service's inserts. (Two relays may then publish neighbouring
+ * batches concurrently; consumers apply by version, so cross-batch order
+ * does not matter to them.)
  *
  * Wake-ups: the service publishes a core-NATS nudge on
  * MQ_NUDGE_PREFIX<db_name> after each commit that wrote events; the relay
@@ -56,10 +57,11 @@
 #include "err.h"
 #include "log.h"
 #include "mq.h"
+#include "outbox.h"
 #include "prune.h"
 #include "worker.h"
 
-#define BATCH 100
+#define BATCH OUTBOX_BATCH
 #define LANES 2 /* connections: one claims while the other is marked */
 #define POLL_MS 500
 #define PUBLISH_TIMEOUT_MS 2000
@@ -68,14 +70,9 @@
 enum stmt { ST_CLAIM, ST_MARK_SENT, ST_PRUNE_OUTBOX, ST_PRUNE_IDEMPOTENCY_KEYS, ST__MAX };
 
 /* ST_CLAIM's LIMIT is BATCH, and ST_MARK_SENT has BATCH places. */
-#define IDS_10 "?,?,?,?,?,?,?,?,?,?"
 static const char *const stmts[ST__MAX] = {
-    [ST_CLAIM] = "SELECT id, event_id, subject, payload FROM outbox WHERE sent_at IS NULL "
-		 "ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED",
-    /* BATCH places. */
-    [ST_MARK_SENT] =
-	"UPDATE outbox SET sent_at = NOW(6) WHERE id IN (" IDS_10 "," IDS_10 "," IDS_10 "," IDS_10
-	"," IDS_10 "," IDS_10 "," IDS_10 "," IDS_10 "," IDS_10 "," IDS_10 ")",
+    [ST_CLAIM] = OUTBOX_CLAIM_SQL,
+    [ST_MARK_SENT] = OUTBOX_MARK_SQL,
     [ST_PRUNE_OUTBOX] = PRUNE_OUTBOX_SQL,
     [ST_PRUNE_IDEMPOTENCY_KEYS] = PRUNE_IDEMPOTENCY_KEYS_SQL,
 };
