@@ -32,6 +32,7 @@
 
 #include "app.h"
 #include "arena.h"
+#include "clock.h"
 #include "config.h"
 #include "cookie.h"
 #include "csrf.h"
@@ -82,15 +83,6 @@ static unsigned char session_pk[crypto_sign_PUBLICKEYBYTES];
 static unsigned char *session_sk; /* sodium_malloc'd; NULL unless signs_sessions */
 static unsigned char *csrf_key;   /* sodium_malloc'd */
 static volatile sig_atomic_t stopping;
-
-static int64_t
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 const char *
 app_cookie_name(struct request *r, const char *name)
@@ -356,7 +348,7 @@ handle(struct worker *w)
 	memset(&r, 0, sizeof(r));
 	r.arena = w->arena;
 	r.fcgx = &w->fcgx;
-	r.started_us = now_us();
+	r.started_us = clock_mono_us();
 	r.store.db = w->db;
 	r.store.arena = w->arena;
 	r.flashes = svc->flashes;
@@ -386,7 +378,7 @@ answer:
 	resp_header(&r, "X-Served-By", svc->name);
 	resp_serialize(&r, &out);
 	FCGX_PutStr(out.data, (int)out.len, w->fcgx.out);
-	took = now_us() - r.started_us;
+	took = clock_mono_us() - r.started_us;
 	ops_count(r.status, took);
 	log_request(&r, took, db_trace(w->db, w->arena));
 	buf_free(&out);

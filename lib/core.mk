@@ -6,6 +6,7 @@ lib_libticketing_a_SOURCES += \
 	lib/buf.c lib/buf.h \
 	lib/config.c lib/config.h \
 	lib/log.c lib/log.h \
+	lib/clock.h \
 	lib/money.c lib/money.h
 
 EXTRA_DIST += tests/unit/cu.h

@@ -74,6 +74,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "clock.h"
 #include "config.h"
 #include "db.h"
 #include "dbhost.h"
@@ -203,10 +204,7 @@ lib_init(void)
 static time_t
 now_mono(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
+	return (time_t)(clock_mono_ms() / 1000);
 }
 
 /* A copy of s, or NULL when s is NULL or empty (the connector's "default"). */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "clock.h"
 #include "dbcache.h"
 #include "err.h"
 #include "pagecache.h"
@@ -138,7 +139,7 @@ keep(const char *key, size_t len, unsigned long gen, const struct db_rows *rows)
 	s->nrows = rows->nrows;
 	s->ncols = rows->ncols;
 	s->generation = gen;
-	s->stored_ms = pagecache_now_ms();
+	s->stored_ms = clock_mono_ms();
 	s->valid = 1;
 }
 
@@ -160,7 +161,7 @@ dbcache_exec(struct db *db, int stmt, const struct db_val *params, size_t nparam
 	key = xmalloc(len);
 	make_key(key, stmt, params, nparams);
 	s = find(key, len);
-	if (s != NULL && s->generation == gen && pagecache_now_ms() - s->stored_ms < ttl_ms) {
+	if (s != NULL && s->generation == gen && clock_mono_ms() - s->stored_ms < ttl_ms) {
 		memset(out, 0, sizeof(*out));
 		ncells = s->nrows * s->ncols;
 		out->nrows = s->nrows;

@@ -10,6 +10,7 @@
 
 #include "app.h"
 #include "buf.h"
+#include "clock.h"
 #include "log.h"
 #include "page.h"
 #include "pagecache.h"
@@ -26,15 +27,6 @@ struct slot {
 };
 
 static __thread struct slot slots[PAGECACHE_SLOTS];
-
-int64_t
-pagecache_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int
 pagecache_anonymous(const struct request *r)
@@ -113,7 +105,7 @@ pagecache_serve(struct request *r, const char *key, unsigned long gen, int64_t t
 	struct slot *s;
 
 	if (slot_key(r, key, k) != 0 || (s = find(k)) == NULL || s->generation != gen ||
-	    pagecache_now_ms() - s->stored_ms >= ttl_ms)
+	    clock_mono_ms() - s->stored_ms >= ttl_ms)
 		return 0;
 	if (r->session != NULL) {
 		page_wrap(r, s->title.data, s->html.data, s->html.len);
@@ -165,6 +157,6 @@ pagecache_keep(struct request *r, const char *key, unsigned long gen)
 		buf_append(&s->title, r->page_title, strlen(r->page_title) + 1);
 	memcpy(s->key, k, strlen(k) + 1);
 	s->generation = gen;
-	s->stored_ms = pagecache_now_ms();
+	s->stored_ms = clock_mono_ms();
 	s->valid = 1;
 }

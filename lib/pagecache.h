@@ -66,8 +66,4 @@ int pagecache_serve(struct request *r, const char *key, unsigned long gen, int64
  */
 void pagecache_keep(struct request *r, const char *key, unsigned long gen);
 
-/* pagecache_now_ms: the monotonic clock the cache stamps pages with, in
- * milliseconds. */
-int64_t pagecache_now_ms(void);
-
 #endif

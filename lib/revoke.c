@@ -24,6 +24,7 @@
 
 #include "arena.h"
 #include "backbone.h"
+#include "clock.h"
 #include "config.h"
 #include "db.h"
 #include "err.h"
@@ -64,15 +65,6 @@ struct idset {
 static pthread_rwlock_t mirror_lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct idset *mirror;   /* NULL until the first read */
 static int64_t mirror_read_ms; /* when the last good read started */
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* idset_slot: the slot of id in set: where it is, or the empty slot where
  * it would go. FNV-1a over the id's bytes. */
@@ -139,7 +131,7 @@ revoke_mirror_lookup(const char *sid, int *revoked)
 	if (strlen(sid) != SESS_SID_LEN)
 		return 0;
 	pthread_rwlock_rdlock(&mirror_lock);
-	if (mirror != NULL && mono_ms() - mirror_read_ms < REVOKE_MIRROR_MAX_AGE_MS) {
+	if (mirror != NULL && clock_mono_ms() - mirror_read_ms < REVOKE_MIRROR_MAX_AGE_MS) {
 		*revoked = mirror->ids[idset_slot(mirror, sid)][0] != '\0';
 		answered = 1;
 	}
@@ -153,7 +145,7 @@ revoke_mirror_lookup(const char *sid, int *revoked)
 static int
 mirror_read(struct db *db, struct arena *a, int all, char *newest, size_t newest_size)
 {
-	int64_t started = mono_ms();
+	int64_t started = clock_mono_ms();
 	struct idset *fresh = NULL, *old = NULL;
 	struct db_rows rows;
 	size_t i;
@@ -200,10 +192,10 @@ revoke_mirror(struct db *db, int (*stopping)(void))
 	struct timespec pause = {0, REVOKE_MIRROR_POLL_MS * 1000000L};
 
 	while (!stopping()) {
-		all = reloaded == 0 || mono_ms() - reloaded >= REVOKE_MIRROR_RELOAD_S * 1000;
+		all = reloaded == 0 || clock_mono_ms() - reloaded >= REVOKE_MIRROR_RELOAD_S * 1000;
 		rc = mirror_read(db, a, all, newest, sizeof(newest));
 		if (rc == TK_OK && all)
-			reloaded = mono_ms();
+			reloaded = clock_mono_ms();
 		if (rc != TK_OK && !failing)
 			log_warn("revocation mirror: cannot read session_revocations (%s); "
 				 "requests ask the database",

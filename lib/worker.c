@@ -16,6 +16,7 @@
 #include "arena.h"
 #include "backbone.h"
 #include "buf.h"
+#include "clock.h"
 #include "config.h"
 #include "db.h"
 #include "err.h"
@@ -572,12 +573,9 @@ static void
 caught_up(struct consumer *c, struct db *db, int *failing, int64_t *last_ms)
 {
 	struct mq_consumer_state cs;
-	struct timespec now;
-	int64_t now_ms;
+	int64_t now_ms = clock_mono_ms();
 	int rc;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	now_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 	if (!mq_connected(c->mq) || now_ms - *last_ms < CAUGHT_UP_EVERY_MS)
 		return;
 	*last_ms = now_ms;

@@ -23,6 +23,7 @@
 
 #include "app.h"
 #include "auth.h"
+#include "clock.h"
 #include "config.h"
 #include "err.h"
 #include "fields.h"
@@ -109,22 +110,12 @@ h_forgot_form(struct request *r)
 	return TK_OK;
 }
 
-/* monotonic_us: the clock of r->started_us. */
-static int64_t
-monotonic_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /* wait_until_min: sleep until ms milliseconds after the request began, so
  * the answer's timing says nothing of what was done. */
 static void
 wait_until_min(struct request *r, int64_t ms)
 {
-	int64_t left = r->started_us + ms * 1000 - monotonic_us();
+	int64_t left = r->started_us + ms * 1000 - clock_mono_us();
 	struct timespec ts;
 
 	if (r->started_us == 0 || left <= 0)

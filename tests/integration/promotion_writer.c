@@ -25,6 +25,7 @@
 #include <time.h>
 
 #include "arena.h"
+#include "clock.h"
 #include "config.h"
 #include "db.h"
 #include "err.h"
@@ -55,15 +56,6 @@ pause_ms(long ms)
 	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
 
 	nanosleep(&ts, NULL);
-}
-
-static double
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
 }
 
 /* write_one: row seq in its own transaction, as a request would; TK_OK
@@ -98,7 +90,7 @@ main(int argc, char **argv)
 	struct db *db = NULL;
 	struct arena *a = NULL;
 	long seq, count = 0, port;
-	double t0;
+	int64_t t0;
 	char *end;
 	int rc, status = 2;
 
@@ -122,7 +114,7 @@ main(int argc, char **argv)
 	dc = db_conf_configured();
 	db = db_new(&dc, stmts, S__MAX);
 	a = arena_new();
-	t0 = now_us();
+	t0 = clock_mono_us();
 	for (seq = 1; !stop && (count == 0 || seq <= count); seq++) {
 		rc = write_one(db, a, seq, &port);
 		arena_reset(a);
@@ -132,7 +124,8 @@ main(int argc, char **argv)
 		pause_ms(rc == TK_OK ? PACE_MS : PAUSE_MS);
 	}
 	if (count > 0)
-		printf("%ld commits, %.0f us each\n", count, (now_us() - t0) / (double)count);
+		printf("%ld commits, %.0f us each\n", count,
+		       (double)(clock_mono_us() - t0) / (double)count);
 	status = 0;
 out:
 	arena_free(a);
