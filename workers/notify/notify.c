@@ -36,13 +36,14 @@
  * same mail: the twin skips it; a crash rolls the claim back at once),
  * renders it from its templates (mail/KIND.txt, mail/KIND.html.tpl) and
  * its data, sends it over SMTP (lib/smtp.h), and records the outcome in
- * that transaction before its commit: sent; a transient failure due again after a backoff that
- * doubles from mail_retry_min_seconds to mail_retry_max_seconds, given up
- * (failed) after mail_give_up_seconds; a permanent one (5xx to the
- * recipient or content, a mail that cannot render) failed at once. A
- * crash between the server's acceptance and the record sends that one
- * mail again, with the same Message-ID (docs/DECISIONS.md, "Mail: at
- * least once, one duplicate at most per crash"). The token of a
+ * that transaction before its commit: sent; a transient failure due
+ * again after a backoff that doubles from mail_retry_min_seconds to
+ * mail_retry_max_seconds, given up (failed) after mail_give_up_seconds;
+ * a permanent one (5xx to the recipient or content, a mail that cannot
+ * render) failed at once. A crash between the server's acceptance and
+ * the record sends that one mail again, with the same Message-ID
+ * (docs/DECISIONS.md, "Mail: at least once, one duplicate at most per
+ * crash"). The token of a
  * verification or reset link stays sealed to this worker's key in the
  * row; it is opened only while the mail is rendered, and the rendered
  * message is never stored. So are a receipt's e-ticket codes: signed
